@@ -1,0 +1,671 @@
+/*
+** db_pg.c — the PostgreSQL backend of db.h over libpq.
+**
+** The SQL jifen writes uses named placeholders ("$code"); PostgreSQL only
+** knows positional ones, so prepare() rewrites each distinct name to $1..$n
+** and keeps the name→number table in the statement.  Statements are
+** prepared on the server once per connection (PQprepare, names "s1", "s2"…)
+** and run with PQexecPrepared in text format: every bound value travels as
+** text (integers as decimal) and every column comes back as text, which
+** db_column_int() parses — so SUM(BIGINT), which PostgreSQL types NUMERIC,
+** reads like any integer.
+**
+** A lost connection (server restart, idle timeout) is reset once with
+** PQreset; statements prepared on the old session are re-prepared lazily,
+** tracked by a per-connection generation counter.  Inside a transaction
+** nothing is retried: the transaction is gone and the caller must see it.
+**
+** One connection per thread; there is no static mutable state here.
+*/
+#include "db_int.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Per-connection state, d->backend. */
+struct pg_conn {
+	unsigned generation;     /* bumped by every successful PQreset */
+	unsigned next_stmt;      /* source of unique server statement names */
+	struct pg_stmt *stmts;   /* every live statement (for release) */
+	char *url;               /* as given to open, for the backup hint */
+};
+
+struct pg_stmt {
+	struct db_stmt base;
+	struct pg_stmt *prev, *next;
+	char name[24];           /* server-side prepared statement name */
+	char *text;              /* SQL with $name rewritten to $1..$n */
+	int nparam;
+	char **param_names;      /* without the '$' */
+	char **values;           /* text or NULL (SQL NULL); malloc'd */
+	unsigned generation;     /* connection generation it is prepared in */
+	int ncols;               /* from PQdescribePrepared, -1 unknown */
+	int read_only;           /* starts with SELECT: safe to re-run */
+	PGresult *res;           /* the current execution's rows, or NULL */
+	int row;                 /* current row of res, -1 before the first */
+};
+
+#define CONN(d) ((PGconn *)(d)->conn)
+#define PGC(d) ((struct pg_conn *)(d)->backend)
+#define PS(s) ((struct pg_stmt *)(s))
+
+static char *xstrndup(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+	if (!p)
+		abort();
+	memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
+static int is_ident_char(int c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/* Set the db error to prefix + msg on one line: libpq's own messages span
+** lines ("…\n\tThis probably means…\n"), and db_errmsg() is printed inline
+** in logs and pages. */
+static void set_pg_error(db *d, const char *prefix, const char *msg)
+{
+	char line[sizeof d->err];
+	size_t n = 0;
+	if (!msg || !*msg)
+		msg = "未知错误";
+	for (const char *p = msg; *p && n < sizeof line - 1; p++) {
+		if (*p == '\n' || *p == '\t' || *p == '\r') {
+			if (n && line[n - 1] != ' ')
+				line[n++] = ' ';
+		} else
+			line[n++] = *p;
+	}
+	while (n && line[n - 1] == ' ')
+		n--;
+	line[n] = 0;
+	db_set_error(d, "%s%s", prefix, line);
+}
+
+/* Classify a failed result: DB_CONSTRAINT for SQLSTATE class 23 (unique,
+** foreign key, check, not null, and the append-only triggers, which raise
+** 23000), DB_ERROR otherwise; the primary message goes to the db error. */
+static int result_error(db *d, const PGresult *res)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	if (!msg)
+		msg = PQerrorMessage(CONN(d));
+	set_pg_error(d, "", msg);
+	return state && !strncmp(state, "23", 2) ? DB_CONSTRAINT : DB_ERROR;
+}
+
+/* Remember the row count of an INSERT/UPDATE/DELETE (also with RETURNING)
+** for db_changes().  Other commands leave it alone, as on SQLite, where a
+** SELECT or CREATE does not change sqlite3_changes(). */
+static void record_changes(db *d, PGresult *r)
+{
+	const char *tag = PQcmdStatus(r);
+	const char *n = PQcmdTuples(r);
+	if (*n && strncmp(tag, "SELECT", 6) != 0)
+		d->changes = strtoll(n, NULL, 10);
+}
+
+/* Quote s for a POSIX shell in single quotes (for the pg_dump hint). */
+static void shell_quote(buf *b, const char *s)
+{
+	buf_puts(b, "'");
+	for (; *s; s++) {
+		if (*s == '\'')
+			buf_puts(b, "'\\''");
+		else
+			buf_append(b, s, 1);
+	}
+	buf_puts(b, "'");
+}
+
+/* The URL with any password replaced by "***", for error messages that may
+** end up in logs.  Writes into out (always NUL-terminated). */
+static void url_redacted(const char *url, char *out, size_t outlen)
+{
+	const char *scheme = strstr(url, "://");
+	const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+	const char *colon = NULL;
+	if (at)
+		for (const char *p = scheme + 3; p < at; p++)
+			if (*p == ':') {
+				colon = p;
+				break;
+			}
+	if (colon)
+		snprintf(out, outlen, "%.*s:***%s", (int)(colon - url), url, at);
+	else
+		snprintf(out, outlen, "%s", url);
+}
+
+static void pg_append_only(buf *b, const char *t)
+{
+	/* The table name comes from our own migration files; refuse anything
+	** that is not a plain identifier rather than splice it into SQL. */
+	int ok = *t != 0;
+	for (const char *p = t; *p; p++)
+		if (!is_ident_char(*p))
+			ok = 0;
+	if (!ok) {
+		buf_puts(b, "DO $$BEGIN RAISE EXCEPTION '--@append_only: invalid table name'; END$$;\n");
+		return;
+	}
+	/* One shared trigger function; the errcode is class 23 so db_step()
+	** reports DB_CONSTRAINT like SQLite's RAISE(ABORT) in a trigger. */
+	buf_puts(b, "CREATE OR REPLACE FUNCTION jifen_append_only() RETURNS trigger "
+		    "LANGUAGE plpgsql AS $$BEGIN "
+		    "RAISE EXCEPTION '% is append-only', TG_TABLE_NAME "
+		    "USING ERRCODE = 'integrity_constraint_violation'; "
+		    "END$$;\n");
+	buf_printf(b,
+		   "CREATE TRIGGER %s_no_update_delete BEFORE UPDATE OR DELETE ON %s "
+		   "FOR EACH ROW EXECUTE FUNCTION jifen_append_only();\n"
+		   "CREATE TRIGGER %s_no_truncate BEFORE TRUNCATE ON %s "
+		   "FOR EACH STATEMENT EXECUTE FUNCTION jifen_append_only();\n",
+		   t, t, t, t);
+}
+
+/* Server notices ("relation already exists, skipping") would go to stderr
+** by default; the server and CLI decide themselves what to print. */
+static void ignore_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+/* open: connect to url (a postgresql:// URI, passed to libpq as dbname so
+** every URI parameter works) with client_encoding UTF8 added as a separate
+** keyword, so that PQreset reconnects with it too.  Returns 0 or -1 with
+** the error set; db.c calls close() on failure. */
+static int pg_open(db *d, const char *url)
+{
+	struct pg_conn *pc = calloc(1, sizeof *pc);
+	if (!pc)
+		abort();
+	d->backend = pc;
+	pc->url = xstrndup(url, strlen(url));
+	const char *keys[] = {"dbname", "client_encoding", "fallback_application_name", NULL};
+	const char *vals[] = {url, "UTF8", "jifen", NULL};
+	PGconn *c = PQconnectdbParams(keys, vals, 1);
+	d->conn = c;
+	if (!c || PQstatus(c) != CONNECTION_OK) {
+		char shown[256];
+		url_redacted(url, shown, sizeof shown);
+		char prefix[300];
+		snprintf(prefix, sizeof prefix, "无法连接数据库 %s: ", shown);
+		set_pg_error(d, prefix, c ? PQerrorMessage(c) : "内存不足");
+		return -1;
+	}
+	PQsetNoticeProcessor(c, ignore_notice, NULL);
+	return 0;
+}
+
+static void pg_close(db *d)
+{
+	struct pg_conn *pc = PGC(d);
+	if (d->conn)
+		PQfinish(CONN(d));
+	d->conn = NULL;
+	if (pc)
+		free(pc->url);
+	free(pc);
+	d->backend = NULL;
+}
+
+/* ensure_connection: make sure the connection is usable before sending
+** anything.  A connection libpq already knows to be broken is reset once
+** when no transaction is open (its statements then re-prepare lazily);
+** inside a transaction the work done so far is lost, so it is an error.
+** Returns 0 or -1 with the db error set. */
+static int ensure_connection(db *d)
+{
+	if (PQstatus(CONN(d)) == CONNECTION_OK)
+		return 0;
+	if (d->in_tx) {
+		set_pg_error(d, "数据库连接已中断，事务已丢失: ", PQerrorMessage(CONN(d)));
+		return -1;
+	}
+	PQreset(CONN(d));
+	if (PQstatus(CONN(d)) != CONNECTION_OK) {
+		set_pg_error(d, "无法重新连接数据库: ", PQerrorMessage(CONN(d)));
+		return -1;
+	}
+	PGC(d)->generation++;
+	return 0;
+}
+
+/* rewrite_placeholders: copy sql into out with every "$name" (identifier
+** characters after '$', not preceded by one) replaced by "$k", the same k
+** for the same name, numbering by first appearance.  Single-quoted
+** literals, double-quoted identifiers and comments are copied untouched,
+** so '$x' in a string is not a parameter — as on SQLite.  The names are
+** appended to s->param_names (malloc'd). */
+static void rewrite_placeholders(struct pg_stmt *s, const char *sql, buf *out)
+{
+	const char *p = sql;
+	int cap = 0;
+	while (*p) {
+		if (*p == '\'' || *p == '"') {
+			/* '' and "" escapes are two adjacent literals: still correct */
+			const char *e = strchr(p + 1, *p);
+			size_t n = e ? (size_t)(e - p) + 1 : strlen(p);
+			buf_append(out, p, n);
+			p += n;
+		} else if (p[0] == '-' && p[1] == '-') {
+			size_t n = strcspn(p, "\n");
+			buf_append(out, p, n);
+			p += n;
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *e = strstr(p + 2, "*/");
+			size_t n = e ? (size_t)(e - p) + 2 : strlen(p);
+			buf_append(out, p, n);
+			p += n;
+		} else if (*p == '$' && is_ident_char(p[1]) && (p == sql || !is_ident_char(p[-1]))) {
+			const char *name = p + 1;
+			size_t n = 0;
+			while (is_ident_char(name[n]))
+				n++;
+			int k = 0;
+			for (int i = 0; i < s->nparam && !k; i++)
+				if (strlen(s->param_names[i]) == n && !memcmp(s->param_names[i], name, n))
+					k = i + 1;
+			if (!k) {
+				if (s->nparam == cap) {
+					cap = cap ? cap * 2 : 8;
+					s->param_names = realloc(s->param_names,
+							  (size_t)cap * sizeof *s->param_names);
+					if (!s->param_names)
+						abort();
+				}
+				s->param_names[s->nparam++] = xstrndup(name, n);
+				k = s->nparam;
+			}
+			buf_printf(out, "$%d", k);
+			p = name + n;
+		} else {
+			buf_append(out, p, 1);
+			p++;
+		}
+	}
+}
+
+/* server_prepare: prepare s on the server in the connection's current
+** generation.  Preparing has no effect on data, so when the connection
+** turns out to be lost (outside a transaction) it is reset and the prepare
+** tried once more.  Returns 0 or -1 with the db error set. */
+static int server_prepare(db *d, struct pg_stmt *s, const char *sql)
+{
+	int rc = -1;
+	PGresult *r = NULL;
+	for (int attempt = 0;; attempt++) {
+		if (ensure_connection(d))
+			goto out;
+		r = PQprepare(CONN(d), s->name, s->text, 0, NULL);
+		if (PQresultStatus(r) == PGRES_COMMAND_OK)
+			break;
+		if (PQstatus(CONN(d)) != CONNECTION_BAD || d->in_tx || attempt > 0) {
+			result_error(d, r);
+			char msg[sizeof d->err];
+			memcpy(msg, d->err, sizeof msg);
+			db_set_error(d, "SQL 错误: %.300s (%.150s)", msg, sql);
+			goto out;
+		}
+		PQclear(r);
+		r = NULL;
+	}
+	s->generation = PGC(d)->generation;
+	rc = 0;
+out:
+	PQclear(r);
+	return rc;
+}
+
+static void stmt_free(struct pg_stmt *s)
+{
+	for (int i = 0; i < s->nparam; i++) {
+		free(s->param_names[i]);
+		if (s->values)
+			free(s->values[i]);
+	}
+	free(s->param_names);
+	free(s->values);
+	free(s->text);
+	PQclear(s->res);
+	free(s);
+}
+
+/* prepare: rewrite the placeholders and prepare on the server right away,
+** so a syntax error shows at db_prepare() as the contract says.  Returns the
+** statement (malloc'd, freed by finalize) or NULL with the db error set. */
+static db_stmt *pg_prepare(db *d, const char *sql)
+{
+	struct pg_conn *pc = PGC(d);
+	struct pg_stmt *s = calloc(1, sizeof *s);
+	if (!s)
+		abort();
+	buf text = {0};
+	rewrite_placeholders(s, sql, &text);
+	s->text = xstrndup(text.p ? text.p : "", text.len);
+	buf_free(&text);
+	s->values = calloc(s->nparam ? s->nparam : 1, sizeof *s->values);
+	if (!s->values)
+		abort();
+	s->ncols = -1;
+	s->row = -1;
+	const char *w = sql + strspn(sql, " \t\r\n");
+	s->read_only = !strncasecmp(w, "SELECT", 6) && !is_ident_char(w[6]);
+	snprintf(s->name, sizeof s->name, "s%u", ++pc->next_stmt);
+	s->base.d = d;
+	if (server_prepare(d, s, sql)) {
+		stmt_free(s);
+		return NULL;
+	}
+	s->next = pc->stmts;
+	if (pc->stmts)
+		pc->stmts->prev = s;
+	pc->stmts = s;
+	return &s->base;
+}
+
+/* finalize: free the statement.  The server side is not deallocated: the
+** only caller is db_close(), which closes the session right after. */
+static void pg_finalize(db_stmt *st)
+{
+	struct pg_stmt *s = PS(st);
+	struct pg_conn *pc = PGC(st->d);
+	if (pc) {
+		if (s->prev)
+			s->prev->next = s->next;
+		else if (pc->stmts == s)
+			pc->stmts = s->next;
+		if (s->next)
+			s->next->prev = s->prev;
+	}
+	stmt_free(s);
+}
+
+/* param_index: the 0-based slot of "$name" in s, or -1 with the db error
+** set when the statement has no such placeholder. */
+static int param_index(db_stmt *st, const char *name)
+{
+	struct pg_stmt *s = PS(st);
+	if (name[0] == '$')
+		for (int i = 0; i < s->nparam; i++)
+			if (!strcmp(s->param_names[i], name + 1))
+				return i;
+	db_set_error(st->d, "SQL 参数 %s 不存在: %.200s", name, st->sql);
+	return -1;
+}
+
+static void set_value(struct pg_stmt *s, int i, char *v)
+{
+	free(s->values[i]);
+	s->values[i] = v;
+}
+
+static int pg_bind_int(db_stmt *st, const char *name, int64_t v)
+{
+	int i = param_index(st, name);
+	if (i < 0)
+		return -1;
+	char tmp[24];
+	int n = snprintf(tmp, sizeof tmp, "%" PRId64, v);
+	set_value(PS(st), i, xstrndup(tmp, (size_t)n));
+	return 0;
+}
+
+static int pg_bind_text(db_stmt *st, const char *name, const char *v, size_t n)
+{
+	int i = param_index(st, name);
+	if (i < 0)
+		return -1;
+	set_value(PS(st), i, xstrndup(v, n));
+	return 0;
+}
+
+static int pg_bind_null(db_stmt *st, const char *name)
+{
+	int i = param_index(st, name);
+	if (i < 0)
+		return -1;
+	set_value(PS(st), i, NULL);
+	return 0;
+}
+
+static void pg_reset(db_stmt *st)
+{
+	struct pg_stmt *s = PS(st);
+	PQclear(s->res);
+	s->res = NULL;
+	s->row = -1;
+}
+
+/* execute: run s once with its current bindings.  On success either s->res
+** holds the rows (returns DB_ROW, caller iterates) or the statement had none
+** (returns DB_DONE, d->changes set).  A lost connection outside a
+** transaction is reset once; the statement is then re-run only if it is a
+** SELECT, because a write may have committed before the connection broke
+** and must not be applied twice.  Returns DB_ROW, DB_DONE, DB_CONSTRAINT or
+** DB_ERROR. */
+static int execute(db *d, struct pg_stmt *s)
+{
+	for (int attempt = 0;; attempt++) {
+		if (ensure_connection(d))
+			return DB_ERROR;
+		if (s->generation != PGC(d)->generation && server_prepare(d, s, s->base.sql))
+			return DB_ERROR;
+		PGresult *r = PQexecPrepared(CONN(d), s->name, s->nparam,
+					     (const char *const *)s->values, NULL, NULL, 0);
+		ExecStatusType st = PQresultStatus(r);
+		if (st == PGRES_TUPLES_OK) {
+			s->res = r;
+			s->row = -1;
+			return DB_ROW;
+		}
+		if (st == PGRES_COMMAND_OK || st == PGRES_EMPTY_QUERY) {
+			record_changes(d, r);
+			PQclear(r);
+			return DB_DONE;
+		}
+		int rc = result_error(d, r);
+		PQclear(r);
+		if (PQstatus(CONN(d)) != CONNECTION_BAD)
+			return rc;
+		/* lost connection */
+		if (d->in_tx || attempt > 0 || !s->read_only) {
+			char msg[sizeof d->err];
+			memcpy(msg, d->err, sizeof msg);
+			db_set_error(d, "数据库连接中断%s: %.400s",
+				     d->in_tx ? "，事务已丢失" : "，语句可能未执行，未重试", msg);
+			/* reconnect now so the next request works */
+			if (!d->in_tx) {
+				memcpy(msg, d->err, sizeof msg);
+				ensure_connection(d);
+				memcpy(d->err, msg, sizeof msg);
+			}
+			return DB_ERROR;
+		}
+	}
+}
+
+/* step: the first call of an execution runs the statement; later calls walk
+** the rows already fetched.  At the end the result is freed and the
+** statement is ready to run again (like SQLite's auto-reset), with
+** d->changes from the command tag (also for INSERT … RETURNING). */
+static int pg_step(db_stmt *st)
+{
+	struct pg_stmt *s = PS(st);
+	db *d = st->d;
+	if (!s->res) {
+		int rc = execute(d, s);
+		if (rc != DB_ROW)
+			return rc;
+	}
+	s->ncols = PQnfields(s->res);
+	if (++s->row < PQntuples(s->res))
+		return DB_ROW;
+	record_changes(d, s->res);
+	pg_reset(st);
+	return DB_DONE;
+}
+
+static int row_valid(struct pg_stmt *s, int col)
+{
+	return s->res && s->row >= 0 && s->row < PQntuples(s->res) && col >= 0 &&
+	       col < PQnfields(s->res);
+}
+
+static int pg_column_is_null(db_stmt *st, int col)
+{
+	struct pg_stmt *s = PS(st);
+	return !row_valid(s, col) || PQgetisnull(s->res, s->row, col);
+}
+
+/* column_int: integers, NUMERIC results of SUM (no fraction; a fraction is
+** truncated) and booleans ('t'/'f' from comparisons) as int64; NULL is 0. */
+static int64_t pg_column_int(db_stmt *st, int col)
+{
+	struct pg_stmt *s = PS(st);
+	if (pg_column_is_null(st, col))
+		return 0;
+	const char *v = PQgetvalue(s->res, s->row, col);
+	if (v[0] == 't' && !v[1])
+		return 1;
+	if (v[0] == 'f' && !v[1])
+		return 0;
+	return strtoll(v, NULL, 10);
+}
+
+static const char *pg_column_text(db_stmt *st, int col)
+{
+	struct pg_stmt *s = PS(st);
+	if (pg_column_is_null(st, col))
+		return NULL;
+	return PQgetvalue(s->res, s->row, col);
+}
+
+/* column_count: known from a result; before the first step ask the server
+** once (PQdescribePrepared) and remember it. */
+static int pg_column_count(db_stmt *st)
+{
+	struct pg_stmt *s = PS(st);
+	if (s->res)
+		return PQnfields(s->res);
+	if (s->ncols >= 0)
+		return s->ncols;
+	db *d = st->d;
+	if (s->generation != PGC(d)->generation && server_prepare(d, s, st->sql))
+		return 0;
+	PGresult *r = PQdescribePrepared(CONN(d), s->name);
+	if (PQresultStatus(r) == PGRES_COMMAND_OK)
+		s->ncols = PQnfields(r);
+	else
+		result_error(d, r);
+	PQclear(r);
+	return s->ncols >= 0 ? s->ncols : 0;
+}
+
+static void pg_clear(db_stmt *st)
+{
+	struct pg_stmt *s = PS(st);
+	pg_reset(st);
+	for (int i = 0; i < s->nparam; i++)
+		set_value(s, i, NULL);
+}
+
+/* release: results are fetched whole into client memory, so no statement
+** holds anything on the server between steps; freeing the pending results
+** returns the memory and makes every statement start afresh. */
+static void pg_release(db *d)
+{
+	for (struct pg_stmt *s = PGC(d)->stmts; s; s = s->next)
+		pg_reset(&s->base);
+}
+
+/* exec: PQexec, which runs several ';'-separated statements (migration
+** scripts) in one round trip.  A COMMIT of a transaction that already
+** failed is answered "ROLLBACK" without an error by PostgreSQL: that is
+** reported as a failure, so a caller never believes lost work committed. */
+static int pg_exec(db *d, const char *sql)
+{
+	int rc = -1;
+	PGresult *r = NULL;
+	if (ensure_connection(d))
+		goto out;
+	r = PQexec(CONN(d), sql);
+	ExecStatusType st = PQresultStatus(r);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
+		result_error(d, r);
+		goto out;
+	}
+	if (!strcasecmp(sql, "COMMIT") && !strcmp(PQcmdStatus(r), "ROLLBACK")) {
+		db_set_error(d, "事务中有语句失败，已回滚，未提交");
+		goto out;
+	}
+	record_changes(d, r);
+	rc = 0;
+out:
+	PQclear(r);
+	return rc;
+}
+
+static int64_t pg_changes(db *d)
+{
+	return d->changes;
+}
+
+/* READ COMMITTED; writers serialise per village with a row lock taken by
+** their first UPDATE, so no stronger isolation is needed here. */
+static int pg_begin_write(db *d)
+{
+	return pg_exec(d, "BEGIN");
+}
+
+/* backup: PostgreSQL has pg_dump for that; tell the user the exact
+** command for this database and file.  Always returns -1. */
+static int pg_backup(db *d, const char *path)
+{
+	buf cmd = {0};
+	buf_puts(&cmd, "pg_dump -Fc ");
+	shell_quote(&cmd, PGC(d)->url);
+	buf_puts(&cmd, " > ");
+	shell_quote(&cmd, path);
+	db_set_error(d, "PostgreSQL 数据库请用 pg_dump 备份: %s", buf_cstr(&cmd));
+	buf_free(&cmd);
+	return -1;
+}
+
+const struct db_ops db_pg_ops = {
+	.name = "postgresql",
+	.id_pk = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+	.append_only = pg_append_only,
+	.open = pg_open,
+	.close = pg_close,
+	.prepare = pg_prepare,
+	.finalize = pg_finalize,
+	.bind_int = pg_bind_int,
+	.bind_text = pg_bind_text,
+	.bind_null = pg_bind_null,
+	.step = pg_step,
+	.column_int = pg_column_int,
+	.column_text = pg_column_text,
+	.column_is_null = pg_column_is_null,
+	.column_count = pg_column_count,
+	.reset = pg_reset,
+	.clear = pg_clear,
+	.release = pg_release,
+	.exec = pg_exec,
+	.changes = pg_changes,
+	.begin_write = pg_begin_write,
+	.backup = pg_backup,
+};
