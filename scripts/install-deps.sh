@@ -1,0 +1,17 @@
+#!/bin/sh
+# Installs every Debian 12 package jifen needs to build, test and benchmark.
+# Idempotent: apt-get skips what is already there. Run as root.
+set -eu
+PKGS="build-essential cmake pkg-config git ca-certificates curl
+libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-client
+libssl-dev libsodium-dev libcsv-dev libjansson-dev libxlsxwriter-dev libqrencode-dev
+libcmocka-dev wrk python3"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends $missing
+fi

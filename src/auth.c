@@ -1,0 +1,423 @@
+/*
+** auth.c — accounts, argon2id passwords, login throttling and sessions.
+**
+** Throttling counts failed attempts per login (and per address, against
+** password spraying) inside a sliding window, in the database so that every
+** server instance sees the same count.  A locked login is refused even with
+** the right password until the window has passed: otherwise the lock would
+** tell an attacker when a guess was right.
+*/
+#include "auth.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+enum { IP_MAX_FAILURES = 50, TOUCH_INTERVAL = 60 };
+
+/* A real hash of a random password, computed once, for unknown logins. */
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static char dummy_hash[crypto_pwhash_STRBYTES];
+
+static void dummy_init(void)
+{
+	char pw[33];
+	random_hex(pw, 16);
+	password_hash(pw, dummy_hash, sizeof dummy_hash);
+}
+
+static const struct {
+	int role;
+	const char *name, *label;
+} roles[] = {
+	{ROLE_TOWN_ADMIN, "town_admin", "镇管理员"},
+	{ROLE_VILLAGE_ADMIN, "village_admin", "村管理员"},
+	{ROLE_SCORER, "scorer", "评分员"},
+	{ROLE_SHOPKEEPER, "shopkeeper", "积分超市"},
+	{ROLE_HOUSEHOLD, "household", "农户"},
+};
+
+int role_from_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+		if (name && !strcmp(name, roles[i].name))
+			return roles[i].role;
+	return 0;
+}
+
+const char *role_name(int role)
+{
+	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+		if (roles[i].role == role)
+			return roles[i].name;
+	return "";
+}
+
+const char *role_label(int role)
+{
+	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+		if (roles[i].role == role)
+			return roles[i].label;
+	return "";
+}
+
+const char *password_policy_error(const char *pw)
+{
+	if (!pw || utf8_len(pw) < PASSWORD_MIN_LEN)
+		return "密码至少需要 8 个字符。";
+	if (strlen(pw) > 128)
+		return "密码不能超过 128 个字节。";
+	if (!text_is_clean(pw, 0))
+		return "密码含有不允许的控制字符。";
+	int letters = 0, digits = 0, others = 0;
+	for (const char *p = pw; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))
+			letters = 1;
+		else if (*p >= '0' && *p <= '9')
+			digits = 1;
+		else
+			others = 1;
+	}
+	if (letters + digits + others < 2)
+		return "密码需要包含字母、数字、符号中的至少两类。";
+	return NULL;
+}
+
+int password_hash(const char *pw, char *out, size_t outlen)
+{
+	if (outlen < crypto_pwhash_STRBYTES)
+		return -1;
+	return crypto_pwhash_str(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				 crypto_pwhash_MEMLIMIT_INTERACTIVE);
+}
+
+int password_verify(const char *hash, const char *pw)
+{
+	return hash && pw && crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+}
+
+/* A login: 2–32 characters of [A-Za-z0-9_.-]. */
+static int login_valid(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	return n >= 2 && n <= 32 &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
+}
+
+int account_add(db *d, const char *login, int role, const char *village_code,
+		const char *password, int must_change, errlist *errs)
+{
+	int64_t village_id = 0;
+	if (!login_valid(login))
+		errlist_add(errs, "账号名无效: 需为 2–32 个字母、数字或 _ . -");
+	if (!role || role == ROLE_HOUSEHOLD)
+		errlist_add(errs, "角色无效: 应为 town_admin、village_admin、scorer 或 shopkeeper");
+	if (role == ROLE_TOWN_ADMIN && village_code)
+		errlist_add(errs, "镇管理员不属于某个村，不能指定 --village");
+	if (role && role != ROLE_TOWN_ADMIN && role != ROLE_HOUSEHOLD) {
+		if (!village_code)
+			errlist_add(errs, "村级账号必须用 --village 指定所属的村");
+		else {
+			db_stmt *s = db_prepare(d, "SELECT id FROM village WHERE code=$code");
+			if (!s || db_bind_text(s, "$code", village_code))
+				return -1;
+			int st = db_step(s);
+			if (st == DB_ROW)
+				village_id = db_column_int(s, 0);
+			else if (st == DB_DONE)
+				errlist_add(errs, "村编号 %s 不存在", village_code);
+			else
+				return -1;
+			db_reset(s);
+		}
+	}
+	const char *perr = password_policy_error(password);
+	if (perr)
+		errlist_add(errs, "%s", perr);
+	if (errs->n)
+		return 1;
+
+	char hash[crypto_pwhash_STRBYTES];
+	if (password_hash(password, hash, sizeof hash)) {
+		db_set_error(d, "密码哈希失败（内存不足）");
+		return -1;
+	}
+	db_stmt *s = db_prepare(d,
+		"INSERT INTO account(login, role, village_id, pw_hash, pw_changed_at,"
+		" must_change, created_at)"
+		" VALUES($login, $role, $village, $hash, $now, $must, $now)");
+	if (!s)
+		return -1;
+	int64_t now = now_unix();
+	db_bind_text(s, "$login", login);
+	db_bind_text(s, "$role", role_name(role));
+	if (village_id)
+		db_bind_int(s, "$village", village_id);
+	else
+		db_bind_null(s, "$village");
+	db_bind_text(s, "$hash", hash);
+	db_bind_int(s, "$now", now);
+	db_bind_int(s, "$must", must_change ? 1 : 0);
+	int st = db_step(s);
+	if (st == DB_CONSTRAINT) {
+		errlist_add(errs, "账号 %s 已经存在", login);
+		return 1;
+	}
+	return st == DB_DONE ? 0 : -1;
+}
+
+/* Record an attempt; returns 0 or -1. */
+static int attempt_record(db *d, const char *login, const char *ip, int ok)
+{
+	db_stmt *s = db_prepare(d, "INSERT INTO login_attempt(login, ip, at, ok)"
+				   " VALUES($login, $ip, $at, $ok)");
+	if (!s)
+		return -1;
+	db_bind_text(s, "$login", login);
+	db_bind_text(s, "$ip", ip ? ip : "");
+	db_bind_int(s, "$at", now_unix());
+	db_bind_int(s, "$ok", ok);
+	return db_step(s) == DB_DONE ? 0 : -1;
+}
+
+/* 1 when the login (or the address) has too many recent failures: those
+** within the window and after the login's last success. */
+static int attempt_locked(db *d, const char *login, const char *ip)
+{
+	int64_t since = now_unix() - LOGIN_WINDOW;
+	db_stmt *s = db_prepare(d,
+		"SELECT COUNT(*) FROM login_attempt WHERE login=$login AND ok=0 AND at>$since"
+		" AND at>=COALESCE((SELECT MAX(at) FROM login_attempt"
+		"                   WHERE login=$login AND ok=1), 0)");
+	if (!s)
+		return 0;
+	db_bind_text(s, "$login", login);
+	db_bind_int(s, "$since", since);
+	int64_t n = db_step(s) == DB_ROW ? db_column_int(s, 0) : 0;
+	db_reset(s);
+	if (n >= LOGIN_MAX_FAILURES)
+		return 1;
+	s = db_prepare(d, "SELECT COUNT(*) FROM login_attempt WHERE ip=$ip AND ok=0 AND at>$since");
+	if (!s)
+		return 0;
+	db_bind_text(s, "$ip", ip ? ip : "");
+	db_bind_int(s, "$since", since);
+	n = db_step(s) == DB_ROW ? db_column_int(s, 0) : 0;
+	db_reset(s);
+	return ip && *ip && n >= IP_MAX_FAILURES;
+}
+
+enum login_result auth_login_account(db *d, const char *login, const char *password,
+				     const char *ip, int64_t *account_id)
+{
+	if (!login || !*login || strlen(login) > 64)
+		return LOGIN_BAD;
+	if (attempt_locked(d, login, ip)) {
+		attempt_record(d, login, ip, 0);
+		return LOGIN_LOCKED;
+	}
+	db_stmt *s = db_prepare(d, "SELECT id, pw_hash FROM account WHERE login=$login"
+				   " AND disabled=0");
+	if (!s)
+		return LOGIN_ERROR;
+	db_bind_text(s, "$login", login);
+	int st = db_step(s);
+	int ok = 0;
+	if (st == DB_ROW) {
+		*account_id = db_column_int(s, 0);
+		char hash[crypto_pwhash_STRBYTES];
+		snprintf(hash, sizeof hash, "%s", db_column_text(s, 1));
+		db_reset(s);
+		ok = password_verify(hash, password);
+	} else {
+		db_reset(s);
+		if (st != DB_DONE)
+			return LOGIN_ERROR;
+		/* spend the same time as a real check: no user enumeration by timing */
+		pthread_once(&dummy_once, dummy_init);
+		password_verify(dummy_hash, password ? password : "");
+	}
+	if (attempt_record(d, login, ip, ok))
+		return LOGIN_ERROR;
+	return ok ? LOGIN_OK : LOGIN_BAD;
+}
+
+enum login_result auth_login_household(db *d, const char *village_code, const char *hcode,
+				       const char *pin, const char *ip, int64_t *household_id)
+{
+	char key[160];
+	if (!village_code || !hcode || strlen(village_code) > 64 || strlen(hcode) > 64)
+		return LOGIN_BAD;
+	snprintf(key, sizeof key, "%s/%s", village_code, hcode);
+	if (attempt_locked(d, key, ip)) {
+		attempt_record(d, key, ip, 0);
+		return LOGIN_LOCKED;
+	}
+	db_stmt *s = db_prepare(d,
+		"SELECT h.id, h.pin_hash FROM household h JOIN village v ON v.id=h.village_id"
+		" WHERE v.code=$v AND h.code=$h AND h.pin_hash IS NOT NULL AND h.left_on IS NULL");
+	if (!s)
+		return LOGIN_ERROR;
+	db_bind_text(s, "$v", village_code);
+	db_bind_text(s, "$h", hcode);
+	int st = db_step(s), ok = 0;
+	if (st == DB_ROW) {
+		*household_id = db_column_int(s, 0);
+		char hash[crypto_pwhash_STRBYTES];
+		snprintf(hash, sizeof hash, "%s", db_column_text(s, 1));
+		db_reset(s);
+		ok = password_verify(hash, pin);
+	} else {
+		db_reset(s);
+		if (st != DB_DONE)
+			return LOGIN_ERROR;
+	}
+	if (attempt_record(d, key, ip, ok))
+		return LOGIN_ERROR;
+	return ok ? LOGIN_OK : LOGIN_BAD;
+}
+
+int session_create(db *d, int64_t account_id, int64_t household_id, const char *ip,
+		   char token[65])
+{
+	char id[65], csrf[65];
+	random_hex(token, 32);
+	random_hex(csrf, 32);
+	sha256_hex(token, 64, id);
+	db_stmt *s = db_prepare(d,
+		"INSERT INTO session(id, account_id, household_id, csrf, ip, created_at, last_seen)"
+		" VALUES($id, $acc, $hh, $csrf, $ip, $now, $now)");
+	if (!s)
+		return -1;
+	int64_t now = now_unix();
+	db_bind_text(s, "$id", id);
+	if (account_id)
+		db_bind_int(s, "$acc", account_id);
+	else
+		db_bind_null(s, "$acc");
+	if (household_id)
+		db_bind_int(s, "$hh", household_id);
+	else
+		db_bind_null(s, "$hh");
+	db_bind_text(s, "$csrf", csrf);
+	db_bind_text(s, "$ip", ip ? ip : "");
+	db_bind_int(s, "$now", now);
+	return db_step(s) == DB_DONE ? 0 : -1;
+}
+
+int session_delete(db *d, const char *token)
+{
+	char id[65];
+	sha256_hex(token, strlen(token), id);
+	db_stmt *s = db_prepare(d, "DELETE FROM session WHERE id=$id");
+	if (!s)
+		return -1;
+	db_bind_text(s, "$id", id);
+	return db_step(s) == DB_DONE ? 0 : -1;
+}
+
+int session_delete_account(db *d, int64_t account_id, const char *keep_token)
+{
+	char keep[65] = "";
+	if (keep_token)
+		sha256_hex(keep_token, strlen(keep_token), keep);
+	db_stmt *s = db_prepare(d, "DELETE FROM session WHERE account_id=$acc AND id<>$keep");
+	if (!s)
+		return -1;
+	db_bind_int(s, "$acc", account_id);
+	db_bind_text(s, "$keep", keep);
+	return db_step(s) == DB_DONE ? 0 : -1;
+}
+
+struct user *session_load(db *d, arena *a, const char *token)
+{
+	if (!token || strlen(token) != 64)
+		return NULL;
+	char id[65];
+	sha256_hex(token, 64, id);
+	db_stmt *s = db_prepare(d,
+		"SELECT s.csrf, s.created_at, s.last_seen, s.account_id, a.login, a.role,"
+		"       COALESCE(a.village_id, h.village_id), v.code, a.must_change,"
+		"       COALESCE(a.disabled, 0), s.household_id, h.code, h.left_on"
+		"  FROM session s"
+		"  LEFT JOIN account a ON a.id = s.account_id"
+		"  LEFT JOIN household h ON h.id = s.household_id"
+		"  LEFT JOIN village v ON v.id = COALESCE(a.village_id, h.village_id)"
+		" WHERE s.id = $id");
+	if (!s)
+		return NULL;
+	db_bind_text(s, "$id", id);
+	if (db_step(s) != DB_ROW) {
+		db_reset(s);
+		return NULL;
+	}
+	int64_t now = now_unix(), created = db_column_int(s, 1), seen = db_column_int(s, 2);
+	struct user *u = arena_alloc(a, sizeof *u);
+	u->csrf = arena_strdup(a, db_column_text(s, 0));
+	int household = !db_column_is_null(s, 10);
+	u->village_id = db_column_int(s, 6);
+	u->village_code = arena_strdup(a, db_column_text(s, 7));
+	if (household) {
+		u->id = db_column_int(s, 10);
+		u->login = arena_strdup(a, db_column_text(s, 11));
+		u->role = ROLE_HOUSEHOLD;
+	} else {
+		u->id = db_column_int(s, 3);
+		u->login = arena_strdup(a, db_column_text(s, 4));
+		u->role = role_from_name(db_column_text(s, 5));
+		u->must_change_password = (int)db_column_int(s, 8);
+	}
+	int dead = db_column_int(s, 9) || (household && !db_column_is_null(s, 12)) || !u->role;
+	db_reset(s);
+	if (dead || now - seen > SESSION_IDLE || now - created > SESSION_ABSOLUTE) {
+		session_delete(d, token);
+		return NULL;
+	}
+	if (now - seen > TOUCH_INTERVAL) {
+		db_stmt *t = db_prepare(d, "UPDATE session SET last_seen=$now WHERE id=$id");
+		if (t) {
+			db_bind_int(t, "$now", now);
+			db_bind_text(t, "$id", id);
+			db_step(t);
+		}
+	}
+	return u;
+}
+
+int account_change_password(db *d, int64_t account_id, const char *old_pw,
+			    const char *new_pw, const char *new_pw2, errlist *errs)
+{
+	db_stmt *s = db_prepare(d, "SELECT pw_hash FROM account WHERE id=$id");
+	if (!s)
+		return -1;
+	db_bind_int(s, "$id", account_id);
+	if (db_step(s) != DB_ROW) {
+		db_reset(s);
+		return -1;
+	}
+	char hash[crypto_pwhash_STRBYTES];
+	snprintf(hash, sizeof hash, "%s", db_column_text(s, 0));
+	db_reset(s);
+	if (!password_verify(hash, old_pw))
+		errlist_add(errs, "原密码不正确。");
+	const char *perr = password_policy_error(new_pw);
+	if (perr)
+		errlist_add(errs, "新密码: %s", perr);
+	else if (!new_pw2 || strcmp(new_pw, new_pw2))
+		errlist_add(errs, "两次输入的新密码不一致。");
+	else if (old_pw && !strcmp(old_pw, new_pw))
+		errlist_add(errs, "新密码不能与原密码相同。");
+	if (errs->n)
+		return 1;
+	if (password_hash(new_pw, hash, sizeof hash))
+		return -1;
+	s = db_prepare(d, "UPDATE account SET pw_hash=$h, pw_changed_at=$now, must_change=0"
+			  " WHERE id=$id");
+	if (!s)
+		return -1;
+	db_bind_text(s, "$h", hash);
+	db_bind_int(s, "$now", now_unix());
+	db_bind_int(s, "$id", account_id);
+	return db_step(s) == DB_DONE ? 0 : -1;
+}

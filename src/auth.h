@@ -1,0 +1,76 @@
+/*
+** auth.h — accounts, passwords (argon2id through libsodium), login
+** throttling and database-backed sessions.  Sessions live in the database so
+** that several server instances can share them.
+*/
+#ifndef JIFEN_AUTH_H
+#define JIFEN_AUTH_H
+
+#include <stdint.h>
+#include "db.h"
+#include "http.h"
+#include "util.h"
+
+/* Session lifetimes: idle and absolute, seconds. */
+enum {
+	SESSION_IDLE = 30 * 60,
+	SESSION_ABSOLUTE = 12 * 3600,
+	LOGIN_MAX_FAILURES = 5,        /* failures within LOGIN_WINDOW lock the login */
+	LOGIN_WINDOW = 15 * 60,
+	PASSWORD_MIN_LEN = 8,
+};
+
+/* Role names as stored and as the CLI takes them. */
+int role_from_name(const char *name);   /* ROLE_* bit or 0 */
+const char *role_name(int role);        /* "town_admin"... */
+const char *role_label(int role);       /* 镇管理员... */
+
+/* Password policy: at least PASSWORD_MIN_LEN characters and at least two of
+** letters, digits, other characters.  Returns NULL when acceptable, else a
+** Chinese message. */
+const char *password_policy_error(const char *pw);
+
+/* argon2id hash of pw into out (crypto_pwhash_STRBYTES bytes); 0 ok. */
+int password_hash(const char *pw, char *out, size_t outlen);
+/* 1 when pw matches the stored hash. */
+int password_verify(const char *hash, const char *pw);
+
+/* Add an account.  role a ROLE_* bit except ROLE_HOUSEHOLD; village_code
+** NULL for a town admin, required for every other role.  Returns 0; 1 with
+** errs when rejected (bad login, weak password, unknown village, login
+** taken, village given to a town admin...); -1 on a database error. */
+int account_add(db *d, const char *login, int role, const char *village_code,
+		const char *password, int must_change, errlist *errs);
+
+/* Result of a login attempt. */
+enum login_result { LOGIN_OK, LOGIN_BAD, LOGIN_LOCKED, LOGIN_ERROR };
+
+/* Check login/password (staff) and record the attempt.  Throttling: after
+** LOGIN_MAX_FAILURES failures for this login within LOGIN_WINDOW, every
+** attempt is refused (LOGIN_LOCKED) until the window passes, even with the
+** right password.  On LOGIN_OK *account_id is set. */
+enum login_result auth_login_account(db *d, const char *login, const char *password,
+				     const char *ip, int64_t *account_id);
+/* The same for a household: village code, household code and PIN. */
+enum login_result auth_login_household(db *d, const char *village_code, const char *hcode,
+				       const char *pin, const char *ip, int64_t *household_id);
+
+/* Create a session for an account (account_id) or household (household_id,
+** account_id 0).  token receives the cookie value (64 hex + NUL).  0 ok. */
+int session_create(db *d, int64_t account_id, int64_t household_id, const char *ip,
+		   char token[65]);
+/* Load the session of a cookie token into a user (arena), touching
+** last_seen; NULL when unknown or expired (an expired one is deleted). */
+struct user *session_load(db *d, arena *a, const char *token);
+/* Delete the session of this token. */
+int session_delete(db *d, const char *token);
+/* Delete every session of an account (after a password change, except
+** keep_token's own when not NULL). */
+int session_delete_account(db *d, int64_t account_id, const char *keep_token);
+
+/* Change an account's password after checking the old one.  Returns 0; 1
+** rejected with errs; -1 database error. */
+int account_change_password(db *d, int64_t account_id, const char *old_pw,
+			    const char *new_pw, const char *new_pw2, errlist *errs);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+** cli.h — what a command-line subcommand receives.  main.c parses the global
+** options (--db, before or after the subcommand), opens the database and
+** calls the command's function with the remaining words.  Exit codes are
+** those of INTERFACES.md: 0 done, 1 input rejected (nothing written),
+** 2 usage error, 3 any other failure (nothing half-written either).
+*/
+#ifndef JIFEN_CLI_H
+#define JIFEN_CLI_H
+
+#include "audit.h"
+#include "db.h"
+#include "util.h"
+
+enum { EXIT_OK = 0, EXIT_REJECTED = 1, EXIT_USAGE = 2, EXIT_FAILURE_3 = 3 };
+
+struct cli {
+	db *db;             /* open, migrated to the newest schema */
+	const char *db_url;
+	arena *a;
+	struct actor actor; /* {0, "cli", ""} */
+	int argc;           /* words after the subcommand name(s), options included */
+	char **argv;
+};
+
+/* Option parsing over c->argv: the value of "--name VALUE" or
+** "--name=VALUE" (NULL when absent), whether a flag is present, and the
+** positional words left once options are taken out.  An option not in the
+** command's known list is a usage error: cli_check_options() prints it and
+** returns 2, else 0.  known is a NULL-terminated list like
+** {"--village=", "--dry-run", NULL}: a trailing '=' marks options that take
+** a value. */
+const char *cli_opt(struct cli *c, const char *name);
+int cli_flag(struct cli *c, const char *name);
+int cli_check_options(struct cli *c, const char *const *known);
+/* The i-th positional word (0-based) or NULL. */
+const char *cli_pos(struct cli *c, int i);
+int cli_npos(struct cli *c);
+
+/* Print every message of errs to stderr, one per line. */
+void cli_print_errors(const errlist *errs);
+/* Print a database failure ("数据库错误: ...") and return 3. */
+int cli_db_failure(struct cli *c);
+
+#endif

@@ -1,0 +1,299 @@
+/*
+** db.c — the backend-independent half of the database interface: choosing
+** the backend from the URL, the per-connection statement cache, and the
+** migration runner over the schema files embedded in the binary.
+*/
+#include "db_int.h"
+#include "embed.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void db_set_error(db *d, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(d->err, sizeof d->err, fmt, ap);
+	va_end(ap);
+}
+
+static int is_pg_url(const char *url)
+{
+	return !strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11);
+}
+
+int db_open(const char *url, db **out, char *err, size_t errlen)
+{
+	db *d = calloc(1, sizeof *d);
+	if (!d)
+		abort();
+	d->ops = is_pg_url(url) ? &db_pg_ops : &db_sqlite_ops;
+	if (d->ops->open(d, url)) {
+		snprintf(err, errlen, "%s", d->err);
+		d->ops->close(d);
+		free(d);
+		*out = NULL;
+		return -1;
+	}
+	*out = d;
+	return 0;
+}
+
+void db_close(db *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->capcache; i++)
+		if (d->cache[i].stmt)
+			d->ops->finalize(d->cache[i].stmt);
+	free(d->cache);
+	d->ops->close(d);
+	free(d);
+}
+
+const char *db_backend(const db *d)
+{
+	return d->ops->name;
+}
+
+const char *db_errmsg(const db *d)
+{
+	return d->err;
+}
+
+static size_t ptr_hash(const void *p)
+{
+	uintptr_t x = (uintptr_t)p;
+	x ^= x >> 17;
+	x *= 0xed5ad4bbU;
+	x ^= x >> 11;
+	return (size_t)x;
+}
+
+static void cache_put(db *d, const char *sql, db_stmt *s)
+{
+	if ((d->ncache + 1) * 2 > d->capcache) {
+		size_t cap = d->capcache ? d->capcache * 2 : 128;
+		struct stmt_slot *old = d->cache;
+		size_t oldcap = d->capcache;
+		d->cache = calloc(cap, sizeof *d->cache);
+		if (!d->cache)
+			abort();
+		d->capcache = cap;
+		d->ncache = 0;
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].stmt)
+				cache_put(d, old[i].sql, old[i].stmt);
+		free(old);
+	}
+	size_t i = ptr_hash(sql) & (d->capcache - 1);
+	while (d->cache[i].stmt)
+		i = (i + 1) & (d->capcache - 1);
+	d->cache[i].sql = sql;
+	d->cache[i].stmt = s;
+	d->ncache++;
+}
+
+db_stmt *db_prepare(db *d, const char *sql)
+{
+	if (d->capcache) {
+		size_t i = ptr_hash(sql) & (d->capcache - 1);
+		while (d->cache[i].stmt) {
+			if (d->cache[i].sql == sql) {
+				d->ops->clear(d->cache[i].stmt);
+				return d->cache[i].stmt;
+			}
+			i = (i + 1) & (d->capcache - 1);
+		}
+	}
+	db_stmt *s = d->ops->prepare(d, sql);
+	if (!s)
+		return NULL;
+	s->d = d;
+	s->sql = sql;
+	cache_put(d, sql, s);
+	return s;
+}
+
+int db_bind_int(db_stmt *s, const char *name, int64_t v)
+{
+	return s->d->ops->bind_int(s, name, v);
+}
+
+int db_bind_textn(db_stmt *s, const char *name, const char *v, size_t n)
+{
+	if (!v)
+		return s->d->ops->bind_null(s, name);
+	return s->d->ops->bind_text(s, name, v, n);
+}
+
+int db_bind_text(db_stmt *s, const char *name, const char *v)
+{
+	return db_bind_textn(s, name, v, v ? strlen(v) : 0);
+}
+
+int db_bind_null(db_stmt *s, const char *name)
+{
+	return s->d->ops->bind_null(s, name);
+}
+
+int db_step(db_stmt *s)
+{
+	return s->d->ops->step(s);
+}
+
+int64_t db_column_int(db_stmt *s, int col)
+{
+	return s->d->ops->column_int(s, col);
+}
+
+const char *db_column_text(db_stmt *s, int col)
+{
+	return s->d->ops->column_text(s, col);
+}
+
+int db_column_is_null(db_stmt *s, int col)
+{
+	return s->d->ops->column_is_null(s, col);
+}
+
+int db_column_count(db_stmt *s)
+{
+	return s->d->ops->column_count(s);
+}
+
+void db_reset(db_stmt *s)
+{
+	s->d->ops->reset(s);
+}
+
+void db_release(db *d)
+{
+	d->ops->release(d);
+}
+
+int db_exec(db *d, const char *sql)
+{
+	return d->ops->exec(d, sql);
+}
+
+int64_t db_changes(db *d)
+{
+	return d->ops->changes(d);
+}
+
+int db_begin(db *d)
+{
+	if (db_exec(d, "BEGIN"))
+		return -1;
+	d->in_tx = 1;
+	return 0;
+}
+
+int db_begin_write(db *d)
+{
+	if (d->ops->begin_write(d))
+		return -1;
+	d->in_tx = 1;
+	return 0;
+}
+
+int db_commit(db *d)
+{
+	int rc = db_exec(d, "COMMIT");
+	if (rc == 0)
+		d->in_tx = 0;
+	return rc;
+}
+
+int db_rollback(db *d)
+{
+	/* keep the first error: the rollback is the consequence, not the cause */
+	char saved[sizeof d->err];
+	memcpy(saved, d->err, sizeof saved);
+	int rc = db_exec(d, "ROLLBACK");
+	memcpy(d->err, saved, sizeof saved);
+	d->in_tx = 0;
+	return rc;
+}
+
+int db_backup(db *d, const char *path, char *err, size_t errlen)
+{
+	if (d->ops->backup(d, path)) {
+		snprintf(err, errlen, "%s", d->err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Turn one migration's text into what this backend runs: "@ID@" becomes the
+** backend's auto-numbered primary key, and a line "--@append_only TABLE"
+** becomes the backend's triggers that refuse UPDATE and DELETE on TABLE. */
+static void migration_translate(db *d, const char *src, buf *out)
+{
+	const char *p = src;
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+		if (!strncmp(p, "--@append_only ", 15)) {
+			char table[64];
+			size_t tn = n - 15 < sizeof table - 1 ? n - 15 : sizeof table - 1;
+			memcpy(table, p + 15, tn);
+			table[tn] = 0;
+			str_trim(table);
+			d->ops->append_only(out, table);
+		} else {
+			for (size_t i = 0; i < n; i++) {
+				if (!strncmp(p + i, "@ID@", 4) && i + 4 <= n) {
+					buf_puts(out, d->ops->id_pk);
+					i += 3;
+				} else
+					buf_append(out, p + i, 1);
+			}
+		}
+		buf_puts(out, "\n");
+		p += n + (eol ? 1 : 0);
+	}
+}
+
+int db_migrate(db *d, int *version, char *err, size_t errlen)
+{
+	int rc = -1, cur = 0;
+	buf sql = {0};
+	if (db_exec(d, "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)"))
+		goto out;
+	db_stmt *s = db_prepare(d, "SELECT COALESCE(MAX(version),0) FROM schema_version");
+	if (!s || db_step(s) != DB_ROW)
+		goto out;
+	cur = (int)db_column_int(s, 0);
+	db_reset(s);
+	for (const struct embedded_file *f = embedded_schema; f->name; f++) {
+		int v = atoi(f->name);
+		if (v <= cur)
+			continue;
+		sql.len = 0;
+		migration_translate(d, (const char *)f->data, &sql);
+		if (db_begin_write(d))
+			goto out;
+		if (db_exec(d, buf_cstr(&sql))) {
+			db_set_error(d, "迁移 %s 失败: %.400s", f->name, d->err);
+			db_rollback(d);
+			goto out;
+		}
+		db_stmt *ins = db_prepare(d, "INSERT INTO schema_version(version) VALUES($v)");
+		if (!ins || db_bind_int(ins, "$v", v) || db_step(ins) != DB_DONE || db_commit(d)) {
+			db_rollback(d);
+			goto out;
+		}
+		cur = v;
+	}
+	rc = 0;
+out:
+	if (rc)
+		snprintf(err, errlen, "%s", d->err);
+	*version = cur;
+	buf_free(&sql);
+	return rc;
+}

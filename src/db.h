@@ -1,0 +1,112 @@
+/*
+** db.h — the one database interface jifen's areas use, with two backends:
+** SQLite (db_sqlite.c, the default, a file path) and PostgreSQL (db_pg.c,
+** a postgresql:// URL).
+**
+** Rules every caller follows (see STYLE.md):
+**   - SQL passed to db_prepare() / db_exec() is a string literal: values are
+**     never formatted into SQL, they are bound.
+**   - Placeholders are named, "$name", and bound by name.  The PostgreSQL
+**     backend rewrites them to $1..$n when it prepares the statement, so the
+**     same text runs on both.  Positional "$1" placeholders are not used.
+**   - Write the SQL subset both engines run: INTEGER/BIGINT/TEXT columns,
+**     dates as 'YYYY-MM-DD' text, times as BIGINT unix seconds bound from C,
+**     booleans as 0/1 integers, INSERT ... RETURNING, ON CONFLICT ... DO
+**     UPDATE, no engine-specific functions.  Aggregates that PostgreSQL types
+**     as NUMERIC (SUM of BIGINT) are fine: columns are read through
+**     db_column_int(), which parses text on PostgreSQL.
+**
+** A connection belongs to one thread.  Statements are cached per connection
+** by the address of their SQL literal (Fossil's db_static_prepare): the first
+** db_prepare() of a literal compiles it, later ones return the same statement,
+** reset and with its bindings cleared.  Callers therefore never finalize a
+** statement obtained from db_prepare(); db_close() does.
+*/
+#ifndef JIFEN_DB_H
+#define JIFEN_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct db db;
+typedef struct db_stmt db_stmt;
+
+/* db_step() results */
+enum { DB_ROW = 100, DB_DONE = 101, DB_ERROR = 1, DB_CONSTRAINT = 19 };
+
+/* db_open(): open the database named by url — a postgresql:// or
+** postgres:// URL, else a SQLite file path — and store the connection in
+** *out.  On SQLite the file is created if missing, WAL mode, foreign keys and
+** a busy timeout are switched on.  Returns 0, or -1 with a message in err. */
+int db_open(const char *url, db **out, char *err, size_t errlen);
+void db_close(db *d);
+
+/* Which backend: "sqlite" or "postgresql". */
+const char *db_backend(const db *d);
+
+/* The last error message of this connection (never NULL), and setting it
+** (for area code that detects an error of its own mid-way). */
+const char *db_errmsg(const db *d);
+void db_set_error(db *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* db_prepare(): the cached statement for the literal sql, reset and with
+** cleared bindings, or NULL on a syntax error (message in db_errmsg()). */
+db_stmt *db_prepare(db *d, const char *sql);
+
+/* Binding by placeholder name including the '$' ("$code").  A name the
+** statement does not contain is a programming error: returns -1 and sets
+** the connection error.  Text is copied; NULL text binds SQL NULL. */
+int db_bind_int(db_stmt *s, const char *name, int64_t v);
+int db_bind_text(db_stmt *s, const char *name, const char *v);
+int db_bind_textn(db_stmt *s, const char *name, const char *v, size_t n);
+int db_bind_null(db_stmt *s, const char *name);
+
+/* db_step(): DB_ROW while rows come, then DB_DONE; DB_CONSTRAINT when a
+** UNIQUE/CHECK/foreign key/trigger constraint refused the statement;
+** DB_ERROR for anything else (message in db_errmsg()). */
+int db_step(db_stmt *s);
+
+/* Columns of the current row, numbered from 0.  Text stays valid until the
+** next step/reset of the statement. NULL reads as 0 / NULL. */
+int64_t db_column_int(db_stmt *s, int col);
+const char *db_column_text(db_stmt *s, int col);
+int db_column_is_null(db_stmt *s, int col);
+int db_column_count(db_stmt *s);
+
+/* Reset a statement so it can run again (bindings are kept). */
+void db_reset(db_stmt *s);
+
+/* Reset every statement of the connection that still holds a row.  A
+** statement left on a row keeps SQLite's read snapshot open, so later reads
+** on the connection would see old data: the server calls this after every
+** request, the CLI after every command. */
+void db_release(db *d);
+
+/* db_exec(): run literal SQL that takes no parameters (may hold several
+** statements on SQLite; one on PostgreSQL unless it is a migration script,
+** see db_exec_script).  Returns 0 or -1. */
+int db_exec(db *d, const char *sql);
+
+/* Transactions.  db_begin_write() takes the write lock at once (SQLite
+** BEGIN IMMEDIATE) so that a transaction that will write never fails
+** half-way with SQLITE_BUSY.  Returns 0 or -1. */
+int db_begin(db *d);
+int db_begin_write(db *d);
+int db_commit(db *d);
+int db_rollback(db *d);
+
+/* Rows changed by the last INSERT/UPDATE/DELETE statement. */
+int64_t db_changes(db *d);
+
+/* Migrations: bring the schema to the newest version embedded in the binary.
+** Prints nothing; returns 0, or -1 with a message in err. *version receives
+** the schema version after the run. */
+int db_migrate(db *d, int *version, char *err, size_t errlen);
+
+/* A consistent copy of the whole database into a new SQLite file at path
+** (SQLite backend: online backup API).  Returns 0 or -1 with err. */
+int db_backup(db *d, const char *path, char *err, size_t errlen);
+
+/* ---- backend plumbing, used by db.c and the two backend files only ---- */
+struct db_backend_ops;
+#endif

@@ -1,0 +1,63 @@
+/*
+** db_int.h — what a database backend provides to db.c.  Only db.c,
+** db_sqlite.c and db_pg.c include this file.
+*/
+#ifndef JIFEN_DB_INT_H
+#define JIFEN_DB_INT_H
+
+#include "db.h"
+#include "util.h"
+
+/* Every backend statement starts with this header. */
+struct db_stmt {
+	db *d;
+	const char *sql; /* the literal it was prepared from (cache key) */
+};
+
+struct db_ops {
+	const char *name;      /* "sqlite" or "postgresql" */
+	const char *id_pk;     /* what "@ID@" in a migration becomes */
+	/* Append to b the SQL that makes table refuse UPDATE and DELETE. */
+	void (*append_only)(buf *b, const char *table);
+	int (*open)(db *d, const char *url);
+	void (*close)(db *d);
+	db_stmt *(*prepare)(db *d, const char *sql);
+	void (*finalize)(db_stmt *s);
+	int (*bind_int)(db_stmt *s, const char *name, int64_t v);
+	int (*bind_text)(db_stmt *s, const char *name, const char *v, size_t n);
+	int (*bind_null)(db_stmt *s, const char *name);
+	int (*step)(db_stmt *s);
+	int64_t (*column_int)(db_stmt *s, int col);
+	const char *(*column_text)(db_stmt *s, int col);
+	int (*column_is_null)(db_stmt *s, int col);
+	int (*column_count)(db_stmt *s);
+	void (*reset)(db_stmt *s);
+	void (*clear)(db_stmt *s); /* reset and clear bindings */
+	void (*release)(db *d);    /* reset all statements */
+	int (*exec)(db *d, const char *sql);
+	int64_t (*changes)(db *d);
+	int (*begin_write)(db *d);
+	int (*backup)(db *d, const char *path);
+};
+
+struct stmt_slot {
+	const char *sql;
+	db_stmt *stmt;
+};
+
+struct db {
+	const struct db_ops *ops;
+	void *conn;             /* sqlite3* or PGconn* */
+	char err[512];
+	int64_t changes;        /* set by backends that cannot ask later */
+	struct stmt_slot *cache; /* open addressing by pointer, cap a power of 2 */
+	size_t ncache, capcache;
+	int in_tx;
+	void *backend;          /* backend private state */
+};
+
+
+extern const struct db_ops db_sqlite_ops;
+extern const struct db_ops db_pg_ops;
+
+#endif

@@ -1,0 +1,208 @@
+/*
+** html.c — the HTML writer: an escaping printf, the page frame every page
+** shares (head, top bar, navigation by role), forms' CSRF field and notices.
+*/
+#include "html.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void escape_into(buf *b, const char *s, size_t n)
+{
+	const char *start = s;
+	for (size_t i = 0; i < n; i++) {
+		const char *rep;
+		switch (s[i]) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: continue;
+		}
+		buf_append(b, start, (size_t)(s + i - start));
+		buf_puts(b, rep);
+		start = s + i + 1;
+	}
+	buf_append(b, start, (size_t)(s + n - start));
+}
+
+char *html_escape(arena *a, const char *s)
+{
+	buf b = {0};
+	escape_into(&b, s ? s : "", s ? strlen(s) : 0);
+	char *out = arena_strndup(a, b.p ? b.p : "", b.len);
+	buf_free(&b);
+	return out;
+}
+
+/* Walk fmt: %s arguments are escaped, every other conversion is formatted by
+** vsnprintf from a one-conversion copy of its spec. */
+static void html_vformat(buf *b, const char *fmt, va_list ap)
+{
+	const char *p = fmt;
+	while (*p) {
+		const char *pct = strchr(p, '%');
+		if (!pct) {
+			buf_puts(b, p);
+			return;
+		}
+		buf_append(b, p, (size_t)(pct - p));
+		const char *q = pct + 1;
+		if (*q == '%') {
+			buf_append(b, "%", 1);
+			p = q + 1;
+			continue;
+		}
+		/* flags, width, precision, length */
+		char spec[32];
+		size_t sl = 0;
+		spec[sl++] = '%';
+		int prec = -1;
+		while (*q && strchr("-+ #0", *q) && sl < 8)
+			spec[sl++] = *q++;
+		while (*q >= '0' && *q <= '9' && sl < 16)
+			spec[sl++] = *q++;
+		if (*q == '.') {
+			spec[sl++] = *q++;
+			prec = 0;
+			while (*q >= '0' && *q <= '9' && sl < 24) {
+				prec = prec * 10 + (*q - '0');
+				spec[sl++] = *q++;
+			}
+		}
+		int lmod = 0; /* 0 none, 1 l, 2 ll, 3 z */
+		if (*q == 'l') {
+			spec[sl++] = *q++;
+			lmod = 1;
+			if (*q == 'l') {
+				spec[sl++] = *q++;
+				lmod = 2;
+			}
+		} else if (*q == 'z') {
+			spec[sl++] = *q++;
+			lmod = 3;
+		}
+		char conv = *q;
+		spec[sl++] = conv;
+		spec[sl] = 0;
+		p = *q ? q + 1 : q;
+		char tmp[64];
+		switch (conv) {
+		case 's': {
+			const char *s = va_arg(ap, const char *);
+			if (!s)
+				s = "";
+			size_t n = strlen(s);
+			if (prec >= 0 && (size_t)prec < n)
+				n = (size_t)prec;
+			escape_into(b, s, n);
+			break;
+		}
+		case 'd': case 'i': case 'u': case 'x': case 'X':
+			if (lmod == 2)
+				snprintf(tmp, sizeof tmp, spec, va_arg(ap, long long));
+			else if (lmod == 1)
+				snprintf(tmp, sizeof tmp, spec, va_arg(ap, long));
+			else if (lmod == 3)
+				snprintf(tmp, sizeof tmp, spec, va_arg(ap, size_t));
+			else
+				snprintf(tmp, sizeof tmp, spec, va_arg(ap, int));
+			buf_puts(b, tmp);
+			break;
+		case 'c':
+			snprintf(tmp, sizeof tmp, spec, va_arg(ap, int));
+			escape_into(b, tmp, strlen(tmp));
+			break;
+		case 'f':
+			snprintf(tmp, sizeof tmp, spec, va_arg(ap, double));
+			buf_puts(b, tmp);
+			break;
+		default:
+			return; /* unknown conversion: stop rather than misread args */
+		}
+	}
+}
+
+void html(struct req *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	html_vformat(&r->out, fmt, ap);
+	va_end(ap);
+}
+
+void html_raw(struct req *r, const char *literal)
+{
+	buf_puts(&r->out, literal);
+}
+
+void html_csrf(struct req *r)
+{
+	html(r, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
+	     r->user ? r->user->csrf : http_pre_csrf(r));
+}
+
+void html_notice(struct req *r, const char *msg)
+{
+	html(r, "<p class=\"notice\" role=\"status\">%s</p>", msg);
+}
+
+void html_error_box(struct req *r, const char *msg)
+{
+	html(r, "<p class=\"error\" role=\"alert\">%s</p>", msg);
+}
+
+/* Navigation links by role: one short row, the first one the role's home. */
+static void nav(struct req *r)
+{
+	struct user *u = r->user;
+	if (!u)
+		return;
+	html_raw(r, "<nav>");
+	if (u->role == ROLE_TOWN_ADMIN) {
+		html_raw(r, "<a href=\"/villages\">各村</a><a href=\"/audit\">操作日志</a>");
+	} else if (u->role == ROLE_HOUSEHOLD) {
+		html_raw(r, "<a href=\"/passbook\">我的积分</a>");
+	} else if (u->village_code) {
+		const char *vc = url_encode(r->a, u->village_code);
+		html(r, "<a href=\"/v/%s\">本村概况</a>", vc);
+		html(r, "<a href=\"/v/%s/households\">农户</a>", vc);
+		if (u->role == ROLE_VILLAGE_ADMIN)
+			html(r, "<a href=\"/v/%s/audit\">操作日志</a>", vc);
+	}
+	html_raw(r, "</nav>");
+}
+
+void html_page_begin(struct req *r, const char *title)
+{
+	r->ctype = "text/html; charset=utf-8";
+	html(r,
+	     "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+	     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	     "<title>%s · 乡村治理积分</title>"
+	     "<link rel=\"stylesheet\" href=\"/static/app.css\">"
+	     "<script src=\"/static/app.js\" defer></script></head><body>"
+	     "<header class=\"top\"><a class=\"brand\" href=\"/\">乡村治理积分</a>",
+	     title);
+	if (r->user) {
+		html(r, "<span class=\"who\">%s", r->user->login);
+		if (r->user->village_code)
+			html(r, " · %s", r->user->village_code);
+		html_raw(r, "</span>");
+		html_raw(r, "<form class=\"logout\" method=\"post\" action=\"/logout\">");
+		html_csrf(r);
+		html_raw(r, "<button type=\"submit\">退出</button></form>");
+	}
+	html_raw(r, "</header>");
+	nav(r);
+	html(r, "<main><h1>%s</h1>", title);
+}
+
+void html_page_end(struct req *r)
+{
+	html_raw(r, "</main><footer>朱家角镇乡村治理积分制 · jifen</footer></body></html>\n");
+	r->answered = 1;
+	if (!r->status)
+		r->status = 200;
+}

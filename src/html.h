@@ -1,0 +1,32 @@
+/*
+** html.h — the only way pages write HTML.  html() is printf-like and its %s
+** ESCAPES (& < > " ') — hostile text cannot become markup.  Markup that is
+** not escaped goes through html_raw(), which takes only string literals by
+** convention (the name makes every use visible in review).
+*/
+#ifndef JIFEN_HTML_H
+#define JIFEN_HTML_H
+
+#include "http.h"
+
+/* Append formatted text to the response; %s arguments are HTML-escaped,
+** numbers are formatted as printf does.  Supported: %s %d %i %u %ld %lld
+** %zu %x %c %% with optional width/flags, and %.Ns for a prefix. */
+void html(struct req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append markup as is: use with string literals only. */
+void html_raw(struct req *r, const char *literal);
+/* Escape s into arena memory (for building attribute values elsewhere). */
+char *html_escape(arena *a, const char *s);
+
+/* Page frame: doctype, head with title and stylesheet, the top bar with the
+** user's name, village and logout, and main.  html_page_end() closes it and
+** answers 200 (or r->status when set). */
+void html_page_begin(struct req *r, const char *title);
+void html_page_end(struct req *r);
+/* The hidden CSRF input of a form. */
+void html_csrf(struct req *r);
+/* A flash message line (info or error) at the top of the content. */
+void html_notice(struct req *r, const char *msg);
+void html_error_box(struct req *r, const char *msg);
+
+#endif

@@ -1,0 +1,741 @@
+/*
+** http.c — libmicrohttpd glue: the server's life cycle, one struct req per
+** request with its arena, routing through the areas' tables, sessions,
+** CSRF, body limits, security headers, and the small parsers of outside
+** input (urlencoded and multipart bodies, URL escapes).
+**
+** libmicrohttpd calls the access handler several times per request.  The
+** first call only creates the request (answering then would make every
+** reply "Connection: close" in 0.9.75 and cost keep-alive); later calls
+** collect the body; the last one, with no more data, dispatches.
+*/
+#include "http.h"
+
+#include <errno.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include "auth.h"
+#include "html.h"
+#include "json.h"
+#include "village.h"
+
+enum {
+	BODY_LIMIT = 256 * 1024,          /* forms and JSON */
+	UPLOAD_LIMIT = 16 * 1024 * 1024,  /* CSV files and photos */
+	CONNECTION_LIMIT = 4000,
+	CONNECTION_TIMEOUT = 60,          /* seconds a connection may idle */
+	HEADER_MEMORY = 64 * 1024,        /* per-connection buffer: bounds headers */
+};
+
+static const char SESSION_COOKIE[] = "jifen_sid";
+static const char PRE_COOKIE[] = "jifen_pre"; /* CSRF token before login */
+
+/* Set once before the daemon starts; read-only afterwards. */
+static const char *server_db_url;
+static pthread_key_t db_key;
+
+static void thread_db_close(void *p)
+{
+	db_close(p);
+}
+
+/* This server thread's connection, opened on first use. */
+static db *thread_db(void)
+{
+	db *d = pthread_getspecific(db_key);
+	if (!d) {
+		char err[256];
+		if (db_open(server_db_url, &d, err, sizeof err)) {
+			fprintf(stderr, "%s\n", err);
+			return NULL;
+		}
+		pthread_setspecific(db_key, d);
+	}
+	return d;
+}
+
+/* ---- parsing ---------------------------------------------------------- */
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+size_t url_decode(char *s, int plus_is_space)
+{
+	char *w = s;
+	for (char *p = s; *p; p++) {
+		if (*p == '+' && plus_is_space)
+			*w++ = ' ';
+		else if (*p == '%' && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
+			*w++ = (char)(hexval(p[1]) * 16 + hexval(p[2]));
+			p += 2;
+		} else
+			*w++ = *p;
+	}
+	*w = 0;
+	return (size_t)(w - s);
+}
+
+char *url_encode(arena *a, const char *s)
+{
+	static const char hx[] = "0123456789ABCDEF";
+	size_t n = strlen(s);
+	char *out = arena_alloc(a, 3 * n + 1), *w = out;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.' || *p == '~')
+			*w++ = (char)*p;
+		else {
+			*w++ = '%';
+			*w++ = hx[*p >> 4];
+			*w++ = hx[*p & 15];
+		}
+	}
+	*w = 0;
+	return out;
+}
+
+struct param *parse_urlencoded(arena *a, const char *p, size_t n)
+{
+	struct param *head = NULL, **tail = &head;
+	const char *end = p + n;
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *e = amp ? amp : end;
+		if (e > p) {
+			const char *eq = memchr(p, '=', (size_t)(e - p));
+			struct param *q = arena_alloc(a, sizeof *q);
+			char *name = arena_strndup(a, p, (size_t)((eq ? eq : e) - p));
+			char *val = eq ? arena_strndup(a, eq + 1, (size_t)(e - eq - 1))
+				       : arena_strdup(a, "");
+			url_decode(name, 1);
+			q->len = url_decode(val, 1);
+			q->name = name;
+			q->value = val;
+			*tail = q;
+			tail = &q->next;
+		}
+		p = e + 1;
+	}
+	return head;
+}
+
+/* Find needle in hay[0..n) (binary safe). */
+static const char *memmem_c(const char *hay, size_t n, const char *needle, size_t m)
+{
+	return memmem(hay, n, needle, m);
+}
+
+/* The value of attribute attr ("name", "filename", "boundary") in a header
+** value like `form-data; name="x"; filename="a.csv"`; arena; NULL if none. */
+static char *header_attr(arena *a, const char *h, size_t n, const char *attr)
+{
+	size_t alen = strlen(attr);
+	const char *end = h + n;
+	const char *p = h;
+	while (p < end) {
+		const char *semi = memchr(p, ';', (size_t)(end - p));
+		if (!semi)
+			break;
+		p = semi + 1;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if ((size_t)(end - p) > alen && !strncasecmp(p, attr, alen) && p[alen] == '=') {
+			p += alen + 1;
+			if (p < end && *p == '"') {
+				const char *q = memchr(p + 1, '"', (size_t)(end - p - 1));
+				if (!q)
+					return NULL;
+				return arena_strndup(a, p + 1, (size_t)(q - p - 1));
+			}
+			const char *q = p;
+			while (q < end && *q != ';' && *q != ' ' && *q != '\r' && *q != '\n')
+				q++;
+			return arena_strndup(a, p, (size_t)(q - p));
+		}
+	}
+	return NULL;
+}
+
+struct param *parse_multipart(arena *a, const char *ctype, const char *body, size_t n,
+			      const char **err)
+{
+	*err = NULL;
+	char *boundary = header_attr(a, ctype, strlen(ctype), "boundary");
+	if (!boundary || !*boundary || strlen(boundary) > 200) {
+		*err = "上传格式错误: 缺少分隔符";
+		return NULL;
+	}
+	char *delim = arena_printf(a, "--%s", boundary);
+	size_t dlen = strlen(delim);
+	struct param *head = NULL, **tail = &head;
+	const char *end = body + n;
+	const char *p = memmem_c(body, n, delim, dlen);
+	if (!p) {
+		*err = "上传格式错误: 找不到分隔符";
+		return NULL;
+	}
+	for (;;) {
+		p += dlen;
+		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
+			return head; /* closing delimiter */
+		if (end - p < 2 || p[0] != '\r' || p[1] != '\n')
+			break;
+		p += 2;
+		/* part headers up to an empty line */
+		const char *hend = memmem_c(p, (size_t)(end - p), "\r\n\r\n", 4);
+		if (!hend)
+			break;
+		char *name = NULL, *filename = NULL, *pctype = NULL;
+		const char *h = p;
+		while (h < hend + 2) {
+			const char *eol = memmem_c(h, (size_t)(hend + 2 - h), "\r\n", 2);
+			if (!eol)
+				break;
+			size_t hl = (size_t)(eol - h);
+			if (hl > 20 && !strncasecmp(h, "Content-Disposition:", 20)) {
+				name = header_attr(a, h, hl, "name");
+				filename = header_attr(a, h, hl, "filename");
+			} else if (hl > 13 && !strncasecmp(h, "Content-Type:", 13)) {
+				const char *v = h + 13;
+				while (*v == ' ')
+					v++;
+				pctype = arena_strndup(a, v, (size_t)(eol - v));
+			}
+			h = eol + 2;
+		}
+		const char *data = hend + 4;
+		char *delim2 = arena_printf(a, "\r\n%s", delim);
+		const char *next = memmem_c(data, (size_t)(end - data), delim2, dlen + 2);
+		if (!next)
+			break;
+		if (name) {
+			struct param *q = arena_alloc(a, sizeof *q);
+			q->name = name;
+			q->len = (size_t)(next - data);
+			q->value = arena_strndup(a, data, q->len);
+			q->filename = filename;
+			q->content_type = pctype;
+			*tail = q;
+			tail = &q->next;
+		}
+		p = next + 2;
+	}
+	*err = "上传格式错误: 内容不完整";
+	return NULL;
+}
+
+static const char *param_find(struct param *p, const char *name)
+{
+	for (; p; p = p->next)
+		if (!strcmp(p->name, name) && !p->filename)
+			return p->value;
+	return NULL;
+}
+
+const char *req_query(struct req *r, const char *name)
+{
+	return param_find(r->query, name);
+}
+
+const char *req_form(struct req *r, const char *name)
+{
+	return param_find(r->form, name);
+}
+
+const char *req_form_trim(struct req *r, const char *name)
+{
+	const char *v = req_form(r, name);
+	return v ? str_trim(arena_strdup(r->a, v)) : "";
+}
+
+const struct param *req_file(struct req *r, const char *name)
+{
+	for (struct param *p = r->form; p; p = p->next)
+		if (!strcmp(p->name, name) && p->filename && p->len > 0)
+			return p;
+	return NULL;
+}
+
+const char *http_request_header(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_cookie_value(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+/* ---- answering ---------------------------------------------------------- */
+
+static void param_push(arena *a, struct param **list, const char *name, const char *value)
+{
+	struct param *q = arena_alloc(a, sizeof *q);
+	q->name = arena_strdup(a, name);
+	q->value = arena_strdup(a, value);
+	q->next = *list;
+	*list = q;
+}
+
+void http_header(struct req *r, const char *name, const char *value)
+{
+	param_push(r->a, &r->headers, name, value);
+}
+
+void http_cookie(struct req *r, const char *name, const char *value, int max_age)
+{
+	char *v = arena_printf(r->a, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s", name,
+			       max_age < 0 ? "" : value,
+			       max_age < 0 ? "; Max-Age=0"
+			       : max_age > 0 ? arena_printf(r->a, "; Max-Age=%d", max_age)
+					     : "");
+	http_header(r, "Set-Cookie", v);
+}
+
+void http_send(struct req *r, int status, const char *ctype, const void *p, size_t n)
+{
+	r->out.len = 0;
+	buf_append(&r->out, p, n);
+	r->status = status;
+	r->ctype = ctype;
+	r->answered = 1;
+}
+
+void http_redirect(struct req *r, const char *url)
+{
+	http_header(r, "Location", url);
+	http_send(r, 303, "text/plain; charset=utf-8", "", 0);
+}
+
+void http_error(struct req *r, int status, const char *msg)
+{
+	r->out.len = 0;
+	r->headers = NULL;
+	if (r->is_api) {
+		json_begin(r);
+		json_obj(r, NULL);
+		json_str(r, "error", msg);
+		json_end_obj(r);
+		json_send(r, status);
+		return;
+	}
+	r->status = status;
+	html_page_begin(r, status == 404 ? "找不到页面" : status == 403 ? "没有权限" : "出错了");
+	html_error_box(r, msg);
+	html_raw(r, "<p><a href=\"/\">返回首页</a></p>");
+	html_page_end(r);
+}
+
+int req_has_role(struct req *r, int roles)
+{
+	return r->user && (r->user->role & roles);
+}
+
+struct village *req_village_or_404(struct req *r, const char *code)
+{
+	struct village *v = code ? village_by_code(r->db, r->a, code) : NULL;
+	if (v && r->user &&
+	    (r->user->role == ROLE_TOWN_ADMIN || r->user->village_id == v->id))
+		return v;
+	http_error(r, 404, "找不到这个村。");
+	return NULL;
+}
+
+/* ---- dispatch ----------------------------------------------------------- */
+
+/* Match path against a route pattern, capturing '*' segments into arg. */
+static int route_match(const char *pattern, const char *path, struct req *r)
+{
+	const char *pp = pattern, *sp = path;
+	int nargs = 0;
+	while (*pp && *sp) {
+		if (*pp != '/' || *sp != '/')
+			return 0;
+		pp++;
+		sp++;
+		const char *pe = strchr(pp, '/'), *se = strchr(sp, '/');
+		size_t pl = pe ? (size_t)(pe - pp) : strlen(pp);
+		size_t sl = se ? (size_t)(se - sp) : strlen(sp);
+		if (pl == 1 && *pp == '*') {
+			if (sl == 0 || nargs == (int)(sizeof r->arg / sizeof r->arg[0]))
+				return 0;
+			r->arg[nargs++] = arena_strndup(r->a, sp, sl);
+		} else if (pl != sl || memcmp(pp, sp, pl))
+			return 0;
+		pp += pl;
+		sp += sl;
+	}
+	return !*pp && !*sp;
+}
+
+static const struct route *route_find(struct req *r, int *path_known)
+{
+	const char *m = !strcmp(r->method, "HEAD") ? "GET" : r->method;
+	*path_known = 0;
+	for (const struct route *const *t = route_tables; *t; t++)
+		for (const struct route *rt = *t; rt->method; rt++) {
+			if (!route_match(rt->pattern, r->path, r))
+				continue;
+			*path_known = 1;
+			if (!strcmp(rt->method, m))
+				return rt;
+		}
+	return NULL;
+}
+
+/* Constant-time comparison of two NUL-terminated tokens. */
+static int token_equal(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+	if (!n || n != strlen(b))
+		return 0;
+	unsigned char diff = 0;
+	for (size_t i = 0; i < n; i++)
+		diff |= (unsigned char)(a[i] ^ b[i]);
+	return diff == 0;
+}
+
+/* The CSRF token a POST must carry: the session's, or before login the
+** double-submit cookie's. */
+static int csrf_ok(struct req *r)
+{
+	const char *sent = req_form(r, "csrf");
+	if (!sent)
+		sent = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+	if (!sent)
+		return 0;
+	if (r->user)
+		return token_equal(sent, r->user->csrf);
+	const char *pre = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, PRE_COOKIE);
+	return pre && token_equal(sent, pre);
+}
+
+/* The token the login forms carry before a session exists: the cookie's,
+** or a new one set now. */
+const char *http_pre_csrf(struct req *r)
+{
+	const char *pre = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, PRE_COOKIE);
+	if (pre && strlen(pre) == 32 && strspn(pre, "0123456789abcdef") == 32)
+		return pre;
+	char *t = arena_alloc(r->a, 33);
+	random_hex(t, 16);
+	http_cookie(r, PRE_COOKIE, t, 0);
+	return t;
+}
+
+static void dispatch(struct req *r)
+{
+	int path_known;
+	const struct route *rt = route_find(r, &path_known);
+	if (!rt) {
+		if (path_known) {
+			http_error(r, 405, "不支持这种请求方式。");
+			return;
+		}
+		http_error(r, 404, "找不到这个页面。");
+		return;
+	}
+	const char *sid = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
+	if (sid && !(rt->flags & ROUTE_PUBLIC && !strncmp(r->path, "/static/", 8)))
+		r->user = session_load(r->db, r->a, sid);
+	if (!(rt->flags & ROUTE_PUBLIC)) {
+		if (!r->user) {
+			if (r->is_api) {
+				http_error(r, 401, "请先登录。");
+				return;
+			}
+			http_redirect(r, arena_printf(r->a, "/login?next=%s",
+						      url_encode(r->a, r->path)));
+			return;
+		}
+		if (!(r->user->role & rt->roles)) {
+			http_error(r, 403, "您的账号没有权限进行这个操作。");
+			return;
+		}
+	}
+	if (!strcmp(r->method, "POST") && !(rt->flags & ROUTE_NO_CSRF) && !csrf_ok(r)) {
+		http_error(r, 403, "页面已过期或来源不明（CSRF 校验失败），请返回重新提交。");
+		return;
+	}
+	rt->fn(r);
+	if (!r->answered)
+		http_error(r, 500, "服务器没有给出应答。");
+}
+
+/* ---- libmicrohttpd callbacks ------------------------------------------- */
+
+static void add_security_headers(struct MHD_Response *resp)
+{
+	MHD_add_response_header(resp, "Content-Security-Policy",
+				"default-src 'self'; img-src 'self' data:; style-src 'self'; "
+				"script-src 'self'; object-src 'none'; base-uri 'none'; "
+				"form-action 'self'; frame-ancestors 'none'");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+}
+
+static enum MHD_Result queue_reply(struct MHD_Connection *conn, struct req *r)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+		r->out.len, r->out.p ? r->out.p : (void *)"", r->out.p ? MHD_RESPMEM_MUST_FREE
+									: MHD_RESPMEM_PERSISTENT);
+	r->out.p = NULL; /* the response owns it now */
+	r->out.len = r->out.cap = 0;
+	if (!resp)
+		return MHD_NO;
+	add_security_headers(resp);
+	MHD_add_response_header(resp, "Content-Type",
+				r->ctype ? r->ctype : "text/html; charset=utf-8");
+	int has_cache = 0;
+	for (struct param *h = r->headers; h; h = h->next) {
+		MHD_add_response_header(resp, h->name, h->value);
+		has_cache |= !strcasecmp(h->name, "Cache-Control");
+	}
+	if (!has_cache)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static void req_free(struct req *r)
+{
+	if (!r)
+		return;
+	if (r->db)
+		db_release(r->db);
+	buf_free(&r->out);
+	arena_free(r->a);
+	free(r);
+}
+
+static void request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			      enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	req_free(*con_cls);
+	*con_cls = NULL;
+}
+
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	(void)kind;
+	struct req *r = cls;
+	if (key && r)
+		param_push(r->a, &r->query, key, value ? value : "");
+	return MHD_YES;
+}
+
+static const char *client_ip(struct req *r, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char ipbuf[INET6_ADDRSTRLEN] = "";
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ipbuf,
+				  sizeof ipbuf);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ipbuf,
+				  sizeof ipbuf);
+	}
+	return arena_strdup(r->a, ipbuf);
+}
+
+/* The body limit of the route this request is going to. */
+static size_t body_limit(struct req *r)
+{
+	int known;
+	const struct route *rt = route_find(r, &known);
+	return rt && (rt->flags & ROUTE_UPLOAD) ? UPLOAD_LIMIT : BODY_LIMIT;
+}
+
+static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, const char *url,
+				      const char *method, const char *version,
+				      const char *upload_data, size_t *upload_data_size,
+				      void **con_cls)
+{
+	(void)cls;
+	(void)version;
+	struct req *r = *con_cls;
+	if (!r) {
+		r = calloc(1, sizeof *r);
+		if (!r)
+			return MHD_NO;
+		r->a = arena_new();
+		r->conn = conn;
+		r->method = arena_strdup(r->a, method);
+		r->path = arena_strdup(r->a, url);
+		r->is_api = !strncmp(url, "/api/", 5);
+		r->status = 200;
+		*con_cls = r;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		/* a body too large for its route: stop reading; answer at the end */
+		if (r->status != 413) {
+			if (r->body_len == 0 && !r->body)
+				r->body = ""; /* mark: limit computed below */
+			size_t limit = body_limit(r);
+			if (r->out.len + *upload_data_size > limit) {
+				r->status = 413;
+				buf_free(&r->out);
+			} else
+				buf_append(&r->out, upload_data, *upload_data_size);
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+
+	/* the whole request is here */
+	if (r->status == 413) {
+		http_error(r, 413, "提交的内容太大。");
+		return queue_reply(conn, r);
+	}
+	r->body_len = r->out.len;
+	r->body = arena_strndup(r->a, r->out.p ? r->out.p : "", r->out.len);
+	r->out.len = 0;
+	r->ip = client_ip(r, conn);
+	r->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, r);
+	r->db = thread_db();
+	if (!r->db) {
+		http_send(r, 503, "text/plain; charset=utf-8", "数据库不可用", strlen("数据库不可用"));
+		return queue_reply(conn, r);
+	}
+	if (!strcmp(r->method, "POST") && r->content_type) {
+		if (!strncasecmp(r->content_type, "application/x-www-form-urlencoded", 33))
+			r->form = parse_urlencoded(r->a, r->body, r->body_len);
+		else if (!strncasecmp(r->content_type, "multipart/form-data", 19)) {
+			const char *err;
+			r->form = parse_multipart(r->a, r->content_type, r->body, r->body_len, &err);
+			if (err) {
+				http_error(r, 400, err);
+				return queue_reply(conn, r);
+			}
+		}
+	}
+	dispatch(r);
+	return queue_reply(conn, r);
+}
+
+/* Split "HOST:PORT" (or "[v6]:PORT") into an address. */
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char host[128];
+	const char *colon = strrchr(listen, ':');
+	if (!colon || (size_t)(colon - listen) >= sizeof host)
+		return -1;
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = 0;
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port < 0 || port > 65535)
+		return -1;
+	memset(ss, 0, sizeof *ss);
+	size_t hl = strlen(host);
+	if (hl > 2 && host[0] == '[' && host[hl - 1] == ']') {
+		host[hl - 1] = 0;
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, host + 1, &s6->sin6_addr) != 1)
+			return -1;
+		*len = sizeof *s6;
+		return 0;
+	}
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons((uint16_t)port);
+	if (!strcmp(host, "localhost"))
+		strcpy(host, "127.0.0.1");
+	if (inet_pton(AF_INET, host, &s4->sin_addr) != 1)
+		return -1;
+	*len = sizeof *s4;
+	return 0;
+}
+
+int http_serve(const struct server_config *cfg)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	if (parse_listen(cfg->listen, &ss, &sslen)) {
+		fprintf(stderr, "监听地址无效: %s（应为 主机:端口）\n", cfg->listen);
+		return 2;
+	}
+	server_db_url = cfg->db_url;
+	pthread_key_create(&db_key, thread_db_close);
+
+	/* A database that does not open is a start-up failure, not a 503 later. */
+	db *probe = thread_db();
+	if (!probe)
+		return 3;
+
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+
+	/* SIGTERM/SIGINT are taken by sigwait() below; block them before the
+	** pool threads start so that they inherit the mask. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	unsigned threads = cfg->threads ? cfg->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	if (threads < 1)
+		threads = 1;
+	struct MHD_Daemon *daemon = MHD_start_daemon(
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+			(ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+		0, NULL, NULL, access_handler, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)CONNECTION_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)CONNECTION_TIMEOUT, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)HEADER_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
+	if (!daemon) {
+		fprintf(stderr, "无法在 %s 上监听: %s\n", cfg->listen, strerror(errno));
+		return 3;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+	printf("jifen 已启动: http://%s (数据库 %s, %u 个线程)\n", cfg->listen, db_backend(probe),
+	       threads);
+	if (di)
+		printf("port %u\n", (unsigned)di->port);
+	fflush(stdout);
+
+	int sig = 0;
+	sigwait(&sigs, &sig);
+	/* stop accepting, let requests in flight finish, close connections */
+	MHD_quiesce_daemon(daemon);
+	MHD_stop_daemon(daemon);
+	printf("jifen 已停止。\n");
+	return 0;
+}

@@ -1,0 +1,162 @@
+/*
+** http.h — the request as every page and API handler sees it, the route
+** table's shape, and the helpers handlers use to read input and answer.
+**
+** A handler is `void fn(struct req *r)`.  It reads parameters (already
+** parsed: query string, urlencoded or multipart body), calls one area
+** function, and renders through html.h or json.h.  Everything it allocates
+** comes from r->a, the request's arena, freed when the response is done.
+**
+** Helpers named ..._or_4xx() either return the value or answer the request
+** themselves (Redis' ...OrReply); the handler just returns when they fail:
+**     struct village *v = req_village_or_404(r, r->arg[0]);
+**     if (!v) return;
+*/
+#ifndef JIFEN_HTTP_H
+#define JIFEN_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "util.h"
+
+/* Roles, as bits so that a route can admit several. */
+enum role {
+	ROLE_TOWN_ADMIN = 1 << 0,
+	ROLE_VILLAGE_ADMIN = 1 << 1,
+	ROLE_SCORER = 1 << 2,
+	ROLE_SHOPKEEPER = 1 << 3,
+	ROLE_HOUSEHOLD = 1 << 4, /* a household logged in with code + PIN */
+};
+#define ROLE_STAFF (ROLE_TOWN_ADMIN | ROLE_VILLAGE_ADMIN | ROLE_SCORER | ROLE_SHOPKEEPER)
+#define ROLE_ANY (ROLE_STAFF | ROLE_HOUSEHOLD)
+
+/* The logged-in principal of a request. */
+struct user {
+	int64_t id;           /* account id, or household id for ROLE_HOUSEHOLD */
+	const char *login;    /* account login, or household code */
+	int role;             /* one ROLE_* bit */
+	int64_t village_id;   /* 0 for the town */
+	const char *village_code; /* NULL for the town */
+	const char *csrf;     /* the session's CSRF token */
+	int must_change_password;
+};
+
+struct param {
+	const char *name, *value;
+	size_t len; /* value length (uploads may hold NUL bytes) */
+	const char *filename;     /* multipart file parts only */
+	const char *content_type; /* multipart file parts only */
+	struct param *next;
+};
+
+struct req {
+	arena *a;
+	db *db;                /* this server thread's connection */
+	const char *method;    /* "GET", "POST", ... */
+	const char *path;      /* decoded path without the query */
+	const char *arg[6];    /* what the route's '*' segments matched */
+	int is_api;            /* path starts with /api/ : errors are JSON */
+	const char *ip;        /* client address, text */
+	struct param *query;   /* GET parameters */
+	struct param *form;    /* POST body parameters (urlencoded/multipart) */
+	const char *body;      /* raw body, NUL-terminated */
+	size_t body_len;
+	const char *content_type;
+	struct user *user;     /* NULL when not logged in */
+
+	/* the response being built */
+	int status;
+	buf out;
+	const char *ctype;
+	struct param *headers; /* extra response headers */
+	int answered;          /* a complete response is set */
+	int jdepth;            /* json.c: nesting depth and whether each */
+	unsigned char jfirst[32]; /* level still awaits its first value */
+	void *conn;            /* struct MHD_Connection * */
+};
+
+typedef void (*handler_fn)(struct req *r);
+
+enum route_flags {
+	ROUTE_PUBLIC = 1 << 0,   /* no login needed */
+	ROUTE_NO_CSRF = 1 << 1,  /* a POST that checks its own token (login) */
+	ROUTE_UPLOAD = 1 << 2,   /* may carry a large body (CSV, photos) */
+};
+
+/* One row of the route table.  pattern segments are literal or '*' (one
+** segment, captured into r->arg[]).  roles: who may call it when it is not
+** ROUTE_PUBLIC; anyone else gets 403 (logged in) or the login page (not). */
+struct route {
+	const char *method;
+	const char *pattern;
+	handler_fn fn;
+	int roles;
+	int flags;
+};
+
+/* Each area's page_*.c / api_*.c defines its table, ending with a {0} row;
+** routes.c lists the tables in route_tables[] (NULL-terminated).  The first
+** matching row wins. */
+extern const struct route *const route_tables[];
+
+/* ---- server ----------------------------------------------------------- */
+struct server_config {
+	const char *listen;     /* "HOST:PORT" */
+	const char *db_url;
+	unsigned threads;       /* 0: number of cores */
+};
+/* Run the server until SIGTERM/SIGINT; returns 0 after a clean shutdown,
+** 3 when it could not start (message printed). */
+int http_serve(const struct server_config *cfg);
+
+/* ---- reading input ---------------------------------------------------- */
+/* A query (GET) or form (POST) parameter, NULL when absent. */
+const char *req_query(struct req *r, const char *name);
+const char *req_form(struct req *r, const char *name);
+/* A form parameter trimmed of surrounding spaces ("" when absent). */
+const char *req_form_trim(struct req *r, const char *name);
+/* An uploaded file part of a multipart form, NULL when absent or empty. */
+const struct param *req_file(struct req *r, const char *name);
+/* A request header or cookie value, NULL when absent. */
+const char *http_request_header(struct req *r, const char *name);
+const char *http_cookie_value(struct req *r, const char *name);
+/* The CSRF token forms carry before login (a double-submit cookie, set now
+** when the browser has none). */
+const char *http_pre_csrf(struct req *r);
+
+/* ---- answering ---------------------------------------------------------- */
+void http_header(struct req *r, const char *name, const char *value);
+/* 303 See Other to a local URL (which the caller built with url encoding). */
+void http_redirect(struct req *r, const char *url);
+/* An error page (or JSON {"error": msg} on the API) with this status. */
+void http_error(struct req *r, int status, const char *msg);
+/* Set a cookie: HttpOnly, SameSite=Lax, Path=/; max_age < 0 deletes it. */
+void http_cookie(struct req *r, const char *name, const char *value, int max_age);
+/* A complete response from bytes (copied). */
+void http_send(struct req *r, int status, const char *ctype, const void *p, size_t n);
+
+/* ---- access ------------------------------------------------------------ */
+struct village; /* village.h */
+/* The village named by code if the user may see it (town accounts: any;
+** village accounts: only their own), else answers 404 and returns NULL —
+** 404, not 403, so that guessing codes tells nothing. */
+struct village *req_village_or_404(struct req *r, const char *code);
+/* 1 when the request's user has one of the role bits. */
+int req_has_role(struct req *r, int roles);
+
+/* ---- URL encoding ------------------------------------------------------- */
+/* Percent-encode s for a path segment or query value (arena memory). */
+char *url_encode(arena *a, const char *s);
+/* Decode %XX and, when plus_is_space, '+' in place; returns length.
+** Invalid escapes are kept as they are. */
+size_t url_decode(char *s, int plus_is_space);
+/* Parse an application/x-www-form-urlencoded body into a list (arena). */
+struct param *parse_urlencoded(arena *a, const char *p, size_t n);
+/* Parse a multipart/form-data body given the Content-Type header; NULL
+** with *err set on a malformed body. */
+struct param *parse_multipart(arena *a, const char *ctype, const char *p, size_t n,
+			      const char **err);
+
+#endif

@@ -1,0 +1,396 @@
+/*
+** main.c — the command table of the jifen binary.  Each command is a
+** function; its entry's help text is what `jifen help` prints.  Global
+** options: --db URL (before or after the subcommand) or JIFEN_DB; default
+** jifen.db in the current folder.  Exit codes per INTERFACES.md.
+*/
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "cli.h"
+#include "commands.h"
+#include "http.h"
+#include "village.h"
+
+/* ---- option helpers of cli.h ------------------------------------------ */
+
+/* The index of option name in argv, or -1; *value gets its value for
+** "--name=VALUE" or "--name VALUE" options. */
+static int opt_index(struct cli *c, const char *name, const char **value)
+{
+	size_t n = strlen(name);
+	for (int i = 0; i < c->argc; i++) {
+		const char *w = c->argv[i];
+		if (!strcmp(w, "--"))
+			return -1;
+		if (!strncmp(w, name, n) && (w[n] == 0 || w[n] == '=')) {
+			if (value)
+				*value = w[n] == '=' ? w + n + 1 : (i + 1 < c->argc ? c->argv[i + 1] : NULL);
+			return i;
+		}
+	}
+	return -1;
+}
+
+const char *cli_opt(struct cli *c, const char *name)
+{
+	const char *v = NULL;
+	return opt_index(c, name, &v) >= 0 ? v : NULL;
+}
+
+int cli_flag(struct cli *c, const char *name)
+{
+	return opt_index(c, name, NULL) >= 0;
+}
+
+/* Is word i the value of the option before it ("--village X")? */
+static const char *const *known_options;
+static int takes_value(const char *w)
+{
+	if (!known_options || strncmp(w, "--", 2) || strchr(w, '='))
+		return 0;
+	size_t n = strlen(w);
+	for (const char *const *k = known_options; *k; k++)
+		if (!strncmp(*k, w, n) && (*k)[n] == '=')
+			return 1;
+	return 0;
+}
+
+int cli_check_options(struct cli *c, const char *const *known)
+{
+	known_options = known;
+	for (int i = 0; i < c->argc; i++) {
+		const char *w = c->argv[i];
+		if (strncmp(w, "--", 2) || !strcmp(w, "--"))
+			continue;
+		const char *eq = strchr(w, '=');
+		size_t n = eq ? (size_t)(eq - w) : strlen(w);
+		int ok = 0;
+		for (const char *const *k = known; *k; k++) {
+			size_t kn = strlen(*k);
+			int wants_value = (*k)[kn - 1] == '=';
+			if (wants_value)
+				kn--;
+			if (kn == n && !strncmp(*k, w, n)) {
+				ok = 1;
+				if (wants_value && !eq && (i + 1 >= c->argc)) {
+					fprintf(stderr, "选项 %.*s 需要一个值\n", (int)n, w);
+					return EXIT_USAGE;
+				}
+				if (!wants_value && eq) {
+					fprintf(stderr, "选项 %.*s 不带值\n", (int)n, w);
+					return EXIT_USAGE;
+				}
+				if (wants_value && !eq)
+					i++;
+			}
+		}
+		if (!ok) {
+			fprintf(stderr, "未知选项: %s\n", w);
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+const char *cli_pos(struct cli *c, int want)
+{
+	int k = 0;
+	for (int i = 0; i < c->argc; i++) {
+		const char *w = c->argv[i];
+		if (!strncmp(w, "--", 2) && strcmp(w, "--")) {
+			if (takes_value(w))
+				i++;
+			continue;
+		}
+		if (k++ == want)
+			return w;
+	}
+	return NULL;
+}
+
+int cli_npos(struct cli *c)
+{
+	int n = 0;
+	while (cli_pos(c, n))
+		n++;
+	return n;
+}
+
+void cli_print_errors(const errlist *errs)
+{
+	for (int i = 0; i < errs->n; i++)
+		fprintf(stderr, "%s\n", errs->msg[i]);
+}
+
+int cli_db_failure(struct cli *c)
+{
+	fprintf(stderr, "数据库错误: %s\n", db_errmsg(c->db));
+	return EXIT_FAILURE_3;
+}
+
+/* ---- commands --------------------------------------------------------- */
+
+static const char *const no_options[] = {NULL};
+
+/* jifen init [--demo]
+** Create the database or upgrade its schema to this binary's newest
+** version.  --demo also loads a demo town (villages, households, accounts
+** of every role) and prints its logins. */
+static int cmd_init(struct cli *c)
+{
+	static const char *const known[] = {"--demo", NULL};
+	int rc = cli_check_options(c, known);
+	if (rc)
+		return rc;
+	if (cli_npos(c)) {
+		fprintf(stderr, "用法: jifen init [--demo]\n");
+		return EXIT_USAGE;
+	}
+	printf("数据库已就绪: %s (%s)\n", c->db_url, db_backend(c->db));
+	if (cli_flag(c, "--demo"))
+		return demo_load(c);
+	return EXIT_OK;
+}
+
+/* jifen serve [--listen HOST:PORT] [--threads N]
+** Serve the web pages and the JSON API (default 127.0.0.1:8080) until
+** SIGTERM or Ctrl-C; requests in flight finish first. */
+static int cmd_serve(struct cli *c)
+{
+	static const char *const known[] = {"--listen=", "--threads=", NULL};
+	int rc = cli_check_options(c, known);
+	if (rc)
+		return rc;
+	if (cli_npos(c)) {
+		fprintf(stderr, "用法: jifen serve [--listen HOST:PORT]\n");
+		return EXIT_USAGE;
+	}
+	struct server_config cfg = {
+		.listen = cli_opt(c, "--listen") ? cli_opt(c, "--listen") : "127.0.0.1:8080",
+		.db_url = c->db_url,
+		.threads = cli_opt(c, "--threads") ? (unsigned)atoi(cli_opt(c, "--threads")) : 0,
+	};
+	return http_serve(&cfg);
+}
+
+/* jifen village add CODE NAME
+** Add a village to the town. */
+static int cmd_village_add(struct cli *c)
+{
+	int rc = cli_check_options(c, no_options);
+	if (rc)
+		return rc;
+	if (cli_npos(c) != 2) {
+		fprintf(stderr, "用法: jifen village add CODE NAME\n");
+		return EXIT_USAGE;
+	}
+	const char *code = cli_pos(c, 0), *name = cli_pos(c, 1);
+	errlist errs = {0};
+	int64_t id = 0;
+	if (db_begin_write(c->db))
+		return cli_db_failure(c);
+	rc = village_add(c->db, code, name, &errs, &id);
+	if (rc == 0) {
+		char *after = arena_printf(c->a, "{\"code\":\"%s\"}", code);
+		if (audit_record(c->db, &c->actor, id, "village.add",
+				 arena_printf(c->a, "village:%lld", (long long)id), NULL, after) ||
+		    db_commit(c->db))
+			rc = -1;
+	}
+	if (rc) {
+		db_rollback(c->db);
+		if (rc < 0)
+			return cli_db_failure(c);
+		cli_print_errors(&errs);
+		errlist_free(&errs);
+		return EXIT_REJECTED;
+	}
+	printf("已添加村 %s %s\n", code, name);
+	return EXIT_OK;
+}
+
+/* Read one line (the password) from stdin, without its newline. */
+static char *read_stdin_line(arena *a)
+{
+	char line[1024];
+	if (!fgets(line, sizeof line, stdin))
+		return NULL;
+	line[strcspn(line, "\r\n")] = 0;
+	return arena_strdup(a, line);
+}
+
+/* jifen user add LOGIN --role ROLE [--village CODE] [--password-stdin]
+** Add an account.  ROLE is town_admin, village_admin, scorer or
+** shopkeeper; every role but town_admin belongs to one village.  The
+** password is read from the first line of stdin. */
+static int cmd_user_add(struct cli *c)
+{
+	static const char *const known[] = {"--role=", "--village=", "--password-stdin", NULL};
+	int rc = cli_check_options(c, known);
+	if (rc)
+		return rc;
+	const char *role = cli_opt(c, "--role");
+	if (cli_npos(c) != 1 || !role) {
+		fprintf(stderr, "用法: jifen user add LOGIN --role ROLE [--village CODE] "
+				"[--password-stdin]\n");
+		return EXIT_USAGE;
+	}
+	if (!role_from_name(role) || role_from_name(role) == ROLE_HOUSEHOLD) {
+		fprintf(stderr, "--role: 应为 town_admin、village_admin、scorer 或 shopkeeper\n");
+		return EXIT_USAGE;
+	}
+	const char *pw = read_stdin_line(c->a);
+	if (!pw) {
+		fprintf(stderr, "请从标准输入提供密码（一行）\n");
+		return EXIT_REJECTED;
+	}
+	errlist errs = {0};
+	const char *login = cli_pos(c, 0);
+	if (db_begin_write(c->db))
+		return cli_db_failure(c);
+	rc = account_add(c->db, login, role_from_name(role), cli_opt(c, "--village"), pw, 0, &errs);
+	if (rc == 0) {
+		char *after = arena_printf(c->a, "{\"login\":\"%s\",\"role\":\"%s\"}", login, role);
+		struct village *v = cli_opt(c, "--village")
+					    ? village_by_code(c->db, c->a, cli_opt(c, "--village"))
+					    : NULL;
+		if (audit_record(c->db, &c->actor, v ? v->id : 0, "account.add",
+				 arena_printf(c->a, "account:%s", login), NULL, after) ||
+		    db_commit(c->db))
+			rc = -1;
+	}
+	if (rc) {
+		db_rollback(c->db);
+		if (rc < 0)
+			return cli_db_failure(c);
+		cli_print_errors(&errs);
+		errlist_free(&errs);
+		return EXIT_REJECTED;
+	}
+	printf("已添加账号 %s (%s)\n", login, role_label(role_from_name(role)));
+	return EXIT_OK;
+}
+
+/* jifen backup FILE
+** A consistent copy of the whole database while the server runs. */
+static int cmd_backup(struct cli *c)
+{
+	int rc = cli_check_options(c, no_options);
+	if (rc)
+		return rc;
+	if (cli_npos(c) != 1) {
+		fprintf(stderr, "用法: jifen backup FILE\n");
+		return EXIT_USAGE;
+	}
+	const char *path = cli_pos(c, 0);
+	if (access(path, F_OK) == 0) {
+		fprintf(stderr, "%s 已经存在，不会覆盖\n", path);
+		return EXIT_REJECTED;
+	}
+	char err[512];
+	if (db_backup(c->db, path, err, sizeof err)) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_FAILURE_3;
+	}
+	printf("已备份到 %s\n", path);
+	return EXIT_OK;
+}
+
+static const struct command {
+	const char *name, *sub;
+	int (*fn)(struct cli *c);
+	const char *help;
+} commands[] = {
+	{"init", NULL, cmd_init, "init [--demo]            创建或升级数据库；--demo 载入演示数据"},
+	{"serve", NULL, cmd_serve, "serve [--listen HOST:PORT]  启动网页和 API 服务"},
+	{"village", "add", cmd_village_add, "village add CODE NAME    添加村"},
+	{"user", "add", cmd_user_add,
+	 "user add LOGIN --role ROLE [--village CODE] [--password-stdin]  添加账号"},
+	{"import", "households", cmd_import_households,
+	 "import households --village CODE FILE [--dry-run]  导入农户 CSV"},
+	{"backup", NULL, cmd_backup, "backup FILE              在线备份整个数据库"},
+	{NULL, NULL, NULL, NULL},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "用法: jifen [--db URL] COMMAND ...\n命令:\n");
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(f, "  jifen %s\n", c->help);
+	fprintf(f, "数据库: --db 文件路径 或 postgresql://…，或环境变量 JIFEN_DB；默认 ./jifen.db\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *db_url = getenv("JIFEN_DB");
+	char **words = calloc((size_t)argc + 1, sizeof *words);
+	int nwords = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--db")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "--db 需要一个值\n");
+				return EXIT_USAGE;
+			}
+			db_url = argv[++i];
+		} else if (!strncmp(argv[i], "--db=", 5))
+			db_url = argv[i] + 5;
+		else
+			words[nwords++] = argv[i];
+	}
+	if (!db_url || !*db_url)
+		db_url = "jifen.db";
+	if (nwords == 0 || !strcmp(words[0], "help") || !strcmp(words[0], "--help") ||
+	    !strcmp(words[0], "-h")) {
+		usage(nwords ? stdout : stderr);
+		return nwords ? EXIT_OK : EXIT_USAGE;
+	}
+	const struct command *cmd = NULL;
+	int skip = 1;
+	for (const struct command *c = commands; c->name; c++) {
+		if (strcmp(c->name, words[0]))
+			continue;
+		if (!c->sub) {
+			cmd = c;
+			break;
+		}
+		if (nwords > 1 && !strcmp(c->sub, words[1])) {
+			cmd = c;
+			skip = 2;
+			break;
+		}
+	}
+	if (!cmd) {
+		fprintf(stderr, "未知命令: %s%s%s\n", words[0], nwords > 1 ? " " : "",
+			nwords > 1 ? words[1] : "");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (sodium_init() < 0) {
+		fprintf(stderr, "libsodium 初始化失败\n");
+		return EXIT_FAILURE_3;
+	}
+	struct cli c = {.db_url = db_url, .a = arena_new(), .actor = {0, "cli", ""},
+			.argc = nwords - skip, .argv = words + skip};
+	char err[512];
+	if (db_open(db_url, &c.db, err, sizeof err)) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_FAILURE_3;
+	}
+	int version;
+	if (db_migrate(c.db, &version, err, sizeof err)) {
+		fprintf(stderr, "数据库升级失败: %s\n", err);
+		db_close(c.db);
+		return EXIT_FAILURE_3;
+	}
+	int rc = cmd->fn(&c);
+	db_release(c.db);
+	db_close(c.db);
+	arena_free(c.a);
+	free(words);
+	return rc;
+}

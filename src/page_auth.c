@@ -1,0 +1,202 @@
+/*
+** page_auth.c — logging in and out, changing one's password, the home
+** page's redirect by role, and the embedded static files.
+*/
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
+#include "auth.h"
+#include "embed.h"
+#include "html.h"
+
+static const char SESSION_COOKIE[] = "jifen_sid";
+
+/* GET / : each role's home. */
+static void page_home(struct req *r)
+{
+	if (!r->user) {
+		http_redirect(r, "/login");
+		return;
+	}
+	if (r->user->role == ROLE_TOWN_ADMIN)
+		http_redirect(r, "/villages");
+	else if (r->user->role == ROLE_HOUSEHOLD)
+		http_redirect(r, "/passbook");
+	else
+		http_redirect(r, arena_printf(r->a, "/v/%s", url_encode(r->a, r->user->village_code)));
+}
+
+/* A local path to go to after login: must start with one '/', so that
+** ?next= cannot send the user to another site. */
+static const char *safe_next(const char *next)
+{
+	if (next && next[0] == '/' && next[1] != '/' && next[1] != '\\' &&
+	    text_is_clean(next, 0) && strlen(next) < 512)
+		return next;
+	return "/";
+}
+
+static void login_form(struct req *r, const char *login, const char *error)
+{
+	html_page_begin(r, "登录");
+	if (error)
+		html_error_box(r, error);
+	html(r, "<form method=\"post\" action=\"/login\" class=\"narrow\">");
+	html_csrf(r);
+	html(r, "<input type=\"hidden\" name=\"next\" value=\"%s\">",
+	     safe_next(req_query(r, "next") ? req_query(r, "next") : req_form(r, "next")));
+	html(r, "<label>账号<input name=\"login\" value=\"%s\" autocomplete=\"username\" "
+		"required autofocus></label>",
+	     login ? login : "");
+	html_raw(r, "<label>密码<input name=\"password\" type=\"password\" "
+		    "autocomplete=\"current-password\" required></label>"
+		    "<button type=\"submit\" class=\"primary\">登录</button></form>"
+		    "<p class=\"hint\">农户查积分请用 <a href=\"/passbook/login\">户编号登录</a>。</p>");
+	html_page_end(r);
+}
+
+/* GET /login */
+static void page_login(struct req *r)
+{
+	if (r->user) {
+		http_redirect(r, "/");
+		return;
+	}
+	login_form(r, NULL, NULL);
+}
+
+/* POST /login: login, password, next. */
+static void page_login_post(struct req *r)
+{
+	const char *login = req_form_trim(r, "login"), *pw = req_form(r, "password");
+	int64_t id = 0;
+	enum login_result res = auth_login_account(r->db, login, pw ? pw : "", r->ip, &id);
+	char token[65];
+	switch (res) {
+	case LOGIN_OK:
+		if (session_create(r->db, id, 0, r->ip, token)) {
+			http_error(r, 500, "无法创建会话，请稍后再试。");
+			return;
+		}
+		http_cookie(r, SESSION_COOKIE, token, 0);
+		http_redirect(r, safe_next(req_form(r, "next")));
+		return;
+	case LOGIN_LOCKED:
+		r->status = 429;
+		login_form(r, login, "登录失败次数过多，账号已暂时锁定，请 15 分钟后再试。");
+		return;
+	case LOGIN_BAD:
+		r->status = 401;
+		login_form(r, login, "账号或密码不正确。");
+		return;
+	case LOGIN_ERROR:
+		http_error(r, 500, "登录时出错，请稍后再试。");
+		return;
+	}
+}
+
+/* POST /logout */
+static void page_logout(struct req *r)
+{
+	const char *sid = http_cookie_value(r, SESSION_COOKIE);
+	if (sid)
+		session_delete(r->db, sid);
+	http_cookie(r, SESSION_COOKIE, "", -1);
+	http_redirect(r, "/login");
+}
+
+static void password_form(struct req *r, const errlist *errs, int done)
+{
+	html_page_begin(r, "修改密码");
+	if (done)
+		html_notice(r, "密码已修改。");
+	for (int i = 0; errs && i < errs->n; i++)
+		html_error_box(r, errs->msg[i]);
+	html_raw(r, "<form method=\"post\" action=\"/account/password\" class=\"narrow\">");
+	html_csrf(r);
+	html_raw(r, "<label>原密码<input name=\"old\" type=\"password\" "
+		    "autocomplete=\"current-password\" required></label>"
+		    "<label>新密码<input name=\"new\" type=\"password\" autocomplete=\"new-password\" "
+		    "required minlength=\"8\"></label>"
+		    "<p class=\"hint\">至少 8 个字符，包含字母、数字、符号中的至少两类。</p>"
+		    "<label>再输一次新密码<input name=\"new2\" type=\"password\" "
+		    "autocomplete=\"new-password\" required></label>"
+		    "<button type=\"submit\" class=\"primary\">修改密码</button></form>");
+	html_page_end(r);
+}
+
+/* GET /account/password */
+static void page_password(struct req *r)
+{
+	password_form(r, NULL, !!req_query(r, "done"));
+}
+
+/* POST /account/password: old, new, new2.  Other sessions of the account
+** end; this one stays. */
+static void page_password_post(struct req *r)
+{
+	errlist errs = {0};
+	struct actor who = {r->user->id, r->user->login, r->ip};
+	int rc = -1;
+	if (db_begin_write(r->db) == 0) {
+		rc = account_change_password(r->db, r->user->id, req_form(r, "old"),
+					     req_form(r, "new"), req_form(r, "new2"), &errs);
+		if (rc == 0 &&
+		    (session_delete_account(r->db, r->user->id, http_cookie_value(r, SESSION_COOKIE)) ||
+		     audit_record(r->db, &who, r->user->village_id, "account.password",
+				  arena_printf(r->a, "account:%s", r->user->login), NULL, NULL) ||
+		     db_commit(r->db)))
+			rc = -1;
+		if (rc)
+			db_rollback(r->db);
+	}
+	if (rc < 0)
+		http_error(r, 500, "修改密码时出错，请稍后再试。");
+	else if (rc > 0) {
+		r->status = 400;
+		password_form(r, &errs, 0);
+	} else
+		http_redirect(r, "/account/password?done=1");
+	errlist_free(&errs);
+}
+
+/* GET /static/NAME: the embedded assets, cached by the browser for a day
+** and revalidated by ETag. */
+static void page_static(struct req *r)
+{
+	for (const struct embedded_file *f = embedded_static; f->name; f++) {
+		if (strcmp(f->name, r->arg[0]))
+			continue;
+		char etag[72], hash[65];
+		sha256_hex(f->data, f->len, hash);
+		snprintf(etag, sizeof etag, "\"%.16s\"", hash);
+		const char *inm = http_request_header(r, "If-None-Match");
+		http_header(r, "ETag", etag);
+		http_header(r, "Cache-Control", "public, max-age=86400");
+		const char *dot = strrchr(f->name, '.');
+		const char *ct = !dot ? "application/octet-stream"
+				 : !strcmp(dot, ".css") ? "text/css; charset=utf-8"
+				 : !strcmp(dot, ".js")  ? "text/javascript; charset=utf-8"
+				 : !strcmp(dot, ".svg") ? "image/svg+xml"
+				 : !strcmp(dot, ".png") ? "image/png"
+							: "application/octet-stream";
+		if (inm && !strcmp(inm, etag))
+			http_send(r, 304, ct, "", 0);
+		else
+			http_send(r, 200, ct, f->data, f->len);
+		return;
+	}
+	http_error(r, 404, "找不到这个文件。");
+}
+
+const struct route auth_routes[] = {
+	{"GET", "/", page_home, 0, ROUTE_PUBLIC},
+	{"GET", "/login", page_login, 0, ROUTE_PUBLIC},
+	{"POST", "/login", page_login_post, 0, ROUTE_PUBLIC},
+	{"POST", "/logout", page_logout, ROLE_ANY, 0},
+	{"GET", "/account/password", page_password, ROLE_STAFF, 0},
+	{"POST", "/account/password", page_password_post, ROLE_STAFF, 0},
+	{"GET", "/static/*", page_static, 0, ROUTE_PUBLIC},
+	{0},
+};

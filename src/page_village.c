@@ -1,0 +1,295 @@
+/*
+** page_village.c — the town's list of villages with their participation,
+** adding a village, a village's overview and settings, and the audit log
+** pages (town: all villages; village admin: own village).
+*/
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "auth.h"
+#include "html.h"
+#include "json.h"
+#include "village.h"
+
+/* "参与率" as a percentage with one decimal, or "—" without eligible ones. */
+static const char *rate(arena *a, int64_t part, int64_t eligible)
+{
+	if (eligible <= 0)
+		return "—";
+	return arena_printf(a, "%.1f%%", 100.0 * (double)part / (double)eligible);
+}
+
+/* GET /villages: the town's villages (town admin); village accounts go to
+** their own village. */
+static void page_villages(struct req *r)
+{
+	if (r->user->role != ROLE_TOWN_ADMIN) {
+		http_redirect(r, arena_printf(r->a, "/v/%s", url_encode(r->a, r->user->village_code)));
+		return;
+	}
+	int n = 0;
+	struct village *vs = village_list(r->db, r->a, &n);
+	html_page_begin(r, "各村参与情况");
+	if (req_query(r, "added"))
+		html_notice(r, "已添加村。");
+	int64_t tot_part = 0, tot_elig = 0, tot_hh = 0;
+	html_raw(r, "<table class=\"list\"><thead><tr><th>编号</th><th>村名</th><th>户数</th>"
+		    "<th>符合条件</th><th>已参与</th><th>参与率</th></tr></thead><tbody>");
+	for (int i = 0; i < n; i++) {
+		struct village_stats st = {0};
+		village_stats(r->db, vs[i].id, &st);
+		tot_part += st.participating;
+		tot_elig += st.eligible;
+		tot_hh += st.households;
+		html(r, "<tr><td>%s</td><td><a href=\"/v/%s\">%s</a></td><td class=\"num\">%lld</td>"
+			"<td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%s</td></tr>",
+		     vs[i].code, url_encode(r->a, vs[i].code), vs[i].name, (long long)st.households,
+		     (long long)st.eligible, (long long)st.participating,
+		     rate(r->a, st.participating, st.eligible));
+	}
+	html(r, "</tbody><tfoot><tr><th colspan=\"2\">全镇 %d 个村</th><td class=\"num\">%lld</td>"
+		"<td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%s</td></tr>"
+		"</tfoot></table>",
+	     n, (long long)tot_hh, (long long)tot_elig, (long long)tot_part,
+	     rate(r->a, tot_part, tot_elig));
+	html_raw(r, "<h2>添加村</h2><form method=\"post\" action=\"/villages\" class=\"inline\">");
+	html_csrf(r);
+	html_raw(r, "<label>村编号<input name=\"code\" required maxlength=\"32\" "
+		    "pattern=\"[A-Za-z0-9_-]+\"></label>"
+		    "<label>村名<input name=\"name\" required maxlength=\"50\"></label>"
+		    "<button type=\"submit\">添加</button></form>");
+	html_page_end(r);
+}
+
+/* POST /villages: code, name. */
+static void page_villages_post(struct req *r)
+{
+	const char *code = req_form_trim(r, "code"), *name = req_form_trim(r, "name");
+	errlist errs = {0};
+	struct actor who = {r->user->id, r->user->login, r->ip};
+	int64_t id = 0;
+	int rc = -1;
+	if (db_begin_write(r->db) == 0) {
+		rc = village_add(r->db, code, name, &errs, &id);
+		if (rc == 0) {
+			buf after = {0};
+			buf_puts(&after, "{\"code\":");
+			json_quote(&after, code);
+			buf_puts(&after, ",\"name\":");
+			json_quote(&after, name);
+			buf_puts(&after, "}");
+			if (audit_record(r->db, &who, id, "village.add",
+					 arena_printf(r->a, "village:%lld", (long long)id), NULL,
+					 buf_cstr(&after)) ||
+			    db_commit(r->db))
+				rc = -1;
+			buf_free(&after);
+		}
+		if (rc)
+			db_rollback(r->db);
+	}
+	if (rc < 0)
+		http_error(r, 500, "添加村时出错。");
+	else if (rc > 0)
+		http_error(r, 400, errs.msg[0]);
+	else
+		http_redirect(r, "/villages?added=1");
+	errlist_free(&errs);
+}
+
+/* GET /v/CODE: the village's overview. */
+static void page_village(struct req *r)
+{
+	struct village *v = req_village_or_404(r, r->arg[0]);
+	if (!v)
+		return;
+	struct village_stats st = {0};
+	village_stats(r->db, v->id, &st);
+	const char *vc = url_encode(r->a, v->code);
+	html_page_begin(r, arena_printf(r->a, "%s（%s）", v->name, v->code));
+	html_raw(r, "<section class=\"cards\">");
+	html(r, "<div class=\"card\"><div class=\"big\">%lld</div>参与户数</div>",
+	     (long long)st.participating);
+	html(r, "<div class=\"card\"><div class=\"big\">%lld</div>符合条件户数</div>",
+	     (long long)st.eligible);
+	html(r, "<div class=\"card\"><div class=\"big\">%s</div>参与率</div>",
+	     rate(r->a, st.participating, st.eligible));
+	html(r, "<div class=\"card\"><div class=\"big\">%lld</div>登记户数</div>",
+	     (long long)st.households);
+	html_raw(r, "</section>");
+	html(r, "<p class=\"meter\"><meter min=\"0\" max=\"%lld\" value=\"%lld\"></meter></p>",
+	     (long long)(st.eligible ? st.eligible : 1), (long long)st.participating);
+	html_raw(r, "<ul class=\"actions\">");
+	html(r, "<li><a href=\"/v/%s/households\">农户名册</a></li>", vc);
+	if (req_has_role(r, ROLE_TOWN_ADMIN | ROLE_VILLAGE_ADMIN)) {
+		html(r, "<li><a href=\"/v/%s/households/new\">登记新农户</a></li>", vc);
+		html(r, "<li><a href=\"/v/%s/import\">批量导入农户（CSV）</a></li>", vc);
+		html(r, "<li><a href=\"/v/%s/settings\">本村设置</a></li>", vc);
+		html(r, "<li><a href=\"/v/%s/audit\">操作日志</a></li>", vc);
+	}
+	html_raw(r, "</ul>");
+	html(r, "<p class=\"hint\">租赁户%s参与积分制；公示异议期 %d 天。</p>",
+	     v->admits_tenants ? "可以" : "不", v->objection_days);
+	html_page_end(r);
+}
+
+static void settings_form(struct req *r, const struct village *v, const errlist *errs)
+{
+	html_page_begin(r, arena_printf(r->a, "%s · 本村设置", v->name));
+	if (req_query(r, "saved"))
+		html_notice(r, "设置已保存。");
+	for (int i = 0; errs && i < errs->n; i++)
+		html_error_box(r, errs->msg[i]);
+	html(r, "<form method=\"post\" action=\"/v/%s/settings\" class=\"narrow\">",
+	     url_encode(r->a, v->code));
+	html_csrf(r);
+	html(r, "<label class=\"check\"><input type=\"checkbox\" name=\"admits_tenants\" value=\"1\"%s>"
+		"租赁户可以参与积分制</label>",
+	     v->admits_tenants ? " checked" : "");
+	html(r, "<label>公示异议期（天）<input name=\"objection_days\" type=\"number\" min=\"1\" "
+		"max=\"90\" value=\"%d\" required></label>",
+	     v->objection_days);
+	static const char *const rules[][2] = {
+		{"carry", "结转到下一年"}, {"carry_cap", "限额结转"}, {"clear", "年底清零"}};
+	html_raw(r, "<label>年底未兑换积分<select name=\"yearend_rule\">");
+	for (int i = 0; i < 3; i++)
+		html(r, "<option value=\"%s\"%s>%s</option>", rules[i][0],
+		     !strcmp(v->yearend_rule, rules[i][0]) ? " selected" : "", rules[i][1]);
+	html_raw(r, "</select></label>");
+	html(r, "<label>限额结转的上限（分）<input name=\"yearend_cap\" type=\"number\" min=\"0\" "
+		"value=\"%lld\"></label>",
+	     (long long)v->yearend_cap);
+	html_raw(r, "<button type=\"submit\" class=\"primary\">保存</button></form>");
+	html_page_end(r);
+}
+
+/* GET /v/CODE/settings */
+static void page_settings(struct req *r)
+{
+	struct village *v = req_village_or_404(r, r->arg[0]);
+	if (v)
+		settings_form(r, v, NULL);
+}
+
+/* JSON of the settings, for the audit record. */
+static char *settings_json(arena *a, const struct village *v)
+{
+	return arena_printf(a,
+			    "{\"admits_tenants\":%d,\"objection_days\":%d,\"yearend_rule\":\"%s\","
+			    "\"yearend_cap\":%lld}",
+			    v->admits_tenants, v->objection_days, v->yearend_rule,
+			    (long long)v->yearend_cap);
+}
+
+/* POST /v/CODE/settings */
+static void page_settings_post(struct req *r)
+{
+	struct village *v = req_village_or_404(r, r->arg[0]);
+	if (!v)
+		return;
+	struct village nv = *v;
+	errlist errs = {0};
+	int64_t n;
+	nv.admits_tenants = req_form(r, "admits_tenants") != NULL;
+	nv.objection_days = parse_int64(req_form_trim(r, "objection_days"), &n) || n < 0 || n > 1000
+				    ? 0 : (int)n;
+	nv.yearend_rule = req_form_trim(r, "yearend_rule");
+	const char *cap = req_form_trim(r, "yearend_cap");
+	nv.yearend_cap = !*cap ? 0 : parse_int64(cap, &n) ? -1 : n;
+	struct actor who = {r->user->id, r->user->login, r->ip};
+	int rc = -1;
+	if (db_begin_write(r->db) == 0) {
+		rc = village_update_settings(r->db, &nv, &errs);
+		if (rc == 0 && (audit_record(r->db, &who, v->id, "village.settings",
+					     arena_printf(r->a, "village:%lld", (long long)v->id),
+					     settings_json(r->a, v), settings_json(r->a, &nv)) ||
+				db_commit(r->db)))
+			rc = -1;
+		if (rc)
+			db_rollback(r->db);
+	}
+	if (rc < 0)
+		http_error(r, 500, "保存设置时出错。");
+	else if (rc > 0) {
+		r->status = 400;
+		settings_form(r, &nv, &errs);
+	} else
+		http_redirect(r, arena_printf(r->a, "/v/%s/settings?saved=1", url_encode(r->a, v->code)));
+	errlist_free(&errs);
+}
+
+/* The audit table: all villages (village_id 0) or one; newest first, 100 a
+** page, ?before=ID pages back. */
+static void audit_table(struct req *r, int64_t village_id)
+{
+	int64_t before = INT64_MAX, n;
+	const char *b = req_query(r, "before");
+	if (b && !parse_int64(b, &n) && n > 0)
+		before = n;
+	db_stmt *s = db_prepare(r->db,
+		"SELECT a.id, a.at, a.login, a.ip, a.action, a.object, a.before_json, a.after_json,"
+		"       v.code"
+		"  FROM audit a LEFT JOIN village v ON v.id = a.village_id"
+		" WHERE a.id < $before AND (CAST($v AS BIGINT) = 0 OR a.village_id = CAST($v AS BIGINT))"
+		" ORDER BY a.id DESC LIMIT 100");
+	if (!s) {
+		http_error(r, 500, "读取日志时出错。");
+		return;
+	}
+	db_bind_int(s, "$before", before);
+	db_bind_int(s, "$v", village_id);
+	html_raw(r, "<table class=\"list audit\"><thead><tr><th>时间</th><th>账号</th><th>地址</th>"
+		    "<th>村</th><th>操作</th><th>对象</th><th>变更前</th><th>变更后</th></tr></thead><tbody>");
+	int64_t last = 0;
+	int rows = 0;
+	while (db_step(s) == DB_ROW) {
+		char when[32];
+		time_t t = (time_t)db_column_int(s, 1);
+		struct tm tm;
+		localtime_r(&t, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+		last = db_column_int(s, 0);
+		rows++;
+		html(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+			"<td class=\"json\">%s</td><td class=\"json\">%s</td></tr>",
+		     when, db_column_text(s, 2), db_column_text(s, 3), db_column_text(s, 8),
+		     db_column_text(s, 4), db_column_text(s, 5), db_column_text(s, 6),
+		     db_column_text(s, 7));
+	}
+	html_raw(r, "</tbody></table>");
+	if (rows == 100)
+		html(r, "<p><a href=\"?before=%lld\">更早的记录</a></p>", (long long)last);
+}
+
+/* GET /audit: the whole town's audit log (town admin). */
+static void page_audit_town(struct req *r)
+{
+	html_page_begin(r, "操作日志（全镇）");
+	audit_table(r, 0);
+	html_page_end(r);
+}
+
+/* GET /v/CODE/audit */
+static void page_audit_village(struct req *r)
+{
+	struct village *v = req_village_or_404(r, r->arg[0]);
+	if (!v)
+		return;
+	html_page_begin(r, arena_printf(r->a, "%s · 操作日志", v->name));
+	audit_table(r, v->id);
+	html_page_end(r);
+}
+
+#define ADMINS (ROLE_TOWN_ADMIN | ROLE_VILLAGE_ADMIN)
+const struct route village_routes[] = {
+	{"GET", "/villages", page_villages, ROLE_STAFF, 0},
+	{"POST", "/villages", page_villages_post, ROLE_TOWN_ADMIN, 0},
+	{"GET", "/audit", page_audit_town, ROLE_TOWN_ADMIN, 0},
+	{"GET", "/v/*", page_village, ROLE_STAFF, 0},
+	{"GET", "/v/*/settings", page_settings, ADMINS, 0},
+	{"POST", "/v/*/settings", page_settings_post, ADMINS, 0},
+	{"GET", "/v/*/audit", page_audit_village, ADMINS, 0},
+	{0},
+};

@@ -1,0 +1,18 @@
+/*
+** routes.c — the list of every area's route table.  A request goes to the
+** first row, in this order, whose method and pattern match.
+*/
+#include "http.h"
+
+extern const struct route auth_routes[];
+extern const struct route village_routes[];
+extern const struct route household_routes[];
+extern const struct route household_api_routes[];
+
+const struct route *const route_tables[] = {
+	auth_routes,
+	village_routes,
+	household_routes,
+	household_api_routes,
+	NULL,
+};

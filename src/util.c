@@ -1,0 +1,369 @@
+/*
+** util.c — the arena, byte buffer, error list, date/text checks and the
+** random and hashing helpers declared in util.h.
+*/
+#include "util.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+/* ---- arena ------------------------------------------------------------ */
+
+/* Blocks are chained; an allocation larger than a block gets its own. */
+struct arena_block {
+	struct arena_block *next;
+	size_t used, size;
+	_Alignas(16) unsigned char data[];
+};
+struct arena {
+	struct arena_block *head;
+};
+
+enum { ARENA_BLOCK = 16384 };
+
+arena *arena_new(void)
+{
+	arena *a = calloc(1, sizeof *a);
+	if (!a)
+		abort();
+	return a;
+}
+
+void arena_free(arena *a)
+{
+	if (!a)
+		return;
+	struct arena_block *b = a->head;
+	while (b) {
+		struct arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	free(a);
+}
+
+void *arena_alloc(arena *a, size_t n)
+{
+	n = (n + 15) & ~(size_t)15;
+	struct arena_block *b = a->head;
+	if (!b || b->size - b->used < n) {
+		size_t size = n > ARENA_BLOCK / 2 ? n : ARENA_BLOCK;
+		b = malloc(sizeof *b + size);
+		if (!b)
+			abort();
+		b->used = 0;
+		b->size = size;
+		if (size == n && a->head) {
+			/* a big one-off: keep the current block in front */
+			b->next = a->head->next;
+			a->head->next = b;
+		} else {
+			b->next = a->head;
+			a->head = b;
+		}
+	}
+	void *p = b->data + b->used;
+	b->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *arena_strndup(arena *a, const char *s, size_t n)
+{
+	if (!s)
+		return NULL;
+	char *p = arena_alloc(a, n + 1);
+	memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
+char *arena_strdup(arena *a, const char *s)
+{
+	return s ? arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *arena_vprintf(arena *a, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	char *p = arena_alloc(a, (size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *arena_printf(arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *p = arena_vprintf(a, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+/* ---- buf -------------------------------------------------------------- */
+
+static void buf_grow(buf *b, size_t need)
+{
+	if (b->cap - b->len > need)
+		return;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap - b->len <= need)
+		cap *= 2;
+	char *p = realloc(b->p, cap);
+	if (!p)
+		abort();
+	b->p = p;
+	b->cap = cap;
+}
+
+void buf_append(buf *b, const void *p, size_t n)
+{
+	buf_grow(b, n);
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+}
+
+void buf_puts(buf *b, const char *s)
+{
+	buf_append(b, s, strlen(s));
+}
+
+void buf_vprintf(buf *b, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n <= 0)
+		return;
+	buf_grow(b, (size_t)n + 1);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void buf_printf(buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+char *buf_cstr(buf *b)
+{
+	buf_grow(b, 1);
+	b->p[b->len] = 0;
+	return b->p;
+}
+
+void buf_free(buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+/* ---- errlist ---------------------------------------------------------- */
+
+void errlist_add(errlist *e, const char *fmt, ...)
+{
+	if (e->n == e->cap) {
+		e->cap = e->cap ? e->cap * 2 : 16;
+		e->msg = realloc(e->msg, (size_t)e->cap * sizeof *e->msg);
+		if (!e->msg)
+			abort();
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	if (vasprintf(&e->msg[e->n], fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	e->n++;
+}
+
+void errlist_free(errlist *e)
+{
+	for (int i = 0; i < e->n; i++)
+		free(e->msg[i]);
+	free(e->msg);
+	e->msg = NULL;
+	e->n = e->cap = 0;
+}
+
+/* ---- dates and text ----------------------------------------------------- */
+
+static int digits(const char *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+int month_valid(const char *s)
+{
+	if (!s || strlen(s) != 7 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2))
+		return 0;
+	int y = atoi(s), m = atoi(s + 5);
+	return y >= 1900 && y <= 2199 && m >= 1 && m <= 12;
+}
+
+int date_valid(const char *s)
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (!s || strlen(s) != 10 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) ||
+	    s[7] != '-' || !digits(s + 8, 2))
+		return 0;
+	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+	if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1)
+		return 0;
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return d <= mdays[m - 1] + (m == 2 && leap);
+}
+
+void date_today(char out[11])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+int64_t now_unix(void)
+{
+	return (int64_t)time(NULL);
+}
+
+int parse_yesno(const char *s)
+{
+	if (!s)
+		return -1;
+	if (!strcmp(s, "是") || !strcasecmp(s, "y") || !strcmp(s, "1") || !strcasecmp(s, "yes"))
+		return 1;
+	if (!strcmp(s, "否") || !strcasecmp(s, "n") || !strcmp(s, "0") || !strcasecmp(s, "no"))
+		return 0;
+	return -1;
+}
+
+int parse_int64(const char *s, int64_t *out)
+{
+	if (!s || !*s)
+		return -1;
+	const char *p = s;
+	if (*p == '-' || *p == '+')
+		p++;
+	if (!*p || strlen(p) > 18)
+		return -1;
+	for (const char *q = p; *q; q++)
+		if (*q < '0' || *q > '9')
+			return -1;
+	*out = strtoll(s, NULL, 10);
+	return 0;
+}
+
+int text_is_clean(const char *s, int allow_newline)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		unsigned c = *p;
+		if (c < 0x80) {
+			if (c == 0x7f || (c < 0x20 && c != '\t' &&
+					  !(allow_newline && (c == '\n' || c == '\r'))))
+				return 0;
+			p++;
+			continue;
+		}
+		int n;
+		unsigned cp;
+		if (c >= 0xc2 && c <= 0xdf) {
+			n = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3;
+			cp = c & 0x07;
+		} else
+			return 0;
+		for (int i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		/* overlong forms, surrogates, beyond U+10FFFF */
+		if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		/* C1 controls */
+		if (cp >= 0x80 && cp <= 0x9f)
+			return 0;
+		p += n + 1;
+	}
+	return 1;
+}
+
+size_t utf8_len(const char *s)
+{
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+char *str_trim(char *s)
+{
+	char *p = s;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	size_t n = strlen(p);
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	memmove(s, p, n);
+	s[n] = 0;
+	return s;
+}
+
+/* ---- bytes ------------------------------------------------------------ */
+
+void hex_encode(const unsigned char *p, size_t n, char *out)
+{
+	static const char hx[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = hx[p[i] >> 4];
+		out[2 * i + 1] = hx[p[i] & 15];
+	}
+	out[2 * n] = 0;
+}
+
+int random_bytes(unsigned char *p, size_t n)
+{
+	return RAND_bytes(p, (int)n) == 1 ? 0 : -1;
+}
+
+void random_hex(char *out, size_t nbytes)
+{
+	unsigned char b[64];
+	if (nbytes > sizeof b || random_bytes(b, nbytes))
+		abort(); /* no randomness: nothing safe can be done */
+	hex_encode(b, nbytes, out);
+}
+
+void sha256_hex(const void *p, size_t n, char out[65])
+{
+	unsigned char md[32];
+	unsigned int len = 0;
+	EVP_Digest(p, n, md, &len, EVP_sha256(), NULL);
+	hex_encode(md, 32, out);
+}

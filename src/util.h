@@ -1,0 +1,76 @@
+/*
+** util.h — small pieces every area uses: the arena allocator (one per
+** request or per command), a growable byte buffer, an error list, and the
+** date and text checks the CSV formats and forms share.
+*/
+#ifndef JIFEN_UTIL_H
+#define JIFEN_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- arena: many small allocations, freed at once -------------------- */
+typedef struct arena arena;
+arena *arena_new(void);            /* malloc'd; arena_free() releases all */
+void arena_free(arena *a);
+void *arena_alloc(arena *a, size_t n); /* zeroed, 16-byte aligned, never NULL */
+char *arena_strdup(arena *a, const char *s);          /* NULL stays NULL */
+char *arena_strndup(arena *a, const char *s, size_t n);
+char *arena_printf(arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+char *arena_vprintf(arena *a, const char *fmt, va_list ap);
+
+/* ---- buf: a growable byte buffer (heap; buf_free releases) ------------ */
+typedef struct buf {
+	char *p;
+	size_t len, cap;
+} buf;
+void buf_append(buf *b, const void *p, size_t n);
+void buf_puts(buf *b, const char *s);
+void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(buf *b, const char *fmt, va_list ap);
+void buf_free(buf *b);
+/* Make b->p NUL-terminated (not counted in len) and return it. */
+char *buf_cstr(buf *b);
+
+/* ---- errlist: the messages a validation collects ---------------------- */
+typedef struct errlist {
+	char **msg;
+	int n, cap;
+} errlist;
+void errlist_add(errlist *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void errlist_free(errlist *e);
+
+/* ---- dates and text ----------------------------------------------------- */
+/* "YYYY-MM-DD" with a real calendar day between 1900 and 2199: 1, else 0. */
+int date_valid(const char *s);
+/* "YYYY-MM" between 1900-01 and 2199-12: 1, else 0. */
+int month_valid(const char *s);
+/* Today's local date / this month / this year into out (>= 11 bytes). */
+void date_today(char out[11]);
+int64_t now_unix(void);
+/* Parse a yes/no value: 是/否, Y/N, 1/0, yes/no (any case). 1 yes, 0 no,
+** -1 not a yes/no value. */
+int parse_yesno(const char *s);
+/* Parse a decimal integer, optional sign, nothing else; 0 ok, -1 not. */
+int parse_int64(const char *s, int64_t *out);
+/* 1 when s is valid UTF-8 without control characters (tab and, when
+** allow_newline, CR/LF allowed), else 0. */
+int text_is_clean(const char *s, int allow_newline);
+/* Number of UTF-8 characters (code points) in s. */
+size_t utf8_len(const char *s);
+/* Trim ASCII spaces and tabs in place, return s. */
+char *str_trim(char *s);
+
+/* ---- bytes ----------------------------------------------------------- */
+/* Lower-case hex of n bytes into out (2n+1 bytes). */
+void hex_encode(const unsigned char *p, size_t n, char *out);
+/* n random bytes from the OS CSPRNG (OpenSSL RAND_bytes); 0 ok. */
+int random_bytes(unsigned char *p, size_t n);
+/* A random token of nbytes bytes as hex in a (2*nbytes+1) buffer. */
+void random_hex(char *out, size_t nbytes);
+/* SHA-256 of p[0..n) as 64 hex characters + NUL. */
+void sha256_hex(const void *p, size_t n, char out[65]);
+
+#endif

@@ -1,0 +1,150 @@
+/*
+** village.c — villages and their settings, and their participation
+** figures (participating / eligible households).
+*/
+#include "village.h"
+
+#include <string.h>
+
+#include "household.h"
+
+int village_code_valid(const char *code)
+{
+	size_t n = code ? strlen(code) : 0;
+	return n >= 1 && n <= 32 &&
+	       strspn(code, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
+}
+
+/* Fill v from the current row of s (columns in the order of VILLAGE_COLS). */
+#define VILLAGE_COLS "id, code, name, admits_tenants, objection_days, yearend_rule," \
+		     " yearend_cap, created_at"
+static void village_from_row(db_stmt *s, arena *a, struct village *v)
+{
+	v->id = db_column_int(s, 0);
+	v->code = arena_strdup(a, db_column_text(s, 1));
+	v->name = arena_strdup(a, db_column_text(s, 2));
+	v->admits_tenants = (int)db_column_int(s, 3);
+	v->objection_days = (int)db_column_int(s, 4);
+	v->yearend_rule = arena_strdup(a, db_column_text(s, 5));
+	v->yearend_cap = db_column_int(s, 6);
+	v->created_at = db_column_int(s, 7);
+}
+
+struct village *village_by_code(db *d, arena *a, const char *code)
+{
+	db_stmt *s = db_prepare(d, "SELECT " VILLAGE_COLS " FROM village WHERE code=$code");
+	if (!s || db_bind_text(s, "$code", code))
+		return NULL;
+	struct village *v = NULL;
+	if (db_step(s) == DB_ROW) {
+		v = arena_alloc(a, sizeof *v);
+		village_from_row(s, a, v);
+	}
+	db_reset(s);
+	return v;
+}
+
+struct village *village_by_id(db *d, arena *a, int64_t id)
+{
+	db_stmt *s = db_prepare(d, "SELECT " VILLAGE_COLS " FROM village WHERE id=$id");
+	if (!s || db_bind_int(s, "$id", id))
+		return NULL;
+	struct village *v = NULL;
+	if (db_step(s) == DB_ROW) {
+		v = arena_alloc(a, sizeof *v);
+		village_from_row(s, a, v);
+	}
+	db_reset(s);
+	return v;
+}
+
+struct village *village_list(db *d, arena *a, int *n)
+{
+	*n = 0;
+	db_stmt *s = db_prepare(d, "SELECT " VILLAGE_COLS " FROM village ORDER BY code");
+	if (!s)
+		return NULL;
+	int cap = 16;
+	struct village *list = arena_alloc(a, (size_t)cap * sizeof *list);
+	while (db_step(s) == DB_ROW) {
+		if (*n == cap) {
+			struct village *bigger = arena_alloc(a, (size_t)cap * 2 * sizeof *list);
+			memcpy(bigger, list, (size_t)cap * sizeof *list);
+			list = bigger;
+			cap *= 2;
+		}
+		village_from_row(s, a, &list[(*n)++]);
+	}
+	return list;
+}
+
+int village_add(db *d, const char *code, const char *name, errlist *errs, int64_t *id)
+{
+	if (!village_code_valid(code))
+		errlist_add(errs, "村编号无效: 需为 1–32 个字母、数字、_ 或 -");
+	if (!name || !*name || utf8_len(name) > 50 || !text_is_clean(name, 0))
+		errlist_add(errs, "村名无效: 不能为空，最多 50 个字，不能含控制字符");
+	if (errs->n)
+		return 1;
+	db_stmt *s = db_prepare(d, "INSERT INTO village(code, name, created_at)"
+				   " VALUES($code, $name, $now) RETURNING id");
+	if (!s)
+		return -1;
+	db_bind_text(s, "$code", code);
+	db_bind_text(s, "$name", name);
+	db_bind_int(s, "$now", now_unix());
+	int st = db_step(s);
+	if (st == DB_CONSTRAINT) {
+		errlist_add(errs, "村编号 %s 已经存在", code);
+		return 1;
+	}
+	if (st != DB_ROW)
+		return -1;
+	*id = db_column_int(s, 0);
+	db_reset(s);
+	return 0;
+}
+
+int village_update_settings(db *d, const struct village *v, errlist *errs)
+{
+	if (v->objection_days < 1 || v->objection_days > 90)
+		errlist_add(errs, "异议期: 应为 1–90 天");
+	if (strcmp(v->yearend_rule, "clear") && strcmp(v->yearend_rule, "carry") &&
+	    strcmp(v->yearend_rule, "carry_cap"))
+		errlist_add(errs, "年终规则: 应为 清零、结转 或 限额结转");
+	if (v->yearend_cap < 0 || v->yearend_cap > 1000000)
+		errlist_add(errs, "结转上限: 应为 0–1000000 的整数");
+	if (errs->n)
+		return 1;
+	db_stmt *s = db_prepare(d,
+		"UPDATE village SET admits_tenants=$t, objection_days=$od, yearend_rule=$yr,"
+		" yearend_cap=$yc WHERE id=$id");
+	if (!s)
+		return -1;
+	db_bind_int(s, "$t", v->admits_tenants ? 1 : 0);
+	db_bind_int(s, "$od", v->objection_days);
+	db_bind_text(s, "$yr", v->yearend_rule);
+	db_bind_int(s, "$yc", v->yearend_cap);
+	db_bind_int(s, "$id", v->id);
+	if (db_step(s) != DB_DONE)
+		return -1;
+	return household_recompute_village(d, v) ? -1 : 0;
+}
+
+int village_stats(db *d, int64_t village_id, struct village_stats *st)
+{
+	db_stmt *s = db_prepare(d,
+		"SELECT COUNT(*),"
+		" SUM(CASE WHEN eligible=1 AND left_on IS NULL THEN 1 ELSE 0 END),"
+		" SUM(CASE WHEN participating=1 THEN 1 ELSE 0 END),"
+		" SUM(CASE WHEN left_on IS NOT NULL THEN 1 ELSE 0 END)"
+		" FROM household WHERE village_id=$v");
+	if (!s || db_bind_int(s, "$v", village_id) || db_step(s) != DB_ROW)
+		return -1;
+	st->households = db_column_int(s, 0) - db_column_int(s, 3);
+	st->eligible = db_column_int(s, 1);
+	st->participating = db_column_int(s, 2);
+	st->left = db_column_int(s, 3);
+	db_reset(s);
+	return 0;
+}

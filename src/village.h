@@ -1,0 +1,50 @@
+/*
+** village.h — the town's villages and their settings.  A village is the unit
+** that adopts a standard and runs the scoring cycle (各村为创建单元).
+*/
+#ifndef JIFEN_VILLAGE_H
+#define JIFEN_VILLAGE_H
+
+#include <stdint.h>
+#include "db.h"
+#include "util.h"
+
+struct village {
+	int64_t id;
+	const char *code, *name;
+	int admits_tenants;   /* 租赁户 may join (each village decides) */
+	int objection_days;   /* days villagers may object after an announcement */
+	const char *yearend_rule; /* "clear", "carry" or "carry_cap" */
+	int64_t yearend_cap;  /* for carry_cap */
+	int64_t created_at;
+};
+
+/* Valid village code: 1–32 of [A-Za-z0-9_-]. */
+int village_code_valid(const char *code);
+
+/* Look a village up by code or id into arena memory; NULL if none. */
+struct village *village_by_code(db *d, arena *a, const char *code);
+struct village *village_by_id(db *d, arena *a, int64_t id);
+
+/* All villages ordered by code; *n receives the count (arena memory). */
+struct village *village_list(db *d, arena *a, int *n);
+
+/* Add a village.  Returns 0; 1 with a Chinese message in errs when the
+** input is rejected (bad code, empty name, code taken); -1 on a database
+** error (message in db_errmsg).  *id receives the new id. */
+int village_add(db *d, const char *code, const char *name, errlist *errs, int64_t *id);
+
+/* Change the settings of v (fields of v as given).  When admits_tenants
+** changes, every household's participation is recomputed in the same
+** transaction.  Returns 0, 1 rejected (errs), -1 database error.  Does not
+** begin a transaction: the caller does, with the audit record. */
+int village_update_settings(db *d, const struct village *v, errlist *errs);
+
+/* Participation figures of a village: households participating, eligible
+** (whether joined or not), all not left. */
+struct village_stats {
+	int64_t households, eligible, participating, left;
+};
+int village_stats(db *d, int64_t village_id, struct village_stats *st);
+
+#endif

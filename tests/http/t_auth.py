@@ -1,0 +1,272 @@
+"""Accounts and access through the real binary: login, logout, CSRF,
+throttling, session expiry, village scoping, security headers, the CLI's
+exit codes for accounts and villages, and keep-alive."""
+import os
+import socket
+
+import jifentest as J
+from jifentest import cli, cli_ok, eq, check
+
+
+def test_100_cli_exit_codes(db):
+    cli_ok(db, "init")
+    eq(cli(db, "village", "add", "V1", "一村")[0], 0)
+    rc, _, err = cli(db, "village", "add", "V1", "重复")
+    eq(rc, 1, "duplicate village")
+    check("已经存在" in err, err)
+    eq(cli(db, "village", "add", "bad code!", "村")[0], 1, "bad code")
+    eq(cli(db, "village", "add", "V9")[0], 2, "missing NAME is usage")
+    eq(cli(db, "frobnicate")[0], 2, "unknown command")
+    eq(cli(db, "user", "add", "u1", "--role", "wizard", "--password-stdin", stdin="Passw0rd!\n")[0], 2)
+    eq(cli(db, "user", "add", "u1", "--role", "scorer", "--password-stdin", stdin="Passw0rd!\n")[0], 1,
+       "scorer without village")
+    eq(cli(db, "user", "add", "u1", "--role", "scorer", "--village", "NOPE", "--password-stdin",
+           stdin="Passw0rd!\n")[0], 1, "unknown village")
+    rc, _, err = cli(db, "user", "add", "u1", "--role", "scorer", "--village", "V1",
+                     "--password-stdin", stdin="short\n")
+    eq(rc, 1, "weak password")
+    check("8" in err, err)
+    eq(cli(db, "user", "add", "u1", "--role", "scorer", "--village", "V1", "--password-stdin",
+           stdin="Passw0rd!\n")[0], 0)
+    eq(cli(db, "user", "add", "u1", "--role", "scorer", "--village", "V1", "--password-stdin",
+           stdin="Passw0rd!\n")[0], 1, "duplicate login")
+    eq(cli(db, "user", "add", "boss", "--role", "town_admin", "--village", "V1", "--password-stdin",
+           stdin="Passw0rd!\n")[0], 1, "town admin with village")
+    eq(cli(db, "init", "--bogus")[0], 2)
+
+
+def test_110_login_logout(db):
+    J.town(db)
+    s = J.Server(db)
+    try:
+        c = s.client()
+        r = c.get("/")
+        eq(r.status, 303)
+        eq(r.header("Location"), "/login")
+        r = c.get("/villages")
+        eq(r.status, 303, "anonymous to a page goes to login")
+        check(r.header("Location").startswith("/login?next="))
+        c.get("/login")
+        r = c.post("/login", {"login": "admin", "password": "wrong-pass1"})
+        eq(r.status, 401)
+        check("账号或密码不正确" in r.text)
+        r = c.post("/login", {"login": "admin", "password": J.PASSWORD, "next": "/villages"})
+        eq(r.status, 303)
+        eq(r.header("Location"), "/villages")
+        sc = r.header("Set-Cookie")
+        check("HttpOnly" in sc and "SameSite=Lax" in sc, sc)
+        r = c.get("/villages")
+        eq(r.status, 200)
+        check("V1村" in r.text)
+        r = c.post("/logout", {})
+        eq(r.status, 303)
+        eq(c.get("/villages").status, 303, "logged out")
+    finally:
+        s.stop()
+
+
+def test_120_open_redirect_refused(db):
+    J.town(db)
+    s = J.Server(db)
+    try:
+        c = s.client()
+        c.get("/login")
+        r = c.post("/login", {"login": "admin", "password": J.PASSWORD, "next": "//evil.example/"})
+        eq(r.header("Location"), "/")
+    finally:
+        s.stop()
+
+
+def test_130_csrf(db):
+    J.town(db)
+    s = J.Server(db)
+    try:
+        c = s.client()
+        # login itself needs the double-submit token
+        r = c.post("/login", {"login": "admin", "password": J.PASSWORD}, csrf=False)
+        eq(r.status, 403, "login without token")
+        c.login("admin")
+        r = c.post("/villages", {"code": "V3", "name": "三村"}, csrf=False)
+        eq(r.status, 403, "state change without token")
+        r = c.post("/villages", {"code": "V3", "name": "三村", "csrf": "0" * 64}, csrf=False)
+        eq(r.status, 403, "wrong token")
+        r = c.post("/villages", {"code": "V3", "name": "三村"})
+        eq(r.status, 303, "with token")
+        eq(db.sql("SELECT COUNT(*) FROM village WHERE code='V3'"), [["1"]])
+    finally:
+        s.stop()
+
+
+def test_140_throttling(db):
+    J.town(db)
+    s = J.Server(db)
+    try:
+        c = s.client()
+        c.get("/login")
+        for i in range(5):
+            eq(c.post("/login", {"login": "V1-admin", "password": "bad-guess%d" % i}).status, 401)
+        r = c.post("/login", {"login": "V1-admin", "password": J.PASSWORD})
+        eq(r.status, 429, "locked even with the right password")
+        check("锁定" in r.text)
+        # another account is not affected
+        c2 = s.client()
+        c2.login("V2-admin")
+        # the lock lifts once the failures are older than the window
+        db.sql("UPDATE login_attempt SET at = at - 3600")
+        c.login("V1-admin")
+    finally:
+        s.stop()
+
+
+def test_150_session_expiry(db):
+    J.town(db)
+    s = J.Server(db)
+    try:
+        c = s.client()
+        c.login("admin")
+        eq(c.get("/villages").status, 200)
+        db.sql("UPDATE session SET last_seen = last_seen - 31*60")
+        eq(c.get("/villages").status, 303, "idle session expired")
+        c.login("admin")
+        db.sql("UPDATE session SET created_at = created_at - 13*3600")
+        eq(c.get("/villages").status, 303, "absolute expiry")
+        eq(db.sql("SELECT COUNT(*) FROM session"), [["0"]], "expired sessions are deleted")
+    finally:
+        s.stop()
+
+
+def test_160_village_scoping(db):
+    J.town(db)
+    s = J.Server(db)
+    try:
+        c = s.client()
+        c.login("V1-admin")
+        eq(c.get("/v/V1").status, 200)
+        for path in ("/v/V2", "/v/V2/settings", "/v/V2/audit", "/v/NOPE"):
+            eq(c.get(path).status, 404, path)
+        eq(c.post("/v/V2/settings", {"objection_days": "9", "yearend_rule": "carry"}).status, 404)
+        eq(c.get("/audit").status, 403, "town log is the town's")
+        eq(c.get("/villages").status, 303, "village account goes to its village")
+        sc = s.client()
+        sc.login("V1-scorer")
+        eq(sc.get("/v/V1/settings").status, 403, "scorer cannot change settings")
+        t = s.client()
+        t.login("admin")
+        eq(t.get("/v/V2").status, 200)
+        eq(t.get("/audit").status, 200)
+    finally:
+        s.stop()
+
+
+def test_170_settings_and_audit(db):
+    J.town(db)
+    s = J.Server(db)
+    try:
+        c = s.client()
+        c.login("V1-admin")
+        c.get("/v/V1/settings")
+        r = c.post("/v/V1/settings", {"objection_days": "0", "yearend_rule": "carry"})
+        eq(r.status, 400)
+        check("异议期" in r.text)
+        r = c.post("/v/V1/settings", {"admits_tenants": "1", "objection_days": "10",
+                                      "yearend_rule": "carry_cap", "yearend_cap": "100"})
+        eq(r.status, 303)
+        eq(db.sql("SELECT admits_tenants, objection_days, yearend_rule FROM village WHERE code='V1'"),
+           [["1", "10", "carry_cap"]])
+        r = c.get("/v/V1/audit")
+        check("village.settings" in r.text and "V1-admin" in r.text and "127.0.0.1" in r.text)
+        # the audit log refuses changes in the database itself
+        rc = None
+        try:
+            db.sql("UPDATE audit SET login='x'")
+            rc = "updated"
+        except Exception:
+            rc = "refused"
+        eq(rc, "refused", "audit is append-only")
+    finally:
+        s.stop()
+
+
+def test_180_security_headers_and_static(db):
+    J.town(db)
+    s = J.Server(db)
+    try:
+        c = s.client()
+        r = c.get("/login")
+        csp = r.header("Content-Security-Policy")
+        check(csp and "frame-ancestors 'none'" in csp, csp)
+        eq(r.header("X-Content-Type-Options"), "nosniff")
+        check(r.header("Referrer-Policy"))
+        r = c.get("/static/app.css")
+        eq(r.status, 200)
+        check("max-age" in r.header("Cache-Control"))
+        etag = r.header("ETag")
+        eq(c.get("/static/app.css", headers={"If-None-Match": etag}).status, 304)
+        eq(c.get("/static/nope.css").status, 404)
+        eq(c.get("/no/such/page").status, 404)
+        eq(c.request("DELETE", "/login").status, 405)
+    finally:
+        s.stop()
+
+
+def test_190_limits(db):
+    J.town(db)
+    s = J.Server(db)
+    try:
+        c = s.client()
+        c.get("/login")
+        big = "x" * (300 * 1024)
+        r = c.post("/login", {"login": "admin", "password": big})
+        eq(r.status, 413, "body over the limit")
+        # keep-alive: several requests on one connection
+        k = s.client()
+        for _ in range(5):
+            eq(k.get("/login").status, 200)
+        check(k.conn.sock is not None, "connection kept open")
+    finally:
+        s.stop()
+
+
+def test_200_password_change(db):
+    J.town(db)
+    s = J.Server(db)
+    try:
+        c = s.client()
+        c.login("V1-scorer")
+        other = s.client()
+        other.login("V1-scorer")
+        c.get("/account/password")
+        r = c.post("/account/password", {"old": "nope", "new": "abc", "new2": "abc"})
+        eq(r.status, 400)
+        check("原密码不正确" in r.text and "8" in r.text)
+        r = c.post("/account/password", {"old": J.PASSWORD, "new": "NewPassw0rd", "new2": "NewPassw0rd"})
+        eq(r.status, 303)
+        eq(c.get("/v/V1").status, 200, "this session stays")
+        eq(other.get("/v/V1").status, 303, "other sessions end")
+        x = s.client()
+        x.get("/login")
+        eq(x.post("/login", {"login": "V1-scorer", "password": J.PASSWORD}).status, 401)
+        x.login("V1-scorer", "NewPassw0rd")
+    finally:
+        s.stop()
+
+
+def test_210_backup(db):
+    J.town(db)
+    out = os.path.join(db.dir, "copy.db")
+    rc, o, err = cli(db, "backup", out)
+    if J.BACKEND == "postgresql":
+        # PostgreSQL is backed up with pg_dump; the command says how
+        eq(rc, 3)
+        check("pg_dump" in err, err)
+        return
+    eq(rc, 0, err)
+    eq(cli(db, "backup", out)[0], 1, "never overwrites")
+    copy = J.Db.__new__(J.Db)
+    copy.pg_name = None
+    copy.url = out
+    eq(copy.sql("SELECT COUNT(*) FROM village"), [["2"]])
+
+
+if __name__ == "__main__":
+    J.main(globals())
