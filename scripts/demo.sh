@@ -1,0 +1,19 @@
+#!/bin/sh
+# Sets up, builds and starts jifen on a demo database (demo.db, created with
+# `jifen init --demo` on first run), and prints where to log in.
+# Usage: scripts/demo.sh [HOST:PORT]   (as root on Debian 12; default 127.0.0.1:8080)
+set -eu
+cd "$(dirname "$0")/.."
+LISTEN=${1:-127.0.0.1:8080}
+scripts/install-deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)"
+if [ ! -f demo.db ]; then
+	build/jifen --db demo.db init --demo
+else
+	build/jifen --db demo.db init
+	echo "（demo.db 已存在，沿用；删除它可重新生成演示数据）"
+fi
+echo
+echo "请用浏览器打开 http://$LISTEN/login 登录（按 Ctrl-C 停止）"
+exec build/jifen --db demo.db serve --listen "$LISTEN"
