@@ -465,6 +465,15 @@ static void dispatch(struct req *r)
 						      url_encode(r->a, r->path)));
 			return;
 		}
+		/* a password set by someone else must be changed before anything else */
+		if (r->user->must_change_password && strcmp(r->path, "/account/password") &&
+		    strcmp(r->path, "/logout")) {
+			if (r->is_api)
+				http_error(r, 403, "请先修改初始密码。");
+			else
+				http_redirect(r, "/account/password");
+			return;
+		}
 		if (!(r->user->role & rt->roles)) {
 			http_error(r, 403, "您的账号没有权限进行这个操作。");
 			return;

@@ -6,12 +6,14 @@
 
 extern const struct route auth_routes[];
 extern const struct route village_routes[];
+extern const struct route account_routes[];
 extern const struct route household_routes[];
 extern const struct route household_api_routes[];
 
 const struct route *const route_tables[] = {
 	auth_routes,
 	village_routes,
+	account_routes,
 	household_routes,
 	household_api_routes,
 	NULL,

@@ -268,5 +268,41 @@ def test_210_backup(db):
     eq(copy.sql("SELECT COUNT(*) FROM village"), [["2"]])
 
 
+def test_220_accounts_pages(db):
+    J.town(db)
+    s = J.Server(db)
+    try:
+        a = s.client()
+        a.login("V1-admin")
+        r = a.get("/accounts")
+        eq(r.status, 200)
+        check("V1-scorer" in r.text and "V2-scorer" not in r.text, "own village only")
+        r = a.post("/accounts", {"login": "V1-new", "role": "town_admin", "password": J.PASSWORD})
+        eq(r.status, 400, "a village admin cannot create town admins")
+        r = a.post("/accounts", {"login": "V1-new", "role": "scorer", "password": J.PASSWORD})
+        eq(r.status, 303)
+        eq(db.sql("SELECT v.code, a.must_change FROM account a JOIN village v ON v.id=a.village_id"
+                  " WHERE login='V1-new'"), [["V1", "1"]])
+        eq(a.post("/accounts/V2-scorer/disable", {}).status, 404, "other village's account")
+        # the new account must change its password first
+        n = s.client()
+        n.login("V1-new")
+        r = n.get("/v/V1")
+        eq(r.status, 303)
+        eq(r.header("Location"), "/account/password")
+        n.get("/account/password")
+        eq(n.post("/account/password", {"old": J.PASSWORD, "new": "Fresh-pass1",
+                                        "new2": "Fresh-pass1"}).status, 303)
+        eq(n.get("/v/V1").status, 200)
+        # disabling ends its sessions
+        eq(a.post("/accounts/V1-new/disable", {}).status, 303)
+        eq(n.get("/v/V1").status, 303)
+        sc = s.client()
+        sc.login("V1-scorer")
+        eq(sc.get("/accounts").status, 403)
+    finally:
+        s.stop()
+
+
 if __name__ == "__main__":
     J.main(globals())

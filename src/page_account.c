@@ -1,0 +1,181 @@
+/*
+** page_account.c — managing accounts on the web: the town admin sees and
+** adds accounts of every village and the town; a village admin those of
+** the own village (scorers, shopkeepers, other village admins).  Accounts
+** are never deleted: they are disabled, which also ends their sessions.
+*/
+#include <string.h>
+
+#include "audit.h"
+#include "auth.h"
+#include "html.h"
+#include "village.h"
+
+/* The village scope of the current user: 0 for the town admin (all). */
+static int64_t scope(struct req *r)
+{
+	return r->user->role == ROLE_TOWN_ADMIN ? 0 : r->user->village_id;
+}
+
+static void accounts_page(struct req *r, const errlist *errs, const char *notice)
+{
+	html_page_begin(r, "账号管理");
+	if (notice)
+		html_notice(r, notice);
+	for (int i = 0; errs && i < errs->n; i++)
+		html_error_box(r, errs->msg[i]);
+	db_stmt *s = db_prepare(r->db,
+		"SELECT a.login, a.role, v.code, a.disabled, a.created_at"
+		"  FROM account a LEFT JOIN village v ON v.id = a.village_id"
+		" WHERE CAST($v AS BIGINT) = 0 OR a.village_id = CAST($v AS BIGINT)"
+		" ORDER BY v.code, a.role, a.login");
+	if (!s) {
+		http_error(r, 500, "读取账号时出错。");
+		return;
+	}
+	db_bind_int(s, "$v", scope(r));
+	html_raw(r, "<table class=\"list\"><thead><tr><th>账号</th><th>角色</th><th>所属</th>"
+		    "<th>状态</th><th></th></tr></thead><tbody>");
+	while (db_step(s) == DB_ROW) {
+		const char *login = db_column_text(s, 0);
+		int disabled = (int)db_column_int(s, 3);
+		html(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>", login,
+		     role_label(role_from_name(db_column_text(s, 1))),
+		     db_column_is_null(s, 2) ? "全镇" : db_column_text(s, 2),
+		     disabled ? "已停用" : "正常");
+		if (!disabled && strcmp(login, r->user->login)) {
+			html(r, "<form method=\"post\" action=\"/accounts/%s/disable\" "
+				"data-confirm=\"确定停用这个账号？\">",
+			     url_encode(r->a, login));
+			html_csrf(r);
+			html_raw(r, "<button type=\"submit\">停用</button></form>");
+		}
+		html_raw(r, "</td></tr>");
+	}
+	html_raw(r, "</tbody></table><h2>添加账号</h2>"
+		    "<form method=\"post\" action=\"/accounts\" class=\"narrow\">");
+	html_csrf(r);
+	html_raw(r, "<label>账号名<input name=\"login\" required maxlength=\"32\" "
+		    "pattern=\"[A-Za-z0-9_.\\-]{2,32}\"></label><label>角色<select name=\"role\">");
+	if (r->user->role == ROLE_TOWN_ADMIN)
+		html_raw(r, "<option value=\"town_admin\">镇管理员</option>");
+	html_raw(r, "<option value=\"village_admin\">村管理员</option>"
+		    "<option value=\"scorer\" selected>评分员</option>"
+		    "<option value=\"shopkeeper\">积分超市</option></select></label>");
+	if (r->user->role == ROLE_TOWN_ADMIN) {
+		int n = 0;
+		struct village *vs = village_list(r->db, r->a, &n);
+		html_raw(r, "<label>所属村（镇管理员不选）<select name=\"village\">"
+			    "<option value=\"\">—</option>");
+		for (int i = 0; i < n; i++)
+			html(r, "<option value=\"%s\">%s %s</option>", vs[i].code, vs[i].code,
+			     vs[i].name);
+		html_raw(r, "</select></label>");
+	}
+	html_raw(r, "<label>初始密码<input name=\"password\" type=\"password\" required "
+		    "minlength=\"8\" autocomplete=\"new-password\"></label>"
+		    "<p class=\"hint\">至少 8 个字符，包含字母、数字、符号中的至少两类；"
+		    "首次登录后须修改。</p>"
+		    "<button type=\"submit\" class=\"primary\">添加账号</button></form>");
+	html_page_end(r);
+}
+
+/* GET /accounts */
+static void page_accounts(struct req *r)
+{
+	accounts_page(r, NULL, req_query(r, "done") ? "已保存。" : NULL);
+}
+
+/* POST /accounts: login, role, village (town admin only), password. */
+static void page_accounts_post(struct req *r)
+{
+	errlist errs = {0};
+	int role = role_from_name(req_form_trim(r, "role"));
+	const char *village = NULL;
+	if (r->user->role == ROLE_TOWN_ADMIN) {
+		village = req_form_trim(r, "village");
+		if (!*village)
+			village = NULL;
+	} else {
+		village = r->user->village_code;
+		if (role == ROLE_TOWN_ADMIN)
+			role = 0; /* a village admin cannot make town admins */
+	}
+	const char *login = req_form_trim(r, "login");
+	struct actor who = {r->user->id, r->user->login, r->ip};
+	int rc = -1;
+	if (db_begin_write(r->db) == 0) {
+		rc = account_add(r->db, login, role, village, req_form(r, "password"), 1, &errs);
+		struct village *v = village ? village_by_code(r->db, r->a, village) : NULL;
+		if (rc == 0 &&
+		    (audit_record(r->db, &who, v ? v->id : 0, "account.add",
+				  arena_printf(r->a, "account:%s", login), NULL,
+				  arena_printf(r->a, "{\"role\":\"%s\"}", role_name(role))) ||
+		     db_commit(r->db)))
+			rc = -1;
+		if (rc)
+			db_rollback(r->db);
+	}
+	if (rc < 0)
+		http_error(r, 500, "添加账号时出错。");
+	else if (rc > 0) {
+		r->status = 400;
+		accounts_page(r, &errs, NULL);
+	} else
+		http_redirect(r, "/accounts?done=1");
+	errlist_free(&errs);
+}
+
+/* POST /accounts/LOGIN/disable: only within the user's scope, never
+** oneself. */
+static void page_account_disable(struct req *r)
+{
+	const char *login = r->arg[0];
+	struct actor who = {r->user->id, r->user->login, r->ip};
+	if (!strcmp(login, r->user->login)) {
+		http_error(r, 400, "不能停用自己的账号。");
+		return;
+	}
+	int rc = -1;
+	int64_t found = 0, village_id = 0;
+	if (db_begin_write(r->db) == 0) {
+		db_stmt *s = db_prepare(r->db,
+			"SELECT id, COALESCE(village_id, 0) FROM account WHERE login=$login"
+			" AND (CAST($v AS BIGINT) = 0 OR village_id = CAST($v AS BIGINT))");
+		if (s && !db_bind_text(s, "$login", login) && !db_bind_int(s, "$v", scope(r))) {
+			if (db_step(s) == DB_ROW) {
+				found = db_column_int(s, 0);
+				village_id = db_column_int(s, 1);
+			}
+			db_reset(s);
+			rc = 0;
+		}
+		if (rc == 0 && found) {
+			db_stmt *u = db_prepare(r->db, "UPDATE account SET disabled=1 WHERE id=$id");
+			db_stmt *x = db_prepare(r->db, "DELETE FROM session WHERE account_id=$id");
+			if (!u || !x || db_bind_int(u, "$id", found) || db_step(u) != DB_DONE ||
+			    db_bind_int(x, "$id", found) || db_step(x) != DB_DONE ||
+			    audit_record(r->db, &who, village_id, "account.disable",
+					 arena_printf(r->a, "account:%s", login), NULL, NULL))
+				rc = -1;
+		}
+		if (rc == 0 && found && db_commit(r->db))
+			rc = -1;
+		if (rc || !found)
+			db_rollback(r->db);
+	}
+	if (rc < 0)
+		http_error(r, 500, "停用账号时出错。");
+	else if (!found)
+		http_error(r, 404, "找不到这个账号。");
+	else
+		http_redirect(r, "/accounts?done=1");
+}
+
+#define ADMINS (ROLE_TOWN_ADMIN | ROLE_VILLAGE_ADMIN)
+const struct route account_routes[] = {
+	{"GET", "/accounts", page_accounts, ADMINS, 0},
+	{"POST", "/accounts", page_accounts_post, ADMINS, 0},
+	{"POST", "/accounts/*/disable", page_account_disable, ADMINS, 0},
+	{0},
+};
