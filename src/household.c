@@ -1,0 +1,1341 @@
+/*
+** household.c — the domain rules of households and members (household.h):
+** eligibility 户在、房在、人在 and participation, field validation with
+** Chinese messages, village-scoped lookups and lists, saving with audit
+** records, leaving, members, the change history and the CSV import.
+**
+** Every query carries the village condition: a household id alone never
+** fetches a row, so a page that forgot its own check still could not reach
+** another village's household.  The stored columns eligible/participating
+** are written only from household_compute(), never by SQL expressions, so
+** the rule lives in one place.
+*/
+#include "household.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+/* The household columns every lookup reads, in the order of read_household. */
+#define HH_COLS                                                                  \
+	"id, village_id, code, head_name, address, member_count, phone, hukou, " \
+	"homestead, resident, tenant, joined, left_on, left_reason, eligible, "  \
+	"participating, created_at, updated_at"
+
+const struct csv_col household_csv_spec[HF_COUNT] = {
+	[HF_CODE] = {"code", "户编号", 1},
+	[HF_HEAD_NAME] = {"head_name", "户主姓名", 1},
+	[HF_ADDRESS] = {"address", "地址", 0},
+	[HF_MEMBERS] = {"members", "人口数", 0},
+	[HF_PHONE] = {"phone", "联系电话", 0},
+	[HF_HUKOU] = {"hukou", "本地户籍", 1},
+	[HF_HOMESTEAD] = {"homestead", "宅基地房屋", 1},
+	[HF_RESIDENT] = {"resident", "常住", 1},
+	[HF_TENANT] = {"tenant", "租赁户", 0},
+	[HF_JOINED] = {"joined", "参与日期", 0},
+};
+
+const char *household_field_label(int f)
+{
+	return f >= 0 && f < HF_COUNT ? household_csv_spec[f].alias : "";
+}
+
+/* ---- the rule ---------------------------------------------------------- */
+
+int household_is_eligible(const struct household *h, const struct village *v)
+{
+	if (h->hukou && h->homestead && h->resident)
+		return 1;
+	return h->tenant && v->admits_tenants;
+}
+
+int household_is_participating(const struct household *h, const struct village *v)
+{
+	return household_is_eligible(h, v) && h->joined && *h->joined && !h->left_on;
+}
+
+void household_compute(struct household *h, const struct village *v)
+{
+	h->eligible = household_is_eligible(h, v);
+	h->participating = household_is_participating(h, v);
+}
+
+const char *household_status_label(const struct household *h)
+{
+	if (h->left_on)
+		return "已退出";
+	if (h->participating)
+		return "参与中";
+	if (h->eligible)
+		return "符合条件未参与";
+	return "不符合条件";
+}
+
+/* ---- reading rows -------------------------------------------------------- */
+
+/* Column text copied into the arena; NULL stays NULL. */
+static const char *col_dup(arena *a, db_stmt *s, int col)
+{
+	return db_column_is_null(s, col) ? NULL : arena_strdup(a, db_column_text(s, col));
+}
+
+/* Fill h from a row of "SELECT " HH_COLS. */
+static void read_household(db_stmt *s, arena *a, struct household *h)
+{
+	memset(h, 0, sizeof *h);
+	h->id = db_column_int(s, 0);
+	h->village_id = db_column_int(s, 1);
+	h->code = col_dup(a, s, 2);
+	h->head_name = col_dup(a, s, 3);
+	h->address = col_dup(a, s, 4);
+	if (!h->address)
+		h->address = "";
+	h->member_count = db_column_int(s, 5);
+	h->phone = col_dup(a, s, 6);
+	if (!h->phone)
+		h->phone = "";
+	h->hukou = (int)db_column_int(s, 7);
+	h->homestead = (int)db_column_int(s, 8);
+	h->resident = (int)db_column_int(s, 9);
+	h->tenant = (int)db_column_int(s, 10);
+	h->joined = col_dup(a, s, 11);
+	h->left_on = col_dup(a, s, 12);
+	h->left_reason = col_dup(a, s, 13);
+	h->eligible = (int)db_column_int(s, 14);
+	h->participating = (int)db_column_int(s, 15);
+	h->created_at = db_column_int(s, 16);
+	h->updated_at = db_column_int(s, 17);
+}
+
+/* Run a statement expected to give at most one household row. */
+static int get_one(db_stmt *s, arena *a, struct household **out)
+{
+	*out = NULL;
+	int st = db_step(s);
+	if (st == DB_DONE)
+		return 1;
+	if (st != DB_ROW)
+		return -1;
+	struct household *h = arena_alloc(a, sizeof *h);
+	read_household(s, a, h);
+	db_reset(s);
+	*out = h;
+	return 0;
+}
+
+int household_get(db *d, arena *a, int64_t village_id, int64_t id, struct household **out)
+{
+	*out = NULL;
+	db_stmt *s = db_prepare(d, "SELECT " HH_COLS " FROM household"
+				   " WHERE village_id = $v AND id = $id");
+	if (!s || db_bind_int(s, "$v", village_id) || db_bind_int(s, "$id", id))
+		return -1;
+	return get_one(s, a, out);
+}
+
+int household_get_by_code(db *d, arena *a, int64_t village_id, const char *code,
+			  struct household **out)
+{
+	*out = NULL;
+	db_stmt *s = db_prepare(d, "SELECT " HH_COLS " FROM household"
+				   " WHERE village_id = $v AND code = $code");
+	if (!s || db_bind_int(s, "$v", village_id) || db_bind_text(s, "$code", code))
+		return -1;
+	return get_one(s, a, out);
+}
+
+/* ---- validation ------------------------------------------------------------ */
+
+/* A text field: clean UTF-8 without control characters (newlines only when
+** allow_nl), at most maxlen characters, present when required.  Returns
+** NULL or the message. */
+static const char *check_text(arena *a, const char *label, const char *s, size_t maxlen,
+			      int required, int allow_nl)
+{
+	if (!*s)
+		return required ? arena_printf(a, "%s不能为空", label) : NULL;
+	if (!text_is_clean(s, allow_nl))
+		return arena_printf(a, "%s含有无效字符（控制字符或非 UTF-8 文字）", label);
+	if (utf8_len(s) > maxlen)
+		return arena_printf(a, "%s最长 %zu 个字，现在是 %zu 个", label, maxlen,
+				    utf8_len(s));
+	return NULL;
+}
+
+/* Phone: 7–15 digits, or empty.  NULL or the message. */
+static const char *check_phone(arena *a, const char *label, const char *s)
+{
+	size_t n = strlen(s);
+	if (!n)
+		return NULL;
+	if (strspn(s, "0123456789") != n || n < 7 || n > 15)
+		return arena_printf(a, "%s应为 7–15 位数字", label);
+	return NULL;
+}
+
+/* A yes/no field into *out.  Empty: def when def >= 0, else the "required"
+** message.  NULL or the message. */
+static const char *check_yesno(arena *a, const char *label, const char *s, int def, int *out)
+{
+	if (!*s) {
+		if (def >= 0) {
+			*out = def;
+			return NULL;
+		}
+		return arena_printf(a, "%s不能为空，应填 是 或 否", label);
+	}
+	int yn = parse_yesno(s);
+	if (yn < 0) {
+		if (!text_is_clean(s, 0) || utf8_len(s) > 20)
+			return arena_printf(a, "%s应填 是/否（或 Y/N、1/0、yes/no）", label);
+		return arena_printf(a, "%s应填 是/否（或 Y/N、1/0、yes/no），不能是“%s”", label, s);
+	}
+	*out = yn;
+	return NULL;
+}
+
+/* Copy s with CRLF and lone CR turned into LF (addresses may span lines;
+** browsers send CRLF, files either). */
+static char *normalize_newlines(arena *a, const char *s)
+{
+	char *o = arena_strdup(a, s), *w = o;
+	for (const char *p = s; *p; p++) {
+		if (*p == '\r') {
+			*w++ = '\n';
+			if (p[1] == '\n')
+				p++;
+		} else
+			*w++ = *p;
+	}
+	*w = 0;
+	return o;
+}
+
+int household_check(arena *a, const char *const vals[HF_COUNT], const char *today,
+		    struct household *h, unsigned *given, const char *msgs[HF_COUNT])
+{
+	const char *v[HF_COUNT];
+	unsigned g = 0;
+	for (int f = 0; f < HF_COUNT; f++) {
+		msgs[f] = NULL;
+		v[f] = vals[f] ? vals[f] : "";
+		if (vals[f])
+			g |= 1u << f;
+	}
+	if (given)
+		*given = g;
+
+	msgs[HF_CODE] = check_text(a, "户编号", v[HF_CODE], 32, 1, 0);
+	h->code = arena_strdup(a, v[HF_CODE]);
+	msgs[HF_HEAD_NAME] = check_text(a, "户主姓名", v[HF_HEAD_NAME], 50, 1, 0);
+	h->head_name = arena_strdup(a, v[HF_HEAD_NAME]);
+	msgs[HF_ADDRESS] = check_text(a, "地址", v[HF_ADDRESS], 200, 0, 1);
+	h->address = normalize_newlines(a, v[HF_ADDRESS]);
+
+	h->member_count = 0;
+	if (*v[HF_MEMBERS]) {
+		int64_t n;
+		if (parse_int64(v[HF_MEMBERS], &n) || n < 1)
+			msgs[HF_MEMBERS] = "人口数应为不小于 1 的整数";
+		else if (n > 9999)
+			msgs[HF_MEMBERS] = "人口数不能超过 9999";
+		else
+			h->member_count = n;
+	}
+
+	msgs[HF_PHONE] = check_phone(a, "联系电话", v[HF_PHONE]);
+	h->phone = arena_strdup(a, v[HF_PHONE]);
+
+	msgs[HF_HUKOU] = check_yesno(a, "本地户籍", v[HF_HUKOU], -1, &h->hukou);
+	msgs[HF_HOMESTEAD] = check_yesno(a, "宅基地房屋", v[HF_HOMESTEAD], -1, &h->homestead);
+	msgs[HF_RESIDENT] = check_yesno(a, "常住", v[HF_RESIDENT], -1, &h->resident);
+	msgs[HF_TENANT] = check_yesno(a, "租赁户", v[HF_TENANT], 0, &h->tenant);
+
+	h->joined = NULL;
+	if (*v[HF_JOINED]) {
+		if (!date_valid(v[HF_JOINED]))
+			msgs[HF_JOINED] = "参与日期应为有效日期，格式 YYYY-MM-DD（如 2024-04-01）";
+		else if (strcmp(v[HF_JOINED], today) > 0)
+			msgs[HF_JOINED] = arena_printf(a, "参与日期不能晚于今天（%s）", today);
+		else
+			h->joined = arena_strdup(a, v[HF_JOINED]);
+	}
+
+	int bad = 0;
+	for (int f = 0; f < HF_COUNT; f++)
+		bad += msgs[f] != NULL;
+	return bad;
+}
+
+/* ---- lists --------------------------------------------------------------------- */
+
+static const char *const filter_names[HH_FILTER_COUNT] = {
+	"all", "participating", "eligible_not_joined", "not_eligible", "left",
+};
+static const char *const filter_labels[HH_FILTER_COUNT] = {
+	"全部", "参与", "符合条件未参与", "不符合条件", "已退出",
+};
+
+int household_filter_from_name(const char *name)
+{
+	if (!name || !*name)
+		return HH_ALL;
+	for (int f = 0; f < HH_FILTER_COUNT; f++)
+		if (!strcmp(name, filter_names[f]))
+			return f;
+	return -1;
+}
+
+const char *household_filter_name(int f)
+{
+	return f >= 0 && f < HH_FILTER_COUNT ? filter_names[f] : "all";
+}
+
+const char *household_filter_label(int f)
+{
+	return f >= 0 && f < HH_FILTER_COUNT ? filter_labels[f] : "";
+}
+
+/* The LIKE pattern of a search: %text% with % _ \ escaped by backslash and
+** ASCII lowered (the query compares lower(column)), so that both engines
+** match the same rows. */
+static char *like_pattern(arena *a, const char *q)
+{
+	size_t n = strlen(q);
+	char *p = arena_alloc(a, 2 * n + 3), *w = p;
+	*w++ = '%';
+	for (const char *s = q; *s; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			*w++ = '\\';
+		*w++ = (*s >= 'A' && *s <= 'Z') ? (char)(*s - 'A' + 'a') : *s;
+	}
+	*w++ = '%';
+	*w = 0;
+	return p;
+}
+
+int household_list(db *d, arena *a, int64_t village_id, const char *search, int filter,
+		   int page, int per_page, struct household **rows, int *n, int64_t *total)
+{
+	*rows = NULL;
+	*n = 0;
+	*total = 0;
+	int has_q = search && *search;
+	const char *pat = like_pattern(a, has_q ? search : "");
+	if (page < 1)
+		page = 1;
+	if (per_page < 1)
+		per_page = 50;
+	if (filter < 0 || filter >= HH_FILTER_COUNT)
+		filter = HH_ALL;
+
+	int64_t counts[HH_FILTER_COUNT];
+	if (household_counts(d, village_id, search, counts))
+		return -1;
+	*total = counts[filter];
+
+	db_stmt *s = db_prepare(
+		d, "SELECT " HH_COLS " FROM household WHERE village_id = $v"
+		   " AND ($hasq = 0 OR lower(code) LIKE $pat ESCAPE '\\'"
+		   "      OR lower(head_name) LIKE $pat ESCAPE '\\')"
+		   " AND ($f = 0 OR ($f = 1 AND participating = 1)"
+		   "      OR ($f = 2 AND eligible = 1 AND joined IS NULL AND left_on IS NULL)"
+		   "      OR ($f = 3 AND eligible = 0 AND left_on IS NULL)"
+		   "      OR ($f = 4 AND left_on IS NOT NULL))"
+		   " ORDER BY length(code), code, id LIMIT $lim OFFSET $off");
+	if (!s || db_bind_int(s, "$v", village_id) || db_bind_int(s, "$hasq", has_q) ||
+	    db_bind_text(s, "$pat", pat) || db_bind_int(s, "$f", filter) ||
+	    db_bind_int(s, "$lim", per_page) ||
+	    db_bind_int(s, "$off", (int64_t)(page - 1) * per_page))
+		return -1;
+	struct household *out = arena_alloc(a, sizeof *out * (size_t)per_page);
+	int k = 0, st;
+	while ((st = db_step(s)) == DB_ROW && k < per_page)
+		read_household(s, a, &out[k++]);
+	if (st != DB_ROW && st != DB_DONE)
+		return -1;
+	db_reset(s);
+	*rows = out;
+	*n = k;
+	return 0;
+}
+
+int household_counts(db *d, int64_t village_id, const char *search,
+		     int64_t counts[HH_FILTER_COUNT])
+{
+	arena *a = arena_new();
+	int rc = -1;
+	int has_q = search && *search;
+	db_stmt *s = db_prepare(
+		d, "SELECT COUNT(*),"
+		   " SUM(CASE WHEN participating = 1 THEN 1 ELSE 0 END),"
+		   " SUM(CASE WHEN eligible = 1 AND joined IS NULL AND left_on IS NULL"
+		   "     THEN 1 ELSE 0 END),"
+		   " SUM(CASE WHEN eligible = 0 AND left_on IS NULL THEN 1 ELSE 0 END),"
+		   " SUM(CASE WHEN left_on IS NOT NULL THEN 1 ELSE 0 END)"
+		   " FROM household WHERE village_id = $v"
+		   " AND ($hasq = 0 OR lower(code) LIKE $pat ESCAPE '\\'"
+		   "      OR lower(head_name) LIKE $pat ESCAPE '\\')");
+	if (!s || db_bind_int(s, "$v", village_id) || db_bind_int(s, "$hasq", has_q) ||
+	    db_bind_text(s, "$pat", like_pattern(a, has_q ? search : "")))
+		goto out;
+	if (db_step(s) != DB_ROW)
+		goto out;
+	for (int f = 0; f < HH_FILTER_COUNT; f++)
+		counts[f] = db_column_int(s, f);
+	db_reset(s);
+	rc = 0;
+out:
+	arena_free(a);
+	return rc;
+}
+
+/* ---- JSON for the audit log ------------------------------------------------------ */
+
+/* Append `"key":` and a string or null. */
+static void json_kv_str(buf *b, const char *key, const char *v)
+{
+	json_quote(b, key);
+	buf_puts(b, ":");
+	if (v)
+		json_quote(b, v);
+	else
+		buf_puts(b, "null");
+}
+
+static void json_kv_int(buf *b, const char *key, int64_t v)
+{
+	json_quote(b, key);
+	buf_printf(b, ":%" PRId64, v);
+}
+
+void household_json(buf *b, const struct household *h)
+{
+	buf_puts(b, "{");
+	json_kv_int(b, "id", h->id);
+	buf_puts(b, ",");
+	json_kv_str(b, "code", h->code);
+	buf_puts(b, ",");
+	json_kv_str(b, "head_name", h->head_name);
+	buf_puts(b, ",");
+	json_kv_str(b, "address", h->address);
+	buf_puts(b, ",");
+	if (h->member_count > 0)
+		json_kv_int(b, "members", h->member_count);
+	else
+		json_kv_str(b, "members", NULL);
+	buf_puts(b, ",");
+	json_kv_str(b, "phone", h->phone);
+	buf_puts(b, ",");
+	json_kv_int(b, "hukou", h->hukou);
+	buf_puts(b, ",");
+	json_kv_int(b, "homestead", h->homestead);
+	buf_puts(b, ",");
+	json_kv_int(b, "resident", h->resident);
+	buf_puts(b, ",");
+	json_kv_int(b, "tenant", h->tenant);
+	buf_puts(b, ",");
+	json_kv_str(b, "joined", h->joined);
+	buf_puts(b, ",");
+	json_kv_str(b, "left_on", h->left_on);
+	buf_puts(b, ",");
+	json_kv_str(b, "left_reason", h->left_reason);
+	buf_puts(b, ",");
+	json_kv_int(b, "eligible", h->eligible);
+	buf_puts(b, ",");
+	json_kv_int(b, "participating", h->participating);
+	buf_puts(b, "}");
+}
+
+/* The member as a JSON object appended to b (audit before/after). */
+static void member_json(buf *b, const struct member *m)
+{
+	buf_puts(b, "{");
+	json_kv_int(b, "member_id", m->id);
+	buf_puts(b, ",");
+	json_kv_str(b, "name", m->name);
+	buf_puts(b, ",");
+	json_kv_str(b, "relation", m->relation);
+	buf_puts(b, ",");
+	json_kv_int(b, "party_member", m->party_member);
+	buf_puts(b, ",");
+	json_kv_str(b, "phone", m->phone);
+	buf_puts(b, ",");
+	json_kv_str(b, "removed_on", m->removed_on);
+	buf_puts(b, "}");
+}
+
+/* ---- writing households ---------------------------------------------------------- */
+
+/* The audit object of a household: "household:ID" into out. */
+static void object_name(char out[40], int64_t id)
+{
+	snprintf(out, 40, "household:%" PRId64, id);
+}
+
+/* Record a household change: before/after households (either NULL). */
+static int audit_household(db *d, const struct actor *who, int64_t village_id,
+			   const char *action, int64_t id, const struct household *before,
+			   const struct household *after)
+{
+	buf b1 = {0}, b2 = {0};
+	char obj[40];
+	object_name(obj, id);
+	if (before)
+		household_json(&b1, before);
+	if (after)
+		household_json(&b2, after);
+	int rc = audit_record(d, who, village_id, action, obj, before ? buf_cstr(&b1) : NULL,
+			      after ? buf_cstr(&b2) : NULL);
+	buf_free(&b1);
+	buf_free(&b2);
+	return rc;
+}
+
+/* Bind the entry and computed fields of h to an INSERT or UPDATE. */
+static int bind_household(db_stmt *s, const struct household *h, int64_t now)
+{
+	int rc = db_bind_text(s, "$code", h->code) || db_bind_text(s, "$head", h->head_name) ||
+		 db_bind_text(s, "$addr", h->address ? h->address : "") ||
+		 db_bind_text(s, "$phone", h->phone ? h->phone : "") ||
+		 db_bind_int(s, "$hukou", h->hukou) || db_bind_int(s, "$home", h->homestead) ||
+		 db_bind_int(s, "$res", h->resident) || db_bind_int(s, "$tenant", h->tenant) ||
+		 db_bind_text(s, "$joined", h->joined) ||
+		 db_bind_int(s, "$elig", h->eligible) ||
+		 db_bind_int(s, "$part", h->participating) || db_bind_int(s, "$now", now);
+	if (!rc)
+		rc = h->member_count > 0 ? db_bind_int(s, "$members", h->member_count)
+					 : db_bind_null(s, "$members");
+	return rc ? -1 : 0;
+}
+
+/* INSERT h (computed fields already set) into village vid; h->id receives
+** the new id.  Returns 0, DB_CONSTRAINT when the code is taken, -1. */
+static int insert_household(db *d, int64_t village_id, struct household *h)
+{
+	int64_t now = now_unix();
+	db_stmt *s = db_prepare(
+		d, "INSERT INTO household(village_id, code, head_name, address, member_count,"
+		   " phone, hukou, homestead, resident, tenant, joined, eligible, participating,"
+		   " created_at, updated_at) VALUES ($v, $code, $head, $addr, $members, $phone,"
+		   " $hukou, $home, $res, $tenant, $joined, $elig, $part, $now, $now)"
+		   " RETURNING id");
+	if (!s || db_bind_int(s, "$v", village_id) || bind_household(s, h, now))
+		return -1;
+	int st = db_step(s);
+	if (st == DB_CONSTRAINT)
+		return DB_CONSTRAINT;
+	if (st != DB_ROW)
+		return -1;
+	h->id = db_column_int(s, 0);
+	h->village_id = village_id;
+	h->created_at = h->updated_at = now;
+	db_reset(s);
+	return 0;
+}
+
+/* UPDATE household h->id of village vid to h's fields (leaving fields
+** included).  Returns 0, DB_CONSTRAINT when the code is taken, -1. */
+static int update_household(db *d, int64_t village_id, struct household *h)
+{
+	int64_t now = now_unix();
+	db_stmt *s = db_prepare(
+		d, "UPDATE household SET code = $code, head_name = $head, address = $addr,"
+		   " member_count = $members, phone = $phone, hukou = $hukou,"
+		   " homestead = $home, resident = $res, tenant = $tenant, joined = $joined,"
+		   " left_on = $left, left_reason = $reason, eligible = $elig,"
+		   " participating = $part, updated_at = $now"
+		   " WHERE id = $id AND village_id = $v");
+	if (!s || db_bind_int(s, "$v", village_id) || db_bind_int(s, "$id", h->id) ||
+	    bind_household(s, h, now) || db_bind_text(s, "$left", h->left_on) ||
+	    db_bind_text(s, "$reason", h->left_reason))
+		return -1;
+	int st = db_step(s);
+	if (st == DB_CONSTRAINT)
+		return DB_CONSTRAINT;
+	if (st != DB_DONE)
+		return -1;
+	h->updated_at = now;
+	return 0;
+}
+
+int household_save(db *d, const struct actor *who, const struct village *v,
+		   struct household *h, const char *msgs[HF_COUNT])
+{
+	int rc = -1, in_tx = 0;
+	arena *a = arena_new();
+	for (int f = 0; f < HF_COUNT; f++)
+		msgs[f] = NULL;
+	if (db_begin_write(d))
+		goto out;
+	in_tx = 1;
+
+	struct household *other;
+	int got = household_get_by_code(d, a, v->id, h->code, &other);
+	if (got < 0)
+		goto out;
+	if (got == 0 && other->id != h->id) {
+		msgs[HF_CODE] = "户编号已被本村另一户使用";
+		rc = 1;
+		goto out;
+	}
+
+	struct household *before = NULL;
+	if (h->id) {
+		got = household_get(d, a, v->id, h->id, &before);
+		if (got < 0)
+			goto out;
+		if (got) {
+			msgs[HF_CODE] = "本村没有这一户";
+			rc = 1;
+			goto out;
+		}
+		h->left_on = before->left_on;
+		h->left_reason = before->left_reason;
+		h->created_at = before->created_at;
+		h->village_id = v->id;
+	} else {
+		h->left_on = h->left_reason = NULL;
+	}
+	household_compute(h, v);
+
+	int st = h->id ? update_household(d, v->id, h) : insert_household(d, v->id, h);
+	if (st == DB_CONSTRAINT) {
+		msgs[HF_CODE] = "户编号已被本村另一户使用";
+		rc = 1;
+		goto out;
+	}
+	if (st)
+		goto out;
+	if (audit_household(d, who, v->id, before ? "household.update" : "household.add", h->id,
+			    before, h))
+		goto out;
+	if (db_commit(d))
+		goto out;
+	in_tx = 0;
+	rc = 0;
+out:
+	if (in_tx)
+		db_rollback(d);
+	arena_free(a);
+	return rc;
+}
+
+int household_leave(db *d, const struct actor *who, const struct village *v, int64_t id,
+		    const char *date, const char *reason, errlist *errs)
+{
+	int rc = -1, in_tx = 0;
+	arena *a = arena_new();
+	char today[11];
+	date_today(today);
+	date = date ? date : "";
+	reason = reason ? reason : "";
+
+	int bad = 0;
+	if (!date_valid(date)) {
+		errlist_add(errs, "退出日期应为有效日期，格式 YYYY-MM-DD");
+		bad++;
+	} else if (strcmp(date, today) > 0) {
+		errlist_add(errs, "退出日期不能晚于今天（%s）", today);
+		bad++;
+	}
+	const char *m = check_text(a, "退出原因", reason, 200, 1, 0);
+	if (m) {
+		errlist_add(errs, "%s", m);
+		bad++;
+	}
+	if (bad) {
+		rc = 1;
+		goto out;
+	}
+
+	if (db_begin_write(d))
+		goto out;
+	in_tx = 1;
+	struct household *before;
+	int got = household_get(d, a, v->id, id, &before);
+	if (got < 0)
+		goto out;
+	if (got) {
+		errlist_add(errs, "本村没有这一户");
+		rc = 1;
+		goto out;
+	}
+	if (before->left_on) {
+		errlist_add(errs, "该户已于 %s 退出", before->left_on);
+		rc = 1;
+		goto out;
+	}
+	if (before->joined && strcmp(date, before->joined) < 0) {
+		errlist_add(errs, "退出日期不能早于参与日期（%s）", before->joined);
+		rc = 1;
+		goto out;
+	}
+	struct household after = *before;
+	after.left_on = date;
+	after.left_reason = reason;
+	household_compute(&after, v);
+	if (update_household(d, v->id, &after))
+		goto out;
+	if (audit_household(d, who, v->id, "household.leave", id, before, &after))
+		goto out;
+	if (db_commit(d))
+		goto out;
+	in_tx = 0;
+	rc = 0;
+out:
+	if (in_tx)
+		db_rollback(d);
+	arena_free(a);
+	return rc;
+}
+
+int household_recompute_village(db *d, const struct village *v)
+{
+	struct fix {
+		int64_t id;
+		int eligible, participating;
+	} *fixes = NULL;
+	size_t nfix = 0, capfix = 0;
+	int rc = -1, st;
+
+	db_stmt *s = db_prepare(d, "SELECT id, hukou, homestead, resident, tenant, joined,"
+				   " left_on, eligible, participating FROM household"
+				   " WHERE village_id = $v");
+	if (!s || db_bind_int(s, "$v", v->id))
+		goto out;
+	while ((st = db_step(s)) == DB_ROW) {
+		struct household h = {0};
+		h.hukou = (int)db_column_int(s, 1);
+		h.homestead = (int)db_column_int(s, 2);
+		h.resident = (int)db_column_int(s, 3);
+		h.tenant = (int)db_column_int(s, 4);
+		h.joined = db_column_is_null(s, 5) ? NULL : "set";
+		h.left_on = db_column_is_null(s, 6) ? NULL : "set";
+		household_compute(&h, v);
+		if (h.eligible == db_column_int(s, 7) && h.participating == db_column_int(s, 8))
+			continue;
+		if (nfix == capfix) {
+			capfix = capfix ? capfix * 2 : 64;
+			fixes = realloc(fixes, capfix * sizeof *fixes);
+			if (!fixes)
+				abort();
+		}
+		fixes[nfix].id = db_column_int(s, 0);
+		fixes[nfix].eligible = h.eligible;
+		fixes[nfix].participating = h.participating;
+		nfix++;
+	}
+	if (st != DB_DONE)
+		goto out;
+	for (size_t i = 0; i < nfix; i++) {
+		db_stmt *u = db_prepare(d, "UPDATE household SET eligible = $e, participating = $p,"
+					   " updated_at = $now WHERE id = $id AND village_id = $v");
+		if (!u || db_bind_int(u, "$e", fixes[i].eligible) ||
+		    db_bind_int(u, "$p", fixes[i].participating) ||
+		    db_bind_int(u, "$now", now_unix()) || db_bind_int(u, "$id", fixes[i].id) ||
+		    db_bind_int(u, "$v", v->id) || db_step(u) != DB_DONE)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(fixes);
+	return rc;
+}
+
+/* ---- members --------------------------------------------------------------------------- */
+
+static const char *const member_labels[MF_COUNT] = {"姓名", "与户主关系", "党员", "联系电话"};
+
+const char *member_field_label(int f)
+{
+	return f >= 0 && f < MF_COUNT ? member_labels[f] : "";
+}
+
+int member_check(arena *a, const char *const vals[MF_COUNT], struct member *m,
+		 const char *msgs[MF_COUNT])
+{
+	const char *v[MF_COUNT];
+	for (int f = 0; f < MF_COUNT; f++) {
+		msgs[f] = NULL;
+		v[f] = vals[f] ? vals[f] : "";
+	}
+	msgs[MF_NAME] = check_text(a, "姓名", v[MF_NAME], 50, 1, 0);
+	m->name = arena_strdup(a, v[MF_NAME]);
+	msgs[MF_RELATION] = check_text(a, "与户主关系", v[MF_RELATION], 20, 0, 0);
+	m->relation = arena_strdup(a, v[MF_RELATION]);
+	msgs[MF_PARTY] = check_yesno(a, "党员", v[MF_PARTY], 0, &m->party_member);
+	msgs[MF_PHONE] = check_phone(a, "联系电话", v[MF_PHONE]);
+	m->phone = arena_strdup(a, v[MF_PHONE]);
+	int bad = 0;
+	for (int f = 0; f < MF_COUNT; f++)
+		bad += msgs[f] != NULL;
+	return bad;
+}
+
+#define MEMBER_COLS                                                                   \
+	"m.id, m.household_id, m.name, m.relation, m.party_member, m.phone, m.removed_on," \
+	" m.created_at"
+
+static void read_member(db_stmt *s, arena *a, struct member *m)
+{
+	memset(m, 0, sizeof *m);
+	m->id = db_column_int(s, 0);
+	m->household_id = db_column_int(s, 1);
+	m->name = col_dup(a, s, 2);
+	m->relation = col_dup(a, s, 3);
+	if (!m->relation)
+		m->relation = "";
+	m->party_member = (int)db_column_int(s, 4);
+	m->phone = col_dup(a, s, 5);
+	if (!m->phone)
+		m->phone = "";
+	m->removed_on = col_dup(a, s, 6);
+	m->created_at = db_column_int(s, 7);
+}
+
+int member_list(db *d, arena *a, int64_t village_id, int64_t household_id, int with_removed,
+		struct member **rows, int *n)
+{
+	*rows = NULL;
+	*n = 0;
+	db_stmt *s = db_prepare(d, "SELECT " MEMBER_COLS " FROM member m"
+				   " JOIN household h ON h.id = m.household_id"
+				   " WHERE h.village_id = $v AND m.household_id = $h"
+				   " AND ($all = 1 OR m.removed_on IS NULL) ORDER BY m.id");
+	if (!s || db_bind_int(s, "$v", village_id) || db_bind_int(s, "$h", household_id) ||
+	    db_bind_int(s, "$all", with_removed ? 1 : 0))
+		return -1;
+	int cap = 0, st;
+	struct member *out = NULL;
+	while ((st = db_step(s)) == DB_ROW) {
+		if (*n == cap) {
+			int ncap = cap ? cap * 2 : 8;
+			struct member *grown = arena_alloc(a, sizeof *grown * (size_t)ncap);
+			if (*n)
+				memcpy(grown, out, sizeof *out * (size_t)*n);
+			out = grown;
+			cap = ncap;
+		}
+		read_member(s, a, &out[(*n)++]);
+	}
+	*rows = out;
+	return st == DB_DONE ? 0 : -1;
+}
+
+int member_get(db *d, arena *a, int64_t village_id, int64_t household_id, int64_t member_id,
+	       struct member **out)
+{
+	*out = NULL;
+	db_stmt *s = db_prepare(d, "SELECT " MEMBER_COLS " FROM member m"
+				   " JOIN household h ON h.id = m.household_id"
+				   " WHERE h.village_id = $v AND m.household_id = $h AND m.id = $m");
+	if (!s || db_bind_int(s, "$v", village_id) || db_bind_int(s, "$h", household_id) ||
+	    db_bind_int(s, "$m", member_id))
+		return -1;
+	int st = db_step(s);
+	if (st == DB_DONE)
+		return 1;
+	if (st != DB_ROW)
+		return -1;
+	struct member *m = arena_alloc(a, sizeof *m);
+	read_member(s, a, m);
+	db_reset(s);
+	*out = m;
+	return 0;
+}
+
+/* Record a member change on its household's audit object. */
+static int audit_member(db *d, const struct actor *who, int64_t village_id, const char *action,
+			int64_t household_id, const struct member *before,
+			const struct member *after)
+{
+	buf b1 = {0}, b2 = {0};
+	char obj[40];
+	object_name(obj, household_id);
+	if (before)
+		member_json(&b1, before);
+	if (after)
+		member_json(&b2, after);
+	int rc = audit_record(d, who, village_id, action, obj, before ? buf_cstr(&b1) : NULL,
+			      after ? buf_cstr(&b2) : NULL);
+	buf_free(&b1);
+	buf_free(&b2);
+	return rc;
+}
+
+int member_save(db *d, const struct actor *who, const struct village *v, int64_t household_id,
+		struct member *m, errlist *errs)
+{
+	int rc = -1, in_tx = 0, got;
+	arena *a = arena_new();
+	if (db_begin_write(d))
+		goto out;
+	in_tx = 1;
+	struct household *h;
+	if ((got = household_get(d, a, v->id, household_id, &h)) < 0)
+		goto out;
+	if (got) {
+		errlist_add(errs, "本村没有这一户");
+		rc = 1;
+		goto out;
+	}
+	struct member *before = NULL;
+	if (m->id) {
+		if ((got = member_get(d, a, v->id, household_id, m->id, &before)) < 0)
+			goto out;
+		if (got || before->removed_on) {
+			errlist_add(errs, "这一户没有这位成员");
+			rc = 1;
+			goto out;
+		}
+		db_stmt *s = db_prepare(d, "UPDATE member SET name = $name, relation = $rel,"
+					   " party_member = $party, phone = $phone"
+					   " WHERE id = $m AND household_id = $h");
+		if (!s || db_bind_text(s, "$name", m->name) ||
+		    db_bind_text(s, "$rel", m->relation) ||
+		    db_bind_int(s, "$party", m->party_member) ||
+		    db_bind_text(s, "$phone", m->phone) || db_bind_int(s, "$m", m->id) ||
+		    db_bind_int(s, "$h", household_id) || db_step(s) != DB_DONE)
+			goto out;
+		m->created_at = before->created_at;
+	} else {
+		db_stmt *s = db_prepare(d, "INSERT INTO member(household_id, name, relation,"
+					   " party_member, phone, created_at)"
+					   " VALUES ($h, $name, $rel, $party, $phone, $now)"
+					   " RETURNING id");
+		m->created_at = now_unix();
+		if (!s || db_bind_int(s, "$h", household_id) ||
+		    db_bind_text(s, "$name", m->name) || db_bind_text(s, "$rel", m->relation) ||
+		    db_bind_int(s, "$party", m->party_member) ||
+		    db_bind_text(s, "$phone", m->phone) || db_bind_int(s, "$now", m->created_at) ||
+		    db_step(s) != DB_ROW)
+			goto out;
+		m->id = db_column_int(s, 0);
+		db_reset(s);
+	}
+	m->household_id = household_id;
+	m->removed_on = NULL;
+	if (audit_member(d, who, v->id, before ? "member.update" : "member.add", household_id,
+			 before, m))
+		goto out;
+	if (db_commit(d))
+		goto out;
+	in_tx = 0;
+	rc = 0;
+out:
+	if (in_tx)
+		db_rollback(d);
+	arena_free(a);
+	return rc;
+}
+
+int member_remove(db *d, const struct actor *who, const struct village *v,
+		  int64_t household_id, int64_t member_id, errlist *errs)
+{
+	int rc = -1, in_tx = 0, got;
+	arena *a = arena_new();
+	char today[11];
+	date_today(today);
+	if (db_begin_write(d))
+		goto out;
+	in_tx = 1;
+	struct member *before;
+	if ((got = member_get(d, a, v->id, household_id, member_id, &before)) < 0)
+		goto out;
+	if (got || before->removed_on) {
+		errlist_add(errs, "这一户没有这位成员");
+		rc = 1;
+		goto out;
+	}
+	db_stmt *s = db_prepare(d, "UPDATE member SET removed_on = $day"
+				   " WHERE id = $m AND household_id = $h AND removed_on IS NULL");
+	if (!s || db_bind_text(s, "$day", today) || db_bind_int(s, "$m", member_id) ||
+	    db_bind_int(s, "$h", household_id) || db_step(s) != DB_DONE)
+		goto out;
+	struct member after = *before;
+	after.removed_on = today;
+	if (audit_member(d, who, v->id, "member.remove", household_id, before, &after))
+		goto out;
+	if (db_commit(d))
+		goto out;
+	in_tx = 0;
+	rc = 0;
+out:
+	if (in_tx)
+		db_rollback(d);
+	arena_free(a);
+	return rc;
+}
+
+/* ---- change history ------------------------------------------------------------------------ */
+
+int household_history(db *d, arena *a, int64_t village_id, int64_t household_id, int limit,
+		      struct household_change **rows, int *n)
+{
+	*rows = NULL;
+	*n = 0;
+	char obj[40];
+	object_name(obj, household_id);
+	if (limit < 1)
+		limit = 100;
+	db_stmt *s = db_prepare(d, "SELECT id, at, login, ip, action, before_json, after_json"
+				   " FROM audit WHERE village_id = $v AND object = $o"
+				   " ORDER BY id DESC LIMIT $lim");
+	if (!s || db_bind_int(s, "$v", village_id) || db_bind_text(s, "$o", obj) ||
+	    db_bind_int(s, "$lim", limit))
+		return -1;
+	struct household_change *out = arena_alloc(a, sizeof *out * (size_t)limit);
+	int st;
+	while ((st = db_step(s)) == DB_ROW && *n < limit) {
+		struct household_change *c = &out[(*n)++];
+		c->id = db_column_int(s, 0);
+		c->at = db_column_int(s, 1);
+		c->login = col_dup(a, s, 2);
+		c->ip = col_dup(a, s, 3);
+		c->action = col_dup(a, s, 4);
+		c->before = col_dup(a, s, 5);
+		c->after = col_dup(a, s, 6);
+	}
+	if (st != DB_ROW && st != DB_DONE)
+		return -1;
+	db_reset(s);
+	*rows = out;
+	return 0;
+}
+
+const char *household_action_label(const char *action)
+{
+	static const struct {
+		const char *action, *label;
+	} labels[] = {
+		{"household.add", "新增农户"},
+		{"household.update", "修改信息"},
+		{"household.leave", "退出"},
+		{"household.import_add", "导入新增"},
+		{"household.import_update", "导入更新"},
+		{"member.add", "添加成员"},
+		{"member.update", "修改成员"},
+		{"member.remove", "移除成员"},
+	};
+	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+		if (!strcmp(action, labels[i].action))
+			return labels[i].label;
+	return action;
+}
+
+char *phone_mask(arena *a, const char *phone)
+{
+	size_t n = phone ? strlen(phone) : 0;
+	if (n == 0)
+		return arena_strdup(a, "");
+	if (n >= 11)
+		return arena_printf(a, "%.3s****%s", phone, phone + n - 4);
+	if (n > 4)
+		return arena_printf(a, "****%s", phone + n - 3);
+	return arena_strdup(a, "****");
+}
+
+/* ---- CSV import ------------------------------------------------------------------------------ */
+
+/* A string → int map in an arena (codes → row index), open addressing. */
+struct codemap {
+	const char **keys;
+	int *vals;
+	size_t cap, n;
+};
+
+static size_t str_hash(const char *s)
+{
+	size_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* The value of key, or -1. */
+static int codemap_get(const struct codemap *m, const char *key)
+{
+	if (!m->cap)
+		return -1;
+	for (size_t i = str_hash(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		if (!m->keys[i])
+			return -1;
+		if (!strcmp(m->keys[i], key))
+			return m->vals[i];
+	}
+}
+
+/* Set key (kept by pointer: arena memory) to val. */
+static void codemap_put(arena *a, struct codemap *m, const char *key, int val)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		struct codemap g = {0};
+		g.cap = m->cap ? m->cap * 2 : 256;
+		g.keys = arena_alloc(a, sizeof *g.keys * g.cap);
+		g.vals = arena_alloc(a, sizeof *g.vals * g.cap);
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->keys[i])
+				codemap_put(a, &g, m->keys[i], m->vals[i]);
+		*m = g;
+	}
+	size_t i = str_hash(key) & (m->cap - 1);
+	while (m->keys[i] && strcmp(m->keys[i], key))
+		i = (i + 1) & (m->cap - 1);
+	if (!m->keys[i])
+		m->n++;
+	m->keys[i] = key;
+	m->vals[i] = val;
+}
+
+/* One valid row of the file. */
+struct pending {
+	int row;
+	struct household h;
+	unsigned given;
+};
+
+/* The state of one import's CSV reading. */
+struct import_read {
+	arena *a;
+	const char *fname, *today;
+	errlist *errs;
+	struct pending *rows;
+	int n, cap;
+	struct codemap seen; /* code → file row of its first appearance */
+	int bad_rows;
+};
+
+/* csvfile_parse() callback: validate one row, remember it or report it. */
+static int import_row_cb(void *ctx, const struct csv_row *r)
+{
+	struct import_read *ir = ctx;
+	struct household h = {0};
+	unsigned given;
+	const char *msgs[HF_COUNT];
+	int bad = household_check(ir->a, r->vals, ir->today, &h, &given,
+				  msgs);
+	for (int f = 0; f < HF_COUNT; f++)
+		if (msgs[f])
+			errlist_add(ir->errs, "%s:%d: %s: %s", ir->fname, r->row, r->colname[f],
+				    msgs[f]);
+	if (!msgs[HF_CODE]) {
+		int first = codemap_get(&ir->seen, h.code);
+		if (first >= 0) {
+			errlist_add(ir->errs, "%s:%d: %s: 户编号“%s”与第 %d 行重复", ir->fname,
+				    r->row, r->colname[HF_CODE], h.code, first);
+			bad++;
+		} else
+			codemap_put(ir->a, &ir->seen, h.code, r->row);
+	}
+	if (bad) {
+		ir->bad_rows++;
+		return 0;
+	}
+	if (ir->n == ir->cap) {
+		int ncap = ir->cap ? ir->cap * 2 : 256;
+		struct pending *grown = arena_alloc(ir->a, sizeof *grown * (size_t)ncap);
+		if (ir->n)
+			memcpy(grown, ir->rows, sizeof *grown * (size_t)ir->n);
+		ir->rows = grown;
+		ir->cap = ncap;
+	}
+	struct pending *p = &ir->rows[ir->n];
+	p->row = r->row;
+	p->h = h;
+	p->given = given;
+	ir->n++;
+	return 0;
+}
+
+static int str_eq(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return !strcmp(a, b);
+}
+
+/* Whether field f of a and b holds the same value. */
+static int field_equal(const struct household *a, const struct household *b, int f)
+{
+	switch (f) {
+	case HF_CODE: return str_eq(a->code, b->code);
+	case HF_HEAD_NAME: return str_eq(a->head_name, b->head_name);
+	case HF_ADDRESS: return str_eq(a->address, b->address);
+	case HF_MEMBERS: return a->member_count == b->member_count;
+	case HF_PHONE: return str_eq(a->phone, b->phone);
+	case HF_HUKOU: return a->hukou == b->hukou;
+	case HF_HOMESTEAD: return a->homestead == b->homestead;
+	case HF_RESIDENT: return a->resident == b->resident;
+	case HF_TENANT: return a->tenant == b->tenant;
+	case HF_JOINED: return str_eq(a->joined, b->joined);
+	}
+	return 1;
+}
+
+/* Copy field f from src into dst. */
+static void field_copy(struct household *dst, const struct household *src, int f)
+{
+	switch (f) {
+	case HF_CODE: dst->code = src->code; break;
+	case HF_HEAD_NAME: dst->head_name = src->head_name; break;
+	case HF_ADDRESS: dst->address = src->address; break;
+	case HF_MEMBERS: dst->member_count = src->member_count; break;
+	case HF_PHONE: dst->phone = src->phone; break;
+	case HF_HUKOU: dst->hukou = src->hukou; break;
+	case HF_HOMESTEAD: dst->homestead = src->homestead; break;
+	case HF_RESIDENT: dst->resident = src->resident; break;
+	case HF_TENANT: dst->tenant = src->tenant; break;
+	case HF_JOINED: dst->joined = src->joined; break;
+	}
+}
+
+/* Load every household of the village into *rows and *n, with a code map. */
+static int load_village_households(db *d, arena *a, int64_t village_id,
+				   struct household **rows, int *n, struct codemap *map)
+{
+	db_stmt *s = db_prepare(d, "SELECT " HH_COLS " FROM household WHERE village_id = $v");
+	if (!s || db_bind_int(s, "$v", village_id))
+		return -1;
+	int cap = 0, st;
+	*rows = NULL;
+	*n = 0;
+	while ((st = db_step(s)) == DB_ROW) {
+		if (*n == cap) {
+			int ncap = cap ? cap * 2 : 256;
+			struct household *grown = arena_alloc(a, sizeof *grown * (size_t)ncap);
+			if (*n)
+				memcpy(grown, *rows, sizeof *grown * (size_t)*n);
+			*rows = grown;
+			cap = ncap;
+		}
+		read_household(s, a, &(*rows)[*n]);
+		(*n)++;
+	}
+	if (st != DB_DONE)
+		return -1;
+	for (int i = 0; i < *n; i++)
+		codemap_put(a, map, (*rows)[i].code, i);
+	return 0;
+}
+
+/* Append a row to the report. */
+static void report_add(struct import_report *rep, const struct pending *p,
+		       enum import_action act, unsigned changed)
+{
+	if (rep->n == rep->cap) {
+		int ncap = rep->cap ? rep->cap * 2 : 256;
+		struct import_row *grown = arena_alloc(rep->a, sizeof *grown * (size_t)ncap);
+		if (rep->n)
+			memcpy(grown, rep->rows, sizeof *grown * (size_t)rep->n);
+		rep->rows = grown;
+		rep->cap = ncap;
+	}
+	struct import_row *r = &rep->rows[rep->n++];
+	r->row = p->row;
+	r->code = p->h.code;
+	r->head_name = p->h.head_name;
+	r->action = act;
+	r->changed = changed;
+	if (act == IMPORT_ADD)
+		rep->added++;
+	else if (act == IMPORT_UPDATE)
+		rep->updated++;
+	else
+		rep->unchanged++;
+}
+
+/* Compare the file's rows with the stored households, fill the report and,
+** unless dry_run, write the additions and updates with their audit rows.
+** Runs in the caller's transaction.  Returns 0 or -1. */
+static int import_apply(db *d, const struct actor *who, const struct village *v,
+			struct import_read *ir, int dry_run, struct import_report *rep)
+{
+	struct household *have;
+	int nhave;
+	struct codemap map = {0};
+	if (load_village_households(d, rep->a, v->id, &have, &nhave, &map))
+		return -1;
+	for (int i = 0; i < ir->n; i++) {
+		struct pending *p = &ir->rows[i];
+		int at = codemap_get(&map, p->h.code);
+		if (at < 0) {
+			struct household h = p->h;
+			household_compute(&h, v);
+			report_add(rep, p, IMPORT_ADD, 0);
+			if (dry_run)
+				continue;
+			if (insert_household(d, v->id, &h) ||
+			    audit_household(d, who, v->id, "household.import_add", h.id, NULL, &h))
+				return -1;
+			continue;
+		}
+		const struct household *old = &have[at];
+		struct household h = *old;
+		unsigned changed = 0;
+		for (int f = 0; f < HF_COUNT; f++) {
+			if (!(p->given & (1u << f)) || field_equal(old, &p->h, f))
+				continue;
+			field_copy(&h, &p->h, f);
+			changed |= 1u << f;
+		}
+		if (!changed) {
+			report_add(rep, p, IMPORT_UNCHANGED, 0);
+			continue;
+		}
+		household_compute(&h, v);
+		report_add(rep, p, IMPORT_UPDATE, changed);
+		if (dry_run)
+			continue;
+		if (update_household(d, v->id, &h) ||
+		    audit_household(d, who, v->id, "household.import_update", h.id, old, &h))
+			return -1;
+	}
+	return 0;
+}
+
+void import_report_free(struct import_report *rep)
+{
+	arena_free(rep->a);
+	memset(rep, 0, sizeof *rep);
+}
+
+int household_import(db *d, const struct actor *who, const struct village *v,
+		     const char *fname, const char *data, size_t len, int dry_run,
+		     struct import_report *rep, errlist *errs)
+{
+	int rc = -1, in_tx = 0;
+	char today[11];
+	date_today(today);
+	if (!rep->a)
+		rep->a = arena_new();
+	struct import_read ir = {.a = rep->a, .fname = fname, .today = today, .errs = errs};
+	int before_errs = errs->n;
+
+	int nrows = csvfile_parse(fname, data, len, household_csv_spec, HF_COUNT, import_row_cb,
+				  &ir, errs);
+	if (nrows < 0 || errs->n > before_errs) {
+		rc = 1;
+		goto out;
+	}
+	if (dry_run) {
+		rc = import_apply(d, who, v, &ir, 1, rep) ? -1 : 0;
+		goto out;
+	}
+	if (db_begin_write(d))
+		goto out;
+	in_tx = 1;
+	if (import_apply(d, who, v, &ir, 0, rep))
+		goto out;
+	if (db_commit(d))
+		goto out;
+	in_tx = 0;
+	rc = 0;
+out:
+	if (in_tx)
+		db_rollback(d);
+	return rc;
+}
