@@ -219,6 +219,70 @@ int db_rollback(db *d)
 	return rc;
 }
 
+int db_ident_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0 || n > 63 || (s[0] >= '0' && s[0] <= '9'))
+		return 0;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
+}
+
+db_copy *db_copy_begin(db *d, const char *table, const char *const *cols, int ncols)
+{
+	if (!db_ident_ok(table) || ncols < 1) {
+		db_set_error(d, "批量写入: 表名无效");
+		return NULL;
+	}
+	for (int i = 0; i < ncols; i++)
+		if (!db_ident_ok(cols[i])) {
+			db_set_error(d, "批量写入: 列名无效");
+			return NULL;
+		}
+	db_copy *c = calloc(1, sizeof *c);
+	if (!c)
+		abort();
+	c->d = d;
+	c->ncols = ncols;
+	if (d->ops->copy_begin(c, table, cols, ncols)) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+int db_copy_row(db_copy *c, const char *const *vals)
+{
+	if (c->failed)
+		return -1;
+	int rc = c->d->ops->copy_row(c, vals);
+	if (rc)
+		c->failed = rc;
+	return rc ? -1 : 0;
+}
+
+int db_copy_end(db_copy *c)
+{
+	if (!c)
+		return -1;
+	int rc = c->d->ops->copy_end(c);
+	if (c->failed)
+		rc = c->failed;
+	free(c);
+	return rc;
+}
+
+const char *db_column_name(db_stmt *s, int col)
+{
+	return s->d->ops->column_name(s, col);
+}
+
+int db_sync_ids(db *d, const char *table)
+{
+	if (!db_ident_ok(table))
+		return -1;
+	return d->ops->sync_ids(d, table);
+}
+
 int db_backup(db *d, const char *path, char *err, size_t errlen)
 {
 	if (d->ops->backup(d, path)) {

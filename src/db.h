@@ -107,6 +107,27 @@ int db_migrate(db *d, int *version, char *err, size_t errlen);
 ** (SQLite backend: online backup API).  Returns 0 or -1 with err. */
 int db_backup(db *d, const char *path, char *err, size_t errlen);
 
+/* ---- bulk loading ------------------------------------------------------
+** Many rows into one table inside the caller's transaction: PostgreSQL
+** COPY FROM STDIN (one round trip per row is ~100x slower there), SQLite one
+** prepared INSERT stepped per row.  table and cols are identifiers written
+** in the code ([a-z0-9_] only, checked); values are text (NULL: SQL NULL),
+** converted by the column's type.  db_copy_end() finishes and frees; it
+** returns 0, DB_CONSTRAINT when a constraint refused a row, or -1.  After
+** a failed row the load is over: call db_copy_end() and roll back. */
+typedef struct db_copy db_copy;
+db_copy *db_copy_begin(db *d, const char *table, const char *const *cols, int ncols);
+int db_copy_row(db_copy *c, const char *const *vals);
+int db_copy_end(db_copy *c);
+
+/* Column names of a statement (after db_prepare) — for generic copying
+** of whole tables (migrate-db). */
+const char *db_column_name(db_stmt *s, int col);
+
+/* After rows were loaded with explicit ids: move table's id generator past
+** its largest id (PostgreSQL identity columns; nothing on SQLite). */
+int db_sync_ids(db *d, const char *table);
+
 /* ---- backend plumbing, used by db.c and the two backend files only ---- */
 struct db_backend_ops;
 #endif

@@ -38,7 +38,23 @@ struct db_ops {
 	int64_t (*changes)(db *d);
 	int (*begin_write)(db *d);
 	int (*backup)(db *d, const char *path);
+	/* bulk loading: sql_cols is "table(c1,c2,...)" */
+	int (*copy_begin)(struct db_copy *c, const char *table, const char *const *cols, int ncols);
+	int (*copy_row)(struct db_copy *c, const char *const *vals);
+	int (*copy_end)(struct db_copy *c);
+	const char *(*column_name)(db_stmt *s, int col);
+	int (*sync_ids)(db *d, const char *table);
 };
+
+struct db_copy {
+	db *d;
+	int ncols;
+	int failed;   /* a row failed: DB_CONSTRAINT or -1 */
+	void *state;  /* backend's */
+};
+
+/* 1 when s is a plain lower-case identifier ([a-z_][a-z0-9_]*, ≤ 63). */
+int db_ident_ok(const char *s);
 
 struct stmt_slot {
 	const char *sql;
