@@ -162,8 +162,8 @@ static void page_list(struct req *r)
 
 	html_raw(r, "<nav class=\"tabs\" aria-label=\"筛选\">");
 	for (int f = 0; f < HH_FILTER_COUNT; f++)
-		html(r, "<a href=\"/v/%s/households?filter=%s&amp;q=%s\"%s>%s（%lld）</a>", vc,
-		     household_filter_name(f), qe, f == filter ? " class=\"on\"" : "",
+		html(r, "<a href=\"/v/%s/households?filter=%s&amp;q=%s\" class=\"%s\">%s（%lld）</a>",
+		     vc, household_filter_name(f), qe, f == filter ? "on" : "",
 		     household_filter_label(f), (long long)counts[f]);
 	html_raw(r, "</nav>");
 
@@ -608,8 +608,8 @@ static void render_detail(struct req *r, const struct village *v, const struct h
 			    "<th>党员</th><th>联系电话</th><th></th></tr></thead><tbody>");
 		for (int i = 0; i < nm; i++) {
 			const struct member *m = &ms[i];
-			html(r, "<tr%s><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>",
-			     m->removed_on ? " class=\"hint\"" : "", m->name, m->relation,
+			html(r, "<tr class=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>",
+			     m->removed_on ? "hint" : "", m->name, m->relation,
 			     yesno(m->party_member), shown_phone(r, m->phone));
 			if (m->removed_on)
 				html(r, "已于 %s 移除", m->removed_on);
