@@ -1248,29 +1248,131 @@ static void report_add(struct import_report *rep, const struct pending *p,
 		rep->unchanged++;
 }
 
-/* Compare the file's rows with the stored households, fill the report and,
-** unless dry_run, write the additions and updates with their audit rows.
-** Runs in the caller's transaction.  Returns 0 or -1. */
+/* A household change the import will write. */
+struct import_change {
+	struct household h;          /* as it will be stored */
+	const struct household *old; /* NULL for an addition */
+};
+
+/* Integer as text for db_copy_row() (arena). */
+static const char *itext(arena *a, int64_t v)
+{
+	return arena_printf(a, "%" PRId64, v);
+}
+
+/* Add the new households adds[0..n) with one bulk load (PostgreSQL COPY)
+** and set their ids from the village's codes afterwards.  Returns 0 or -1. */
+static int copy_new_households(db *d, arena *a, const struct village *v,
+			       struct import_change *adds, int n, int64_t now)
+{
+	static const char *const cols[] = {
+		"village_id", "code", "head_name", "address", "member_count", "phone", "hukou",
+		"homestead", "resident", "tenant", "joined", "eligible", "participating",
+		"created_at", "updated_at"};
+	enum { NCOLS = sizeof cols / sizeof cols[0] };
+	db_copy *c = db_copy_begin(d, "household", cols, NCOLS);
+	if (!c)
+		return -1;
+	const char *vid = itext(a, v->id), *nows = itext(a, now);
+	int rc = 0;
+	for (int i = 0; i < n && !rc; i++) {
+		struct household *h = &adds[i].h;
+		h->village_id = v->id;
+		h->created_at = h->updated_at = now;
+		const char *vals[NCOLS] = {
+			vid, h->code, h->head_name, h->address,
+			h->member_count > 0 ? itext(a, h->member_count) : NULL, h->phone,
+			itext(a, h->hukou), itext(a, h->homestead), itext(a, h->resident),
+			itext(a, h->tenant), h->joined, itext(a, h->eligible),
+			itext(a, h->participating), nows, nows};
+		rc = db_copy_row(c, vals);
+	}
+	if (db_copy_end(c) || rc)
+		return -1;
+
+	struct codemap ids = {0};
+	int64_t *idv = arena_alloc(a, sizeof *idv * (size_t)n);
+	for (int i = 0; i < n; i++)
+		codemap_put(a, &ids, adds[i].h.code, i);
+	db_stmt *s = db_prepare(d, "SELECT id, code FROM household WHERE village_id = $v");
+	if (!s || db_bind_int(s, "$v", v->id))
+		return -1;
+	int st;
+	while ((st = db_step(s)) == DB_ROW) {
+		int k = codemap_get(&ids, db_column_text(s, 1));
+		if (k >= 0)
+			idv[k] = db_column_int(s, 0);
+	}
+	if (st != DB_DONE)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		if (!idv[i]) {
+			db_set_error(d, "导入: 找不到刚写入的户 %s", adds[i].h.code);
+			return -1;
+		}
+		adds[i].h.id = idv[i];
+	}
+	return 0;
+}
+
+/* The audit rows of the import's changes, with one bulk load.  The columns
+** are those audit_record() (audit.c) writes; audit.h has no bulk form, and
+** one INSERT per row is what the bulk path avoids.  Returns 0 or -1. */
+static int copy_import_audit(db *d, arena *a, const struct actor *who,
+			     const struct village *v, const struct import_change *ch, int n,
+			     int64_t now)
+{
+	static const char *const cols[] = {"at", "account_id", "login", "ip", "village_id",
+					   "action", "object", "before_json", "after_json"};
+	enum { NCOLS = sizeof cols / sizeof cols[0] };
+	db_copy *c = db_copy_begin(d, "audit", cols, NCOLS);
+	if (!c)
+		return -1;
+	const char *nows = itext(a, now), *vid = itext(a, v->id);
+	const char *acc = who->account_id ? itext(a, who->account_id) : NULL;
+	int rc = 0;
+	for (int i = 0; i < n && !rc; i++) {
+		buf before = {0}, after = {0};
+		char obj[40];
+		object_name(obj, ch[i].h.id);
+		if (ch[i].old)
+			household_json(&before, ch[i].old);
+		household_json(&after, &ch[i].h);
+		const char *vals[NCOLS] = {
+			nows, acc, who->login ? who->login : "", who->ip ? who->ip : "", vid,
+			ch[i].old ? "household.import_update" : "household.import_add", obj,
+			ch[i].old ? buf_cstr(&before) : NULL, buf_cstr(&after)};
+		rc = db_copy_row(c, vals);
+		buf_free(&before);
+		buf_free(&after);
+	}
+	return db_copy_end(c) || rc ? -1 : 0;
+}
+
+/* Compare the file's rows with the stored households and fill the report;
+** unless dry_run, write the updates (one UPDATE each), the additions and the
+** audit rows (bulk loads).  Runs in the caller's transaction.  0 or -1. */
 static int import_apply(db *d, const struct actor *who, const struct village *v,
 			struct import_read *ir, int dry_run, struct import_report *rep)
 {
+	arena *a = rep->a;
 	struct household *have;
 	int nhave;
 	struct codemap map = {0};
-	if (load_village_households(d, rep->a, v->id, &have, &nhave, &map))
+	if (load_village_households(d, a, v->id, &have, &nhave, &map))
 		return -1;
+	/* additions first in ch[], updates after them */
+	struct import_change *adds = arena_alloc(a, sizeof *adds * (size_t)(ir->n + 1));
+	struct import_change *upds = arena_alloc(a, sizeof *upds * (size_t)(ir->n + 1));
+	int nadd = 0, nupd = 0;
 	for (int i = 0; i < ir->n; i++) {
 		struct pending *p = &ir->rows[i];
 		int at = codemap_get(&map, p->h.code);
 		if (at < 0) {
-			struct household h = p->h;
-			household_compute(&h, v);
+			adds[nadd].h = p->h;
+			adds[nadd].old = NULL;
+			household_compute(&adds[nadd++].h, v);
 			report_add(rep, p, IMPORT_ADD, 0);
-			if (dry_run)
-				continue;
-			if (insert_household(d, v->id, &h) ||
-			    audit_household(d, who, v->id, "household.import_add", h.id, NULL, &h))
-				return -1;
 			continue;
 		}
 		const struct household *old = &have[at];
@@ -1287,13 +1389,22 @@ static int import_apply(db *d, const struct actor *who, const struct village *v,
 			continue;
 		}
 		household_compute(&h, v);
+		upds[nupd].h = h;
+		upds[nupd++].old = old;
 		report_add(rep, p, IMPORT_UPDATE, changed);
-		if (dry_run)
-			continue;
-		if (update_household(d, v->id, &h) ||
-		    audit_household(d, who, v->id, "household.import_update", h.id, old, &h))
-			return -1;
 	}
+	if (dry_run || nadd + nupd == 0)
+		return 0;
+
+	int64_t now = now_unix();
+	for (int i = 0; i < nupd; i++)
+		if (update_household(d, v->id, &upds[i].h))
+			return -1;
+	if (nadd && copy_new_households(d, a, v, adds, nadd, now))
+		return -1;
+	if (copy_import_audit(d, a, who, v, adds, nadd, now) ||
+	    copy_import_audit(d, a, who, v, upds, nupd, now))
+		return -1;
 	return 0;
 }
 
