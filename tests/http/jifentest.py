@@ -225,7 +225,14 @@ class Client:
         r = self.post("/login", {"login": login, "password": password})
         if r.status != 303:
             raise Failure(f"login {login} failed: {r.status} {r.text[:300]}")
-        self.get("/")  # pick up the session's CSRF token from a page
+        # follow the redirects to a page, which carries the session's CSRF
+        # token (in its logout form at least)
+        loc = r.header("Location") or "/"
+        for _ in range(5):
+            p = self.get(loc)
+            if p.status not in (301, 302, 303):
+                break
+            loc = p.header("Location")
         return r
 
 
