@@ -117,6 +117,22 @@ db_stmt *db_prepare(db *d, const char *sql)
 	return s;
 }
 
+db_stmt *db_prepare_uncached(db *d, const char *sql)
+{
+	db_stmt *s = d->ops->prepare(d, sql);
+	if (s) {
+		s->d = d;
+		s->sql = NULL;
+	}
+	return s;
+}
+
+void db_finalize(db_stmt *s)
+{
+	if (s)
+		s->d->ops->finalize(s);
+}
+
 int db_bind_int(db_stmt *s, const char *name, int64_t v)
 {
 	return s->d->ops->bind_int(s, name, v);

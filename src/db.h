@@ -120,6 +120,14 @@ db_copy *db_copy_begin(db *d, const char *table, const char *const *cols, int nc
 int db_copy_row(db_copy *c, const char *const *vals);
 int db_copy_end(db_copy *c);
 
+/* A statement outside the cache, for SQL that is built at run time from
+** identifiers of the schema itself (migrate-db copies every table): the
+** caller finalizes it.  Values are still only ever bound. */
+db_stmt *db_prepare_uncached(db *d, const char *sql);
+/* 1 when s is a plain lower-case identifier ([a-z_][a-z0-9_]*, ≤ 63). */
+int db_ident_ok(const char *s);
+void db_finalize(db_stmt *s);
+
 /* Column names of a statement (after db_prepare) — for generic copying
 ** of whole tables (migrate-db). */
 const char *db_column_name(db_stmt *s, int col);

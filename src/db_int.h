@@ -53,8 +53,6 @@ struct db_copy {
 	void *state;  /* backend's */
 };
 
-/* 1 when s is a plain lower-case identifier ([a-z_][a-z0-9_]*, ≤ 63). */
-int db_ident_ok(const char *s);
 
 struct stmt_slot {
 	const char *sql;
