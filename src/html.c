@@ -162,13 +162,19 @@ static void nav(struct req *r)
 	html_raw(r, "<nav>");
 	if (u->role == ROLE_TOWN_ADMIN) {
 		html_raw(r, "<a href=\"/villages\">各村</a><a href=\"/accounts\">账号</a>"
-			    "<a href=\"/audit\">操作日志</a>");
+			    "<a href=\"/audit\">操作日志</a>"
+			    "<a href=\"/standard/template\">推荐积分标准</a>");
 	} else if (u->role == ROLE_HOUSEHOLD) {
 		html_raw(r, "<a href=\"/passbook\">我的积分</a>");
 	} else if (u->village_code) {
 		const char *vc = url_encode(r->a, u->village_code);
 		html(r, "<a href=\"/v/%s\">本村概况</a>", vc);
 		html(r, "<a href=\"/v/%s/households\">农户</a>", vc);
+		html(r, "<a href=\"/v/%s/standard\">积分标准</a>", vc);
+		if (u->role == ROLE_SHOPKEEPER)
+			html(r, "<a href=\"/v/%s/balances\">积分余额</a>", vc);
+		else
+			html(r, "<a href=\"/v/%s/sheets\">月度积分</a>", vc);
 		if (u->role == ROLE_VILLAGE_ADMIN) {
 			html_raw(r, "<a href=\"/accounts\">账号</a>");
 			html(r, "<a href=\"/v/%s/audit\">操作日志</a>", vc);
