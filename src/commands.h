@@ -10,7 +10,22 @@
 /* cmd_import.c */
 int cmd_import_households(struct cli *c);
 
+/* cmd_migrate.c: move a SQLite database to PostgreSQL. */
+int cmd_migrate_db(struct cli *c);
+
 /* demo.c: load the demo town into an empty database, print its logins. */
 int demo_load(struct cli *c);
+
+/* cmd_ledger.c: standards, sheets and the ledger */
+int cmd_import_standard(struct cli *c);
+int cmd_import_entries(struct cli *c);
+int cmd_sheet_approve(struct cli *c);
+int cmd_balances(struct cli *c);
+int cmd_verify(struct cli *c);
+int cmd_ledger_correct(struct cli *c);
+
+/* demo_ledger.c: the demo villages adopt the town template and score three
+** months, approved (called at the end of demo_load).  Returns an exit code. */
+int ledger_demo(struct cli *c);
 
 #endif

@@ -314,6 +314,20 @@ static const struct command {
 	{"import", "households", cmd_import_households,
 	 "import households --village CODE FILE [--dry-run]  导入农户 CSV"},
 	{"backup", NULL, cmd_backup, "backup FILE              在线备份整个数据库"},
+	{"migrate-db", NULL, cmd_migrate_db,
+	 "migrate-db --from FILE.db --to postgresql://…  把 SQLite 数据库迁移到 PostgreSQL"},
+	{"import", "standard", cmd_import_standard,
+	 "import standard --village CODE FILE --adopted YYYY-MM-DD --effective YYYY-MM-DD "
+	 "[--meeting TEXT]  录入本村积分标准新版本"},
+	{"import", "entries", cmd_import_entries,
+	 "import entries --village CODE --month YYYY-MM FILE [--dry-run]  导入月度积分记录"},
+	{"sheet", "approve", cmd_sheet_approve,
+	 "sheet approve --village CODE --month YYYY-MM --meeting-date YYYY-MM-DD "
+	 "--attendees TEXT --resolution TEXT  集体审定，整表记入台账"},
+	{"balances", NULL, cmd_balances, "balances --village CODE [--format csv|json]  各户积分余额"},
+	{"verify", NULL, cmd_verify, "verify [--village CODE]  核对台账哈希链和积分余额"},
+	{"ledger", "correct", cmd_ledger_correct,
+	 "ledger correct --village CODE --entry ID --points N --reason TEXT  更正台账记录"},
 	{NULL, NULL, NULL, NULL},
 };
 
@@ -376,6 +390,13 @@ int main(int argc, char **argv)
 	}
 	struct cli c = {.db_url = db_url, .a = arena_new(), .actor = {0, "cli", ""},
 			.argc = nwords - skip, .argv = words + skip};
+	/* migrate-db opens its own two databases; --db is not opened */
+	if (cmd->fn == cmd_migrate_db) {
+		int rc = cmd->fn(&c);
+		arena_free(c.a);
+		free(words);
+		return rc;
+	}
 	char err[512];
 	if (db_open(db_url, &c.db, err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);

@@ -105,7 +105,7 @@ struct entry_input {
 	const char *household_code;
 	const char *item_code;
 	const char *date;           /* YYYY-MM-DD inside the sheet's month, not in the future */
-	int64_t quantity;           /* ≥ 1, ≤ 1000 */
+	int64_t quantity;           /* 1–1000; 0 means 1 */
 	const char *note;           /* NULL or "" none; ≤ 500 characters */
 	const char *photo;          /* evidence hash of this village or NULL */
 	int64_t declaration_id;     /* set by declaration_accept, else 0 */

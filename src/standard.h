@@ -206,12 +206,13 @@ const char *standard_builtin_template(size_t *len);
 
 /* standard_template_ensure(): when the town has no template version yet,
 ** store the built-in one as template version 1 (source "builtin",
-** effective 2024-01-01), inside the caller's transaction if one is open
-** (begins none).  Returns 0 or -1. */
+** effective 2024-01-01).  Call it inside a write transaction (it begins
+** none), so the version and its items appear together.  Returns 0 or -1. */
 int standard_template_ensure(db *d);
 
 /* standard_template_current(): the template's newest version with items
-** (after standard_template_ensure).  Returns 0, 1 none, -1. */
+** (after standard_template_ensure; standard_adopt_template and
+** standard_template_publish ensure it themselves).  Returns 0, 1 none, -1. */
 int standard_template_current(db *d, arena *a, struct std_version **out);
 
 /* standard_template_publish(): the town publishes a new template version

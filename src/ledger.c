@@ -1,0 +1,984 @@
+/*
+** ledger.c — the append-only, hash-chained points ledger (see ledger.h for
+** the rules and the canonical encoding): posting batches of entries with
+** the balances kept in the same transaction, posting an approved sheet,
+** corrections, the reads the passbook and `jifen balances` need, and
+** `jifen verify`'s recomputation of the chain and every stored figure.
+*/
+#include "ledger.h"
+
+#include <inttypes.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+/* ---- the canonical encoding --------------------------------------------------- */
+
+/* Decimal digits of v into out (no NUL); returns their count.  By hand:
+** posting writes 21 fields per entry, and printf dominated the profile. */
+static size_t fmt_u64(char *out, uint64_t v)
+{
+	char tmp[24];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}
+
+/* One field: <byte length> ':' bytes '\n'. */
+static void enc_bytes(buf *b, const char *s, size_t n)
+{
+	char len[24];
+	size_t k = fmt_u64(len, n);
+	len[k++] = ':';
+	buf_append(b, len, k);
+	buf_append(b, s, n);
+	buf_append(b, "\n", 1);
+}
+
+static void enc_text(buf *b, const char *s)
+{
+	if (!s)
+		s = "";
+	enc_bytes(b, s, strlen(s));
+}
+
+static void enc_int(buf *b, int64_t v)
+{
+	char num[24];
+	size_t n = 0;
+	uint64_t u = (uint64_t)v;
+	if (v < 0) {
+		num[n++] = '-';
+		u = 0 - u;
+	}
+	n += fmt_u64(num + n, u);
+	enc_bytes(b, num, n);
+}
+
+void ledger_encode(buf *b, const struct ledger_entry *e)
+{
+	enc_text(b, "jifen-ledger-v1");
+	enc_int(b, e->village_id);
+	enc_int(b, e->seq);
+	enc_int(b, e->household_id);
+	enc_text(b, e->kind);
+	enc_int(b, e->item_id);
+	enc_text(b, e->item_code);
+	enc_int(b, e->version_id);
+	enc_text(b, e->month);
+	enc_text(b, e->date);
+	enc_int(b, e->quantity);
+	enc_int(b, e->points);
+	enc_int(b, e->approval_id);
+	enc_int(b, e->entry_id);
+	enc_int(b, e->correction_of);
+	enc_text(b, e->reason);
+	enc_text(b, e->recorded_by);
+	enc_text(b, e->note);
+	enc_text(b, e->photo);
+	enc_int(b, e->posted_at);
+	enc_text(b, "end");
+}
+
+/* What hashing many entries reuses: the encoding buffer and one digest
+** context (OpenSSL 3 allocates a context and looks the algorithm up on
+** every one-shot EVP_Digest call). */
+struct hasher {
+	buf scratch;
+	EVP_MD_CTX *ctx;
+};
+
+static void hasher_free(struct hasher *h)
+{
+	buf_free(&h->scratch);
+	EVP_MD_CTX_free(h->ctx);
+	h->ctx = NULL;
+}
+
+/* out = hex SHA-256(prev_hash || encoding of e). */
+static void hasher_hash(struct hasher *h, const struct ledger_entry *e, const char *prev_hash,
+			char out[65])
+{
+	h->scratch.len = 0;
+	buf_append(&h->scratch, prev_hash, 64);
+	ledger_encode(&h->scratch, e);
+	int first = !h->ctx;
+	if (first && !(h->ctx = EVP_MD_CTX_new()))
+		abort();
+	unsigned char md[32];
+	unsigned int n = 0;
+	/* after the first, re-initialise with the digest already set */
+	if (!(first ? EVP_DigestInit_ex2(h->ctx, EVP_sha256(), NULL)
+		    : EVP_DigestInit_ex2(h->ctx, NULL, NULL)) ||
+	    !EVP_DigestUpdate(h->ctx, h->scratch.p, h->scratch.len) ||
+	    !EVP_DigestFinal_ex(h->ctx, md, &n))
+		abort();
+	hex_encode(md, 32, out);
+}
+
+void ledger_entry_hash(const struct ledger_entry *e, const char *prev_hash, char out[65])
+{
+	struct hasher h = {0};
+	hasher_hash(&h, e, prev_hash, out);
+	hasher_free(&h);
+}
+
+/* ---- an int64-keyed map in an arena (aggregates per household / year) ---- */
+
+struct imap_slot {
+	int64_t key; /* 0: empty (keys are ids ≥ 1 or id*4096+year) */
+	int64_t v;
+	int flag;
+};
+struct imap {
+	arena *a;
+	struct imap_slot *s;
+	size_t cap, n;
+};
+
+static size_t imap_hash(int64_t k)
+{
+	uint64_t x = (uint64_t)k * 0x9e3779b97f4a7c15ULL;
+	return (size_t)(x ^ (x >> 29));
+}
+
+/* The slot of key, created (v 0, flag 0) when missing. */
+static struct imap_slot *imap_get(struct imap *m, int64_t key)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 256;
+		struct imap_slot *old = m->s;
+		size_t oldcap = m->cap;
+		m->s = arena_alloc(m->a, cap * sizeof *m->s);
+		m->cap = cap;
+		m->n = 0;
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].key) {
+				struct imap_slot *x = imap_get(m, old[i].key);
+				x->v = old[i].v;
+				x->flag = old[i].flag;
+			}
+	}
+	size_t i = imap_hash(key) & (m->cap - 1);
+	while (m->s[i].key && m->s[i].key != key)
+		i = (i + 1) & (m->cap - 1);
+	if (!m->s[i].key) {
+		m->s[i].key = key;
+		m->n++;
+	}
+	return &m->s[i];
+}
+
+static struct imap_slot *imap_find(const struct imap *m, int64_t key)
+{
+	if (!m->cap)
+		return NULL;
+	size_t i = imap_hash(key) & (m->cap - 1);
+	while (m->s[i].key) {
+		if (m->s[i].key == key)
+			return &m->s[i];
+		i = (i + 1) & (m->cap - 1);
+	}
+	return NULL;
+}
+
+/* Key of a household's calendar year. */
+static int64_t year_key(int64_t household_id, int year)
+{
+	return household_id * 4096 + year;
+}
+
+static int month_year(const char *month)
+{
+	return atoi(month);
+}
+
+/* Points that count as "scored" in a year (not redemptions or year end). */
+static int kind_counts_for_year(const char *kind)
+{
+	return !strcmp(kind, "score") || !strcmp(kind, "correction");
+}
+
+/* ---- posting ------------------------------------------------------------------- */
+
+struct ledger_batch {
+	db *d;
+	arena *a;
+	int64_t village_id;
+	int64_t seq, first_seq;
+	char head[65];
+	struct imap balance;     /* household → delta */
+	struct imap years;       /* year_key → delta, flag veto */
+	struct hasher hasher;
+	db_copy *copy;           /* the bulk load of the entries, opened by the first add */
+};
+
+/* The columns of a ledger entry as the bulk load writes them. */
+static const char *const ledger_cols[] = {
+	"village_id", "seq", "household_id", "kind", "item_id", "item_code", "version_id", "month",
+	"date", "quantity", "points", "approval_id", "entry_id", "correction_of", "reason",
+	"recorded_by", "note", "photo", "posted_at", "prev_hash", "hash",
+};
+enum { LEDGER_NCOLS = sizeof ledger_cols / sizeof *ledger_cols };
+
+/* Decimal text of v into out (≥ 24 bytes); returns out. */
+static char *int_text(char out[24], int64_t v)
+{
+	size_t n = 0;
+	uint64_t u = (uint64_t)v;
+	if (v < 0) {
+		out[n++] = '-';
+		u = 0 - u;
+	}
+	n += fmt_u64(out + n, u);
+	out[n] = 0;
+	return out;
+}
+
+struct ledger_batch *ledger_batch_begin(db *d, arena *a, int64_t village_id)
+{
+	db_stmt *s = db_prepare(d, "INSERT INTO ledger_head(village_id, seq, hash)"
+				   " VALUES($v, 0, $genesis) ON CONFLICT (village_id) DO NOTHING");
+	if (!s || db_bind_int(s, "$v", village_id) || db_bind_text(s, "$genesis", LEDGER_GENESIS) ||
+	    db_step(s) != DB_DONE)
+		return NULL;
+	/* the UPDATE takes the row lock on PostgreSQL and returns the head as
+	** committed by whoever held the lock before */
+	s = db_prepare(d, "UPDATE ledger_head SET seq = seq WHERE village_id = $v"
+			  " RETURNING seq, hash");
+	if (!s || db_bind_int(s, "$v", village_id) || db_step(s) != DB_ROW)
+		return NULL;
+	struct ledger_batch *b = arena_alloc(a, sizeof *b);
+	b->d = d;
+	b->a = a;
+	b->village_id = village_id;
+	b->seq = db_column_int(s, 0);
+	snprintf(b->head, sizeof b->head, "%s", db_column_text(s, 1));
+	db_reset(s);
+	b->balance.a = a;
+	b->years.a = a;
+	return b;
+}
+
+int ledger_batch_add(struct ledger_batch *b, struct ledger_entry *e, int veto)
+{
+	e->village_id = b->village_id;
+	e->seq = ++b->seq;
+	if (!b->first_seq)
+		b->first_seq = e->seq;
+	memcpy(e->prev_hash, b->head, 65);
+	hasher_hash(&b->hasher, e, b->head, e->hash);
+	memcpy(b->head, e->hash, 65);
+	/* the entries go in through the bulk loader (COPY on PostgreSQL, where
+	** one round trip per row would dominate an approval) */
+	if (!b->copy && !(b->copy = db_copy_begin(b->d, "ledger_entry", ledger_cols, LEDGER_NCOLS)))
+		return -1;
+	char n[10][24];
+	const char *vals[LEDGER_NCOLS] = {
+		int_text(n[0], e->village_id),
+		int_text(n[1], e->seq),
+		int_text(n[2], e->household_id),
+		e->kind,
+		e->item_id ? int_text(n[3], e->item_id) : NULL,
+		e->item_code ? e->item_code : "",
+		e->version_id ? int_text(n[4], e->version_id) : NULL,
+		e->month,
+		e->date,
+		int_text(n[5], e->quantity),
+		int_text(n[6], e->points),
+		e->approval_id ? int_text(n[7], e->approval_id) : NULL,
+		e->entry_id ? int_text(n[8], e->entry_id) : NULL,
+		e->correction_of ? int_text(n[9], e->correction_of) : NULL,
+		e->reason ? e->reason : "",
+		e->recorded_by ? e->recorded_by : "",
+		e->note ? e->note : "",
+		e->photo ? e->photo : "",
+		NULL, /* posted_at, below */
+		e->prev_hash,
+		e->hash,
+	};
+	char at[24];
+	vals[18] = int_text(at, e->posted_at);
+	if (db_copy_row(b->copy, vals))
+		return -1;
+	imap_get(&b->balance, e->household_id)->v += e->points;
+	if (kind_counts_for_year(e->kind)) {
+		struct imap_slot *y = imap_get(&b->years, year_key(e->household_id,
+								  month_year(e->month)));
+		y->v += e->points;
+		if (veto && e->points)
+			y->flag = 1;
+	}
+	return 0;
+}
+
+/* Give up a batch after an error: close the bulk load (its outcome no
+** longer matters: the caller rolls back) and free the hasher. */
+static void batch_abort(struct ledger_batch *b)
+{
+	if (b->copy)
+		db_copy_end(b->copy);
+	b->copy = NULL;
+	hasher_free(&b->hasher);
+}
+
+int ledger_batch_finish(struct ledger_batch *b, int64_t *first_seq, int64_t *last_seq,
+			char head[65])
+{
+	int rc = -1;
+	db *d = b->d;
+	if (b->copy) {
+		int crc = db_copy_end(b->copy);
+		b->copy = NULL;
+		if (crc)
+			goto out;
+	}
+	db_stmt *s = db_prepare(d,
+		"INSERT INTO household_balance(household_id, village_id, balance)"
+		" VALUES($h, $v, $delta) ON CONFLICT (household_id)"
+		" DO UPDATE SET balance = household_balance.balance + excluded.balance");
+	if (!s)
+		goto out;
+	for (size_t i = 0; i < b->balance.cap; i++) {
+		const struct imap_slot *x = &b->balance.s[i];
+		if (!x->key)
+			continue;
+		db_bind_int(s, "$h", x->key);
+		db_bind_int(s, "$v", b->village_id);
+		db_bind_int(s, "$delta", x->v);
+		if (db_step(s) != DB_DONE)
+			goto out;
+		db_reset(s);
+	}
+	s = db_prepare(d,
+		"INSERT INTO household_year(household_id, year, village_id, points, veto)"
+		" VALUES($h, $y, $v, $delta, $veto) ON CONFLICT (household_id, year)"
+		" DO UPDATE SET points = household_year.points + excluded.points,"
+		" veto = CASE WHEN excluded.veto = 1 THEN 1 ELSE household_year.veto END");
+	if (!s)
+		goto out;
+	for (size_t i = 0; i < b->years.cap; i++) {
+		const struct imap_slot *x = &b->years.s[i];
+		if (!x->key)
+			continue;
+		db_bind_int(s, "$h", x->key / 4096);
+		db_bind_int(s, "$y", x->key % 4096);
+		db_bind_int(s, "$v", b->village_id);
+		db_bind_int(s, "$delta", x->v);
+		db_bind_int(s, "$veto", x->flag);
+		if (db_step(s) != DB_DONE)
+			goto out;
+		db_reset(s);
+	}
+	s = db_prepare(d, "UPDATE ledger_head SET seq = $seq, hash = $hash WHERE village_id = $v");
+	if (!s || db_bind_int(s, "$seq", b->seq) || db_bind_text(s, "$hash", b->head) ||
+	    db_bind_int(s, "$v", b->village_id) || db_step(s) != DB_DONE)
+		goto out;
+	if (first_seq)
+		*first_seq = b->first_seq;
+	if (last_seq)
+		*last_seq = b->first_seq ? b->seq : 0;
+	if (head)
+		memcpy(head, b->head, 65);
+	rc = 0;
+out:
+	hasher_free(&b->hasher);
+	return rc;
+}
+
+int ledger_post_sheet(db *d, arena *a, int64_t village_id, int64_t sheet_id,
+		      int64_t approval_id, int64_t posted_at, int64_t *count, int64_t *points,
+		      int64_t *first_seq, int64_t *last_seq, char head[65])
+{
+	*count = *points = 0;
+	struct ledger_batch *b = ledger_batch_begin(d, a, village_id);
+	if (!b)
+		return -1;
+	db_stmt *s = db_prepare(d,
+		"SELECT e.id, e.household_id, e.item_id, e.item_code, e.version_id, e.date,"
+		" e.quantity, e.points, e.note, COALESCE(e.photo, ''), e.recorded_by, i.veto"
+		" FROM entry e JOIN standard_item i ON i.id = e.item_id"
+		" WHERE e.sheet_id = $s AND e.village_id = $v ORDER BY e.id");
+	if (!s || db_bind_int(s, "$s", sheet_id) || db_bind_int(s, "$v", village_id))
+		goto fail;
+	int st;
+	while ((st = db_step(s)) == DB_ROW) {
+		char month[8];
+		const char *date = db_column_text(s, 5);
+		snprintf(month, sizeof month, "%.7s", date);
+		struct ledger_entry e = {
+			.household_id = db_column_int(s, 1),
+			.kind = "score",
+			.item_id = db_column_int(s, 2),
+			.item_code = db_column_text(s, 3),
+			.version_id = db_column_int(s, 4),
+			.month = month,
+			.date = date,
+			.quantity = db_column_int(s, 6),
+			.points = db_column_int(s, 7),
+			.approval_id = approval_id,
+			.entry_id = db_column_int(s, 0),
+			.reason = "",
+			.note = db_column_text(s, 8),
+			.photo = db_column_text(s, 9),
+			.recorded_by = db_column_text(s, 10),
+			.posted_at = posted_at,
+		};
+		if (ledger_batch_add(b, &e, (int)db_column_int(s, 11)))
+			goto fail;
+		(*count)++;
+		*points += e.points;
+	}
+	if (st != DB_DONE)
+		goto fail;
+	return ledger_batch_finish(b, first_seq, last_seq, head);
+fail:
+	batch_abort(b);
+	return -1;
+}
+
+/* ---- reading ------------------------------------------------------------------- */
+
+#define ENTRY_COLS "le.id, le.village_id, le.seq, le.household_id, le.kind," \
+		   " COALESCE(le.item_id, 0), le.item_code, COALESCE(le.version_id, 0), le.month," \
+		   " le.date, le.quantity, le.points, COALESCE(le.approval_id, 0)," \
+		   " COALESCE(le.entry_id, 0), COALESCE(le.correction_of, 0), le.reason," \
+		   " le.recorded_by, le.note, le.photo, le.posted_at, le.prev_hash, le.hash"
+#define ENTRY_NCOLS 22
+/* The display columns after ENTRY_COLS (with the joins of DISPLAY_JOINS). */
+#define DISPLAY_COLS ", COALESCE(i.name, ''), COALESCE(i.category, ''), h.code, h.head_name," \
+		     " a.meeting_date, COALESCE(i.veto, 0)," \
+		     " (SELECT COALESCE(SUM(c.points), 0) FROM ledger_entry c" \
+		     "  WHERE c.correction_of = le.id)"
+#define DISPLAY_JOINS " LEFT JOIN standard_item i ON i.id = le.item_id" \
+		      " JOIN household h ON h.id = le.household_id" \
+		      " LEFT JOIN approval a ON a.id = le.approval_id"
+
+/* Fill e from the current row: ENTRY_COLS, then DISPLAY_COLS when display. */
+static void entry_from_row(db_stmt *s, arena *a, struct ledger_entry *e, int display)
+{
+	memset(e, 0, sizeof *e);
+	e->id = db_column_int(s, 0);
+	e->village_id = db_column_int(s, 1);
+	e->seq = db_column_int(s, 2);
+	e->household_id = db_column_int(s, 3);
+	e->kind = arena_strdup(a, db_column_text(s, 4));
+	e->item_id = db_column_int(s, 5);
+	e->item_code = arena_strdup(a, db_column_text(s, 6));
+	e->version_id = db_column_int(s, 7);
+	e->month = arena_strdup(a, db_column_text(s, 8));
+	e->date = arena_strdup(a, db_column_text(s, 9));
+	e->quantity = db_column_int(s, 10);
+	e->points = db_column_int(s, 11);
+	e->approval_id = db_column_int(s, 12);
+	e->entry_id = db_column_int(s, 13);
+	e->correction_of = db_column_int(s, 14);
+	e->reason = arena_strdup(a, db_column_text(s, 15));
+	e->recorded_by = arena_strdup(a, db_column_text(s, 16));
+	e->note = arena_strdup(a, db_column_text(s, 17));
+	e->photo = arena_strdup(a, db_column_text(s, 18));
+	e->posted_at = db_column_int(s, 19);
+	snprintf(e->prev_hash, sizeof e->prev_hash, "%s", db_column_text(s, 20));
+	snprintf(e->hash, sizeof e->hash, "%s", db_column_text(s, 21));
+	if (!display)
+		return;
+	int c = ENTRY_NCOLS;
+	e->item_name = arena_strdup(a, db_column_text(s, c));
+	e->category = arena_strdup(a, db_column_text(s, c + 1));
+	e->household_code = arena_strdup(a, db_column_text(s, c + 2));
+	e->household_name = arena_strdup(a, db_column_text(s, c + 3));
+	e->meeting_date = arena_strdup(a, db_column_text(s, c + 4));
+	e->veto = (int)db_column_int(s, c + 5);
+	e->corrected = db_column_int(s, c + 6);
+}
+
+int ledger_entry_get(db *d, arena *a, int64_t village_id, int64_t id, struct ledger_entry **out)
+{
+	*out = NULL;
+	db_stmt *s = db_prepare(d, "SELECT " ENTRY_COLS DISPLAY_COLS " FROM ledger_entry le"
+				   DISPLAY_JOINS " WHERE le.id = $id AND le.village_id = $v");
+	if (!s || db_bind_int(s, "$id", id) || db_bind_int(s, "$v", village_id))
+		return -1;
+	int st = db_step(s);
+	if (st == DB_DONE)
+		return 1;
+	if (st != DB_ROW)
+		return -1;
+	struct ledger_entry *e = arena_alloc(a, sizeof *e);
+	entry_from_row(s, a, e, 1);
+	db_reset(s);
+	*out = e;
+	return 0;
+}
+
+int ledger_household_entries(db *d, arena *a, int64_t village_id, int64_t household_id,
+			     int offset, int limit, struct ledger_entry **rows, int *n,
+			     int64_t *total)
+{
+	*rows = NULL;
+	*n = 0;
+	*total = 0;
+	db_stmt *s = db_prepare(d, "SELECT COUNT(*) FROM ledger_entry"
+				   " WHERE household_id = $h AND village_id = $v");
+	if (!s || db_bind_int(s, "$h", household_id) || db_bind_int(s, "$v", village_id) ||
+	    db_step(s) != DB_ROW)
+		return -1;
+	*total = db_column_int(s, 0);
+	db_reset(s);
+	if (limit <= 0)
+		return 0;
+	s = db_prepare(d, "SELECT " ENTRY_COLS DISPLAY_COLS " FROM ledger_entry le" DISPLAY_JOINS
+			  " WHERE le.household_id = $h AND le.village_id = $v"
+			  " ORDER BY le.date DESC, le.seq DESC LIMIT $lim OFFSET $off");
+	if (!s || db_bind_int(s, "$h", household_id) || db_bind_int(s, "$v", village_id) ||
+	    db_bind_int(s, "$lim", limit) || db_bind_int(s, "$off", offset < 0 ? 0 : offset))
+		return -1;
+	struct ledger_entry *list = arena_alloc(a, (size_t)limit * sizeof *list);
+	int st;
+	while ((st = db_step(s)) == DB_ROW && *n < limit)
+		entry_from_row(s, a, &list[(*n)++], 1);
+	db_reset(s);
+	*rows = list;
+	return st == DB_ROW || st == DB_DONE ? 0 : -1;
+}
+
+int ledger_household_summary(db *d, int64_t village_id, int64_t household_id, const char *today,
+			     struct ledger_summary *out)
+{
+	memset(out, 0, sizeof *out);
+	int year = atoi(today) % 10000;
+	int month = atoi(today + 5);
+	int q1 = month >= 1 && month <= 12 ? (month - 1) / 3 * 3 + 1 : 1;
+	char from[32], to[32];
+	snprintf(from, sizeof from, "%04d-%02d", year, q1);
+	snprintf(to, sizeof to, "%04d-%02d", year, q1 + 2);
+	db_stmt *s = db_prepare(d,
+		"SELECT (SELECT COALESCE(SUM(balance), 0) FROM household_balance"
+		"         WHERE household_id = $h AND village_id = $v),"
+		" (SELECT COALESCE(SUM(points), 0) FROM household_year"
+		"   WHERE household_id = $h AND village_id = $v AND year = $y),"
+		" (SELECT COALESCE(MAX(veto), 0) FROM household_year"
+		"   WHERE household_id = $h AND village_id = $v AND year = $y),"
+		" (SELECT COALESCE(SUM(points), 0) FROM ledger_entry"
+		"   WHERE household_id = $h AND village_id = $v AND month >= $from AND month <= $to"
+		"   AND kind IN ('score', 'correction')),"
+		" (SELECT COUNT(*) FROM ledger_entry WHERE household_id = $h AND village_id = $v)");
+	if (!s || db_bind_int(s, "$h", household_id) || db_bind_int(s, "$v", village_id) ||
+	    db_bind_int(s, "$y", year) || db_bind_text(s, "$from", from) ||
+	    db_bind_text(s, "$to", to) || db_step(s) != DB_ROW)
+		return -1;
+	out->balance = db_column_int(s, 0);
+	out->year_points = db_column_int(s, 1);
+	out->veto = (int)db_column_int(s, 2);
+	out->quarter_points = db_column_int(s, 3);
+	out->entries = db_column_int(s, 4);
+	db_reset(s);
+	return 0;
+}
+
+int ledger_balances(db *d, arena *a, int64_t village_id, int year, struct ledger_balance **rows,
+		    int *n)
+{
+	*rows = NULL;
+	*n = 0;
+	db_stmt *s = db_prepare(d,
+		"SELECT h.id, h.code, h.head_name, COALESCE(b.balance, 0), COALESCE(y.points, 0),"
+		" COALESCE(y.veto, 0)"
+		" FROM household h LEFT JOIN household_balance b ON b.household_id = h.id"
+		" LEFT JOIN household_year y ON y.household_id = h.id AND y.year = $y"
+		" WHERE h.village_id = $v AND h.participating = 1"
+		" ORDER BY length(h.code), h.code");
+	if (!s || db_bind_int(s, "$y", year) || db_bind_int(s, "$v", village_id))
+		return -1;
+	int cap = 256, st;
+	struct ledger_balance *list = arena_alloc(a, (size_t)cap * sizeof *list);
+	while ((st = db_step(s)) == DB_ROW) {
+		if (*n == cap) {
+			struct ledger_balance *bigger = arena_alloc(a, (size_t)cap * 2 * sizeof *list);
+			memcpy(bigger, list, (size_t)cap * sizeof *list);
+			list = bigger;
+			cap *= 2;
+		}
+		struct ledger_balance *r = &list[(*n)++];
+		r->household_id = db_column_int(s, 0);
+		r->code = arena_strdup(a, db_column_text(s, 1));
+		r->name = arena_strdup(a, db_column_text(s, 2));
+		r->balance = db_column_int(s, 3);
+		r->year_points = db_column_int(s, 4);
+		r->veto = (int)db_column_int(s, 5);
+	}
+	*rows = list;
+	return st == DB_DONE ? 0 : -1;
+}
+
+int ledger_head(db *d, int64_t village_id, int64_t *seq, char hash[65])
+{
+	*seq = 0;
+	memcpy(hash, LEDGER_GENESIS, 65);
+	db_stmt *s = db_prepare(d, "SELECT seq, hash FROM ledger_head WHERE village_id = $v");
+	if (!s || db_bind_int(s, "$v", village_id))
+		return -1;
+	int st = db_step(s);
+	if (st == DB_ROW) {
+		*seq = db_column_int(s, 0);
+		snprintf(hash, 65, "%s", db_column_text(s, 1));
+		db_reset(s);
+		return 0;
+	}
+	return st == DB_DONE ? 0 : -1;
+}
+
+/* ---- corrections ---------------------------------------------------------------- */
+
+/* Whether a veto entry of household_id still stands in year (its points
+** not reversed in full): *standing 0/1.  Returns 0 or -1. */
+static int veto_standing(db *d, int64_t household_id, int year, int *standing)
+{
+	char from[32], to[32];
+	snprintf(from, sizeof from, "%04d-01", year);
+	snprintf(to, sizeof to, "%04d-12", year);
+	db_stmt *s = db_prepare(d,
+		"SELECT COUNT(*) FROM ledger_entry le JOIN standard_item i ON i.id = le.item_id"
+		" WHERE le.household_id = $h AND le.kind = 'score' AND i.veto = 1"
+		" AND le.month >= $from AND le.month <= $to AND le.points +"
+		" (SELECT COALESCE(SUM(c.points), 0) FROM ledger_entry c WHERE c.correction_of = le.id)"
+		" <> 0");
+	if (!s || db_bind_int(s, "$h", household_id) || db_bind_text(s, "$from", from) ||
+	    db_bind_text(s, "$to", to) || db_step(s) != DB_ROW)
+		return -1;
+	*standing = db_column_int(s, 0) > 0;
+	db_reset(s);
+	return 0;
+}
+
+int ledger_correct(db *d, arena *a, const struct actor *who, const struct village *v,
+		   int64_t entry_id, int64_t amount, const char *reason, errlist *errs,
+		   struct ledger_entry **out)
+{
+	int rc = -1, in_tx = 0;
+	buf js = {0};
+	struct ledger_batch *b = NULL;
+	if (out)
+		*out = NULL;
+	if (!reason || !*reason)
+		errlist_add(errs, "更正原因不能为空");
+	else if (!text_is_clean(reason, 1) || utf8_len(reason) > 500)
+		errlist_add(errs, "更正原因最长 500 个字，不能含控制字符");
+	if (amount < 1)
+		errlist_add(errs, "更正分值应为正整数（要冲减的分数）");
+	if (errs->n)
+		return 1;
+	if (db_begin_write(d))
+		return -1;
+	in_tx = 1;
+	/* the head lock first: corrections of one village are serialised, so
+	** "what is left" below cannot change under us */
+	b = ledger_batch_begin(d, a, v->id);
+	if (!b)
+		goto out;
+	struct ledger_entry *orig = NULL;
+	int got = ledger_entry_get(d, a, v->id, entry_id, &orig);
+	if (got < 0)
+		goto out;
+	if (got) {
+		errlist_add(errs, "本村台账没有第 %lld 条", (long long)entry_id);
+		rc = 1;
+		goto out;
+	}
+	if (strcmp(orig->kind, "score")) {
+		errlist_add(errs, "台账第 %lld 条是%s，只能更正积分记录", (long long)entry_id,
+			    !strcmp(orig->kind, "correction") ? "更正记录" : "非积分记录");
+		rc = 1;
+		goto out;
+	}
+	int64_t left = orig->points + orig->corrected;
+	int64_t left_abs = left < 0 ? -left : left;
+	if (left_abs == 0) {
+		errlist_add(errs, "台账第 %lld 条已经全部更正", (long long)entry_id);
+		rc = 1;
+		goto out;
+	}
+	if (amount > left_abs) {
+		errlist_add(errs, "台账第 %lld 条还剩 %lld 分可更正，不能更正 %lld 分",
+			    (long long)entry_id, (long long)left_abs, (long long)amount);
+		rc = 1;
+		goto out;
+	}
+	struct ledger_entry *e = arena_alloc(a, sizeof *e);
+	e->household_id = orig->household_id;
+	e->kind = "correction";
+	e->item_id = orig->item_id;
+	e->item_code = orig->item_code;
+	e->version_id = orig->version_id;
+	e->month = orig->month;
+	e->date = orig->date;
+	e->quantity = 0;
+	e->points = orig->points > 0 ? -amount : amount;
+	e->correction_of = orig->id;
+	e->reason = arena_strdup(a, reason);
+	e->recorded_by = who->login;
+	e->note = "";
+	e->photo = "";
+	e->posted_at = now_unix();
+	if (ledger_batch_add(b, e, 0) || ledger_batch_finish(b, NULL, NULL, NULL))
+		goto out;
+	if (orig->veto && amount == left_abs) {
+		int standing, year = month_year(orig->month);
+		if (veto_standing(d, orig->household_id, year, &standing))
+			goto out;
+		db_stmt *s = db_prepare(d, "UPDATE household_year SET veto = $veto"
+					   " WHERE household_id = $h AND year = $y");
+		if (!s || db_bind_int(s, "$veto", standing) ||
+		    db_bind_int(s, "$h", orig->household_id) || db_bind_int(s, "$y", year) ||
+		    db_step(s) != DB_DONE)
+			goto out;
+	}
+	/* the id of the new entry, for the caller and the audit */
+	db_stmt *s = db_prepare(d, "SELECT id FROM ledger_entry WHERE village_id = $v AND seq = $seq");
+	if (!s || db_bind_int(s, "$v", v->id) || db_bind_int(s, "$seq", e->seq) ||
+	    db_step(s) != DB_ROW)
+		goto out;
+	e->id = db_column_int(s, 0);
+	db_reset(s);
+	buf_printf(&js, "{\"correction_of\":%lld,\"points\":%lld,\"seq\":%lld,\"reason\":",
+		   (long long)orig->id, (long long)e->points, (long long)e->seq);
+	json_quote(&js, reason);
+	buf_puts(&js, "}");
+	char obj[48];
+	snprintf(obj, sizeof obj, "ledger:%lld", (long long)e->id);
+	if (audit_record(d, who, v->id, "ledger.correct", obj, NULL, buf_cstr(&js)) ||
+	    db_commit(d))
+		goto out;
+	in_tx = 0;
+	if (out)
+		*out = e;
+	rc = 0;
+out:
+	if (in_tx)
+		db_rollback(d);
+	if (b)
+		batch_abort(b);
+	buf_free(&js);
+	return rc;
+}
+
+/* ---- verify ---------------------------------------------------------------------- */
+
+/* Verify one village inside the caller's read transaction.  Returns 0
+** intact, 1 (first problem in errs), -1. */
+static int verify_village(db *d, arena *a, const struct village *v, errlist *errs,
+			  int64_t *checked)
+{
+	int rc = -1, st;
+	struct hasher hasher = {0};
+	struct imap balance = {.a = a}, years = {.a = a}, veto_net = {.a = a};
+	char prev[65], hash[65];
+	memcpy(prev, LEDGER_GENESIS, 65);
+	int64_t expect_seq = 1;
+	db_stmt *s = db_prepare(d, "SELECT " ENTRY_COLS ", COALESCE(i.veto, 0)"
+				   " FROM ledger_entry le LEFT JOIN standard_item i ON i.id = le.item_id"
+				   " WHERE le.village_id = $v ORDER BY le.seq");
+	if (!s || db_bind_int(s, "$v", v->id))
+		goto out;
+	/* one arena for the rows' text, emptied every so often: a village's
+	** ledger may be millions of entries */
+	arena *rowa = arena_new();
+	int since = 0;
+	while ((st = db_step(s)) == DB_ROW) {
+		struct ledger_entry e;
+		entry_from_row(s, rowa, &e, 0);
+		int veto = (int)db_column_int(s, ENTRY_NCOLS);
+		if (++since == 4096) {
+			arena_free(rowa);
+			rowa = arena_new();
+			since = 0;
+		}
+		if (e.seq != expect_seq) {
+			errlist_add(errs, "积分台账第 %lld 条（村 %s，序号 %lld）序号不连续，应为 %lld",
+				    (long long)e.id, v->code, (long long)e.seq, (long long)expect_seq);
+			rc = 1;
+			break;
+		}
+		hasher_hash(&hasher, &e, prev, hash);
+		if (strcmp(e.prev_hash, prev)) {
+			errlist_add(errs, "积分台账第 %lld 条（村 %s，序号 %lld）与前一条的哈希链接不符",
+				    (long long)e.id, v->code, (long long)e.seq);
+			rc = 1;
+			break;
+		}
+		if (strcmp(e.hash, hash)) {
+			errlist_add(errs, "积分台账第 %lld 条（村 %s，序号 %lld）哈希不符",
+				    (long long)e.id, v->code, (long long)e.seq);
+			rc = 1;
+			break;
+		}
+		memcpy(prev, e.hash, 65);
+		expect_seq++;
+		(*checked)++;
+		imap_get(&balance, e.household_id)->v += e.points;
+		if (kind_counts_for_year(e.kind)) {
+			struct imap_slot *y = imap_get(&years, year_key(e.household_id,
+								       month_year(e.month)));
+			y->v += e.points;
+			y->flag = 1; /* the year has entries */
+		}
+		if (veto && !strcmp(e.kind, "score"))
+			imap_get(&veto_net, e.id)->v += e.points;
+		else if (!strcmp(e.kind, "correction")) {
+			struct imap_slot *o = imap_find(&veto_net, e.correction_of);
+			if (o)
+				o->v += e.points;
+		}
+	}
+	arena_free(rowa);
+	db_reset(s);
+	if (rc == 1 || st != DB_DONE)
+		goto out;
+
+	/* the head */
+	int64_t head_seq;
+	char head[65];
+	if (ledger_head(d, v->id, &head_seq, head))
+		goto out;
+	if (head_seq != expect_seq - 1 || strcmp(head, prev)) {
+		errlist_add(errs, "村 %s 的台账链头（序号 %lld）与台账最后一条（序号 %lld）不符",
+			    v->code, (long long)head_seq, (long long)(expect_seq - 1));
+		rc = 1;
+		goto out;
+	}
+
+	/* the veto marks the entries give: (household, year) of a standing
+	** veto entry; veto_net holds score entry id → net points, so read
+	** those entries' households and months back */
+	struct imap veto_years = {.a = a};
+	s = db_prepare(d, "SELECT le.id, le.household_id, le.month FROM ledger_entry le"
+			  " JOIN standard_item i ON i.id = le.item_id"
+			  " WHERE le.village_id = $v AND le.kind = 'score' AND i.veto = 1");
+	if (!s || db_bind_int(s, "$v", v->id))
+		goto out;
+	while ((st = db_step(s)) == DB_ROW) {
+		struct imap_slot *x = imap_find(&veto_net, db_column_int(s, 0));
+		if (x && x->v != 0)
+			imap_get(&veto_years, year_key(db_column_int(s, 1),
+						       month_year(db_column_text(s, 2))))->v = 1;
+	}
+	if (st != DB_DONE)
+		goto out;
+
+	/* every stored balance equals the sum of the household's entries, and
+	** every household with entries has its balance */
+	s = db_prepare(d, "SELECT b.household_id, b.balance, h.code FROM household_balance b"
+			  " JOIN household h ON h.id = b.household_id WHERE b.village_id = $v");
+	if (!s || db_bind_int(s, "$v", v->id))
+		goto out;
+	while ((st = db_step(s)) == DB_ROW) {
+		int64_t hid = db_column_int(s, 0), stored = db_column_int(s, 1);
+		struct imap_slot *x = imap_find(&balance, hid);
+		int64_t sum = x ? x->v : 0;
+		if (x)
+			x->flag = 1;
+		if (stored != sum) {
+			errlist_add(errs, "农户 %s（村 %s）积分余额 %lld 与台账合计 %lld 不符",
+				    db_column_text(s, 2), v->code, (long long)stored, (long long)sum);
+			rc = 1;
+			db_reset(s);
+			goto out;
+		}
+	}
+	if (st != DB_DONE)
+		goto out;
+	for (size_t i = 0; i < balance.cap; i++)
+		if (balance.s[i].key && !balance.s[i].flag && balance.s[i].v != 0) {
+			errlist_add(errs, "农户（编号 %lld，村 %s）有台账记录合计 %lld 分，但没有积分余额",
+				    (long long)balance.s[i].key, v->code, (long long)balance.s[i].v);
+			rc = 1;
+			goto out;
+		}
+
+	/* yearly points and veto marks */
+	s = db_prepare(d, "SELECT y.household_id, y.year, y.points, y.veto, h.code"
+			  " FROM household_year y JOIN household h ON h.id = y.household_id"
+			  " WHERE y.village_id = $v");
+	if (!s || db_bind_int(s, "$v", v->id))
+		goto out;
+	while ((st = db_step(s)) == DB_ROW) {
+		int64_t hid = db_column_int(s, 0);
+		int year = (int)db_column_int(s, 1);
+		int64_t stored = db_column_int(s, 2);
+		int veto = (int)db_column_int(s, 3);
+		struct imap_slot *x = imap_find(&years, year_key(hid, year));
+		int64_t sum = x ? x->v : 0;
+		if (x)
+			x->flag = 2; /* seen */
+		int want_veto = imap_find(&veto_years, year_key(hid, year)) != NULL;
+		if (stored != sum || veto != want_veto) {
+			if (stored != sum)
+				errlist_add(errs, "农户 %s（村 %s）%d 年积分 %lld 与台账合计 %lld 不符",
+					    db_column_text(s, 4), v->code, year, (long long)stored,
+					    (long long)sum);
+			else
+				errlist_add(errs, "农户 %s（村 %s）%d 年一票否决标记为 %d，台账应为 %d",
+					    db_column_text(s, 4), v->code, year, veto, want_veto);
+			rc = 1;
+			db_reset(s);
+			goto out;
+		}
+	}
+	if (st != DB_DONE)
+		goto out;
+	for (size_t i = 0; i < years.cap; i++)
+		if (years.s[i].key && years.s[i].flag != 2) {
+			errlist_add(errs, "农户（编号 %lld，村 %s）%lld 年有台账记录，但没有年度积分",
+				    (long long)(years.s[i].key / 4096), v->code,
+				    (long long)(years.s[i].key % 4096));
+			rc = 1;
+			goto out;
+		}
+	rc = 0;
+out:
+	hasher_free(&hasher);
+	return rc;
+}
+
+int ledger_verify(db *d, arena *a, int64_t village_id, errlist *errs, int64_t *checked)
+{
+	int64_t dummy = 0;
+	if (!checked)
+		checked = &dummy;
+	*checked = 0;
+	if (db_begin(d))
+		return -1;
+	/* PostgreSQL's default READ COMMITTED gives each statement its own
+	** snapshot; verify reads the ledger and the balances with several
+	** statements and must see them as of one moment.  (SQLite's read
+	** transaction is one snapshot already.) */
+	if (!strcmp(db_backend(d), "postgresql") &&
+	    db_exec(d, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")) {
+		db_rollback(d);
+		return -1;
+	}
+	int rc = 0;
+	if (village_id) {
+		struct village *v = village_by_id(d, a, village_id);
+		rc = v ? verify_village(d, a, v, errs, checked) : -1;
+		if (!v)
+			db_set_error(d, "没有这个村");
+	} else {
+		int n;
+		struct village *list = village_list(d, a, &n);
+		for (int i = 0; list && i < n && rc == 0; i++)
+			rc = verify_village(d, a, &list[i], errs, checked);
+		if (!list)
+			rc = -1;
+	}
+	db_rollback(d);
+	return rc;
+}

@@ -1,0 +1,1642 @@
+/*
+** sheet.c — monthly sheets and their entries (see sheet.h): the checks an
+** entry must pass (eligibility, the standard in force on its date, the
+** month, quantity, evidence, caps), adding and removing entries, the
+** entries CSV import, submit / return / approve (posting to the ledger in
+** the same transaction), evidence photos and households' declarations.
+*/
+#include "sheet.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "json.h"
+#include "ledger.h"
+#include "standard.h"
+
+static const char *const status_names[] = {"draft", "submitted", "returned", "approved"};
+static const char *const status_labels[] = {"草稿", "已提交", "已退回", "已审定"};
+
+const char *sheet_status_name(int status)
+{
+	return status >= 0 && status <= SHEET_APPROVED ? status_names[status] : "";
+}
+
+const char *sheet_status_label(int status)
+{
+	return status >= 0 && status <= SHEET_APPROVED ? status_labels[status] : "";
+}
+
+int sheet_status_from_name(const char *name)
+{
+	for (int i = 0; name && i <= SHEET_APPROVED; i++)
+		if (!strcmp(name, status_names[i]))
+			return i;
+	return -1;
+}
+
+int sheet_is_open(const struct sheet *s)
+{
+	return s->status == SHEET_DRAFT || s->status == SHEET_RETURNED;
+}
+
+/* ---- a string-keyed map in an arena (households by code, cap tallies) ---- */
+
+struct smap_slot {
+	const char *key;
+	int64_t v;
+	void *p;
+};
+struct smap {
+	arena *a;
+	struct smap_slot *s;
+	size_t cap, n;
+};
+
+static size_t smap_hash(const char *k)
+{
+	size_t h = 1469598103934665603ULL;
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot of key (copied into the arena when new), created with v 0. */
+static struct smap_slot *smap_get(struct smap *m, const char *key)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 256;
+		struct smap_slot *old = m->s;
+		size_t oldcap = m->cap;
+		m->s = arena_alloc(m->a, cap * sizeof *m->s);
+		m->cap = cap;
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].key) {
+				size_t j = smap_hash(old[i].key) & (cap - 1);
+				while (m->s[j].key)
+					j = (j + 1) & (cap - 1);
+				m->s[j] = old[i];
+			}
+	}
+	size_t i = smap_hash(key) & (m->cap - 1);
+	while (m->s[i].key && strcmp(m->s[i].key, key))
+		i = (i + 1) & (m->cap - 1);
+	if (!m->s[i].key) {
+		m->s[i].key = arena_strdup(m->a, key);
+		m->n++;
+	}
+	return &m->s[i];
+}
+
+static struct smap_slot *smap_find(const struct smap *m, const char *key)
+{
+	if (!m->cap)
+		return NULL;
+	size_t i = smap_hash(key) & (m->cap - 1);
+	while (m->s[i].key) {
+		if (!strcmp(m->s[i].key, key))
+			return &m->s[i];
+		i = (i + 1) & (m->cap - 1);
+	}
+	return NULL;
+}
+
+/* ---- sheets ------------------------------------------------------------------ */
+
+#define SHEET_COLS "id, village_id, month, status, submitted_by, COALESCE(submitted_at, 0)," \
+		   " returned_by, COALESCE(returned_at, 0), return_reason," \
+		   " COALESCE(approval_id, 0), created_at, updated_at"
+
+static const char *dup_or_null(arena *a, db_stmt *s, int c)
+{
+	return db_column_is_null(s, c) ? NULL : arena_strdup(a, db_column_text(s, c));
+}
+
+static void sheet_from_row(db_stmt *s, arena *a, struct sheet *sh)
+{
+	memset(sh, 0, sizeof *sh);
+	sh->id = db_column_int(s, 0);
+	sh->village_id = db_column_int(s, 1);
+	sh->month = arena_strdup(a, db_column_text(s, 2));
+	sh->status = sheet_status_from_name(db_column_text(s, 3));
+	sh->submitted_by = dup_or_null(a, s, 4);
+	sh->submitted_at = db_column_int(s, 5);
+	sh->returned_by = dup_or_null(a, s, 6);
+	sh->returned_at = db_column_int(s, 7);
+	sh->return_reason = dup_or_null(a, s, 8);
+	sh->approval_id = db_column_int(s, 9);
+	sh->created_at = db_column_int(s, 10);
+	sh->updated_at = db_column_int(s, 11);
+}
+
+/* The counts of a sheet.  Returns 0 or -1. */
+static int sheet_counts(db *d, struct sheet *sh)
+{
+	db_stmt *s = db_prepare(d,
+		"SELECT COUNT(*), COALESCE(SUM(CASE WHEN points > 0 THEN points ELSE 0 END), 0),"
+		" COALESCE(SUM(CASE WHEN points < 0 THEN points ELSE 0 END), 0),"
+		" COUNT(DISTINCT household_id) FROM entry WHERE sheet_id = $s");
+	if (!s || db_bind_int(s, "$s", sh->id) || db_step(s) != DB_ROW)
+		return -1;
+	sh->entry_count = db_column_int(s, 0);
+	sh->points_plus = db_column_int(s, 1);
+	sh->points_minus = db_column_int(s, 2);
+	sh->households = db_column_int(s, 3);
+	db_reset(s);
+	return 0;
+}
+
+/* Run s (bound, one sheet row at most): 0 found with counts, 1 none, -1. */
+static int one_sheet(db *d, db_stmt *s, arena *a, struct sheet **out)
+{
+	int st = db_step(s);
+	if (st == DB_DONE)
+		return 1;
+	if (st != DB_ROW)
+		return -1;
+	struct sheet *sh = arena_alloc(a, sizeof *sh);
+	sheet_from_row(s, a, sh);
+	db_reset(s);
+	if (sheet_counts(d, sh))
+		return -1;
+	*out = sh;
+	return 0;
+}
+
+int sheet_get(db *d, arena *a, int64_t village_id, const char *month, struct sheet **out)
+{
+	*out = NULL;
+	db_stmt *s = db_prepare(d, "SELECT " SHEET_COLS " FROM sheet"
+				   " WHERE village_id = $v AND month = $m");
+	if (!s || db_bind_int(s, "$v", village_id) || db_bind_text(s, "$m", month))
+		return -1;
+	return one_sheet(d, s, a, out);
+}
+
+int sheet_get_by_id(db *d, arena *a, int64_t village_id, int64_t sheet_id, struct sheet **out)
+{
+	*out = NULL;
+	db_stmt *s = db_prepare(d, "SELECT " SHEET_COLS " FROM sheet"
+				   " WHERE village_id = $v AND id = $id");
+	if (!s || db_bind_int(s, "$v", village_id) || db_bind_int(s, "$id", sheet_id))
+		return -1;
+	return one_sheet(d, s, a, out);
+}
+
+/* This month as YYYY-MM. */
+static void this_month(char out[8])
+{
+	char today[11];
+	date_today(today);
+	snprintf(out, 8, "%.7s", today);
+}
+
+int sheet_get_or_create(db *d, arena *a, int64_t village_id, const char *month,
+			struct sheet **out, errlist *errs)
+{
+	char now_month[8];
+	this_month(now_month);
+	if (!month_valid(month)) {
+		errlist_add(errs, "月份应为 YYYY-MM");
+		return 1;
+	}
+	if (strcmp(month, now_month) > 0) {
+		errlist_add(errs, "月份 %s 还没到（本月是 %s）", month, now_month);
+		return 1;
+	}
+	db_stmt *s = db_prepare(d, "INSERT INTO sheet(village_id, month, status, created_at, updated_at)"
+				   " VALUES($v, $m, 'draft', $now, $now)"
+				   " ON CONFLICT (village_id, month) DO NOTHING");
+	if (!s || db_bind_int(s, "$v", village_id) || db_bind_text(s, "$m", month) ||
+	    db_bind_int(s, "$now", now_unix()) || db_step(s) != DB_DONE)
+		return -1;
+	int rc = sheet_get(d, a, village_id, month, out);
+	return rc ? -1 : 0;
+}
+
+int sheet_list(db *d, arena *a, int64_t village_id, struct sheet **rows, int *n)
+{
+	*rows = NULL;
+	*n = 0;
+	db_stmt *s = db_prepare(d, "SELECT " SHEET_COLS " FROM sheet WHERE village_id = $v"
+				   " ORDER BY month DESC");
+	if (!s || db_bind_int(s, "$v", village_id))
+		return -1;
+	int cap = 16, st;
+	struct sheet *list = arena_alloc(a, (size_t)cap * sizeof *list);
+	while ((st = db_step(s)) == DB_ROW) {
+		if (*n == cap) {
+			struct sheet *bigger = arena_alloc(a, (size_t)cap * 2 * sizeof *list);
+			memcpy(bigger, list, (size_t)cap * sizeof *list);
+			list = bigger;
+			cap *= 2;
+		}
+		sheet_from_row(s, a, &list[(*n)++]);
+	}
+	if (st != DB_DONE)
+		return -1;
+	for (int i = 0; i < *n; i++)
+		if (sheet_counts(d, &list[i]))
+			return -1;
+	*rows = list;
+	return 0;
+}
+
+/* Lock an open sheet for writing: bumps updated_at when the sheet is still
+** draft/returned.  On PostgreSQL the UPDATE holds the row lock until the
+** transaction ends, so an approval and an added entry cannot interleave.
+** Returns 0 locked, 1 not open, -1. */
+static int sheet_lock_open(db *d, int64_t sheet_id)
+{
+	db_stmt *s = db_prepare(d, "UPDATE sheet SET updated_at = $now"
+				   " WHERE id = $id AND status IN ('draft', 'returned')");
+	if (!s || db_bind_int(s, "$now", now_unix()) || db_bind_int(s, "$id", sheet_id) ||
+	    db_step(s) != DB_DONE)
+		return -1;
+	return db_changes(d) == 1 ? 0 : 1;
+}
+
+/* The message for a sheet that takes no entries. */
+static void closed_message(errlist *errs, const struct sheet *sh)
+{
+	if (sh->status == SHEET_APPROVED)
+		errlist_add(errs, "%s 的积分表已审定，不能再改动；发现错误请做更正", sh->month);
+	else
+		errlist_add(errs, "%s 的积分表已提交待审定，不能再改动；需要修改请村两委先退回",
+			    sh->month);
+}
+
+/* ---- entries: reading ------------------------------------------------------- */
+
+#define ENTRY_SEL "SELECT e.id, e.sheet_id, e.village_id, e.household_id, e.item_id," \
+		  " e.version_id, h.code, h.head_name, e.item_code, i.name, i.category, i.points," \
+		  " i.veto, i.evidence, e.date, e.quantity, e.points, e.note, e.photo," \
+		  " COALESCE(e.declaration_id, 0), e.recorded_by, e.created_at" \
+		  " FROM entry e JOIN household h ON h.id = e.household_id" \
+		  " JOIN standard_item i ON i.id = e.item_id"
+
+static void entry_from_row(db_stmt *s, arena *a, struct entry *e)
+{
+	e->id = db_column_int(s, 0);
+	e->sheet_id = db_column_int(s, 1);
+	e->village_id = db_column_int(s, 2);
+	e->household_id = db_column_int(s, 3);
+	e->item_id = db_column_int(s, 4);
+	e->version_id = db_column_int(s, 5);
+	e->household_code = arena_strdup(a, db_column_text(s, 6));
+	e->household_name = arena_strdup(a, db_column_text(s, 7));
+	e->item_code = arena_strdup(a, db_column_text(s, 8));
+	e->item_name = arena_strdup(a, db_column_text(s, 9));
+	e->category = arena_strdup(a, db_column_text(s, 10));
+	e->item_points = db_column_int(s, 11);
+	e->veto = (int)db_column_int(s, 12);
+	e->evidence = (int)db_column_int(s, 13);
+	e->date = arena_strdup(a, db_column_text(s, 14));
+	e->quantity = db_column_int(s, 15);
+	e->points = db_column_int(s, 16);
+	e->note = arena_strdup(a, db_column_text(s, 17));
+	e->photo = dup_or_null(a, s, 18);
+	e->declaration_id = db_column_int(s, 19);
+	e->recorded_by = arena_strdup(a, db_column_text(s, 20));
+	e->created_at = db_column_int(s, 21);
+}
+
+int sheet_entries(db *d, arena *a, int64_t village_id, int64_t sheet_id, int64_t household_id,
+		  struct entry **rows, int *n)
+{
+	*rows = NULL;
+	*n = 0;
+	db_stmt *s = db_prepare(d, ENTRY_SEL " WHERE e.sheet_id = $s AND e.village_id = $v"
+				   " AND ($h = 0 OR e.household_id = $h)"
+				   " ORDER BY length(h.code), h.code, e.date, e.id");
+	if (!s || db_bind_int(s, "$s", sheet_id) || db_bind_int(s, "$v", village_id) ||
+	    db_bind_int(s, "$h", household_id))
+		return -1;
+	int cap = 64, st;
+	struct entry *list = arena_alloc(a, (size_t)cap * sizeof *list);
+	while ((st = db_step(s)) == DB_ROW) {
+		if (*n == cap) {
+			struct entry *bigger = arena_alloc(a, (size_t)cap * 2 * sizeof *list);
+			memcpy(bigger, list, (size_t)cap * sizeof *list);
+			list = bigger;
+			cap *= 2;
+		}
+		entry_from_row(s, a, &list[(*n)++]);
+	}
+	*rows = list;
+	return st == DB_DONE ? 0 : -1;
+}
+
+int sheet_totals(db *d, arena *a, int64_t village_id, int64_t sheet_id,
+		 struct sheet_total **rows, int *n)
+{
+	*rows = NULL;
+	*n = 0;
+	db_stmt *s = db_prepare(d, "SELECT h.id, h.code, h.head_name, COUNT(*), SUM(e.points)"
+				   " FROM entry e JOIN household h ON h.id = e.household_id"
+				   " WHERE e.sheet_id = $s AND e.village_id = $v"
+				   " GROUP BY h.id, h.code, h.head_name ORDER BY length(h.code), h.code");
+	if (!s || db_bind_int(s, "$s", sheet_id) || db_bind_int(s, "$v", village_id))
+		return -1;
+	int cap = 64, st;
+	struct sheet_total *list = arena_alloc(a, (size_t)cap * sizeof *list);
+	while ((st = db_step(s)) == DB_ROW) {
+		if (*n == cap) {
+			struct sheet_total *bigger = arena_alloc(a, (size_t)cap * 2 * sizeof *list);
+			memcpy(bigger, list, (size_t)cap * sizeof *list);
+			list = bigger;
+			cap *= 2;
+		}
+		struct sheet_total *t = &list[(*n)++];
+		t->household_id = db_column_int(s, 0);
+		t->household_code = arena_strdup(a, db_column_text(s, 1));
+		t->household_name = arena_strdup(a, db_column_text(s, 2));
+		t->entries = db_column_int(s, 3);
+		t->points = db_column_int(s, 4);
+	}
+	*rows = list;
+	return st == DB_DONE ? 0 : -1;
+}
+
+/* ---- entries: the checks ------------------------------------------------------ */
+
+/* What the checks need of a household. */
+struct hh_info {
+	int64_t id;
+	const char *code, *name;
+	int participating, eligible;
+	const char *joined, *left_on; /* NULL when not set */
+};
+
+/* Everything checking entries of one village and month needs, loaded once
+** (an import checks thousands of rows against it). */
+struct entry_ctx {
+	db *d;
+	arena *a;
+	const struct village *v;
+	const char *month;
+	char today[11];
+	struct std_book book;
+	struct smap households; /* code → hh_info (p); only for imports */
+	struct smap tally;      /* "hid|code|YYYY-MM" and "hid|code|YYYY" → points */
+	struct smap loaded;     /* "hid|YYYY" whose tallies are loaded */
+};
+
+/* An entry that passed the checks. */
+struct checked_entry {
+	const struct hh_info *h;
+	const struct std_version *ver;
+	const struct std_item *it;
+	const char *date;
+	int64_t quantity, points;
+	const char *note, *photo;
+	int64_t declaration_id;
+};
+
+static int ctx_init(struct entry_ctx *c, db *d, arena *a, const struct village *v,
+		    const char *month)
+{
+	memset(c, 0, sizeof *c);
+	c->d = d;
+	c->a = a;
+	c->v = v;
+	c->month = month;
+	date_today(c->today);
+	c->households.a = c->tally.a = c->loaded.a = a;
+	return standard_book_load(d, a, v->id, &c->book);
+}
+
+#define HH_SEL "SELECT id, code, head_name, participating, eligible, joined, left_on FROM household"
+
+static void hh_from_row(db_stmt *s, arena *a, struct hh_info *h)
+{
+	h->id = db_column_int(s, 0);
+	h->code = arena_strdup(a, db_column_text(s, 1));
+	h->name = arena_strdup(a, db_column_text(s, 2));
+	h->participating = (int)db_column_int(s, 3);
+	h->eligible = (int)db_column_int(s, 4);
+	h->joined = dup_or_null(a, s, 5);
+	h->left_on = dup_or_null(a, s, 6);
+}
+
+/* Load every household of the village into c->households.  0 or -1. */
+static int ctx_load_households(struct entry_ctx *c)
+{
+	db_stmt *s = db_prepare(c->d, HH_SEL " WHERE village_id = $v");
+	if (!s || db_bind_int(s, "$v", c->v->id))
+		return -1;
+	int st;
+	while ((st = db_step(s)) == DB_ROW) {
+		struct hh_info *h = arena_alloc(c->a, sizeof *h);
+		hh_from_row(s, c->a, h);
+		smap_get(&c->households, h->code)->p = h;
+	}
+	return st == DB_DONE ? 0 : -1;
+}
+
+/* One household of the village by id or code: 0 (*out), 1 none, -1. */
+static int hh_lookup(struct entry_ctx *c, int64_t id, const char *code, struct hh_info **out)
+{
+	*out = NULL;
+	if (!id && c->households.cap) {
+		struct smap_slot *x = smap_find(&c->households, code ? code : "");
+		*out = x ? x->p : NULL;
+		return *out ? 0 : 1;
+	}
+	db_stmt *s;
+	if (id) {
+		s = db_prepare(c->d, HH_SEL " WHERE village_id = $v AND id = $id");
+		if (!s || db_bind_int(s, "$id", id))
+			return -1;
+	} else {
+		s = db_prepare(c->d, HH_SEL " WHERE village_id = $v AND code = $code");
+		if (!s || db_bind_text(s, "$code", code ? code : ""))
+			return -1;
+	}
+	if (db_bind_int(s, "$v", c->v->id))
+		return -1;
+	int st = db_step(s);
+	if (st == DB_DONE)
+		return 1;
+	if (st != DB_ROW)
+		return -1;
+	struct hh_info *h = arena_alloc(c->a, sizeof *h);
+	hh_from_row(s, c->a, h);
+	db_reset(s);
+	*out = h;
+	return 0;
+}
+
+/* Make sure the tallies of household hid in year are loaded: the points per
+** item code and month (and year) of its ledger entries and of the draft
+** entries of the village's sheets not yet approved.  0 or -1. */
+static int tally_load(struct entry_ctx *c, int64_t hid, int year)
+{
+	char key[64], from[11], to[11];
+	snprintf(key, sizeof key, "%lld|%d", (long long)hid, year);
+	struct smap_slot *l = smap_get(&c->loaded, key);
+	if (l->v)
+		return 0;
+	l->v = 1;
+	snprintf(from, sizeof from, "%04d-01-01", year);
+	snprintf(to, sizeof to, "%04d-12-31", year);
+	db_stmt *s = db_prepare(c->d,
+		"SELECT e.item_code, e.date, e.points FROM entry e JOIN sheet s ON s.id = e.sheet_id"
+		" WHERE e.household_id = $h AND e.date >= $from AND e.date <= $to"
+		" AND s.status <> 'approved'");
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1)
+			s = db_prepare(c->d, "SELECT item_code, date, points FROM ledger_entry"
+					     " WHERE household_id = $h AND date >= $from AND date <= $to"
+					     " AND item_code <> ''");
+		if (!s || db_bind_int(s, "$h", hid) || db_bind_text(s, "$from", from) ||
+		    db_bind_text(s, "$to", to))
+			return -1;
+		int st;
+		while ((st = db_step(s)) == DB_ROW) {
+			const char *code = db_column_text(s, 0), *date = db_column_text(s, 1);
+			int64_t p = db_column_int(s, 2);
+			char k[96];
+			snprintf(k, sizeof k, "%lld|%s|%.7s", (long long)hid, code, date);
+			smap_get(&c->tally, k)->v += p;
+			snprintf(k, sizeof k, "%lld|%s|%.4s", (long long)hid, code, date);
+			smap_get(&c->tally, k)->v += p;
+		}
+		if (st != DB_DONE)
+			return -1;
+	}
+	return 0;
+}
+
+static int64_t abs64(int64_t v)
+{
+	return v < 0 ? -v : v;
+}
+
+/* The cap check of one entry, counting what is tallied; on success the
+** entry's points are added to the tallies (the next row of an import sees
+** them).  Returns 0 ok, 1 passed a cap (message in *msg), -1. */
+static int cap_check(struct entry_ctx *c, const struct checked_entry *ce, const char **msg)
+{
+	const struct std_item *it = ce->it;
+	if (!it->cap_month && !it->cap_year)
+		return 0;
+	if (tally_load(c, ce->h->id, atoi(ce->date)))
+		return -1;
+	char km[96], ky[96];
+	snprintf(km, sizeof km, "%lld|%s|%.7s", (long long)ce->h->id, it->code, ce->date);
+	snprintf(ky, sizeof ky, "%lld|%s|%.4s", (long long)ce->h->id, it->code, ce->date);
+	struct smap_slot *m = smap_get(&c->tally, km), *y = smap_get(&c->tally, ky);
+	if (it->cap_month && abs64(m->v + ce->points) > it->cap_month) {
+		*msg = arena_printf(c->a, "「%s %s」每月上限 %lld 分，本月已记 %lld 分，本条 %lld 分",
+				    it->code, it->name, (long long)it->cap_month,
+				    (long long)abs64(m->v), (long long)abs64(ce->points));
+		return 1;
+	}
+	if (it->cap_year && abs64(y->v + ce->points) > it->cap_year) {
+		*msg = arena_printf(c->a, "「%s %s」每年上限 %lld 分，本年已记 %lld 分，本条 %lld 分",
+				    it->code, it->name, (long long)it->cap_year,
+				    (long long)abs64(y->v), (long long)abs64(ce->points));
+		return 1;
+	}
+	m->v += ce->points;
+	y->v += ce->points;
+	return 0;
+}
+
+/* Whether evidence hash belongs to the village: 0 yes, 1 no, -1. */
+static int photo_known(db *d, int64_t village_id, const char *hash)
+{
+	db_stmt *s = db_prepare(d, "SELECT 1 FROM evidence WHERE village_id = $v AND hash = $h");
+	if (!s || db_bind_int(s, "$v", village_id) || db_bind_text(s, "$h", hash))
+		return -1;
+	int st = db_step(s);
+	db_reset(s);
+	return st == DB_ROW ? 0 : st == DB_DONE ? 1 : -1;
+}
+
+/* check_entry(): every rule of sheet.h for one entry of c's month, the
+** messages by CSV field in msgs (NULL when fine; photo problems under
+** EF_NOTE).  The cap check runs last, only when the rest passed, and
+** tallies the entry.  Returns the number of bad fields, or -1. */
+static int check_entry(struct entry_ctx *c, const struct entry_input *in,
+		       struct checked_entry *out, const char *msgs[EF_COUNT])
+{
+	arena *a = c->a;
+	int bad = 0;
+	memset(out, 0, sizeof *out);
+	for (int f = 0; f < EF_COUNT; f++)
+		msgs[f] = NULL;
+
+	/* household */
+	struct hh_info *h = NULL;
+	const char *hcode = in->household_code ? in->household_code : "";
+	if (!in->household_id && !*hcode) {
+		msgs[EF_HOUSEHOLD] = "户编号不能为空";
+		bad++;
+	} else {
+		int got = hh_lookup(c, in->household_id, hcode, &h);
+		if (got < 0)
+			return -1;
+		if (got) {
+			msgs[EF_HOUSEHOLD] = in->household_id ? "本村没有这一户"
+				: arena_printf(a, "户编号“%s”不是本村的农户", hcode);
+			bad++;
+			h = NULL;
+		} else if (h->left_on) {
+			msgs[EF_HOUSEHOLD] = arena_printf(a, "户“%s %s”已于 %s 退出积分制", h->code,
+							  h->name, h->left_on);
+			bad++;
+		} else if (!h->participating) {
+			msgs[EF_HOUSEHOLD] = arena_printf(a, "户“%s %s”%s，不能记分", h->code, h->name,
+							  h->eligible ? "尚未参与积分制"
+								      : "不符合参与条件");
+			bad++;
+		}
+	}
+
+	/* date */
+	const char *date = in->date ? in->date : "";
+	int date_ok = 0;
+	if (!*date)
+		msgs[EF_DATE] = "日期不能为空";
+	else if (!date_valid(date))
+		msgs[EF_DATE] = arena_printf(a, "“%s”不是有效日期，格式应为 YYYY-MM-DD", date);
+	else if (strncmp(date, c->month, 7))
+		msgs[EF_DATE] = arena_printf(a, "日期 %s 不在 %s 月内", date, c->month);
+	else if (strcmp(date, c->today) > 0)
+		msgs[EF_DATE] = arena_printf(a, "日期 %s 晚于今天（%s）", date, c->today);
+	else if (h && !msgs[EF_HOUSEHOLD] && h->joined && strcmp(date, h->joined) < 0)
+		msgs[EF_DATE] = arena_printf(a, "户“%s”%s 才参与积分制，%s 的事不能记分", h->code,
+					     h->joined, date);
+	else
+		date_ok = 1;
+	if (!date_ok)
+		bad++;
+
+	/* item, under the version in force on the date */
+	const struct std_item *it = NULL;
+	const struct std_version *ver = NULL;
+	const char *icode = in->item_code ? in->item_code : "";
+	if (!*icode) {
+		msgs[EF_ITEM] = "项目编号不能为空";
+		bad++;
+	} else if (date_ok) {
+		ver = standard_book_in_force(&c->book, date);
+		if (!ver) {
+			msgs[EF_ITEM] = c->book.n
+				? arena_printf(a, "%s 还没有生效的积分标准（最早的版本 %s 起生效）",
+					       date, c->book.v[0]->effective_on)
+				: arena_printf(a, "本村还没有通过积分标准");
+			bad++;
+		} else if (!(it = standard_item_by_code(ver, icode))) {
+			msgs[EF_ITEM] = arena_printf(a, "项目编号“%s”不在 %s 生效的积分标准（第 %d 版）中",
+						     icode, date, ver->version);
+			bad++;
+		}
+	}
+
+	/* quantity */
+	int64_t qty = in->quantity ? in->quantity : 1;
+	if (qty < 1 || qty > 1000) {
+		msgs[EF_QUANTITY] = "次数应为 1–1000 的整数";
+		bad++;
+	}
+
+	/* note and evidence */
+	const char *note = in->note ? in->note : "";
+	const char *photo = in->photo && *in->photo ? in->photo : NULL;
+	if (*note && (!text_is_clean(note, 1) || utf8_len(note) > 500)) {
+		msgs[EF_NOTE] = "说明最长 500 个字，不能含控制字符";
+		bad++;
+	} else if (photo) {
+		int got = strlen(photo) == 64 ? photo_known(c->d, c->v->id, photo) : 1;
+		if (got < 0)
+			return -1;
+		if (got) {
+			msgs[EF_NOTE] = "佐证照片不存在，请重新上传";
+			bad++;
+		}
+	} else if (it && it->evidence && !*note) {
+		msgs[EF_NOTE] = arena_printf(a, "「%s %s」需要佐证: 请附照片或填写说明", it->code,
+					     it->name);
+		bad++;
+	}
+	if (bad)
+		return bad;
+
+	out->h = h;
+	out->ver = ver;
+	out->it = it;
+	out->date = date;
+	out->quantity = qty;
+	out->points = it->points * qty;
+	out->note = note;
+	out->photo = photo;
+	out->declaration_id = in->declaration_id;
+	const char *capmsg = NULL;
+	int cr = cap_check(c, out, &capmsg);
+	if (cr < 0)
+		return -1;
+	if (cr) {
+		msgs[EF_ITEM] = capmsg;
+		return 1;
+	}
+	return 0;
+}
+
+/* Insert a checked entry on sheet_id.  Returns 0 (*id) or -1. */
+static int insert_entry(db *d, int64_t village_id, int64_t sheet_id, const char *login,
+			const struct checked_entry *ce, int64_t now, int64_t *id)
+{
+	db_stmt *s = db_prepare(d,
+		"INSERT INTO entry(sheet_id, village_id, household_id, item_id, item_code, version_id,"
+		" date, quantity, points, note, photo, declaration_id, recorded_by, created_at)"
+		" VALUES($s, $v, $h, $item, $code, $ver, $date, $qty, $points, $note, $photo, $decl,"
+		" $by, $now) RETURNING id");
+	if (!s)
+		return -1;
+	db_bind_int(s, "$s", sheet_id);
+	db_bind_int(s, "$v", village_id);
+	db_bind_int(s, "$h", ce->h->id);
+	db_bind_int(s, "$item", ce->it->id);
+	db_bind_text(s, "$code", ce->it->code);
+	db_bind_int(s, "$ver", ce->ver->id);
+	db_bind_text(s, "$date", ce->date);
+	db_bind_int(s, "$qty", ce->quantity);
+	db_bind_int(s, "$points", ce->points);
+	db_bind_text(s, "$note", ce->note);
+	db_bind_text(s, "$photo", ce->photo);
+	if (ce->declaration_id)
+		db_bind_int(s, "$decl", ce->declaration_id);
+	else
+		db_bind_null(s, "$decl");
+	db_bind_text(s, "$by", login);
+	db_bind_int(s, "$now", now);
+	if (db_step(s) != DB_ROW)
+		return -1;
+	if (id)
+		*id = db_column_int(s, 0);
+	db_reset(s);
+	return 0;
+}
+
+/* Field labels for entry_add's messages. */
+static const char *const entry_labels[EF_COUNT] = {"户编号", "项目编号", "次数", "日期", "说明"};
+
+/* entry_add inside the caller's write transaction.  Returns 0, 1, -1. */
+static int entry_add_tx(db *d, arena *a, const struct actor *who, const struct village *v,
+			const char *month, const struct entry_input *in, errlist *errs,
+			int64_t *entry_id, struct checked_entry *ce)
+{
+	struct sheet *sh;
+	int rc = sheet_get_or_create(d, a, v->id, month, &sh, errs);
+	if (rc)
+		return rc;
+	rc = sheet_lock_open(d, sh->id);
+	if (rc) {
+		if (rc > 0)
+			closed_message(errs, sh);
+		return rc;
+	}
+	struct entry_ctx c;
+	if (ctx_init(&c, d, a, v, month))
+		return -1;
+	const char *msgs[EF_COUNT];
+	int bad = check_entry(&c, in, ce, msgs);
+	if (bad < 0)
+		return -1;
+	if (bad) {
+		for (int f = 0; f < EF_COUNT; f++)
+			if (msgs[f])
+				errlist_add(errs, "%s: %s", entry_labels[f], msgs[f]);
+		return 1;
+	}
+	if (insert_entry(d, v->id, sh->id, who->login, ce, now_unix(), entry_id))
+		return -1;
+	buf js = {0};
+	buf_printf(&js, "{\"sheet\":%lld,\"household\":", (long long)sh->id);
+	json_quote(&js, ce->h->code);
+	buf_puts(&js, ",\"item\":");
+	json_quote(&js, ce->it->code);
+	buf_printf(&js, ",\"date\":\"%s\",\"quantity\":%lld,\"points\":%lld}", ce->date,
+		   (long long)ce->quantity, (long long)ce->points);
+	char obj[48];
+	snprintf(obj, sizeof obj, "entry:%lld", (long long)*entry_id);
+	rc = audit_record(d, who, v->id, "entry.add", obj, NULL, buf_cstr(&js));
+	buf_free(&js);
+	return rc;
+}
+
+int entry_add(db *d, const struct actor *who, const struct village *v, const char *month,
+	      const struct entry_input *in, errlist *errs, int64_t *entry_id)
+{
+	arena *a = arena_new();
+	int64_t id = 0;
+	struct checked_entry ce;
+	int rc = -1;
+	if (db_begin_write(d))
+		goto out;
+	rc = entry_add_tx(d, a, who, v, month, in, errs, &id, &ce);
+	if (rc == 0 && db_commit(d))
+		rc = -1;
+	if (rc)
+		db_rollback(d);
+	else if (entry_id)
+		*entry_id = id;
+out:
+	arena_free(a);
+	return rc;
+}
+
+int entry_remove(db *d, const struct actor *who, const struct village *v, int64_t entry_id,
+		 errlist *errs)
+{
+	arena *a = arena_new();
+	int rc = -1, in_tx = 0;
+	if (db_begin_write(d))
+		goto out;
+	in_tx = 1;
+	db_stmt *s = db_prepare(d, ENTRY_SEL " WHERE e.id = $id AND e.village_id = $v");
+	if (!s || db_bind_int(s, "$id", entry_id) || db_bind_int(s, "$v", v->id))
+		goto out;
+	int st = db_step(s);
+	if (st == DB_DONE) {
+		errlist_add(errs, "本村没有这条积分记录");
+		rc = 1;
+		goto out;
+	}
+	if (st != DB_ROW)
+		goto out;
+	struct entry e;
+	entry_from_row(s, a, &e);
+	db_reset(s);
+	int locked = sheet_lock_open(d, e.sheet_id);
+	if (locked) {
+		if (locked > 0) {
+			struct sheet *sh;
+			if (sheet_get_by_id(d, a, v->id, e.sheet_id, &sh))
+				goto out;
+			closed_message(errs, sh);
+			rc = 1;
+		}
+		goto out;
+	}
+	s = db_prepare(d, "DELETE FROM entry WHERE id = $id");
+	if (!s || db_bind_int(s, "$id", entry_id) || db_step(s) != DB_DONE)
+		goto out;
+	if (e.declaration_id) {
+		s = db_prepare(d, "UPDATE declaration SET status = 'pending', entry_id = NULL,"
+				  " decided_by = NULL, decided_at = NULL WHERE id = $id");
+		if (!s || db_bind_int(s, "$id", e.declaration_id) || db_step(s) != DB_DONE)
+			goto out;
+	}
+	buf js = {0};
+	buf_printf(&js, "{\"sheet\":%lld,\"household\":", (long long)e.sheet_id);
+	json_quote(&js, e.household_code);
+	buf_puts(&js, ",\"item\":");
+	json_quote(&js, e.item_code);
+	buf_printf(&js, ",\"date\":\"%s\",\"points\":%lld}", e.date, (long long)e.points);
+	char obj[48];
+	snprintf(obj, sizeof obj, "entry:%lld", (long long)entry_id);
+	int ar = audit_record(d, who, v->id, "entry.remove", obj, buf_cstr(&js), NULL);
+	buf_free(&js);
+	if (ar || db_commit(d))
+		goto out;
+	in_tx = 0;
+	rc = 0;
+out:
+	if (in_tx)
+		db_rollback(d);
+	arena_free(a);
+	return rc;
+}
+
+/* ---- the entries CSV import ------------------------------------------------------ */
+
+const struct csv_col entry_csv_spec[EF_COUNT] = {
+	[EF_HOUSEHOLD] = {"household", "户编号", 1},
+	[EF_ITEM] = {"item", "项目编号", 1},
+	[EF_QUANTITY] = {"quantity", "次数", 0},
+	[EF_DATE] = {"date", "日期", 1},
+	[EF_NOTE] = {"note", "说明", 0},
+};
+
+struct import_ctx {
+	struct entry_ctx *c;
+	const char *fname;
+	errlist *errs;
+	struct checked_entry *rows;
+	int n, cap;
+	struct smap households_seen;
+	int64_t points;
+	int failed; /* a database error */
+};
+
+/* Check one CSV row; errors as FILE:ROW: COLUMN: message. */
+static int import_row(void *ctx, const struct csv_row *r)
+{
+	struct import_ctx *ic = ctx;
+	struct entry_ctx *c = ic->c;
+	struct entry_input in = {
+		.household_code = r->vals[EF_HOUSEHOLD],
+		.item_code = r->vals[EF_ITEM],
+		.date = r->vals[EF_DATE],
+		.note = r->vals[EF_NOTE],
+	};
+	const char *qmsg = NULL;
+	const char *q = r->vals[EF_QUANTITY];
+	if (q && *q && (parse_int64(q, &in.quantity) || in.quantity < 1 || in.quantity > 1000)) {
+		qmsg = arena_printf(c->a, "次数应为 1–1000 的整数，不是“%s”", q);
+		in.quantity = 1;
+	}
+	struct checked_entry ce;
+	const char *msgs[EF_COUNT];
+	int bad = check_entry(c, &in, &ce, msgs);
+	if (bad < 0) {
+		ic->failed = 1;
+		return 1;
+	}
+	if (qmsg)
+		msgs[EF_QUANTITY] = qmsg;
+	if (bad || qmsg) {
+		for (int f = 0; f < EF_COUNT; f++)
+			if (msgs[f])
+				errlist_add(ic->errs, "%s:%d: %s: %s", ic->fname, r->row, r->colname[f],
+					    msgs[f]);
+		return 0;
+	}
+	if (ic->n == ic->cap) {
+		int cap = ic->cap ? ic->cap * 2 : 256;
+		struct checked_entry *bigger = arena_alloc(c->a, (size_t)cap * sizeof *bigger);
+		if (ic->n)
+			memcpy(bigger, ic->rows, (size_t)ic->n * sizeof *bigger);
+		ic->rows = bigger;
+		ic->cap = cap;
+	}
+	ce.note = arena_strdup(c->a, ce.note);
+	ce.date = arena_strdup(c->a, ce.date);
+	ic->rows[ic->n++] = ce;
+	ic->points += ce.points;
+	smap_get(&ic->households_seen, ce.h->code);
+	return 0;
+}
+
+int sheet_import_entries(db *d, const struct actor *who, const struct village *v,
+			 const char *month, const char *fname, const char *data, size_t len,
+			 int dry_run, struct entry_import_report *rep, errlist *errs)
+{
+	arena *a = arena_new();
+	int rc = -1, in_tx = 0;
+	memset(rep, 0, sizeof *rep);
+	/* everything, the checks included, inside one write transaction: what
+	** the checks counted cannot change before the rows go in */
+	if (db_begin_write(d))
+		goto out;
+	in_tx = 1;
+	struct sheet *sh;
+	rc = sheet_get_or_create(d, a, v->id, month, &sh, errs);
+	if (rc)
+		goto out;
+	rc = sheet_lock_open(d, sh->id);
+	if (rc) {
+		if (rc > 0)
+			closed_message(errs, sh);
+		goto out;
+	}
+	rc = -1;
+	struct entry_ctx c;
+	if (ctx_init(&c, d, a, v, month) || ctx_load_households(&c))
+		goto out;
+	struct import_ctx ic = {.c = &c, .fname = fname, .errs = errs};
+	ic.households_seen.a = a;
+	int before = errs->n;
+	int nrows = csvfile_parse(fname, data, len, entry_csv_spec, EF_COUNT, import_row, &ic, errs);
+	if (ic.failed)
+		goto out;
+	if (nrows == 0 && errs->n == before)
+		errlist_add(errs, "%s:2: 文件里没有积分记录", fname);
+	if (errs->n > before) {
+		rc = 1;
+		goto out;
+	}
+	rep->rows = ic.n;
+	rep->households = (int)ic.households_seen.n;
+	rep->points = ic.points;
+	rep->sheet_id = sh->id;
+	if (dry_run) {
+		rc = 0;
+		goto out; /* rolled back: the sheet created for the checks goes too */
+	}
+	int64_t now = now_unix(), id;
+	for (int i = 0; i < ic.n; i++)
+		if (insert_entry(d, v->id, sh->id, who->login, &ic.rows[i], now, &id))
+			goto out;
+	buf js = {0};
+	buf_printf(&js, "{\"sheet\":%lld,\"month\":\"%s\",\"rows\":%d,\"points\":%lld,\"file\":",
+		   (long long)sh->id, month, ic.n, (long long)ic.points);
+	json_quote(&js, fname);
+	buf_puts(&js, "}");
+	char obj[48];
+	snprintf(obj, sizeof obj, "sheet:%lld", (long long)sh->id);
+	int ar = audit_record(d, who, v->id, "entry.import", obj, NULL, buf_cstr(&js));
+	buf_free(&js);
+	if (ar || db_commit(d))
+		goto out;
+	in_tx = 0;
+	rc = 0;
+out:
+	if (in_tx)
+		db_rollback(d);
+	arena_free(a);
+	return rc;
+}
+
+/* ---- workflow ------------------------------------------------------------------------ */
+
+/* Change the status of village v's sheet of month from one of the allowed
+** statuses to `to`, with the field updates of that step; own transaction,
+** audited.  Returns 0, 1, -1. */
+static int sheet_transition(db *d, const struct actor *who, const struct village *v,
+			    const char *month, int to, const char *reason, errlist *errs)
+{
+	arena *a = arena_new();
+	int rc = -1, in_tx = 0;
+	if (db_begin_write(d))
+		goto out;
+	in_tx = 1;
+	struct sheet *sh;
+	int got = month_valid(month) ? sheet_get(d, a, v->id, month, &sh) : 1;
+	if (got < 0)
+		goto out;
+	if (got) {
+		errlist_add(errs, "%s 还没有积分表", month_valid(month) ? month : "这个月");
+		rc = 1;
+		goto out;
+	}
+	db_stmt *s;
+	if (to == SHEET_SUBMITTED) {
+		if (!sheet_is_open(sh)) {
+			errlist_add(errs, "%s 的积分表%s，不能提交", month, sheet_status_label(sh->status));
+			rc = 1;
+			goto out;
+		}
+		if (sh->entry_count == 0) {
+			errlist_add(errs, "%s 的积分表还没有积分记录", month);
+			rc = 1;
+			goto out;
+		}
+		s = db_prepare(d, "UPDATE sheet SET status = 'submitted', submitted_by = $by,"
+				  " submitted_at = $now, updated_at = $now"
+				  " WHERE id = $id AND status IN ('draft', 'returned')");
+	} else {
+		if (sh->status != SHEET_SUBMITTED) {
+			errlist_add(errs, "%s 的积分表%s，只有已提交的才能退回", month,
+				    sheet_status_label(sh->status));
+			rc = 1;
+			goto out;
+		}
+		s = db_prepare(d, "UPDATE sheet SET status = 'returned', returned_by = $by,"
+				  " returned_at = $now, return_reason = $reason, updated_at = $now"
+				  " WHERE id = $id AND status = 'submitted'");
+		if (s && db_bind_text(s, "$reason", reason))
+			goto out;
+	}
+	if (!s || db_bind_text(s, "$by", who->login) || db_bind_int(s, "$now", now_unix()) ||
+	    db_bind_int(s, "$id", sh->id) || db_step(s) != DB_DONE)
+		goto out;
+	if (db_changes(d) != 1) {
+		errlist_add(errs, "%s 的积分表刚被别人改动过，请刷新后再试", month);
+		rc = 1;
+		goto out;
+	}
+	buf js = {0};
+	buf_printf(&js, "{\"month\":\"%s\",\"status\":\"%s\"", month, sheet_status_name(to));
+	if (reason) {
+		buf_puts(&js, ",\"reason\":");
+		json_quote(&js, reason);
+	}
+	buf_puts(&js, "}");
+	char obj[48];
+	snprintf(obj, sizeof obj, "sheet:%lld", (long long)sh->id);
+	int ar = audit_record(d, who, v->id, to == SHEET_SUBMITTED ? "sheet.submit" : "sheet.return",
+			      obj, NULL, buf_cstr(&js));
+	buf_free(&js);
+	if (ar || db_commit(d))
+		goto out;
+	in_tx = 0;
+	rc = 0;
+out:
+	if (in_tx)
+		db_rollback(d);
+	arena_free(a);
+	return rc;
+}
+
+int sheet_submit(db *d, const struct actor *who, const struct village *v, const char *month,
+		 errlist *errs)
+{
+	return sheet_transition(d, who, v, month, SHEET_SUBMITTED, NULL, errs);
+}
+
+int sheet_return(db *d, const struct actor *who, const struct village *v, const char *month,
+		 const char *reason, errlist *errs)
+{
+	if (!reason || !*reason) {
+		errlist_add(errs, "退回原因不能为空");
+		return 1;
+	}
+	if (!text_is_clean(reason, 1) || utf8_len(reason) > 500) {
+		errlist_add(errs, "退回原因最长 500 个字，不能含控制字符");
+		return 1;
+	}
+	return sheet_transition(d, who, v, month, SHEET_RETURNED, reason, errs);
+}
+
+#define APPROVAL_COLS "id, village_id, sheet_id, month, meeting_date, attendees, resolution," \
+		      " approved_by, approved_at, entry_count, points_total," \
+		      " COALESCE(seq_first, 0), COALESCE(seq_last, 0), head_hash"
+
+int approval_get(db *d, arena *a, int64_t village_id, int64_t approval_id,
+		 struct approval **out)
+{
+	*out = NULL;
+	db_stmt *s = db_prepare(d, "SELECT " APPROVAL_COLS " FROM approval"
+				   " WHERE id = $id AND village_id = $v");
+	if (!s || db_bind_int(s, "$id", approval_id) || db_bind_int(s, "$v", village_id))
+		return -1;
+	int st = db_step(s);
+	if (st == DB_DONE)
+		return 1;
+	if (st != DB_ROW)
+		return -1;
+	struct approval *ap = arena_alloc(a, sizeof *ap);
+	ap->id = db_column_int(s, 0);
+	ap->village_id = db_column_int(s, 1);
+	ap->sheet_id = db_column_int(s, 2);
+	ap->month = arena_strdup(a, db_column_text(s, 3));
+	ap->meeting_date = arena_strdup(a, db_column_text(s, 4));
+	ap->attendees = arena_strdup(a, db_column_text(s, 5));
+	ap->resolution = arena_strdup(a, db_column_text(s, 6));
+	ap->approved_by = arena_strdup(a, db_column_text(s, 7));
+	ap->approved_at = db_column_int(s, 8);
+	ap->entry_count = db_column_int(s, 9);
+	ap->points_total = db_column_int(s, 10);
+	ap->seq_first = db_column_int(s, 11);
+	ap->seq_last = db_column_int(s, 12);
+	ap->head_hash = dup_or_null(a, s, 13);
+	db_reset(s);
+	*out = ap;
+	return 0;
+}
+
+/* The checks of an approval's meeting fields against month and today. */
+static void check_approval(const struct approval_input *in, const char *month,
+			   const char *today, errlist *errs)
+{
+	if (!in->meeting_date || !date_valid(in->meeting_date))
+		errlist_add(errs, "会议日期应为有效日期，格式 YYYY-MM-DD");
+	else if (strcmp(in->meeting_date, today) > 0)
+		errlist_add(errs, "会议日期 %s 晚于今天（%s）", in->meeting_date, today);
+	else if (strncmp(in->meeting_date, month, 7) < 0)
+		errlist_add(errs, "会议日期 %s 早于 %s 月", in->meeting_date, month);
+	if (!in->attendees || !*in->attendees)
+		errlist_add(errs, "参会人员不能为空");
+	else if (!text_is_clean(in->attendees, 1) || utf8_len(in->attendees) > 500)
+		errlist_add(errs, "参会人员最长 500 个字，不能含控制字符");
+	if (!in->resolution || !*in->resolution)
+		errlist_add(errs, "会议决议不能为空");
+	else if (!text_is_clean(in->resolution, 1) || utf8_len(in->resolution) > 2000)
+		errlist_add(errs, "会议决议最长 2000 个字，不能含控制字符");
+}
+
+int sheet_approve(db *d, arena *a, const struct actor *who, const struct village *v,
+		  const char *month, const struct approval_input *in, int allow_unsubmitted,
+		  errlist *errs, struct approval **out)
+{
+	int rc = -1, in_tx = 0;
+	char today[11];
+	date_today(today);
+	if (out)
+		*out = NULL;
+	if (!month_valid(month)) {
+		errlist_add(errs, "月份应为 YYYY-MM");
+		return 1;
+	}
+	check_approval(in, month, today, errs);
+	if (errs->n)
+		return 1;
+	if (db_begin_write(d))
+		return -1;
+	in_tx = 1;
+	struct sheet *sh;
+	int got = sheet_get(d, a, v->id, month, &sh);
+	if (got < 0)
+		goto out;
+	if (got) {
+		errlist_add(errs, "%s 还没有积分表", month);
+		rc = 1;
+		goto out;
+	}
+	/* close the sheet first: the UPDATE is the row lock that keeps entries
+	** from being added while it is posted, and a second approval waits here
+	** and then finds it approved */
+	db_stmt *s;
+	if (allow_unsubmitted)
+		s = db_prepare(d, "UPDATE sheet SET status = 'approved', updated_at = $now"
+				  " WHERE id = $id AND status IN ('draft', 'submitted', 'returned')");
+	else
+		s = db_prepare(d, "UPDATE sheet SET status = 'approved', updated_at = $now"
+				  " WHERE id = $id AND status = 'submitted'");
+	int64_t now = now_unix();
+	if (!s || db_bind_int(s, "$now", now) || db_bind_int(s, "$id", sh->id) ||
+	    db_step(s) != DB_DONE)
+		goto out;
+	if (db_changes(d) != 1) {
+		if (sh->status == SHEET_APPROVED)
+			errlist_add(errs, "%s 的积分表已经审定过了", month);
+		else
+			errlist_add(errs, "%s 的积分表%s，须先由评分小组提交", month,
+				    sheet_status_label(sh->status));
+		rc = 1;
+		goto out;
+	}
+	s = db_prepare(d, "SELECT COUNT(*) FROM (SELECT 1 FROM entry WHERE sheet_id = $s LIMIT 1) x");
+	if (!s || db_bind_int(s, "$s", sh->id) || db_step(s) != DB_ROW)
+		goto out;
+	int64_t any = db_column_int(s, 0);
+	db_reset(s);
+	if (!any) {
+		errlist_add(errs, "%s 的积分表没有积分记录", month);
+		rc = 1;
+		goto out;
+	}
+	s = db_prepare(d, "INSERT INTO approval(village_id, sheet_id, month, meeting_date, attendees,"
+			  " resolution, approved_by, approved_at)"
+			  " VALUES($v, $s, $m, $date, $att, $res, $by, $now) RETURNING id");
+	if (!s || db_bind_int(s, "$v", v->id) || db_bind_int(s, "$s", sh->id) ||
+	    db_bind_text(s, "$m", month) || db_bind_text(s, "$date", in->meeting_date) ||
+	    db_bind_text(s, "$att", in->attendees) || db_bind_text(s, "$res", in->resolution) ||
+	    db_bind_text(s, "$by", who->login) || db_bind_int(s, "$now", now) ||
+	    db_step(s) != DB_ROW)
+		goto out;
+	int64_t approval_id = db_column_int(s, 0);
+	db_reset(s);
+	int64_t count, points, first, last;
+	char head[65];
+	if (ledger_post_sheet(d, a, v->id, sh->id, approval_id, now, &count, &points, &first, &last,
+			      head))
+		goto out;
+	s = db_prepare(d, "UPDATE approval SET entry_count = $n, points_total = $p, seq_first = $f,"
+			  " seq_last = $l, head_hash = $head WHERE id = $id");
+	if (!s || db_bind_int(s, "$n", count) || db_bind_int(s, "$p", points) ||
+	    db_bind_int(s, "$f", first) || db_bind_int(s, "$l", last) ||
+	    db_bind_text(s, "$head", head) || db_bind_int(s, "$id", approval_id) ||
+	    db_step(s) != DB_DONE)
+		goto out;
+	s = db_prepare(d, "UPDATE sheet SET approval_id = $a WHERE id = $id");
+	if (!s || db_bind_int(s, "$a", approval_id) || db_bind_int(s, "$id", sh->id) ||
+	    db_step(s) != DB_DONE)
+		goto out;
+	buf js = {0};
+	buf_printf(&js, "{\"month\":\"%s\",\"meeting_date\":\"%s\",\"entries\":%lld,"
+			"\"points\":%lld,\"seq_first\":%lld,\"seq_last\":%lld,\"head\":\"%s\","
+			"\"attendees\":",
+		   month, in->meeting_date, (long long)count, (long long)points, (long long)first,
+		   (long long)last, head);
+	json_quote(&js, in->attendees);
+	buf_puts(&js, ",\"resolution\":");
+	json_quote(&js, in->resolution);
+	buf_puts(&js, "}");
+	char obj[48];
+	snprintf(obj, sizeof obj, "sheet:%lld", (long long)sh->id);
+	int ar = audit_record(d, who, v->id, "sheet.approve", obj, NULL, buf_cstr(&js));
+	buf_free(&js);
+	if (ar || db_commit(d))
+		goto out;
+	in_tx = 0;
+	if (out && approval_get(d, a, v->id, approval_id, out) < 0)
+		*out = NULL;
+	rc = 0;
+out:
+	if (in_tx)
+		db_rollback(d);
+	return rc;
+}
+
+/* ---- evidence photos ------------------------------------------------------------ */
+
+const char *evidence_sniff(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	if (len >= 4 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff)
+		return "image/jpeg";
+	if (len >= 8 && !memcmp(p, "\x89PNG\r\n\x1a\n", 8))
+		return "image/png";
+	return NULL;
+}
+
+int evidence_store(db *d, int64_t village_id, const char *uploaded_by, const void *data,
+		   size_t len, char hash[65], errlist *errs)
+{
+	if (!len) {
+		errlist_add(errs, "照片是空的");
+		return 1;
+	}
+	if (len > EVIDENCE_MAX_BYTES) {
+		errlist_add(errs, "照片太大（最多 %d MB）", EVIDENCE_MAX_BYTES / (1024 * 1024));
+		return 1;
+	}
+	const char *mime = evidence_sniff(data, len);
+	if (!mime) {
+		errlist_add(errs, "照片应为 JPEG 或 PNG 格式");
+		return 1;
+	}
+	sha256_hex(data, len, hash);
+	size_t blen = 4 * ((len + 2) / 3) + 1;
+	unsigned char *b64 = malloc(blen);
+	if (!b64)
+		abort();
+	EVP_EncodeBlock(b64, data, (int)len);
+	db_stmt *s = db_prepare(d, "INSERT INTO evidence(village_id, hash, mime, size, data_b64,"
+				   " uploaded_by, created_at)"
+				   " VALUES($v, $h, $mime, $size, $data, $by, $now)"
+				   " ON CONFLICT (village_id, hash) DO NOTHING");
+	int rc = -1;
+	if (s && !db_bind_int(s, "$v", village_id) && !db_bind_text(s, "$h", hash) &&
+	    !db_bind_text(s, "$mime", mime) && !db_bind_int(s, "$size", (int64_t)len) &&
+	    !db_bind_text(s, "$data", (const char *)b64) &&
+	    !db_bind_text(s, "$by", uploaded_by ? uploaded_by : "") &&
+	    !db_bind_int(s, "$now", now_unix()) && db_step(s) == DB_DONE)
+		rc = 0;
+	free(b64);
+	return rc;
+}
+
+int evidence_get(db *d, arena *a, int64_t village_id, const char *hash, const char **mime,
+		 const unsigned char **data, size_t *len)
+{
+	*mime = NULL;
+	*data = NULL;
+	*len = 0;
+	db_stmt *s = db_prepare(d, "SELECT mime, size, data_b64 FROM evidence"
+				   " WHERE village_id = $v AND hash = $h");
+	if (!s || db_bind_int(s, "$v", village_id) || db_bind_text(s, "$h", hash ? hash : ""))
+		return -1;
+	int st = db_step(s);
+	if (st == DB_DONE)
+		return 1;
+	if (st != DB_ROW)
+		return -1;
+	const char *b64 = db_column_text(s, 2);
+	size_t n = strlen(b64);
+	unsigned char *out = arena_alloc(a, n / 4 * 3 + 4);
+	int got = EVP_DecodeBlock(out, (const unsigned char *)b64, (int)n);
+	int64_t size = db_column_int(s, 1);
+	*mime = arena_strdup(a, db_column_text(s, 0));
+	db_reset(s);
+	/* EVP_DecodeBlock counts the padding as zero bytes; size is the truth */
+	if (got < 0 || size > got) {
+		db_set_error(d, "照片数据损坏");
+		return -1;
+	}
+	*data = out;
+	*len = (size_t)size;
+	return 0;
+}
+
+/* ---- declarations ------------------------------------------------------------------ */
+
+const char *declaration_status_label(int status)
+{
+	static const char *const labels[] = {"待审核", "已采纳", "未采纳"};
+	return status >= 0 && status <= DECL_DECLINED ? labels[status] : "";
+}
+
+static int declaration_status_from_name(const char *s)
+{
+	return !strcmp(s, "accepted") ? DECL_ACCEPTED : !strcmp(s, "declined") ? DECL_DECLINED
+										: DECL_PENDING;
+}
+
+/* Days from date a to date b (both valid YYYY-MM-DD). */
+static long days_between(const char *a, const char *b)
+{
+	struct tm ta = {0}, tb = {0};
+	ta.tm_year = atoi(a) - 1900;
+	ta.tm_mon = atoi(a + 5) - 1;
+	ta.tm_mday = atoi(a + 8);
+	tb.tm_year = atoi(b) - 1900;
+	tb.tm_mon = atoi(b + 5) - 1;
+	tb.tm_mday = atoi(b + 8);
+	return (long)((timegm(&tb) - timegm(&ta)) / 86400);
+}
+
+int declaration_create(db *d, const struct actor *who, const struct village *v,
+		       int64_t household_id, const char *item_code, const char *date,
+		       const char *note, const char *photo, errlist *errs, int64_t *id)
+{
+	arena *a = arena_new();
+	int rc = -1, in_tx = 0;
+	char today[11];
+	date_today(today);
+	if (!date || !date_valid(date))
+		errlist_add(errs, "日期应为有效日期，格式 YYYY-MM-DD");
+	else if (strcmp(date, today) > 0)
+		errlist_add(errs, "日期 %s 晚于今天", date);
+	else if (days_between(date, today) > 90)
+		errlist_add(errs, "只能申报 90 天内的事");
+	if (!note || !*note)
+		errlist_add(errs, "请写明做了什么好事");
+	else if (!text_is_clean(note, 1) || utf8_len(note) > 500)
+		errlist_add(errs, "说明最长 500 个字，不能含控制字符");
+	if (errs->n) {
+		rc = 1;
+		goto out;
+	}
+	if (db_begin_write(d))
+		goto out;
+	in_tx = 1;
+	struct entry_ctx c;
+	memset(&c, 0, sizeof c);
+	c.d = d;
+	c.a = a;
+	c.v = v;
+	struct hh_info *h;
+	int got = hh_lookup(&c, household_id, NULL, &h);
+	if (got < 0)
+		goto out;
+	if (got || !h->participating) {
+		errlist_add(errs, got ? "本村没有这一户" : "这一户没有参与积分制，不能申报");
+		rc = 1;
+		goto out;
+	}
+	if (item_code && *item_code) {
+		struct std_version *ver;
+		got = standard_in_force(d, a, v->id, date, 1, &ver);
+		if (got < 0)
+			goto out;
+		if (got || !standard_item_by_code(ver, item_code)) {
+			errlist_add(errs, "项目编号“%s”不在 %s 生效的积分标准中", item_code, date);
+			rc = 1;
+			goto out;
+		}
+	}
+	if (photo && *photo) {
+		got = strlen(photo) == 64 ? photo_known(d, v->id, photo) : 1;
+		if (got < 0)
+			goto out;
+		if (got) {
+			errlist_add(errs, "照片不存在，请重新上传");
+			rc = 1;
+			goto out;
+		}
+	}
+	db_stmt *s = db_prepare(d, "INSERT INTO declaration(village_id, household_id, item_code,"
+				   " date, note, photo, created_at)"
+				   " VALUES($v, $h, $item, $date, $note, $photo, $now) RETURNING id");
+	if (!s || db_bind_int(s, "$v", v->id) || db_bind_int(s, "$h", household_id) ||
+	    db_bind_text(s, "$item", item_code ? item_code : "") || db_bind_text(s, "$date", date) ||
+	    db_bind_text(s, "$note", note) || db_bind_text(s, "$photo", photo && *photo ? photo : NULL) ||
+	    db_bind_int(s, "$now", now_unix()) || db_step(s) != DB_ROW)
+		goto out;
+	int64_t new_id = db_column_int(s, 0);
+	db_reset(s);
+	char obj[48];
+	snprintf(obj, sizeof obj, "declaration:%lld", (long long)new_id);
+	buf js = {0};
+	buf_printf(&js, "{\"household\":%lld,\"date\":\"%s\",\"note\":", (long long)household_id,
+		   date);
+	json_quote(&js, note);
+	buf_puts(&js, "}");
+	int ar = audit_record(d, who, v->id, "declaration.create", obj, NULL, buf_cstr(&js));
+	buf_free(&js);
+	if (ar || db_commit(d))
+		goto out;
+	in_tx = 0;
+	if (id)
+		*id = new_id;
+	rc = 0;
+out:
+	if (in_tx)
+		db_rollback(d);
+	arena_free(a);
+	return rc;
+}
+
+#define DECL_SEL "SELECT dl.id, dl.village_id, dl.household_id, h.code, h.head_name," \
+		 " dl.item_code, dl.date, dl.note, dl.photo, dl.status, dl.decline_reason," \
+		 " COALESCE(dl.entry_id, 0), dl.decided_by, COALESCE(dl.decided_at, 0)," \
+		 " dl.created_at FROM declaration dl JOIN household h ON h.id = dl.household_id"
+
+static void declaration_from_row(db_stmt *s, arena *a, struct declaration *x)
+{
+	x->id = db_column_int(s, 0);
+	x->village_id = db_column_int(s, 1);
+	x->household_id = db_column_int(s, 2);
+	x->household_code = arena_strdup(a, db_column_text(s, 3));
+	x->household_name = arena_strdup(a, db_column_text(s, 4));
+	x->item_code = arena_strdup(a, db_column_text(s, 5));
+	x->date = arena_strdup(a, db_column_text(s, 6));
+	x->note = arena_strdup(a, db_column_text(s, 7));
+	x->photo = dup_or_null(a, s, 8);
+	x->status = declaration_status_from_name(db_column_text(s, 9));
+	x->decline_reason = dup_or_null(a, s, 10);
+	x->entry_id = db_column_int(s, 11);
+	x->decided_by = dup_or_null(a, s, 12);
+	x->decided_at = db_column_int(s, 13);
+	x->created_at = db_column_int(s, 14);
+}
+
+int declaration_list(db *d, arena *a, int64_t village_id, int64_t household_id, int status,
+		     struct declaration **rows, int *n)
+{
+	*rows = NULL;
+	*n = 0;
+	static const char *const names[] = {"pending", "accepted", "declined"};
+	db_stmt *s = db_prepare(d, DECL_SEL " WHERE dl.village_id = $v"
+				   " AND ($h = 0 OR dl.household_id = $h)"
+				   " AND ($st = '' OR dl.status = $st) ORDER BY dl.id DESC");
+	if (!s || db_bind_int(s, "$v", village_id) || db_bind_int(s, "$h", household_id) ||
+	    db_bind_text(s, "$st", status >= 0 && status <= DECL_DECLINED ? names[status] : ""))
+		return -1;
+	int cap = 32, st;
+	struct declaration *list = arena_alloc(a, (size_t)cap * sizeof *list);
+	while ((st = db_step(s)) == DB_ROW) {
+		if (*n == cap) {
+			struct declaration *bigger = arena_alloc(a, (size_t)cap * 2 * sizeof *list);
+			memcpy(bigger, list, (size_t)cap * sizeof *list);
+			list = bigger;
+			cap *= 2;
+		}
+		declaration_from_row(s, a, &list[(*n)++]);
+	}
+	*rows = list;
+	return st == DB_DONE ? 0 : -1;
+}
+
+/* Load pending declaration id of v inside the caller's transaction:
+** 0 (*out), 1 (errs), -1. */
+static int pending_declaration(db *d, arena *a, const struct village *v, int64_t id,
+			       struct declaration **out, errlist *errs)
+{
+	db_stmt *s = db_prepare(d, DECL_SEL " WHERE dl.id = $id AND dl.village_id = $v");
+	if (!s || db_bind_int(s, "$id", id) || db_bind_int(s, "$v", v->id))
+		return -1;
+	int st = db_step(s);
+	if (st == DB_DONE) {
+		errlist_add(errs, "本村没有这条申报");
+		return 1;
+	}
+	if (st != DB_ROW)
+		return -1;
+	struct declaration *x = arena_alloc(a, sizeof *x);
+	declaration_from_row(s, a, x);
+	db_reset(s);
+	if (x->status != DECL_PENDING) {
+		errlist_add(errs, "这条申报已经%s", declaration_status_label(x->status));
+		return 1;
+	}
+	*out = x;
+	return 0;
+}
+
+int declaration_accept(db *d, const struct actor *who, const struct village *v, int64_t id,
+		       const char *item_code, errlist *errs, int64_t *entry_id)
+{
+	arena *a = arena_new();
+	int rc = -1, in_tx = 0;
+	if (db_begin_write(d))
+		goto out;
+	in_tx = 1;
+	struct declaration *x;
+	rc = pending_declaration(d, a, v, id, &x, errs);
+	if (rc)
+		goto out;
+	char month[8];
+	snprintf(month, sizeof month, "%.7s", x->date);
+	struct entry_input in = {
+		.household_id = x->household_id,
+		.item_code = item_code && *item_code ? item_code : x->item_code,
+		.date = x->date,
+		.quantity = 1,
+		.note = x->note,
+		.photo = x->photo,
+		.declaration_id = x->id,
+	};
+	struct checked_entry ce;
+	int64_t eid = 0;
+	rc = entry_add_tx(d, a, who, v, month, &in, errs, &eid, &ce);
+	if (rc)
+		goto out;
+	rc = -1;
+	db_stmt *s = db_prepare(d, "UPDATE declaration SET status = 'accepted', entry_id = $e,"
+				   " decided_by = $by, decided_at = $now WHERE id = $id");
+	if (!s || db_bind_int(s, "$e", eid) || db_bind_text(s, "$by", who->login) ||
+	    db_bind_int(s, "$now", now_unix()) || db_bind_int(s, "$id", id) ||
+	    db_step(s) != DB_DONE)
+		goto out;
+	char obj[48];
+	snprintf(obj, sizeof obj, "declaration:%lld", (long long)id);
+	char *after = arena_printf(a, "{\"status\":\"accepted\",\"entry\":%lld}", (long long)eid);
+	if (audit_record(d, who, v->id, "declaration.accept", obj, NULL, after) || db_commit(d))
+		goto out;
+	in_tx = 0;
+	if (entry_id)
+		*entry_id = eid;
+	rc = 0;
+out:
+	if (in_tx)
+		db_rollback(d);
+	arena_free(a);
+	return rc;
+}
+
+int declaration_decline(db *d, const struct actor *who, const struct village *v, int64_t id,
+			const char *reason, errlist *errs)
+{
+	if (!reason || !*reason) {
+		errlist_add(errs, "不采纳的原因不能为空");
+		return 1;
+	}
+	if (!text_is_clean(reason, 1) || utf8_len(reason) > 500) {
+		errlist_add(errs, "原因最长 500 个字，不能含控制字符");
+		return 1;
+	}
+	arena *a = arena_new();
+	int rc = -1, in_tx = 0;
+	if (db_begin_write(d))
+		goto out;
+	in_tx = 1;
+	struct declaration *x;
+	rc = pending_declaration(d, a, v, id, &x, errs);
+	if (rc)
+		goto out;
+	rc = -1;
+	db_stmt *s = db_prepare(d, "UPDATE declaration SET status = 'declined', decline_reason = $r,"
+				   " decided_by = $by, decided_at = $now WHERE id = $id");
+	if (!s || db_bind_text(s, "$r", reason) || db_bind_text(s, "$by", who->login) ||
+	    db_bind_int(s, "$now", now_unix()) || db_bind_int(s, "$id", id) ||
+	    db_step(s) != DB_DONE)
+		goto out;
+	char obj[48];
+	snprintf(obj, sizeof obj, "declaration:%lld", (long long)id);
+	buf js = {0};
+	buf_puts(&js, "{\"status\":\"declined\",\"reason\":");
+	json_quote(&js, reason);
+	buf_puts(&js, "}");
+	int ar = audit_record(d, who, v->id, "declaration.decline", obj, NULL, buf_cstr(&js));
+	buf_free(&js);
+	if (ar || db_commit(d))
+		goto out;
+	in_tx = 0;
+	rc = 0;
+out:
+	if (in_tx)
+		db_rollback(d);
+	arena_free(a);
+	return rc;
+}
