@@ -793,14 +793,14 @@ static int verify_village(db *d, arena *a, const struct village *v, errlist *err
 	arena *rowa = arena_new();
 	int since = 0;
 	while ((st = db_step(s)) == DB_ROW) {
-		struct ledger_entry e;
-		entry_from_row(s, rowa, &e, 0);
-		int veto = (int)db_column_int(s, ENTRY_NCOLS);
 		if (++since == 4096) {
 			arena_free(rowa);
 			rowa = arena_new();
 			since = 0;
 		}
+		struct ledger_entry e;
+		entry_from_row(s, rowa, &e, 0);
+		int veto = (int)db_column_int(s, ENTRY_NCOLS);
 		if (e.seq != expect_seq) {
 			errlist_add(errs, "积分台账第 %lld 条（村 %s，序号 %lld）序号不连续，应为 %lld",
 				    (long long)e.id, v->code, (long long)e.seq, (long long)expect_seq);

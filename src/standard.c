@@ -715,7 +715,7 @@ static int adopt(db *d, const struct actor *who, const struct village *v,
 	date_today(today);
 	standard_check_adoption(&ad, today, errs);
 	ad.meeting_type = standard_meeting_type_parse(ad.meeting_type);
-	if (n < 1)
+	if (n < 1 && !errs->n)
 		errlist_add(errs, "标准至少要有一个积分项目");
 	if (dry_run) {
 		if (check_against_db(d, v->id, ad.effective_on, errs))
