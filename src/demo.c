@@ -136,6 +136,8 @@ int demo_load(struct cli *c)
 			return EXIT_FAILURE_3;
 		}
 	}
+	if ((rc = ledger_demo(c)))
+		return rc;
 	printf("已载入演示数据: %zu 个村, %lld 户。\n",
 	       sizeof demo_villages / sizeof *demo_villages, (long long)total);
 	printf("演示账号（密码都是 %s）:\n", DEMO_PASSWORD);
