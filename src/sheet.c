@@ -925,6 +925,39 @@ static int import_row(void *ctx, const struct csv_row *r)
 	return 0;
 }
 
+/* Insert n checked entries on sheet_id through the bulk loader (COPY on
+** PostgreSQL: an import of thousands of rows in one round trip's worth).
+** Inside the caller's transaction.  Returns 0 or -1. */
+static int copy_entries(db *d, int64_t village_id, int64_t sheet_id, const char *login,
+			const struct checked_entry *rows, int n, int64_t now)
+{
+	static const char *const cols[] = {"sheet_id", "village_id", "household_id", "item_id",
+					   "item_code", "version_id", "date", "quantity", "points",
+					   "note", "recorded_by", "created_at"};
+	enum { NCOLS = sizeof cols / sizeof *cols };
+	db_copy *c = db_copy_begin(d, "entry", cols, NCOLS);
+	if (!c)
+		return -1;
+	char sheet[24], village[24], at[24];
+	snprintf(sheet, sizeof sheet, "%lld", (long long)sheet_id);
+	snprintf(village, sizeof village, "%lld", (long long)village_id);
+	snprintf(at, sizeof at, "%lld", (long long)now);
+	for (int i = 0; i < n; i++) {
+		const struct checked_entry *ce = &rows[i];
+		char h[24], item[24], ver[24], qty[24], pts[24];
+		snprintf(h, sizeof h, "%lld", (long long)ce->h->id);
+		snprintf(item, sizeof item, "%lld", (long long)ce->it->id);
+		snprintf(ver, sizeof ver, "%lld", (long long)ce->ver->id);
+		snprintf(qty, sizeof qty, "%lld", (long long)ce->quantity);
+		snprintf(pts, sizeof pts, "%lld", (long long)ce->points);
+		const char *vals[NCOLS] = {sheet, village, h, item, ce->it->code, ver, ce->date,
+					   qty, pts, ce->note, login, at};
+		if (db_copy_row(c, vals))
+			break;
+	}
+	return db_copy_end(c) ? -1 : 0;
+}
+
 int sheet_import_entries(db *d, const struct actor *who, const struct village *v,
 			 const char *month, const char *fname, const char *data, size_t len,
 			 int dry_run, struct entry_import_report *rep, errlist *errs)
@@ -971,10 +1004,8 @@ int sheet_import_entries(db *d, const struct actor *who, const struct village *v
 		rc = 0;
 		goto out; /* rolled back: the sheet created for the checks goes too */
 	}
-	int64_t now = now_unix(), id;
-	for (int i = 0; i < ic.n; i++)
-		if (insert_entry(d, v->id, sh->id, who->login, &ic.rows[i], now, &id))
-			goto out;
+	if (copy_entries(d, v->id, sh->id, who->login, ic.rows, ic.n, now_unix()))
+		goto out;
 	buf js = {0};
 	buf_printf(&js, "{\"sheet\":%lld,\"month\":\"%s\",\"rows\":%d,\"points\":%lld,\"file\":",
 		   (long long)sh->id, month, ic.n, (long long)ic.points);

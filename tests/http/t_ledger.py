@@ -12,6 +12,8 @@
   050  SIGKILL: `jifen sheet approve` of a 20,000-entry sheet killed at random
        moments, 15 rounds: each time verify passes and the sheet is on the
        ledger whole or not at all
+  060  four approvals of one village at the same moment, and corrections
+       racing them: each posts whole, the chain stays one unbroken sequence
 """
 import csv
 import datetime
@@ -408,6 +410,41 @@ def test_050_sigkill(db):
     print(f"     15 kills: {outcomes['none']} left nothing, {outcomes['whole']} completed",
           flush=True)
     check(outcomes["none"] > 0, "no kill landed before the commit")
+
+
+def test_060_concurrent_approvals(db):
+    cli_ok(db, "init")
+    cli_ok(db, "village", "add", "V1", "一村")
+    hh = ["户编号,户主姓名,本地户籍,宅基地房屋,常住,参与日期"] + [
+        f"K{i:03d},户主{i},是,是,是,2024-01-01" for i in range(200)]
+    cli_ok(db, "import", "households", "--village", "V1", write(db, "k.csv", "\n".join(hh) + "\n"))
+    cli_ok(db, "import", "standard", "--village", "V1", SAMPLE, "--adopted", "2024-03-20",
+           "--effective", "2024-04-01")
+    months = ["2024-04", "2024-05", "2024-06", "2024-07", "2024-08"]
+    for month in months:
+        rows = [[f"K{i:03d}", code, f"{month}-{1 + k:02d}", "", ""]
+                for i in range(200) for k, code in enumerate(["CW01", "YF01", "PA03", "CW05"])]
+        cli_ok(db, "import", "entries", "--village", "V1", "--month", month,
+               write(db, f"{month}.csv", entries_csv(rows)))
+    cli_ok(db, "sheet", "approve", "--village", "V1", "--month", months[0], "--meeting-date",
+           "2024-12-30", "--attendees", "村两委", "--resolution", "同意")
+    ids = [r[0] for r in db.sql("SELECT id FROM ledger_entry ORDER BY seq LIMIT 20")]
+    procs = [subprocess.Popen([BIN, "--db", db.url, "sheet", "approve", "--village", "V1",
+                               "--month", m, "--meeting-date", "2024-12-30", "--attendees", "村两委",
+                               "--resolution", "同意"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for m in months[1:]]
+    procs += [subprocess.Popen([BIN, "--db", db.url, "ledger", "correct", "--village", "V1",
+                                "--entry", i, "--points", "1", "--reason", "复核"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+              for i in ids]
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        eq(p.returncode, 0, f"{p.args[3:6]}: {err}")
+    eq(count(db, "SELECT COUNT(*) FROM ledger_entry"), 5 * 800 + 20)
+    eq(count(db, "SELECT MAX(seq) FROM ledger_entry"), 5 * 800 + 20)
+    eq(count(db, "SELECT COUNT(*) FROM sheet WHERE status = 'approved'"), 5)
+    rc, out, err = cli(db, "verify")
+    eq(rc, 0, err)
 
 
 if __name__ == "__main__":
