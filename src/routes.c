@@ -9,6 +9,8 @@ extern const struct route village_routes[];
 extern const struct route account_routes[];
 extern const struct route household_routes[];
 extern const struct route household_api_routes[];
+extern const struct route passbook_routes[];
+extern const struct route passbook_api_routes[];
 extern const struct route standard_routes[];
 extern const struct route sheet_routes[];
 extern const struct route ledger_api_routes[];
@@ -19,6 +21,8 @@ const struct route *const route_tables[] = {
 	account_routes,
 	household_routes,
 	household_api_routes,
+	passbook_routes,
+	passbook_api_routes,
 	standard_routes,
 	sheet_routes,
 	ledger_api_routes,

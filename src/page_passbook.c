@@ -1,0 +1,682 @@
+/*
+** page_passbook.c — the household passbook (积分存折) pages and the village
+** admin's household card:
+**
+**   GET/POST /passbook/login          household login: village, household code, PIN
+**   GET  /passbook                    the logged-in household's own passbook
+**   GET/POST /passbook/declare        declare a good deed (申报) with a photo
+**   GET  /passbook/evidence/HASH      a photo of the household's own entries
+**   GET  /p/TOKEN                     the same passbook read-only, by card token
+**   GET  /p/TOKEN/evidence/HASH       its photos
+**   GET  /v/CODE/households/ID/card   the printable card (village / town admin)
+**   POST /v/CODE/households/ID/pin    new PIN, shown once on the answer
+**   POST /v/CODE/households/ID/card-token         new QR token (old ones revoked)
+**   POST /v/CODE/households/ID/card-token/revoke  revoke the QR token
+**
+** A household session never names a household in the URL: every passbook
+** page reads r->user (id = household id, village_id).  The passbook is
+** meant for an old phone: no script, one small page, large figures.
+*/
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth.h"
+#include "household.h"
+#include "html.h"
+#include "passbook.h"
+#include "sheet.h"
+#include "standard.h"
+#include "village.h"
+
+static const char SESSION_COOKIE[] = "jifen_sid";
+
+/* Villages listed in a select on the login page; more: a text field. */
+enum { LOGIN_SELECT_MAX = 300 };
+
+#define ADMINS (ROLE_TOWN_ADMIN | ROLE_VILLAGE_ADMIN)
+
+/* A unix time as local "YYYY-MM-DD HH:MM" (arena). */
+static const char *format_time(arena *a, int64_t at)
+{
+	char out[32];
+	time_t t = (time_t)at;
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(out, sizeof out, "%Y-%m-%d %H:%M", &tm);
+	return arena_strdup(a, out);
+}
+
+/* The ?page= number, 1 when absent or not a number. */
+static int query_page(struct req *r)
+{
+	int64_t n;
+	const char *p = req_query(r, "page");
+	return p && !parse_int64(p, &n) && n >= 1 && n <= 1000000 ? (int)n : 1;
+}
+
+/* A points figure with its sign: "+5", "-3", "0". */
+static const char *signed_points(arena *a, int64_t p)
+{
+	return p > 0 ? arena_printf(a, "+%lld", (long long)p) : arena_printf(a, "%lld", (long long)p);
+}
+
+/* ---- login ------------------------------------------------------------------- */
+
+static void login_form(struct req *r, const char *village, const char *hcode, const char *error)
+{
+	int n = 0;
+	struct village *vs = village_list(r->db, r->a, &n);
+	html_page_begin(r, "农户查积分");
+	if (error)
+		html_error_box(r, error);
+	html_raw(r, "<form method=\"post\" action=\"/passbook/login\" class=\"narrow\">");
+	html_csrf(r);
+	if (n > 0 && n <= LOGIN_SELECT_MAX) {
+		html_raw(r, "<label>村<select name=\"village\" required>");
+		if (!village || !*village)
+			html_raw(r, "<option value=\"\">请选择</option>");
+		for (int i = 0; i < n; i++)
+			html(r, "<option value=\"%s\"%s>%s</option>", vs[i].code,
+			     village && !strcmp(village, vs[i].code) ? " selected" : "", vs[i].name);
+		html_raw(r, "</select></label>");
+	} else
+		html(r, "<label>村编号<input name=\"village\" value=\"%s\" required "
+			"autocapitalize=\"off\"></label>",
+		     village ? village : "");
+	html(r, "<label>户编号<input name=\"household\" value=\"%s\" required "
+		"autocapitalize=\"off\" autocomplete=\"username\"></label>",
+	     hcode ? hcode : "");
+	html_raw(r, "<label>PIN（6 位数字）<input name=\"pin\" type=\"password\" "
+		    "inputmode=\"numeric\" autocomplete=\"current-password\" maxlength=\"6\" "
+		    "required></label>"
+		    "<button type=\"submit\" class=\"primary\">查看积分</button></form>"
+		    "<p class=\"hint\">PIN 由村委会发放；忘记了请找村委会重设。"
+		    "也可以扫描积分卡上的二维码查看。</p>"
+		    "<p class=\"hint\"><a href=\"/login\">村、镇工作人员登录</a></p>");
+	html_page_end(r);
+}
+
+/* GET /passbook/login[?v=VILLAGE&h=HOUSEHOLD] */
+static void page_login(struct req *r)
+{
+	if (r->user && r->user->role == ROLE_HOUSEHOLD) {
+		http_redirect(r, "/passbook");
+		return;
+	}
+	login_form(r, req_query(r, "v"), req_query(r, "h"), NULL);
+}
+
+/* POST /passbook/login: village, household, pin. */
+static void page_login_post(struct req *r)
+{
+	const char *village = req_form_trim(r, "village"), *hcode = req_form_trim(r, "household");
+	const char *pin = req_form_trim(r, "pin");
+	int64_t id = 0;
+	char token[65];
+	switch (auth_login_household(r->db, village, hcode, pin, r->ip, &id)) {
+	case LOGIN_OK:
+		if (session_create(r->db, 0, id, r->ip, token)) {
+			http_error(r, 500, "无法创建会话，请稍后再试。");
+			return;
+		}
+		http_cookie(r, SESSION_COOKIE, token, 0);
+		http_redirect(r, "/passbook");
+		return;
+	case LOGIN_LOCKED:
+		r->status = 429;
+		login_form(r, village, hcode, "PIN 输错次数过多，已暂时锁定，请 15 分钟后再试。");
+		return;
+	case LOGIN_BAD:
+		r->status = 401;
+		login_form(r, village, hcode, "村、户编号或 PIN 不正确。");
+		return;
+	case LOGIN_ERROR:
+		http_error(r, 500, "登录时出错，请稍后再试。");
+		return;
+	}
+}
+
+/* ---- the passbook view -------------------------------------------------------- */
+
+/* The words for an entry's kind. */
+static const char *kind_label(const char *kind)
+{
+	return !strcmp(kind, "score")        ? ""
+	       : !strcmp(kind, "correction") ? "更正"
+	       : !strcmp(kind, "redemption") ? "兑换"
+	       : !strcmp(kind, "yearend")    ? "年终结转"
+	       : !strcmp(kind, "adjust")     ? "调整"
+					     : kind;
+}
+
+/* One ledger entry as a table row.  base: "/passbook" or "/p/TOKEN". */
+static void entry_row(struct req *r, const struct passbook *pb, int i, const char *base)
+{
+	const struct ledger_entry *e = &pb->entries[i];
+	html(r, "<tr id=\"e%lld\"><td>%s", (long long)e->id, e->date);
+	if (strncmp(e->date, e->month, 7))
+		html(r, "<br><span class=\"hint\">计入 %s</span>", e->month);
+	html_raw(r, "</td><td>");
+	const char *label = kind_label(e->kind);
+	if (*label)
+		html(r, "<span class=\"tag mute\">%s</span> ", label);
+	html(r, "%s", e->item_name && *e->item_name ? e->item_name : e->item_code);
+	if (e->quantity > 0)
+		html(r, " ×%lld", (long long)e->quantity);
+	if (!strcmp(e->kind, "correction")) {
+		const struct ledger_entry *o = pb->corrects[i];
+		int here = 0;
+		for (int j = 0; o && j < pb->n; j++)
+			here |= &pb->entries[j] == o;
+		html_raw(r, "<br><span class=\"hint\">更正");
+		if (o && here)
+			html(r, " <a href=\"#e%lld\">%s 的记录（原 %s 分）</a>", (long long)o->id,
+			     o->date, signed_points(r->a, o->points));
+		else if (o)
+			html(r, " %s 的记录（原 %s 分）", o->date, signed_points(r->a, o->points));
+		html(r, "：%s</span>", e->reason);
+	} else if (e->corrected)
+		html(r, "<br><span class=\"hint\">已更正 %s 分</span>",
+		     signed_points(r->a, e->corrected));
+	if (e->note && *e->note)
+		html(r, "<br><span class=\"hint\">%s</span>", e->note);
+	if (e->photo && *e->photo)
+		html(r, " <a href=\"%s/evidence/%s\">照片</a>", base, e->photo);
+	html(r, "</td><td class=\"num %s\"><b>%s</b></td><td>", e->points < 0 ? "neg" : "pos",
+	     signed_points(r->a, e->points));
+	if (pb->approval[i])
+		html(r, "<a href=\"#m%lld\">%s 会议</a>", (long long)pb->approval[i]->id,
+		     pb->approval[i]->meeting_date);
+	html_raw(r, "</td></tr>");
+}
+
+/* The household's declarations with status and decline reasons. */
+static void declarations(struct req *r, const struct passbook *pb, const char *base,
+			 int readonly)
+{
+	html_raw(r, "<h2>积分申报</h2>");
+	if (!readonly)
+		html_raw(r, "<p><a href=\"/passbook/declare\">申报好人好事</a></p>");
+	if (!pb->ndecls) {
+		html_raw(r, "<p class=\"hint\">还没有申报。</p>");
+		return;
+	}
+	html_raw(r, "<table class=\"list wide\"><thead><tr><th>日期</th><th>说明</th><th>状态</th>"
+		    "</tr></thead><tbody>");
+	for (int i = 0; i < pb->ndecls; i++) {
+		const struct declaration *dc = &pb->decls[i];
+		html(r, "<tr><td>%s</td><td>%s", dc->date, dc->note);
+		if (dc->photo && *dc->photo)
+			html(r, " <a href=\"%s/evidence/%s\">照片</a>", base, dc->photo);
+		html(r, "</td><td><span class=\"tag %s\">%s</span>",
+		     dc->status == DECL_ACCEPTED ? "ok" : dc->status == DECL_DECLINED ? "no" : "mute",
+		     declaration_status_label(dc->status));
+		if (dc->status == DECL_DECLINED && dc->decline_reason)
+			html(r, "<br>原因：%s", dc->decline_reason);
+		html_raw(r, "</td></tr>");
+	}
+	html_raw(r, "</tbody></table>");
+	if (pb->decls_total > pb->ndecls)
+		html(r, "<p class=\"hint\">只列出最近 %d 条申报。</p>", pb->ndecls);
+}
+
+/* The body of the passbook (inside an open page): figures, entries with
+** paging, the meetings that approved them, declarations.  base is the
+** URL the page lives at ("/passbook" or "/p/TOKEN"). */
+static void passbook_body(struct req *r, const struct passbook *pb, const char *base,
+			  int readonly)
+{
+	const struct household *h = pb->household;
+	html(r, "<p>%s · 户编号 <b>%s</b> · 户主 %s</p>", pb->village->name, h->code, h->head_name);
+	html(r, "<section class=\"cards\"><div class=\"card\"><div class=\"big\">%lld</div>"
+		"积分余额</div>",
+	     (long long)pb->sum.balance);
+	html(r, "<div class=\"card\"><div class=\"big\">%s</div>%d 年得分</div>",
+	     signed_points(r->a, pb->sum.year_points), pb->year);
+	html(r, "<div class=\"card\"><div class=\"big\">%s</div>第 %d 季度得分</div></section>",
+	     signed_points(r->a, pb->sum.quarter_points), pb->quarter);
+	if (pb->sum.veto)
+		html(r, "<p class=\"error\" role=\"alert\">一票否决：%d 年度不参加评优和兑换。</p>",
+		     pb->year);
+	html(r, "<p class=\"hint\">截至 %s。余额等于下面全部积分记录的合计。</p>", pb->today);
+
+	html(r, "<h2>积分记录（共 %lld 条）</h2>", (long long)pb->total);
+	if (!pb->n)
+		html_raw(r, "<p class=\"hint\">还没有审定的积分记录。</p>");
+	else {
+		html_raw(r, "<table class=\"list wide\"><thead><tr><th>日期</th><th>项目</th>"
+			    "<th class=\"num\">分数</th><th>审定</th></tr></thead><tbody>");
+		for (int i = 0; i < pb->n; i++)
+			entry_row(r, pb, i, base);
+		html_raw(r, "</tbody></table>");
+	}
+	if (pb->pages > 1) {
+		html(r, "<p class=\"tabs\">");
+		if (pb->page > 1)
+			html(r, "<a href=\"%s?page=%d\">上一页</a>", base, pb->page - 1);
+		html(r, "<span>第 %d / %d 页</span>", pb->page, pb->pages);
+		if (pb->page < pb->pages)
+			html(r, "<a href=\"%s?page=%d\">下一页</a>", base, pb->page + 1);
+		html_raw(r, "</p>");
+	}
+	if (pb->nmeetings) {
+		html_raw(r, "<h2>审定会议</h2>");
+		for (int i = 0; i < pb->nmeetings; i++) {
+			const struct approval *ap = pb->meetings[i];
+			html(r, "<p id=\"m%lld\"><b>%s</b> 村两委会议集体审定 %s 积分：%s</p>",
+			     (long long)ap->id, ap->meeting_date, ap->month, ap->resolution);
+		}
+	}
+	declarations(r, pb, base, readonly);
+}
+
+/* Load the passbook of household_id of village_id for this request's page,
+** answering 404/500 itself when that fails.  Returns 0 or -1. */
+static int load_or_reply(struct req *r, int64_t village_id, int64_t household_id,
+			 struct passbook *pb)
+{
+	int rc = passbook_load(r->db, r->a, village_id, household_id, query_page(r),
+			       PASSBOOK_PER_PAGE, pb);
+	if (rc > 0)
+		http_error(r, 404, "找不到这一户的积分存折。");
+	else if (rc < 0)
+		http_error(r, 500, "读取积分存折时出错，请稍后再试。");
+	return rc ? -1 : 0;
+}
+
+/* 1 when the request is a household's; otherwise answers (anonymous: to
+** the household login; staff: 403) and returns 0. */
+static int household_or_reply(struct req *r)
+{
+	if (r->user && r->user->role == ROLE_HOUSEHOLD)
+		return 1;
+	if (!r->user)
+		http_redirect(r, "/passbook/login");
+	else
+		http_error(r, 403, "积分存折只对农户开放；工作人员请在农户名册中查看。");
+	return 0;
+}
+
+/* GET /passbook[?page=N]: the household's own passbook.  Public route so
+** that an anonymous visitor lands on the household login, not the staff
+** one. */
+static void page_passbook(struct req *r)
+{
+	struct passbook pb;
+	if (!household_or_reply(r) || load_or_reply(r, r->user->village_id, r->user->id, &pb))
+		return;
+	html_page_begin(r, "我的积分存折");
+	if (req_query(r, "declared"))
+		html_notice(r, "申报已提交，村评分小组审核后会在这里显示结果。");
+	passbook_body(r, &pb, "/passbook", 0);
+	html_page_end(r);
+}
+
+/* A read-only page frame for /p/TOKEN: like html_page_begin without the
+** user bar and script, and with noindex (the URL is a secret). */
+static void readonly_begin(struct req *r, const char *title)
+{
+	r->ctype = "text/html; charset=utf-8";
+	http_header(r, "X-Robots-Tag", "noindex, nofollow");
+	html(r,
+	     "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+	     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	     "<meta name=\"robots\" content=\"noindex, nofollow\">"
+	     "<title>%s · 乡村治理积分</title>"
+	     "<link rel=\"stylesheet\" href=\"/static/app.css\"></head><body>"
+	     "<header class=\"top\"><span class=\"brand\">乡村治理积分</span></header>"
+	     "<main><h1>%s</h1>",
+	     title, title);
+}
+
+/* The household a card token opens, or answers 404 (500) and returns -1. */
+static int token_or_404(struct req *r, int64_t *village_id, int64_t *household_id)
+{
+	int rc = passbook_token_resolve(r->db, r->arg[0], village_id, household_id);
+	if (rc > 0)
+		http_error(r, 404, "这张积分卡无效或已作废，请找村委会重新领取。");
+	else if (rc < 0)
+		http_error(r, 500, "读取积分存折时出错，请稍后再试。");
+	return rc ? -1 : 0;
+}
+
+/* GET /p/TOKEN[?page=N]: the passbook read-only, without login. */
+static void page_token(struct req *r)
+{
+	int64_t vid, hid;
+	struct passbook pb;
+	if (token_or_404(r, &vid, &hid) || load_or_reply(r, vid, hid, &pb))
+		return;
+	readonly_begin(r, "积分存折");
+	passbook_body(r, &pb, arena_printf(r->a, "/p/%s", r->arg[0]), 1);
+	html_page_end(r);
+}
+
+/* Send photo hash of village_id if the household may see it, else 404. */
+static void send_evidence(struct req *r, int64_t village_id, int64_t household_id,
+			  const char *hash)
+{
+	const char *mime;
+	const unsigned char *data;
+	size_t len;
+	int allowed = passbook_evidence_allowed(r->db, village_id, household_id, hash);
+	int rc = allowed < 0 ? -1 : !allowed ? 1
+			  : evidence_get(r->db, r->a, village_id, hash, &mime, &data, &len);
+	if (rc > 0) {
+		http_error(r, 404, "找不到这张照片。");
+		return;
+	}
+	if (rc < 0) {
+		http_error(r, 500, "读取照片时出错。");
+		return;
+	}
+	http_header(r, "Cache-Control", "private, max-age=86400");
+	http_send(r, 200, mime, data, len);
+}
+
+/* GET /passbook/evidence/HASH */
+static void page_evidence(struct req *r)
+{
+	send_evidence(r, r->user->village_id, r->user->id, r->arg[0]);
+}
+
+/* GET /p/TOKEN/evidence/HASH */
+static void page_token_evidence(struct req *r)
+{
+	int64_t vid, hid;
+	if (token_or_404(r, &vid, &hid) == 0)
+		send_evidence(r, vid, hid, r->arg[1]);
+}
+
+/* ---- declaring a good deed ------------------------------------------------------ */
+
+static void declare_form(struct req *r, const errlist *errs)
+{
+	char today[11];
+	date_today(today);
+	html_page_begin(r, "申报好人好事");
+	for (int i = 0; errs && i < errs->n; i++)
+		html_error_box(r, errs->msg[i]);
+	html_raw(r, "<form method=\"post\" action=\"/passbook/declare\" "
+		    "enctype=\"multipart/form-data\" class=\"narrow\">");
+	html_csrf(r);
+	const char *date = req_form(r, "date");
+	html(r, "<label>日期<input name=\"date\" type=\"date\" value=\"%s\" max=\"%s\" "
+		"required></label>",
+	     date ? date : today, today);
+	struct std_version *ver = NULL;
+	if (standard_in_force(r->db, r->a, r->user->village_id, today, 1, &ver) == 0 && ver) {
+		const char *sel = req_form(r, "item");
+		html_raw(r, "<label>对应的积分项目（可不选）<select name=\"item\">"
+			    "<option value=\"\">不清楚</option>");
+		for (int i = 0; i < ver->nitems; i++)
+			if (ver->items[i].points > 0)
+				html(r, "<option value=\"%s\"%s>%s（+%lld）</option>",
+				     ver->items[i].code,
+				     sel && !strcmp(sel, ver->items[i].code) ? " selected" : "",
+				     ver->items[i].name, (long long)ver->items[i].points);
+		html_raw(r, "</select></label>");
+	}
+	const char *note = req_form(r, "note");
+	html(r, "<label>做了什么<textarea name=\"note\" rows=\"4\" maxlength=\"500\" "
+		"required>%s</textarea></label>",
+	     note ? note : "");
+	html_raw(r, "<label>照片（可选，JPEG 或 PNG，不超过 5 MB）"
+		    "<input name=\"photo\" type=\"file\" accept=\"image/jpeg,image/png\"></label>"
+		    "<button type=\"submit\" class=\"primary\">提交申报</button></form>"
+		    "<p><a href=\"/passbook\">返回我的积分</a></p>");
+	html_page_end(r);
+}
+
+/* GET /passbook/declare */
+static void page_declare(struct req *r)
+{
+	declare_form(r, NULL);
+}
+
+/* POST /passbook/declare (multipart): date, item, note, photo. */
+static void page_declare_post(struct req *r)
+{
+	struct village *v = village_by_id(r->db, r->a, r->user->village_id);
+	struct household *h = NULL;
+	if (!v || household_get(r->db, r->a, v->id, r->user->id, &h)) {
+		http_error(r, 500, "读取农户信息时出错。");
+		return;
+	}
+	const struct param *photo = req_file(r, "photo");
+	struct actor who = {0, arena_printf(r->a, "household:%s", h->code), r->ip};
+	errlist errs = {0};
+	int64_t id = 0;
+	int rc = passbook_declare(r->db, &who, v, h, req_form_trim(r, "item"),
+				  req_form_trim(r, "date"), req_form_trim(r, "note"),
+				  photo ? photo->value : NULL, photo ? photo->len : 0, &errs, &id);
+	if (rc < 0)
+		http_error(r, 500, "提交申报时出错，请稍后再试。");
+	else if (rc > 0) {
+		r->status = 400;
+		declare_form(r, &errs);
+	} else
+		http_redirect(r, "/passbook?declared=1");
+	errlist_free(&errs);
+}
+
+/* ---- the household card (village admin) ------------------------------------------ */
+
+/* The village of arg[0] and household of arg[1] (its id), or answers 404
+** and returns -1. */
+static int card_target(struct req *r, struct village **v, struct household **h)
+{
+	int64_t id;
+	*v = req_village_or_404(r, r->arg[0]);
+	if (!*v)
+		return -1;
+	int rc = parse_int64(r->arg[1], &id) || id <= 0 ? 1 : household_get(r->db, r->a, (*v)->id, id, h);
+	if (rc > 0)
+		http_error(r, 404, "本村没有这一户。");
+	else if (rc < 0)
+		http_error(r, 500, "读取农户信息时出错。");
+	return rc ? -1 : 0;
+}
+
+/* "http(s)://HOST" of this request for printing on a card (arena), or NULL
+** when the Host header is missing or holds characters a URL must not. */
+static const char *request_origin(struct req *r)
+{
+	const char *host = http_request_header(r, "Host");
+	if (!passbook_host_valid(host))
+		return NULL;
+	const char *proto = http_request_header(r, "X-Forwarded-Proto");
+	return arena_printf(r->a, "%s://%s", proto && !strcmp(proto, "https") ? "https" : "http",
+			    host);
+}
+
+/* The card page: the printable card (with the PIN and/or the QR code when
+** they were just made: pin, token not NULL), the household's access state
+** and the admin's forms.  notice, errs: lines on top (NULL: none). */
+static void card_page(struct req *r, const struct village *v, const struct household *h,
+		      const char *pin, const char *token, const char *notice,
+		      const errlist *errs)
+{
+	const char *vc = url_encode(r->a, v->code);
+	const char *hurl = arena_printf(r->a, "/v/%s/households/%lld", vc, (long long)h->id);
+	const char *origin = request_origin(r);
+	struct passbook_access acc;
+	if (passbook_access_get(r->db, v->id, h->id, &acc)) {
+		http_error(r, 500, "读取积分卡信息时出错。");
+		return;
+	}
+	html_page_begin(r, arena_printf(r->a, "农户积分卡 · %s", h->code));
+	html(r, "<p class=\"noprint\"><a href=\"%s\">返回农户信息</a></p>", hurl);
+	if (notice)
+		html_notice(r, notice);
+	for (int i = 0; errs && i < errs->n; i++)
+		html_error_box(r, errs->msg[i]);
+
+	html_raw(r, "<section class=\"card\">");
+	html(r, "<p><b>%s</b> 乡村治理积分卡</p>", v->name);
+	html(r, "<div class=\"big\">%s</div><p>户主：%s</p>", h->code, h->head_name);
+	if (token) {
+		const char *url = arena_printf(r->a, "%s/p/%s", origin ? origin : "", token);
+		int size = 0;
+		const char *path = passbook_qr_path(r->a, url, &size);
+		if (path)
+			html(r, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+				"width=\"240\" height=\"240\" role=\"img\" aria-label=\"积分存折二维码\">"
+				"<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>"
+				"<path d=\"%s\" fill=\"#000\" shape-rendering=\"crispEdges\"/></svg>",
+			     size, size, size, size, path);
+		html(r, "<p>微信或手机相机扫码，查看本户积分</p><p class=\"hint\">%s</p>", url);
+	}
+	if (pin) {
+		html(r, "<p>登录 PIN</p><div class=\"big\">%s</div>", pin);
+		html(r, "<p class=\"hint\">登录网址 %s/passbook/login · 村编号 %s · 户编号 %s</p>",
+		     origin ? origin : "", v->code, h->code);
+	}
+	html_raw(r, "</section>");
+	if (pin || token)
+		html_raw(r, "<p class=\"hint noprint\">请现在打印或抄下本卡（浏览器菜单“打印”）："
+			    "PIN 和二维码只显示这一次，系统不保存原文。</p>");
+
+	html_raw(r, "<h2 class=\"noprint\">状态</h2><ul class=\"noprint\">");
+	if (acc.pin_set_at)
+		html(r, "<li>PIN 设置于 %s</li>", format_time(r->a, acc.pin_set_at));
+	else
+		html_raw(r, "<li>尚未设置 PIN，农户不能登录。</li>");
+	if (acc.live_tokens)
+		html(r, "<li>二维码积分卡有效，发放于 %s</li>", format_time(r->a, acc.token_created_at));
+	else
+		html_raw(r, "<li>没有有效的二维码积分卡。</li>");
+	html_raw(r, "</ul>");
+	if (h->left_on) {
+		html_raw(r, "<p class=\"hint\">这一户已退出积分制，不能再发放 PIN 或积分卡。</p>");
+	} else {
+		html(r, "<form method=\"post\" action=\"%s/pin\" data-confirm=\"重设后旧 PIN 立即失效，"
+			"确定吗？\">",
+		     hurl);
+		html_csrf(r);
+		html(r, "<button type=\"submit\">%s</button></form>",
+		     acc.pin_set_at ? "重设 PIN" : "设置 PIN");
+		html(r, "<form method=\"post\" action=\"%s/card-token\" class=\"inline\">", hurl);
+		html_csrf(r);
+		html_raw(r, "<label class=\"check\"><input type=\"checkbox\" name=\"pin\" value=\"1\">"
+			    "同时重设 PIN</label><button type=\"submit\">生成新二维码卡</button></form>");
+		html_raw(r, "<p class=\"hint\">生成新卡后，旧卡的二维码立即作废。二维码只在生成时显示，"
+			    "补打请生成新卡。</p>");
+	}
+	if (acc.live_tokens) {
+		html(r, "<form method=\"post\" action=\"%s/card-token/revoke\" "
+			"data-confirm=\"作废后这张卡的二维码不能再查看积分，确定吗？\">",
+		     hurl);
+		html_csrf(r);
+		html_raw(r, "<button type=\"submit\">作废二维码卡</button></form>");
+	}
+	html_page_end(r);
+}
+
+/* GET /v/CODE/households/ID/card */
+static void page_card(struct req *r)
+{
+	struct village *v;
+	struct household *h;
+	if (card_target(r, &v, &h))
+		return;
+	card_page(r, v, h, NULL, NULL, req_query(r, "revoked") ? "二维码积分卡已作废。" : NULL,
+		  NULL);
+}
+
+/* Answer a rejected or failed card action: 400 with the card page and the
+** messages, or 500. */
+static void card_failed(struct req *r, const struct village *v, const struct household *h,
+			int rc, const errlist *errs)
+{
+	if (rc < 0) {
+		http_error(r, 500, "操作时出错，请稍后再试。");
+		return;
+	}
+	r->status = 400;
+	card_page(r, v, h, NULL, NULL, NULL, errs);
+}
+
+/* POST /v/CODE/households/ID/pin: a new PIN, shown once in this answer
+** (never through a redirect: it must not appear in a URL). */
+static void page_pin_post(struct req *r)
+{
+	struct village *v;
+	struct household *h;
+	if (card_target(r, &v, &h))
+		return;
+	struct actor who = {r->user->id, r->user->login, r->ip};
+	char pin[PASSBOOK_PIN_DIGITS + 1];
+	errlist errs = {0};
+	int rc = passbook_pin_reset(r->db, &who, v, h->id, pin, &errs);
+	if (rc)
+		card_failed(r, v, h, rc, &errs);
+	else
+		card_page(r, v, h, pin, NULL, "已设置新 PIN，旧 PIN 已失效。", NULL);
+	errlist_free(&errs);
+}
+
+/* POST /v/CODE/households/ID/card-token[, pin=1]: a new card token (older
+** ones revoked), and a new PIN too when asked; the card with the QR code
+** is this answer. */
+static void page_token_post(struct req *r)
+{
+	struct village *v;
+	struct household *h;
+	if (card_target(r, &v, &h))
+		return;
+	struct actor who = {r->user->id, r->user->login, r->ip};
+	char token[2 * PASSBOOK_TOKEN_BYTES + 1], pin[PASSBOOK_PIN_DIGITS + 1];
+	errlist errs = {0};
+	int with_pin = req_form(r, "pin") != NULL;
+	if (!request_origin(r)) {
+		errlist_add(&errs, "请求的主机名（Host）无效，无法生成二维码网址。");
+		card_failed(r, v, h, 1, &errs);
+		errlist_free(&errs);
+		return;
+	}
+	int rc = passbook_token_issue(r->db, &who, v, h->id, token, with_pin ? pin : NULL, &errs);
+	if (rc)
+		card_failed(r, v, h, rc, &errs);
+	else
+		card_page(r, v, h, with_pin ? pin : NULL, token,
+			  with_pin ? "已生成新二维码卡并重设 PIN，旧卡和旧 PIN 已失效。"
+				   : "已生成新二维码卡，旧卡已作废。",
+			  NULL);
+	errlist_free(&errs);
+}
+
+/* POST /v/CODE/households/ID/card-token/revoke */
+static void page_token_revoke_post(struct req *r)
+{
+	struct village *v;
+	struct household *h;
+	if (card_target(r, &v, &h))
+		return;
+	struct actor who = {r->user->id, r->user->login, r->ip};
+	errlist errs = {0};
+	int rc = passbook_token_revoke(r->db, &who, v, h->id, NULL, &errs);
+	if (rc)
+		card_failed(r, v, h, rc, &errs);
+	else
+		http_redirect(r, arena_printf(r->a, "/v/%s/households/%lld/card?revoked=1",
+					      url_encode(r->a, v->code), (long long)h->id));
+	errlist_free(&errs);
+}
+
+const struct route passbook_routes[] = {
+	{"GET", "/passbook/login", page_login, 0, ROUTE_PUBLIC},
+	{"POST", "/passbook/login", page_login_post, 0, ROUTE_PUBLIC},
+	{"GET", "/passbook", page_passbook, 0, ROUTE_PUBLIC},
+	{"GET", "/passbook/declare", page_declare, ROLE_HOUSEHOLD, 0},
+	{"POST", "/passbook/declare", page_declare_post, ROLE_HOUSEHOLD, ROUTE_UPLOAD},
+	{"GET", "/passbook/evidence/*", page_evidence, ROLE_HOUSEHOLD, 0},
+	{"GET", "/p/*", page_token, 0, ROUTE_PUBLIC},
+	{"GET", "/p/*/evidence/*", page_token_evidence, 0, ROUTE_PUBLIC},
+	{"GET", "/v/*/households/*/card", page_card, ADMINS, 0},
+	{"POST", "/v/*/households/*/pin", page_pin_post, ADMINS, 0},
+	{"POST", "/v/*/households/*/card-token", page_token_post, ADMINS, 0},
+	{"POST", "/v/*/households/*/card-token/revoke", page_token_revoke_post, ADMINS, 0},
+	{0},
+};
