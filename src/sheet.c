@@ -518,12 +518,12 @@ static int64_t abs64(int64_t v)
 
 /* The cap check of one entry, counting what is tallied; on success the
 ** entry's points are added to the tallies (the next row of an import sees
-** them).  Returns 0 ok, 1 passed a cap (message in *msg), -1. */
+** them).  Entries of items without a cap are tallied too: a version that
+** starts mid-month may give the same item code a cap.  Returns 0 ok, 1
+** passed a cap (message in *msg), -1. */
 static int cap_check(struct entry_ctx *c, const struct checked_entry *ce, const char **msg)
 {
 	const struct std_item *it = ce->it;
-	if (!it->cap_month && !it->cap_year)
-		return 0;
 	if (tally_load(c, ce->h->id, atoi(ce->date)))
 		return -1;
 	char km[96], ky[96];

@@ -538,6 +538,28 @@ static void ledger_220_version_by_date(void **state)
 	verify_expect(f, 0, NULL);
 }
 
+/* ledger-225: a version starting mid-month that caps an item counts the
+** month's entries made under the earlier version, also earlier rows of the
+** same import. */
+static void ledger_225_cap_mid_month(void **state)
+{
+	struct fixture *f = F(state);
+	errlist errs = {0};
+	assert_int_equal(adopt(f, f->v, template_csv(), "2024-03-20", "2024-04-01", &errs, NULL), 0);
+	const char *csv2 = "类别,项目编号,项目名称,分值,每月上限\n村级事务参与,CW01,参加村民大会,2,4\n";
+	assert_int_equal(adopt(f, f->v, csv2, "2024-06-01", "2024-06-15", &errs, NULL), 0);
+	struct entry_import_report rep;
+	const char *rows = "household,item,date,quantity\nH1,CW01,2024-06-10,2\nH1,CW01,2024-06-20,1\n";
+	assert_int_equal(sheet_import_entries(f->d, &f->who, f->v, "2024-06", "e.csv", rows,
+					      strlen(rows), 0, &rep, &errs), 1);
+	assert_string_equal(errs.msg[0], "e.csv:3: item: 「CW01 参加村民大会」每月上限 4 分，本月已记 4 分，"
+					 "本条 2 分");
+	errlist_free(&errs);
+	add_ok(f, f->v, "H1", "CW01", "2024-06-10", 2, NULL);
+	add_rejected(f, f->v, "H1", "CW01", "2024-06-20", 1, NULL,
+		     "项目编号: 「CW01 参加村民大会」每月上限 4 分，本月已记 4 分");
+}
+
 /* ledger-230: who and when may be scored. */
 static void ledger_230_eligibility(void **state)
 {
@@ -1181,6 +1203,7 @@ static void ledger_900_bench(void **state)
 	cmocka_unit_test_setup_teardown(ledger_200_template, setup, teardown),         \
 	cmocka_unit_test_setup_teardown(ledger_210_adopt_rules, setup, teardown),      \
 	cmocka_unit_test_setup_teardown(ledger_220_version_by_date, setup, teardown),  \
+	cmocka_unit_test_setup_teardown(ledger_225_cap_mid_month, setup, teardown),    \
 	cmocka_unit_test_setup_teardown(ledger_230_eligibility, setup, teardown),      \
 	cmocka_unit_test_setup_teardown(ledger_240_evidence, setup, teardown),         \
 	cmocka_unit_test_setup_teardown(ledger_250_cap_month, setup, teardown),        \
