@@ -320,9 +320,8 @@ int ledger_batch_add(struct ledger_batch *b, struct ledger_entry *e, int veto)
 	return 0;
 }
 
-/* Give up a batch after an error: close the bulk load (its outcome no
-** longer matters: the caller rolls back) and free the hasher. */
-static void batch_abort(struct ledger_batch *b)
+/* The bulk load's outcome no longer matters: the caller rolls back. */
+void ledger_batch_abort(struct ledger_batch *b)
 {
 	if (b->copy)
 		db_copy_end(b->copy);
@@ -441,7 +440,7 @@ int ledger_post_sheet(db *d, arena *a, int64_t village_id, int64_t sheet_id,
 		goto fail;
 	return ledger_batch_finish(b, first_seq, last_seq, head);
 fail:
-	batch_abort(b);
+	ledger_batch_abort(b);
 	return -1;
 }
 
@@ -765,7 +764,7 @@ out:
 	if (in_tx)
 		db_rollback(d);
 	if (b)
-		batch_abort(b);
+		ledger_batch_abort(b);
 	buf_free(&js);
 	return rc;
 }

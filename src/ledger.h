@@ -92,11 +92,14 @@ void ledger_entry_hash(const struct ledger_entry *e, const char *prev_hash, char
 ** write transaction.  ledger_batch_begin() takes the village's chain head
 ** with a row lock (UPDATE ledger_head … on PostgreSQL: concurrent postings
 ** of one village wait for each other; other villages do not).  Every add
-** computes the hash and inserts the entry; balance and year changes are
-** summed in memory, and ledger_batch_finish() writes them with one upsert
-** per household (and per household and year) and moves the chain head.
+** computes the hash and streams the entry into the bulk loader (db_copy:
+** COPY on PostgreSQL), so between the first add and ledger_batch_finish()
+** no other statement may run on the connection (reading rows already
+** fetched is fine).  Balance and year changes are summed in memory, and
+** ledger_batch_finish() ends the load, writes them with one upsert per
+** household (and per household and year) and moves the chain head.
 ** Nothing is visible to others before the caller commits; on any error the
-** caller rolls back. */
+** caller calls ledger_batch_abort() and rolls back. */
 struct ledger_batch;
 /* Returns the batch (arena memory) or NULL on a database error. */
 struct ledger_batch *ledger_batch_begin(db *d, arena *a, int64_t village_id);
@@ -110,6 +113,9 @@ int ledger_batch_add(struct ledger_batch *b, struct ledger_entry *e, int veto);
 ** Returns 0 or -1. */
 int ledger_batch_finish(struct ledger_batch *b, int64_t *first_seq, int64_t *last_seq,
 			char head[65]);
+
+/* Give up a batch (before rolling back): ends the bulk load, frees it. */
+void ledger_batch_abort(struct ledger_batch *b);
 
 /* ledger_post_sheet(): post every entry of sheet_id of village_id (in
 ** entry id order) as "score" entries of approval approval_id, posted at
