@@ -23,6 +23,7 @@
 #include "household.h"
 #include "html.h"
 #include "http.h"
+#include "ledger.h"
 #include "village.h"
 
 #define VIEW_ROLES (ROLE_TOWN_ADMIN | ROLE_VILLAGE_ADMIN | ROLE_SCORER)
@@ -592,9 +593,24 @@ static void render_detail(struct req *r, const struct village *v, const struct h
 		     h->left_reason ? h->left_reason : "");
 	html_raw(r, "</tbody></table>");
 	if (admin)
-		html(r, "<ul class=\"actions\"><li><a href=\"%s/edit\">修改信息</a></li></ul>", url);
+		html(r, "<ul class=\"actions\"><li><a href=\"%s/edit\">修改信息</a></li>"
+			"<li><a href=\"%s/card\">积分卡与 PIN</a></li></ul>",
+		     url, url);
 
 	render_eligibility(r, v, h);
+
+	/* the household's points, as its passbook shows them */
+	char today[11];
+	date_today(today);
+	struct ledger_summary sum = {0};
+	if (ledger_household_summary(r->db, v->id, h->id, today, &sum) == 0) {
+		html(r, "<h2>积分</h2><p class=\"lead\">积分余额 <strong>%lld</strong> 分，"
+			"本年 %lld 分，本季度 %lld 分%s。",
+		     (long long)sum.balance, (long long)sum.year_points,
+		     (long long)sum.quarter_points, sum.veto ? "（本年度一票否决）" : "");
+		html(r, " <a href=\"/v/%s/ledger?household=%s\">积分台账（%lld 条）</a></p>",
+		     url_encode(r->a, v->code), url_encode(r->a, h->code), (long long)sum.entries);
+	}
 
 	/* members */
 	html_raw(r, "<h2>家庭成员</h2>");
