@@ -122,10 +122,13 @@ static void page_village(struct req *r)
 	html(r, "<p class=\"meter\"><meter min=\"0\" max=\"%lld\" value=\"%lld\"></meter></p>",
 	     (long long)(st.eligible ? st.eligible : 1), (long long)st.participating);
 	html_raw(r, "<ul class=\"actions\">");
-	html(r, "<li><a href=\"/v/%s/sheets\">月度积分</a></li>", vc);
+	int scoring = req_has_role(r, ROLE_TOWN_ADMIN | ROLE_VILLAGE_ADMIN | ROLE_SCORER);
+	if (scoring)
+		html(r, "<li><a href=\"/v/%s/sheets\">月度积分</a></li>", vc);
 	html(r, "<li><a href=\"/v/%s/balances\">积分余额</a></li>", vc);
 	html(r, "<li><a href=\"/v/%s/standard\">积分标准</a></li>", vc);
-	html(r, "<li><a href=\"/v/%s/households\">农户名册</a></li>", vc);
+	if (scoring)
+		html(r, "<li><a href=\"/v/%s/households\">农户名册</a></li>", vc);
 	if (req_has_role(r, ROLE_TOWN_ADMIN | ROLE_VILLAGE_ADMIN)) {
 		html(r, "<li><a href=\"/v/%s/households/new\">登记新农户</a></li>", vc);
 		html(r, "<li><a href=\"/v/%s/import\">批量导入农户（CSV）</a></li>", vc);
