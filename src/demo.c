@@ -12,6 +12,7 @@
 #include "auth.h"
 #include "commands.h"
 #include "household.h"
+#include "passbook.h"
 #include "village.h"
 
 static const char DEMO_PASSWORD[] = "jifen2024!";
@@ -138,6 +139,20 @@ int demo_load(struct cli *c)
 	}
 	if ((rc = ledger_demo(c)))
 		return rc;
+
+	/* a household with a PIN and a card, to try the passbook */
+	struct village *v0 = village_by_code(c->db, c->a, demo_villages[0].code);
+	struct household *hh = NULL;
+	int nh = 0;
+	int64_t nall = 0;
+	char token[2 * PASSBOOK_TOKEN_BYTES + 1], pin[PASSBOOK_PIN_DIGITS + 1];
+	if (!v0 ||
+	    household_list(c->db, c->a, v0->id, NULL, HH_PARTICIPATING, 1, 1, &hh, &nh, &nall) ||
+	    nh < 1 || passbook_token_issue(c->db, &c->actor, v0, hh[0].id, token, pin, &errs)) {
+		cli_print_errors(&errs);
+		fprintf(stderr, "演示农户积分卡生成失败: %s\n", db_errmsg(c->db));
+		return EXIT_FAILURE_3;
+	}
 	printf("已载入演示数据: %zu 个村, %lld 户。\n",
 	       sizeof demo_villages / sizeof *demo_villages, (long long)total);
 	printf("演示账号（密码都是 %s）:\n", DEMO_PASSWORD);
@@ -146,6 +161,9 @@ int demo_load(struct cli *c)
 		printf("  %s-admin / %s-scorer / %s-shop   %s 村管理员 / 评分员 / 积分超市\n",
 		       demo_villages[i].code, demo_villages[i].code, demo_villages[i].code,
 		       demo_villages[i].name);
+	printf("演示农户: 在 /passbook/login 选 %s，户编号 %s，PIN %s；\n"
+	       "  或不登录直接打开积分卡链接 /p/%s\n",
+	       demo_villages[0].name, hh[0].code, pin, token);
 	return EXIT_OK;
 fail:
 	db_rollback(c->db);
