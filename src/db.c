@@ -208,6 +208,14 @@ int db_begin(db *d)
 	return 0;
 }
 
+int db_begin_snapshot(db *d)
+{
+	if (db_exec(d, d->ops->begin_snapshot))
+		return -1;
+	d->in_tx = 1;
+	return 0;
+}
+
 int db_begin_write(db *d)
 {
 	if (d->ops->begin_write(d))

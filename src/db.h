@@ -91,6 +91,10 @@ int db_exec(db *d, const char *sql);
 ** BEGIN IMMEDIATE) so that a transaction that will write never fails
 ** half-way with SQLITE_BUSY.  Returns 0 or -1. */
 int db_begin(db *d);
+/* A read transaction that sees the whole database as of one moment across
+** all its statements (SQLite: any read transaction; PostgreSQL: REPEATABLE
+** READ, where the default READ COMMITTED snapshots per statement). */
+int db_begin_snapshot(db *d);
 int db_begin_write(db *d);
 int db_commit(db *d);
 int db_rollback(db *d);

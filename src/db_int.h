@@ -37,6 +37,7 @@ struct db_ops {
 	int (*exec)(db *d, const char *sql);
 	int64_t (*changes)(db *d);
 	int (*begin_write)(db *d);
+	const char *begin_snapshot; /* SQL that starts a one-snapshot read transaction */
 	int (*backup)(db *d, const char *path);
 	/* bulk loading: sql_cols is "table(c1,c2,...)" */
 	int (*copy_begin)(struct db_copy *c, const char *table, const char *const *cols, int ncols);

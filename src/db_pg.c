@@ -778,6 +778,7 @@ const struct db_ops db_pg_ops = {
 	.exec = pg_exec,
 	.changes = pg_changes,
 	.begin_write = pg_begin_write,
+	.begin_snapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
 	.backup = pg_backup,
 	.copy_begin = pg_copy_begin,
 	.copy_row = pg_copy_row,

@@ -297,6 +297,7 @@ const struct db_ops db_sqlite_ops = {
 	.exec = sqlite_exec,
 	.changes = sqlite_changes,
 	.begin_write = sqlite_begin_write,
+	.begin_snapshot = "BEGIN",
 	.backup = sqlite_backup,
 	.copy_begin = sqlite_copy_begin,
 	.copy_row = sqlite_copy_row,

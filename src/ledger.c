@@ -953,17 +953,10 @@ int ledger_verify(db *d, arena *a, int64_t village_id, errlist *errs, int64_t *c
 	if (!checked)
 		checked = &dummy;
 	*checked = 0;
-	if (db_begin(d))
+	/* verify reads the ledger and the balances with several statements and
+	** must see them as of one moment */
+	if (db_begin_snapshot(d))
 		return -1;
-	/* PostgreSQL's default READ COMMITTED gives each statement its own
-	** snapshot; verify reads the ledger and the balances with several
-	** statements and must see them as of one moment.  (SQLite's read
-	** transaction is one snapshot already.) */
-	if (!strcmp(db_backend(d), "postgresql") &&
-	    db_exec(d, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")) {
-		db_rollback(d);
-		return -1;
-	}
 	int rc = 0;
 	if (village_id) {
 		struct village *v = village_by_id(d, a, village_id);
