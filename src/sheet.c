@@ -481,6 +481,13 @@ static int tally_load(struct entry_ctx *c, int64_t hid, int year)
 	if (l->v)
 		return 0;
 	l->v = 1;
+	/* Lock the household's row before reading its tallies: on PostgreSQL
+	** two sessions recording for one household on different sheets would
+	** otherwise both read the old tally and together pass a yearly cap.
+	** (SQLite's write transaction already serialises them.) */
+	db_stmt *lk = db_prepare(c->d, "UPDATE household SET updated_at = updated_at WHERE id = $h");
+	if (!lk || db_bind_int(lk, "$h", hid) || db_step(lk) != DB_DONE)
+		return -1;
 	snprintf(from, sizeof from, "%04d-01-01", year);
 	snprintf(to, sizeof to, "%04d-12-31", year);
 	db_stmt *s = db_prepare(c->d,
