@@ -224,11 +224,31 @@ int db_begin_write(db *d)
 	return 0;
 }
 
+void db_on_commit(db *d, db_commit_fn fn, void *arg)
+{
+	d->commit_fn = fn;
+	d->commit_arg = arg;
+	d->commit_ran = 0;
+}
+
+int db_commit_hook_ran(db *d)
+{
+	return d->commit_ran;
+}
+
 int db_commit(db *d)
 {
+	db_commit_fn fn = d->in_tx ? d->commit_fn : NULL;
+	if (fn && fn(d, d->commit_arg))
+		return -1;
 	int rc = db_exec(d, "COMMIT");
-	if (rc == 0)
+	if (rc == 0) {
 		d->in_tx = 0;
+		if (fn) {
+			d->commit_fn = NULL;
+			d->commit_ran = 1;
+		}
+	}
 	return rc;
 }
 

@@ -99,6 +99,16 @@ int db_begin_write(db *d);
 int db_commit(db *d);
 int db_rollback(db *d);
 
+/* db_on_commit(): run fn(d, arg) inside the next transaction this
+** connection commits, just before its COMMIT, then forget it.  A failing
+** fn (non-zero) makes db_commit() fail (the caller rolls back).  The
+** server uses it to record a request's idempotency key in the same
+** transaction as the request's writes.  fn NULL clears it. */
+typedef int (*db_commit_fn)(db *d, void *arg);
+void db_on_commit(db *d, db_commit_fn fn, void *arg);
+/* 1 when the hook set by db_on_commit() has run (and committed). */
+int db_commit_hook_ran(db *d);
+
 /* Rows changed by the last INSERT/UPDATE/DELETE statement. */
 int64_t db_changes(db *d);
 

@@ -68,6 +68,9 @@ struct db {
 	struct stmt_slot *cache; /* open addressing by pointer, cap a power of 2 */
 	size_t ncache, capcache;
 	int in_tx;
+	db_commit_fn commit_fn;  /* db_on_commit() */
+	void *commit_arg;
+	int commit_ran;
 	void *backend;          /* backend private state */
 };
 
