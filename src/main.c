@@ -301,6 +301,32 @@ static int cmd_backup(struct cli *c)
 	return EXIT_OK;
 }
 
+/* jifen routes
+** List every web and API route: method, pattern, the roles that may call
+** it (or "public"), and its flags.  The access-matrix test reads it, so
+** that a new route cannot go without a row in the test's table. */
+static int cmd_routes(struct cli *c)
+{
+	int rc = cli_check_options(c, no_options);
+	if (rc)
+		return rc;
+	for (const struct route *const *t = route_tables; *t; t++)
+		for (const struct route *rt = *t; rt->method; rt++) {
+			printf("%s %s ", rt->method, rt->pattern);
+			if (rt->flags & ROUTE_PUBLIC)
+				printf("public");
+			else
+				for (int bit = 1, first = 1; bit <= ROLE_HOUSEHOLD; bit <<= 1)
+					if (rt->roles & bit) {
+						printf("%s%s", first ? "" : ",", role_name(bit));
+						first = 0;
+					}
+			printf("%s%s\n", rt->flags & ROUTE_UPLOAD ? " upload" : "",
+			       rt->flags & ROUTE_NO_CSRF ? " no_csrf" : "");
+		}
+	return EXIT_OK;
+}
+
 static const struct command {
 	const char *name, *sub;
 	int (*fn)(struct cli *c);
@@ -314,6 +340,7 @@ static const struct command {
 	{"import", "households", cmd_import_households,
 	 "import households --village CODE FILE [--dry-run]  导入农户 CSV"},
 	{"backup", NULL, cmd_backup, "backup FILE              在线备份整个数据库"},
+	{"routes", NULL, cmd_routes, "routes                   列出全部网页和 API 路由及其权限"},
 	{"migrate-db", NULL, cmd_migrate_db,
 	 "migrate-db --from FILE.db --to postgresql://…  把 SQLite 数据库迁移到 PostgreSQL"},
 	{"import", "standard", cmd_import_standard,
@@ -390,8 +417,9 @@ int main(int argc, char **argv)
 	}
 	struct cli c = {.db_url = db_url, .a = arena_new(), .actor = {0, "cli", ""},
 			.argc = nwords - skip, .argv = words + skip};
-	/* migrate-db opens its own two databases; --db is not opened */
-	if (cmd->fn == cmd_migrate_db) {
+	/* migrate-db opens its own two databases, routes needs none: --db is
+	** not opened for them */
+	if (cmd->fn == cmd_migrate_db || cmd->fn == cmd_routes) {
 		int rc = cmd->fn(&c);
 		arena_free(c.a);
 		free(words);
