@@ -583,7 +583,7 @@ static void api_entry_remove(struct req *r)
 	if (rc < 0)
 		http_error(r, 500, "删除时出错，没有删除。");
 	else if (rc > 0)
-		api_reject(r, 400, &errs);
+		api_reject(r, rc == SHEET_NOT_FOUND ? 404 : 400, &errs);
 	else {
 		json_begin(r);
 		json_obj(r, NULL);
@@ -1026,7 +1026,7 @@ static void api_declaration_accept(struct req *r)
 	if (rc < 0)
 		http_error(r, 500, "采纳时出错，没有保存。");
 	else if (rc > 0)
-		api_reject(r, 400, &errs);
+		api_reject(r, rc == SHEET_NOT_FOUND ? 404 : 400, &errs);
 	else {
 		json_begin(r);
 		json_obj(r, NULL);
@@ -1065,7 +1065,7 @@ static void api_declaration_decline(struct req *r)
 	if (rc < 0)
 		http_error(r, 500, "保存时出错。");
 	else if (rc > 0)
-		api_reject(r, 400, &errs);
+		api_reject(r, rc == SHEET_NOT_FOUND ? 404 : 400, &errs);
 	else {
 		json_begin(r);
 		json_obj(r, NULL);

@@ -693,13 +693,15 @@ static void page_entry_remove(struct req *r)
 	int64_t id = parse_id(r->arg[2]);
 	errlist errs = {0};
 	struct actor who = req_actor(r);
-	int rc = 1;
+	int rc = SHEET_NOT_FOUND;
 	if (!id)
-		errlist_add(&errs, "没有这条积分记录");
+		errlist_add(&errs, "本村没有这条积分记录");
 	else
 		rc = entry_remove(r->db, &who, v, id, &errs);
 	if (rc < 0)
 		http_error(r, 500, "删除时出错，没有删除。");
+	else if (rc == SHEET_NOT_FOUND)
+		http_error(r, 404, errs.msg[0]);
 	else if (rc > 0) {
 		struct sheet_state st = {.errs = &errs};
 		sheet_page(r, v, month, &st);
@@ -1215,13 +1217,15 @@ static void page_declaration_accept(struct req *r)
 	int64_t id = parse_id(r->arg[1]), entry_id = 0;
 	errlist errs = {0};
 	struct actor who = req_actor(r);
-	int rc = 1;
+	int rc = SHEET_NOT_FOUND;
 	if (!id)
-		errlist_add(&errs, "没有这条申报");
+		errlist_add(&errs, "本村没有这条申报");
 	else
 		rc = declaration_accept(r->db, &who, v, id, req_form_trim(r, "item"), &errs, &entry_id);
 	if (rc < 0)
 		http_error(r, 500, "采纳时出错，没有保存。");
+	else if (rc == SHEET_NOT_FOUND)
+		http_error(r, 404, errs.msg[0]);
 	else if (rc > 0)
 		declarations_page(r, v, &errs, id, NULL);
 	else
@@ -1240,13 +1244,15 @@ static void page_declaration_decline(struct req *r)
 	const char *reason = req_form_trim(r, "reason");
 	errlist errs = {0};
 	struct actor who = req_actor(r);
-	int rc = 1;
+	int rc = SHEET_NOT_FOUND;
 	if (!id)
-		errlist_add(&errs, "没有这条申报");
+		errlist_add(&errs, "本村没有这条申报");
 	else
 		rc = declaration_decline(r->db, &who, v, id, reason, &errs);
 	if (rc < 0)
 		http_error(r, 500, "保存时出错。");
+	else if (rc == SHEET_NOT_FOUND)
+		http_error(r, 404, errs.msg[0]);
 	else if (rc > 0)
 		declarations_page(r, v, &errs, id, reason);
 	else

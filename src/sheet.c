@@ -813,7 +813,7 @@ int entry_remove(db *d, const struct actor *who, const struct village *v, int64_
 	int st = db_step(s);
 	if (st == DB_DONE) {
 		errlist_add(errs, "本村没有这条积分记录");
-		rc = 1;
+		rc = SHEET_NOT_FOUND;
 		goto out;
 	}
 	if (st != DB_ROW)
@@ -1557,7 +1557,7 @@ int declaration_list(db *d, arena *a, int64_t village_id, int64_t household_id, 
 }
 
 /* Load pending declaration id of v inside the caller's transaction:
-** 0 (*out), 1 (errs), -1. */
+** 0 (*out), SHEET_NOT_FOUND (errs), 1 (errs: already decided), -1. */
 static int pending_declaration(db *d, arena *a, const struct village *v, int64_t id,
 			       struct declaration **out, errlist *errs)
 {
@@ -1567,7 +1567,7 @@ static int pending_declaration(db *d, arena *a, const struct village *v, int64_t
 	int st = db_step(s);
 	if (st == DB_DONE) {
 		errlist_add(errs, "本村没有这条申报");
-		return 1;
+		return SHEET_NOT_FOUND;
 	}
 	if (st != DB_ROW)
 		return -1;
@@ -1636,23 +1636,26 @@ out:
 int declaration_decline(db *d, const struct actor *who, const struct village *v, int64_t id,
 			const char *reason, errlist *errs)
 {
-	if (!reason || !*reason) {
-		errlist_add(errs, "不采纳的原因不能为空");
-		return 1;
-	}
-	if (!text_is_clean(reason, 1) || utf8_len(reason) > 500) {
-		errlist_add(errs, "原因最长 500 个字，不能含控制字符");
-		return 1;
-	}
 	arena *a = arena_new();
 	int rc = -1, in_tx = 0;
 	if (db_begin_write(d))
 		goto out;
 	in_tx = 1;
 	struct declaration *x;
+	/* the declaration first: an id of another village is "not found"
+	** whatever else the request holds */
 	rc = pending_declaration(d, a, v, id, &x, errs);
 	if (rc)
 		goto out;
+	rc = 1;
+	if (!reason || !*reason) {
+		errlist_add(errs, "不采纳的原因不能为空");
+		goto out;
+	}
+	if (!text_is_clean(reason, 1) || utf8_len(reason) > 500) {
+		errlist_add(errs, "原因最长 500 个字，不能含控制字符");
+		goto out;
+	}
 	rc = -1;
 	db_stmt *s = db_prepare(d, "UPDATE declaration SET status = 'declined', decline_reason = $r,"
 				   " decided_by = $by, decided_at = $now WHERE id = $id");

@@ -138,9 +138,17 @@ int sheet_totals(db *d, arena *a, int64_t village_id, int64_t sheet_id,
 int entry_add(db *d, const struct actor *who, const struct village *v, const char *month,
 	      const struct entry_input *in, errlist *errs, int64_t *entry_id);
 
+/* What entry_remove() and declaration_accept()/_decline() return when the
+** id names nothing of village v (none, or another village's): more than 0
+** like every refusal, so that callers who only test rc > 0 still refuse;
+** pages and the API answer it with 404, as for every object of another
+** village. */
+enum { SHEET_NOT_FOUND = 2 };
+
 /* entry_remove(): remove draft entry entry_id of village v (its sheet must
 ** be open); own transaction, audited.  A declaration it accepted goes back
-** to pending.  Returns 0, 1 (errs: unknown entry, sheet closed), -1. */
+** to pending.  Returns 0, SHEET_NOT_FOUND (errs: unknown entry), 1 (errs:
+** sheet closed), -1. */
 int entry_remove(db *d, const struct actor *who, const struct village *v, int64_t entry_id,
 		 errlist *errs);
 
@@ -270,12 +278,14 @@ int declaration_list(db *d, arena *a, int64_t village_id, int64_t household_id, 
 /* declaration_accept(): a scorer accepts pending declaration id into the
 ** sheet of its date's month as an entry of item_code (quantity 1, the
 ** declaration's note and photo): entry_add's checks apply.  Returns 0
-** (*entry_id), 1, -1. */
+** (*entry_id), SHEET_NOT_FOUND (errs), 1, -1. */
 int declaration_accept(db *d, const struct actor *who, const struct village *v, int64_t id,
 		       const char *item_code, errlist *errs, int64_t *entry_id);
 
 /* declaration_decline(): decline pending declaration id with a reason
-** (required, ≤ 500 characters) the household sees.  Returns 0, 1, -1. */
+** (required, ≤ 500 characters) the household sees.  An unknown id is
+** SHEET_NOT_FOUND whatever the reason.  Returns 0, SHEET_NOT_FOUND (errs),
+** 1, -1. */
 int declaration_decline(db *d, const struct actor *who, const struct village *v, int64_t id,
 			const char *reason, errlist *errs);
 
