@@ -10,6 +10,7 @@
 #include "auth.h"
 
 #include <pthread.h>
+#include <stddef.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -62,10 +63,84 @@ const char *role_label(int role)
 	return "";
 }
 
-const char *password_policy_error(const char *pw)
+/* The policy's fields: name, Chinese label, allowed range. */
+static const struct {
+	const char *name, *label;
+	size_t off;
+	int min, max;
+} policy_fields[] = {
+	{"password_min_length", "密码最短长度（字符）", offsetof(struct security_policy, password_min_length), 8, 64},
+	{"password_max_age_days", "密码有效期（天，0 为不过期）", offsetof(struct security_policy, password_max_age_days), 0, 3650},
+	{"login_max_failures", "连续登录失败几次后锁定", offsetof(struct security_policy, login_max_failures), 3, 20},
+	{"login_lock_minutes", "锁定时长（分钟）", offsetof(struct security_policy, login_lock_minutes), 1, 1440},
+	{"session_idle_minutes", "无操作自动退出（分钟）", offsetof(struct security_policy, session_idle_minutes), 5, 240},
+	{"session_max_hours", "登录最长有效（小时）", offsetof(struct security_policy, session_max_hours), 1, 72},
+};
+enum { NPOLICY = sizeof policy_fields / sizeof policy_fields[0] };
+
+static int *policy_slot(struct security_policy *p, int i)
 {
-	if (!pw || utf8_len(pw) < PASSWORD_MIN_LEN)
-		return "密码至少需要 8 个字符。";
+	return (int *)((char *)p + policy_fields[i].off);
+}
+
+int policy_load(db *d, struct security_policy *p)
+{
+	static const struct security_policy defaults = SECURITY_POLICY_DEFAULTS;
+	*p = defaults;
+	db_stmt *s = db_prepare(d, "SELECT name, value FROM setting WHERE name LIKE 'policy.%'");
+	if (!s)
+		return -1;
+	int st;
+	while ((st = db_step(s)) == DB_ROW) {
+		const char *name = db_column_text(s, 0) + 7;
+		int64_t v;
+		for (int i = 0; i < NPOLICY; i++)
+			if (!strcmp(name, policy_fields[i].name) &&
+			    !parse_int64(db_column_text(s, 1), &v) && v >= policy_fields[i].min &&
+			    v <= policy_fields[i].max)
+				*policy_slot(p, i) = (int)v;
+	}
+	return st == DB_DONE ? 0 : -1;
+}
+
+int policy_set(db *d, const char *name, const char *value, errlist *errs)
+{
+	int i = 0;
+	while (i < NPOLICY && strcmp(name, policy_fields[i].name))
+		i++;
+	if (i == NPOLICY) {
+		errlist_add(errs, "没有这项安全设置: %s", name);
+		return 1;
+	}
+	int64_t v;
+	if (parse_int64(value, &v) || v < policy_fields[i].min || v > policy_fields[i].max) {
+		errlist_add(errs, "%s（%s）应为 %d–%d 的整数", name, policy_fields[i].label,
+			    policy_fields[i].min, policy_fields[i].max);
+		return 1;
+	}
+	char key[64], text[24];
+	snprintf(key, sizeof key, "policy.%s", name);
+	snprintf(text, sizeof text, "%lld", (long long)v);
+	db_stmt *s = db_prepare(d, "INSERT INTO setting(name, value) VALUES($n, $v)"
+				   " ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+	if (!s || db_bind_text(s, "$n", key) || db_bind_text(s, "$v", text))
+		return -1;
+	return db_step(s) == DB_DONE ? 0 : -1;
+}
+
+const char *policy_field(const struct security_policy *p, int i, int *value, const char **label)
+{
+	if (i < 0 || i >= NPOLICY)
+		return NULL;
+	*value = *policy_slot((struct security_policy *)p, i);
+	*label = policy_fields[i].label;
+	return policy_fields[i].name;
+}
+
+const char *password_policy_error(arena *a, const struct security_policy *p, const char *pw)
+{
+	if (!pw || utf8_len(pw) < (size_t)p->password_min_length)
+		return arena_printf(a, "密码至少需要 %d 个字符。", p->password_min_length);
 	if (strlen(pw) > 128)
 		return "密码不能超过 128 个字节。";
 	if (!text_is_clean(pw, 0))
@@ -132,9 +207,14 @@ int account_add(db *d, const char *login, int role, const char *village_code,
 			db_reset(s);
 		}
 	}
-	const char *perr = password_policy_error(password);
+	struct security_policy pol;
+	if (policy_load(d, &pol))
+		return -1;
+	arena *a = arena_new();
+	const char *perr = password_policy_error(a, &pol, password);
 	if (perr)
 		errlist_add(errs, "%s", perr);
+	arena_free(a);
 	if (errs->n)
 		return 1;
 
@@ -185,7 +265,10 @@ static int attempt_record(db *d, const char *login, const char *ip, int ok)
 ** within the window and after the login's last success. */
 static int attempt_locked(db *d, const char *login, const char *ip)
 {
-	int64_t since = now_unix() - LOGIN_WINDOW;
+	struct security_policy pol;
+	if (policy_load(d, &pol))
+		return 0;
+	int64_t since = now_unix() - (int64_t)pol.login_lock_minutes * 60;
 	db_stmt *s = db_prepare(d,
 		"SELECT COUNT(*) FROM login_attempt WHERE login=$login AND ok=0 AND at>$since"
 		" AND at>=COALESCE((SELECT MAX(at) FROM login_attempt"
@@ -196,7 +279,7 @@ static int attempt_locked(db *d, const char *login, const char *ip)
 	db_bind_int(s, "$since", since);
 	int64_t n = db_step(s) == DB_ROW ? db_column_int(s, 0) : 0;
 	db_reset(s);
-	if (n >= LOGIN_MAX_FAILURES)
+	if (n >= pol.login_max_failures)
 		return 1;
 	s = db_prepare(d, "SELECT COUNT(*) FROM login_attempt WHERE ip=$ip AND ok=0 AND at>$since");
 	if (!s)
@@ -339,7 +422,8 @@ struct user *session_load(db *d, arena *a, const char *token)
 	db_stmt *s = db_prepare(d,
 		"SELECT s.csrf, s.created_at, s.last_seen, s.account_id, a.login, a.role,"
 		"       COALESCE(a.village_id, h.village_id), v.code, a.must_change,"
-		"       COALESCE(a.disabled, 0), s.household_id, h.code, h.left_on"
+		"       COALESCE(a.disabled, 0), s.household_id, h.code, h.left_on,"
+		"       COALESCE(a.pw_changed_at, 0)"
 		"  FROM session s"
 		"  LEFT JOIN account a ON a.id = s.account_id"
 		"  LEFT JOIN household h ON h.id = s.household_id"
@@ -353,6 +437,7 @@ struct user *session_load(db *d, arena *a, const char *token)
 		return NULL;
 	}
 	int64_t now = now_unix(), created = db_column_int(s, 1), seen = db_column_int(s, 2);
+	int64_t pw_changed = db_column_int(s, 13);
 	struct user *u = arena_alloc(a, sizeof *u);
 	u->csrf = arena_strdup(a, db_column_text(s, 0));
 	int household = !db_column_is_null(s, 10);
@@ -370,10 +455,18 @@ struct user *session_load(db *d, arena *a, const char *token)
 	}
 	int dead = db_column_int(s, 9) || (household && !db_column_is_null(s, 12)) || !u->role;
 	db_reset(s);
-	if (dead || now - seen > SESSION_IDLE || now - created > SESSION_ABSOLUTE) {
+	struct security_policy pol;
+	if (policy_load(d, &pol))
+		return NULL;
+	if (dead || now - seen > (int64_t)pol.session_idle_minutes * 60 ||
+	    now - created > (int64_t)pol.session_max_hours * 3600) {
 		session_delete(d, token);
 		return NULL;
 	}
+	/* an expired password must be changed before anything else */
+	if (!household && pol.password_max_age_days &&
+	    now - pw_changed > (int64_t)pol.password_max_age_days * 86400)
+		u->must_change_password = 1;
 	if (now - seen > TOUCH_INTERVAL) {
 		db_stmt *t = db_prepare(d, "UPDATE session SET last_seen=$now WHERE id=$id");
 		if (t) {
@@ -401,13 +494,18 @@ int account_change_password(db *d, int64_t account_id, const char *old_pw,
 	db_reset(s);
 	if (!password_verify(hash, old_pw))
 		errlist_add(errs, "原密码不正确。");
-	const char *perr = password_policy_error(new_pw);
+	struct security_policy pol;
+	if (policy_load(d, &pol))
+		return -1;
+	arena *a = arena_new();
+	const char *perr = password_policy_error(a, &pol, new_pw);
 	if (perr)
 		errlist_add(errs, "新密码: %s", perr);
 	else if (!new_pw2 || strcmp(new_pw, new_pw2))
 		errlist_add(errs, "两次输入的新密码不一致。");
 	else if (old_pw && !strcmp(old_pw, new_pw))
 		errlist_add(errs, "新密码不能与原密码相同。");
+	arena_free(a);
 	if (errs->n)
 		return 1;
 	if (password_hash(new_pw, hash, sizeof hash))

@@ -11,24 +11,39 @@
 #include "http.h"
 #include "util.h"
 
-/* Session lifetimes: idle and absolute, seconds. */
-enum {
-	SESSION_IDLE = 30 * 60,
-	SESSION_ABSOLUTE = 12 * 3600,
-	LOGIN_MAX_FAILURES = 5,        /* failures within LOGIN_WINDOW lock the login */
-	LOGIN_WINDOW = 15 * 60,
-	PASSWORD_MIN_LEN = 8,
+/* The security policy (等保 level 2: password complexity and expiry,
+** lock-out after failures, session timeouts), kept in table setting so
+** that a town sets it once for every instance (`jifen config`).  Unset
+** values take these defaults. */
+struct security_policy {
+	int password_min_length;   /* characters, 8–64 */
+	int password_max_age_days; /* a password older than this must be changed; 0 never */
+	int login_max_failures;    /* failures within login_lock_minutes lock the login */
+	int login_lock_minutes;
+	int session_idle_minutes;
+	int session_max_hours;     /* absolute lifetime of a session */
 };
+#define SECURITY_POLICY_DEFAULTS {8, 90, 5, 15, 30, 12}
+
+/* The policy in force (defaults for what is not set).  0 or -1. */
+int policy_load(db *d, struct security_policy *p);
+/* Set one policy value by name (the struct's field names); 0, 1 rejected
+** (errs: unknown name, value out of range), -1 database error. */
+int policy_set(db *d, const char *name, const char *value, errlist *errs);
+/* Name, value and Chinese description of policy field i (0-based), or
+** NULL past the last: for listing. */
+const char *policy_field(const struct security_policy *p, int i, int *value,
+			 const char **label);
 
 /* Role names as stored and as the CLI takes them. */
 int role_from_name(const char *name);   /* ROLE_* bit or 0 */
 const char *role_name(int role);        /* "town_admin"... */
 const char *role_label(int role);       /* 镇管理员... */
 
-/* Password policy: at least PASSWORD_MIN_LEN characters and at least two of
-** letters, digits, other characters.  Returns NULL when acceptable, else a
-** Chinese message. */
-const char *password_policy_error(const char *pw);
+/* Password policy: at least the policy's minimum length and at least two
+** of letters, digits, other characters.  Returns NULL when acceptable, else
+** a Chinese message (arena a). */
+const char *password_policy_error(arena *a, const struct security_policy *p, const char *pw);
 
 /* argon2id hash of pw into out (crypto_pwhash_STRBYTES bytes); 0 ok. */
 int password_hash(const char *pw, char *out, size_t outlen);

@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "html.h"
 #include "json.h"
@@ -343,6 +344,32 @@ void http_error(struct req *r, int status, const char *msg)
 	html_page_end(r);
 }
 
+void http_security_event(struct req *r, const char *action, const char *object,
+			 int64_t village_id, const char *login_tried)
+{
+	struct actor who = {0, "", r->ip};
+	if (r->user) {
+		who.account_id = r->user->role == ROLE_HOUSEHOLD ? 0 : r->user->id;
+		who.login = r->user->role == ROLE_HOUSEHOLD
+				    ? arena_printf(r->a, "%s/%s", r->user->village_code, r->user->login)
+				    : r->user->login;
+		if (!village_id)
+			village_id = r->user->village_id;
+	} else if (login_tried) {
+		/* what was typed, bounded and clean: it is shown on the audit page */
+		who.login = text_is_clean(login_tried, 0) ? arena_strndup(r->a, login_tried, 64)
+							  : "(无效字符)";
+	}
+	buf after = {0};
+	buf_puts(&after, "{\"method\":");
+	json_quote(&after, r->method);
+	buf_puts(&after, ",\"path\":");
+	json_quote(&after, text_is_clean(r->path, 0) ? r->path : "(无效字符)");
+	buf_puts(&after, "}");
+	audit_record(r->db, &who, village_id, action, object ? object : "", NULL, buf_cstr(&after));
+	buf_free(&after);
+}
+
 int req_has_role(struct req *r, int roles)
 {
 	return r->user && (r->user->role & roles);
@@ -354,6 +381,9 @@ struct village *req_village_or_404(struct req *r, const char *code)
 	if (v && r->user &&
 	    (r->user->role == ROLE_TOWN_ADMIN || r->user->village_id == v->id))
 		return v;
+	if (v && r->user)
+		http_security_event(r, "security.denied", arena_printf(r->a, "village:%s", v->code),
+				    0, NULL);
 	http_error(r, 404, "找不到这个村。");
 	return NULL;
 }
@@ -591,11 +621,13 @@ static void dispatch(struct req *r)
 			return;
 		}
 		if (!(r->user->role & rt->roles)) {
+			http_security_event(r, "security.denied", NULL, 0, NULL);
 			http_error(r, 403, "您的账号没有权限进行这个操作。");
 			return;
 		}
 	}
 	if (!strcmp(r->method, "POST") && !(rt->flags & ROUTE_NO_CSRF) && !csrf_ok(r)) {
+		http_security_event(r, "security.csrf", NULL, 0, NULL);
 		http_error(r, 403, "页面已过期或来源不明（CSRF 校验失败），请返回重新提交。");
 		return;
 	}

@@ -146,6 +146,14 @@ struct village *req_village_or_404(struct req *r, const char *code);
 /* 1 when the request's user has one of the role bits. */
 int req_has_role(struct req *r, int roles);
 
+/* Record a security event (等保: logins, failures, lock-outs, permission
+** denials, CSRF failures, exports) in the append-only audit log, with the
+** request's user (or login_tried when nobody is logged in), address and
+** path.  action like "security.denied"; object like "account:NAME";
+** village_id 0 for the town.  Best effort: a failure is not the request's. */
+void http_security_event(struct req *r, const char *action, const char *object,
+			 int64_t village_id, const char *login_tried);
+
 /* ---- URL encoding ------------------------------------------------------- */
 /* Percent-encode s for a path segment or query value (arena memory). */
 char *url_encode(arena *a, const char *s);

@@ -301,6 +301,52 @@ static int cmd_backup(struct cli *c)
 	return EXIT_OK;
 }
 
+/* jifen config [set NAME VALUE]
+** Show the security policy (password length and expiry, lock-out, session
+** timeouts), or set one value of it for every instance of the town. */
+static int cmd_config(struct cli *c)
+{
+	int rc = cli_check_options(c, no_options);
+	if (rc)
+		return rc;
+	int n = cli_npos(c);
+	if (n == 3 && !strcmp(cli_pos(c, 0), "set")) {
+		errlist errs = {0};
+		const char *name = cli_pos(c, 1), *value = cli_pos(c, 2);
+		if (db_begin_write(c->db))
+			return cli_db_failure(c);
+		rc = policy_set(c->db, name, value, &errs);
+		if (rc == 0 && (audit_record(c->db, &c->actor, 0, "security.policy",
+					     arena_printf(c->a, "policy:%s", name), NULL,
+					     arena_printf(c->a, "{\"value\":%lld}",
+							  atoll(value))) ||
+				db_commit(c->db)))
+			rc = -1;
+		if (rc) {
+			db_rollback(c->db);
+			if (rc < 0)
+				return cli_db_failure(c);
+			cli_print_errors(&errs);
+			errlist_free(&errs);
+			return EXIT_REJECTED;
+		}
+		printf("已设置 %s = %s\n", name, value);
+		return EXIT_OK;
+	}
+	if (n != 0) {
+		fprintf(stderr, "用法: jifen config [set NAME VALUE]\n");
+		return EXIT_USAGE;
+	}
+	struct security_policy pol;
+	if (policy_load(c->db, &pol))
+		return cli_db_failure(c);
+	int value;
+	const char *label, *name;
+	for (int i = 0; (name = policy_field(&pol, i, &value, &label)); i++)
+		printf("%-24s %6d   %s\n", name, value, label);
+	return EXIT_OK;
+}
+
 /* jifen routes
 ** List every web and API route: method, pattern, the roles that may call
 ** it (or "public"), and its flags.  The access-matrix test reads it, so
@@ -340,6 +386,7 @@ static const struct command {
 	{"import", "households", cmd_import_households,
 	 "import households --village CODE FILE [--dry-run]  导入农户 CSV"},
 	{"backup", NULL, cmd_backup, "backup FILE              在线备份整个数据库"},
+	{"config", NULL, cmd_config, "config [set NAME VALUE]  查看或修改安全策略（密码、锁定、会话）"},
 	{"routes", NULL, cmd_routes, "routes                   列出全部网页和 API 路由及其权限"},
 	{"migrate-db", NULL, cmd_migrate_db,
 	 "migrate-db --from FILE.db --to postgresql://…  把 SQLite 数据库迁移到 PostgreSQL"},

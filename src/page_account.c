@@ -72,11 +72,14 @@ static void accounts_page(struct req *r, const errlist *errs, const char *notice
 			     vs[i].name);
 		html_raw(r, "</select></label>");
 	}
-	html_raw(r, "<label>初始密码<input name=\"password\" type=\"password\" required "
-		    "minlength=\"8\" autocomplete=\"new-password\"></label>"
-		    "<p class=\"hint\">至少 8 个字符，包含字母、数字、符号中的至少两类；"
-		    "首次登录后须修改。</p>"
-		    "<button type=\"submit\" class=\"primary\">添加账号</button></form>");
+	struct security_policy pol = SECURITY_POLICY_DEFAULTS;
+	policy_load(r->db, &pol);
+	html(r, "<label>初始密码<input name=\"password\" type=\"password\" required "
+		"minlength=\"%d\" autocomplete=\"new-password\"></label>"
+		"<p class=\"hint\">至少 %d 个字符，包含字母、数字、符号中的至少两类；"
+		"首次登录后须修改。</p>",
+	     pol.password_min_length, pol.password_min_length);
+	html_raw(r, "<button type=\"submit\" class=\"primary\">添加账号</button></form>");
 	html_page_end(r);
 }
 

@@ -73,8 +73,10 @@ static void page_login_post(struct req *r)
 	int64_t id = 0;
 	enum login_result res = auth_login_account(r->db, login, pw ? pw : "", r->ip, &id);
 	char token[65];
+	const char *object = arena_printf(r->a, "account:%.64s", login);
 	switch (res) {
 	case LOGIN_OK:
+		http_security_event(r, "security.login", object, 0, login);
 		if (session_create(r->db, id, 0, r->ip, token)) {
 			http_error(r, 500, "无法创建会话，请稍后再试。");
 			return;
@@ -83,10 +85,12 @@ static void page_login_post(struct req *r)
 		http_redirect(r, safe_next(req_form(r, "next")));
 		return;
 	case LOGIN_LOCKED:
+		http_security_event(r, "security.login_locked", object, 0, login);
 		r->status = 429;
 		login_form(r, login, "登录失败次数过多，账号已暂时锁定，请 15 分钟后再试。");
 		return;
 	case LOGIN_BAD:
+		http_security_event(r, "security.login_failed", object, 0, login);
 		r->status = 401;
 		login_form(r, login, "账号或密码不正确。");
 		return;
@@ -102,6 +106,7 @@ static void page_logout(struct req *r)
 	const char *sid = http_cookie_value(r, SESSION_COOKIE);
 	if (sid)
 		session_delete(r->db, sid);
+	http_security_event(r, "security.logout", NULL, 0, NULL);
 	http_cookie(r, SESSION_COOKIE, "", -1);
 	http_redirect(r, "/login");
 }
@@ -115,12 +120,17 @@ static void password_form(struct req *r, const errlist *errs, int done)
 		html_error_box(r, errs->msg[i]);
 	html_raw(r, "<form method=\"post\" action=\"/account/password\" class=\"narrow\">");
 	html_csrf(r);
-	html_raw(r, "<label>原密码<input name=\"old\" type=\"password\" "
-		    "autocomplete=\"current-password\" required></label>"
-		    "<label>新密码<input name=\"new\" type=\"password\" autocomplete=\"new-password\" "
-		    "required minlength=\"8\"></label>"
-		    "<p class=\"hint\">至少 8 个字符，包含字母、数字、符号中的至少两类。</p>"
-		    "<label>再输一次新密码<input name=\"new2\" type=\"password\" "
+	struct security_policy pol = SECURITY_POLICY_DEFAULTS;
+	policy_load(r->db, &pol);
+	if (r->user && r->user->must_change_password && !done)
+		html_notice(r, "请先修改密码：初始密码或已过期的密码不能继续使用。");
+	html(r, "<label>原密码<input name=\"old\" type=\"password\" "
+		"autocomplete=\"current-password\" required></label>"
+		"<label>新密码<input name=\"new\" type=\"password\" autocomplete=\"new-password\" "
+		"required minlength=\"%d\"></label>"
+		"<p class=\"hint\">至少 %d 个字符，包含字母、数字、符号中的至少两类。</p>",
+	     pol.password_min_length, pol.password_min_length);
+	html_raw(r, "<label>再输一次新密码<input name=\"new2\" type=\"password\" "
 		    "autocomplete=\"new-password\" required></label>"
 		    "<button type=\"submit\" class=\"primary\">修改密码</button></form>");
 	html_page_end(r);

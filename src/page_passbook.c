@@ -114,8 +114,11 @@ static void page_login_post(struct req *r)
 	const char *pin = req_form_trim(r, "pin");
 	int64_t id = 0;
 	char token[65];
+	const char *who = arena_printf(r->a, "%.32s/%.32s", village, hcode);
+	const char *object = arena_printf(r->a, "household:%s", who);
 	switch (auth_login_household(r->db, village, hcode, pin, r->ip, &id)) {
 	case LOGIN_OK:
+		http_security_event(r, "security.household_login", object, 0, who);
 		if (session_create(r->db, 0, id, r->ip, token)) {
 			http_error(r, 500, "无法创建会话，请稍后再试。");
 			return;
@@ -124,10 +127,12 @@ static void page_login_post(struct req *r)
 		http_redirect(r, "/passbook");
 		return;
 	case LOGIN_LOCKED:
+		http_security_event(r, "security.household_login_locked", object, 0, who);
 		r->status = 429;
 		login_form(r, village, hcode, "PIN 输错次数过多，已暂时锁定，请 15 分钟后再试。");
 		return;
 	case LOGIN_BAD:
+		http_security_event(r, "security.household_login_failed", object, 0, who);
 		r->status = 401;
 		login_form(r, village, hcode, "村、户编号或 PIN 不正确。");
 		return;

@@ -1357,6 +1357,8 @@ static void page_balances_csv(struct req *r)
 		buf_printf(&b, ",%lld,%lld\r\n", (long long)rows[i].balance,
 			   (long long)rows[i].year_points);
 	}
+	http_security_event(r, "security.export", arena_printf(r->a, "balances:%s", v->code), v->id,
+			    NULL);
 	http_header(r, "Content-Disposition",
 		    arena_printf(r->a, "attachment; filename=\"balances-%s-%d.csv\"", v->code, year));
 	http_send(r, 200, "text/csv; charset=utf-8", b.p ? b.p : "", b.len);

@@ -304,5 +304,79 @@ def test_220_accounts_pages(db):
         s.stop()
 
 
+def test_230_security_policy(db):
+    J.town(db)
+    eq(cli(db, "config", "set", "password_min_length", "12")[0], 0)
+    eq(cli(db, "config", "set", "password_min_length", "4")[0], 1, "below the floor")
+    eq(cli(db, "config", "set", "no_such", "4")[0], 1)
+    rc, _, err = cli(db, "user", "add", "u12", "--role", "scorer", "--village", "V1",
+                     "--password-stdin", stdin="Passw0rd!\n")
+    eq(rc, 1, "shorter than the configured 12")
+    check("12" in err, err)
+    eq(cli(db, "config", "set", "login_max_failures", "3")[0], 0)
+    eq(cli(db, "config", "set", "password_max_age_days", "30")[0], 0)
+    check("password_max_age_days" in cli_ok(db, "config"))
+    s = J.Server(db)
+    try:
+        c = s.client()
+        c.get("/login")
+        for i in range(3):
+            eq(c.post("/login", {"login": "V1-shop", "password": "wrong-%d-x" % i}).status, 401)
+        eq(c.post("/login", {"login": "V1-shop", "password": J.PASSWORD}).status, 429,
+           "locked after the configured 3")
+        # an expired password must be changed first
+        db.sql("UPDATE account SET pw_changed_at = pw_changed_at - 31*86400 WHERE login='V1-scorer'")
+        x = s.client()
+        x.get("/login")
+        eq(x.post("/login", {"login": "V1-scorer", "password": J.PASSWORD}).status, 303)
+        r = x.get("/v/V1")
+        eq(r.status, 303)
+        eq(r.header("Location"), "/account/password")
+        # idle timeout from the policy
+        eq(cli(db, "config", "set", "session_idle_minutes", "5")[0], 0)
+        y = s.client()
+        y.login("V1-admin")
+        eq(y.get("/v/V1").status, 200)
+        db.sql("UPDATE session SET last_seen = last_seen - 6*60")
+        eq(y.get("/v/V1").status, 303, "idle for longer than the configured 5 minutes")
+    finally:
+        s.stop()
+
+
+def test_240_security_events_audited(db):
+    J.town(db)
+    s = J.Server(db)
+    try:
+        c = s.client()
+        c.get("/login")
+        c.post("/login", {"login": "V1-admin", "password": "nope-nope1"})
+        c.login("V1-admin")
+        c.get("/v/V2")                      # another village: denied
+        c.get("/audit")                     # the town's log: denied
+        c.post("/v/V1/settings", {"objection_days": "7"}, csrf=False)   # CSRF
+        c.get("/v/V1/balances.csv")
+        c.post("/logout", {})
+        rows = db.sql("SELECT action, login, ip FROM audit WHERE action LIKE 'security.%' ORDER BY id")
+        actions = [r[0] for r in rows]
+        for a in ("security.login_failed", "security.login", "security.denied", "security.csrf",
+                  "security.export", "security.logout"):
+            check(a in actions, f"{a} in {actions}")
+        check(all(r[2] == "127.0.0.1" for r in rows), rows)
+        check(all(r[1] == "V1-admin" for r in rows), rows)
+        # the events are in the append-only audit table
+        try:
+            db.sql("DELETE FROM audit WHERE action LIKE 'security.%'")
+            deleted = True
+        except Exception:
+            deleted = False
+        eq(deleted, False, "security events cannot be deleted")
+        # the town admin sees them; a village admin only their village's
+        t = s.client()
+        t.login("admin")
+        check("security.login_failed" in t.get("/audit").text)
+    finally:
+        s.stop()
+
+
 if __name__ == "__main__":
     J.main(globals())

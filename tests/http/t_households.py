@@ -46,7 +46,7 @@ def big_csv(bad):
 def state(db):
     """Everything an import could change, as comparable text."""
     return (db.sql("SELECT * FROM household ORDER BY id"),
-            db.sql("SELECT COUNT(*) FROM audit"), db.sql("SELECT COUNT(*) FROM member"))
+            db.sql("SELECT COUNT(*) FROM audit WHERE action NOT LIKE 'security.%'"), db.sql("SELECT COUNT(*) FROM member"))
 
 
 class Run:
