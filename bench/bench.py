@@ -1,0 +1,523 @@
+#!/usr/bin/env python3
+"""bench.py — the Python side of bench/run.sh: the parts that talk HTTP,
+compare numbers and write the report.  Timing-critical loads are driven by
+wrk, the shell and C programs; this file only prepares and checks.
+
+  bench.py port
+      print a free loopback TCP port
+  bench.py tokens URL LOGIN PASSWORD DB N SEED OUT
+      log in as LOGIN (a town admin), pick N random participating households
+      of the SQLite database DB and issue each a passbook card through the
+      product's own page (POST /v/CODE/households/ID/card-token); write
+      "token TAB village TAB household" lines to OUT
+  bench.py check-passbook URL TOKENS EXPECTED OUTDIR
+      fetch /p/TOKEN and /api/v1/p/TOKEN of every token, check status 200
+      and the balance, year points and entry count against EXPECTED (the
+      generator's own figures); write OUTDIR/passbook.html and
+      OUTDIR/passbook.json: a real answer padded to the mean size of the
+      answers, for nginx to serve; print "page_bytes=N json_bytes=N"
+  bench.py coldstart CMD... -- URL
+      start CMD, poll URL every millisecond until it answers 200; print
+      "coldstart_ms=T pid=PID" and leave the process running
+  bench.py http-balances URL LOGIN PASSWORD VILLAGES OUTDIR
+      fetch /api/v1/villages/CODE/balances of every village over one
+      keep-alive connection; print "seconds=T"; bodies to OUTDIR/CODE.json
+  bench.py compare-balances EXPECTED JIFEN_DIR FORMAT LEDGER_ALL LEDGER_YEAR
+      check jifen's per-village balances (FORMAT csv or json) against the
+      generator's figures and against ledger-cli's balance reports
+  bench.py report RESULTS OUT
+      write BENCHMARKS.md from the key=value lines of RESULTS
+"""
+import http.client
+import json
+import os
+import random
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.parse
+
+
+def die(msg):
+    print("bench.py: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Client:
+    """Keep-alive client with cookies and the last CSRF token seen."""
+
+    def __init__(self, url):
+        u = urllib.parse.urlsplit(url)
+        self.host, self.port = u.hostname, u.port
+        self.cookies = {}
+        self.csrf = None
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+
+    def request(self, method, path, body=None, headers=None):
+        h = dict(headers or {})
+        if self.cookies:
+            h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        self.conn.request(method, path, body=body, headers=h)
+        r = self.conn.getresponse()
+        data = r.read()
+        for k, v in r.getheaders():
+            if k.lower() == "set-cookie":
+                name, _, rest = v.partition("=")
+                self.cookies[name] = rest.split(";")[0]
+        text = data.decode("utf-8", "replace")
+        m = re.search(r'name="csrf" value="([0-9a-f]+)"', text)
+        if m:
+            self.csrf = m.group(1)
+        return r.status, dict((k.lower(), v) for k, v in r.getheaders()), data
+
+    def post(self, path, fields):
+        fields = dict(fields)
+        fields["csrf"] = self.csrf
+        return self.request("POST", path, urllib.parse.urlencode(fields),
+                            {"Content-Type": "application/x-www-form-urlencoded"})
+
+    def login(self, login, password):
+        self.request("GET", "/login")
+        st, h, _ = self.post("/login", {"login": login, "password": password})
+        if st != 303:
+            die(f"login {login}: HTTP {st}")
+        loc = h.get("location", "/")
+        for _ in range(5):
+            st, h, _ = self.request("GET", loc)
+            if st not in (301, 302, 303):
+                break
+            loc = h.get("location")
+
+
+def cmd_tokens(url, login, password, dbpath, n, seed, out):
+    db = sqlite3.connect(f"file:{dbpath}?mode=ro", uri=True)
+    rows = db.execute("SELECT v.code, h.id, h.code FROM household h JOIN village v"
+                      " ON v.id = h.village_id WHERE h.participating = 1"
+                      " ORDER BY h.id").fetchall()
+    db.close()
+    rng = random.Random(int(seed))
+    pick = rng.sample(rows, min(int(n), len(rows)))
+    c = Client(url)
+    c.login(login, password)
+    t0 = time.time()
+    with open(out, "w") as f:
+        for vcode, hid, hcode in pick:
+            st, _, body = c.post(f"/v/{vcode}/households/{hid}/card-token", {})
+            m = re.search(rb"/p/([0-9a-f]{64})", body)
+            if st != 200 or not m:
+                die(f"card token for {vcode}/{hcode}: HTTP {st}")
+            f.write(f"{m.group(1).decode()}\t{vcode}\t{hcode}\n")
+    print(f"tokens={len(pick)} seconds={time.time() - t0:.3f}")
+
+
+def read_expected(path):
+    exp = {}
+    with open(path) as f:
+        for line in f:
+            v, h, bal, year, n = line.rstrip("\n").split("\t")
+            exp[(v, h)] = (int(bal), int(year), int(n))
+    return exp
+
+
+def pad_to(body, size, kind):
+    """body grown to size bytes with a comment/whitespace nginx serves as is
+    (or cut when longer; the file only has to weigh the same)."""
+    if len(body) >= size:
+        return body[:size]
+    if kind == "html":
+        filler = b"<!--" + b"x" * max(0, size - len(body) - 7) + b"-->"
+        return (body + b"\n" + filler)[:size]
+    return body + b" " * (size - len(body))
+
+
+def cmd_check_passbook(url, tokens_path, expected_path, outdir):
+    exp = read_expected(expected_path)
+    c = Client(url)
+    pages, jsons = [], []
+    bad = 0
+    with open(tokens_path) as f:
+        toks = [line.rstrip("\n").split("\t") for line in f if line.strip()]
+    for tok, v, h in toks:
+        want_bal, want_year, want_n = exp[(v, h)]
+        st, _, body = c.request("GET", f"/api/v1/p/{tok}")
+        if st != 200:
+            die(f"/api/v1/p/ of {v}/{h}: HTTP {st}")
+        j = json.loads(body)
+        got = (j["village"]["code"], j["household"]["code"], j["balance"], j["year_points"],
+               j["total"])
+        if got != (v, h, want_bal, want_year, want_n):
+            print(f"passbook JSON of {v}/{h}: got {got}, want "
+                  f"{(v, h, want_bal, want_year, want_n)}", file=sys.stderr)
+            bad += 1
+        jsons.append(body)
+        st, _, page = c.request("GET", f"/p/{tok}")
+        if st != 200:
+            die(f"/p/ of {v}/{h}: HTTP {st}")
+        if f'<div class="big">{want_bal}</div>'.encode() not in page:
+            print(f"passbook page of {v}/{h} does not show the balance {want_bal}",
+                  file=sys.stderr)
+            bad += 1
+        pages.append(page)
+    if bad:
+        die(f"{bad} passbook answers differ from the generator's figures")
+    for name, bodies, kind in (("passbook.html", pages, "html"), ("passbook.json", jsons, "json")):
+        mean = round(sum(map(len, bodies)) / len(bodies))
+        sample = min(bodies, key=lambda b: abs(len(b) - mean))
+        with open(os.path.join(outdir, name), "wb") as f:
+            f.write(pad_to(sample, mean, kind))
+    print(f"checked={len(toks)} page_bytes={round(sum(map(len, pages)) / len(pages))} "
+          f"json_bytes={round(sum(map(len, jsons)) / len(jsons))}")
+
+
+def cmd_coldstart(argv):
+    i = argv.index("--")
+    cmd, url = argv[:i], argv[i + 1]
+    u = urllib.parse.urlsplit(url)
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True)
+    req = f"GET {u.path} HTTP/1.1\r\nHost: {u.netloc}\r\nConnection: close\r\n\r\n".encode()
+    deadline = t0 + 120
+    while time.perf_counter() < deadline:
+        if p.poll() is not None:
+            die(f"{cmd[0]} exited with {p.returncode} before answering")
+        try:
+            s = socket.create_connection((u.hostname, u.port), timeout=10)
+        except OSError:
+            time.sleep(0.001)
+            continue
+        s.sendall(req)
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        s.close()
+        if data.startswith(b"HTTP/1.1 200"):
+            ms = (time.perf_counter() - t0) * 1000
+            print(f"coldstart_ms={ms:.1f} pid={p.pid}")
+            return
+        time.sleep(0.001)
+    die("no answer within 120 s")
+
+
+def cmd_http_balances(url, login, password, villages_path, outdir):
+    with open(villages_path) as f:
+        codes = [line.split("\t")[0] for line in f if line.strip()]
+    c = Client(url)
+    c.login(login, password)
+    bodies = {}
+    t0 = time.perf_counter()
+    for v in codes:
+        st, _, body = c.request("GET", f"/api/v1/villages/{v}/balances")
+        if st != 200:
+            die(f"balances of {v}: HTTP {st}")
+        bodies[v] = body
+    t = time.perf_counter() - t0
+    for v, body in bodies.items():
+        with open(os.path.join(outdir, v + ".json"), "wb") as f:
+            f.write(body)
+    print(f"seconds={t:.3f}")
+
+
+def read_ledger(path):
+    """ledger-cli `balance --flat` lines: amount, then account
+    Households:VILLAGE:HOUSEHOLD."""
+    out = {}
+    with open(path) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) != 2 or not parts[1].startswith("Households:"):
+                continue
+            _, v, h = parts[1].split(":")
+            out[(v, h)] = int(parts[0].replace(",", ""))
+    return out
+
+
+def cmd_compare_balances(expected_path, jdir, fmt, ledger_all, ledger_year):
+    exp = read_expected(expected_path)
+    led_all, led_year = read_ledger(ledger_all), read_ledger(ledger_year)
+    got = {}
+    for name in sorted(os.listdir(jdir)):
+        v, ext = os.path.splitext(name)
+        if ext != "." + fmt:
+            continue
+        with open(os.path.join(jdir, name), encoding="utf-8") as f:
+            if fmt == "csv":
+                lines = f.read().splitlines()
+                if lines[0] != "household,name,balance,year_points":
+                    die(f"{name}: unexpected header {lines[0]!r}")
+                for line in lines[1:]:
+                    cols = line.split(",")
+                    got[(v, cols[0])] = (int(cols[-2]), int(cols[-1]))
+            else:
+                for row in json.load(f)["balances"]:
+                    got[(v, row["household"])] = (row["balance"], row["year_points"])
+    problems = []
+    if set(got) != set(exp):
+        problems.append(f"households listed: {len(got)}, participating: {len(exp)}")
+    mism_exp = mism_led = 0
+    for k, (bal, year) in got.items():
+        e = exp.get(k)
+        if e and (bal, year) != e[:2]:
+            mism_exp += 1
+        if (bal, year) != (led_all.get(k, 0), led_year.get(k, 0)):
+            mism_led += 1
+    if mism_exp:
+        problems.append(f"{mism_exp} households differ from the generator's figures")
+    if mism_led:
+        problems.append(f"{mism_led} households differ from ledger-cli")
+    extra = set(led_all) - set(got)
+    if any(led_all[k] for k in extra):
+        problems.append(f"ledger-cli has balances for {len(extra)} households jifen does not list")
+    if problems:
+        die("; ".join(problems))
+    print(f"households={len(got)} equal=yes total={sum(b for b, _ in got.values())}")
+
+
+# ---- the report -------------------------------------------------------------
+
+def fmt_ratio(x):
+    """A ratio: whole numbers from 10 up, two decimals below."""
+    if x is None:
+        return "–"
+    return f"{x:,.0f}" if x >= 10 else f"{x:.2f}"
+
+
+def fmt_num(x, digits=0):
+    if x is None:
+        return "–"
+    if digits == 0:
+        return f"{x:,.0f}"
+    return f"{x:,.{digits}f}"
+
+
+def cmd_report(results_path, out):
+    R = {}
+    order = []
+    with open(results_path) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#") or "=" not in line:
+                continue
+            k, v = line.split("=", 1)
+            if k not in R:
+                order.append(k)
+            R[k] = v
+
+    def num(k):
+        try:
+            return float(R[k])
+        except (KeyError, ValueError):
+            return None
+
+    def ratio(a, b):
+        return a / b if a is not None and b else None
+
+    L = []
+    w = L.append
+    w("# jifen benchmarks")
+    w("")
+    w(f"Written by `bench/run.sh {R.get('mode', '')}` on {R.get('date', '')}; "
+      f"machine: {R.get('nproc', '?')} cores ({R.get('cpu', '?')}), "
+      f"{R.get('mem', '?')} memory, {R.get('os', '?')}; jifen {R.get('commit', '?')}.")
+    w("Every figure stands beside its reference measured in the same run on the same machine; "
+      "absolute figures on these shared 2-core machines drift by 15–30 % between runs, "
+      "the ratios much less.  Targets are reported, not enforced.")
+    if R.get("load_note"):
+        w("")
+        w(R["load_note"])
+    w("")
+    datasets = [d for d in ("smoke", "town", "county") if f"{d}.entries" in R]
+
+    w("## Data")
+    w("")
+    w("| data set | villages | households (participating) | months | entries | "
+      "load: households + standard | load: import entries | load: sheet approve |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for d in datasets:
+        w(f"| {d} | {R.get(d + '.villages')} | {fmt_num(num(d + '.households'))} "
+          f"({fmt_num(num(d + '.participating'))}) | {R.get(d + '.months')} | "
+          f"{fmt_num(num(d + '.entries'))} | {fmt_num(num(d + '.load_setup_s'), 1)} s | "
+          f"{fmt_num(num(d + '.load_import_s'), 1)} s "
+          f"({fmt_num(ratio(num(d + '.entries'), num(d + '.load_import_s')))}/s) | "
+          f"{fmt_num(num(d + '.load_approve_s'), 1)} s "
+          f"({fmt_num(ratio(num(d + '.entries'), num(d + '.load_approve_s')))}/s) |")
+    w("")
+    w("Loaded through jifen's own CLI only: `village add`, `import households`, `import "
+      "standard`, then per village and month `import entries` and `sheet approve` (one "
+      "process each; the per-process cost is part of the figures).  `jifen verify` checks "
+      "every chain and balance after the load.")
+    w("")
+
+    w("## 1. Passbook under load (wrk -t2 -c64 -d10s, keep-alive, random households)")
+    w("")
+    w("| data set | what | jifen req/s | p50 | p99 | server CPU per request | "
+      "nginx req/s (static file, same size) | p50 | p99 | nginx CPU per request | ratio | target |")
+    w("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for d in datasets:
+        for what, label in (("page", "page /p/TOKEN"), ("json", "JSON /api/v1/p/TOKEN")):
+            k = f"{d}.pb_{what}"
+            if k + ".rps" not in R:
+                continue
+            r = ratio(num(k + ".rps"), num(k + ".nginx_rps"))
+            p99 = num(k + ".p99_ms")
+            ok = "met" if r and r >= 1.0 and p99 is not None and p99 <= 10 else "not met"
+            w(f"| {d} | {label} ({fmt_num(num(k + '.bytes'))} B) | "
+              f"{fmt_num(num(k + '.rps'))} | {R.get(k + '.p50_ms')} ms | {R.get(k + '.p99_ms')} ms"
+              f" | {R.get(k + '.cpu_us', '–')} µs"
+              f" | {fmt_num(num(k + '.nginx_rps'))} | {R.get(k + '.nginx_p50_ms')} ms | "
+              f"{R.get(k + '.nginx_p99_ms')} ms | {R.get(k + '.nginx_cpu_us', '–')} µs | "
+              f"{fmt_num(r, 2)}× | ≥ 1.0×, p99 ≤ 10 ms: {ok} |")
+    w("")
+    w("Tokens are issued through the product (`POST /v/CODE/households/ID/card-token` as the "
+      "town admin) for a random sample of participating households; the wrk script "
+      "(bench/wrk/passbook.lua) picks a random token per request and counts every answer that "
+      "is not 200 or lacks the page's marker; any such answer fails the run.  Before the "
+      "load, every token's page and JSON are checked against the generator's balance, year "
+      "points and entry count.  nginx: 2 workers, access log off, sendfile, one static file "
+      "of the mean size of jifen's answers behind the same URLs and the same wrk script.  "
+      "CPU per request is the server's user + system time over the run divided by the "
+      "requests answered (all threads; nginx: master and workers): less disturbed by "
+      "the other work on the machine than req/s.  wrk runs on the same 2 cores as the "
+      "server.  The database file is read into the page cache first.")
+    w("")
+
+    w("## 2. Ledger posting: `jifen sheet approve` of one sheet of "
+      f"{fmt_num(num('post.entries'))} entries")
+    w("")
+    w("| backend | jifen (median of runs) | entries/s | reference | reference entries/s | "
+      "ratio | target |")
+    w("|---|---:|---:|---|---:|---:|---|")
+    for be, ref in (("sqlite", "raw SQLite: one prepared INSERT, one transaction "
+                     "(bench/raw_insert.c)"),
+                    ("pg", "PostgreSQL `COPY` of the same rows (psql \\copy)")):
+        if f"post.{be}.jifen_s" not in R:
+            continue
+        js, rs = num(f"post.{be}.jifen_s"), num(f"post.{be}.ref_s")
+        n = num("post.entries")
+        r = ratio(rs, js)
+        w(f"| {'SQLite' if be == 'sqlite' else 'PostgreSQL 15'} | {fmt_num(js, 3)} s | "
+          f"{fmt_num(ratio(n, js))} | {ref}: {fmt_num(rs, 3)} s | {fmt_num(ratio(n, rs))} | "
+          f"{fmt_num(r, 2)}× | ≥ 0.5×: {'met' if r and r >= 0.5 else 'not met'} |")
+    w("")
+    w("jifen's figure is the wall time of the whole `jifen sheet approve` process (reading the "
+      "sheet, hashing the chain, inserting the ledger rows, the balance and year upserts, the "
+      "approval and audit rows, commit; on SQLite also the WAL checkpoint at exit).  The "
+      "reference inserts the very rows jifen wrote (read back from its database) into a table "
+      "of the same shape and indexes; raw_insert times BEGIN to close (checkpoint included), "
+      "the COPY figure is the psql process.  Checked: `jifen verify` passes, balances equal "
+      "the generator's, the reference holds every row with the same last hash.")
+    if R.get("post.import_s"):
+        w(f"Loading the sheet (`jifen import entries`, every row checked, caps included): "
+          f"SQLite {fmt_num(num('post.import_s'), 2)} s, PostgreSQL "
+          f"{fmt_num(num('post.pg_import_s'), 2)} s.")
+    w("")
+
+    w("## 3. Reports: balances of every household")
+    w("")
+    w("| data set | households | jifen | reference: ledger-cli `balance` | ratio | "
+      "CPU time: jifen / ledger-cli | CPU ratio | target |")
+    w("|---|---:|---:|---:|---:|---:|---:|---|")
+    for d in datasets:
+        if f"{d}.bal_cli_s" not in R:
+            continue
+        led = num(f"{d}.ledger_s")
+        for k, label in (("bal_cli_s", "`jifen balances` for every village (one process each)"),
+                         ("bal_http_s", "`GET /api/v1/villages/CODE/balances` for every village, "
+                                        "one keep-alive connection")):
+            t = num(f"{d}.{k}")
+            if t is None:
+                continue
+            r = ratio(led, t)
+            cpu = num(f"{d}.{k.replace('_s', '_cpu_s')}")
+            lcpu = num(f"{d}.ledger_cpu_s")
+            cr = ratio(lcpu, cpu)
+            w(f"| {d}: {label} | {fmt_num(num(d + '.bal_households'))} | {fmt_num(t, 3)} s | "
+              f"{fmt_num(led, 2)} s | {fmt_ratio(r)}× faster | "
+              f"{fmt_num(cpu, 2) + ' s / ' + fmt_num(lcpu, 2) + ' s' if cpu else '–'} | "
+              f"{fmt_ratio(cr) + '×' if cr else '–'} | ≥ 100×: "
+              f"{'met' if r and r >= 100 else 'not met'} |")
+    w("")
+    w("ledger-cli 3.3 reads the journal the generator wrote with the same entries "
+      "(`ledger -f journal.dat --flat --no-total balance ^Households`); the figure is that one "
+      "report.  Checked: every household's balance and this year's points from jifen equal "
+      "ledger-cli's (`balance` and `-p YEAR balance`) and the generator's own sums.")
+    w("")
+
+    w("## 4. Memory and 5. cold start")
+    w("")
+    w("| data set | jifen | reference | target |")
+    w("|---|---|---|---|")
+    for d in datasets:
+        if f"{d}.rss_peak_kb" in R:
+            v = num(f"{d}.rss_peak_kb") / 1024
+            w(f"| {d} | peak RSS of `jifen serve` during workload 1 (VmHWM): "
+              f"{fmt_num(v, 1)} MB | nginx, master + 2 workers (VmHWM summed): "
+              f"{fmt_num(num(d + '.nginx_rss_kb') / 1024, 1)} MB | ≤ 64 MB: "
+              f"{'met' if v <= 64 else 'not met'} |")
+        if f"{d}.coldstart_ms" in R:
+            w(f"| {d} | cold start, `jifen serve` to the first answered passbook request: "
+              f"{R[d + '.coldstart_ms']} ms | nginx start to first answer: "
+              f"{R.get(d + '.nginx_coldstart_ms')} ms | – |")
+    w("")
+    w("Cold start is measured with the database file in the page cache (the load just wrote "
+      "it); the figure is process start to the first 200 answer of `/api/v1/p/TOKEN`.")
+    w("")
+
+    if os.path.exists(R.get("profile_file", "")):
+        w("## Profile")
+        w("")
+        with open(R["profile_file"]) as f:
+            w(f.read().rstrip())
+        w("")
+    if os.path.exists(R.get("notes_file", "")):
+        with open(R["notes_file"]) as f:
+            w(f.read().rstrip())
+        w("")
+    w("## Reproduce")
+    w("")
+    w("    scripts/install-bench-deps.sh   # nginx-light, ledger, valgrind, linux-perf, wrk")
+    w(f"    bench/run.sh {R.get('mode', 'all')}")
+    w("")
+    w(f"This run took {R.get('total_s', '?')} s.  Raw figures: `{R.get('results_copy', '')}`.")
+    with open(out, "w") as f:
+        f.write("\n".join(L) + "\n")
+
+
+def main():
+    if len(sys.argv) < 2:
+        die(__doc__)
+    cmd, a = sys.argv[1], sys.argv[2:]
+    if cmd == "port":
+        print(free_port())
+    elif cmd == "tokens":
+        cmd_tokens(*a)
+    elif cmd == "check-passbook":
+        cmd_check_passbook(*a)
+    elif cmd == "coldstart":
+        cmd_coldstart(a)
+    elif cmd == "http-balances":
+        cmd_http_balances(*a)
+    elif cmd == "compare-balances":
+        cmd_compare_balances(*a)
+    elif cmd == "report":
+        cmd_report(*a)
+    else:
+        die("unknown command " + cmd)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,577 @@
+#!/bin/sh
+# bench/run.sh [smoke|town|county|all] — jifen's benchmark suite (issue 5).
+#
+# Generates the data (bench/gen.c), loads it through jifen's own CLI, runs
+# every workload against its reference in the same run, checks every
+# result, and writes BENCHMARKS.md:
+#   1. passbook page and JSON under wrk load vs nginx serving a static file
+#      of the same size (+ 4. peak RSS of `jifen serve`, 5. cold start)
+#   2. ledger posting (`jifen sheet approve` of a 100,000-entry sheet) vs
+#      raw SQLite inserts (bench/raw_insert.c) and vs PostgreSQL COPY
+#   3. balances of every household vs ledger-cli on the same entries
+# then profiles the passbook page under callgrind (perf has no hardware
+# counters on these VMs) and records the top entries.
+#
+#   smoke   tiny data, seconds: checks that the suite itself works
+#   town    30 villages, 15,000 households, 3 years
+#   county  300 villages, 150,000 households, 1 year
+#   all     town and county (default); ~15 minutes on 2 cores
+#
+# Not part of scripts/test.sh (it is heavy).  Needs root on Debian 12 for
+# scripts/install-bench-deps.sh (skipped with JIFEN_BENCH_NO_INSTALL=1).
+# Work files go to $JIFEN_BENCH_DIR (default /tmp/jifen-bench, ~3 GB for
+# all); the report to BENCHMARKS.md (JIFEN_BENCH_OUT overrides; the smoke
+# run writes $JIFEN_BENCH_DIR/BENCHMARKS.md unless told otherwise, so that a
+# smoke run never replaces the real figures).  Any failed check exits 1.
+set -eu
+MODE=${1:-all}
+case $MODE in
+smoke) SETS=smoke SHEET=smallsheet NTOK=20 WRK_D=2s REPS=1 PROFILE_REQS=20 ;;
+town) SETS=town SHEET=bigsheet NTOK=1000 WRK_D=10s REPS=3 PROFILE_REQS=300 ;;
+county) SETS=county SHEET=bigsheet NTOK=1000 WRK_D=10s REPS=3 PROFILE_REQS=300 ;;
+all) SETS="town county" SHEET=bigsheet NTOK=1000 WRK_D=10s REPS=3 PROFILE_REQS=300 ;;
+*)
+	echo "usage: bench/run.sh [smoke|town|county|all]" >&2
+	exit 2
+	;;
+esac
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+WORK=${JIFEN_BENCH_DIR:-/tmp/jifen-bench}
+if [ "$MODE" = smoke ]; then
+	OUT=${JIFEN_BENCH_OUT:-$WORK/BENCHMARKS.md}
+else
+	OUT=${JIFEN_BENCH_OUT:-$ROOT/BENCHMARKS.md}
+fi
+BUILD=$ROOT/build-bench
+J=$BUILD/jifen
+PY="python3 $ROOT/bench/bench.py"
+PASS='Bench-pass-1'
+T_START=$(date +%s)
+
+# ---- helpers ------------------------------------------------------------------
+
+say() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+fail() {
+	say "FAILED: $*"
+	exit 1
+}
+# put KEY VALUE: one figure for the report
+put() {
+	echo "$1=$2" >>"$RESULTS"
+	say "  $1 = $2"
+}
+ns() { date +%s%N; }
+# secs T0 T1: seconds between two ns() stamps
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f\n", (b - a) / 1e9 }'; }
+# median of the numbers on stdin
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# field NAME LINE: value of NAME=VALUE in a line of such pairs
+field() { printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+# run_ok CMD...: run, output kept in $WORK/last.log, fail with it on error
+run_ok() {
+	"$@" >"$WORK/last.log" 2>&1 || {
+		tail -n 20 "$WORK/last.log" >&2
+		fail "$*"
+	}
+}
+
+PIDS=""
+PGDIR=""
+cleanup() {
+	for p in $PIDS; do
+		kill "$p" 2>/dev/null || true
+	done
+	if [ -n "$PGDIR" ]; then
+		"$ROOT/scripts/pg-test-cluster.sh" stop "$PGDIR" >/dev/null 2>&1 || true
+	fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+# stop_pid PID: SIGTERM and wait until it is gone
+stop_pid() {
+	kill "$1" 2>/dev/null || true
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -9 "$1" 2>/dev/null || true
+	PIDS=$(echo "$PIDS" | tr ' ' '\n' | grep -vx "$1" | tr '\n' ' ' || true)
+}
+
+# start_jifen DB PORT: `jifen serve` in the background; sets SERVER_PID
+# once it answers.
+start_jifen() {
+	"$J" --db "$1" serve --listen "127.0.0.1:$2" >"$WORK/serve.log" 2>&1 &
+	SERVER_PID=$!
+	PIDS="$PIDS $SERVER_PID"
+	i=0
+	until curl -fso /dev/null "http://127.0.0.1:$2/login"; do
+		i=$((i + 1))
+		[ $i -lt 600 ] || fail "jifen serve did not answer: $(cat "$WORK/serve.log")"
+		sleep 0.05
+	done
+}
+
+# cpu_ticks PID...: CPU time (user + system, clock ticks) of the processes
+# and their children processes (nginx's workers), all threads included
+cpu_ticks() {
+	t=0
+	for p in "$@"; do
+		for q in $p $(pgrep -P "$p" || true); do
+			t=$((t + $(awk '{ print $14 + $15 }' "/proc/$q/stat")))
+		done
+	done
+	echo $t
+}
+
+# wrk_run NAME URL PREFIX MARKER TOKENS SERVER_PID: one wrk run, figures
+# under NAME, with the server's CPU time per request
+wrk_run() {
+	c0=$(cpu_ticks "$6")
+	out=$(wrk -t2 -c64 -d"$WRK_D" --latency -s "$ROOT/bench/wrk/passbook.lua" "$2" \
+		-- "$5" "$3" "$4") || fail "wrk $2$3"
+	c1=$(cpu_ticks "$6")
+	printf '%s\n' "$out" >"$WORK/wrk-$1.txt"
+	line=$(printf '%s\n' "$out" | grep '^RESULT ') || fail "wrk printed no RESULT line"
+	for k in non200 badbody sockerr; do
+		[ "$(field $k "$line")" = 0 ] || fail "wrk $1: $k=$(field $k "$line") ($2$3…)"
+	done
+	[ "$(field checked "$line")" -gt 0 ] || fail "wrk $1 checked no answer"
+	put "$1.rps" "$(field rps "$line")"
+	put "$1.p50_ms" "$(field p50_ms "$line")"
+	put "$1.p99_ms" "$(field p99_ms "$line")"
+	put "$1.cpu_us" "$(awk -v t=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" \
+		-v n="$(field requests "$line")" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')"
+}
+
+# vmhwm PID: peak resident set in kB
+vmhwm() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
+
+# ---- set up -------------------------------------------------------------------------
+
+mkdir -p "$WORK"
+chmod 755 "$WORK"
+RESULTS=$WORK/results.txt
+: >"$RESULTS"
+if [ "${JIFEN_BENCH_NO_INSTALL:-}" != 1 ]; then
+	say "installing packages (scripts/install-bench-deps.sh)"
+	run_ok scripts/install-bench-deps.sh
+fi
+say "building jifen (RelWithDebInfo) and the bench programs into $BUILD"
+run_ok cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+run_ok cmake --build "$BUILD" -j"$(nproc)" --target jifen
+run_ok make -C bench OUT="$BUILD"
+
+put mode "$MODE"
+put date "$(date -u '+%Y-%m-%d %H:%M UTC')"
+put nproc "$(nproc)"
+put cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+put mem "$(awk '/^MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo)"
+put os "$(. /etc/os-release && echo "$PRETTY_NAME")"
+put commit "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo '+uncommitted src changes')"
+put load_note "Other work on the machine (other sessions' servers and databases) shares the 2 cores; each ratio compares runs made minutes apart in the same conditions."
+
+# ---- data and load ---------------------------------------------------------------------
+
+# gen_set NAME: generate data set NAME into $WORK/data/NAME
+gen_set() {
+	rm -rf "$WORK/data/$1"
+	mkdir -p "$WORK/data"
+	run_ok "$BUILD/gen" "$1" "$WORK/data/$1" --standard "$ROOT/tests/data/sample-standard.csv"
+}
+
+# load_set NAME DB: load data set NAME through the CLI into DB, timed by phase
+load_set() {
+	d=$WORK/data/$1
+	db=$2
+	. "$d/meta.sh"
+	rm -f "$db" "$db-wal" "$db-shm"
+	run_ok "$J" --db "$db" init
+	echo "$PASS" | run_ok "$J" --db "$db" user add admin --role town_admin --password-stdin
+	t0=$(ns)
+	while IFS="$(printf '\t')" read -r code name <&3; do
+		run_ok "$J" --db "$db" village add "$code" "$name"
+		run_ok "$J" --db "$db" import households --village "$code" "$d/households/$code.csv"
+		run_ok "$J" --db "$db" import standard --village "$code" "$d/standard.csv" \
+			--adopted "$ADOPTED" --effective "$EFFECTIVE" --meeting "村民代表会议"
+	done 3<"$d/villages.tsv"
+	t1=$(ns)
+	ti=0
+	ta=0
+	for m in $(cat "$d/months.txt"); do
+		a=$(ns)
+		while IFS="$(printf '\t')" read -r code name <&3; do
+			[ -f "$d/entries/$code/$m.csv" ] || continue
+			run_ok "$J" --db "$db" import entries --village "$code" --month "$m" \
+				"$d/entries/$code/$m.csv"
+		done 3<"$d/villages.tsv"
+		b=$(ns)
+		while IFS="$(printf '\t')" read -r code name <&3; do
+			run_ok "$J" --db "$db" sheet approve --village "$code" --month "$m" \
+				--meeting-date "$m-28" --attendees "村两委委员、村务监督委员会成员" \
+				--resolution "审定通过本月积分"
+		done 3<"$d/villages.tsv"
+		c=$(ns)
+		ti=$((ti + b - a))
+		ta=$((ta + c - b))
+		say "  $1 $m loaded"
+	done
+	put "$1.villages" "$VILLAGES"
+	put "$1.households" "$HOUSEHOLDS"
+	put "$1.participating" "$PARTICIPATING"
+	put "$1.months" "$MONTHS"
+	put "$1.entries" "$ENTRIES"
+	put "$1.load_setup_s" "$(secs "$t0" "$t1")"
+	put "$1.load_import_s" "$(secs 0 $ti)"
+	put "$1.load_approve_s" "$(secs 0 $ta)"
+	t0=$(ns)
+	run_ok "$J" --db "$db" verify
+	put "$1.verify_s" "$(secs "$t0" "$(ns)")"
+}
+
+# ---- workloads 1, 4, 5: the passbook ----------------------------------------------------------
+
+# passbook_set NAME DB
+passbook_set() {
+	d=$WORK/data/$1
+	db=$2
+	tokens=$WORK/$1.tokens
+	port=$($PY port)
+	url=http://127.0.0.1:$port
+	# the database in the page cache, as on a server that has been up a
+	# while: the figures are of jifen, not of the virtual disk
+	cat "$db" >/dev/null
+	say "$1: issuing $NTOK passbook cards through the product"
+	start_jifen "$db" "$port"
+	run_ok $PY tokens "$url" admin "$PASS" "$db" "$NTOK" 1 "$tokens"
+	put "$1.tokens_issue_s" "$(field seconds "$(cat "$WORK/last.log")")"
+	stop_pid "$SERVER_PID"
+	tok1=$(head -n 1 "$tokens" | cut -f 1)
+
+	say "$1: cold start"
+	cs=$($PY coldstart "$J" --db "$db" serve --listen "127.0.0.1:$port" -- \
+		"$url/api/v1/p/$tok1") || fail "cold start"
+	SERVER_PID=$(field pid "$cs")
+	PIDS="$PIDS $SERVER_PID"
+	put "$1.coldstart_ms" "$(field coldstart_ms "$cs")"
+
+	say "$1: checking every card's page and JSON against the generator's figures"
+	ng=$WORK/nginx
+	rm -rf "$ng"
+	mkdir -p "$ng/html" "$ng/tmp"
+	chmod -R 755 "$ng"
+	run_ok $PY check-passbook "$url" "$tokens" "$d/expected.tsv" "$ng/html"
+	sizes=$(cat "$WORK/last.log")
+	put "$1.pb_page.bytes" "$(field page_bytes "$sizes")"
+	put "$1.pb_json.bytes" "$(field json_bytes "$sizes")"
+
+	nport=$($PY port)
+	sed -e "s|@PREFIX@|$ng|g" -e "s|@PORT@|$nport|g" "$ROOT/bench/nginx.conf.in" >"$ng/nginx.conf"
+	nginx -t -c "$ng/nginx.conf" -p "$ng" >"$WORK/last.log" 2>&1 ||
+		fail "nginx config: $(cat "$WORK/last.log")"
+	cs=$($PY coldstart nginx -c "$ng/nginx.conf" -p "$ng" -- "http://127.0.0.1:$nport/ready") ||
+		fail "nginx did not start"
+	NGINX_PID=$(field pid "$cs")
+	PIDS="$PIDS $NGINX_PID"
+	put "$1.nginx_coldstart_ms" "$(field coldstart_ms "$cs")"
+
+	# interleaved, so that drift on the shared machine hits both alike
+	say "$1: wrk on the passbook page, jifen then nginx"
+	wrk_run "$1.pb_page" "$url" /p/ "积分余额" "$tokens" "$SERVER_PID"
+	wrk_run "$1.pb_page.nginx" "http://127.0.0.1:$nport" /p/ "积分余额" "$tokens" "$NGINX_PID"
+	say "$1: wrk on the passbook JSON, jifen then nginx"
+	wrk_run "$1.pb_json" "$url" /api/v1/p/ '"balance":' "$tokens" "$SERVER_PID"
+	wrk_run "$1.pb_json.nginx" "http://127.0.0.1:$nport" /api/v1/p/ '"balance":' "$tokens" \
+		"$NGINX_PID"
+	for w in page json; do
+		for k in rps p50_ms p99_ms cpu_us; do
+			v=$(sed -n "s/^$1\.pb_$w\.nginx\.$k=//p" "$RESULTS")
+			put "$1.pb_$w.nginx_$k" "$v"
+		done
+	done
+	put "$1.rss_peak_kb" "$(vmhwm "$SERVER_PID")"
+	put "$1.rss_now_kb" "$(awk '/^VmRSS:/ { print $2 }' "/proc/$SERVER_PID/status")"
+	nrss=$(vmhwm "$NGINX_PID")
+	for c in $(pgrep -P "$NGINX_PID"); do
+		nrss=$((nrss + $(vmhwm "$c")))
+	done
+	put "$1.nginx_rss_kb" "$nrss"
+	kill -QUIT "$NGINX_PID" 2>/dev/null || true
+	stop_pid "$NGINX_PID"
+
+	# the web side of workload 3, while the server is up
+	say "$1: balances of every village over HTTP"
+	rm -rf "$WORK/$1.bal.http"
+	mkdir -p "$WORK/$1.bal.http"
+	run_ok $PY http-balances "$url" admin "$PASS" "$d/villages.tsv" "$WORK/$1.bal.http"
+	put "$1.bal_http_s" "$(field seconds "$(cat "$WORK/last.log")")"
+	stop_pid "$SERVER_PID"
+}
+
+# ---- workload 3: balances vs ledger-cli ----------------------------------------------------------
+
+# balances_set NAME DB
+balances_set() {
+	d=$WORK/data/$1
+	db=$2
+	. "$d/meta.sh"
+	say "$1: jifen balances for every village"
+	bdir=$WORK/$1.bal.cli
+	rm -rf "$bdir"
+	mkdir -p "$bdir"
+	# wall time, and the CPU time (user + system) of the processes, which
+	# the other work on a shared machine disturbs less
+	cat "$db" >/dev/null
+	/usr/bin/time -f '%e %U %S' -o "$WORK/time.txt" sh -c '
+		while IFS="$(printf "\t")" read -r code name; do
+			"$1" --db "$2" balances --village "$code" >"$3/$code.csv" </dev/null || exit 1
+		done <"$4"' sh "$J" "$db" "$bdir" "$d/villages.tsv" || fail "jifen balances"
+	put "$1.bal_cli_s" "$(awk '{ print $1 }' "$WORK/time.txt")"
+	put "$1.bal_cli_cpu_s" "$(awk '{ printf "%.2f", $2 + $3 }' "$WORK/time.txt")"
+	say "$1: ledger-cli on the same entries"
+	/usr/bin/time -f '%e %U %S' -o "$WORK/time.txt" \
+		ledger -f "$d/journal.dat" --flat --no-total balance '^Households' \
+		>"$WORK/$1.ledger-all.txt" || fail "ledger balance"
+	put "$1.ledger_s" "$(awk '{ print $1 }' "$WORK/time.txt")"
+	put "$1.ledger_cpu_s" "$(awk '{ printf "%.2f", $2 + $3 }' "$WORK/time.txt")"
+	t0=$(ns)
+	ledger -f "$d/journal.dat" -p "$YEAR" --flat --no-total balance '^Households' \
+		>"$WORK/$1.ledger-year.txt" || fail "ledger -p $YEAR balance"
+	put "$1.ledger_year_s" "$(secs "$t0" "$(ns)")"
+	run_ok $PY compare-balances "$d/expected.tsv" "$bdir" csv "$WORK/$1.ledger-all.txt" \
+		"$WORK/$1.ledger-year.txt"
+	put "$1.bal_households" "$(field households "$(cat "$WORK/last.log")")"
+	if [ -d "$WORK/$1.bal.http" ]; then
+		run_ok $PY compare-balances "$d/expected.tsv" "$WORK/$1.bal.http" json \
+			"$WORK/$1.ledger-all.txt" "$WORK/$1.ledger-year.txt"
+	fi
+}
+
+# ---- workload 2: posting ---------------------------------------------------------------------------
+
+# copy_db FROM TO: a SQLite database with its WAL
+copy_db() {
+	rm -f "$2" "$2-wal" "$2-shm"
+	cp "$1" "$2"
+	[ ! -f "$1-wal" ] || cp "$1-wal" "$2-wal"
+}
+
+# load_sheet DB: households, standard and the one big sheet (not approved)
+load_sheet() {
+	d=$WORK/data/$SHEET
+	. "$d/meta.sh"
+	run_ok "$J" --db "$1" init
+	run_ok "$J" --db "$1" village add big 大村
+	run_ok "$J" --db "$1" import households --village big "$d/households/big.csv"
+	run_ok "$J" --db "$1" import standard --village big "$d/standard.csv" --adopted "$ADOPTED" \
+		--effective "$EFFECTIVE"
+	t0=$(ns)
+	run_ok "$J" --db "$1" import entries --village big --month "$LAST_MONTH" \
+		"$d/entries/big/$LAST_MONTH.csv"
+	LOAD_S=$(secs "$t0" "$(ns)")
+}
+
+# approve_timed DB: seconds of one `jifen sheet approve` of the big sheet
+approve_timed() {
+	t0=$(ns)
+	run_ok "$J" --db "$1" sheet approve --village big --month "$LAST_MONTH" \
+		--meeting-date "$LAST_MONTH-28" --attendees "村两委委员" --resolution "审定通过"
+	secs "$t0" "$(ns)"
+}
+
+# check_sheet DB NAME: verify passes and balances equal the generator's
+check_sheet() {
+	d=$WORK/data/$SHEET
+	run_ok "$J" --db "$1" verify
+	rm -rf "$WORK/post.$2"
+	mkdir -p "$WORK/post.$2"
+	"$J" --db "$1" balances --village big >"$WORK/post.$2/big.csv" || fail "balances"
+	run_ok $PY compare-balances "$d/expected.tsv" "$WORK/post.$2" csv "$WORK/post.ledger-all.txt" \
+		"$WORK/post.ledger-year.txt"
+}
+
+posting() {
+	gen_set "$SHEET"
+	d=$WORK/data/$SHEET
+	. "$d/meta.sh"
+	put post.entries "$ENTRIES"
+	ledger -f "$d/journal.dat" --flat --no-total balance '^Households' >"$WORK/post.ledger-all.txt"
+	ledger -f "$d/journal.dat" -p "$YEAR" --flat --no-total balance '^Households' \
+		>"$WORK/post.ledger-year.txt"
+
+	say "posting on SQLite: loading the sheet"
+	base=$WORK/post-base.db
+	rm -f "$base" "$base-wal" "$base-shm"
+	load_sheet "$base"
+	put post.import_s "$LOAD_S"
+	: >"$WORK/post.sqlite.times"
+	r=0
+	while [ $r -lt "$REPS" ]; do
+		copy_db "$base" "$WORK/post.db"
+		approve_timed "$WORK/post.db" >>"$WORK/post.sqlite.times"
+		r=$((r + 1))
+	done
+	say "  jifen sheet approve: $(tr '\n' ' ' <"$WORK/post.sqlite.times")s"
+	check_sheet "$WORK/post.db" sqlite
+	"$BUILD/raw_insert" "$WORK/post.db" big "$WORK/raw.db" "$REPS" >"$WORK/raw.txt" ||
+		fail "raw_insert"
+	sed -n 's/.*seconds=//p' "$WORK/raw.txt" >"$WORK/post.sqlite.ref"
+	say "  raw_insert: $(tr '\n' ' ' <"$WORK/post.sqlite.ref")s"
+	put post.sqlite.jifen_s "$(median <"$WORK/post.sqlite.times")"
+	put post.sqlite.ref_s "$(median <"$WORK/post.sqlite.ref")"
+
+	say "posting on PostgreSQL: throwaway cluster"
+	PGDIR=$WORK/pg
+	"$ROOT/scripts/pg-test-cluster.sh" stop "$PGDIR" >/dev/null 2>&1 || rm -rf "$PGDIR"
+	pgurl=$("$ROOT/scripts/pg-test-cluster.sh" start "$PGDIR" "$($PY port)") ||
+		fail "PostgreSQL cluster"
+	pgbase=${pgurl%/*}
+	run_ok psql -X "$pgurl" -qc "CREATE DATABASE bench_base"
+	load_sheet "$pgbase/bench_base"
+	put post.pg_import_s "$LOAD_S"
+	: >"$WORK/post.pg.times"
+	r=0
+	while [ $r -lt "$REPS" ]; do
+		r=$((r + 1))
+		run_ok psql -X "$pgurl" -qc "DROP DATABASE IF EXISTS bench_r$r"
+		run_ok psql -X "$pgurl" -qc "CREATE DATABASE bench_r$r TEMPLATE bench_base"
+		approve_timed "$pgbase/bench_r$r" >>"$WORK/post.pg.times"
+	done
+	say "  jifen sheet approve: $(tr '\n' ' ' <"$WORK/post.pg.times")s"
+	pdb=$pgbase/bench_r$r
+	check_sheet "$pdb" pg
+	rows=$WORK/post.rows.csv
+	run_ok psql -X "$pdb" -qc "\\copy (SELECT * FROM ledger_entry ORDER BY id) TO '$rows' WITH (FORMAT csv)"
+	want=$(psql -X "$pdb" -tAc "SELECT count(*) || ' ' || (SELECT hash FROM ledger_entry ORDER BY id DESC LIMIT 1) FROM ledger_entry")
+	: >"$WORK/post.pg.ref"
+	r=0
+	while [ $r -lt "$REPS" ]; do
+		r=$((r + 1))
+		run_ok psql -X "$pdb" -qc "CREATE TABLE copy_ref$r (LIKE ledger_entry INCLUDING ALL)"
+		t0=$(ns)
+		run_ok psql -X "$pdb" -qc "\\copy copy_ref$r FROM '$rows' WITH (FORMAT csv)"
+		secs "$t0" "$(ns)" >>"$WORK/post.pg.ref"
+		got=$(psql -X "$pdb" -tAc "SELECT count(*) || ' ' || (SELECT hash FROM copy_ref$r ORDER BY id DESC LIMIT 1) FROM copy_ref$r")
+		[ "$got" = "$want" ] || fail "COPY reference holds '$got', want '$want'"
+	done
+	say "  COPY: $(tr '\n' ' ' <"$WORK/post.pg.ref")s"
+	put post.pg.jifen_s "$(median <"$WORK/post.pg.times")"
+	put post.pg.ref_s "$(median <"$WORK/post.pg.ref")"
+	"$ROOT/scripts/pg-test-cluster.sh" stop "$PGDIR" >/dev/null 2>&1 || true
+	PGDIR=""
+}
+
+# ---- profile ------------------------------------------------------------------------------------
+
+# profile_set NAME DB: callgrind of `jifen serve` answering PROFILE_REQS
+# passbook pages of random cards; the top functions by own cost.
+profile_set() {
+	command -v valgrind >/dev/null || {
+		say "valgrind missing: no profile"
+		return 0
+	}
+	say "$1: profiling the passbook page under callgrind ($PROFILE_REQS requests)"
+	port=$($PY port)
+	cg=$WORK/callgrind.out
+	rm -f "$cg"
+	# collection starts after the first answer: start-up (the dynamic
+	# linker, the schema check) is workload 5's business, not this one's
+	tok1=$(head -n 1 "$WORK/$1.tokens" | cut -f 1)
+	valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$cg" "$J" --db "$2" \
+		serve --listen "127.0.0.1:$port" --threads 1 >"$WORK/callgrind.log" 2>&1 &
+	vg=$!
+	PIDS="$PIDS $vg"
+	i=0
+	until curl -fso /dev/null "http://127.0.0.1:$port/p/$tok1"; do
+		i=$((i + 1))
+		[ $i -lt 1200 ] || fail "jifen under valgrind did not answer"
+		sleep 0.1
+	done
+	run_ok callgrind_control -i on "$vg"
+	head -n "$PROFILE_REQS" "$WORK/$1.tokens" | cut -f 1 | while read -r tok; do
+		curl -fso /dev/null "http://127.0.0.1:$port/p/$tok" || exit 1
+	done || fail "profile requests"
+	stop_pid "$vg"
+
+	# the same under perf's cpu-clock sampling, while wrk loads the server as
+	# in workload 1: real time, the kernel's share (syscalls) included
+	pd=$WORK/perf.data
+	rm -f "$pd"
+	if command -v perf >/dev/null; then
+		"$J" --db "$2" serve --listen "127.0.0.1:$port" >"$WORK/serve.log" 2>&1 &
+		sp=$!
+		PIDS="$PIDS $sp"
+		until curl -fso /dev/null "http://127.0.0.1:$port/login"; do sleep 0.05; done
+		perf record -e cpu-clock -F 1999 -g -p "$sp" -o "$pd" >"$WORK/perf.log" 2>&1 &
+		pp=$!
+		wrk -t2 -c64 -d"$WRK_D" -s "$ROOT/bench/wrk/passbook.lua" "http://127.0.0.1:$port" \
+			-- "$WORK/$1.tokens" /p/ "积分余额" >/dev/null || fail "wrk under perf"
+		kill -INT "$pp" 2>/dev/null || true
+		wait "$pp" 2>/dev/null || true
+		stop_pid "$sp"
+	fi
+	pf=$WORK/profile.md
+	{
+		echo "callgrind (\`valgrind --tool=callgrind\`; \`perf stat -e instructions\` is not"
+		echo "supported on this VM) of \`jifen serve --threads 1\` on the $1 data answering"
+		echo "$PROFILE_REQS passbook pages \`/p/TOKEN\` of random cards (collected from the"
+		echo "first request on: start-up excluded)."
+		echo "Top functions by their own instructions (Ir), then by inclusive cost:"
+		echo
+		echo '```'
+		callgrind_annotate "$cg" 2>/dev/null | grep -E '^ *[0-9,]+ ' | head -n 25
+		echo '```'
+		echo
+		echo '```'
+		callgrind_annotate --inclusive=yes "$cg" 2>/dev/null | grep -E '^ *[0-9,]+ ' |
+			grep -v '???:0x' | head -n 25
+		echo '```'
+		echo
+		echo "callgrind counts every byte a \`rep stosb\` memset clears as one instruction,"
+		echo "so memset (libmicrohttpd zeroing its 64 KB connection pool per request, the"
+		echo "arena) weighs far more here than in time.  Time is what perf's cpu-clock"
+		echo "sampling shows: \`perf record -e cpu-clock -g\` of \`jifen serve\` (2 threads)"
+		echo "during $WRK_D of wrk on the same pages, by library, then by function:"
+		echo
+		echo '```'
+		if [ -s "$pd" ]; then
+			perf report -i "$pd" --stdio --no-children --sort dso 2>/dev/null |
+				grep -E '^ +[0-9]' | head -n 8
+			echo
+			perf report -i "$pd" --stdio --no-children --sort dso,symbol -g none 2>/dev/null |
+				grep -E '^ +[0-9]' | sed 's/ *- *- *$//' | head -n 30
+		else
+			echo "(perf not available)"
+		fi
+		echo '```'
+	} >"$pf"
+	put profile_file "$pf"
+}
+
+# ---- run ----------------------------------------------------------------------------------------
+
+for s in $SETS; do
+	say "== $s: generating and loading through the CLI"
+	gen_set "$s"
+	load_set "$s" "$WORK/$s.db"
+done
+for s in $SETS; do
+	say "== $s: workloads 1, 4, 5 (passbook, memory, cold start)"
+	passbook_set "$s" "$WORK/$s.db"
+	say "== $s: workload 3 (balances vs ledger-cli)"
+	balances_set "$s" "$WORK/$s.db"
+done
+say "== workload 2 (posting)"
+posting
+last=$(echo "$SETS" | awk '{ print $NF }')
+profile_set "$last" "$WORK/$last.db"
+[ ! -f "$ROOT/bench/NOTES.md" ] || put notes_file "$ROOT/bench/NOTES.md"
+
+put total_s "$(($(date +%s) - T_START))"
+put results_copy "$WORK/results-$MODE.txt"
+cp "$RESULTS" "$WORK/results-$MODE.txt"
+$PY report "$RESULTS" "$OUT" || fail "report"
+say "done in $(($(date +%s) - T_START)) s: $OUT"
