@@ -79,14 +79,63 @@ class Db:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+# The sanitizer build (scripts/test.sh) runs these tests too.  A process this
+# module starts reports leaks without changing its exit status (exit codes
+# are asserted), and sanitizer_report() judges its stderr instead.
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+# Known leaks that are not to fail the tests, each a (function, file) of the
+# frame that called the allocator, with the reason.  Keep this short and
+# remove an entry as soon as its leak is fixed.
+KNOWN_LEAKS = (
+    # main() returns on a usage error, `help`, an unknown command or a failed
+    # database open without freeing its argument array `words` (src/main.c,
+    # reported to its owner).  Only allocations made by main() itself match.
+    ("main", "src/main.c"),
+)
+
+
+def sanitizer_env(env):
+    """env for a jifen process: leaks are reported, exit status unchanged."""
+    env["LSAN_OPTIONS"] = (env.get("LSAN_OPTIONS", "") + ":exitcode=0").lstrip(":")
+    return env
+
+
+def sanitizer_report(stderr):
+    """The AddressSanitizer/LeakSanitizer/UBSan report in a process's
+    stderr, or None when there is none or it lists only KNOWN_LEAKS."""
+    stderr = stderr or ""
+    for mark in SANITIZER_MARKS:
+        at = stderr.find(mark)
+        if at < 0:
+            continue
+        report = stderr[max(0, stderr.rfind("\n", 0, at)):][:6000]
+        if mark == "ERROR: LeakSanitizer" and all(
+                known_leak(b) for b in re.split(r"\n(?=(?:Direct|Indirect) leak)", report)[1:]):
+            continue
+        return report
+    return None
+
+
+def known_leak(block):
+    """True when one leak of a LeakSanitizer report was allocated by a
+    function of KNOWN_LEAKS (frame #1, the allocator's caller)."""
+    m = re.search(r"^\s*#1 0x[0-9a-f]+ in (\S+) (\S+?):\d+", block, re.M)
+    return bool(m) and any(m.group(1) == fn and m.group(2).endswith("/" + f)
+                           for fn, f in KNOWN_LEAKS)
+
+
 def cli(db, *args, stdin=None, env=None):
     """Run `jifen --db URL ARGS...`; returns (exit code, stdout, stderr)."""
-    e = dict(os.environ)
+    e = sanitizer_env(dict(os.environ))
     e.pop("JIFEN_DB", None)
     if env:
         e.update(env)
     p = subprocess.run([BIN, "--db", db.url, *args], input=stdin, capture_output=True,
                        text=True, env=e, timeout=300)
+    report = sanitizer_report(p.stderr)
+    if report:
+        raise Failure(f"jifen {' '.join(args)}: sanitizer report:\n{report}")
     return p.returncode, p.stdout, p.stderr
 
 
@@ -101,7 +150,7 @@ class Server:
     """`jifen serve` on an ephemeral loopback port."""
 
     def __init__(self, db, extra_env=None):
-        e = dict(os.environ)
+        e = sanitizer_env(dict(os.environ))
         if extra_env:
             e.update(extra_env)
         self.proc = subprocess.Popen([BIN, "--db", db.url, "serve", "--listen", "127.0.0.1:0"],
@@ -124,14 +173,28 @@ class Server:
     def client(self):
         return Client(self.port)
 
-    def stop(self):
+    def stop(self, check=True):
+        """SIGTERM, then wait.  Unless check is false (a test that kills the
+        server on purpose), fail when it did not exit with status 0 or its
+        stderr holds a sanitizer report (leaks are reported at exit)."""
+        if getattr(self, "stopped", False):
+            return
+        self.stopped = True
         if self.proc.poll() is None:
             self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        try:
+            _, err = self.proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            _, err = self.proc.communicate()
+            if check:
+                raise Failure("server did not stop within 30 s of SIGTERM")
+        if not check:
+            return
+        report = sanitizer_report(err)
+        if report or self.proc.returncode != 0:
+            raise Failure(f"server exited with status {self.proc.returncode}:\n"
+                          f"{report or err[-3000:]}")
 
 
 class Response:
