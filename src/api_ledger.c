@@ -116,13 +116,41 @@ static const char *month_or_404(struct req *r)
 	return m;
 }
 
+/* What is wrong with a body jansson refused, in words, from its error
+** text (English, not shown): bytes that are not UTF-8, an integer beyond
+** 64 bits, nesting too deep, a \u0000, not an object or array at all, a
+** bad escape, or else the syntax. */
+static const char *json_problem(const json_error_t *err)
+{
+	if (strstr(err->text, "decode byte") || strstr(err->text, "UTF-8"))
+		return "含有不是 UTF-8 编码的字节";
+	if (strstr(err->text, "too big"))
+		return "整数超出范围";
+	if (strstr(err->text, "depth"))
+		return "嵌套层数太多";
+	if (strstr(err->text, "\\u0000"))
+		return "字符串中不能有 \\u0000";
+	if (strstr(err->text, "'[' or '{' expected"))
+		return "应是一个 JSON 对象（以 { 开头）";
+	if (strstr(err->text, "Unicode") || strstr(err->text, "escape"))
+		return "有无效的转义（\\ 或 \\u 后面的内容不对）";
+	return "不符合 JSON 语法（括号、引号、逗号不完整，或字符串中有控制字符）";
+}
+
 /* The request body as a JSON object (caller json_decref's), or answers 400
-** and returns NULL.  An empty body is an empty object. */
+** and returns NULL.  An empty body is an empty object.  A body that is not
+** JSON is refused with where and what (the byte offset jansson stopped at),
+** since no field of it can be read to be named. */
 static json_t *body_or_400(struct req *r)
 {
 	json_error_t err;
 	json_t *o = r->body_len ? json_loadb(r->body, r->body_len, 0, &err) : json_object();
-	if (!o || !json_is_object(o)) {
+	if (!o) {
+		http_error(r, 400, arena_printf(r->a, "请求内容不是有效的 JSON：第 %d 个字节附近%s。",
+						err.position, json_problem(&err)));
+		return NULL;
+	}
+	if (!json_is_object(o)) {
 		json_decref(o);
 		http_error(r, 400, "请求内容应为 JSON 对象。");
 		return NULL;
