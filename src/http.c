@@ -37,6 +37,10 @@ enum {
 	HEADER_MEMORY = 64 * 1024,        /* per-connection buffer: bounds headers */
 };
 
+/* What text_scrub() puts for a NUL or a byte that is not UTF-8: DEL, a
+** control character every text check refuses. */
+#define NOT_TEXT '\x7f'
+
 static const char SESSION_COOKIE[] = "jifen_sid";
 static const char PRE_COOKIE[] = "jifen_pre"; /* CSRF token before login */
 
@@ -93,6 +97,35 @@ size_t url_decode(char *s, int plus_is_space)
 	return (size_t)(w - s);
 }
 
+/* Make the n bytes at s (a decoded parameter or URL) safe to read as one
+** C string of UTF-8: a NUL, and each byte of a sequence that is not
+** well-formed UTF-8 (overlong, surrogate, beyond U+10FFFF, cut short),
+** becomes NOT_TEXT.  Handlers read text as C strings, so "1%00x" would
+** pass as "1"; and PostgreSQL answers a lookup of bytes that are not UTF-8
+** with an error (a 500) where SQLite finds nothing.  With DEL in their
+** place, a field's own check refuses the value with its message, and a
+** lookup finds nothing, on both backends. */
+static void text_scrub(char *s, size_t n)
+{
+	unsigned char *p = (unsigned char *)s, *end = p + n;
+	while (p < end) {
+		unsigned c = *p;
+		size_t len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+			   : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+		int ok = len && (size_t)(end - p) >= len;
+		for (size_t i = 1; ok && i < len; i++)
+			ok = (p[i] & 0xc0) == 0x80;
+		if (ok && ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0) ||
+			   (c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90)))
+			ok = 0;
+		if (!ok || !c) {
+			*p++ = (unsigned char)NOT_TEXT;
+			continue;
+		}
+		p += len;
+	}
+}
+
 char *url_encode(arena *a, const char *s)
 {
 	static const char hx[] = "0123456789ABCDEF";
@@ -125,8 +158,9 @@ struct param *parse_urlencoded(arena *a, const char *p, size_t n)
 			char *name = arena_strndup(a, p, (size_t)((eq ? eq : e) - p));
 			char *val = eq ? arena_strndup(a, eq + 1, (size_t)(e - eq - 1))
 				       : arena_strdup(a, "");
-			url_decode(name, 1);
+			text_scrub(name, url_decode(name, 1));
 			q->len = url_decode(val, 1);
+			text_scrub(val, q->len);
 			q->name = name;
 			q->value = val;
 			*tail = q;
@@ -230,7 +264,10 @@ struct param *parse_multipart(arena *a, const char *ctype, const char *body, siz
 			struct param *q = arena_alloc(a, sizeof *q);
 			q->name = name;
 			q->len = (size_t)(next - data);
-			q->value = arena_strndup(a, data, q->len);
+			char *value = arena_strndup(a, data, q->len);
+			if (!filename) /* files are bytes, read with len */
+				text_scrub(value, q->len);
+			q->value = value;
 			q->filename = filename;
 			q->content_type = pctype;
 			*tail = q;
@@ -739,6 +776,18 @@ static const char *client_ip(struct req *r, struct MHD_Connection *conn)
 	return arena_strdup(r->a, ipbuf);
 }
 
+/* libmicrohttpd's unescaping of the URL and of query arguments ('+' is
+** already a space in these): url_decode's, then text_scrub's, so that %00
+** cannot end the path early ("/households/1%00x" is not household 1). */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls;
+	(void)conn;
+	size_t n = url_decode(s, 0);
+	text_scrub(s, n);
+	return n;
+}
+
 /* The body limit of the route this request is going to. */
 static size_t body_limit(struct req *r)
 {
@@ -894,6 +943,7 @@ int http_serve(const struct server_config *cfg)
 		(unsigned)CONNECTION_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)CONNECTION_TIMEOUT, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)HEADER_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
 	if (!daemon) {
 		fprintf(stderr, "无法在 %s 上监听: %s\n", cfg->listen, strerror(errno));

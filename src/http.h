@@ -160,10 +160,15 @@ char *url_encode(arena *a, const char *s);
 /* Decode %XX and, when plus_is_space, '+' in place; returns length.
 ** Invalid escapes are kept as they are. */
 size_t url_decode(char *s, int plus_is_space);
-/* Parse an application/x-www-form-urlencoded body into a list (arena). */
+/* Parse an application/x-www-form-urlencoded body into a list (arena).
+** Names and values are text: a NUL or a byte that is not UTF-8 in them
+** becomes DEL (0x7f), which every text check refuses, so that no value is
+** read cut short at a NUL and no database is handed bytes that are not
+** text.  The URL and query arguments are decoded the same way. */
 struct param *parse_urlencoded(arena *a, const char *p, size_t n);
 /* Parse a multipart/form-data body given the Content-Type header; NULL
-** with *err set on a malformed body. */
+** with *err set on a malformed body.  Fields that are not files are text,
+** scrubbed as in parse_urlencoded(); files are bytes, as sent. */
 struct param *parse_multipart(arena *a, const char *ctype, const char *p, size_t n,
 			      const char **err);
 
