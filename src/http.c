@@ -788,6 +788,34 @@ static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
 	return n;
 }
 
+/* How a request says where its body ends. */
+struct framing {
+	int content_length, transfer_encoding;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	(void)kind;
+	(void)value;
+	struct framing *f = cls;
+	if (key && !strcasecmp(key, "Content-Length"))
+		f->content_length++;
+	else if (key && !strcasecmp(key, "Transfer-Encoding"))
+		f->transfer_encoding++;
+	return MHD_YES;
+}
+
+/* 1 when the request's length is ambiguous: Content-Length twice, or with
+** Transfer-Encoding.  A proxy in front could read it one way and this
+** server another (request smuggling); RFC 9112 6.3 says refuse it. */
+static int framing_ambiguous(struct MHD_Connection *conn)
+{
+	struct framing f = {0, 0};
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
+	return f.content_length > 1 || (f.content_length && f.transfer_encoding);
+}
+
 /* The body limit of the route this request is going to. */
 static size_t body_limit(struct req *r)
 {
@@ -815,6 +843,11 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 		r->is_api = !strncmp(url, "/api/", 5);
 		r->status = 200;
 		*con_cls = r;
+		if (framing_ambiguous(conn)) {
+			http_error(r, 400, "请求的长度不明确（Content-Length 重复，或与 Transfer-Encoding "
+					   "同时出现），已拒绝。");
+			return queue_reply(conn, r);
+		}
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
