@@ -26,13 +26,11 @@ body, so that only the access rule can refuse them.
 Run: JIFEN_BIN=build/jifen python3 tests/http/t_access_matrix.py [NAME...]
 """
 import datetime
-import json
 import os
 import re
 import struct
 import subprocess
 import sys
-import tempfile
 import time
 import zlib
 
@@ -361,7 +359,8 @@ OVERRIDE = {
 # After an allowed request that used its target up, the SQL that gives it
 # back, so that the next allowed role finds it as the first one did.
 RESTORE = {
-    "POST /v/*/households/*/members/*/remove": "UPDATE member SET removed_on = NULL WHERE id = {m3}",
+    "POST /v/*/households/*/members/*/remove":
+        "UPDATE member SET removed_on = NULL WHERE id = {m3}",
 }
 
 
