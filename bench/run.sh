@@ -172,7 +172,8 @@ put cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 put mem "$(awk '/^MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo)"
 put os "$(. /etc/os-release && echo "$PRETTY_NAME")"
 put commit "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo '+uncommitted src changes')"
-put load_note "Other work on the machine (other sessions' servers and databases) shares the 2 cores; each ratio compares runs made minutes apart in the same conditions."
+put loadavg_start "$(cut -d ' ' -f 1-3 /proc/loadavg)"
+put wrk_duration "$WRK_D"
 
 # ---- data and load ---------------------------------------------------------------------
 
@@ -570,6 +571,7 @@ last=$(echo "$SETS" | awk '{ print $NF }')
 profile_set "$last" "$WORK/$last.db"
 [ ! -f "$ROOT/bench/NOTES.md" ] || put notes_file "$ROOT/bench/NOTES.md"
 
+put loadavg_end "$(cut -d ' ' -f 1-3 /proc/loadavg)"
 put total_s "$(($(date +%s) - T_START))"
 put results_copy "$WORK/results-$MODE.txt"
 cp "$RESULTS" "$WORK/results-$MODE.txt"
