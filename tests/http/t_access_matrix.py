@@ -436,6 +436,16 @@ class State:
         self.p.wait(10)
 
 
+def started(server, fn, *args):
+    """fn(*args), stopping server first when it fails (the caller's
+    try/finally that stops it is not entered yet)."""
+    try:
+        return fn(*args)
+    except BaseException:
+        server.stop()
+        raise
+
+
 def diff(before, after):
     b, a = set(before.splitlines()), set(after.splitlines())
     return f"before {sorted(b - a)} after {sorted(a - b)}"
@@ -532,7 +542,7 @@ def run_matrix(db, only=None):
     rows = parse_table(TABLE)
     rts = {(m, p): up for m, p, _, up in routes()}
     values, s, pins = prepare(db)
-    state = State(db)
+    state = started(s, State, db)
     who = Principals(s, pins)
     failures, asked = [], 0
     try:
@@ -636,7 +646,7 @@ def test_120_foreign_ids_under_own_village(db):
     the like — is 404 for V2's admin and for the town admin alike, on
     every route that takes an object id, and nothing changes."""
     values, s, pins = prepare(db)
-    state = State(db)
+    state = started(s, State, db)
     who = Principals(s, pins)
     rts = {(m, p): up for m, p, _, up in routes()}
     failures, asked = [], 0
