@@ -901,7 +901,11 @@ def test_240_slowloris(db):
     J.town(db)
     s = J.Server(db)
     request = b"GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"  # 3.9 s at 10 bytes/s
-    slow = [socket.create_connection(("127.0.0.1", s.port), timeout=10) for _ in range(50)]
+    try:
+        slow = [socket.create_connection(("127.0.0.1", s.port), timeout=10) for _ in range(50)]
+    except BaseException:
+        s.stop()
+        raise
     done = threading.Event()
     answers = []
 
