@@ -393,8 +393,9 @@ void http_security_event(struct req *r, const char *action, const char *object,
 		if (!village_id)
 			village_id = r->user->village_id;
 	} else if (login_tried) {
-		/* what was typed, bounded and clean: it is shown on the audit page */
-		who.login = text_is_clean(login_tried, 0) ? arena_strndup(r->a, login_tried, 64)
+		/* what was typed, bounded (at a character boundary) and clean: it
+		** is shown on the audit page */
+		who.login = text_is_clean(login_tried, 0) ? utf8_prefix(r->a, login_tried, 64)
 							  : "(无效字符)";
 	}
 	buf after = {0};

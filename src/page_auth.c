@@ -73,7 +73,8 @@ static void page_login_post(struct req *r)
 	int64_t id = 0;
 	enum login_result res = auth_login_account(r->db, login, pw ? pw : "", r->ip, &id);
 	char token[65];
-	const char *object = arena_printf(r->a, "account:%.64s", login);
+	const char *object = arena_printf(
+		r->a, "account:%s", text_is_clean(login, 0) ? utf8_prefix(r->a, login, 64) : "");
 	switch (res) {
 	case LOGIN_OK:
 		http_security_event(r, "security.login", object, 0, login);

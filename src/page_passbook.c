@@ -114,7 +114,10 @@ static void page_login_post(struct req *r)
 	const char *pin = req_form_trim(r, "pin");
 	int64_t id = 0;
 	char token[65];
-	const char *who = arena_printf(r->a, "%.32s/%.32s", village, hcode);
+	const char *who = text_is_clean(village, 0) && text_is_clean(hcode, 0)
+				  ? arena_printf(r->a, "%s/%s", utf8_prefix(r->a, village, 32),
+						 utf8_prefix(r->a, hcode, 32))
+				  : "(无效字符)";
 	const char *object = arena_printf(r->a, "household:%s", who);
 	switch (auth_login_household(r->db, village, hcode, pin, r->ip, &id)) {
 	case LOGIN_OK:

@@ -322,6 +322,14 @@ size_t utf8_len(const char *s)
 	return n;
 }
 
+char *utf8_prefix(arena *a, const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+	while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return arena_strndup(a, s, n);
+}
+
 char *str_trim(char *s)
 {
 	char *p = s;

@@ -60,6 +60,8 @@ int parse_int64(const char *s, int64_t *out);
 int text_is_clean(const char *s, int allow_newline);
 /* Number of UTF-8 characters (code points) in s. */
 size_t utf8_len(const char *s);
+/* At most max bytes of s, cut at a character boundary (arena memory). */
+char *utf8_prefix(arena *a, const char *s, size_t max);
 /* Trim ASCII spaces and tabs in place, return s. */
 char *str_trim(char *s);
 
