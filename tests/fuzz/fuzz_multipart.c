@@ -11,7 +11,8 @@
 **
 ** Checked: an error comes with no parameters and a parse without error
 ** sets no message; every part has a name and a NUL-terminated value no
-** longer than the body; with the known boundary, no part's value contains
+** longer than the body, and a field that is not a file is well-formed
+** UTF-8 without NUL (text_scrub()); with the known boundary, no part's value contains
 ** the delimiter that should have ended it.
 */
 #include <string.h>
@@ -39,6 +40,8 @@ static void parse_and_check(const char *ctype, const char *body, size_t n, const
 			CHECK(!memmem(p->value, p->len, delim, strlen(delim)));
 		if (p->filename)
 			CHECK(strlen(p->filename) <= n);
+		else /* a form field is text: no NUL, well-formed UTF-8 */
+			CHECK(strlen(p->value) == p->len && ref_utf8_text(p->value, p->len));
 		if (p->content_type)
 			CHECK(strlen(p->content_type) <= n);
 	}

@@ -5,7 +5,7 @@
 ** over), and url_decode() / url_encode() on the input as a string.
 **
 ** Checked: every parameter has a name and a NUL-terminated value no longer
-** than the body; there are no more parameters than '&'-separated pieces;
+** than the body, both well-formed UTF-8 without NUL (text_scrub()); there are no more parameters than '&'-separated pieces;
 ** decoding never lengthens a string, is the identity on text without '%'
 ** and '+', and undoes url_encode() exactly.
 */
@@ -30,6 +30,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(p->len <= size);
 		CHECK(p->value[p->len] == 0);
 		CHECK(!p->filename && !p->content_type);
+		/* names and values are text: no NUL, only well-formed UTF-8 */
+		CHECK(strlen(p->value) == p->len && ref_utf8_text(p->value, p->len));
+		CHECK(ref_utf8_text(p->name, strlen(p->name)));
 		nparams++;
 	}
 	CHECK(nparams <= pieces);
