@@ -426,6 +426,10 @@ def cmd_report(results_path, out):
       "of the same shape and indexes; raw_insert times BEGIN to close (checkpoint included), "
       "the COPY figure is the psql process.  Checked: `jifen verify` passes, balances equal "
       "the generator's, the reference holds every row with the same last hash.")
+    if R.get("post.pg.ref_fk_s"):
+        w(f"For context: the same COPY into a table that also carries ledger_entry's two "
+          f"foreign keys (household, village), which PostgreSQL checks row by row: "
+          f"{fmt_num(num('post.pg.ref_fk_s'), 3)} s.")
     if R.get("post.import_s"):
         w(f"Loading the sheet (`jifen import entries`, every row checked, caps included): "
           f"SQLite {fmt_num(num('post.import_s'), 2)} s, PostgreSQL "
@@ -498,7 +502,10 @@ def cmd_report(results_path, out):
     w("    scripts/install-bench-deps.sh   # nginx-light, ledger, valgrind, linux-perf, wrk")
     w(f"    bench/run.sh {R.get('mode', 'all')}")
     w("")
-    w(f"This run took {R.get('total_s', '?')} s.  Raw figures: `{R.get('results_copy', '')}`.")
+    tot = num("total_s")
+    w(f"This run took {R.get('total_s', '?')} s ({fmt_num(tot / 60 if tot else None, 1)} min) "
+      "at the load average above; loading the data through the CLI is most of it (table "
+      f"Data).  Raw figures: `{R.get('results_copy', '')}`.")
     with open(out, "w") as f:
         f.write("\n".join(L) + "\n")
 
