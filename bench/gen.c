@@ -22,7 +22,7 @@
 ** the participating ones are never scored; the others get a Poisson number
 ** of entries a month (mean 2.2), the items drawn by weights where the
 ** monthly checks (环境, 家庭卫生, meetings) dominate, awards for rare deeds
-** are rare, and deductions are about one entry in fifteen.  Every entry
+** are rare, and deductions are about one entry in eleven.  Every entry
 ** respects the monthly and yearly caps of the standard, so the import
 ** accepts every file.
 **
@@ -86,7 +86,7 @@ static const struct {
 	{"ZZ02", 2},  {"ZZ03", 2},  {"HJ05", 2},  {"YF01", 1},  {"YF02", 1},  {"YF03", 1},
 	{"PA03", 1},  {"HJ08", .5}, {"RK01", .3}, {"RK02", .2}, {"RK03", .1}, {"RK04", .1},
 	{"PA04", .05}, {"RK05", .05},
-	/* deductions: about one entry in fifteen */
+	/* deductions: about one entry in eleven of the generated data */
 	{"YF04", 6},  {"JT03", 6},  {"HJ02", 4},  {"HJ06", 2},  {"PA05", 1},  {"ZF02", .5},
 	{"ZF04", .02}, {"ZF03", .01},
 };
