@@ -143,7 +143,7 @@ static const char *json_problem(const json_error_t *err)
 ** since no field of it can be read to be named. */
 static json_t *body_or_400(struct req *r)
 {
-	json_error_t err;
+	json_error_t err = {0};
 	json_t *o = r->body_len ? json_loadb(r->body, r->body_len, 0, &err) : json_object();
 	if (!o) {
 		http_error(r, 400, arena_printf(r->a, "请求内容不是有效的 JSON：第 %d 个字节附近%s。",

@@ -417,12 +417,15 @@ int main(int argc, char **argv)
 {
 	const char *db_url = getenv("JIFEN_DB");
 	char **words = calloc((size_t)argc + 1, sizeof *words);
-	int nwords = 0;
+	struct cli c = {.actor = {0, "cli", ""}};
+	int nwords = 0, rc = EXIT_USAGE;
+	if (!words)
+		return EXIT_FAILURE_3;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--db")) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "--db 需要一个值\n");
-				return EXIT_USAGE;
+				goto out;
 			}
 			db_url = argv[++i];
 		} else if (!strncmp(argv[i], "--db=", 5))
@@ -435,19 +438,20 @@ int main(int argc, char **argv)
 	if (nwords == 0 || !strcmp(words[0], "help") || !strcmp(words[0], "--help") ||
 	    !strcmp(words[0], "-h")) {
 		usage(nwords ? stdout : stderr);
-		return nwords ? EXIT_OK : EXIT_USAGE;
+		rc = nwords ? EXIT_OK : EXIT_USAGE;
+		goto out;
 	}
 	const struct command *cmd = NULL;
 	int skip = 1;
-	for (const struct command *c = commands; c->name; c++) {
-		if (strcmp(c->name, words[0]))
+	for (const struct command *k = commands; k->name; k++) {
+		if (strcmp(k->name, words[0]))
 			continue;
-		if (!c->sub) {
-			cmd = c;
+		if (!k->sub) {
+			cmd = k;
 			break;
 		}
-		if (nwords > 1 && !strcmp(c->sub, words[1])) {
-			cmd = c;
+		if (nwords > 1 && !strcmp(k->sub, words[1])) {
+			cmd = k;
 			skip = 2;
 			break;
 		}
@@ -456,35 +460,36 @@ int main(int argc, char **argv)
 		fprintf(stderr, "未知命令: %s%s%s\n", words[0], nwords > 1 ? " " : "",
 			nwords > 1 ? words[1] : "");
 		usage(stderr);
-		return EXIT_USAGE;
+		goto out;
 	}
+	rc = EXIT_FAILURE_3;
 	if (sodium_init() < 0) {
 		fprintf(stderr, "libsodium 初始化失败\n");
-		return EXIT_FAILURE_3;
+		goto out;
 	}
-	struct cli c = {.db_url = db_url, .a = arena_new(), .actor = {0, "cli", ""},
-			.argc = nwords - skip, .argv = words + skip};
+	c.db_url = db_url;
+	c.a = arena_new();
+	c.argc = nwords - skip;
+	c.argv = words + skip;
 	/* migrate-db opens its own two databases, routes needs none: --db is
 	** not opened for them */
 	if (cmd->fn == cmd_migrate_db || cmd->fn == cmd_routes) {
-		int rc = cmd->fn(&c);
-		arena_free(c.a);
-		free(words);
-		return rc;
+		rc = cmd->fn(&c);
+		goto out;
 	}
 	char err[512];
 	if (db_open(db_url, &c.db, err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
-		return EXIT_FAILURE_3;
+		goto out;
 	}
 	int version;
 	if (db_migrate(c.db, &version, err, sizeof err)) {
 		fprintf(stderr, "数据库升级失败: %s\n", err);
-		db_close(c.db);
-		return EXIT_FAILURE_3;
+		goto out;
 	}
-	int rc = cmd->fn(&c);
+	rc = cmd->fn(&c);
 	db_release(c.db);
+out:
 	db_close(c.db);
 	arena_free(c.a);
 	free(words);
