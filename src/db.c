@@ -175,6 +175,11 @@ int db_column_is_null(db_stmt *s, int col)
 	return s->d->ops->column_is_null(s, col);
 }
 
+char *db_column_dup(db_stmt *s, int col, arena *a)
+{
+	return db_column_is_null(s, col) ? NULL : arena_strdup(a, db_column_text(s, col));
+}
+
 int db_column_count(db_stmt *s)
 {
 	return s->d->ops->column_count(s);

@@ -71,6 +71,9 @@ int db_step(db_stmt *s);
 int64_t db_column_int(db_stmt *s, int col);
 const char *db_column_text(db_stmt *s, int col);
 int db_column_is_null(db_stmt *s, int col);
+/* The column's text copied into arena a (util.h), NULL for SQL NULL. */
+struct arena;
+char *db_column_dup(db_stmt *s, int col, struct arena *a);
 int db_column_count(db_stmt *s);
 
 /* Reset a statement so it can run again (bindings are kept). */

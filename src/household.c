@@ -76,34 +76,28 @@ const char *household_status_label(const struct household *h)
 
 /* ---- reading rows -------------------------------------------------------- */
 
-/* Column text copied into the arena; NULL stays NULL. */
-static const char *col_dup(arena *a, db_stmt *s, int col)
-{
-	return db_column_is_null(s, col) ? NULL : arena_strdup(a, db_column_text(s, col));
-}
-
 /* Fill h from a row of "SELECT " HH_COLS. */
 static void read_household(db_stmt *s, arena *a, struct household *h)
 {
 	memset(h, 0, sizeof *h);
 	h->id = db_column_int(s, 0);
 	h->village_id = db_column_int(s, 1);
-	h->code = col_dup(a, s, 2);
-	h->head_name = col_dup(a, s, 3);
-	h->address = col_dup(a, s, 4);
+	h->code = db_column_dup(s, 2, a);
+	h->head_name = db_column_dup(s, 3, a);
+	h->address = db_column_dup(s, 4, a);
 	if (!h->address)
 		h->address = "";
 	h->member_count = db_column_int(s, 5);
-	h->phone = col_dup(a, s, 6);
+	h->phone = db_column_dup(s, 6, a);
 	if (!h->phone)
 		h->phone = "";
 	h->hukou = (int)db_column_int(s, 7);
 	h->homestead = (int)db_column_int(s, 8);
 	h->resident = (int)db_column_int(s, 9);
 	h->tenant = (int)db_column_int(s, 10);
-	h->joined = col_dup(a, s, 11);
-	h->left_on = col_dup(a, s, 12);
-	h->left_reason = col_dup(a, s, 13);
+	h->joined = db_column_dup(s, 11, a);
+	h->left_on = db_column_dup(s, 12, a);
+	h->left_reason = db_column_dup(s, 13, a);
 	h->eligible = (int)db_column_int(s, 14);
 	h->participating = (int)db_column_int(s, 15);
 	h->created_at = db_column_int(s, 16);
@@ -785,15 +779,15 @@ static void read_member(db_stmt *s, arena *a, struct member *m)
 	memset(m, 0, sizeof *m);
 	m->id = db_column_int(s, 0);
 	m->household_id = db_column_int(s, 1);
-	m->name = col_dup(a, s, 2);
-	m->relation = col_dup(a, s, 3);
+	m->name = db_column_dup(s, 2, a);
+	m->relation = db_column_dup(s, 3, a);
 	if (!m->relation)
 		m->relation = "";
 	m->party_member = (int)db_column_int(s, 4);
-	m->phone = col_dup(a, s, 5);
+	m->phone = db_column_dup(s, 5, a);
 	if (!m->phone)
 		m->phone = "";
-	m->removed_on = col_dup(a, s, 6);
+	m->removed_on = db_column_dup(s, 6, a);
 	m->created_at = db_column_int(s, 7);
 }
 
@@ -994,11 +988,11 @@ int household_history(db *d, arena *a, int64_t village_id, int64_t household_id,
 		struct household_change *c = &out[(*n)++];
 		c->id = db_column_int(s, 0);
 		c->at = db_column_int(s, 1);
-		c->login = col_dup(a, s, 2);
-		c->ip = col_dup(a, s, 3);
-		c->action = col_dup(a, s, 4);
-		c->before = col_dup(a, s, 5);
-		c->after = col_dup(a, s, 6);
+		c->login = db_column_dup(s, 2, a);
+		c->ip = db_column_dup(s, 3, a);
+		c->action = db_column_dup(s, 4, a);
+		c->before = db_column_dup(s, 5, a);
+		c->after = db_column_dup(s, 6, a);
 	}
 	if (st != DB_ROW && st != DB_DONE)
 		return -1;

@@ -678,12 +678,7 @@ int ledger_balances(db *d, arena *a, int64_t village_id, int year, struct ledger
 	int cap = 256, st;
 	struct ledger_balance *list = arena_alloc(a, (size_t)cap * sizeof *list);
 	while ((st = db_step(s)) == DB_ROW) {
-		if (*n == cap) {
-			struct ledger_balance *bigger = arena_alloc(a, (size_t)cap * 2 * sizeof *list);
-			memcpy(bigger, list, (size_t)cap * sizeof *list);
-			list = bigger;
-			cap *= 2;
-		}
+		list = arena_grow(a, list, &cap, *n, sizeof *list);
 		struct ledger_balance *r = &list[(*n)++];
 		r->household_id = db_column_int(s, 0);
 		r->code = arena_strdup(a, db_column_text(s, 1));

@@ -110,11 +110,6 @@ static struct smap_slot *smap_find(const struct smap *m, const char *key)
 		   " returned_by, COALESCE(returned_at, 0), return_reason," \
 		   " COALESCE(approval_id, 0), created_at, updated_at"
 
-static const char *dup_or_null(arena *a, db_stmt *s, int c)
-{
-	return db_column_is_null(s, c) ? NULL : arena_strdup(a, db_column_text(s, c));
-}
-
 static void sheet_from_row(db_stmt *s, arena *a, struct sheet *sh)
 {
 	memset(sh, 0, sizeof *sh);
@@ -122,11 +117,11 @@ static void sheet_from_row(db_stmt *s, arena *a, struct sheet *sh)
 	sh->village_id = db_column_int(s, 1);
 	sh->month = arena_strdup(a, db_column_text(s, 2));
 	sh->status = sheet_status_from_name(db_column_text(s, 3));
-	sh->submitted_by = dup_or_null(a, s, 4);
+	sh->submitted_by = db_column_dup(s, 4, a);
 	sh->submitted_at = db_column_int(s, 5);
-	sh->returned_by = dup_or_null(a, s, 6);
+	sh->returned_by = db_column_dup(s, 6, a);
 	sh->returned_at = db_column_int(s, 7);
-	sh->return_reason = dup_or_null(a, s, 8);
+	sh->return_reason = db_column_dup(s, 8, a);
 	sh->approval_id = db_column_int(s, 9);
 	sh->created_at = db_column_int(s, 10);
 	sh->updated_at = db_column_int(s, 11);
@@ -228,12 +223,7 @@ int sheet_list(db *d, arena *a, int64_t village_id, struct sheet **rows, int *n)
 	int cap = 16, st;
 	struct sheet *list = arena_alloc(a, (size_t)cap * sizeof *list);
 	while ((st = db_step(s)) == DB_ROW) {
-		if (*n == cap) {
-			struct sheet *bigger = arena_alloc(a, (size_t)cap * 2 * sizeof *list);
-			memcpy(bigger, list, (size_t)cap * sizeof *list);
-			list = bigger;
-			cap *= 2;
-		}
+		list = arena_grow(a, list, &cap, *n, sizeof *list);
 		sheet_from_row(s, a, &list[(*n)++]);
 	}
 	if (st != DB_DONE)
@@ -298,7 +288,7 @@ static void entry_from_row(db_stmt *s, arena *a, struct entry *e)
 	e->quantity = db_column_int(s, 15);
 	e->points = db_column_int(s, 16);
 	e->note = arena_strdup(a, db_column_text(s, 17));
-	e->photo = dup_or_null(a, s, 18);
+	e->photo = db_column_dup(s, 18, a);
 	e->declaration_id = db_column_int(s, 19);
 	e->recorded_by = arena_strdup(a, db_column_text(s, 20));
 	e->created_at = db_column_int(s, 21);
@@ -318,12 +308,7 @@ int sheet_entries(db *d, arena *a, int64_t village_id, int64_t sheet_id, int64_t
 	int cap = 64, st;
 	struct entry *list = arena_alloc(a, (size_t)cap * sizeof *list);
 	while ((st = db_step(s)) == DB_ROW) {
-		if (*n == cap) {
-			struct entry *bigger = arena_alloc(a, (size_t)cap * 2 * sizeof *list);
-			memcpy(bigger, list, (size_t)cap * sizeof *list);
-			list = bigger;
-			cap *= 2;
-		}
+		list = arena_grow(a, list, &cap, *n, sizeof *list);
 		entry_from_row(s, a, &list[(*n)++]);
 	}
 	*rows = list;
@@ -344,12 +329,7 @@ int sheet_totals(db *d, arena *a, int64_t village_id, int64_t sheet_id,
 	int cap = 64, st;
 	struct sheet_total *list = arena_alloc(a, (size_t)cap * sizeof *list);
 	while ((st = db_step(s)) == DB_ROW) {
-		if (*n == cap) {
-			struct sheet_total *bigger = arena_alloc(a, (size_t)cap * 2 * sizeof *list);
-			memcpy(bigger, list, (size_t)cap * sizeof *list);
-			list = bigger;
-			cap *= 2;
-		}
+		list = arena_grow(a, list, &cap, *n, sizeof *list);
 		struct sheet_total *t = &list[(*n)++];
 		t->household_id = db_column_int(s, 0);
 		t->household_code = arena_strdup(a, db_column_text(s, 1));
@@ -418,8 +398,8 @@ static void hh_from_row(db_stmt *s, arena *a, struct hh_info *h)
 	h->name = arena_strdup(a, db_column_text(s, 2));
 	h->participating = (int)db_column_int(s, 3);
 	h->eligible = (int)db_column_int(s, 4);
-	h->joined = dup_or_null(a, s, 5);
-	h->left_on = dup_or_null(a, s, 6);
+	h->joined = db_column_dup(s, 5, a);
+	h->left_on = db_column_dup(s, 6, a);
 }
 
 /* Load every household of the village into c->households.  0 or -1. */
@@ -916,14 +896,7 @@ static int import_row(void *ctx, const struct csv_row *r)
 					    msgs[f]);
 		return 0;
 	}
-	if (ic->n == ic->cap) {
-		int cap = ic->cap ? ic->cap * 2 : 256;
-		struct checked_entry *bigger = arena_alloc(c->a, (size_t)cap * sizeof *bigger);
-		if (ic->n)
-			memcpy(bigger, ic->rows, (size_t)ic->n * sizeof *bigger);
-		ic->rows = bigger;
-		ic->cap = cap;
-	}
+	ic->rows = arena_grow(c->a, ic->rows, &ic->cap, ic->n, sizeof *ic->rows);
 	ce.note = arena_strdup(c->a, ce.note);
 	ce.date = arena_strdup(c->a, ce.date);
 	ic->rows[ic->n++] = ce;
@@ -1165,7 +1138,7 @@ int approval_get(db *d, arena *a, int64_t village_id, int64_t approval_id,
 	ap->points_total = db_column_int(s, 10);
 	ap->seq_first = db_column_int(s, 11);
 	ap->seq_last = db_column_int(s, 12);
-	ap->head_hash = dup_or_null(a, s, 13);
+	ap->head_hash = db_column_dup(s, 13, a);
 	db_reset(s);
 	*out = ap;
 	return 0;
@@ -1520,11 +1493,11 @@ static void declaration_from_row(db_stmt *s, arena *a, struct declaration *x)
 	x->item_code = arena_strdup(a, db_column_text(s, 5));
 	x->date = arena_strdup(a, db_column_text(s, 6));
 	x->note = arena_strdup(a, db_column_text(s, 7));
-	x->photo = dup_or_null(a, s, 8);
+	x->photo = db_column_dup(s, 8, a);
 	x->status = declaration_status_from_name(db_column_text(s, 9));
-	x->decline_reason = dup_or_null(a, s, 10);
+	x->decline_reason = db_column_dup(s, 10, a);
 	x->entry_id = db_column_int(s, 11);
-	x->decided_by = dup_or_null(a, s, 12);
+	x->decided_by = db_column_dup(s, 12, a);
 	x->decided_at = db_column_int(s, 13);
 	x->created_at = db_column_int(s, 14);
 }
@@ -1544,12 +1517,7 @@ int declaration_list(db *d, arena *a, int64_t village_id, int64_t household_id, 
 	int cap = 32, st;
 	struct declaration *list = arena_alloc(a, (size_t)cap * sizeof *list);
 	while ((st = db_step(s)) == DB_ROW) {
-		if (*n == cap) {
-			struct declaration *bigger = arena_alloc(a, (size_t)cap * 2 * sizeof *list);
-			memcpy(bigger, list, (size_t)cap * sizeof *list);
-			list = bigger;
-			cap *= 2;
-		}
+		list = arena_grow(a, list, &cap, *n, sizeof *list);
 		declaration_from_row(s, a, &list[(*n)++]);
 	}
 	*rows = list;

@@ -307,12 +307,7 @@ static int load_items(db *d, arena *a, struct std_version *v)
 	v->items = arena_alloc(a, (size_t)cap * sizeof *v->items);
 	v->nitems = 0;
 	while ((st = db_step(s)) == DB_ROW) {
-		if (v->nitems == cap) {
-			struct std_item *bigger = arena_alloc(a, (size_t)cap * 2 * sizeof *bigger);
-			memcpy(bigger, v->items, (size_t)cap * sizeof *bigger);
-			v->items = bigger;
-			cap *= 2;
-		}
+		v->items = arena_grow(a, v->items, &cap, v->nitems, sizeof *v->items);
 		item_from_row(s, a, &v->items[v->nitems++]);
 	}
 	return st == DB_DONE ? 0 : -1;
@@ -384,12 +379,7 @@ int standard_list(db *d, arena *a, int64_t village_id, struct std_version **rows
 	int cap = 16, st;
 	struct std_version *list = arena_alloc(a, (size_t)cap * sizeof *list);
 	while ((st = db_step(s)) == DB_ROW) {
-		if (*n == cap) {
-			struct std_version *bigger = arena_alloc(a, (size_t)cap * 2 * sizeof *bigger);
-			memcpy(bigger, list, (size_t)cap * sizeof *bigger);
-			list = bigger;
-			cap *= 2;
-		}
+		list = arena_grow(a, list, &cap, *n, sizeof *list);
 		version_from_row(s, a, &list[(*n)++]);
 	}
 	*rows = list;

@@ -101,6 +101,18 @@ char *arena_vprintf(arena *a, const char *fmt, va_list ap)
 	return p;
 }
 
+void *arena_grow(arena *a, void *p, int *cap, int n, size_t size)
+{
+	if (n < *cap)
+		return p;
+	int want = *cap ? *cap * 2 : 16;
+	void *bigger = arena_alloc(a, (size_t)want * size);
+	if (n)
+		memcpy(bigger, p, (size_t)n * size);
+	*cap = want;
+	return bigger;
+}
+
 char *arena_printf(arena *a, const char *fmt, ...)
 {
 	va_list ap;

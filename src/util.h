@@ -20,6 +20,10 @@ char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 char *arena_vprintf(arena *a, const char *fmt, va_list ap);
+/* For arrays that grow in an arena: when n has reached *cap, a copy of the
+** n elements (of size bytes each) of p in room for twice as many (*cap
+** doubled); else p itself.  The old room is freed with the arena. */
+void *arena_grow(arena *a, void *p, int *cap, int n, size_t size);
 
 /* ---- buf: a growable byte buffer (heap; buf_free releases) ------------ */
 typedef struct buf {

@@ -67,12 +67,7 @@ struct village *village_list(db *d, arena *a, int *n)
 	int cap = 16;
 	struct village *list = arena_alloc(a, (size_t)cap * sizeof *list);
 	while (db_step(s) == DB_ROW) {
-		if (*n == cap) {
-			struct village *bigger = arena_alloc(a, (size_t)cap * 2 * sizeof *list);
-			memcpy(bigger, list, (size_t)cap * sizeof *list);
-			list = bigger;
-			cap *= 2;
-		}
+		list = arena_grow(a, list, &cap, *n, sizeof *list);
 		village_from_row(s, a, &list[(*n)++]);
 	}
 	return list;
