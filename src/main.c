@@ -167,13 +167,19 @@ static int cmd_serve(struct cli *c)
 	if (rc)
 		return rc;
 	if (cli_npos(c)) {
-		fprintf(stderr, "用法: jifen serve [--listen HOST:PORT]\n");
+		fprintf(stderr, "用法: jifen serve [--listen HOST:PORT] [--threads N]\n");
+		return EXIT_USAGE;
+	}
+	int64_t threads = 0;
+	const char *t = cli_opt(c, "--threads");
+	if (t && (parse_int64(t, &threads) || threads < 1 || threads > 256)) {
+		fprintf(stderr, "--threads: 应为 1–256 的整数\n");
 		return EXIT_USAGE;
 	}
 	struct server_config cfg = {
 		.listen = cli_opt(c, "--listen") ? cli_opt(c, "--listen") : "127.0.0.1:8080",
 		.db_url = c->db_url,
-		.threads = cli_opt(c, "--threads") ? (unsigned)atoi(cli_opt(c, "--threads")) : 0,
+		.threads = (unsigned)threads,
 	};
 	return http_serve(&cfg);
 }

@@ -33,6 +33,8 @@ def test_100_cli_exit_codes(db):
     eq(cli(db, "user", "add", "boss", "--role", "town_admin", "--village", "V1", "--password-stdin",
            stdin="Passw0rd!\n")[0], 1, "town admin with village")
     eq(cli(db, "init", "--bogus")[0], 2)
+    for bad in ("-1", "0", "abc", "100000"):
+        eq(cli(db, "serve", "--threads", bad)[0], 2, f"--threads {bad}")
 
 
 def test_110_login_logout(db):
