@@ -1042,14 +1042,6 @@ struct codemap {
 	size_t cap, n;
 };
 
-static size_t str_hash(const char *s)
-{
-	size_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 /* The value of key, or -1. */
 static int codemap_get(const struct codemap *m, const char *key)
 {

@@ -56,14 +56,6 @@ struct smap {
 	size_t cap, n;
 };
 
-static size_t smap_hash(const char *k)
-{
-	size_t h = 1469598103934665603ULL;
-	for (; *k; k++)
-		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
-	return h;
-}
-
 /* The slot of key (copied into the arena when new), created with v 0. */
 static struct smap_slot *smap_get(struct smap *m, const char *key)
 {
@@ -75,13 +67,13 @@ static struct smap_slot *smap_get(struct smap *m, const char *key)
 		m->cap = cap;
 		for (size_t i = 0; i < oldcap; i++)
 			if (old[i].key) {
-				size_t j = smap_hash(old[i].key) & (cap - 1);
+				size_t j = str_hash(old[i].key) & (cap - 1);
 				while (m->s[j].key)
 					j = (j + 1) & (cap - 1);
 				m->s[j] = old[i];
 			}
 	}
-	size_t i = smap_hash(key) & (m->cap - 1);
+	size_t i = str_hash(key) & (m->cap - 1);
 	while (m->s[i].key && strcmp(m->s[i].key, key))
 		i = (i + 1) & (m->cap - 1);
 	if (!m->s[i].key) {
@@ -95,7 +87,7 @@ static struct smap_slot *smap_find(const struct smap *m, const char *key)
 {
 	if (!m->cap)
 		return NULL;
-	size_t i = smap_hash(key) & (m->cap - 1);
+	size_t i = str_hash(key) & (m->cap - 1);
 	while (m->s[i].key) {
 		if (!strcmp(m->s[i].key, key))
 			return &m->s[i];

@@ -342,6 +342,14 @@ char *utf8_prefix(arena *a, const char *s, size_t max)
 	return arena_strndup(a, s, n);
 }
 
+size_t str_hash(const char *s)
+{
+	size_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
 char *str_trim(char *s)
 {
 	char *p = s;

@@ -66,6 +66,8 @@ int text_is_clean(const char *s, int allow_newline);
 size_t utf8_len(const char *s);
 /* At most max bytes of s, cut at a character boundary (arena memory). */
 char *utf8_prefix(arena *a, const char *s, size_t max);
+/* FNV-1a hash of a NUL-terminated string, for the string-keyed tables. */
+size_t str_hash(const char *s);
 /* Trim ASCII spaces and tabs in place, return s. */
 char *str_trim(char *s);
 
