@@ -34,7 +34,10 @@ enum {
 	UPLOAD_LIMIT = 16 * 1024 * 1024,  /* CSV files and photos */
 	CONNECTION_LIMIT = 4000,
 	CONNECTION_TIMEOUT = 60,          /* seconds a connection may idle */
-	HEADER_MEMORY = 64 * 1024,        /* per-connection buffer: bounds headers */
+	/* per-connection buffer, bounds the request line and headers (nginx:
+	** 8 KB a line); libmicrohttpd clears it for every keep-alive request,
+	** 64 KB made that a tenth of a passbook page (BENCHMARKS.md) */
+	HEADER_MEMORY = 32 * 1024,
 };
 
 /* What text_scrub() puts for a NUL or a byte that is not UTF-8: DEL, a

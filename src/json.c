@@ -84,7 +84,7 @@ void json_str(struct req *r, const char *key, const char *v)
 void json_int(struct req *r, const char *key, int64_t v)
 {
 	prefix(r, key);
-	buf_printf(&r->out, "%" PRId64, v);
+	buf_int(&r->out, v, 0);
 }
 
 void json_bool(struct req *r, const char *key, int v)

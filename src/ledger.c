@@ -588,7 +588,7 @@ int ledger_household_entries(db *d, arena *a, int64_t village_id, int64_t househ
 	*rows = NULL;
 	*n = 0;
 	*total = 0;
-	/* counted from the index ledger_household alone: the village scope is
+	/* counted from the index ledger_passbook alone: the village scope is
 	** checked once on the household (its entries all carry its village),
 	** not on every entry's row, which cost a table lookup per entry —
 	** most of a passbook page's time (BENCHMARKS.md) */
@@ -616,6 +616,60 @@ int ledger_household_entries(db *d, arena *a, int64_t village_id, int64_t househ
 	return st == DB_ROW || st == DB_DONE ? 0 : -1;
 }
 
+/* The passbook's columns: what the page and its JSON show, all held by the
+** index ledger_passbook (schema 005) but the item's name and the
+** corrections' sum, which come from small tables that stay cached. */
+#define PASSBOOK_COLS "le.id, le.seq, le.kind, COALESCE(le.item_id, 0), le.item_code, le.month," \
+		      " le.date, le.quantity, le.points, COALESCE(le.approval_id, 0)," \
+		      " COALESCE(le.correction_of, 0), le.reason, le.note, le.photo," \
+		      " COALESCE(i.name, ''), COALESCE(i.category, ''), COALESCE(i.veto, 0)," \
+		      " (SELECT COALESCE(SUM(c.points), 0) FROM ledger_entry c" \
+		      "  WHERE c.correction_of = le.id)"
+
+int ledger_passbook_entries(db *d, arena *a, int64_t village_id, int64_t household_id,
+			    int offset, int limit, struct ledger_entry **rows, int *n)
+{
+	*rows = NULL;
+	*n = 0;
+	if (limit <= 0)
+		return 0;
+	db_stmt *s = db_prepare(d, "SELECT " PASSBOOK_COLS " FROM ledger_entry le"
+				   " LEFT JOIN standard_item i ON i.id = le.item_id"
+				   " WHERE le.household_id = $h AND le.village_id = $v"
+				   " ORDER BY le.date DESC, le.seq DESC LIMIT $lim OFFSET $off");
+	if (!s || db_bind_int(s, "$h", household_id) || db_bind_int(s, "$v", village_id) ||
+	    db_bind_int(s, "$lim", limit) || db_bind_int(s, "$off", offset < 0 ? 0 : offset))
+		return -1;
+	struct ledger_entry *list = arena_alloc(a, (size_t)limit * sizeof *list);
+	int st;
+	while ((st = db_step(s)) == DB_ROW && *n < limit) {
+		struct ledger_entry *e = &list[(*n)++]; /* zeroed by arena_alloc */
+		e->id = db_column_int(s, 0);
+		e->village_id = village_id;
+		e->seq = db_column_int(s, 1);
+		e->household_id = household_id;
+		e->kind = arena_strdup(a, db_column_text(s, 2));
+		e->item_id = db_column_int(s, 3);
+		e->item_code = arena_strdup(a, db_column_text(s, 4));
+		e->month = arena_strdup(a, db_column_text(s, 5));
+		e->date = arena_strdup(a, db_column_text(s, 6));
+		e->quantity = db_column_int(s, 7);
+		e->points = db_column_int(s, 8);
+		e->approval_id = db_column_int(s, 9);
+		e->correction_of = db_column_int(s, 10);
+		e->reason = arena_strdup(a, db_column_text(s, 11));
+		e->note = arena_strdup(a, db_column_text(s, 12));
+		e->photo = arena_strdup(a, db_column_text(s, 13));
+		e->item_name = arena_strdup(a, db_column_text(s, 14));
+		e->category = arena_strdup(a, db_column_text(s, 15));
+		e->veto = (int)db_column_int(s, 16);
+		e->corrected = db_column_int(s, 17);
+	}
+	db_reset(s);
+	*rows = list;
+	return st == DB_ROW || st == DB_DONE ? 0 : -1;
+}
+
 int ledger_household_summary(db *d, int64_t village_id, int64_t household_id, const char *today,
 			     struct ledger_summary *out)
 {
@@ -628,8 +682,8 @@ int ledger_household_summary(db *d, int64_t village_id, int64_t household_id, co
 	snprintf(to, sizeof to, "%04d-%02d", year, q1 + 2);
 	snprintf(dfrom, sizeof dfrom, "%04d-%02d-01", year, q1);
 	snprintf(dto, sizeof dto, "%04d-%02d-31", year, q1 + 2);
-	/* The ledger_entry parts are shaped for the index ledger_household
-	** (household_id, date, seq), so that a passbook does not read every
+	/* The ledger_entry parts are shaped for the index ledger_passbook
+	** (household_id, date, seq, ...), so that a passbook does not read every
 	** entry's row (BENCHMARKS.md): the village scope is checked once on the
 	** household, whose entries all carry its village; the quarter is also
 	** narrowed by date — a score or correction entry's date lies in its

@@ -149,10 +149,17 @@ int ledger_entry_get(db *d, arena *a, int64_t village_id, int64_t id, struct led
 /* ledger_household_entries(): the household's entries (of village_id),
 ** newest first (date, then seq), rows [offset, offset+limit), with display
 ** fields (item name, approval meeting date, corrected sums).  *total the
-** count of all.  Served by the index ledger_household.  Returns 0 or -1. */
+** count of all.  Returns 0 or -1. */
 int ledger_household_entries(db *d, arena *a, int64_t village_id, int64_t household_id,
 			     int offset, int limit, struct ledger_entry **rows, int *n,
 			     int64_t *total);
+
+/* ledger_passbook_entries(): the same rows with only what a passbook shows
+** (no hashes, recorded_by, posted_at, household or meeting fields), read
+** from the index ledger_passbook alone; no count (the caller has
+** ledger_household_summary's in the same snapshot).  Returns 0 or -1. */
+int ledger_passbook_entries(db *d, arena *a, int64_t village_id, int64_t household_id,
+			    int offset, int limit, struct ledger_entry **rows, int *n);
 
 /* A household's figures for the passbook, as of today (YYYY-MM-DD). */
 struct ledger_summary {

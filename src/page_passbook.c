@@ -58,7 +58,8 @@ static int query_page(struct req *r)
 /* A points figure with its sign: "+5", "-3", "0". */
 static const char *signed_points(arena *a, int64_t p)
 {
-	return p > 0 ? arena_printf(a, "+%lld", (long long)p) : arena_printf(a, "%lld", (long long)p);
+	char tmp[24];
+	return arena_strndup(a, tmp, int_format(tmp, p, 1));
 }
 
 /* ---- login ------------------------------------------------------------------- */

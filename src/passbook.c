@@ -324,12 +324,11 @@ static int passbook_load_tx(db *d, arena *a, int64_t village_id, int64_t househo
 	pb->per_page = per_page;
 	pb->pages = pb->sum.entries > 0 ? (int)((pb->sum.entries + per_page - 1) / per_page) : 1;
 	pb->page = page < 1 ? 1 : page > pb->pages ? pb->pages : page;
-	if (ledger_household_entries(d, a, village_id, household_id,
-				     (pb->page - 1) * per_page, per_page, &pb->entries, &pb->n,
-				     &pb->total))
+	/* the count is the summary's: both are read in the caller's snapshot */
+	pb->total = pb->sum.entries;
+	if (ledger_passbook_entries(d, a, village_id, household_id, (pb->page - 1) * per_page,
+				    per_page, &pb->entries, &pb->n))
 		return -1;
-	if (pb->total != pb->sum.entries) /* an approval landed in between */
-		pb->pages = pb->total > 0 ? (int)((pb->total + per_page - 1) / per_page) : 1;
 
 	pb->approval = arena_alloc(a, sizeof *pb->approval * (size_t)(pb->n + 1));
 	pb->corrects = arena_alloc(a, sizeof *pb->corrects * (size_t)(pb->n + 1));
@@ -337,6 +336,8 @@ static int passbook_load_tx(db *d, arena *a, int64_t village_id, int64_t househo
 	for (int i = 0; i < pb->n; i++) {
 		struct ledger_entry *e = &pb->entries[i];
 		if (e->approval_id) {
+			/* one lookup per meeting: reading them in one statement
+			** (IN over the page's approval ids) cost more, measured */
 			struct approval *ap = meeting_find(pb, e->approval_id);
 			if (!ap) {
 				rc = approval_get(d, a, village_id, e->approval_id, &ap);

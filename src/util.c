@@ -49,7 +49,8 @@ void arena_free(arena *a)
 	free(a);
 }
 
-void *arena_alloc(arena *a, size_t n)
+/* n bytes not cleared: for copies that fill them at once */
+static void *arena_alloc_raw(arena *a, size_t n)
 {
 	n = (n + 15) & ~(size_t)15;
 	struct arena_block *b = a->head;
@@ -71,6 +72,12 @@ void *arena_alloc(arena *a, size_t n)
 	}
 	void *p = b->data + b->used;
 	b->used += n;
+	return p;
+}
+
+void *arena_alloc(arena *a, size_t n)
+{
+	void *p = arena_alloc_raw(a, n);
 	memset(p, 0, n);
 	return p;
 }
@@ -79,7 +86,7 @@ char *arena_strndup(arena *a, const char *s, size_t n)
 {
 	if (!s)
 		return NULL;
-	char *p = arena_alloc(a, n + 1);
+	char *p = arena_alloc_raw(a, n + 1);
 	memcpy(p, s, n);
 	p[n] = 0;
 	return p;
@@ -92,12 +99,19 @@ char *arena_strdup(arena *a, const char *s)
 
 char *arena_vprintf(arena *a, const char *fmt, va_list ap)
 {
+	/* formatted once into a stack buffer; only a longer text twice */
+	char tmp[256];
 	va_list ap2;
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
+	int n = vsnprintf(tmp, sizeof tmp, fmt, ap2);
 	va_end(ap2);
-	char *p = arena_alloc(a, (size_t)n + 1);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	if (n < 0)
+		n = 0;
+	char *p = arena_alloc_raw(a, (size_t)n + 1);
+	if ((size_t)n < sizeof tmp)
+		memcpy(p, tmp, (size_t)n + 1);
+	else
+		vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }
 
@@ -148,6 +162,28 @@ void buf_append(buf *b, const void *p, size_t n)
 void buf_puts(buf *b, const char *s)
 {
 	buf_append(b, s, strlen(s));
+}
+
+size_t int_format(char out[24], int64_t v, int plus)
+{
+	char tmp[24], *e = tmp + sizeof tmp, *p = e;
+	/* through uint64_t: -INT64_MIN does not fit an int64_t */
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	else if (plus && v > 0)
+		*--p = '+';
+	memcpy(out, p, (size_t)(e - p));
+	return (size_t)(e - p);
+}
+
+void buf_int(buf *b, int64_t v, int plus)
+{
+	char tmp[24];
+	buf_append(b, tmp, int_format(tmp, v, plus));
 }
 
 void buf_vprintf(buf *b, const char *fmt, va_list ap)

@@ -33,6 +33,12 @@ typedef struct buf {
 void buf_append(buf *b, const void *p, size_t n);
 void buf_puts(buf *b, const char *s);
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append v in decimal ("-12"); plus: "+12" for v > 0.  No printf: a
+** passbook page writes a hundred numbers, and vsnprintf was a tenth of
+** its time (BENCHMARKS.md). */
+void buf_int(buf *b, int64_t v, int plus);
+/* The same into out (not NUL-terminated); returns the length. */
+size_t int_format(char out[24], int64_t v, int plus);
 void buf_vprintf(buf *b, const char *fmt, va_list ap);
 void buf_free(buf *b);
 /* Make b->p NUL-terminated (not counted in len) and return it. */
