@@ -180,8 +180,8 @@ struct ledger_balance {
 	int64_t balance, year_points;
 	int veto;
 };
-/* ledger_balances(): rows for village_id with year_points of year.
-** Returns 0 or -1. */
+/* ledger_balances(): rows for village_id with year_points of year, read
+** in one snapshot of its own (not inside a transaction).  0 or -1. */
 int ledger_balances(db *d, arena *a, int64_t village_id, int year, struct ledger_balance **rows,
 		    int *n);
 

@@ -159,6 +159,14 @@ void buf_append(buf *b, const void *p, size_t n)
 	b->len += n;
 }
 
+char *buf_space(buf *b, size_t n)
+{
+	buf_grow(b, n);
+	char *p = b->p + b->len;
+	b->len += n;
+	return p;
+}
+
 void buf_puts(buf *b, const char *s)
 {
 	buf_append(b, s, strlen(s));

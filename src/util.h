@@ -32,6 +32,9 @@ typedef struct buf {
 } buf;
 void buf_append(buf *b, const void *p, size_t n);
 void buf_puts(buf *b, const char *s);
+/* Room for n more bytes at the end, counted in b->len: the caller fills
+** them at once (for writers that know the length, without a copy each). */
+char *buf_space(buf *b, size_t n);
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Append v in decimal ("-12"); plus: "+12" for v > 0.  No printf: a
 ** passbook page writes a hundred numbers, and vsnprintf was a tenth of
