@@ -7,11 +7,13 @@ wrk, the shell and C programs; this file only prepares and checks.
       print a free loopback TCP port
   bench.py tokens URL LOGIN PASSWORD DB N SEED OUT
       log in as LOGIN (a town admin), pick N random participating households
-      of the SQLite database DB and issue each a passbook card through the
+      ("all": every one, shuffled) of the SQLite database DB and issue each a
+      passbook card through the
       product's own page (POST /v/CODE/households/ID/card-token); write
       "token TAB village TAB household" lines to OUT
-  bench.py check-passbook URL TOKENS EXPECTED OUTDIR
-      fetch /p/TOKEN and /api/v1/p/TOKEN of every token, check status 200
+  bench.py check-passbook URL TOKENS EXPECTED OUTDIR [MAX]
+      fetch /p/TOKEN and /api/v1/p/TOKEN of every token (the first MAX when
+      given: the file is in random order), check status 200
       and the balance, year points and entry count against EXPECTED (the
       generator's own figures); write OUTDIR/passbook.html and
       OUTDIR/passbook.json: a real answer padded to the mean size of the
@@ -107,7 +109,7 @@ def cmd_tokens(url, login, password, dbpath, n, seed, out):
                       " ORDER BY h.id").fetchall()
     db.close()
     rng = random.Random(int(seed))
-    pick = rng.sample(rows, min(int(n), len(rows)))
+    pick = rng.sample(rows, len(rows) if n == "all" else min(int(n), len(rows)))
     c = Client(url)
     c.login(login, password)
     t0 = time.time()
@@ -141,13 +143,15 @@ def pad_to(body, size, kind):
     return body + b" " * (size - len(body))
 
 
-def cmd_check_passbook(url, tokens_path, expected_path, outdir):
+def cmd_check_passbook(url, tokens_path, expected_path, outdir, most=None):
     exp = read_expected(expected_path)
     c = Client(url)
     pages, jsons = [], []
     bad = 0
     with open(tokens_path) as f:
         toks = [line.rstrip("\n").split("\t") for line in f if line.strip()]
+    if most is not None:
+        toks = toks[:int(most)]
     for tok, v, h in toks:
         want_bal, want_year, want_n = exp[(v, h)]
         st, _, body = c.request("GET", f"/api/v1/p/{tok}")
@@ -389,11 +393,15 @@ def cmd_report(results_path, out):
               f"≥ 1.0×, p99 ≤ 10 ms: {ok} |")
     w("")
     w("Tokens are issued through the product (`POST /v/CODE/households/ID/card-token` as the "
-      "town admin) for a random sample of participating households; the wrk script "
-      "(bench/wrk/passbook.lua) picks a random token per request and counts every answer that "
+      "town admin) for every participating household ("
+      + ", ".join(f"{k}: {fmt_num(num(k + '.tokens'))} cards issued in {R.get(k + '.tokens_issue_s')} s"
+                  for k in ("town", "county", "smoke") if (k + ".tokens") in R)
+      + "); the wrk script "
+      "(bench/wrk/passbook.lua) picks a random one per request, so most pages are read cold "
+      "as on an announcement day, and counts every answer that "
       "is not 200 or lacks the page's marker; any such answer fails the run.  Before the "
-      "load, every token's page and JSON are checked against the generator's balance, year "
-      "points and entry count.  nginx: 2 workers, access log off, sendfile, one static file "
+      "load, the page and JSON of the first " + R.get("check_max", "?") + " tokens (a random sample) are checked "
+      "against the generator's balance, year points and entry count.  nginx: 2 workers, access log off, sendfile, one static file "
       "of the mean size of jifen's answers behind the same URLs and the same wrk script.  "
       "CPU per request is the server's user + system time over the run divided by the "
       "requests answered (all threads; nginx: master and workers): less disturbed by "
