@@ -341,22 +341,53 @@ int db_backup(db *d, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-/* Turn one migration's text into what this backend runs: "@ID@" becomes the
-** backend's auto-numbered primary key, and a line "--@append_only TABLE"
-** becomes the backend's triggers that refuse UPDATE and DELETE on TABLE. */
-static void migration_translate(db *d, const char *src, buf *out)
+/* The argument of a marker line "--@name ARG" (p, n bytes, skip the length of
+** "--@name "): ARG with the white space around it removed, into out. */
+static void marker_arg(const char *p, size_t n, size_t skip, char *out, size_t outlen)
 {
+	size_t an = n - skip < outlen - 1 ? n - skip : outlen - 1;
+	memcpy(out, p + skip, an);
+	out[an] = 0;
+	str_trim(out);
+}
+
+/* Turn one migration's text (src/schema/NNN-*.sql) into what this backend
+** runs, appended to out.  The markers:
+**   @ID@                    anywhere: the backend's auto-numbered primary key
+**   --@append_only TABLE    a line: the backend's triggers that refuse UPDATE
+**                           and DELETE on TABLE (on PostgreSQL also TRUNCATE)
+**   --@no_delete TABLE      a line: triggers that refuse DELETE on TABLE (on
+**                           PostgreSQL also TRUNCATE) but let rows be updated —
+**                           for rows that others refer to without a foreign key
+**   --@postgresql SQL       a line: SQL (one whole statement with its ';') run
+**                           on PostgreSQL only, for what SQLite cannot run, such
+**                           as ALTER TABLE … DROP CONSTRAINT; on SQLite the line
+**                           is dropped
+** Every other line is copied.  Returns 0, or -1 with the connection error
+** set when a marker's TABLE is not a plain identifier. */
+int db_migration_translate(db *d, const char *src, buf *out)
+{
+	static const char append_only[] = "--@append_only ", no_delete[] = "--@no_delete ",
+			  postgresql[] = "--@postgresql ";
 	const char *p = src;
 	while (*p) {
 		const char *eol = strchr(p, '\n');
 		size_t n = eol ? (size_t)(eol - p) : strlen(p);
-		if (!strncmp(p, "--@append_only ", 15)) {
+		int ao = !strncmp(p, append_only, sizeof append_only - 1);
+		if (ao || !strncmp(p, no_delete, sizeof no_delete - 1)) {
 			char table[64];
-			size_t tn = n - 15 < sizeof table - 1 ? n - 15 : sizeof table - 1;
-			memcpy(table, p + 15, tn);
-			table[tn] = 0;
-			str_trim(table);
-			d->ops->append_only(out, table);
+			marker_arg(p, n, ao ? sizeof append_only - 1 : sizeof no_delete - 1, table,
+				   sizeof table);
+			if (!db_ident_ok(table)) {
+				db_set_error(d, "%.*s: 表名无效", (int)(n < 80 ? n : 80), p);
+				return -1;
+			}
+			(ao ? d->ops->append_only : d->ops->no_delete)(out, table);
+		} else if (!strncmp(p, postgresql, sizeof postgresql - 1)) {
+			/* the statement of a PostgreSQL-only line; elsewhere nothing */
+			if (!strcmp(d->ops->name, "postgresql"))
+				buf_append(out, p + sizeof postgresql - 1,
+					   n - (sizeof postgresql - 1));
 		} else {
 			for (size_t i = 0; i < n; i++) {
 				if (!strncmp(p + i, "@ID@", 4) && i + 4 <= n) {
@@ -369,6 +400,17 @@ static void migration_translate(db *d, const char *src, buf *out)
 		buf_puts(out, "\n");
 		p += n + (eol ? 1 : 0);
 	}
+	return 0;
+}
+
+/* Prefix the connection's error with the migration file's name (the
+** message is copied first: it cannot be both the format's argument and
+** its destination). */
+static void migration_error(db *d, const char *name)
+{
+	char why[sizeof d->err];
+	memcpy(why, d->err, sizeof why);
+	db_set_error(d, "迁移 %s 失败: %.400s", name, why);
 }
 
 int db_migrate(db *d, int *version, char *err, size_t errlen)
@@ -382,16 +424,27 @@ int db_migrate(db *d, int *version, char *err, size_t errlen)
 		goto out;
 	cur = (int)db_column_int(s, 0);
 	db_reset(s);
+	/* every migration not yet recorded runs, in order, also one numbered
+	** below the newest recorded: migrations written in parallel can land
+	** out of order, and a database already at 7 must still get 6 */
 	for (const struct embedded_file *f = embedded_schema; f->name; f++) {
 		int v = atoi(f->name);
-		if (v <= cur)
+		s = db_prepare(d, "SELECT COUNT(*) FROM schema_version WHERE version = $v");
+		if (!s || db_bind_int(s, "$v", v) || db_step(s) != DB_ROW)
+			goto out;
+		int64_t done = db_column_int(s, 0);
+		db_reset(s);
+		if (done)
 			continue;
 		sql.len = 0;
-		migration_translate(d, (const char *)f->data, &sql);
+		if (db_migration_translate(d, (const char *)f->data, &sql)) {
+			migration_error(d, f->name);
+			goto out;
+		}
 		if (db_begin_write(d))
 			goto out;
 		if (db_exec(d, buf_cstr(&sql))) {
-			db_set_error(d, "迁移 %s 失败: %.400s", f->name, d->err);
+			migration_error(d, f->name);
 			db_rollback(d);
 			goto out;
 		}
@@ -400,7 +453,8 @@ int db_migrate(db *d, int *version, char *err, size_t errlen)
 			db_rollback(d);
 			goto out;
 		}
-		cur = v;
+		if (v > cur)
+			cur = v;
 	}
 	rc = 0;
 out:

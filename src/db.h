@@ -115,9 +115,11 @@ int db_commit_hook_ran(db *d);
 /* Rows changed by the last INSERT/UPDATE/DELETE statement. */
 int64_t db_changes(db *d);
 
-/* Migrations: bring the schema to the newest version embedded in the binary.
-** Prints nothing; returns 0, or -1 with a message in err. *version receives
-** the schema version after the run. */
+/* Migrations: bring the schema to the newest version embedded in the binary,
+** running, in order, each embedded migration that schema_version does not
+** record yet (also one numbered below the newest recorded).  Prints nothing;
+** returns 0, or -1 with a message in err. *version receives the newest
+** schema version after the run. */
 int db_migrate(db *d, int *version, char *err, size_t errlen);
 
 /* A consistent copy of the whole database into a new SQLite file at path

@@ -17,8 +17,11 @@ struct db_stmt {
 struct db_ops {
 	const char *name;      /* "sqlite" or "postgresql" */
 	const char *id_pk;     /* what "@ID@" in a migration becomes */
-	/* Append to b the SQL that makes table refuse UPDATE and DELETE. */
+	/* Append to b the SQL that makes table refuse UPDATE and DELETE
+	** ("--@append_only"), or DELETE only ("--@no_delete"); table is a
+	** plain identifier (checked by db.c). */
 	void (*append_only)(buf *b, const char *table);
+	void (*no_delete)(buf *b, const char *table);
 	int (*open)(db *d, const char *url);
 	void (*close)(db *d);
 	db_stmt *(*prepare)(db *d, const char *sql);
@@ -74,6 +77,11 @@ struct db {
 	void *backend;          /* backend private state */
 };
 
+
+/* One migration's text as this backend runs it: its markers (@ID@,
+** --@append_only, --@no_delete, --@postgresql; see db.c) translated,
+** appended to out.  Returns 0, or -1 with the connection's error set. */
+int db_migration_translate(db *d, const char *src, buf *out);
 
 extern const struct db_ops db_sqlite_ops;
 extern const struct db_ops db_pg_ops;

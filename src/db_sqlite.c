@@ -29,6 +29,14 @@ static void sqlite_append_only(buf *b, const char *t)
 		   t, t, t, t, t, t);
 }
 
+static void sqlite_no_delete(buf *b, const char *t)
+{
+	buf_printf(b,
+		   "CREATE TRIGGER %s_no_delete BEFORE DELETE ON %s "
+		   "BEGIN SELECT RAISE(ABORT, '%s rows are never deleted'); END;\n",
+		   t, t, t);
+}
+
 static int sqlite_open(db *d, const char *path)
 {
 	sqlite3 *c = NULL;
@@ -279,6 +287,7 @@ const struct db_ops db_sqlite_ops = {
 	.name = "sqlite",
 	.id_pk = "INTEGER PRIMARY KEY",
 	.append_only = sqlite_append_only,
+	.no_delete = sqlite_no_delete,
 	.open = sqlite_open,
 	.close = sqlite_close,
 	.prepare = sqlite_prepare,

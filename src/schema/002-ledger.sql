@@ -161,7 +161,9 @@ CREATE TABLE ledger_entry(
   -- item_id, version_id, approval_id and entry_id carry no REFERENCES: the
   -- posting code takes them from rows it has just read in the same
   -- transaction, the hash covers them, and four foreign-key lookups per row
-  -- were a tenth of the time of approving a 100,000-entry sheet
+  -- were a tenth of the time of approving a 100,000-entry sheet; the keys
+  -- of household_id and village_id are dropped on PostgreSQL by
+  -- 006-ledger-fk.sql, which says what guarantees them instead
   item_id BIGINT,                         -- standard_item(id)
   item_code TEXT NOT NULL DEFAULT '',
   version_id BIGINT,                      -- standard_version(id)

@@ -319,34 +319,18 @@ static void db_160_rollback(void **state)
 	assert_int_equal(query_int(d, "SELECT COUNT(*) FROM t160"), 1);
 }
 
-/* The translation db.c's migration runner applies (migration_translate is
-** static there): "@ID@" → id_pk, "--@append_only T" → the backend's
-** triggers.  Kept line for line in step with db.c. */
-static void translate(db *d, const char *src, buf *out)
+/* Run src as the migration runner does: translated (db_migration_translate)
+** and executed in one write transaction; any failure fails the test. */
+static void run_migration(db *d, const char *src)
 {
-	const char *p = src;
-	while (*p) {
-		const char *eol = strchr(p, '\n');
-		size_t n = eol ? (size_t)(eol - p) : strlen(p);
-		if (!strncmp(p, "--@append_only ", 15)) {
-			char table[64];
-			size_t tn = n - 15 < sizeof table - 1 ? n - 15 : sizeof table - 1;
-			memcpy(table, p + 15, tn);
-			table[tn] = 0;
-			str_trim(table);
-			d->ops->append_only(out, table);
-		} else {
-			for (size_t i = 0; i < n; i++) {
-				if (!strncmp(p + i, "@ID@", 4) && i + 4 <= n) {
-					buf_puts(out, d->ops->id_pk);
-					i += 3;
-				} else
-					buf_append(out, p + i, 1);
-			}
-		}
-		buf_puts(out, "\n");
-		p += n + (eol ? 1 : 0);
-	}
+	buf b = {0};
+	if (db_migration_translate(d, src, &b))
+		fail_msg("translate: %s", db_errmsg(d));
+	assert_int_equal(db_begin_write(d), 0);
+	if (db_exec(d, buf_cstr(&b)))
+		fail_msg("script: %s\n%s", db_errmsg(d), buf_cstr(&b));
+	assert_int_equal(db_commit(d), 0);
+	buf_free(&b);
 }
 
 /* db-170: a migration-like script with @ID@ and --@append_only runs in one
@@ -355,18 +339,10 @@ static void translate(db *d, const char *src, buf *out)
 static void db_170_migration_append_only(void **state)
 {
 	db *d = D(state);
-	buf b = {0};
-	translate(d,
-		  "-- 170: a ledger-like table\n"
-		  "CREATE TABLE t170(id @ID@, note TEXT NOT NULL, points BIGINT NOT NULL);\n"
-		  "CREATE INDEX t170_note ON t170(note);\n"
-		  "--@append_only t170\n",
-		  &b);
-	assert_int_equal(db_begin_write(d), 0);
-	if (db_exec(d, buf_cstr(&b)))
-		fail_msg("script: %s\n%s", db_errmsg(d), buf_cstr(&b));
-	assert_int_equal(db_commit(d), 0);
-	buf_free(&b);
+	run_migration(d, "-- 170: a ledger-like table\n"
+			 "CREATE TABLE t170(id @ID@, note TEXT NOT NULL, points BIGINT NOT NULL);\n"
+			 "CREATE INDEX t170_note ON t170(note);\n"
+			 "--@append_only t170\n");
 
 	db_stmt *s = prepare_ok(d, "INSERT INTO t170(note, points) VALUES($note, $points)");
 	assert_int_equal(db_bind_text(s, "$note", "垃圾分类"), 0);
@@ -382,6 +358,40 @@ static void db_170_migration_append_only(void **state)
 	assert_non_null(strstr(db_errmsg(d), "append-only"));
 	assert_int_equal(query_int(d, "SELECT SUM(points) FROM t170"), 5);
 	assert_int_equal(query_int(d, "SELECT COUNT(*) FROM t170"), 1);
+}
+
+/* db-175: "--@no_delete T" refuses DELETE but not UPDATE; a
+** "--@postgresql SQL" line runs on PostgreSQL only; a marker naming no
+** plain table is refused before anything runs. */
+static void db_175_migration_no_delete(void **state)
+{
+	db *d = D(state);
+	int pg = F(state)->pg;
+	run_migration(d, "CREATE TABLE t175(id @ID@, name TEXT NOT NULL);\n"
+			 "--@no_delete t175\n"
+			 "--@postgresql ALTER TABLE t175 ADD COLUMN pg_only INTEGER;\n");
+
+	exec_ok(d, "INSERT INTO t175(name) VALUES('张马村')");
+	exec_ok(d, "UPDATE t175 SET name = '张马'");
+	db_stmt *s = prepare_ok(d, "DELETE FROM t175");
+	assert_int_equal(db_step(s), DB_CONSTRAINT);
+	assert_non_null(strstr(db_errmsg(d), "t175 rows are never deleted"));
+	if (pg)
+		assert_int_equal(db_exec(d, "TRUNCATE t175"), -1);
+	assert_int_equal(query_int(d, "SELECT COUNT(*) FROM t175"), 1);
+	/* the PostgreSQL-only column exists there and nowhere else */
+	s = db_prepare(d, "SELECT pg_only FROM t175");
+	assert_true(pg ? s != NULL : s == NULL);
+
+	static const char *const bad[] = {"--@no_delete t175; DROP TABLE t175\n",
+					  "--@append_only \n", "--@no_delete T175\n"};
+	buf b = {0};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		assert_int_equal(db_migration_translate(d, bad[i], &b), -1);
+		assert_non_null(strstr(db_errmsg(d), "表名无效"));
+	}
+	buf_free(&b);
+	assert_int_equal(query_int(d, "SELECT COUNT(*) FROM t175"), 1);
 }
 
 static db_stmt *prepare_180(db *d)
@@ -789,6 +799,8 @@ static const struct CMUnitTest cases[] = {
 	CASE("db-150 constraints are DB_CONSTRAINT", db_150_constraints),
 	CASE("db-160 rollback leaves nothing", db_160_rollback),
 	CASE("db-170 migration script, append-only table", db_170_migration_append_only),
+	CASE("db-175 migration script, no-delete table, PostgreSQL-only line",
+	     db_175_migration_no_delete),
 	CASE("db-180 statement cache", db_180_statement_cache),
 	CASE("db-190 SUM over BIGINT", db_190_sum_bigint),
 	CASE("db-200 NULL handling", db_200_null),

@@ -1031,6 +1031,155 @@ static void ledger_320_tamper(void **state)
 	assert_int_equal(ledger_verify(f->d, f->a, f->w->id, &errs, NULL), 0);
 }
 
+/* Step sql (a literal) with $x bound to x; the step must give want. */
+static void step_x(struct fixture *f, const char *sql, int64_t x, int want)
+{
+	db_stmt *s = db_prepare(f->d, sql);
+	if (!s || db_bind_int(s, "$x", x))
+		fail_msg("%s: %s", sql, db_errmsg(f->d));
+	int got = db_step(s);
+	if (got != want)
+		fail_msg("%s: step %d, want %d: %s", sql, got, want, db_errmsg(f->d));
+	db_reset(s);
+}
+
+/* The id of the one ledger entry of household h. */
+static int64_t entry_of(struct fixture *f, int64_t h)
+{
+	db_stmt *s = db_prepare(f->d, "SELECT id FROM ledger_entry WHERE household_id = $h");
+	if (!s || db_bind_int(s, "$h", h) || db_step(s) != DB_ROW)
+		fail_msg("no ledger entry of household %lld: %s", (long long)h, db_errmsg(f->d));
+	int64_t id = db_column_int(s, 0);
+	db_reset(s);
+	return id;
+}
+
+/* ledger-325: households and villages are never deleted (triggers, both
+** backends), ledger_entry has no foreign key to either on PostgreSQL
+** (schema 006), and verify names what only direct access to the database
+** can do: an entry whose household is in another village, entries of a
+** village that does not exist, an entry whose household is gone. */
+static void ledger_325_orphans(void **state)
+{
+	struct fixture *f = F(state);
+	adopt_template(f);
+	add_ok(f, f->v, "H1", "HJ01", "2024-05-03", 1, NULL);
+	add_ok(f, f->v, "H2", "HJ03", "2024-05-03", 1, NULL);
+	approve_ok(f, f->v, "2024-05");
+	verify_expect(f, 0, NULL);
+	int64_t h1 = hid(f, f->v, "H1"), h2 = hid(f, f->v, "H2"), h6 = hid(f, f->v, "H6");
+	char want[256];
+
+	/* ledger-325a: refused by the database itself, whatever refers to the
+	** row (H6 has nothing anywhere) */
+	step_x(f, "DELETE FROM household WHERE id = $x", h6, DB_CONSTRAINT);
+	assert_non_null(strstr(db_errmsg(f->d), "household rows are never deleted"));
+	step_x(f, "DELETE FROM village WHERE id = $x", f->w->id, DB_CONSTRAINT);
+	assert_non_null(strstr(db_errmsg(f->d), "village rows are never deleted"));
+	if (f->pg) {
+		assert_int_equal(db_exec(f->d, "TRUNCATE household CASCADE"), -1);
+		assert_int_equal(db_exec(f->d, "TRUNCATE village CASCADE"), -1);
+		/* only correction_of's key to ledger_entry itself is left */
+		assert_int_equal(query_int(f->d, "SELECT COUNT(*) FROM pg_constraint"
+						 " WHERE conrelid = 'ledger_entry'::regclass"
+						 " AND contype = 'f' AND confrelid <> conrelid"),
+				 0);
+	}
+	assert_int_equal(query_int(f->d, "SELECT COUNT(*) FROM household"), 16);
+
+	/* ledger-325b: H1 moved to V2 (nothing in jifen does that) */
+	step_x(f, "UPDATE household SET code = 'H1x',"
+		  " village_id = (SELECT id FROM village WHERE code = 'V2') WHERE id = $x", h1,
+	       DB_DONE);
+	snprintf(want, sizeof want, "积分台账第 %lld 条（村 V1，序号 1）的农户 H1x（编号 %lld）"
+		 "属于村 V2，不是本村的农户", (long long)entry_of(f, h1), (long long)h1);
+	verify_expect(f, 1, want);
+	step_x(f, "UPDATE household SET code = 'H1',"
+		  " village_id = (SELECT id FROM village WHERE code = 'V1') WHERE id = $x", h1,
+	       DB_DONE);
+	verify_expect(f, 0, NULL);
+
+	/* SQLite keeps ledger_entry's foreign keys: switched off there to tamper */
+	if (!f->pg)
+		assert_int_equal(db_exec(f->d, "PRAGMA foreign_keys = OFF"), 0);
+
+	/* ledger-325c: an entry of a village that does not exist is on no
+	** village's chain, but verify of every village finds it */
+	db_stmt *s = db_prepare(f->d,
+		"INSERT INTO ledger_entry(village_id, seq, household_id, kind, month, date,"
+		" quantity, points, recorded_by, posted_at, prev_hash, hash)"
+		" VALUES(999, 1, $x, 'adjust', '2024-05', '2024-05-03', 0, 100, 'x', 0, '', '')"
+		" RETURNING id");
+	assert_non_null(s);
+	assert_int_equal(db_bind_int(s, "$x", h1), 0);
+	assert_int_equal(db_step(s), DB_ROW);
+	int64_t stray = db_column_int(s, 0);
+	db_reset(s);
+	snprintf(want, sizeof want, "积分台账第 %lld 条起有村编号 999 的记录，但没有这个村",
+		 (long long)stray);
+	verify_expect(f, 1, want);
+	errlist errs = {0};
+	assert_int_equal(ledger_verify(f->d, f->a, f->v->id, &errs, NULL), 0);
+
+	/* ledger-325d: H2 deleted, its trigger dropped first, with its rows
+	** that still have foreign keys */
+	assert_int_equal(db_exec(f->d, f->pg ? "DROP TRIGGER household_no_delete ON household"
+					     : "DROP TRIGGER household_no_delete"), 0);
+	step_x(f, "DELETE FROM household_year WHERE household_id = $x", h2, DB_DONE);
+	step_x(f, "DELETE FROM household_balance WHERE household_id = $x", h2, DB_DONE);
+	step_x(f, "DELETE FROM entry WHERE household_id = $x", h2, DB_DONE);
+	step_x(f, "DELETE FROM household WHERE id = $x", h2, DB_DONE);
+	assert_int_equal(db_changes(f->d), 1);
+	snprintf(want, sizeof want, "积分台账第 %lld 条（村 V1，序号 2）的农户（编号 %lld）不存在",
+		 (long long)entry_of(f, h2), (long long)h2);
+	verify_expect(f, 1, want);
+	if (!f->pg)
+		assert_int_equal(db_exec(f->d, "PRAGMA foreign_keys = ON"), 0);
+}
+
+/* ledger-326: a database that recorded a later migration but not 006
+** (migrations written in parallel can land out of order) gets 006 at its
+** next migrate: the no-delete triggers, and on PostgreSQL no foreign keys
+** from ledger_entry to household and village. */
+static void ledger_326_missed_migration(void **state)
+{
+	struct fixture *f = F(state);
+	static const char *const undo_pg[] = {
+		"DROP TRIGGER household_no_delete ON household",
+		"DROP TRIGGER household_no_truncate ON household",
+		"DROP TRIGGER village_no_delete ON village",
+		"DROP TRIGGER village_no_truncate ON village",
+		"ALTER TABLE ledger_entry ADD FOREIGN KEY (household_id) REFERENCES household(id),"
+		" ADD FOREIGN KEY (village_id) REFERENCES village(id)",
+	};
+	static const char *const undo_sqlite[] = {"DROP TRIGGER household_no_delete",
+						  "DROP TRIGGER village_no_delete"};
+	const char *const *undo = f->pg ? undo_pg : undo_sqlite;
+	size_t n = f->pg ? sizeof undo_pg / sizeof *undo_pg
+			 : sizeof undo_sqlite / sizeof *undo_sqlite;
+	for (size_t i = 0; i < n; i++)
+		if (db_exec(f->d, undo[i]))
+			fail_msg("%s: %s", undo[i], db_errmsg(f->d));
+	assert_int_equal(db_exec(f->d, "DELETE FROM schema_version WHERE version = 6"), 0);
+	assert_true(query_int(f->d, "SELECT MAX(version) FROM schema_version") > 6);
+
+	int version;
+	char err[512];
+	if (db_migrate(f->d, &version, err, sizeof err))
+		fail_msg("migrate: %s", err);
+	assert_true(version > 6);
+	assert_int_equal(query_int(f->d, "SELECT COUNT(*) FROM schema_version"
+					 " WHERE version = 6"),
+			 1);
+	step_x(f, "DELETE FROM household WHERE id = $x", hid(f, f->v, "H6"), DB_CONSTRAINT);
+	step_x(f, "DELETE FROM village WHERE id = $x", f->w->id, DB_CONSTRAINT);
+	if (f->pg)
+		assert_int_equal(query_int(f->d, "SELECT COUNT(*) FROM pg_constraint"
+						 " WHERE conrelid = 'ledger_entry'::regclass"
+						 " AND contype = 'f' AND confrelid <> conrelid"),
+				 0);
+}
+
 /* ledger-330: a stored balance that is not the sum of the entries. */
 static void ledger_330_tamper_balance(void **state)
 {
@@ -1214,6 +1363,8 @@ static void ledger_900_bench(void **state)
 	cmocka_unit_test_setup_teardown(ledger_300_correction, setup, teardown),       \
 	cmocka_unit_test_setup_teardown(ledger_310_veto, setup, teardown),             \
 	cmocka_unit_test_setup_teardown(ledger_320_tamper, setup, teardown),           \
+	cmocka_unit_test_setup_teardown(ledger_325_orphans, setup, teardown),          \
+	cmocka_unit_test_setup_teardown(ledger_326_missed_migration, setup, teardown), \
 	cmocka_unit_test_setup_teardown(ledger_330_tamper_balance, setup, teardown),   \
 	cmocka_unit_test_setup_teardown(ledger_340_declarations, setup, teardown),     \
 	cmocka_unit_test_setup_teardown(ledger_350_passbook_reads, setup, teardown),   \

@@ -1,0 +1,47 @@
+-- 006-ledger-fk: on PostgreSQL ledger_entry's household_id and village_id
+-- lose their foreign keys; on both backends households and villages can no
+-- longer be deleted.  Same conventions as 001-base.sql; the markers are
+-- described in src/db.c (db_migration_translate).
+--
+-- Why: approving a sheet copies its entries into ledger_entry (COPY), and
+-- PostgreSQL checked both keys row by row, a lookup with a FOR KEY SHARE
+-- lock in household and in village for every entry.  That made the COPY of
+-- a 100,000-entry sheet ~2.5x slower than the same COPY into a table of the
+-- same shape without them, and the whole approval 0.24-0.34x the speed of
+-- that plain COPY (BENCHMARKS.md workload 2, issue 5); without them it is
+-- 0.50-0.66x (docs/ledger.md).  item_id, version_id, approval_id and
+-- entry_id went without keys for the same reason (002-ledger.sql).
+--
+-- What the two keys guaranteed, and what guarantees it now:
+--   - an entry's household and village exist, and (which no key said) the
+--     household is one of the village's.  Approval posts the sheet's draft
+--     entries, read in the posting transaction (ledger.c ledger_post_sheet,
+--     lines 470-471: "FROM entry e ... WHERE e.sheet_id = $s AND
+--     e.village_id = $v"); entry keeps its keys to household and village,
+--     and an entry's household was found in the entry's village when it
+--     was recorded (sheet.c hh_lookup, lines 423 and 427: "WHERE
+--     village_id = $v AND id = $id" / "AND code = $code"; imports through
+--     ctx_load_households, line 400), its row then locked by tally_load's
+--     UPDATE household (line 460).  A correction reads the entry it
+--     corrects in its own village (ledger.c ledger_correct, line 881,
+--     ledger_entry_get) and copies its household_id (line 909).  Nothing
+--     changes a household's village_id (household.c update_household,
+--     line 540, sets the other columns).
+--   - they are not deleted while entries name them.  Nothing in src/
+--     deletes a household or a village; the triggers below make the
+--     database refuse DELETE (and on PostgreSQL TRUNCATE) of either.
+--   - what only direct access to the database can still do (drop the
+--     triggers, then delete or move a household, or delete a village),
+--     `jifen verify` finds: an entry whose household does not exist or is
+--     in another village, and entries of a village that does not exist
+--     (ledger.c verify_village and ledger_verify; docs/ledger.md).
+--
+-- SQLite keeps both keys: it cannot drop a constraint without rebuilding
+-- the table (millions of rows), it enforces them (PRAGMA foreign_keys=ON,
+-- db_sqlite.c), and its posting meets its target with them.
+--
+-- The names are PostgreSQL's defaults for 002-ledger.sql's REFERENCES;
+-- IF EXISTS lets a database whose keys were dropped by hand migrate too.
+--@postgresql ALTER TABLE ledger_entry DROP CONSTRAINT IF EXISTS ledger_entry_household_id_fkey, DROP CONSTRAINT IF EXISTS ledger_entry_village_id_fkey;
+--@no_delete household
+--@no_delete village
