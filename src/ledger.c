@@ -972,11 +972,20 @@ static int verify_village(db *d, arena *a, const struct village *v, errlist *err
 {
 	int rc = -1, st;
 	struct hasher hasher = {0};
-	struct imap balance = {.a = a}, years = {.a = a}, veto_net = {.a = a};
+	struct imap balance = {.a = a}, years = {.a = a}, veto_net = {.a = a}, own = {.a = a};
 	char prev[65], hash[65];
 	memcpy(prev, LEDGER_GENESIS, 65);
 	int64_t expect_seq = 1;
-	db_stmt *s = db_prepare(d, "SELECT " ENTRY_COLS ", COALESCE(i.veto, 0)"
+	/* the village's households: every entry's household is one of them
+	** (on PostgreSQL no foreign key says it exists, schema 006) */
+	db_stmt *s = db_prepare(d, "SELECT id FROM household WHERE village_id = $v");
+	if (!s || db_bind_int(s, "$v", v->id))
+		goto out;
+	while ((st = db_step(s)) == DB_ROW)
+		imap_get(&own, db_column_int(s, 0));
+	if (st != DB_DONE)
+		goto out;
+	s = db_prepare(d, "SELECT " ENTRY_COLS ", COALESCE(i.veto, 0)"
 				   " FROM ledger_entry le LEFT JOIN standard_item i ON i.id = le.item_id"
 				   " WHERE le.village_id = $v ORDER BY le.seq");
 	if (!s || db_bind_int(s, "$v", v->id))
@@ -1010,6 +1019,29 @@ static int verify_village(db *d, arena *a, const struct village *v, errlist *err
 		if (strcmp(e.hash, hash)) {
 			errlist_add(errs, "积分台账第 %lld 条（村 %s，序号 %lld）哈希不符",
 				    (long long)e.id, v->code, (long long)e.seq);
+			rc = 1;
+			break;
+		}
+		if (!imap_find(&own, e.household_id)) {
+			/* deleted or moved to another village: say which */
+			db_stmt *h = db_prepare(d, "SELECT h.code, COALESCE(o.code, '')"
+						   " FROM household h LEFT JOIN village o"
+						   " ON o.id = h.village_id WHERE h.id = $h");
+			if (!h || db_bind_int(h, "$h", e.household_id) ||
+			    (st = db_step(h)) == DB_ERROR)
+				break;
+			if (st == DB_ROW)
+				errlist_add(errs, "积分台账第 %lld 条（村 %s，序号 %lld）的农户 %s"
+						  "（编号 %lld）属于村 %s，不是本村的农户",
+					    (long long)e.id, v->code, (long long)e.seq,
+					    db_column_text(h, 0), (long long)e.household_id,
+					    db_column_text(h, 1));
+			else
+				errlist_add(errs, "积分台账第 %lld 条（村 %s，序号 %lld）的农户"
+						  "（编号 %lld）不存在",
+					    (long long)e.id, v->code, (long long)e.seq,
+					    (long long)e.household_id);
+			db_reset(h);
 			rc = 1;
 			break;
 		}
@@ -1164,6 +1196,28 @@ int ledger_verify(db *d, arena *a, int64_t village_id, errlist *errs, int64_t *c
 			rc = verify_village(d, a, &list[i], errs, checked);
 		if (!list)
 			rc = -1;
+		/* entries of a village that does not exist are on no chain walked
+		** above (on PostgreSQL no foreign key says it exists, schema 006):
+		** the distinct village ids of the ledger, one index probe each */
+		if (rc == 0) {
+			db_stmt *s = db_prepare(d,
+				"WITH RECURSIVE vid(id) AS"
+				" (SELECT MIN(village_id) FROM ledger_entry UNION ALL"
+				" SELECT (SELECT MIN(le.village_id) FROM ledger_entry le"
+				" WHERE le.village_id > vid.id) FROM vid WHERE vid.id IS NOT NULL)"
+				" SELECT vid.id, (SELECT MIN(le.id) FROM ledger_entry le"
+				" WHERE le.village_id = vid.id) FROM vid WHERE vid.id IS NOT NULL"
+				" AND NOT EXISTS (SELECT 1 FROM village v WHERE v.id = vid.id)");
+			int st = s ? db_step(s) : DB_ERROR;
+			if (st == DB_ROW) {
+				errlist_add(errs, "积分台账第 %lld 条起有村编号 %lld 的记录，但没有这个村",
+					    (long long)db_column_int(s, 1),
+					    (long long)db_column_int(s, 0));
+				db_reset(s);
+				rc = 1;
+			} else if (st != DB_DONE)
+				rc = -1;
+		}
 	}
 	db_rollback(d);
 	return rc;
