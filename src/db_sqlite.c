@@ -6,6 +6,7 @@
 */
 #include "db_int.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,8 +38,19 @@ static void sqlite_no_delete(buf *b, const char *t)
 		   t, t, t);
 }
 
+/* Before SQLite's first use: no memory statistics.  They take a global
+** mutex in every sqlite3_malloc and sqlite3_free (~270 of each per
+** passbook page), which the server's threads would share; jifen never
+** reads the statistics. */
+static void sqlite_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sqlite_open(db *d, const char *path)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sqlite_configure);
 	sqlite3 *c = NULL;
 	int rc = sqlite3_open_v2(path, &c,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
