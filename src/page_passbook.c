@@ -59,7 +59,8 @@ static int query_page(struct req *r)
 static const char *signed_points(arena *a, int64_t p)
 {
 	char tmp[24];
-	return arena_strndup(a, tmp, int_format(tmp, p, 1));
+	size_t n = int_format(tmp, p, 1);
+	return arena_strndup(a, tmp, n);
 }
 
 /* ---- login ------------------------------------------------------------------- */

@@ -191,7 +191,8 @@ size_t int_format(char out[24], int64_t v, int plus)
 void buf_int(buf *b, int64_t v, int plus)
 {
 	char tmp[24];
-	buf_append(b, tmp, int_format(tmp, v, plus));
+	size_t n = int_format(tmp, v, plus);
+	buf_append(b, tmp, n);
 }
 
 void buf_vprintf(buf *b, const char *fmt, va_list ap)
