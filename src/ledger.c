@@ -965,6 +965,27 @@ out:
 
 /* ---- verify ---------------------------------------------------------------------- */
 
+/* A row of a village (what names it: "积分台账第 N 条（村 X，序号 S）")
+** names household hid, which is not one of the village's: add to errs
+** whether it does not exist or which village it is in.  Returns 1, or -1
+** on a database error. */
+static int report_stranger(db *d, int64_t hid, const char *what, errlist *errs)
+{
+	db_stmt *h = db_prepare(d, "SELECT h.code, COALESCE(o.code, '')"
+				   " FROM household h LEFT JOIN village o"
+				   " ON o.id = h.village_id WHERE h.id = $h");
+	int st;
+	if (!h || db_bind_int(h, "$h", hid) || (st = db_step(h)) == DB_ERROR)
+		return -1;
+	if (st == DB_ROW)
+		errlist_add(errs, "%s的农户 %s（编号 %lld）属于村 %s，不是本村的农户", what,
+			    db_column_text(h, 0), (long long)hid, db_column_text(h, 1));
+	else
+		errlist_add(errs, "%s的农户（编号 %lld）不存在", what, (long long)hid);
+	db_reset(h);
+	return 1;
+}
+
 /* Verify one village inside the caller's read transaction.  Returns 0
 ** intact, 1 (first problem in errs), -1. */
 static int verify_village(db *d, arena *a, const struct village *v, errlist *errs,
@@ -1023,26 +1044,10 @@ static int verify_village(db *d, arena *a, const struct village *v, errlist *err
 			break;
 		}
 		if (!imap_find(&own, e.household_id)) {
-			/* deleted or moved to another village: say which */
-			db_stmt *h = db_prepare(d, "SELECT h.code, COALESCE(o.code, '')"
-						   " FROM household h LEFT JOIN village o"
-						   " ON o.id = h.village_id WHERE h.id = $h");
-			if (!h || db_bind_int(h, "$h", e.household_id) ||
-			    (st = db_step(h)) == DB_ERROR)
-				break;
-			if (st == DB_ROW)
-				errlist_add(errs, "积分台账第 %lld 条（村 %s，序号 %lld）的农户 %s"
-						  "（编号 %lld）属于村 %s，不是本村的农户",
-					    (long long)e.id, v->code, (long long)e.seq,
-					    db_column_text(h, 0), (long long)e.household_id,
-					    db_column_text(h, 1));
-			else
-				errlist_add(errs, "积分台账第 %lld 条（村 %s，序号 %lld）的农户"
-						  "（编号 %lld）不存在",
-					    (long long)e.id, v->code, (long long)e.seq,
-					    (long long)e.household_id);
-			db_reset(h);
-			rc = 1;
+			char what[128];
+			snprintf(what, sizeof what, "积分台账第 %lld 条（村 %s，序号 %lld）",
+				 (long long)e.id, v->code, (long long)e.seq);
+			rc = report_stranger(d, e.household_id, what, errs);
 			break;
 		}
 		memcpy(prev, e.hash, 65);
@@ -1098,14 +1103,24 @@ static int verify_village(db *d, arena *a, const struct village *v, errlist *err
 	if (st != DB_DONE)
 		goto out;
 
-	/* every stored balance equals the sum of the household's entries, and
-	** every household with entries has its balance */
+	/* every stored balance is of one of the village's households (on
+	** PostgreSQL no foreign key says the household exists, schema 008) and
+	** equals the sum of the household's entries, and every household with
+	** entries has its balance */
 	s = db_prepare(d, "SELECT b.household_id, b.balance, h.code FROM household_balance b"
-			  " JOIN household h ON h.id = b.household_id WHERE b.village_id = $v");
+			  " LEFT JOIN household h ON h.id = b.household_id AND h.village_id = $v"
+			  " WHERE b.village_id = $v");
 	if (!s || db_bind_int(s, "$v", v->id))
 		goto out;
 	while ((st = db_step(s)) == DB_ROW) {
 		int64_t hid = db_column_int(s, 0), stored = db_column_int(s, 1);
+		if (db_column_is_null(s, 2)) {
+			char what[96];
+			snprintf(what, sizeof what, "村 %s 的积分余额", v->code);
+			rc = report_stranger(d, hid, what, errs);
+			db_reset(s);
+			goto out;
+		}
 		struct imap_slot *x = imap_find(&balance, hid);
 		int64_t sum = x ? x->v : 0;
 		if (x)
@@ -1130,13 +1145,20 @@ static int verify_village(db *d, arena *a, const struct village *v, errlist *err
 
 	/* yearly points and veto marks */
 	s = db_prepare(d, "SELECT y.household_id, y.year, y.points, y.veto, h.code"
-			  " FROM household_year y JOIN household h ON h.id = y.household_id"
-			  " WHERE y.village_id = $v");
+			  " FROM household_year y LEFT JOIN household h"
+			  " ON h.id = y.household_id AND h.village_id = $v WHERE y.village_id = $v");
 	if (!s || db_bind_int(s, "$v", v->id))
 		goto out;
 	while ((st = db_step(s)) == DB_ROW) {
 		int64_t hid = db_column_int(s, 0);
 		int year = (int)db_column_int(s, 1);
+		if (db_column_is_null(s, 4)) {
+			char what[96];
+			snprintf(what, sizeof what, "村 %s 的 %d 年积分", v->code, year);
+			rc = report_stranger(d, hid, what, errs);
+			db_reset(s);
+			goto out;
+		}
 		int64_t stored = db_column_int(s, 2);
 		int veto = (int)db_column_int(s, 3);
 		struct imap_slot *x = imap_find(&years, year_key(hid, year));
@@ -1197,22 +1219,44 @@ int ledger_verify(db *d, arena *a, int64_t village_id, errlist *errs, int64_t *c
 		if (!list)
 			rc = -1;
 		/* entries of a village that does not exist are on no chain walked
-		** above (on PostgreSQL no foreign key says it exists, schema 006):
-		** the distinct village ids of the ledger, one index probe each */
+		** above (on PostgreSQL no foreign key says it exists, schema 006),
+		** and its balance and yearly rows were read by no village (schema
+		** 008): the distinct village ids of each table, one index probe
+		** each.  A row: which table ('' the ledger), the village id, the
+		** first entry id or household id. */
 		if (rc == 0) {
 			db_stmt *s = db_prepare(d,
 				"WITH RECURSIVE vid(id) AS"
 				" (SELECT MIN(village_id) FROM ledger_entry UNION ALL"
 				" SELECT (SELECT MIN(le.village_id) FROM ledger_entry le"
-				" WHERE le.village_id > vid.id) FROM vid WHERE vid.id IS NOT NULL)"
-				" SELECT vid.id, (SELECT MIN(le.id) FROM ledger_entry le"
+				" WHERE le.village_id > vid.id) FROM vid WHERE vid.id IS NOT NULL),"
+				" bv(id) AS (SELECT MIN(village_id) FROM household_balance UNION ALL"
+				" SELECT (SELECT MIN(b.village_id) FROM household_balance b"
+				" WHERE b.village_id > bv.id) FROM bv WHERE bv.id IS NOT NULL),"
+				" yv(id) AS (SELECT MIN(village_id) FROM household_year UNION ALL"
+				" SELECT (SELECT MIN(y.village_id) FROM household_year y"
+				" WHERE y.village_id > yv.id) FROM yv WHERE yv.id IS NOT NULL)"
+				" SELECT '', vid.id, (SELECT MIN(le.id) FROM ledger_entry le"
 				" WHERE le.village_id = vid.id) FROM vid WHERE vid.id IS NOT NULL"
-				" AND NOT EXISTS (SELECT 1 FROM village v WHERE v.id = vid.id)");
+				" AND NOT EXISTS (SELECT 1 FROM village v WHERE v.id = vid.id)"
+				" UNION ALL SELECT '积分余额', bv.id, (SELECT MIN(b.household_id)"
+				" FROM household_balance b WHERE b.village_id = bv.id) FROM bv"
+				" WHERE bv.id IS NOT NULL"
+				" AND NOT EXISTS (SELECT 1 FROM village v WHERE v.id = bv.id)"
+				" UNION ALL SELECT '年度积分', yv.id, (SELECT MIN(y.household_id)"
+				" FROM household_year y WHERE y.village_id = yv.id) FROM yv"
+				" WHERE yv.id IS NOT NULL"
+				" AND NOT EXISTS (SELECT 1 FROM village v WHERE v.id = yv.id)");
 			int st = s ? db_step(s) : DB_ERROR;
 			if (st == DB_ROW) {
-				errlist_add(errs, "积分台账第 %lld 条起有村编号 %lld 的记录，但没有这个村",
-					    (long long)db_column_int(s, 1),
-					    (long long)db_column_int(s, 0));
+				const char *table = db_column_text(s, 0);
+				long long vid = db_column_int(s, 1), first = db_column_int(s, 2);
+				if (*table)
+					errlist_add(errs, "农户（编号 %lld）有村编号 %lld 的%s，但没有这个村",
+						    first, vid, table);
+				else
+					errlist_add(errs, "积分台账第 %lld 条起有村编号 %lld 的记录，"
+							  "但没有这个村", first, vid);
 				db_reset(s);
 				rc = 1;
 			} else if (st != DB_DONE)

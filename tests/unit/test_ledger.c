@@ -1137,6 +1137,85 @@ static void ledger_325_orphans(void **state)
 		assert_int_equal(db_exec(f->d, "PRAGMA foreign_keys = ON"), 0);
 }
 
+/* Step sql (a literal) with $h and $v bound; it must be done. */
+static void step_hv(struct fixture *f, const char *sql, int64_t h, int64_t v)
+{
+	db_stmt *s = db_prepare(f->d, sql);
+	if (!s || db_bind_int(s, "$h", h) || db_bind_int(s, "$v", v) || db_step(s) != DB_DONE)
+		fail_msg("%s: %s", sql, db_errmsg(f->d));
+}
+
+/* ledger-327: household_balance and household_year have no foreign keys
+** to household and village on PostgreSQL (schema 008), and verify names
+** what only direct access to the database can do: a balance or yearly row
+** of a household of another village, of a household that does not exist,
+** of a village that does not exist — each with zero points, which no sum
+** of entries would give away. */
+static void ledger_327_orphan_totals(void **state)
+{
+	struct fixture *f = F(state);
+	adopt_template(f);
+	add_ok(f, f->v, "H1", "HJ01", "2024-05-03", 1, NULL);
+	approve_ok(f, f->v, "2024-05");
+	verify_expect(f, 0, NULL);
+	int64_t h6 = hid(f, f->v, "H6");
+	char want[256];
+	if (f->pg)
+		assert_int_equal(query_int(f->d, "SELECT COUNT(*) FROM pg_constraint"
+						 " WHERE conrelid IN ('household_balance'::regclass,"
+						 " 'household_year'::regclass) AND contype = 'f'"),
+				 0);
+	else /* SQLite keeps them: switched off there to tamper */
+		assert_int_equal(db_exec(f->d, "PRAGMA foreign_keys = OFF"), 0);
+
+	/* ledger-327a: V2 holds a balance of V1's H6 */
+	step_hv(f, "INSERT INTO household_balance(household_id, village_id, balance)"
+		   " VALUES($h, $v, 0)", h6, f->w->id);
+	snprintf(want, sizeof want, "村 V2 的积分余额的农户 H6（编号 %lld）属于村 V1，不是本村的农户",
+		 (long long)h6);
+	verify_expect(f, 1, want);
+	step_hv(f, "DELETE FROM household_balance WHERE household_id = $h AND village_id = $v", h6,
+		f->w->id);
+	verify_expect(f, 0, NULL);
+
+	/* ledger-327b: a balance of a household that does not exist */
+	step_hv(f, "INSERT INTO household_balance(household_id, village_id, balance)"
+		   " VALUES($h, $v, 0)", 99999, f->v->id);
+	verify_expect(f, 1, "村 V1 的积分余额的农户（编号 99999）不存在");
+	step_hv(f, "DELETE FROM household_balance WHERE household_id = $h AND village_id = $v",
+		99999, f->v->id);
+
+	/* ledger-327c: a yearly row of one */
+	step_hv(f, "INSERT INTO household_year(household_id, year, village_id, points, veto)"
+		   " VALUES($h, 2024, $v, 0, 0)", 99999, f->v->id);
+	verify_expect(f, 1, "村 V1 的 2024 年积分的农户（编号 99999）不存在");
+	step_hv(f, "DELETE FROM household_year WHERE household_id = $h AND village_id = $v", 99999,
+		f->v->id);
+	verify_expect(f, 0, NULL);
+
+	/* ledger-327d: rows of a village that does not exist are read by no
+	** village's check, but verify of every village finds them */
+	step_hv(f, "INSERT INTO household_balance(household_id, village_id, balance)"
+		   " VALUES($h, $v, 0)", h6, 999);
+	snprintf(want, sizeof want, "农户（编号 %lld）有村编号 999 的积分余额，但没有这个村",
+		 (long long)h6);
+	verify_expect(f, 1, want);
+	errlist errs = {0};
+	assert_int_equal(ledger_verify(f->d, f->a, f->v->id, &errs, NULL), 0);
+	step_hv(f, "DELETE FROM household_balance WHERE household_id = $h AND village_id = $v", h6,
+		999);
+	step_hv(f, "INSERT INTO household_year(household_id, year, village_id, points, veto)"
+		   " VALUES($h, 2024, $v, 0, 0)", h6, 999);
+	snprintf(want, sizeof want, "农户（编号 %lld）有村编号 999 的年度积分，但没有这个村",
+		 (long long)h6);
+	verify_expect(f, 1, want);
+	step_hv(f, "DELETE FROM household_year WHERE household_id = $h AND village_id = $v", h6,
+		999);
+	verify_expect(f, 0, NULL);
+	if (!f->pg)
+		assert_int_equal(db_exec(f->d, "PRAGMA foreign_keys = ON"), 0);
+}
+
 /* ledger-326: a database that recorded a later migration but not 006
 ** (migrations written in parallel can land out of order) gets 006 at its
 ** next migrate: the no-delete triggers, and on PostgreSQL no foreign keys
@@ -1364,6 +1443,7 @@ static void ledger_900_bench(void **state)
 	cmocka_unit_test_setup_teardown(ledger_310_veto, setup, teardown),             \
 	cmocka_unit_test_setup_teardown(ledger_320_tamper, setup, teardown),           \
 	cmocka_unit_test_setup_teardown(ledger_325_orphans, setup, teardown),          \
+	cmocka_unit_test_setup_teardown(ledger_327_orphan_totals, setup, teardown),    \
 	cmocka_unit_test_setup_teardown(ledger_326_missed_migration, setup, teardown), \
 	cmocka_unit_test_setup_teardown(ledger_330_tamper_balance, setup, teardown),   \
 	cmocka_unit_test_setup_teardown(ledger_340_declarations, setup, teardown),     \

@@ -1,0 +1,44 @@
+-- 008-balance-fk: on PostgreSQL household_balance and household_year lose
+-- their foreign keys to household and village, as ledger_entry did in
+-- 006-ledger-fk.sql.  Same conventions as 001-base.sql; the markers are
+-- described in src/db.c (db_migration_translate).
+--
+-- Why: approving a sheet writes one balance row per household and one
+-- yearly row per household and year, each table with one INSERT ... SELECT
+-- ... ON CONFLICT from a temporary table (ledger.c totals_bulk).  For a
+-- household's first posting that is an INSERT, and PostgreSQL checked both
+-- keys row by row: a lookup with a FOR KEY SHARE lock in household and in
+-- village, 40,000 for the 100,000-entry sheet of 10,000 households.  In
+-- the approval (auto_explain with log_triggers) household_balance took
+-- 180 ms, its two key triggers 119 ms of it, and household_year 152 ms,
+-- 87 ms; without the keys 40 and 46 ms (docs/ledger.md).  The ON CONFLICT
+-- path, the temporary table and the covering village indexes of 007 cost
+-- little by comparison.  A later posting of the same households is an
+-- UPDATE that does not change the keys, which PostgreSQL does not check;
+-- only a household's first posting pays, but every household has one.
+--
+-- What the keys guaranteed, and what guarantees it now:
+--   - a row's household and village exist, and (which no key said) the
+--     household is one of the village's.  Only the posting code writes
+--     these rows (ledger.c ledger_batch_finish and totals_bulk; the veto
+--     UPDATE of ledger_correct changes no key), and it writes the totals of
+--     the entries it has just posted in the same transaction, under the
+--     batch's village, for the households of those entries: a sheet's
+--     entries, read in that transaction from entry, which keeps its keys,
+--     and whose households were found in the village when recorded, or the
+--     household of the village's ledger entry a correction reverses (what
+--     006-ledger-fk.sql says for ledger_entry holds for them).
+--   - households and villages are not deleted: the triggers of 006 refuse
+--     DELETE and TRUNCATE of either.
+--   - what only direct access to the database can still do, `jifen verify`
+--     finds: a balance or yearly row whose household does not exist or is
+--     of another village than the row's, and one of a village that does not
+--     exist (ledger.c verify_village and ledger_verify; docs/ledger.md).
+--     verify also checks every stored figure against the sum of the entries.
+--
+-- SQLite keeps the keys, for the reasons 006-ledger-fk.sql gives.
+--
+-- The names are PostgreSQL's defaults for 002-ledger.sql's REFERENCES;
+-- IF EXISTS lets a database whose keys were dropped by hand migrate too.
+--@postgresql ALTER TABLE household_balance DROP CONSTRAINT IF EXISTS household_balance_household_id_fkey, DROP CONSTRAINT IF EXISTS household_balance_village_id_fkey;
+--@postgresql ALTER TABLE household_year DROP CONSTRAINT IF EXISTS household_year_household_id_fkey, DROP CONSTRAINT IF EXISTS household_year_village_id_fkey;
