@@ -546,7 +546,7 @@ profile_set() {
 		echo '```'
 		echo
 		echo "callgrind counts every byte a \`rep stosb\` memset clears as one instruction,"
-		echo "so memset (libmicrohttpd zeroing its 64 KB connection pool per request, the"
+		echo "so memset (libmicrohttpd zeroing its 32 KB connection pool per request, the"
 		echo "arena) weighs far more here than in time.  Time is what perf's cpu-clock"
 		echo "sampling shows: \`perf record -e cpu-clock -g\` of \`jifen serve\` (2 threads)"
 		echo "during $WRK_D of wrk on the same pages, by library, then by function:"
