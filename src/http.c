@@ -11,6 +11,7 @@
 */
 #include "http.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -28,6 +29,48 @@
 #include "html.h"
 #include "json.h"
 #include "village.h"
+
+/* libmicrohttpd is loaded with dlopen() by `serve`, not linked: linked, it
+** and GnuTLS with its libraries (which only it needs) made every command
+** start with 2,826 more symbol relocations (Debian links them BIND_NOW) —
+** 4.9 M of the 18.8 M instructions of a `jifen balances`, which serves no
+** HTTP.  microhttpd.h still declares the functions; the ones this file
+** calls are resolved once, by http_serve(), into mhd and called through
+** it.  Nothing else here runs before the daemon starts. */
+#define MHD_LIBRARY "libmicrohttpd.so.12"
+#define MHD_FUNCTIONS(X)                                                                \
+	X(MHD_add_response_header) X(MHD_create_response_from_buffer)                   \
+	X(MHD_destroy_response) X(MHD_get_connection_info) X(MHD_get_connection_values) \
+	X(MHD_get_daemon_info) X(MHD_lookup_connection_value) X(MHD_queue_response)     \
+	X(MHD_quiesce_daemon) X(MHD_start_daemon) X(MHD_stop_daemon)
+
+static struct { /* member f: pointer to libmicrohttpd's f */
+#define MHD_POINTER(f) __typeof__(f) *(f);
+	MHD_FUNCTIONS(MHD_POINTER)
+#undef MHD_POINTER
+} mhd;
+
+/* Fill mhd; 0, or -1 after saying why on stderr. */
+static int mhd_load(void)
+{
+	void *lib = dlopen(MHD_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+	if (!lib) {
+		fprintf(stderr,
+			"无法加载 HTTP 服务库 " MHD_LIBRARY "，请安装 Debian 软件包 libmicrohttpd12"
+			" (apt-get install libmicrohttpd12): %s\n",
+			dlerror());
+		return -1;
+	}
+#define MHD_RESOLVE(f)                                                                  \
+	if (!(mhd.f = (__typeof__(mhd.f))dlsym(lib, #f))) {                             \
+		fprintf(stderr, "HTTP 服务库 " MHD_LIBRARY " 缺少函数 " #f                \
+				" (Debian 软件包 libmicrohttpd12 过旧？)\n");                  \
+		return -1;                                                              \
+	}
+	MHD_FUNCTIONS(MHD_RESOLVE)
+#undef MHD_RESOLVE
+	return 0;
+}
 
 enum {
 	BODY_LIMIT = 256 * 1024,          /* forms and JSON */
@@ -316,12 +359,12 @@ const struct param *req_file(struct req *r, const char *name)
 
 const char *http_request_header(struct req *r, const char *name)
 {
-	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+	return mhd.MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
 const char *http_cookie_value(struct req *r, const char *name)
 {
-	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+	return mhd.MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
 
 /* ---- answering ---------------------------------------------------------- */
@@ -489,12 +532,12 @@ static int csrf_ok(struct req *r)
 {
 	const char *sent = req_form(r, "csrf");
 	if (!sent)
-		sent = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+		sent = mhd.MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
 	if (!sent)
 		return 0;
 	if (r->user)
 		return token_equal(sent, r->user->csrf);
-	const char *pre = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, PRE_COOKIE);
+	const char *pre = mhd.MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, PRE_COOKIE);
 	return pre && token_equal(sent, pre);
 }
 
@@ -502,7 +545,7 @@ static int csrf_ok(struct req *r)
 ** or a new one set now. */
 const char *http_pre_csrf(struct req *r)
 {
-	const char *pre = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, PRE_COOKIE);
+	const char *pre = mhd.MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, PRE_COOKIE);
 	if (pre && strlen(pre) == 32 && strspn(pre, "0123456789abcdef") == 32)
 		return pre;
 	char *t = arena_alloc(r->a, 33);
@@ -639,7 +682,7 @@ static void dispatch(struct req *r)
 		http_error(r, 404, "找不到这个页面。");
 		return;
 	}
-	const char *sid = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
+	const char *sid = mhd.MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
 	if (sid && !(rt->flags & ROUTE_PUBLIC && !strncmp(r->path, "/static/", 8)))
 		r->user = session_load(r->db, r->a, sid);
 	if (!(rt->flags & ROUTE_PUBLIC)) {
@@ -699,18 +742,18 @@ static void dispatch(struct req *r)
 
 static void add_security_headers(struct MHD_Response *resp)
 {
-	MHD_add_response_header(resp, "Content-Security-Policy",
+	mhd.MHD_add_response_header(resp, "Content-Security-Policy",
 				"default-src 'self'; img-src 'self' data:; style-src 'self'; "
 				"script-src 'self'; object-src 'none'; base-uri 'none'; "
 				"form-action 'self'; frame-ancestors 'none'");
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	mhd.MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	mhd.MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	mhd.MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 }
 
 static enum MHD_Result queue_reply(struct MHD_Connection *conn, struct req *r)
 {
-	struct MHD_Response *resp = MHD_create_response_from_buffer(
+	struct MHD_Response *resp = mhd.MHD_create_response_from_buffer(
 		r->out.len, r->out.p ? r->out.p : (void *)"", r->out.p ? MHD_RESPMEM_MUST_FREE
 									: MHD_RESPMEM_PERSISTENT);
 	r->out.p = NULL; /* the response owns it now */
@@ -718,17 +761,17 @@ static enum MHD_Result queue_reply(struct MHD_Connection *conn, struct req *r)
 	if (!resp)
 		return MHD_NO;
 	add_security_headers(resp);
-	MHD_add_response_header(resp, "Content-Type",
+	mhd.MHD_add_response_header(resp, "Content-Type",
 				r->ctype ? r->ctype : "text/html; charset=utf-8");
 	int has_cache = 0;
 	for (struct param *h = r->headers; h; h = h->next) {
-		MHD_add_response_header(resp, h->name, h->value);
+		mhd.MHD_add_response_header(resp, h->name, h->value);
 		has_cache |= !strcasecmp(h->name, "Cache-Control");
 	}
 	if (!has_cache)
-		MHD_add_response_header(resp, "Cache-Control", "no-store");
-	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
-	MHD_destroy_response(resp);
+		mhd.MHD_add_response_header(resp, "Cache-Control", "no-store");
+	enum MHD_Result ret = mhd.MHD_queue_response(conn, (unsigned)r->status, resp);
+	mhd.MHD_destroy_response(resp);
 	return ret;
 }
 
@@ -766,7 +809,7 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 static const char *client_ip(struct req *r, struct MHD_Connection *conn)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		mhd.MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	char ipbuf[INET6_ADDRSTRLEN] = "";
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;
@@ -816,7 +859,7 @@ static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const c
 static int framing_ambiguous(struct MHD_Connection *conn)
 {
 	struct framing f = {0, 0};
-	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
+	mhd.MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
 	return f.content_length > 1 || (f.content_length && f.transfer_encoding);
 }
 
@@ -879,8 +922,8 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 	r->body = arena_strndup(r->a, r->out.p ? r->out.p : "", r->out.len);
 	r->out.len = 0;
 	r->ip = client_ip(r, conn);
-	r->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
-	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, r);
+	r->content_type = mhd.MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+	mhd.MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, r);
 	r->db = thread_db();
 	if (!r->db) {
 		http_send(r, 503, "text/plain; charset=utf-8", "数据库不可用", strlen("数据库不可用"));
@@ -946,6 +989,8 @@ int http_serve(const struct server_config *cfg)
 		fprintf(stderr, "监听地址无效: %s（应为 主机:端口）\n", cfg->listen);
 		return 2;
 	}
+	if (mhd_load())
+		return 3;
 	server_db_url = cfg->db_url;
 	pthread_key_create(&db_key, thread_db_close);
 
@@ -972,7 +1017,7 @@ int http_serve(const struct server_config *cfg)
 	unsigned threads = cfg->threads ? cfg->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	if (threads < 1)
 		threads = 1;
-	struct MHD_Daemon *daemon = MHD_start_daemon(
+	struct MHD_Daemon *daemon = mhd.MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
 			(ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 		0, NULL, NULL, access_handler, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -986,7 +1031,7 @@ int http_serve(const struct server_config *cfg)
 		fprintf(stderr, "无法在 %s 上监听: %s\n", cfg->listen, strerror(errno));
 		return 3;
 	}
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+	const union MHD_DaemonInfo *di = mhd.MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
 	printf("jifen 已启动: http://%s (数据库 %s, %u 个线程)\n", cfg->listen, db_backend(probe),
 	       threads);
 	if (di)
@@ -996,8 +1041,8 @@ int http_serve(const struct server_config *cfg)
 	int sig = 0;
 	sigwait(&sigs, &sig);
 	/* stop accepting, let requests in flight finish, close connections */
-	MHD_quiesce_daemon(daemon);
-	MHD_stop_daemon(daemon);
+	mhd.MHD_quiesce_daemon(daemon);
+	mhd.MHD_stop_daemon(daemon);
 	printf("jifen 已停止。\n");
 	return 0;
 }
