@@ -340,7 +340,7 @@ static int passbook_load_tx(db *d, arena *a, int64_t village_id, int64_t househo
 			** (IN over the page's approval ids) cost more, measured */
 			struct approval *ap = meeting_find(pb, e->approval_id);
 			if (!ap) {
-				rc = approval_get(d, a, village_id, e->approval_id, &ap);
+				rc = approval_meeting_get(d, a, village_id, e->approval_id, &ap);
 				if (rc < 0)
 					return -1;
 				if (rc == 0)

@@ -1136,6 +1136,30 @@ int approval_get(db *d, arena *a, int64_t village_id, int64_t approval_id,
 	return 0;
 }
 
+int approval_meeting_get(db *d, arena *a, int64_t village_id, int64_t approval_id,
+			 struct approval **out)
+{
+	*out = NULL;
+	db_stmt *s = db_prepare(d, "SELECT month, meeting_date, resolution FROM approval"
+				   " WHERE id = $id AND village_id = $v");
+	if (!s || db_bind_int(s, "$id", approval_id) || db_bind_int(s, "$v", village_id))
+		return -1;
+	int st = db_step(s);
+	if (st == DB_DONE)
+		return 1;
+	if (st != DB_ROW)
+		return -1;
+	struct approval *ap = arena_alloc(a, sizeof *ap);
+	ap->id = approval_id;
+	ap->village_id = village_id;
+	ap->month = arena_strdup(a, db_column_text(s, 0));
+	ap->meeting_date = arena_strdup(a, db_column_text(s, 1));
+	ap->resolution = arena_strdup(a, db_column_text(s, 2));
+	db_reset(s);
+	*out = ap;
+	return 0;
+}
+
 /* The checks of an approval's meeting fields against month and today. */
 static void check_approval(const struct approval_input *in, const char *month,
 			   const char *today, errlist *errs)

@@ -221,6 +221,11 @@ int sheet_approve(db *d, arena *a, const struct actor *who, const struct village
 /* approval_get(): approval id of village_id.  0, 1 none, -1. */
 int approval_get(db *d, arena *a, int64_t village_id, int64_t approval_id,
 		 struct approval **out);
+/* approval_meeting_get(): the same with only what a passbook shows of the
+** meeting — id, village_id, month, meeting_date, resolution; the other
+** fields are zero.  0, 1 none, -1. */
+int approval_meeting_get(db *d, arena *a, int64_t village_id, int64_t approval_id,
+			 struct approval **out);
 
 /* ---- evidence photos ------------------------------------------------------------ */
 
