@@ -1035,48 +1035,6 @@ char *phone_mask(arena *a, const char *phone)
 
 /* ---- CSV import ------------------------------------------------------------------------------ */
 
-/* A string → int map in an arena (codes → row index), open addressing. */
-struct codemap {
-	const char **keys;
-	int *vals;
-	size_t cap, n;
-};
-
-/* The value of key, or -1. */
-static int codemap_get(const struct codemap *m, const char *key)
-{
-	if (!m->cap)
-		return -1;
-	for (size_t i = str_hash(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-		if (!m->keys[i])
-			return -1;
-		if (!strcmp(m->keys[i], key))
-			return m->vals[i];
-	}
-}
-
-/* Set key (kept by pointer: arena memory) to val. */
-static void codemap_put(arena *a, struct codemap *m, const char *key, int val)
-{
-	if ((m->n + 1) * 2 > m->cap) {
-		struct codemap g = {0};
-		g.cap = m->cap ? m->cap * 2 : 256;
-		g.keys = arena_alloc(a, sizeof *g.keys * g.cap);
-		g.vals = arena_alloc(a, sizeof *g.vals * g.cap);
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->keys[i])
-				codemap_put(a, &g, m->keys[i], m->vals[i]);
-		*m = g;
-	}
-	size_t i = str_hash(key) & (m->cap - 1);
-	while (m->keys[i] && strcmp(m->keys[i], key))
-		i = (i + 1) & (m->cap - 1);
-	if (!m->keys[i])
-		m->n++;
-	m->keys[i] = key;
-	m->vals[i] = val;
-}
-
 /* One valid row of the file. */
 struct pending {
 	int row;
@@ -1091,7 +1049,7 @@ struct import_read {
 	errlist *errs;
 	struct pending *rows;
 	int n, cap;
-	struct codemap seen; /* code → file row of its first appearance */
+	struct smap seen; /* code → file row of its first appearance (v) */
 	int bad_rows;
 };
 
@@ -1109,13 +1067,13 @@ static int import_row_cb(void *ctx, const struct csv_row *r)
 			errlist_add(ir->errs, "%s:%d: %s: %s", ir->fname, r->row, r->colname[f],
 				    msgs[f]);
 	if (!msgs[HF_CODE]) {
-		int first = codemap_get(&ir->seen, h.code);
-		if (first >= 0) {
+		const struct smap_slot *first = smap_find(&ir->seen, h.code);
+		if (first) {
 			errlist_add(ir->errs, "%s:%d: %s: 户编号“%s”与第 %d 行重复", ir->fname,
-				    r->row, r->colname[HF_CODE], h.code, first);
+				    r->row, r->colname[HF_CODE], h.code, (int)first->v);
 			bad++;
 		} else
-			codemap_put(ir->a, &ir->seen, h.code, r->row);
+			smap_get(&ir->seen, h.code)->v = r->row;
 	}
 	if (bad) {
 		ir->bad_rows++;
@@ -1179,9 +1137,10 @@ static void field_copy(struct household *dst, const struct household *src, int f
 	}
 }
 
-/* Load every household of the village into *rows and *n, with a code map. */
+/* Load every household of the village into *rows and *n, and map (its
+** arena set) from their codes to their index in *rows. */
 static int load_village_households(db *d, arena *a, int64_t village_id,
-				   struct household **rows, int *n, struct codemap *map)
+				   struct household **rows, int *n, struct smap *map)
 {
 	db_stmt *s = db_prepare(d, "SELECT " HH_COLS " FROM household WHERE village_id = $v");
 	if (!s || db_bind_int(s, "$v", village_id))
@@ -1190,21 +1149,14 @@ static int load_village_households(db *d, arena *a, int64_t village_id,
 	*rows = NULL;
 	*n = 0;
 	while ((st = db_step(s)) == DB_ROW) {
-		if (*n == cap) {
-			int ncap = cap ? cap * 2 : 256;
-			struct household *grown = arena_alloc(a, sizeof *grown * (size_t)ncap);
-			if (*n)
-				memcpy(grown, *rows, sizeof *grown * (size_t)*n);
-			*rows = grown;
-			cap = ncap;
-		}
+		*rows = arena_grow(a, *rows, &cap, *n, sizeof **rows);
 		read_household(s, a, &(*rows)[*n]);
 		(*n)++;
 	}
 	if (st != DB_DONE)
 		return -1;
 	for (int i = 0; i < *n; i++)
-		codemap_put(a, map, (*rows)[i].code, i);
+		smap_get(map, (*rows)[i].code)->v = i;
 	return 0;
 }
 
@@ -1276,18 +1228,18 @@ static int copy_new_households(db *d, arena *a, const struct village *v,
 	if (db_copy_end(c) || rc)
 		return -1;
 
-	struct codemap ids = {0};
+	struct smap ids = {.a = a};
 	int64_t *idv = arena_alloc(a, sizeof *idv * (size_t)n);
 	for (int i = 0; i < n; i++)
-		codemap_put(a, &ids, adds[i].h.code, i);
+		smap_get(&ids, adds[i].h.code)->v = i;
 	db_stmt *s = db_prepare(d, "SELECT id, code FROM household WHERE village_id = $v");
 	if (!s || db_bind_int(s, "$v", v->id))
 		return -1;
 	int st;
 	while ((st = db_step(s)) == DB_ROW) {
-		int k = codemap_get(&ids, db_column_text(s, 1));
-		if (k >= 0)
-			idv[k] = db_column_int(s, 0);
+		const struct smap_slot *k = smap_find(&ids, db_column_text(s, 1));
+		if (k)
+			idv[k->v] = db_column_int(s, 0);
 	}
 	if (st != DB_DONE)
 		return -1;
@@ -1344,7 +1296,7 @@ static int import_apply(db *d, const struct actor *who, const struct village *v,
 	arena *a = rep->a;
 	struct household *have;
 	int nhave;
-	struct codemap map = {0};
+	struct smap map = {.a = a};
 	if (load_village_households(d, a, v->id, &have, &nhave, &map))
 		return -1;
 	/* additions first in ch[], updates after them */
@@ -1353,7 +1305,8 @@ static int import_apply(db *d, const struct actor *who, const struct village *v,
 	int nadd = 0, nupd = 0;
 	for (int i = 0; i < ir->n; i++) {
 		struct pending *p = &ir->rows[i];
-		int at = codemap_get(&map, p->h.code);
+		const struct smap_slot *found = smap_find(&map, p->h.code);
+		int at = found ? (int)found->v : -1;
 		if (at < 0) {
 			adds[nadd].h = p->h;
 			adds[nadd].old = NULL;
@@ -1409,7 +1362,8 @@ int household_import(db *d, const struct actor *who, const struct village *v,
 	date_today(today);
 	if (!rep->a)
 		rep->a = arena_new();
-	struct import_read ir = {.a = rep->a, .fname = fname, .today = today, .errs = errs};
+	struct import_read ir = {.a = rep->a, .fname = fname, .today = today, .errs = errs,
+				 .seen = {.a = rep->a}};
 	int before_errs = errs->n;
 
 	int nrows = csvfile_parse(fname, data, len, household_csv_spec, HF_COUNT, import_row_cb,

@@ -131,65 +131,6 @@ void ledger_entry_hash(const struct ledger_entry *e, const char *prev_hash, char
 	hasher_free(&h);
 }
 
-/* ---- an int64-keyed map in an arena (aggregates per household / year) ---- */
-
-struct imap_slot {
-	int64_t key; /* 0: empty (keys are ids ≥ 1 or id*4096+year) */
-	int64_t v;
-	int flag;
-};
-struct imap {
-	arena *a;
-	struct imap_slot *s;
-	size_t cap, n;
-};
-
-static size_t imap_hash(int64_t k)
-{
-	uint64_t x = (uint64_t)k * 0x9e3779b97f4a7c15ULL;
-	return (size_t)(x ^ (x >> 29));
-}
-
-/* The slot of key, created (v 0, flag 0) when missing. */
-static struct imap_slot *imap_get(struct imap *m, int64_t key)
-{
-	if ((m->n + 1) * 2 > m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 256;
-		struct imap_slot *old = m->s;
-		size_t oldcap = m->cap;
-		m->s = arena_alloc(m->a, cap * sizeof *m->s);
-		m->cap = cap;
-		m->n = 0;
-		for (size_t i = 0; i < oldcap; i++)
-			if (old[i].key) {
-				struct imap_slot *x = imap_get(m, old[i].key);
-				x->v = old[i].v;
-				x->flag = old[i].flag;
-			}
-	}
-	size_t i = imap_hash(key) & (m->cap - 1);
-	while (m->s[i].key && m->s[i].key != key)
-		i = (i + 1) & (m->cap - 1);
-	if (!m->s[i].key) {
-		m->s[i].key = key;
-		m->n++;
-	}
-	return &m->s[i];
-}
-
-static struct imap_slot *imap_find(const struct imap *m, int64_t key)
-{
-	if (!m->cap)
-		return NULL;
-	size_t i = imap_hash(key) & (m->cap - 1);
-	while (m->s[i].key) {
-		if (m->s[i].key == key)
-			return &m->s[i];
-		i = (i + 1) & (m->cap - 1);
-	}
-	return NULL;
-}
-
 /* Key of a household's calendar year. */
 static int64_t year_key(int64_t household_id, int year)
 {

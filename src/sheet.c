@@ -43,59 +43,6 @@ int sheet_is_open(const struct sheet *s)
 	return s->status == SHEET_DRAFT || s->status == SHEET_RETURNED;
 }
 
-/* ---- a string-keyed map in an arena (households by code, cap tallies) ---- */
-
-struct smap_slot {
-	const char *key;
-	int64_t v;
-	void *p;
-};
-struct smap {
-	arena *a;
-	struct smap_slot *s;
-	size_t cap, n;
-};
-
-/* The slot of key (copied into the arena when new), created with v 0. */
-static struct smap_slot *smap_get(struct smap *m, const char *key)
-{
-	if ((m->n + 1) * 2 > m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 256;
-		struct smap_slot *old = m->s;
-		size_t oldcap = m->cap;
-		m->s = arena_alloc(m->a, cap * sizeof *m->s);
-		m->cap = cap;
-		for (size_t i = 0; i < oldcap; i++)
-			if (old[i].key) {
-				size_t j = str_hash(old[i].key) & (cap - 1);
-				while (m->s[j].key)
-					j = (j + 1) & (cap - 1);
-				m->s[j] = old[i];
-			}
-	}
-	size_t i = str_hash(key) & (m->cap - 1);
-	while (m->s[i].key && strcmp(m->s[i].key, key))
-		i = (i + 1) & (m->cap - 1);
-	if (!m->s[i].key) {
-		m->s[i].key = arena_strdup(m->a, key);
-		m->n++;
-	}
-	return &m->s[i];
-}
-
-static struct smap_slot *smap_find(const struct smap *m, const char *key)
-{
-	if (!m->cap)
-		return NULL;
-	size_t i = str_hash(key) & (m->cap - 1);
-	while (m->s[i].key) {
-		if (!strcmp(m->s[i].key, key))
-			return &m->s[i];
-		i = (i + 1) & (m->cap - 1);
-	}
-	return NULL;
-}
-
 /* ---- sheets ------------------------------------------------------------------ */
 
 #define SHEET_COLS "id, village_id, month, status, submitted_by, COALESCE(submitted_at, 0)," \

@@ -387,12 +387,99 @@ char *utf8_prefix(arena *a, const char *s, size_t max)
 	return arena_strndup(a, s, n);
 }
 
-size_t str_hash(const char *s)
+/* FNV-1a of a NUL-terminated string, for smap. */
+static size_t str_hash(const char *s)
 {
 	size_t h = 1469598103934665603ULL;
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
 	return h;
+}
+
+/* ---- maps in an arena ------------------------------------------------ */
+
+struct smap_slot *smap_get(struct smap *m, const char *key)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 256;
+		struct smap_slot *old = m->s;
+		size_t oldcap = m->cap;
+		m->s = arena_alloc(m->a, cap * sizeof *m->s);
+		m->cap = cap;
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].key) {
+				size_t j = str_hash(old[i].key) & (cap - 1);
+				while (m->s[j].key)
+					j = (j + 1) & (cap - 1);
+				m->s[j] = old[i];
+			}
+	}
+	size_t i = str_hash(key) & (m->cap - 1);
+	while (m->s[i].key && strcmp(m->s[i].key, key))
+		i = (i + 1) & (m->cap - 1);
+	if (!m->s[i].key) {
+		m->s[i].key = arena_strdup(m->a, key);
+		m->n++;
+	}
+	return &m->s[i];
+}
+
+struct smap_slot *smap_find(const struct smap *m, const char *key)
+{
+	if (!m->cap)
+		return NULL;
+	size_t i = str_hash(key) & (m->cap - 1);
+	while (m->s[i].key) {
+		if (!strcmp(m->s[i].key, key))
+			return &m->s[i];
+		i = (i + 1) & (m->cap - 1);
+	}
+	return NULL;
+}
+
+static size_t imap_hash(int64_t k)
+{
+	uint64_t x = (uint64_t)k * 0x9e3779b97f4a7c15ULL;
+	return (size_t)(x ^ (x >> 29));
+}
+
+struct imap_slot *imap_get(struct imap *m, int64_t key)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 256;
+		struct imap_slot *old = m->s;
+		size_t oldcap = m->cap;
+		m->s = arena_alloc(m->a, cap * sizeof *m->s);
+		m->cap = cap;
+		m->n = 0;
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].key) {
+				struct imap_slot *x = imap_get(m, old[i].key);
+				x->v = old[i].v;
+				x->flag = old[i].flag;
+			}
+	}
+	size_t i = imap_hash(key) & (m->cap - 1);
+	while (m->s[i].key && m->s[i].key != key)
+		i = (i + 1) & (m->cap - 1);
+	if (!m->s[i].key) {
+		m->s[i].key = key;
+		m->n++;
+	}
+	return &m->s[i];
+}
+
+struct imap_slot *imap_find(const struct imap *m, int64_t key)
+{
+	if (!m->cap)
+		return NULL;
+	size_t i = imap_hash(key) & (m->cap - 1);
+	while (m->s[i].key) {
+		if (m->s[i].key == key)
+			return &m->s[i];
+		i = (i + 1) & (m->cap - 1);
+	}
+	return NULL;
 }
 
 char *str_trim(char *s)

@@ -75,10 +75,43 @@ int text_is_clean(const char *s, int allow_newline);
 size_t utf8_len(const char *s);
 /* At most max bytes of s, cut at a character boundary (arena memory). */
 char *utf8_prefix(arena *a, const char *s, size_t max);
-/* FNV-1a hash of a NUL-terminated string, for the string-keyed tables. */
-size_t str_hash(const char *s);
 /* Trim ASCII spaces and tabs in place, return s. */
 char *str_trim(char *s);
+
+/* ---- maps in an arena: open addressing, grown by doubling ------------- */
+/* A string-keyed map (households by code, cap tallies): a slot holds a
+** number and a pointer for the caller.  Zero-initialise with .a set. */
+struct smap_slot {
+	const char *key;
+	int64_t v;
+	void *p;
+};
+struct smap {
+	arena *a;
+	struct smap_slot *s;
+	size_t cap, n;
+};
+/* The slot of key (copied into the arena when new), created with v 0. */
+struct smap_slot *smap_get(struct smap *m, const char *key);
+/* The slot of key, or NULL. */
+struct smap_slot *smap_find(const struct smap *m, const char *key);
+
+/* An int64-keyed map (aggregates per household or year); key 0 is not a
+** key (it marks an empty slot: keys are ids ≥ 1 or made from them). */
+struct imap_slot {
+	int64_t key;
+	int64_t v;
+	int flag;
+};
+struct imap {
+	arena *a;
+	struct imap_slot *s;
+	size_t cap, n;
+};
+/* The slot of key, created (v 0, flag 0) when missing. */
+struct imap_slot *imap_get(struct imap *m, int64_t key);
+/* The slot of key, or NULL. */
+struct imap_slot *imap_find(const struct imap *m, int64_t key);
 
 /* ---- bytes ----------------------------------------------------------- */
 /* Lower-case hex of n bytes into out (2n+1 bytes). */

@@ -1,0 +1,141 @@
+/*
+** test_util.c — unit tests of the containers and formatters in src/util.c
+** that the rest of the code leans on: the arena maps (smap, imap) across
+** their growth, int_format() and buf_int() at the edges of int64_t, and
+** arena_printf() on both sides of its stack buffer.
+*/
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Many keys, so that the map doubles several times (it starts at 256
+** slots and grows at half full): every key keeps its value, a missing key
+** stays missing, and get on an existing key returns the same slot. */
+static void test_smap_growth(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	struct smap m = {.a = a};
+	char key[32];
+	for (int i = 0; i < 5000; i++) {
+		snprintf(key, sizeof key, "户%d", i);
+		struct smap_slot *s = smap_get(&m, key);
+		assert_int_equal(s->v, 0);
+		s->v = i * 3;
+	}
+	assert_int_equal(m.n, 5000);
+	for (int i = 0; i < 5000; i++) {
+		snprintf(key, sizeof key, "户%d", i);
+		const struct smap_slot *s = smap_find(&m, key);
+		assert_non_null(s);
+		assert_int_equal(s->v, i * 3);
+		assert_ptr_equal(smap_get(&m, key), s);
+	}
+	assert_int_equal(m.n, 5000);
+	assert_null(smap_find(&m, "户5000"));
+	assert_null(smap_find(&m, ""));
+	/* keys are copied: the caller's buffer may change */
+	snprintf(key, sizeof key, "x");
+	smap_get(&m, key)->v = 7;
+	key[0] = 'y';
+	assert_int_equal(smap_find(&m, "x")->v, 7);
+	assert_null(smap_find(&m, "y"));
+	arena_free(a);
+}
+
+static void test_smap_empty(void **state)
+{
+	(void)state;
+	struct smap m = {0};
+	assert_null(smap_find(&m, "a"));
+}
+
+static void test_imap_growth(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	struct imap m = {.a = a};
+	/* ids and id*4096+year keys, as the ledger makes them */
+	for (int64_t i = 1; i <= 3000; i++) {
+		imap_get(&m, i)->v += i;
+		struct imap_slot *y = imap_get(&m, i * 4096 + 2026);
+		y->v = -i;
+		y->flag = 1;
+	}
+	assert_int_equal(m.n, 6000);
+	for (int64_t i = 1; i <= 3000; i++) {
+		assert_int_equal(imap_find(&m, i)->v, i);
+		const struct imap_slot *y = imap_find(&m, i * 4096 + 2026);
+		assert_int_equal(y->v, -i);
+		assert_int_equal(y->flag, 1);
+		assert_int_equal(imap_find(&m, i)->flag, 0);
+	}
+	assert_null(imap_find(&m, 3001));
+	struct imap empty = {0};
+	assert_null(imap_find(&empty, 1));
+	arena_free(a);
+}
+
+/* int_format() against printf for the edges and a spread of values. */
+static void test_int_format(void **state)
+{
+	(void)state;
+	const int64_t vals[] = {0, 1, -1, 9, 10, -10, 99, 100, 12345, -98765,
+				INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, INT64_MIN + 1};
+	for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+		char got[25], want[32];
+		for (int plus = 0; plus <= 1; plus++) {
+			size_t n = int_format(got, vals[i], plus);
+			got[n] = 0;
+			if (plus && vals[i] > 0)
+				snprintf(want, sizeof want, "+%lld", (long long)vals[i]);
+			else
+				snprintf(want, sizeof want, "%lld", (long long)vals[i]);
+			assert_string_equal(got, want);
+		}
+	}
+	buf b = {0};
+	buf_int(&b, -5, 1);
+	buf_int(&b, 0, 1);
+	buf_int(&b, 5, 1);
+	buf_int(&b, 5, 0);
+	assert_string_equal(buf_cstr(&b), "-50+55");
+	buf_free(&b);
+}
+
+/* arena_printf() formats into a stack buffer first: texts shorter and
+** longer than it come out whole. */
+static void test_arena_printf(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	char big[1001];
+	memset(big, 'x', 1000);
+	big[1000] = 0;
+	assert_string_equal(arena_printf(a, "%s-%d", "ab", 7), "ab-7");
+	const char *s = arena_printf(a, "<%s>", big);
+	assert_int_equal(strlen(s), 1002);
+	assert_int_equal(s[0], '<');
+	assert_int_equal(s[1001], '>');
+	assert_string_equal(arena_printf(a, "%s", ""), "");
+	arena_free(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_smap_growth),
+		cmocka_unit_test(test_smap_empty),
+		cmocka_unit_test(test_imap_growth),
+		cmocka_unit_test(test_int_format),
+		cmocka_unit_test(test_arena_printf),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
