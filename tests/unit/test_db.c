@@ -24,15 +24,10 @@
 
 #include <cmocka.h>
 
-struct fixture {
-	db *d;
-	int pg;
-	char path[256];   /* SQLite file */
-	char schema[64];  /* PostgreSQL schema of this run */
-	char url[1024];   /* PostgreSQL URL with search_path set */
-};
+#include "testdb.h"
 
-static struct fixture *F(void **state)
+/* The group's database (testdb.h). */
+static struct testdb *F(void **state)
 {
 	return *state;
 }
@@ -87,79 +82,24 @@ static void create_with_id(db *d, const char *name, const char *rest)
 
 static int setup_sqlite(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	snprintf(f->path, sizeof f->path, "%s/jifen-test-db-XXXXXX", tmp);
-	int fd = mkstemp(f->path);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	char err[512];
-	if (db_open(f->path, &f->d, err, sizeof err)) {
-		fprintf(stderr, "sqlite open: %s\n", err);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int teardown_sqlite(void **state)
-{
-	struct fixture *f = *state;
-	char p[300];
-	db_close(f->d);
-	unlink(f->path);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
-	free(f);
-	return 0;
+	struct testdb *t = calloc(1, sizeof *t);
+	*state = t;
+	return testdb_open(t, "db");
 }
 
 static int setup_pg(void **state)
 {
-	const char *base = getenv("JIFEN_TEST_PG");
-	struct fixture *f = calloc(1, sizeof *f);
-	char err[512];
-	db *admin = NULL;
-	f->pg = 1;
-	snprintf(f->schema, sizeof f->schema, "jifen_test_%ld_%ld", (long)getpid(),
-		 (long)time(NULL));
-	if (db_open(base, &admin, err, sizeof err)) {
-		fprintf(stderr, "postgresql open: %s\n", err);
-		return -1;
-	}
-	buf b = {0};
-	buf_printf(&b, "CREATE SCHEMA %s", f->schema);
-	int rc = db_exec(admin, buf_cstr(&b));
-	if (rc)
-		fprintf(stderr, "create schema: %s\n", db_errmsg(admin));
-	buf_free(&b);
-	db_close(admin);
-	if (rc)
-		return -1;
-	snprintf(f->url, sizeof f->url, "%s%soptions=-csearch_path%%3D%s", base,
-		 strchr(base, '?') ? "&" : "?", f->schema);
-	if (db_open(f->url, &f->d, err, sizeof err)) {
-		fprintf(stderr, "postgresql open: %s\n", err);
-		return -1;
-	}
-	*state = f;
-	return 0;
+	struct testdb *t = calloc(1, sizeof *t);
+	t->pg = 1;
+	*state = t;
+	return testdb_open(t, "db");
 }
 
-static int teardown_pg(void **state)
+static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	buf b = {0};
-	buf_printf(&b, "DROP SCHEMA %s CASCADE", f->schema);
-	int rc = db_exec(f->d, buf_cstr(&b));
-	if (rc)
-		fprintf(stderr, "drop schema: %s\n", db_errmsg(f->d));
-	buf_free(&b);
-	db_close(f->d);
-	free(f);
+	struct testdb *t = *state;
+	int rc = testdb_close(t);
+	free(t);
 	return rc;
 }
 
@@ -587,7 +527,7 @@ static void db_270_interleaved(void **state)
 /* db-280: backup: a SQLite copy; on PostgreSQL the pg_dump command to run. */
 static void db_280_backup(void **state)
 {
-	struct fixture *f = F(state);
+	struct testdb *f = F(state);
 	char path[300], err[1024];
 	snprintf(path, sizeof path, "%s.bak", f->pg ? "/tmp/jifen-test-pg" : f->path);
 	unlink(path);
@@ -612,7 +552,7 @@ static void db_280_backup(void **state)
 
 /* Terminate f's server session from a second connection, and wait until it
 ** is gone, as a server restart or an idle-timeout would. */
-static void kill_session(struct fixture *f)
+static void kill_session(struct testdb *f)
 {
 	int64_t pid = query_int(f->d, "SELECT pg_backend_pid()");
 	db *other = NULL;
@@ -630,7 +570,7 @@ static void kill_session(struct fixture *f)
 ** re-preparing its statement on the new session. */
 static void db_300_reconnect_select(void **state)
 {
-	struct fixture *f = F(state);
+	struct testdb *f = F(state);
 	if (!f->pg)
 		skip();
 	exec_ok(f->d, "CREATE TABLE t300(v INTEGER)");
@@ -648,7 +588,7 @@ static void db_300_reconnect_select(void **state)
 ** committed): it fails, and the next statement works on a new session. */
 static void db_310_reconnect_write(void **state)
 {
-	struct fixture *f = F(state);
+	struct testdb *f = F(state);
 	if (!f->pg)
 		skip();
 	exec_ok(f->d, "CREATE TABLE t310(v INTEGER)");
@@ -667,7 +607,7 @@ static void db_310_reconnect_write(void **state)
 ** SELECTs; after the rollback the connection is reset and works. */
 static void db_320_reconnect_in_tx(void **state)
 {
-	struct fixture *f = F(state);
+	struct testdb *f = F(state);
 	if (!f->pg)
 		skip();
 	exec_ok(f->d, "CREATE TABLE t320(v INTEGER)");
@@ -687,7 +627,7 @@ static void db_320_reconnect_in_tx(void **state)
 ** failed with "ROLLBACK" and no error; db_commit must report the failure. */
 static void db_330_commit_after_error(void **state)
 {
-	struct fixture *f = F(state);
+	struct testdb *f = F(state);
 	if (!f->pg)
 		skip();
 	exec_ok(f->d, "CREATE TABLE t330(v INTEGER UNIQUE)");
@@ -705,7 +645,7 @@ static void db_330_commit_after_error(void **state)
 ** password in it. */
 static void db_340_open_error(void **state)
 {
-	struct fixture *f = F(state);
+	struct testdb *f = F(state);
 	if (!f->pg)
 		skip();
 	db *d = NULL;
@@ -822,10 +762,10 @@ static const struct CMUnitTest cases[] = {
 
 int main(void)
 {
-	int failed = cmocka_run_group_tests_name("db/sqlite", cases, setup_sqlite, teardown_sqlite);
+	int failed = cmocka_run_group_tests_name("db/sqlite", cases, setup_sqlite, teardown);
 	const char *pg = getenv("JIFEN_TEST_PG");
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("db/postgresql", cases, setup_pg, teardown_pg);
+		failed += cmocka_run_group_tests_name("db/postgresql", cases, setup_pg, teardown);
 	else
 		fprintf(stderr, "[  SKIP    ] db/postgresql: JIFEN_TEST_PG is not set\n");
 	return failed ? 1 : 0;

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "household.h"
+#include "testdb.h"
 #include "village.h"
 
 /* ---- the rule -------------------------------------------------------------- */
@@ -372,51 +373,18 @@ static void test_phone_mask(void **state)
 /* ---- database fixture -------------------------------------------------------------- */
 
 struct fixture {
-	db *d;
+	struct testdb t; /* the database */
+	db *d;           /* t.d */
 	arena *a;
-	int pg;
-	char path[256];
-	char schema[64];
-	char url[1024];
 	struct village *v, *w; /* villages V1 (no tenants) and V2 */
 	struct actor who;
 };
 
 static int open_fixture(struct fixture *f)
 {
-	char err[512];
-	if (f->pg) {
-		const char *base = getenv("JIFEN_TEST_PG");
-		db *admin = NULL;
-		char rnd[17];
-		random_hex(rnd, 8); /* a schema of its own per case */
-		snprintf(f->schema, sizeof f->schema, "jifen_hh_%s", rnd);
-		if (db_open(base, &admin, err, sizeof err))
-			return fprintf(stderr, "pg: %s\n", err), -1;
-		buf b = {0};
-		buf_printf(&b, "CREATE SCHEMA %s", f->schema);
-		int rc = db_exec(admin, buf_cstr(&b));
-		buf_free(&b);
-		db_close(admin);
-		if (rc)
-			return -1;
-		snprintf(f->url, sizeof f->url, "%s%soptions=-csearch_path%%3D%s", base,
-			 strchr(base, '?') ? "&" : "?", f->schema);
-		if (db_open(f->url, &f->d, err, sizeof err))
-			return fprintf(stderr, "pg: %s\n", err), -1;
-	} else {
-		const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-		snprintf(f->path, sizeof f->path, "%s/jifen-test-hh-XXXXXX", tmp);
-		int fd = mkstemp(f->path);
-		if (fd < 0)
-			return -1;
-		close(fd);
-		if (db_open(f->path, &f->d, err, sizeof err))
-			return fprintf(stderr, "sqlite: %s\n", err), -1;
-	}
-	int version;
-	if (db_migrate(f->d, &version, err, sizeof err))
-		return fprintf(stderr, "migrate: %s\n", err), -1;
+	if (testdb_open_migrated(&f->t, "hh"))
+		return -1;
+	f->d = f->t.d;
 	errlist errs = {0};
 	int64_t id;
 	if (village_add(f->d, "V1", "一村", &errs, &id) || village_add(f->d, "V2", "二村", &errs, &id))
@@ -438,7 +406,7 @@ static int setup_sqlite(void **state)
 static int setup_pg(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	f->pg = 1;
+	f->t.pg = 1;
 	*state = f;
 	return open_fixture(f);
 }
@@ -446,24 +414,10 @@ static int setup_pg(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	if (f->pg && f->d) {
-		buf b = {0};
-		buf_printf(&b, "DROP SCHEMA %s CASCADE", f->schema);
-		db_exec(f->d, buf_cstr(&b));
-		buf_free(&b);
-	}
-	db_close(f->d);
-	if (!f->pg) {
-		char p[300];
-		unlink(f->path);
-		snprintf(p, sizeof p, "%s-wal", f->path);
-		unlink(p);
-		snprintf(p, sizeof p, "%s-shm", f->path);
-		unlink(p);
-	}
+	int rc = testdb_close(&f->t);
 	arena_free(f->a);
 	free(f);
-	return 0;
+	return rc;
 }
 
 static struct fixture *F(void **state)

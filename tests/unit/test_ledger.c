@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "household.h"
+#include "testdb.h"
 #include "ledger.h"
 #include "sheet.h"
 #include "standard.h"
@@ -148,12 +149,9 @@ static void ledger_120_diff(void **state)
 /* ---- database fixture --------------------------------------------------------------- */
 
 struct fixture {
-	db *d;
+	struct testdb t; /* the database */
+	db *d;           /* t.d */
 	arena *a;
-	int pg;
-	char path[256];
-	char schema[64];
-	char url[1024];
 	struct village *v, *w; /* villages V1 and V2 */
 	struct actor who;
 };
@@ -178,39 +176,9 @@ static const char households_csv[] =
 
 static int open_fixture(struct fixture *f)
 {
-	char err[512];
-	if (f->pg) {
-		const char *base = getenv("JIFEN_TEST_PG");
-		db *admin = NULL;
-		char rnd[17];
-		random_hex(rnd, 8);
-		snprintf(f->schema, sizeof f->schema, "jifen_ledger_%s", rnd);
-		if (db_open(base, &admin, err, sizeof err))
-			return fprintf(stderr, "pg: %s\n", err), -1;
-		buf b = {0};
-		buf_printf(&b, "CREATE SCHEMA %s", f->schema);
-		int rc = db_exec(admin, buf_cstr(&b));
-		buf_free(&b);
-		db_close(admin);
-		if (rc)
-			return -1;
-		snprintf(f->url, sizeof f->url, "%s%soptions=-csearch_path%%3D%s", base,
-			 strchr(base, '?') ? "&" : "?", f->schema);
-		if (db_open(f->url, &f->d, err, sizeof err))
-			return fprintf(stderr, "pg: %s\n", err), -1;
-	} else {
-		const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-		snprintf(f->path, sizeof f->path, "%s/jifen-test-ledger-XXXXXX", tmp);
-		int fd = mkstemp(f->path);
-		if (fd < 0)
-			return -1;
-		close(fd);
-		if (db_open(f->path, &f->d, err, sizeof err))
-			return fprintf(stderr, "sqlite: %s\n", err), -1;
-	}
-	int version;
-	if (db_migrate(f->d, &version, err, sizeof err))
-		return fprintf(stderr, "migrate: %s\n", err), -1;
+	if (testdb_open_migrated(&f->t, "ledger"))
+		return -1;
+	f->d = f->t.d;
 	errlist errs = {0};
 	int64_t id;
 	if (village_add(f->d, "V1", "一村", &errs, &id) || village_add(f->d, "V2", "二村", &errs, &id))
@@ -243,7 +211,7 @@ static int setup_sqlite(void **state)
 static int setup_pg(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	f->pg = 1;
+	f->t.pg = 1;
 	*state = f;
 	return open_fixture(f);
 }
@@ -251,24 +219,10 @@ static int setup_pg(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	if (f->pg && f->d) {
-		buf b = {0};
-		buf_printf(&b, "DROP SCHEMA %s CASCADE", f->schema);
-		db_exec(f->d, buf_cstr(&b));
-		buf_free(&b);
-	}
-	db_close(f->d);
-	if (!f->pg) {
-		char p[300];
-		unlink(f->path);
-		snprintf(p, sizeof p, "%s-wal", f->path);
-		unlink(p);
-		snprintf(p, sizeof p, "%s-shm", f->path);
-		unlink(p);
-	}
+	int rc = testdb_close(&f->t);
 	arena_free(f->a);
 	free(f);
-	return 0;
+	return rc;
 }
 
 /* The single integer of a parameterless query (a literal). */
@@ -860,7 +814,7 @@ static void ledger_290_approve_atomic(void **state)
 		snprintf(hh, sizeof hh, "H%d", i);
 		add_ok(f, f->v, hh, "CW01", "2024-05-03", 1, NULL);
 	}
-	if (f->pg) {
+	if (f->t.pg) {
 		assert_int_equal(db_exec(f->d, "CREATE FUNCTION fail_third() RETURNS trigger"
 					       " LANGUAGE plpgsql AS $$BEGIN IF NEW.seq = 3 THEN"
 					       " RAISE EXCEPTION 'injected failure'; END IF;"
@@ -885,7 +839,7 @@ static void ledger_290_approve_atomic(void **state)
 	assert_int_equal(query_int(f->d, "SELECT COUNT(*) FROM audit WHERE action = 'sheet.approve'"),
 			 0);
 	verify_expect(f, 0, NULL);
-	if (f->pg)
+	if (f->t.pg)
 		assert_int_equal(db_exec(f->d, "DROP TRIGGER fail_third ON ledger_entry"), 0);
 	else
 		assert_int_equal(db_exec(f->d, "DROP TRIGGER fail_third"), 0);
@@ -993,7 +947,7 @@ static void ledger_310_veto(void **state)
 /* Drop the append-only triggers of ledger_entry (a tamperer's first step). */
 static void drop_ledger_triggers(struct fixture *f)
 {
-	if (f->pg)
+	if (f->t.pg)
 		assert_int_equal(db_exec(f->d, "DROP TRIGGER ledger_entry_no_update_delete"
 					       " ON ledger_entry"), 0);
 	else
@@ -1076,7 +1030,7 @@ static void ledger_325_orphans(void **state)
 	assert_non_null(strstr(db_errmsg(f->d), "household rows are never deleted"));
 	step_x(f, "DELETE FROM village WHERE id = $x", f->w->id, DB_CONSTRAINT);
 	assert_non_null(strstr(db_errmsg(f->d), "village rows are never deleted"));
-	if (f->pg) {
+	if (f->t.pg) {
 		assert_int_equal(db_exec(f->d, "TRUNCATE household CASCADE"), -1);
 		assert_int_equal(db_exec(f->d, "TRUNCATE village CASCADE"), -1);
 		/* only correction_of's key to ledger_entry itself is left */
@@ -1100,7 +1054,7 @@ static void ledger_325_orphans(void **state)
 	verify_expect(f, 0, NULL);
 
 	/* SQLite keeps ledger_entry's foreign keys: switched off there to tamper */
-	if (!f->pg)
+	if (!f->t.pg)
 		assert_int_equal(db_exec(f->d, "PRAGMA foreign_keys = OFF"), 0);
 
 	/* ledger-325c: an entry of a village that does not exist is on no
@@ -1123,7 +1077,7 @@ static void ledger_325_orphans(void **state)
 
 	/* ledger-325d: H2 deleted, its trigger dropped first, with its rows
 	** that still have foreign keys */
-	assert_int_equal(db_exec(f->d, f->pg ? "DROP TRIGGER household_no_delete ON household"
+	assert_int_equal(db_exec(f->d, f->t.pg ? "DROP TRIGGER household_no_delete ON household"
 					     : "DROP TRIGGER household_no_delete"), 0);
 	step_x(f, "DELETE FROM household_year WHERE household_id = $x", h2, DB_DONE);
 	step_x(f, "DELETE FROM household_balance WHERE household_id = $x", h2, DB_DONE);
@@ -1133,7 +1087,7 @@ static void ledger_325_orphans(void **state)
 	snprintf(want, sizeof want, "积分台账第 %lld 条（村 V1，序号 2）的农户（编号 %lld）不存在",
 		 (long long)entry_of(f, h2), (long long)h2);
 	verify_expect(f, 1, want);
-	if (!f->pg)
+	if (!f->t.pg)
 		assert_int_equal(db_exec(f->d, "PRAGMA foreign_keys = ON"), 0);
 }
 
@@ -1160,7 +1114,7 @@ static void ledger_327_orphan_totals(void **state)
 	verify_expect(f, 0, NULL);
 	int64_t h6 = hid(f, f->v, "H6");
 	char want[256];
-	if (f->pg)
+	if (f->t.pg)
 		assert_int_equal(query_int(f->d, "SELECT COUNT(*) FROM pg_constraint"
 						 " WHERE conrelid IN ('household_balance'::regclass,"
 						 " 'household_year'::regclass) AND contype = 'f'"),
@@ -1212,7 +1166,7 @@ static void ledger_327_orphan_totals(void **state)
 	step_hv(f, "DELETE FROM household_year WHERE household_id = $h AND village_id = $v", h6,
 		999);
 	verify_expect(f, 0, NULL);
-	if (!f->pg)
+	if (!f->t.pg)
 		assert_int_equal(db_exec(f->d, "PRAGMA foreign_keys = ON"), 0);
 }
 
@@ -1233,8 +1187,8 @@ static void ledger_326_missed_migration(void **state)
 	};
 	static const char *const undo_sqlite[] = {"DROP TRIGGER household_no_delete",
 						  "DROP TRIGGER village_no_delete"};
-	const char *const *undo = f->pg ? undo_pg : undo_sqlite;
-	size_t n = f->pg ? sizeof undo_pg / sizeof *undo_pg
+	const char *const *undo = f->t.pg ? undo_pg : undo_sqlite;
+	size_t n = f->t.pg ? sizeof undo_pg / sizeof *undo_pg
 			 : sizeof undo_sqlite / sizeof *undo_sqlite;
 	for (size_t i = 0; i < n; i++)
 		if (db_exec(f->d, undo[i]))
@@ -1252,7 +1206,7 @@ static void ledger_326_missed_migration(void **state)
 			 1);
 	step_x(f, "DELETE FROM household WHERE id = $x", hid(f, f->v, "H6"), DB_CONSTRAINT);
 	step_x(f, "DELETE FROM village WHERE id = $x", f->w->id, DB_CONSTRAINT);
-	if (f->pg)
+	if (f->t.pg)
 		assert_int_equal(query_int(f->d, "SELECT COUNT(*) FROM pg_constraint"
 						 " WHERE conrelid = 'ledger_entry'::regclass"
 						 " AND contype = 'f' AND confrelid <> conrelid"),
@@ -1386,7 +1340,7 @@ static void ledger_900_bench(void **state)
 {
 	struct fixture *f = F(state);
 	adopt_template(f);
-	int households = 1000, per = f->pg ? 20 : 100;
+	int households = 1000, per = f->t.pg ? 20 : 100;
 	buf csv = {0};
 	buf_puts(&csv, "户编号,户主姓名,本地户籍,宅基地房屋,常住,参与日期\n");
 	for (int i = 0; i < households; i++)
@@ -1416,7 +1370,7 @@ static void ledger_900_bench(void **state)
 	double ta = (double)(t2.tv_sec - t1.tv_sec) + (double)(t2.tv_nsec - t1.tv_nsec) / 1e9;
 	int total = households * per;
 	fprintf(stderr, "[ BENCH    ] %s: import %d entries %.3f s; approve %.3f s (%.0f entries/s)\n",
-		f->pg ? "postgresql" : "sqlite", total, ti, ta, total / ta);
+		f->t.pg ? "postgresql" : "sqlite", total, ti, ta, total / ta);
 	assert_int_equal(query_int(f->d, "SELECT COUNT(*) FROM ledger_entry"), total);
 	struct timespec v0, v1;
 	clock_gettime(CLOCK_MONOTONIC, &v0);
