@@ -41,5 +41,8 @@ int cli_npos(struct cli *c);
 void cli_print_errors(const errlist *errs);
 /* Print a database failure ("数据库错误: ...") and return 3. */
 int cli_db_failure(struct cli *c);
+/* The exit code of an area function's failure rc: 1 (rejected) prints
+** errs and returns 1, -1 prints the database error and returns 3. */
+int cli_area_failure(struct cli *c, int rc, const errlist *errs);
 
 #endif

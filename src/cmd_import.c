@@ -77,13 +77,8 @@ int cmd_import_households(struct cli *c)
 	errlist errs = {0};
 	int irc = household_import(c->db, &c->actor, v, path, data, len, dry_run, &rep, &errs);
 	free(data);
-	if (irc > 0) {
-		cli_print_errors(&errs); /* one line per error, nothing else: scripts count them */
-		rc = EXIT_REJECTED;
-		goto out;
-	}
-	if (irc < 0) {
-		rc = cli_db_failure(c);
+	if (irc) { /* one line per error, nothing else: scripts count them */
+		rc = cli_area_failure(c, irc, &errs);
 		goto out;
 	}
 	if (dry_run) {

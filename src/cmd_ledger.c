@@ -53,17 +53,6 @@ static char *read_csv(const char *path, size_t *len)
 	return data;
 }
 
-/* Map an area function's result: 1 prints errs (exit 1), -1 the database
-** error (exit 3). */
-static int area_failure(struct cli *c, int rc, errlist *errs)
-{
-	if (rc > 0) {
-		cli_print_errors(errs);
-		return EXIT_REJECTED;
-	}
-	return cli_db_failure(c);
-}
-
 /* jifen import standard --village CODE FILE --adopted YYYY-MM-DD
 **                       --effective YYYY-MM-DD [--meeting TEXT]
 ** Adopt a new version of the village's standard from a CSV file (columns of
@@ -105,7 +94,7 @@ int cmd_import_standard(struct cli *c)
 	int arc = standard_adopt_csv(c->db, &c->actor, v, &ad, path, data, len, dry_run, &errs, &id);
 	free(data);
 	if (arc) {
-		rc = area_failure(c, arc, &errs);
+		rc = cli_area_failure(c, arc, &errs);
 		goto out;
 	}
 	if (dry_run) {
@@ -164,7 +153,7 @@ int cmd_import_entries(struct cli *c)
 				       &errs);
 	free(data);
 	if (arc) {
-		rc = area_failure(c, arc, &errs);
+		rc = cli_area_failure(c, arc, &errs);
 		goto out;
 	}
 	printf("%s%s（%s）%s 积分表: %d 条记录，%d 户，合计 %lld 分%s\n",
@@ -210,7 +199,7 @@ int cmd_sheet_approve(struct cli *c)
 	struct approval *ap = NULL;
 	int arc = sheet_approve(c->db, c->a, &c->actor, v, month, &in, 1, &errs, &ap);
 	if (arc) {
-		rc = area_failure(c, arc, &errs);
+		rc = cli_area_failure(c, arc, &errs);
 		goto out;
 	}
 	if (ap)
@@ -323,7 +312,7 @@ int cmd_verify(struct cli *c)
 	int64_t checked = 0;
 	int vrc = ledger_verify(c->db, c->a, vid, &errs, &checked);
 	if (vrc) {
-		rc = area_failure(c, vrc, &errs);
+		rc = cli_area_failure(c, vrc, &errs);
 		goto out;
 	}
 	printf("台账完好: 已核对 %lld 条记录的哈希链和全部积分余额\n", (long long)checked);
@@ -361,7 +350,7 @@ int cmd_ledger_correct(struct cli *c)
 	struct ledger_entry *e = NULL;
 	int lrc = ledger_correct(c->db, c->a, &c->actor, v, entry, points, reason, &errs, &e);
 	if (lrc) {
-		rc = area_failure(c, lrc, &errs);
+		rc = cli_area_failure(c, lrc, &errs);
 		goto out;
 	}
 	printf("已更正台账第 %lld 条: 新增更正记录第 %lld 条（序号 %lld），%+lld 分\n",

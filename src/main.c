@@ -133,6 +133,15 @@ int cli_db_failure(struct cli *c)
 	return EXIT_FAILURE_3;
 }
 
+int cli_area_failure(struct cli *c, int rc, const errlist *errs)
+{
+	if (rc > 0) {
+		cli_print_errors(errs);
+		return EXIT_REJECTED;
+	}
+	return cli_db_failure(c);
+}
+
 /* ---- commands --------------------------------------------------------- */
 
 static const char *const no_options[] = {NULL};
@@ -210,11 +219,9 @@ static int cmd_village_add(struct cli *c)
 	}
 	if (rc) {
 		db_rollback(c->db);
-		if (rc < 0)
-			return cli_db_failure(c);
-		cli_print_errors(&errs);
+		rc = cli_area_failure(c, rc, &errs);
 		errlist_free(&errs);
-		return EXIT_REJECTED;
+		return rc;
 	}
 	printf("已添加村 %s %s\n", code, name);
 	return EXIT_OK;
@@ -272,11 +279,9 @@ static int cmd_user_add(struct cli *c)
 	}
 	if (rc) {
 		db_rollback(c->db);
-		if (rc < 0)
-			return cli_db_failure(c);
-		cli_print_errors(&errs);
+		rc = cli_area_failure(c, rc, &errs);
 		errlist_free(&errs);
-		return EXIT_REJECTED;
+		return rc;
 	}
 	printf("已添加账号 %s (%s)\n", login, role_label(role_from_name(role)));
 	return EXIT_OK;
@@ -330,11 +335,9 @@ static int cmd_config(struct cli *c)
 			rc = -1;
 		if (rc) {
 			db_rollback(c->db);
-			if (rc < 0)
-				return cli_db_failure(c);
-			cli_print_errors(&errs);
+			rc = cli_area_failure(c, rc, &errs);
 			errlist_free(&errs);
-			return EXIT_REJECTED;
+			return rc;
 		}
 		printf("已设置 %s = %s\n", name, value);
 		return EXIT_OK;
