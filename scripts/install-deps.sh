@@ -1,14 +1,16 @@
 #!/bin/sh
-# Installs every Debian 12 package jifen needs to build, test and benchmark
-# (clang, its sanitizer/libFuzzer runtime, llvm-symbolizer, clang-tidy,
-# clang-format and cppcheck for the gates of scripts/test.sh).
-# Idempotent: apt-get skips what is already there. Run as root.
+# scripts/install-deps.sh [PACKAGE...]
+# Installs every Debian 12 package jifen needs to build and test (clang, its
+# sanitizer/libFuzzer runtime, llvm-symbolizer, clang-tidy, clang-format and
+# cppcheck for the gates of scripts/test.sh), and the PACKAGEs named
+# (scripts/install-bench-deps.sh names the benchmarks').
+# Idempotent: installs only what is missing. Run as root.
 set -eu
 PKGS="build-essential cmake pkg-config git ca-certificates curl
 libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-client
 libssl-dev libsodium-dev libcsv-dev libjansson-dev libxlsxwriter-dev libqrencode-dev
 libcmocka-dev wrk python3
-clang libclang-rt-14-dev llvm clang-tidy clang-format cppcheck"
+clang libclang-rt-14-dev llvm clang-tidy clang-format cppcheck $*"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
