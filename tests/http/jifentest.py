@@ -308,6 +308,24 @@ def town(db, villages=("V1", "V2")):
                    "--password-stdin", stdin=PASSWORD + "\n")
 
 
+SAMPLE_STANDARD = os.path.join(os.path.dirname(__file__), "..", "data", "sample-standard.csv")
+
+
+def standard_and_households(db, village, codes, meeting=None):
+    """In village: the sample standard adopted and in force from 2024-05-01
+    (at meeting when given), and households with these codes (head 户主N,
+    eligible, joined 2024-05-01), both through the CLI."""
+    args = ["import", "standard", "--village", village, SAMPLE_STANDARD,
+            "--adopted", "2024-05-01", "--effective", "2024-05-01"]
+    cli_ok(db, *(args + (["--meeting", meeting] if meeting else [])))
+    hh = os.path.join(db.dir, f"hh-{village}.csv")
+    with open(hh, "w", encoding="utf-8") as f:
+        f.write("code,head_name,hukou,homestead,resident,joined\n")
+        for i, code in enumerate(codes, 1):
+            f.write(f"{code},户主{i},是,是,是,2024-05-01\n")
+    cli_ok(db, "import", "households", "--village", village, hh)
+
+
 def unescaped(text, hostile):
     """True when the hostile string appears raw (unescaped) in text."""
     return hostile in text

@@ -14,19 +14,11 @@ import time
 import jifentest as J
 from jifentest import cli, cli_ok, eq, check
 
-DATA = os.path.join(os.path.dirname(__file__), "..", "data")
 
 
 def test_100_backup_under_load_and_restore(db):
     J.town(db, villages=("V1",))
-    cli_ok(db, "import", "standard", "--village", "V1", os.path.join(DATA, "sample-standard.csv"),
-           "--adopted", "2024-05-01", "--effective", "2024-05-01")
-    hh = os.path.join(db.dir, "hh.csv")
-    with open(hh, "w", encoding="utf-8") as f:
-        f.write("code,head_name,hukou,homestead,resident,joined\n")
-        for i in range(1, 21):
-            f.write(f"H{i:02d},户主{i},是,是,是,2024-05-01\n")
-    cli_ok(db, "import", "households", "--village", "V1", hh)
+    J.standard_and_households(db, "V1", [f"H{i:02d}" for i in range(1, 21)])
     s = J.Server(db)
     stop = threading.Event()
     written = []

@@ -6,7 +6,6 @@ as a phone on a bad connection would.  After every round `jifen verify`
 passes, and in the end every write is there exactly once: nothing lost,
 nothing doubled."""
 import json
-import os
 import random
 import signal
 import socket
@@ -17,7 +16,6 @@ import time
 import jifentest as J
 from jifentest import cli, cli_ok, eq, check
 
-DATA = os.path.join(os.path.dirname(__file__), "..", "data")
 ITEMS = {"PA03": 10, "YF01": 5, "YF05": 10, "CW01": 2, "CW05": 3}
 MONTHS = ["2024-06", "2024-07", "2024-08", "2024-09"]
 ROUNDS = 4
@@ -115,14 +113,7 @@ class Retrying:
 
 def test_100_kill_during_writes(db):
     J.town(db, villages=("V1",))
-    cli_ok(db, "import", "standard", "--village", "V1", os.path.join(DATA, "sample-standard.csv"),
-           "--adopted", "2024-05-01", "--effective", "2024-05-01")
-    hh = os.path.join(db.dir, "hh.csv")
-    with open(hh, "w", encoding="utf-8") as f:
-        f.write("code,head_name,hukou,homestead,resident,joined\n")
-        for i in range(1, 31):
-            f.write(f"H{i:02d},户主{i},是,是,是,2024-05-01\n")
-    cli_ok(db, "import", "households", "--village", "V1", hh)
+    J.standard_and_households(db, "V1", [f"H{i:02d}" for i in range(1, 31)])
 
     rnd = random.Random(20241128)
     srv = Crashy(db)

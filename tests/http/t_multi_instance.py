@@ -12,8 +12,6 @@ import threading
 import jifentest as J
 from jifentest import cli, cli_ok, eq, check
 
-DATA = os.path.join(os.path.dirname(__file__), "..", "data")
-STANDARD = os.path.join(DATA, "sample-standard.csv")
 # items without caps or evidence, with their points
 ITEMS = {"PA03": 10, "YF01": 5, "YF05": 10, "CW01": 2, "CW05": 3, "RK01": None}
 ITEMS = {k: v for k, v in ITEMS.items() if v}
@@ -24,14 +22,8 @@ def setup_town(db, tmp):
     J.town(db, villages=("V1", "V2"))
     expected = {}
     for v in ("V1", "V2"):
-        cli_ok(db, "import", "standard", "--village", v, STANDARD, "--adopted", "2024-05-01",
-               "--effective", "2024-05-01", "--meeting", "村民代表会议")
-        hh = os.path.join(tmp, f"hh-{v}.csv")
-        with open(hh, "w", encoding="utf-8") as f:
-            f.write("code,head_name,hukou,homestead,resident,joined\n")
-            for i in range(1, 41):
-                f.write(f"{v}-{i:03d},户主{i},是,是,是,2024-05-01\n")
-        cli_ok(db, "import", "households", "--village", v, hh)
+        J.standard_and_households(db, v, [f"{v}-{i:03d}" for i in range(1, 41)],
+                                  meeting="村民代表会议")
         rnd = random.Random(v)
         for m in MONTHS:
             path = os.path.join(tmp, f"e-{v}-{m}.csv")
