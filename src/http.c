@@ -1018,7 +1018,9 @@ int http_serve(const struct server_config *cfg)
 	if (threads < 1)
 		threads = 1;
 	struct MHD_Daemon *daemon = mhd.MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+		/* ITC: MHD_quiesce_daemon() below refuses to stop accepting
+		** without it ("requires MHD_USE_ITC"), and the drain was lost */
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
 			(ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 		0, NULL, NULL, access_handler, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
