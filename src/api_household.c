@@ -15,12 +15,11 @@
 */
 #include <string.h>
 
+#include "api.h"
 #include "household.h"
-#include "http.h"
-#include "json.h"
+#include "req.h"
 #include "village.h"
 
-#define VIEW_ROLES (ROLE_TOWN_ADMIN | ROLE_VILLAGE_ADMIN | ROLE_SCORER)
 
 enum { API_PER_PAGE = 50, API_PER_PAGE_MAX = 500 };
 
@@ -55,22 +54,6 @@ static void household_fields(struct req *r, const struct household *h)
 	json_str(r, "status", household_status_label(h));
 }
 
-/* An integer query parameter in [lo, hi], def when absent; -1 (and a 400
-** answer) when present but not such a number. */
-static int64_t query_int_or_400(struct req *r, const char *name, int64_t def, int64_t lo,
-				int64_t hi)
-{
-	const char *s = req_query(r, name);
-	int64_t v;
-	if (!s || !*s)
-		return def;
-	if (parse_int64(s, &v) || v < lo || v > hi) {
-		http_error(r, 400, "参数格式不对。");
-		return -1;
-	}
-	return v;
-}
-
 /* GET /api/v1/villages/CODE/households */
 static void api_list(struct req *r)
 {
@@ -85,10 +68,10 @@ static void api_list(struct req *r)
 				   "not_eligible 或 left。");
 		return;
 	}
-	int64_t page = query_int_or_400(r, "page", 1, 1, 1000000);
+	int64_t page = req_query_int_or_400(r, "page", 1, 1, 1000000, "参数格式不对。");
 	if (page < 0)
 		return;
-	int64_t per_page = query_int_or_400(r, "per_page", API_PER_PAGE, 1, API_PER_PAGE_MAX);
+	int64_t per_page = req_query_int_or_400(r, "per_page", API_PER_PAGE, 1, API_PER_PAGE_MAX, "参数格式不对。");
 	if (per_page < 0)
 		return;
 
@@ -168,7 +151,7 @@ static void api_one(struct req *r)
 }
 
 const struct route household_api_routes[] = {
-	{"GET", "/api/v1/villages/*/households", api_list, VIEW_ROLES, 0},
-	{"GET", "/api/v1/villages/*/households/*", api_one, VIEW_ROLES, 0},
+	{"GET", "/api/v1/villages/*/households", api_list, ROLES_VIEW, 0},
+	{"GET", "/api/v1/villages/*/households/*", api_one, ROLES_VIEW, 0},
 	{0},
 };

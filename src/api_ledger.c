@@ -32,170 +32,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* jansson's json_null() would clash with the writer's json_null() of
-** json.h: rename jansson's (unused here) while its header is read. */
-#define json_null jansson_json_null
-#include <jansson.h>
-#undef json_null
-
+#include "api.h"
 #include "auth.h"
 #include "household.h"
-#include "http.h"
-#include "json.h"
 #include "ledger.h"
+#include "req.h"
 #include "sheet.h"
 #include "standard.h"
 #include "village.h"
 
-#define VIEW_ROLES (ROLE_TOWN_ADMIN | ROLE_VILLAGE_ADMIN | ROLE_SCORER)
-#define ENTRY_ROLES (ROLE_TOWN_ADMIN | ROLE_VILLAGE_ADMIN | ROLE_SCORER)
-#define ADMINS (ROLE_TOWN_ADMIN | ROLE_VILLAGE_ADMIN)
-#define BALANCE_ROLES (VIEW_ROLES | ROLE_SHOPKEEPER)
 
 enum { LEDGER_LIMIT = 100, LEDGER_LIMIT_MAX = 1000 };
 
 /* ---- helpers ------------------------------------------------------------------ */
-
-static struct actor req_actor(struct req *r)
-{
-	struct actor who = {r->user->id, r->user->login, r->ip ? r->ip : ""};
-	return who;
-}
-
-/* A positive decimal id from a path segment; 0 when not one. */
-static int64_t parse_id(const char *s)
-{
-	int64_t id;
-	if (!s || !*s || strspn(s, "0123456789") != strlen(s) || parse_int64(s, &id) || id <= 0)
-		return 0;
-	return id;
-}
-
-/* Answer {"error": all messages joined, "errors": [each]} with status. */
-static void api_reject(struct req *r, int status, const errlist *errs)
-{
-	buf all = {0};
-	for (int i = 0; i < errs->n; i++) {
-		if (i)
-			buf_puts(&all, "；");
-		buf_puts(&all, errs->msg[i]);
-	}
-	json_begin(r);
-	json_obj(r, NULL);
-	json_str(r, "error", errs->n ? buf_cstr(&all) : "请求被拒绝");
-	json_arr(r, "errors");
-	for (int i = 0; i < errs->n; i++)
-		json_str(r, NULL, errs->msg[i]);
-	json_end_arr(r);
-	json_end_obj(r);
-	json_send(r, status);
-	buf_free(&all);
-}
-
-/* The village of a public endpoint by code (the standard is public), or
-** answers 404. */
-static struct village *public_village_or_404(struct req *r, const char *code)
-{
-	struct village *v = code && village_code_valid(code) ? village_by_code(r->db, r->a, code)
-							     : NULL;
-	if (!v)
-		http_error(r, 404, "找不到这个村。");
-	return v;
-}
-
-/* The month of r->arg[1] (valid, not after this month) or answers 404. */
-static const char *month_or_404(struct req *r)
-{
-	const char *m = r->arg[1];
-	char today[11];
-	date_today(today);
-	if (!m || strlen(m) != 7 || !month_valid(m) || strncmp(m, today, 7) > 0) {
-		http_error(r, 404, "没有这个月份的积分表（格式 YYYY-MM，不能是将来的月份）。");
-		return NULL;
-	}
-	return m;
-}
-
-/* What is wrong with a body jansson refused, in words, from its error
-** text (English, not shown): bytes that are not UTF-8, an integer beyond
-** 64 bits, nesting too deep, a \u0000, not an object or array at all, a
-** bad escape, or else the syntax. */
-static const char *json_problem(const json_error_t *err)
-{
-	if (strstr(err->text, "decode byte") || strstr(err->text, "UTF-8"))
-		return "含有不是 UTF-8 编码的字节";
-	if (strstr(err->text, "too big"))
-		return "整数超出范围";
-	if (strstr(err->text, "depth"))
-		return "嵌套层数太多";
-	if (strstr(err->text, "\\u0000"))
-		return "字符串中不能有 \\u0000";
-	if (strstr(err->text, "'[' or '{' expected"))
-		return "应是一个 JSON 对象（以 { 开头）";
-	if (strstr(err->text, "Unicode") || strstr(err->text, "escape"))
-		return "有无效的转义（\\ 或 \\u 后面的内容不对）";
-	return "不符合 JSON 语法（括号、引号、逗号不完整，或字符串中有控制字符）";
-}
-
-/* The request body as a JSON object (caller json_decref's), or answers 400
-** and returns NULL.  An empty body is an empty object.  A body that is not
-** JSON is refused with where and what (the byte offset jansson stopped at),
-** since no field of it can be read to be named. */
-static json_t *body_or_400(struct req *r)
-{
-	json_error_t err = {0};
-	json_t *o = r->body_len ? json_loadb(r->body, r->body_len, 0, &err) : json_object();
-	if (!o) {
-		http_error(r, 400, arena_printf(r->a, "请求内容不是有效的 JSON：第 %d 个字节附近%s。",
-						err.position, json_problem(&err)));
-		return NULL;
-	}
-	if (!json_is_object(o)) {
-		json_decref(o);
-		http_error(r, 400, "请求内容应为 JSON 对象。");
-		return NULL;
-	}
-	return o;
-}
-
-/* A string member of o into *out ("" when absent or null).  Another type:
-** a message in errs. */
-static void member_str(json_t *o, const char *name, const char **out, errlist *errs)
-{
-	json_t *m = json_object_get(o, name);
-	*out = "";
-	if (!m || json_is_null(m))
-		return;
-	if (!json_is_string(m)) {
-		errlist_add(errs, "字段 %s 应为字符串", name);
-		return;
-	}
-	*out = json_string_value(m);
-}
-
-/* An integer member of o into *out (def when absent).  Another type: a
-** message in errs. */
-static void member_int(json_t *o, const char *name, int64_t def, int64_t *out, errlist *errs)
-{
-	json_t *m = json_object_get(o, name);
-	*out = def;
-	if (!m || json_is_null(m))
-		return;
-	if (!json_is_integer(m)) {
-		errlist_add(errs, "字段 %s 应为整数", name);
-		return;
-	}
-	*out = json_integer_value(m);
-}
-
-/* An optional count: null when not recorded (< 0). */
-static void json_opt(struct req *r, const char *key, int64_t v)
-{
-	if (v < 0)
-		json_null(r, key);
-	else
-		json_int(r, key, v);
-}
 
 /* ---- standards --------------------------------------------------------------------- */
 
@@ -262,7 +111,7 @@ static void send_version(struct req *r, const char *village_code, const struct s
 /* GET /api/v1/villages/CODE/standard: the version in force today. */
 static void api_standard(struct req *r)
 {
-	struct village *v = public_village_or_404(r, r->arg[0]);
+	struct village *v = req_public_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
 	char today[11];
@@ -279,7 +128,7 @@ static void api_standard(struct req *r)
 /* GET /api/v1/villages/CODE/standard/versions: newest first, no items. */
 static void api_versions(struct req *r)
 {
-	struct village *v = public_village_or_404(r, r->arg[0]);
+	struct village *v = req_public_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
 	struct std_version *rows;
@@ -313,7 +162,7 @@ static void api_versions(struct req *r)
 /* GET /api/v1/villages/CODE/standard/versions/ID: one version with items. */
 static void api_version(struct req *r)
 {
-	struct village *v = public_village_or_404(r, r->arg[0]);
+	struct village *v = req_public_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
 	int64_t id = parse_id(r->arg[1]);
@@ -503,7 +352,7 @@ static void api_sheet(struct req *r)
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
-	const char *month = month_or_404(r);
+	const char *month = req_month_or_404(r, r->arg[1]);
 	if (month)
 		send_sheet(r, v, month, 200);
 }
@@ -534,7 +383,7 @@ static void api_entry_add(struct req *r)
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
-	const char *month = month_or_404(r);
+	const char *month = req_month_or_404(r, r->arg[1]);
 	if (!month)
 		return;
 	int st = sheet_status_or_500(r, v, month);
@@ -590,7 +439,7 @@ static void api_entry_remove(struct req *r)
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
-	const char *month = month_or_404(r);
+	const char *month = req_month_or_404(r, r->arg[1]);
 	if (!month)
 		return;
 	int64_t id = parse_id(r->arg[2]);
@@ -628,7 +477,7 @@ static void api_submit(struct req *r)
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
-	const char *month = month_or_404(r);
+	const char *month = req_month_or_404(r, r->arg[1]);
 	if (!month)
 		return;
 	int st = sheet_status_or_500(r, v, month);
@@ -679,7 +528,7 @@ static void api_return(struct req *r)
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
-	const char *month = month_or_404(r);
+	const char *month = req_month_or_404(r, r->arg[1]);
 	if (!month || require_submitted(r, v, month, "只有已提交的积分表可以退回"))
 		return;
 	json_t *o = body_or_400(r);
@@ -710,7 +559,7 @@ static void api_approve(struct req *r)
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
-	const char *month = month_or_404(r);
+	const char *month = req_month_or_404(r, r->arg[1]);
 	if (!month || require_submitted(r, v, month, "只有已提交的积分表可以审定"))
 		return;
 	json_t *o = body_or_400(r);
@@ -846,23 +695,6 @@ static void ledger_fields(struct req *r, const struct ledger_entry *e)
 	json_str(r, "hash", e->hash);
 }
 
-/* An integer query parameter in [lo, hi], def when absent; -1 (after a 400
-** answer) when present but not such a number. */
-static int64_t query_int_or_400(struct req *r, const char *name, int64_t def, int64_t lo,
-				int64_t hi)
-{
-	const char *s = req_query(r, name);
-	int64_t v;
-	if (!s || !*s)
-		return def;
-	if (parse_int64(s, &v) || v < lo || v > hi) {
-		http_error(r, 400, arena_printf(r->a, "参数 %s 应为 %lld–%lld 的整数。", name,
-						(long long)lo, (long long)hi));
-		return -1;
-	}
-	return v;
-}
-
 /* GET /api/v1/villages/CODE/ledger?household=CODE&offset=&limit= */
 static void api_ledger(struct req *r)
 {
@@ -874,10 +706,10 @@ static void api_ledger(struct req *r)
 		http_error(r, 400, "请用 household 参数指定户编号。");
 		return;
 	}
-	int64_t offset = query_int_or_400(r, "offset", 0, 0, 100000000);
+	int64_t offset = req_query_int_or_400(r, "offset", 0, 0, 100000000, NULL);
 	if (offset < 0)
 		return;
-	int64_t limit = query_int_or_400(r, "limit", LEDGER_LIMIT, 1, LEDGER_LIMIT_MAX);
+	int64_t limit = req_query_int_or_400(r, "limit", LEDGER_LIMIT, 1, LEDGER_LIMIT_MAX, NULL);
 	if (limit < 0)
 		return;
 	struct household *h;
@@ -1112,20 +944,20 @@ const struct route ledger_api_routes[] = {
 	{"GET", "/api/v1/villages/*/standard", api_standard, 0, ROUTE_PUBLIC},
 	{"GET", "/api/v1/villages/*/standard/versions", api_versions, 0, ROUTE_PUBLIC},
 	{"GET", "/api/v1/villages/*/standard/versions/*", api_version, 0, ROUTE_PUBLIC},
-	{"GET", "/api/v1/villages/*/sheets", api_sheets, VIEW_ROLES, 0},
-	{"GET", "/api/v1/villages/*/sheets/*", api_sheet, VIEW_ROLES, 0},
-	{"POST", "/api/v1/villages/*/sheets/*/entries", api_entry_add, ENTRY_ROLES, 0},
-	{"POST", "/api/v1/villages/*/sheets/*/entries/*/remove", api_entry_remove, ENTRY_ROLES, 0},
-	{"POST", "/api/v1/villages/*/sheets/*/submit", api_submit, ENTRY_ROLES, 0},
-	{"POST", "/api/v1/villages/*/sheets/*/return", api_return, ADMINS, 0},
-	{"POST", "/api/v1/villages/*/sheets/*/approve", api_approve, ADMINS, 0},
-	{"POST", "/api/v1/villages/*/evidence", api_evidence, ENTRY_ROLES, ROUTE_UPLOAD},
-	{"GET", "/api/v1/villages/*/balances", api_balances, BALANCE_ROLES, 0},
-	{"GET", "/api/v1/villages/*/ledger", api_ledger, VIEW_ROLES, 0},
-	{"POST", "/api/v1/villages/*/ledger/*/correct", api_correct, ADMINS, 0},
-	{"GET", "/api/v1/villages/*/declarations", api_declarations, ENTRY_ROLES, 0},
-	{"POST", "/api/v1/villages/*/declarations/*/accept", api_declaration_accept, ENTRY_ROLES, 0},
-	{"POST", "/api/v1/villages/*/declarations/*/decline", api_declaration_decline, ENTRY_ROLES,
+	{"GET", "/api/v1/villages/*/sheets", api_sheets, ROLES_VIEW, 0},
+	{"GET", "/api/v1/villages/*/sheets/*", api_sheet, ROLES_VIEW, 0},
+	{"POST", "/api/v1/villages/*/sheets/*/entries", api_entry_add, ROLES_ENTRY, 0},
+	{"POST", "/api/v1/villages/*/sheets/*/entries/*/remove", api_entry_remove, ROLES_ENTRY, 0},
+	{"POST", "/api/v1/villages/*/sheets/*/submit", api_submit, ROLES_ENTRY, 0},
+	{"POST", "/api/v1/villages/*/sheets/*/return", api_return, ROLES_ADMIN, 0},
+	{"POST", "/api/v1/villages/*/sheets/*/approve", api_approve, ROLES_ADMIN, 0},
+	{"POST", "/api/v1/villages/*/evidence", api_evidence, ROLES_ENTRY, ROUTE_UPLOAD},
+	{"GET", "/api/v1/villages/*/balances", api_balances, ROLES_BALANCE, 0},
+	{"GET", "/api/v1/villages/*/ledger", api_ledger, ROLES_VIEW, 0},
+	{"POST", "/api/v1/villages/*/ledger/*/correct", api_correct, ROLES_ADMIN, 0},
+	{"GET", "/api/v1/villages/*/declarations", api_declarations, ROLES_ENTRY, 0},
+	{"POST", "/api/v1/villages/*/declarations/*/accept", api_declaration_accept, ROLES_ENTRY, 0},
+	{"POST", "/api/v1/villages/*/declarations/*/decline", api_declaration_decline, ROLES_ENTRY,
 	 0},
 	{0},
 };

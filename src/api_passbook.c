@@ -22,26 +22,17 @@
 */
 #include <string.h>
 
-#include "http.h"
-#include "json.h"
+#include "api.h"
 #include "passbook.h"
-
-/* An integer query parameter in [lo, hi], def when absent or not a
-** number in range. */
-static int query_int(struct req *r, const char *name, int def, int lo, int hi)
-{
-	int64_t n;
-	const char *p = req_query(r, name);
-	return p && !parse_int64(p, &n) && n >= lo && n <= hi ? (int)n : def;
-}
+#include "req.h"
 
 /* Load and answer the passbook of household_id of village_id. */
 static void passbook_reply(struct req *r, int64_t village_id, int64_t household_id)
 {
 	struct passbook pb;
 	int rc = passbook_load(r->db, r->a, village_id, household_id,
-			       query_int(r, "page", 1, 1, 1000000),
-			       query_int(r, "per_page", PASSBOOK_PER_PAGE, 1, PASSBOOK_PER_PAGE_MAX),
+			       (int)req_query_int(r, "page", 1, 1, 1000000),
+			       (int)req_query_int(r, "per_page", PASSBOOK_PER_PAGE, 1, PASSBOOK_PER_PAGE_MAX),
 			       &pb);
 	if (rc > 0) {
 		http_error(r, 404, "找不到这一户的积分存折。");

@@ -8,8 +8,34 @@
 
 #include <stdint.h>
 #include "db.h"
-#include "http.h"
 #include "util.h"
+
+/* Roles, as bits so that a route can admit several. */
+enum role {
+	ROLE_TOWN_ADMIN = 1 << 0,
+	ROLE_VILLAGE_ADMIN = 1 << 1,
+	ROLE_SCORER = 1 << 2,
+	ROLE_SHOPKEEPER = 1 << 3,
+	ROLE_HOUSEHOLD = 1 << 4, /* a household logged in with code + PIN */
+};
+#define ROLE_STAFF (ROLE_TOWN_ADMIN | ROLE_VILLAGE_ADMIN | ROLE_SCORER | ROLE_SHOPKEEPER)
+#define ROLE_ANY (ROLE_STAFF | ROLE_HOUSEHOLD)
+/* The role sets of the route tables and the pages' checks, named once. */
+#define ROLES_ADMIN (ROLE_TOWN_ADMIN | ROLE_VILLAGE_ADMIN)           /* change, approve */
+#define ROLES_VIEW (ROLE_TOWN_ADMIN | ROLE_VILLAGE_ADMIN | ROLE_SCORER) /* a village's records */
+#define ROLES_ENTRY ROLES_VIEW                                        /* record entries */
+#define ROLES_BALANCE (ROLES_VIEW | ROLE_SHOPKEEPER)                  /* read balances */
+
+/* The logged-in principal of a request. */
+struct user {
+	int64_t id;           /* account id, or household id for ROLE_HOUSEHOLD */
+	const char *login;    /* account login, or household code */
+	int role;             /* one ROLE_* bit */
+	int64_t village_id;   /* 0 for the town */
+	const char *village_code; /* NULL for the town */
+	const char *csrf;     /* the session's CSRF token */
+	int must_change_password;
+};
 
 /* The security policy (等保 level 2: password complexity and expiry,
 ** lock-out after failures, session timeouts), kept in table setting so

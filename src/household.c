@@ -389,77 +389,45 @@ out:
 
 /* ---- JSON for the audit log ------------------------------------------------------ */
 
-/* Append `"key":` and a string or null. */
-static void json_kv_str(buf *b, const char *key, const char *v)
-{
-	json_quote(b, key);
-	buf_puts(b, ":");
-	if (v)
-		json_quote(b, v);
-	else
-		buf_puts(b, "null");
-}
-
-static void json_kv_int(buf *b, const char *key, int64_t v)
-{
-	json_quote(b, key);
-	buf_printf(b, ":%" PRId64, v);
-}
-
 void household_json(buf *b, const struct household *h)
 {
-	buf_puts(b, "{");
-	json_kv_int(b, "id", h->id);
-	buf_puts(b, ",");
-	json_kv_str(b, "code", h->code);
-	buf_puts(b, ",");
-	json_kv_str(b, "head_name", h->head_name);
-	buf_puts(b, ",");
-	json_kv_str(b, "address", h->address);
-	buf_puts(b, ",");
+	struct json_writer w;
+	jw_begin(&w, b);
+	jw_obj(&w, NULL);
+	jw_int(&w, "id", h->id);
+	jw_str(&w, "code", h->code);
+	jw_str(&w, "head_name", h->head_name);
+	jw_str(&w, "address", h->address);
 	if (h->member_count > 0)
-		json_kv_int(b, "members", h->member_count);
+		jw_int(&w, "members", h->member_count);
 	else
-		json_kv_str(b, "members", NULL);
-	buf_puts(b, ",");
-	json_kv_str(b, "phone", h->phone);
-	buf_puts(b, ",");
-	json_kv_int(b, "hukou", h->hukou);
-	buf_puts(b, ",");
-	json_kv_int(b, "homestead", h->homestead);
-	buf_puts(b, ",");
-	json_kv_int(b, "resident", h->resident);
-	buf_puts(b, ",");
-	json_kv_int(b, "tenant", h->tenant);
-	buf_puts(b, ",");
-	json_kv_str(b, "joined", h->joined);
-	buf_puts(b, ",");
-	json_kv_str(b, "left_on", h->left_on);
-	buf_puts(b, ",");
-	json_kv_str(b, "left_reason", h->left_reason);
-	buf_puts(b, ",");
-	json_kv_int(b, "eligible", h->eligible);
-	buf_puts(b, ",");
-	json_kv_int(b, "participating", h->participating);
-	buf_puts(b, "}");
+		jw_null(&w, "members");
+	jw_str(&w, "phone", h->phone);
+	jw_int(&w, "hukou", h->hukou);
+	jw_int(&w, "homestead", h->homestead);
+	jw_int(&w, "resident", h->resident);
+	jw_int(&w, "tenant", h->tenant);
+	jw_str(&w, "joined", h->joined);
+	jw_str(&w, "left_on", h->left_on);
+	jw_str(&w, "left_reason", h->left_reason);
+	jw_int(&w, "eligible", h->eligible);
+	jw_int(&w, "participating", h->participating);
+	jw_end_obj(&w);
 }
 
 /* The member as a JSON object appended to b (audit before/after). */
 static void member_json(buf *b, const struct member *m)
 {
-	buf_puts(b, "{");
-	json_kv_int(b, "member_id", m->id);
-	buf_puts(b, ",");
-	json_kv_str(b, "name", m->name);
-	buf_puts(b, ",");
-	json_kv_str(b, "relation", m->relation);
-	buf_puts(b, ",");
-	json_kv_int(b, "party_member", m->party_member);
-	buf_puts(b, ",");
-	json_kv_str(b, "phone", m->phone);
-	buf_puts(b, ",");
-	json_kv_str(b, "removed_on", m->removed_on);
-	buf_puts(b, "}");
+	struct json_writer w;
+	jw_begin(&w, b);
+	jw_obj(&w, NULL);
+	jw_int(&w, "member_id", m->id);
+	jw_str(&w, "name", m->name);
+	jw_str(&w, "relation", m->relation);
+	jw_int(&w, "party_member", m->party_member);
+	jw_str(&w, "phone", m->phone);
+	jw_str(&w, "removed_on", m->removed_on);
+	jw_end_obj(&w);
 }
 
 /* ---- writing households ---------------------------------------------------------- */

@@ -25,9 +25,10 @@
 #include <arpa/inet.h>
 
 #include "audit.h"
+#include "api.h"
 #include "auth.h"
 #include "html.h"
-#include "json.h"
+#include "page.h"
 #include "village.h"
 
 /* libmicrohttpd is loaded with dlopen() by `serve`, not linked: linked, it
@@ -87,7 +88,6 @@ enum {
 ** control character every text check refuses. */
 #define NOT_TEXT '\x7f'
 
-static const char SESSION_COOKIE[] = "jifen_sid";
 static const char PRE_COOKIE[] = "jifen_pre"; /* CSRF token before login */
 
 /* Set once before the daemon starts; read-only afterwards. */
@@ -420,11 +420,7 @@ void http_error(struct req *r, int status, const char *msg)
 		json_send(r, status);
 		return;
 	}
-	r->status = status;
-	html_page_begin(r, status == 404 ? "找不到页面" : status == 403 ? "没有权限" : "出错了");
-	html_error_box(r, msg);
-	html_raw(r, "<p><a href=\"/\">返回首页</a></p>");
-	html_page_end(r);
+	page_error(r, status, msg);
 }
 
 void http_security_event(struct req *r, const char *action, const char *object,
@@ -445,11 +441,12 @@ void http_security_event(struct req *r, const char *action, const char *object,
 							  : "(无效字符)";
 	}
 	buf after = {0};
-	buf_puts(&after, "{\"method\":");
-	json_quote(&after, r->method);
-	buf_puts(&after, ",\"path\":");
-	json_quote(&after, text_is_clean(r->path, 0) ? r->path : "(无效字符)");
-	buf_puts(&after, "}");
+	struct json_writer w;
+	jw_begin(&w, &after);
+	jw_obj(&w, NULL);
+	jw_str(&w, "method", r->method);
+	jw_str(&w, "path", text_is_clean(r->path, 0) ? r->path : "(无效字符)");
+	jw_end_obj(&w);
 	audit_record(r->db, &who, village_id, action, object ? object : "", NULL, buf_cstr(&after));
 	buf_free(&after);
 }

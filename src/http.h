@@ -18,30 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth.h"
 #include "db.h"
+#include "json.h"
 #include "util.h"
-
-/* Roles, as bits so that a route can admit several. */
-enum role {
-	ROLE_TOWN_ADMIN = 1 << 0,
-	ROLE_VILLAGE_ADMIN = 1 << 1,
-	ROLE_SCORER = 1 << 2,
-	ROLE_SHOPKEEPER = 1 << 3,
-	ROLE_HOUSEHOLD = 1 << 4, /* a household logged in with code + PIN */
-};
-#define ROLE_STAFF (ROLE_TOWN_ADMIN | ROLE_VILLAGE_ADMIN | ROLE_SCORER | ROLE_SHOPKEEPER)
-#define ROLE_ANY (ROLE_STAFF | ROLE_HOUSEHOLD)
-
-/* The logged-in principal of a request. */
-struct user {
-	int64_t id;           /* account id, or household id for ROLE_HOUSEHOLD */
-	const char *login;    /* account login, or household code */
-	int role;             /* one ROLE_* bit */
-	int64_t village_id;   /* 0 for the town */
-	const char *village_code; /* NULL for the town */
-	const char *csrf;     /* the session's CSRF token */
-	int must_change_password;
-};
 
 struct param {
 	const char *name, *value;
@@ -72,10 +52,13 @@ struct req {
 	const char *ctype;
 	struct param *headers; /* extra response headers */
 	int answered;          /* a complete response is set */
-	int jdepth;            /* json.c: nesting depth and whether each */
-	unsigned char jfirst[32]; /* level still awaits its first value */
+	struct json_writer jw; /* api.h's json_*(): the writer over out */
 	void *conn;            /* struct MHD_Connection * */
 };
+
+/* The name of the session cookie (its value: the token of auth.h's
+** sessions). */
+#define SESSION_COOKIE "jifen_sid"
 
 typedef void (*handler_fn)(struct req *r);
 

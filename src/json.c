@@ -1,6 +1,7 @@
 /*
-** json.c — the typed JSON writer of json.h.  It tracks, per nesting level,
-** whether a value has been written yet, so that callers never place commas.
+** json.c — the typed JSON writer of json.h, over a plain buffer.  It tracks,
+** per nesting level, whether a value has been written yet, so that callers
+** never place commas.
 */
 #include "json.h"
 
@@ -43,77 +44,70 @@ void json_quote(buf *b, const char *s)
 	buf_append(b, "\"", 1);
 }
 
-void json_begin(struct req *r)
+void jw_begin(struct json_writer *w, buf *b)
 {
-	r->out.len = 0;
-	r->jdepth = 0;
-	r->jfirst[0] = 1;
+	w->b = b;
+	w->depth = 0;
+	w->first[0] = 1;
 }
 
 /* Comma and key before a value at the current level. */
-static void prefix(struct req *r, const char *key)
+static void prefix(struct json_writer *w, const char *key)
 {
-	int d = r->jdepth;
-	if (!r->jfirst[d])
-		buf_append(&r->out, ",", 1);
-	r->jfirst[d] = 0;
+	int d = w->depth;
+	if (!w->first[d])
+		buf_append(w->b, ",", 1);
+	w->first[d] = 0;
 	if (key) {
-		json_quote(&r->out, key);
-		buf_append(&r->out, ":", 1);
+		json_quote(w->b, key);
+		buf_append(w->b, ":", 1);
 	}
 }
 
-static void open_level(struct req *r, const char *key, const char *c)
+static void open_level(struct json_writer *w, const char *key, const char *c)
 {
-	prefix(r, key);
-	buf_puts(&r->out, c);
-	if (r->jdepth + 1 < (int)sizeof r->jfirst)
-		r->jdepth++;
-	r->jfirst[r->jdepth] = 1;
+	prefix(w, key);
+	buf_puts(w->b, c);
+	if (w->depth + 1 < (int)sizeof w->first)
+		w->depth++;
+	w->first[w->depth] = 1;
 }
 
-static void close_level(struct req *r, const char *c)
+static void close_level(struct json_writer *w, const char *c)
 {
-	buf_puts(&r->out, c);
-	if (r->jdepth > 0)
-		r->jdepth--;
+	buf_puts(w->b, c);
+	if (w->depth > 0)
+		w->depth--;
 }
 
-void json_obj(struct req *r, const char *key) { open_level(r, key, "{"); }
-void json_end_obj(struct req *r) { close_level(r, "}"); }
-void json_arr(struct req *r, const char *key) { open_level(r, key, "["); }
-void json_end_arr(struct req *r) { close_level(r, "]"); }
+void jw_obj(struct json_writer *w, const char *key) { open_level(w, key, "{"); }
+void jw_end_obj(struct json_writer *w) { close_level(w, "}"); }
+void jw_arr(struct json_writer *w, const char *key) { open_level(w, key, "["); }
+void jw_end_arr(struct json_writer *w) { close_level(w, "]"); }
 
-void json_str(struct req *r, const char *key, const char *v)
+void jw_str(struct json_writer *w, const char *key, const char *v)
 {
-	prefix(r, key);
+	prefix(w, key);
 	if (v)
-		json_quote(&r->out, v);
+		json_quote(w->b, v);
 	else
-		buf_puts(&r->out, "null");
+		buf_puts(w->b, "null");
 }
 
-void json_int(struct req *r, const char *key, int64_t v)
+void jw_int(struct json_writer *w, const char *key, int64_t v)
 {
-	prefix(r, key);
-	buf_int(&r->out, v, 0);
+	prefix(w, key);
+	buf_int(w->b, v, 0);
 }
 
-void json_bool(struct req *r, const char *key, int v)
+void jw_bool(struct json_writer *w, const char *key, int v)
 {
-	prefix(r, key);
-	buf_puts(&r->out, v ? "true" : "false");
+	prefix(w, key);
+	buf_puts(w->b, v ? "true" : "false");
 }
 
-void json_null(struct req *r, const char *key)
+void jw_null(struct json_writer *w, const char *key)
 {
-	prefix(r, key);
-	buf_puts(&r->out, "null");
-}
-
-void json_send(struct req *r, int status)
-{
-	r->status = status;
-	r->ctype = "application/json; charset=utf-8";
-	r->answered = 1;
+	prefix(w, key);
+	buf_puts(w->b, "null");
 }

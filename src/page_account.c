@@ -175,10 +175,9 @@ static void page_account_disable(struct req *r)
 		http_redirect(r, "/accounts?done=1");
 }
 
-#define ADMINS (ROLE_TOWN_ADMIN | ROLE_VILLAGE_ADMIN)
 const struct route account_routes[] = {
-	{"GET", "/accounts", page_accounts, ADMINS, 0},
-	{"POST", "/accounts", page_accounts_post, ADMINS, 0},
-	{"POST", "/accounts/*/disable", page_account_disable, ADMINS, 0},
+	{"GET", "/accounts", page_accounts, ROLES_ADMIN, 0},
+	{"POST", "/accounts", page_accounts_post, ROLES_ADMIN, 0},
+	{"POST", "/accounts/*/disable", page_account_disable, ROLES_ADMIN, 0},
 	{0},
 };

@@ -22,12 +22,11 @@
 #include "audit.h"
 #include "household.h"
 #include "html.h"
-#include "http.h"
+#include "page.h"
 #include "ledger.h"
+#include "req.h"
 #include "village.h"
 
-#define VIEW_ROLES (ROLE_TOWN_ADMIN | ROLE_VILLAGE_ADMIN | ROLE_SCORER)
-#define CHANGE_ROLES (ROLE_TOWN_ADMIN | ROLE_VILLAGE_ADMIN)
 
 enum {
 	PER_PAGE = 50,
@@ -36,32 +35,16 @@ enum {
 
 /* ---- small helpers ----------------------------------------------------------- */
 
-/* A positive decimal id from a path segment; 0 when it is not one. */
-static int64_t parse_id(const char *s)
-{
-	int64_t id;
-	if (!s || !*s || strspn(s, "0123456789") != strlen(s) || parse_int64(s, &id) || id <= 0)
-		return 0;
-	return id;
-}
-
 /* Whether the user may change households (admins) or only view them. */
 static int can_change(struct req *r)
 {
-	return req_has_role(r, CHANGE_ROLES);
+	return req_has_role(r, ROLES_ADMIN);
 }
 
 /* The phone as this user may see it: in full for admins, masked else. */
 static const char *shown_phone(struct req *r, const char *phone)
 {
 	return can_change(r) ? phone : phone_mask(r->a, phone);
-}
-
-/* The actor of a request, for audit records. */
-static struct actor req_actor(struct req *r)
-{
-	struct actor who = {r->user->id, r->user->login, r->ip ? r->ip : ""};
-	return who;
 }
 
 /* "/v/CODE/households" of v (arena). */
@@ -94,17 +77,6 @@ static struct household *household_or_404(struct req *r, const struct village *v
 static const char *yesno(int b)
 {
 	return b ? "是" : "否";
-}
-
-/* A unix time as local "YYYY-MM-DD HH:MM" (arena). */
-static const char *format_time(arena *a, int64_t at)
-{
-	char out[32];
-	time_t t = (time_t)at;
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(out, sizeof out, "%Y-%m-%d %H:%M", &tm);
-	return arena_strdup(a, out);
 }
 
 /* The status tag of a household. */
@@ -680,7 +652,7 @@ static void render_detail(struct req *r, const struct village *v, const struct h
 		for (int i = 0; i < nh; i++) {
 			const struct household_change *c = &hist[i];
 			html(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>",
-			     format_time(r->a, c->at), c->login, household_action_label(c->action));
+			     time_format(r->a, c->at, NULL), c->login, household_action_label(c->action));
 			render_change(r, c);
 			html_raw(r, "</td></tr>");
 		}
@@ -930,21 +902,6 @@ static const char *changed_labels(arena *a, unsigned changed)
 	return s;
 }
 
-/* The name of an uploaded file as it appears in error lines: its last path
-** part, or "upload.csv" when it is empty or unprintable. */
-static const char *upload_name(struct req *r, const char *filename)
-{
-	if (!filename || !*filename || !text_is_clean(filename, 0))
-		return "upload.csv";
-	const char *base = filename;
-	for (const char *p = filename; *p; p++)
-		if (*p == '/' || *p == '\\')
-			base = p + 1;
-	if (!*base || utf8_len(base) > 100)
-		return "upload.csv";
-	return arena_strdup(r->a, base);
-}
-
 /* The preview of a dry run: errors, or the rows to add and update with a
 ** confirmation form carrying the same file (base64) back. */
 static void import_preview(struct req *r, const struct village *v, const char *fname,
@@ -961,12 +918,8 @@ static void import_preview(struct req *r, const struct village *v, const char *f
 	html_page_begin(r, arena_printf(r->a, "%s · 导入预览：%s", v->name, fname));
 	if (rc > 0) {
 		r->status = 400;
-		html_error_box(r, arena_printf(r->a, "文件中有 %d 处错误，没有导入任何数据。"
-						     "请改正后重新上传。", errs.n));
-		html_raw(r, "<ul class=\"errors\">");
-		for (int i = 0; i < errs.n; i++)
-			html(r, "<li>%s</li>", errs.msg[i]);
-		html_raw(r, "</ul>");
+		page_error_list(r, &errs, arena_printf(r->a, "文件中有 %d 处错误，没有导入任何数据。"
+							 "请改正后重新上传。", errs.n));
 		import_upload_form(r, v);
 		html_page_end(r);
 		goto out;
@@ -987,16 +940,9 @@ static void import_preview(struct req *r, const struct village *v, const char *f
 			     row->action == IMPORT_ADD ? "" : changed_labels(r->a, row->changed));
 		}
 		html_raw(r, "</tbody></table>");
-		size_t b64len = sodium_base64_encoded_len(len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-		char *b64 = arena_alloc(r->a, b64len);
-		sodium_bin2base64(b64, b64len, (const unsigned char *)data, len,
-				  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 		html(r, "<form method=\"post\" action=\"/v/%s/import\">", url_encode(r->a, v->code));
 		html_csrf(r);
-		html(r, "<input type=\"hidden\" name=\"fname\" value=\"%s\">"
-			"<input type=\"hidden\" name=\"data\" value=\"%s\">"
-			"<input type=\"hidden\" name=\"confirm\" value=\"1\">",
-		     fname, b64);
+		page_confirm_fields(r, fname, data, len);
 		html_raw(r, "<button type=\"submit\" class=\"primary\">确认导入</button></form>");
 		html(r, "<p><a href=\"/v/%s/import\">放弃，重新选择文件</a></p>",
 		     url_encode(r->a, v->code));
@@ -1010,33 +956,20 @@ out:
 	errlist_free(&errs);
 }
 
-/* Apply a confirmed import (the file came back base64 in "data"). */
-static void import_confirm(struct req *r, const struct village *v)
+/* Apply a confirmed import (the file came back base64 in its form). */
+static void import_confirm(struct req *r, const struct village *v, const struct upload *up)
 {
-	const char *b64 = req_form(r, "data");
-	const char *fname = upload_name(r, req_form(r, "fname"));
-	size_t b64len = b64 ? strlen(b64) : 0;
-	unsigned char *data = arena_alloc(r->a, b64len + 1);
-	size_t len = 0;
-	if (!b64 || sodium_base642bin(data, b64len + 1, b64, b64len, NULL, &len, NULL,
-				      sodium_base64_VARIANT_URLSAFE_NO_PADDING)) {
-		http_error(r, 400, "确认的内容不完整，请重新上传文件。");
-		return;
-	}
 	struct import_report rep = {0};
 	errlist errs = {0};
 	struct actor who = req_actor(r);
-	int rc = household_import(r->db, &who, v, fname, (const char *)data, len, 0, &rep, &errs);
+	int rc = household_import(r->db, &who, v, up->fname, up->data, up->len, 0, &rep, &errs);
 	if (rc < 0)
 		http_error(r, 500, "导入时出错，没有导入任何数据。");
 	else if (rc > 0) {
 		r->status = 400;
 		html_page_begin(r, arena_printf(r->a, "%s · 导入失败", v->name));
-		html_error_box(r, arena_printf(r->a, "文件中有 %d 处错误，没有导入任何数据。", errs.n));
-		html_raw(r, "<ul class=\"errors\">");
-		for (int i = 0; i < errs.n; i++)
-			html(r, "<li>%s</li>", errs.msg[i]);
-		html_raw(r, "</ul>");
+		page_error_list(r, &errs, arena_printf(r->a, "文件中有 %d 处错误，没有导入任何数据。",
+							 errs.n));
 		import_upload_form(r, v);
 		html_page_end(r);
 	} else
@@ -1047,6 +980,12 @@ static void import_confirm(struct req *r, const struct village *v)
 	errlist_free(&errs);
 }
 
+/* The upload form of page_upload_or_reply(); ctx is the village. */
+static void upload_form(struct req *r, const void *ctx)
+{
+	import_upload_form(r, ctx);
+}
+
 /* POST /v/CODE/import: an upload (multipart "file") gives the preview; the
 ** preview's form (confirm=1, data) applies. */
 static void page_import_post(struct req *r)
@@ -1054,39 +993,29 @@ static void page_import_post(struct req *r)
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
-	if (req_form(r, "confirm")) {
-		import_confirm(r, v);
+	struct upload up;
+	if (page_upload_or_reply(r, WEB_IMPORT_MAX, &up,
+				 arena_printf(r->a, "%s · 批量导入农户", v->name), upload_form, v))
 		return;
-	}
-	const struct param *file = req_file(r, "file");
-	if (!file) {
-		r->status = 400;
-		html_page_begin(r, arena_printf(r->a, "%s · 批量导入农户", v->name));
-		html_error_box(r, "请选择要上传的 CSV 文件。");
-		import_upload_form(r, v);
-		html_page_end(r);
-		return;
-	}
-	if (file->len > WEB_IMPORT_MAX) {
-		http_error(r, 413, "文件太大：网页导入最多 8 MB，更大的文件请用命令行导入。");
-		return;
-	}
-	import_preview(r, v, upload_name(r, file->filename), file->value, file->len);
+	if (up.confirm)
+		import_confirm(r, v, &up);
+	else
+		import_preview(r, v, up.fname, up.data, up.len);
 }
 
 const struct route household_routes[] = {
-	{"GET", "/v/*/households", page_list, VIEW_ROLES, 0},
-	{"GET", "/v/*/households/new", page_new, CHANGE_ROLES, 0},
-	{"POST", "/v/*/households/new", page_new_post, CHANGE_ROLES, 0},
-	{"GET", "/v/*/households/*", page_detail, VIEW_ROLES, 0},
-	{"GET", "/v/*/households/*/edit", page_edit, CHANGE_ROLES, 0},
-	{"POST", "/v/*/households/*/edit", page_edit_post, CHANGE_ROLES, 0},
-	{"POST", "/v/*/households/*/leave", page_leave_post, CHANGE_ROLES, 0},
-	{"POST", "/v/*/households/*/members", page_member_add, CHANGE_ROLES, 0},
-	{"GET", "/v/*/households/*/members/*/edit", page_member_edit, CHANGE_ROLES, 0},
-	{"POST", "/v/*/households/*/members/*/edit", page_member_edit_post, CHANGE_ROLES, 0},
-	{"POST", "/v/*/households/*/members/*/remove", page_member_remove, CHANGE_ROLES, 0},
-	{"GET", "/v/*/import", page_import, CHANGE_ROLES, 0},
-	{"POST", "/v/*/import", page_import_post, CHANGE_ROLES, ROUTE_UPLOAD},
+	{"GET", "/v/*/households", page_list, ROLES_VIEW, 0},
+	{"GET", "/v/*/households/new", page_new, ROLES_ADMIN, 0},
+	{"POST", "/v/*/households/new", page_new_post, ROLES_ADMIN, 0},
+	{"GET", "/v/*/households/*", page_detail, ROLES_VIEW, 0},
+	{"GET", "/v/*/households/*/edit", page_edit, ROLES_ADMIN, 0},
+	{"POST", "/v/*/households/*/edit", page_edit_post, ROLES_ADMIN, 0},
+	{"POST", "/v/*/households/*/leave", page_leave_post, ROLES_ADMIN, 0},
+	{"POST", "/v/*/households/*/members", page_member_add, ROLES_ADMIN, 0},
+	{"GET", "/v/*/households/*/members/*/edit", page_member_edit, ROLES_ADMIN, 0},
+	{"POST", "/v/*/households/*/members/*/edit", page_member_edit_post, ROLES_ADMIN, 0},
+	{"POST", "/v/*/households/*/members/*/remove", page_member_remove, ROLES_ADMIN, 0},
+	{"GET", "/v/*/import", page_import, ROLES_ADMIN, 0},
+	{"POST", "/v/*/import", page_import_post, ROLES_ADMIN, ROUTE_UPLOAD},
 	{0},
 };

@@ -25,35 +25,15 @@
 #include "household.h"
 #include "html.h"
 #include "passbook.h"
+#include "req.h"
 #include "sheet.h"
 #include "standard.h"
 #include "village.h"
 
-static const char SESSION_COOKIE[] = "jifen_sid";
 
 /* Villages listed in a select on the login page; more: a text field. */
 enum { LOGIN_SELECT_MAX = 300 };
 
-#define ADMINS (ROLE_TOWN_ADMIN | ROLE_VILLAGE_ADMIN)
-
-/* A unix time as local "YYYY-MM-DD HH:MM" (arena). */
-static const char *format_time(arena *a, int64_t at)
-{
-	char out[32];
-	time_t t = (time_t)at;
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(out, sizeof out, "%Y-%m-%d %H:%M", &tm);
-	return arena_strdup(a, out);
-}
-
-/* The ?page= number, 1 when absent or not a number. */
-static int query_page(struct req *r)
-{
-	int64_t n;
-	const char *p = req_query(r, "page");
-	return p && !parse_int64(p, &n) && n >= 1 && n <= 1000000 ? (int)n : 1;
-}
 
 /* A points figure with its sign: "+5", "-3", "0". */
 static const char *signed_points(arena *a, int64_t p)
@@ -286,7 +266,7 @@ static void passbook_body(struct req *r, const struct passbook *pb, const char *
 static int load_or_reply(struct req *r, int64_t village_id, int64_t household_id,
 			 struct passbook *pb)
 {
-	int rc = passbook_load(r->db, r->a, village_id, household_id, query_page(r),
+	int rc = passbook_load(r->db, r->a, village_id, household_id, (int)req_query_int(r, "page", 1, 1, 1000000),
 			       PASSBOOK_PER_PAGE, pb);
 	if (rc > 0)
 		http_error(r, 404, "找不到这一户的积分存折。");
@@ -550,11 +530,11 @@ static void card_page(struct req *r, const struct village *v, const struct house
 
 	html_raw(r, "<h2 class=\"noprint\">状态</h2><ul class=\"noprint\">");
 	if (acc.pin_set_at)
-		html(r, "<li>PIN 设置于 %s</li>", format_time(r->a, acc.pin_set_at));
+		html(r, "<li>PIN 设置于 %s</li>", time_format(r->a, acc.pin_set_at, NULL));
 	else
 		html_raw(r, "<li>尚未设置 PIN，农户不能登录。</li>");
 	if (acc.live_tokens)
-		html(r, "<li>二维码积分卡有效，发放于 %s</li>", format_time(r->a, acc.token_created_at));
+		html(r, "<li>二维码积分卡有效，发放于 %s</li>", time_format(r->a, acc.token_created_at, NULL));
 	else
 		html_raw(r, "<li>没有有效的二维码积分卡。</li>");
 	html_raw(r, "</ul>");
@@ -684,9 +664,9 @@ const struct route passbook_routes[] = {
 	{"GET", "/passbook/evidence/*", page_evidence, ROLE_HOUSEHOLD, 0},
 	{"GET", "/p/*", page_token, 0, ROUTE_PUBLIC},
 	{"GET", "/p/*/evidence/*", page_token_evidence, 0, ROUTE_PUBLIC},
-	{"GET", "/v/*/households/*/card", page_card, ADMINS, 0},
-	{"POST", "/v/*/households/*/pin", page_pin_post, ADMINS, 0},
-	{"POST", "/v/*/households/*/card-token", page_token_post, ADMINS, 0},
-	{"POST", "/v/*/households/*/card-token/revoke", page_token_revoke_post, ADMINS, 0},
+	{"GET", "/v/*/households/*/card", page_card, ROLES_ADMIN, 0},
+	{"POST", "/v/*/households/*/pin", page_pin_post, ROLES_ADMIN, 0},
+	{"POST", "/v/*/households/*/card-token", page_token_post, ROLES_ADMIN, 0},
+	{"POST", "/v/*/households/*/card-token/revoke", page_token_revoke_post, ROLES_ADMIN, 0},
 	{0},
 };

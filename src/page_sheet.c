@@ -36,16 +36,13 @@
 #include "audit.h"
 #include "household.h"
 #include "html.h"
-#include "http.h"
+#include "page.h"
 #include "ledger.h"
+#include "req.h"
 #include "sheet.h"
 #include "standard.h"
 #include "village.h"
 
-#define VIEW_ROLES (ROLE_TOWN_ADMIN | ROLE_VILLAGE_ADMIN | ROLE_SCORER)
-#define ENTRY_ROLES (ROLE_TOWN_ADMIN | ROLE_VILLAGE_ADMIN | ROLE_SCORER)
-#define ADMINS (ROLE_TOWN_ADMIN | ROLE_VILLAGE_ADMIN)
-#define BALANCE_ROLES (VIEW_ROLES | ROLE_SHOPKEEPER)
 
 enum {
 	WEB_IMPORT_MAX = 8 * 1024 * 1024, /* the file travels back base64 in the confirm form */
@@ -54,34 +51,6 @@ enum {
 };
 
 /* ---- small helpers ---------------------------------------------------------- */
-
-/* A positive decimal id from a path segment; 0 when not one. */
-static int64_t parse_id(const char *s)
-{
-	int64_t id;
-	if (!s || !*s || strspn(s, "0123456789") != strlen(s) || parse_int64(s, &id) || id <= 0)
-		return 0;
-	return id;
-}
-
-static struct actor req_actor(struct req *r)
-{
-	struct actor who = {r->user->id, r->user->login, r->ip ? r->ip : ""};
-	return who;
-}
-
-/* A unix time as local "YYYY-MM-DD HH:MM" (arena); "" for 0. */
-static const char *format_time(arena *a, int64_t at)
-{
-	if (!at)
-		return "";
-	char out[32];
-	time_t t = (time_t)at;
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(out, sizeof out, "%Y-%m-%d %H:%M", &tm);
-	return arena_strdup(a, out);
-}
 
 /* "2024 年 05 月" of "2024-05" (arena). */
 static const char *month_label(arena *a, const char *month)
@@ -109,51 +78,11 @@ static const char *month_last_day(arena *a, const char *month)
 	return arena_printf(a, "%.7s-%02d", month, d);
 }
 
-/* The month of r->arg[1] if it is a valid month not after this one, else
-** answers 404 and returns NULL. */
-static const char *month_or_404(struct req *r)
-{
-	const char *m = r->arg[1];
-	char now[8];
-	this_month(now);
-	if (!m || strlen(m) != 7 || !month_valid(m) || strcmp(m, now) > 0) {
-		http_error(r, 404, "没有这个月份的积分表（格式 YYYY-MM，不能是将来的月份）。");
-		return NULL;
-	}
-	return m;
-}
-
 /* Points with a sign and a class for colour. */
 static void points_cell(struct req *r, int64_t p)
 {
 	html(r, "<td class=\"num %s\">%+lld</td>", p < 0 ? "neg" : p > 0 ? "pos" : "",
 	     (long long)p);
-}
-
-/* The list of messages of a rejection, after an error box. */
-static void error_list(struct req *r, const errlist *errs, const char *headline)
-{
-	if (!errs || !errs->n)
-		return;
-	html_error_box(r, headline);
-	html_raw(r, "<ul class=\"errors\">");
-	for (int i = 0; i < errs->n; i++)
-		html(r, "<li>%s</li>", errs->msg[i]);
-	html_raw(r, "</ul>");
-}
-
-/* The name of an uploaded file for "FILE:ROW:" error lines (arena). */
-static const char *upload_name(struct req *r, const char *filename)
-{
-	if (!filename || !*filename || !text_is_clean(filename, 0))
-		return "upload.csv";
-	const char *base = filename;
-	for (const char *p = filename; *p; p++)
-		if (*p == '/' || *p == '\\')
-			base = p + 1;
-	if (!*base || utf8_len(base) > 100)
-		return "upload.csv";
-	return arena_strdup(r->a, base);
 }
 
 /* The status tag of a sheet. */
@@ -424,7 +353,7 @@ static void approval_record(struct req *r, const struct village *v, const struct
 	if (ap->seq_first)
 		html(r, "（台账序号 %lld–%lld）", (long long)ap->seq_first, (long long)ap->seq_last);
 	html_raw(r, "</dd>");
-	html(r, "<dt>操作</dt><dd>%s，%s</dd>", ap->approved_by, format_time(r->a, ap->approved_at));
+	html(r, "<dt>操作</dt><dd>%s，%s</dd>", ap->approved_by, time_format(r->a, ap->approved_at, ""));
 	if (ap->head_hash && *ap->head_hash)
 		html(r, "<dt>台账链头</dt><dd class=\"hash\">%s</dd>", ap->head_hash);
 	html_raw(r, "</dl>");
@@ -436,7 +365,7 @@ static void workflow_forms(struct req *r, const struct village *v, const char *m
 			   const struct sheet *s, const struct sheet_state *st)
 {
 	const char *vc = url_encode(r->a, v->code);
-	int admin = req_has_role(r, ADMINS);
+	int admin = req_has_role(r, ROLES_ADMIN);
 	if (!s)
 		return;
 	if (sheet_is_open(s) && s->entry_count > 0) {
@@ -545,7 +474,7 @@ static void sheet_page(struct req *r, const struct village *v, const char *month
 	const char *imp = req_query(r, "imported");
 	if (imp && text_is_clean(imp, 0) && !st->errs)
 		html_notice(r, arena_printf(r->a, "已导入 %s 条积分记录。", imp));
-	error_list(r, st->errs, st->errs && st->errs->n == 1
+	page_error_list(r, st->errs, st->errs && st->errs->n == 1
 					? "没有记入，原因如下："
 					: "有以下问题，没有保存任何内容：");
 
@@ -560,13 +489,13 @@ static void sheet_page(struct req *r, const struct village *v, const char *month
 	html_raw(r, "</p>");
 	if (s && s->submitted_by && s->status == SHEET_SUBMITTED)
 		html(r, "<p class=\"hint\">%s 于 %s 提交。</p>", s->submitted_by,
-		     format_time(r->a, s->submitted_at));
+		     time_format(r->a, s->submitted_at, ""));
 	if (s && s->status == SHEET_RETURNED && s->return_reason)
 		html(r, "<p class=\"error\">已被 %s 退回（%s）：%s</p>",
-		     s->returned_by ? s->returned_by : "", format_time(r->a, s->returned_at),
+		     s->returned_by ? s->returned_by : "", time_format(r->a, s->returned_at, ""),
 		     s->return_reason);
 
-	int can_enter = open && req_has_role(r, ENTRY_ROLES);
+	int can_enter = open && req_has_role(r, ROLES_ENTRY);
 	if (can_enter) {
 		if (!sv)
 			html(r, "<p class=\"error\">%s 没有施行中的积分标准，不能记分。请先"
@@ -590,7 +519,7 @@ static void page_sheet(struct req *r)
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
-	const char *month = month_or_404(r);
+	const char *month = req_month_or_404(r, r->arg[1]);
 	if (!month)
 		return;
 	struct sheet_state st = {0};
@@ -636,7 +565,7 @@ static void page_entry_add(struct req *r)
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
-	const char *month = month_or_404(r);
+	const char *month = req_month_or_404(r, r->arg[1]);
 	if (!month)
 		return;
 	struct entry_form f = {req_form_trim(r, "household"), req_form_trim(r, "item"),
@@ -687,7 +616,7 @@ static void page_entry_remove(struct req *r)
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
-	const char *month = month_or_404(r);
+	const char *month = req_month_or_404(r, r->arg[1]);
 	if (!month)
 		return;
 	int64_t id = parse_id(r->arg[2]);
@@ -717,7 +646,7 @@ static void page_submit(struct req *r)
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
-	const char *month = month_or_404(r);
+	const char *month = req_month_or_404(r, r->arg[1]);
 	if (!month)
 		return;
 	errlist errs = {0};
@@ -740,7 +669,7 @@ static void page_return(struct req *r)
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
-	const char *month = month_or_404(r);
+	const char *month = req_month_or_404(r, r->arg[1]);
 	if (!month)
 		return;
 	const char *reason = req_form_trim(r, "reason");
@@ -765,7 +694,7 @@ static void page_approve(struct req *r)
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
-	const char *month = month_or_404(r);
+	const char *month = req_month_or_404(r, r->arg[1]);
 	if (!month)
 		return;
 	struct approval_input in = {req_form_trim(r, "meeting_date"), req_form_trim(r, "attendees"),
@@ -815,7 +744,7 @@ static void page_import(struct req *r)
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
-	const char *month = month_or_404(r);
+	const char *month = req_month_or_404(r, r->arg[1]);
 	if (!month)
 		return;
 	html_page_begin(r, arena_printf(r->a, "%s · %s 批量导入积分记录", v->name,
@@ -826,6 +755,18 @@ static void page_import(struct req *r)
 	html_page_end(r);
 }
 
+/* The village and month of an import page, for page_upload_or_reply(). */
+struct month_form {
+	const struct village *v;
+	const char *month;
+};
+
+static void upload_form(struct req *r, const void *ctx)
+{
+	const struct month_form *mf = ctx;
+	import_form(r, mf->v, mf->month);
+}
+
 /* POST /v/CODE/sheets/YYYY-MM/import: an upload ("file") gives the preview
 ** (dry run); the preview's form (confirm=1, the file back in base64) adds. */
 static void page_import_post(struct req *r)
@@ -833,42 +774,18 @@ static void page_import_post(struct req *r)
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
-	const char *month = month_or_404(r);
+	const char *month = req_month_or_404(r, r->arg[1]);
 	if (!month)
 		return;
 	const char *vc = url_encode(r->a, v->code);
-	int confirm = req_form(r, "confirm") != NULL;
-	const char *fname, *data;
-	size_t len;
-	if (confirm) {
-		const char *b64 = req_form(r, "data");
-		size_t n = b64 ? strlen(b64) : 0;
-		unsigned char *out = arena_alloc(r->a, n + 1);
-		if (!b64 || sodium_base642bin(out, n + 1, b64, n, NULL, &len, NULL,
-					      sodium_base64_VARIANT_URLSAFE_NO_PADDING)) {
-			http_error(r, 400, "确认的内容不完整，请重新上传文件。");
-			return;
-		}
-		data = (const char *)out;
-		fname = upload_name(r, req_form(r, "fname"));
-	} else {
-		const struct param *file = req_file(r, "file");
-		if (!file) {
-			r->status = 400;
-			html_page_begin(r, arena_printf(r->a, "%s · 批量导入积分记录", v->name));
-			html_error_box(r, "请选择要上传的 CSV 文件。");
-			import_form(r, v, month);
-			html_page_end(r);
-			return;
-		}
-		if (file->len > WEB_IMPORT_MAX) {
-			http_error(r, 413, "文件太大：网页导入最多 8 MB，更大的文件请用命令行导入。");
-			return;
-		}
-		fname = upload_name(r, file->filename);
-		data = file->value;
-		len = file->len;
-	}
+	struct month_form mf = {v, month};
+	struct upload up;
+	if (page_upload_or_reply(r, WEB_IMPORT_MAX, &up,
+				 arena_printf(r->a, "%s · 批量导入积分记录", v->name), upload_form, &mf))
+		return;
+	int confirm = up.confirm;
+	const char *fname = up.fname, *data = up.data;
+	size_t len = up.len;
 	struct entry_import_report rep = {0};
 	errlist errs = {0};
 	struct actor who = req_actor(r);
@@ -879,7 +796,7 @@ static void page_import_post(struct req *r)
 		r->status = 400;
 		html_page_begin(r, arena_printf(r->a, "%s · 导入%s：%s", v->name,
 						confirm ? "失败" : "预览", fname));
-		error_list(r, &errs, arena_printf(r->a, "文件中有 %d 处问题，没有导入任何记录。"
+		page_error_list(r, &errs, arena_printf(r->a, "文件中有 %d 处问题，没有导入任何记录。"
 							"请改正后重新上传。", errs.n));
 		import_form(r, v, month);
 		html_page_end(r);
@@ -890,17 +807,10 @@ static void page_import_post(struct req *r)
 		html(r, "<p class=\"lead\">检查通过：共 <strong>%d</strong> 条记录，涉及 <strong>%d"
 			"</strong> 户，合计 <strong>%+lld</strong> 分，将记入 %s 积分表（草稿）。</p>",
 		     rep.rows, rep.households, (long long)rep.points, month_label(r->a, month));
-		size_t n = sodium_base64_encoded_len(len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-		char *b64 = arena_alloc(r->a, n);
-		sodium_bin2base64(b64, n, (const unsigned char *)data, len,
-				  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 		html(r, "<form method=\"post\" action=\"/v/%s/sheets/%s/import\">", vc, month);
 		html_csrf(r);
-		html(r, "<input type=\"hidden\" name=\"fname\" value=\"%s\">"
-			"<input type=\"hidden\" name=\"data\" value=\"%s\">"
-			"<input type=\"hidden\" name=\"confirm\" value=\"1\">"
-			"<button type=\"submit\" class=\"primary\">确认导入</button></form>",
-		     fname, b64);
+		page_confirm_fields(r, fname, data, len);
+		html_raw(r, "<button type=\"submit\" class=\"primary\">确认导入</button></form>");
 		html(r, "<p><a href=\"/v/%s/sheets/%s/import\">放弃，重新选择文件</a></p>", vc, month);
 		html_page_end(r);
 	}
@@ -985,7 +895,7 @@ static void ledger_page(struct req *r, const struct village *v, const char *hcod
 			     : arena_printf(r->a, "%s · 积分台账", v->name));
 	if (req_query(r, "corrected") && !st->errs)
 		html_notice(r, "更正已记入台账。");
-	error_list(r, st->errs, "没有更正，原因如下：");
+	page_error_list(r, st->errs, "没有更正，原因如下：");
 	households_datalist(r, hh, nh);
 	html(r, "<form method=\"get\" action=\"/v/%s/ledger\" class=\"inline noprint\">", vc);
 	html(r, "<label>户编号<input name=\"household\" list=\"households\" value=\"%s\" required "
@@ -1015,7 +925,7 @@ static void ledger_page(struct req *r, const struct village *v, const char *hcod
 		html_page_end(r);
 		return;
 	}
-	int admin = req_has_role(r, ADMINS);
+	int admin = req_has_role(r, ROLES_ADMIN);
 	html_raw(r, "<table class=\"list wide ledger\"><thead><tr><th>序号</th><th>日期</th>"
 		    "<th>月份</th><th>积分项目</th><th class=\"num\">分值</th><th>类型</th>"
 		    "<th>审定会议</th><th>说明</th>");
@@ -1151,7 +1061,7 @@ static void declarations_page(struct req *r, const struct village *v, const errl
 		html_notice(r, "已采纳，记入当月积分表。");
 	if (req_query(r, "declined") && !errs)
 		html_notice(r, "已不予采纳，农户可以看到原因。");
-	error_list(r, errs, "没有处理，原因如下：");
+	page_error_list(r, errs, "没有处理，原因如下：");
 	html_raw(r, "<p class=\"hint\">农户自己申报的好人好事。采纳后按所选积分项目记入申报日期"
 		    "所在月份的积分表（仍需村两委审定）；不予采纳须写明原因。</p>");
 	html(r, "<h2>待审核（%d）</h2>", np);
@@ -1288,7 +1198,7 @@ static void page_balances(struct req *r)
 	if (load_balances(r, v, &rows, &n, &year))
 		return;
 	const char *vc = url_encode(r->a, v->code);
-	int links = req_has_role(r, VIEW_ROLES);
+	int links = req_has_role(r, ROLES_VIEW);
 	html_page_begin(r, arena_printf(r->a, "%s · 积分余额", v->name));
 	html(r, "<p class=\"noprint\"><a href=\"/v/%s/balances.csv\">下载 CSV（Excel 可直接打开）</a>"
 		"</p>",
@@ -1366,22 +1276,22 @@ static void page_balances_csv(struct req *r)
 }
 
 const struct route sheet_routes[] = {
-	{"GET", "/v/*/sheets", page_sheets, VIEW_ROLES, 0},
-	{"GET", "/v/*/sheets/*", page_sheet, VIEW_ROLES, 0},
-	{"POST", "/v/*/sheets/*/entries", page_entry_add, ENTRY_ROLES, ROUTE_UPLOAD},
-	{"POST", "/v/*/sheets/*/entries/*/remove", page_entry_remove, ENTRY_ROLES, 0},
-	{"GET", "/v/*/sheets/*/import", page_import, ENTRY_ROLES, 0},
-	{"POST", "/v/*/sheets/*/import", page_import_post, ENTRY_ROLES, ROUTE_UPLOAD},
-	{"POST", "/v/*/sheets/*/submit", page_submit, ENTRY_ROLES, 0},
-	{"POST", "/v/*/sheets/*/return", page_return, ADMINS, 0},
-	{"POST", "/v/*/sheets/*/approve", page_approve, ADMINS, 0},
-	{"GET", "/v/*/ledger", page_ledger, VIEW_ROLES, 0},
-	{"POST", "/v/*/ledger/*/correct", page_correct, ADMINS, 0},
-	{"GET", "/v/*/evidence/*", page_evidence, VIEW_ROLES, 0},
-	{"GET", "/v/*/declarations", page_declarations, ENTRY_ROLES, 0},
-	{"POST", "/v/*/declarations/*/accept", page_declaration_accept, ENTRY_ROLES, 0},
-	{"POST", "/v/*/declarations/*/decline", page_declaration_decline, ENTRY_ROLES, 0},
-	{"GET", "/v/*/balances", page_balances, BALANCE_ROLES, 0},
-	{"GET", "/v/*/balances.csv", page_balances_csv, BALANCE_ROLES, 0},
+	{"GET", "/v/*/sheets", page_sheets, ROLES_VIEW, 0},
+	{"GET", "/v/*/sheets/*", page_sheet, ROLES_VIEW, 0},
+	{"POST", "/v/*/sheets/*/entries", page_entry_add, ROLES_ENTRY, ROUTE_UPLOAD},
+	{"POST", "/v/*/sheets/*/entries/*/remove", page_entry_remove, ROLES_ENTRY, 0},
+	{"GET", "/v/*/sheets/*/import", page_import, ROLES_ENTRY, 0},
+	{"POST", "/v/*/sheets/*/import", page_import_post, ROLES_ENTRY, ROUTE_UPLOAD},
+	{"POST", "/v/*/sheets/*/submit", page_submit, ROLES_ENTRY, 0},
+	{"POST", "/v/*/sheets/*/return", page_return, ROLES_ADMIN, 0},
+	{"POST", "/v/*/sheets/*/approve", page_approve, ROLES_ADMIN, 0},
+	{"GET", "/v/*/ledger", page_ledger, ROLES_VIEW, 0},
+	{"POST", "/v/*/ledger/*/correct", page_correct, ROLES_ADMIN, 0},
+	{"GET", "/v/*/evidence/*", page_evidence, ROLES_VIEW, 0},
+	{"GET", "/v/*/declarations", page_declarations, ROLES_ENTRY, 0},
+	{"POST", "/v/*/declarations/*/accept", page_declaration_accept, ROLES_ENTRY, 0},
+	{"POST", "/v/*/declarations/*/decline", page_declaration_decline, ROLES_ENTRY, 0},
+	{"GET", "/v/*/balances", page_balances, ROLES_BALANCE, 0},
+	{"GET", "/v/*/balances.csv", page_balances_csv, ROLES_BALANCE, 0},
 	{0},
 };

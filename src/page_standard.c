@@ -26,86 +26,21 @@
 
 #include "audit.h"
 #include "html.h"
-#include "http.h"
+#include "page.h"
+#include "req.h"
 #include "standard.h"
 #include "village.h"
 
-#define ADMINS (ROLE_TOWN_ADMIN | ROLE_VILLAGE_ADMIN)
 
 enum { WEB_STANDARD_MAX = 1024 * 1024 }; /* a standard CSV is a few KB */
 
 /* ---- small helpers ---------------------------------------------------------- */
-
-/* A positive decimal id from a path segment or parameter; 0 when not one. */
-static int64_t parse_id(const char *s)
-{
-	int64_t id;
-	if (!s || !*s || strspn(s, "0123456789") != strlen(s) || parse_int64(s, &id) || id <= 0)
-		return 0;
-	return id;
-}
-
-static struct actor req_actor(struct req *r)
-{
-	struct actor who = {r->user->id, r->user->login, r->ip ? r->ip : ""};
-	return who;
-}
-
-/* The village of a public page by code (no access check: the standard is
-** public), or answers 404 and returns NULL. */
-static struct village *public_village_or_404(struct req *r, const char *code)
-{
-	struct village *v = code && village_code_valid(code) ? village_by_code(r->db, r->a, code)
-							     : NULL;
-	if (!v)
-		http_error(r, 404, "找不到这个村。");
-	return v;
-}
 
 /* Whether the request's user may adopt standards for village v. */
 static int can_adopt(struct req *r, const struct village *v)
 {
 	return r->user && (r->user->role == ROLE_TOWN_ADMIN ||
 			   (r->user->role == ROLE_VILLAGE_ADMIN && r->user->village_id == v->id));
-}
-
-/* The name of an uploaded file for "FILE:ROW:" error lines: its last path
-** part, or fallback when empty or unprintable (arena). */
-static const char *upload_name(struct req *r, const char *filename, const char *fallback)
-{
-	if (!filename || !*filename || !text_is_clean(filename, 0))
-		return fallback;
-	const char *base = filename;
-	for (const char *p = filename; *p; p++)
-		if (*p == '/' || *p == '\\')
-			base = p + 1;
-	if (!*base || utf8_len(base) > 100)
-		return fallback;
-	return arena_strdup(r->a, base);
-}
-
-/* data as URL-safe base64 without padding (arena), for a confirm form. */
-static const char *to_base64(struct req *r, const char *data, size_t len)
-{
-	size_t n = sodium_base64_encoded_len(len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	char *b64 = arena_alloc(r->a, n);
-	sodium_bin2base64(b64, n, (const unsigned char *)data, len,
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	return b64;
-}
-
-/* Decode the base64 form field name into data and len (arena); 0 ok, -1 bad. */
-static int from_base64(struct req *r, const char *name, const char **data, size_t *len)
-{
-	const char *b64 = req_form(r, name);
-	size_t n = b64 ? strlen(b64) : 0;
-	unsigned char *out = arena_alloc(r->a, n + 1);
-	if (!b64 || sodium_base642bin(out, n + 1, b64, n, NULL, len, NULL,
-				      sodium_base64_VARIANT_URLSAFE_NO_PADDING))
-		return -1;
-	out[*len] = 0;
-	*data = (const char *)out;
-	return 0;
 }
 
 /* An optional count for display: "—" when not recorded (arena). */
@@ -264,7 +199,7 @@ static void render_compare_form(struct req *r, const char *base, const struct st
 /* GET /v/CODE/standard: the version in force today, the versions. */
 static void page_standard(struct req *r)
 {
-	struct village *v = public_village_or_404(r, r->arg[0]);
+	struct village *v = req_public_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
 	char today[11];
@@ -337,7 +272,7 @@ static void render_version_page(struct req *r, const char *title, const char *ba
 /* GET /v/CODE/standard/versions/ID */
 static void page_version(struct req *r)
 {
-	struct village *v = public_village_or_404(r, r->arg[0]);
+	struct village *v = req_public_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
 	struct std_version *sv = version_or_404(r, v->id, r->arg[1]);
@@ -363,7 +298,7 @@ static void send_items_csv(struct req *r, const struct std_version *sv, const ch
 /* GET /v/CODE/standard/versions/ID/csv */
 static void page_version_csv(struct req *r)
 {
-	struct village *v = public_village_or_404(r, r->arg[0]);
+	struct village *v = req_public_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
 	struct std_version *sv = version_or_404(r, v->id, r->arg[1]);
@@ -445,7 +380,7 @@ static int render_diff(struct req *r, const struct std_version *a, const struct 
 /* GET /v/CODE/standard/compare?a=ID&b=ID */
 static void page_compare(struct req *r)
 {
-	struct village *v = public_village_or_404(r, r->arg[0]);
+	struct village *v = req_public_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
 	struct std_version *a = version_or_404(r, v->id, req_query(r, "a"));
@@ -695,7 +630,7 @@ static void adopt_preview(struct req *r, const struct village *v, const struct a
 	if (!strcmp(f->source, "csv"))
 		html(r, "<input type=\"hidden\" name=\"fname\" value=\"%s\">"
 			"<input type=\"hidden\" name=\"data\" value=\"%s\">",
-		     fname, to_base64(r, data, len));
+		     fname, page_base64(r->a, data, len));
 	html_raw(r, "<input type=\"hidden\" name=\"confirm\" value=\"1\">"
 		    "<button type=\"submit\" class=\"primary\">确认通过并保存</button></form>");
 	html(r, "<p><a href=\"/v/%s/standard/adopt\">放弃，重新填写</a></p>", url_encode(a, v->code));
@@ -725,8 +660,8 @@ static void page_adopt_post(struct req *r)
 	size_t len = 0;
 	if (!strcmp(f.source, "csv")) {
 		if (confirm) {
-			fname = upload_name(r, req_form(r, "fname"), "upload.csv");
-			if (from_base64(r, "data", &data, &len)) {
+			fname = upload_name(r->a, req_form(r, "fname"));
+			if (page_unbase64(r, "data", &data, &len)) {
 				http_error(r, 400, "确认的内容不完整，请重新上传文件。");
 				return;
 			}
@@ -742,7 +677,7 @@ static void page_adopt_post(struct req *r)
 				http_error(r, 413, "文件太大：标准 CSV 最多 1 MB。");
 				return;
 			}
-			fname = upload_name(r, file->filename, "upload.csv");
+			fname = upload_name(r->a, file->filename);
 			data = file->value;
 			len = file->len;
 		}
@@ -893,8 +828,8 @@ static void page_publish_post(struct req *r)
 	errlist errs = {0};
 	int confirm = req_form(r, "confirm") != NULL;
 	if (confirm) {
-		fname = upload_name(r, req_form(r, "fname"), "upload.csv");
-		if (from_base64(r, "data", &data, &len)) {
+		fname = upload_name(r->a, req_form(r, "fname"));
+		if (page_unbase64(r, "data", &data, &len)) {
 			http_error(r, 400, "确认的内容不完整，请重新上传文件。");
 			return;
 		}
@@ -910,7 +845,7 @@ static void page_publish_post(struct req *r)
 			http_error(r, 413, "文件太大：标准 CSV 最多 1 MB。");
 			return;
 		}
-		fname = upload_name(r, file->filename, "upload.csv");
+		fname = upload_name(r->a, file->filename);
 		data = file->value;
 		len = file->len;
 	}
@@ -950,7 +885,7 @@ static void page_publish_post(struct req *r)
 		"<input type=\"hidden\" name=\"fname\" value=\"%s\">"
 		"<input type=\"hidden\" name=\"data\" value=\"%s\">"
 		"<input type=\"hidden\" name=\"confirm\" value=\"1\">",
-	     eff, fname, to_base64(r, data, len));
+	     eff, fname, page_base64(r->a, data, len));
 	html_raw(r, "<button type=\"submit\" class=\"primary\">确认发布</button></form>");
 	render_items(r, nv->items, nv->nitems);
 	html_page_end(r);
@@ -969,7 +904,7 @@ const struct route standard_routes[] = {
 	{"GET", "/v/*/standard/versions/*", page_version, 0, ROUTE_PUBLIC},
 	{"GET", "/v/*/standard/versions/*/csv", page_version_csv, 0, ROUTE_PUBLIC},
 	{"GET", "/v/*/standard/compare", page_compare, 0, ROUTE_PUBLIC},
-	{"GET", "/v/*/standard/adopt", page_adopt, ADMINS, 0},
-	{"POST", "/v/*/standard/adopt", page_adopt_post, ADMINS, ROUTE_UPLOAD},
+	{"GET", "/v/*/standard/adopt", page_adopt, ROLES_ADMIN, 0},
+	{"POST", "/v/*/standard/adopt", page_adopt_post, ROLES_ADMIN, ROUTE_UPLOAD},
 	{0},
 };

@@ -288,14 +288,13 @@ static void page_audit_village(struct req *r)
 	html_page_end(r);
 }
 
-#define ADMINS (ROLE_TOWN_ADMIN | ROLE_VILLAGE_ADMIN)
 const struct route village_routes[] = {
 	{"GET", "/villages", page_villages, ROLE_STAFF, 0},
 	{"POST", "/villages", page_villages_post, ROLE_TOWN_ADMIN, 0},
 	{"GET", "/audit", page_audit_town, ROLE_TOWN_ADMIN, 0},
 	{"GET", "/v/*", page_village, ROLE_STAFF, 0},
-	{"GET", "/v/*/settings", page_settings, ADMINS, 0},
-	{"POST", "/v/*/settings", page_settings_post, ADMINS, 0},
-	{"GET", "/v/*/audit", page_audit_village, ADMINS, 0},
+	{"GET", "/v/*/settings", page_settings, ROLES_ADMIN, 0},
+	{"POST", "/v/*/settings", page_settings_post, ROLES_ADMIN, 0},
+	{"GET", "/v/*/audit", page_audit_village, ROLES_ADMIN, 0},
 	{0},
 };

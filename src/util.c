@@ -328,6 +328,26 @@ int parse_int64(const char *s, int64_t *out)
 	return 0;
 }
 
+int64_t parse_id(const char *s)
+{
+	int64_t id;
+	if (!s || !*s || strspn(s, "0123456789") != strlen(s) || parse_int64(s, &id) || id <= 0)
+		return 0;
+	return id;
+}
+
+const char *time_format(arena *a, int64_t at, const char *if_zero)
+{
+	if (!at && if_zero)
+		return if_zero;
+	char out[32];
+	time_t t = (time_t)at;
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(out, sizeof out, "%Y-%m-%d %H:%M", &tm);
+	return arena_strdup(a, out);
+}
+
 int text_is_clean(const char *s, int allow_newline)
 {
 	const unsigned char *p = (const unsigned char *)s;

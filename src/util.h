@@ -68,6 +68,11 @@ int64_t now_unix(void);
 int parse_yesno(const char *s);
 /* Parse a decimal integer, optional sign, nothing else; 0 ok, -1 not. */
 int parse_int64(const char *s, int64_t *out);
+/* A positive decimal id (a path segment), digits only; 0 when not one. */
+int64_t parse_id(const char *s);
+/* A unix time as local "YYYY-MM-DD HH:MM" (arena a); if_zero instead when
+** at is 0 and if_zero is not NULL. */
+const char *time_format(arena *a, int64_t at, const char *if_zero);
 /* 1 when s is valid UTF-8 without control characters (tab and, when
 ** allow_newline, CR/LF allowed), else 0. */
 int text_is_clean(const char *s, int allow_newline);

@@ -1,0 +1,115 @@
+/*
+** api.c — the API kit of api.h: JSON bodies in, refusals out.  The
+** endpoints themselves are in api_<area>.c.
+*/
+#include "api.h"
+
+#include <string.h>
+
+void json_send(struct req *r, int status)
+{
+	r->status = status;
+	r->ctype = "application/json; charset=utf-8";
+	r->answered = 1;
+}
+
+void json_opt(struct req *r, const char *key, int64_t v)
+{
+	if (v < 0)
+		json_null(r, key);
+	else
+		json_int(r, key, v);
+}
+
+void api_reject(struct req *r, int status, const errlist *errs)
+{
+	buf all = {0};
+	for (int i = 0; i < errs->n; i++) {
+		if (i)
+			buf_puts(&all, "；");
+		buf_puts(&all, errs->msg[i]);
+	}
+	json_begin(r);
+	json_obj(r, NULL);
+	json_str(r, "error", errs->n ? buf_cstr(&all) : "请求被拒绝");
+	json_arr(r, "errors");
+	for (int i = 0; i < errs->n; i++)
+		json_str(r, NULL, errs->msg[i]);
+	json_end_arr(r);
+	json_end_obj(r);
+	json_send(r, status);
+	buf_free(&all);
+}
+
+int api_refused(struct req *r, int rc, int not_found, const errlist *errs, const char *fail_msg)
+{
+	if (rc < 0)
+		http_error(r, 500, fail_msg);
+	else if (rc > 0)
+		api_reject(r, not_found && rc == not_found ? 404 : 400, errs);
+	return rc;
+}
+
+/* What is wrong with a body jansson refused, in words, from its error
+** text (English, not shown): bytes that are not UTF-8, an integer beyond
+** range, nesting too deep, \u0000 in a string, not an object, a bad
+** escape, or else the syntax. */
+static const char *json_problem(const json_error_t *err)
+{
+	if (strstr(err->text, "decode byte") || strstr(err->text, "UTF-8"))
+		return "含有不是 UTF-8 编码的字节";
+	if (strstr(err->text, "too big"))
+		return "整数超出范围";
+	if (strstr(err->text, "depth"))
+		return "嵌套层数太多";
+	if (strstr(err->text, "\\u0000"))
+		return "字符串中不能有 \\u0000";
+	if (strstr(err->text, "'[' or '{' expected"))
+		return "应是一个 JSON 对象（以 { 开头）";
+	if (strstr(err->text, "Unicode") || strstr(err->text, "escape"))
+		return "有无效的转义（\\ 或 \\u 后面的内容不对）";
+	return "不符合 JSON 语法（括号、引号、逗号不完整，或字符串中有控制字符）";
+}
+
+json_t *body_or_400(struct req *r)
+{
+	json_error_t err = {0};
+	json_t *o = r->body_len ? json_loadb(r->body, r->body_len, 0, &err) : json_object();
+	if (!o) {
+		http_error(r, 400, arena_printf(r->a, "请求内容不是有效的 JSON：第 %d 个字节附近%s。",
+						err.position, json_problem(&err)));
+		return NULL;
+	}
+	if (!json_is_object(o)) {
+		json_decref(o);
+		http_error(r, 400, "请求内容应为 JSON 对象。");
+		return NULL;
+	}
+	return o;
+}
+
+void member_str(json_t *o, const char *name, const char **out, errlist *errs)
+{
+	json_t *m = json_object_get(o, name);
+	*out = "";
+	if (!m || json_is_null(m))
+		return;
+	if (!json_is_string(m)) {
+		errlist_add(errs, "字段 %s 应为字符串", name);
+		return;
+	}
+	*out = json_string_value(m);
+}
+
+void member_int(json_t *o, const char *name, int64_t def, int64_t *out, errlist *errs)
+{
+	json_t *m = json_object_get(o, name);
+	*out = def;
+	if (!m || json_is_null(m))
+		return;
+	if (!json_is_integer(m)) {
+		errlist_add(errs, "字段 %s 应为整数", name);
+		return;
+	}
+	*out = json_integer_value(m);
+}

@@ -1,0 +1,76 @@
+/*
+** api.h — the API kit: the JSON response writer (json.h's writer over the
+** response body), JSON request bodies read with jansson, and the refusal
+** and conflict answers every api_<area>.c gives the same way.
+**
+**     json_t *o = body_or_400(r);
+**     if (!o) return;
+**     member_str(o, "reason", &reason, &errs);
+**     ... api_reject(r, 400, &errs);  or  json_begin(r); ...; json_send(r, 200);
+*/
+#ifndef JIFEN_API_H
+#define JIFEN_API_H
+#include <stdint.h>
+
+/* jansson's json_null() would clash with the writer's json_null() below:
+** rename jansson's (unused here) while its header is read. */
+#define json_null jansson_json_null
+#include <jansson.h>
+#undef json_null
+
+#include "http.h"
+#include "json.h"
+
+/* ---- the response writer -------------------------------------------------- */
+
+/* Start the response body as a JSON document (what was written is dropped). */
+static inline void json_begin(struct req *r)
+{
+	r->out.len = 0;
+	jw_begin(&r->jw, &r->out);
+}
+static inline void json_obj(struct req *r, const char *key) { jw_obj(&r->jw, key); }
+static inline void json_end_obj(struct req *r) { jw_end_obj(&r->jw); }
+static inline void json_arr(struct req *r, const char *key) { jw_arr(&r->jw, key); }
+static inline void json_end_arr(struct req *r) { jw_end_arr(&r->jw); }
+static inline void json_str(struct req *r, const char *key, const char *v)
+{
+	jw_str(&r->jw, key, v);
+}
+static inline void json_int(struct req *r, const char *key, int64_t v) { jw_int(&r->jw, key, v); }
+static inline void json_bool(struct req *r, const char *key, int v) { jw_bool(&r->jw, key, v); }
+static inline void json_null(struct req *r, const char *key) { jw_null(&r->jw, key); }
+/* An optional count: null when not recorded (< 0). */
+void json_opt(struct req *r, const char *key, int64_t v);
+
+/* Answer with the written document and this status. */
+void json_send(struct req *r, int status);
+
+/* ---- request bodies ------------------------------------------------------- */
+
+/* The request body as a JSON object (caller json_decref's), or answers 400
+** and returns NULL.  An empty body is an empty object.  A body that is not
+** JSON is refused with where and what (the byte offset jansson stopped at),
+** since no field of it can be read to be named. */
+json_t *body_or_400(struct req *r);
+
+/* A string member of o into *out ("" when absent or null).  Another type:
+** a message in errs. */
+void member_str(json_t *o, const char *name, const char **out, errlist *errs);
+
+/* An integer member of o into *out (def when absent).  Another type: a
+** message in errs. */
+void member_int(json_t *o, const char *name, int64_t def, int64_t *out, errlist *errs);
+
+/* ---- refusals ------------------------------------------------------------- */
+
+/* Answer {"error": all messages joined, "errors": [each]} with status. */
+void api_reject(struct req *r, int status, const errlist *errs);
+
+/* Answer the outcome of an area function that wrote nothing unless it
+** returned 0: rc < 0 a 500 with fail_msg, rc > 0 api_reject() with 400 (or
+** 404 when rc is not_found and not_found is not 0).  Returns rc, so that
+** the caller answers the success itself when it is 0. */
+int api_refused(struct req *r, int rc, int not_found, const errlist *errs, const char *fail_msg);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+** page.c — the page kit of page.h: the error page and the pieces of the
+** upload → preview → confirm flow shared by page_household.c,
+** page_sheet.c and page_standard.c.
+*/
+#include "page.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "req.h"
+
+void page_error(struct req *r, int status, const char *msg)
+{
+	r->status = status;
+	html_page_begin(r, status == 404 ? "找不到页面" : status == 403 ? "没有权限" : "出错了");
+	html_error_box(r, msg);
+	html_raw(r, "<p><a href=\"/\">返回首页</a></p>");
+	html_page_end(r);
+}
+
+void page_error_list(struct req *r, const errlist *errs, const char *headline)
+{
+	if (!errs || !errs->n)
+		return;
+	html_error_box(r, headline);
+	html_raw(r, "<ul class=\"errors\">");
+	for (int i = 0; i < errs->n; i++)
+		html(r, "<li>%s</li>", errs->msg[i]);
+	html_raw(r, "</ul>");
+}
+
+const char *page_base64(arena *a, const char *data, size_t len)
+{
+	size_t n = sodium_base64_encoded_len(len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	char *b64 = arena_alloc(a, n);
+	sodium_bin2base64(b64, n, (const unsigned char *)data, len,
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	return b64;
+}
+
+int page_unbase64(struct req *r, const char *name, const char **data, size_t *len)
+{
+	const char *b64 = req_form(r, name);
+	size_t n = b64 ? strlen(b64) : 0;
+	unsigned char *out = arena_alloc(r->a, n + 1);
+	if (!b64 || sodium_base642bin(out, n + 1, b64, n, NULL, len, NULL,
+				      sodium_base64_VARIANT_URLSAFE_NO_PADDING))
+		return -1;
+	out[*len] = 0;
+	*data = (const char *)out;
+	return 0;
+}
+
+int page_upload_or_reply(struct req *r, size_t max, struct upload *u, const char *title,
+			 void (*form)(struct req *r, const void *ctx), const void *ctx)
+{
+	memset(u, 0, sizeof *u);
+	u->confirm = req_form(r, "confirm") != NULL;
+	if (u->confirm) {
+		if (page_unbase64(r, "data", &u->data, &u->len)) {
+			http_error(r, 400, "确认的内容不完整，请重新上传文件。");
+			return -1;
+		}
+		u->fname = upload_name(r->a, req_form(r, "fname"));
+		return 0;
+	}
+	const struct param *file = req_file(r, "file");
+	if (!file) {
+		r->status = 400;
+		html_page_begin(r, title);
+		html_error_box(r, "请选择要上传的 CSV 文件。");
+		form(r, ctx);
+		html_page_end(r);
+		return -1;
+	}
+	if (file->len > max) {
+		http_error(r, 413, "文件太大：网页导入最多 8 MB，更大的文件请用命令行导入。");
+		return -1;
+	}
+	u->fname = upload_name(r->a, file->filename);
+	u->data = file->value;
+	u->len = file->len;
+	return 0;
+}
+
+void page_confirm_fields(struct req *r, const char *fname, const char *data, size_t len)
+{
+	html(r, "<input type=\"hidden\" name=\"fname\" value=\"%s\">"
+		"<input type=\"hidden\" name=\"data\" value=\"%s\">"
+		"<input type=\"hidden\" name=\"confirm\" value=\"1\">",
+	     fname, page_base64(r->a, data, len));
+}

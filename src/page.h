@@ -1,0 +1,53 @@
+/*
+** page.h — the page kit: the error page, a list of refusals, and the
+** upload → preview → confirm flow that every import page (households, a
+** month's entries, a standard) goes through the same way:
+**
+**     struct upload up;
+**     if (page_upload_or_reply(r, MAX, &up, title, form, ctx)) return;
+**     rc = area_import(..., up.fname, up.data, up.len, !up.confirm, ...);
+**     ... preview: page_confirm_fields(r, up.fname, up.data, up.len) in a form
+*/
+#ifndef JIFEN_PAGE_H
+#define JIFEN_PAGE_H
+#include <stddef.h>
+
+#include "html.h"
+
+/* The error page of http_error() for pages: the frame, the message in an
+** error box, a link home; status 404/403/other chooses the title. */
+void page_error(struct req *r, int status, const char *msg);
+
+/* headline in an error box and the messages of errs as a list; nothing
+** when errs is empty. */
+void page_error_list(struct req *r, const errlist *errs, const char *headline);
+
+/* The file of an upload → preview → confirm flow. */
+struct upload {
+	int confirm;       /* 1: the preview's confirm form came back (apply); 0: a new upload */
+	const char *fname; /* its name for error lines (upload_name()) */
+	const char *data;  /* its bytes (arena), NUL-terminated when confirmed */
+	size_t len;
+};
+
+/* Read the file of an import post into u: with confirm set, the fname and
+** base64 data fields of the preview's form; else the multipart part "file".
+** 0 ok; else the request is answered and -1 returned: 400 with a garbled
+** confirm, 413 when the file is over max bytes, and 400 with the page
+** title, the error "请选择要上传的 CSV 文件。" and form(r, ctx) (the upload
+** form) when no file came. */
+int page_upload_or_reply(struct req *r, size_t max, struct upload *u, const char *title,
+			 void (*form)(struct req *r, const void *ctx), const void *ctx);
+
+/* data as URL-safe base64 without padding (arena), for a confirm form. */
+const char *page_base64(arena *a, const char *data, size_t len);
+
+/* Decode the base64 form field name into data and len (arena, with a NUL
+** after it); 0 ok, -1 missing or not base64. */
+int page_unbase64(struct req *r, const char *name, const char **data, size_t *len);
+
+/* The hidden fields that carry an upload back from its preview: fname,
+** data (base64) and confirm=1. */
+void page_confirm_fields(struct req *r, const char *fname, const char *data, size_t len);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+** req.c — the request kit of req.h, one copy for every page and API file.
+*/
+#include "req.h"
+
+#include <string.h>
+
+#include "village.h"
+
+struct actor req_actor(struct req *r)
+{
+	struct actor who = {r->user->id, r->user->login, r->ip ? r->ip : ""};
+	return who;
+}
+
+const char *req_month_or_404(struct req *r, const char *m)
+{
+	char today[11];
+	date_today(today);
+	if (!m || strlen(m) != 7 || !month_valid(m) || strncmp(m, today, 7) > 0) {
+		http_error(r, 404, "没有这个月份的积分表（格式 YYYY-MM，不能是将来的月份）。");
+		return NULL;
+	}
+	return m;
+}
+
+struct village *req_public_village_or_404(struct req *r, const char *code)
+{
+	struct village *v = code && village_code_valid(code) ? village_by_code(r->db, r->a, code)
+							     : NULL;
+	if (!v)
+		http_error(r, 404, "找不到这个村。");
+	return v;
+}
+
+int64_t req_query_int_or_400(struct req *r, const char *name, int64_t def, int64_t lo,
+			     int64_t hi, const char *msg)
+{
+	const char *s = req_query(r, name);
+	int64_t v;
+	if (!s || !*s)
+		return def;
+	if (parse_int64(s, &v) || v < lo || v > hi) {
+		http_error(r, 400,
+			   msg ? msg
+			       : arena_printf(r->a, "参数 %s 应为 %lld–%lld 的整数。", name,
+					      (long long)lo, (long long)hi));
+		return -1;
+	}
+	return v;
+}
+
+int64_t req_query_int(struct req *r, const char *name, int64_t def, int64_t lo, int64_t hi)
+{
+	int64_t n;
+	const char *p = req_query(r, name);
+	return p && !parse_int64(p, &n) && n >= lo && n <= hi ? n : def;
+}
+
+const char *upload_name(arena *a, const char *filename)
+{
+	if (!filename || !*filename || !text_is_clean(filename, 0))
+		return "upload.csv";
+	const char *base = filename;
+	for (const char *p = filename; *p; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	if (!*base || utf8_len(base) > 100)
+		return "upload.csv";
+	return arena_strdup(a, base);
+}

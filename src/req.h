@@ -1,0 +1,42 @@
+/*
+** req.h — the request kit every page and API handler shares: who is
+** asking (for audit rows), and the path and query values with the 400/404
+** answer that goes with each.  Helpers named ..._or_4xx() either return the
+** value or answer the request themselves (Redis' ...OrReply):
+**     const char *month = req_month_or_404(r, r->arg[1]);
+**     if (!month) return;
+*/
+#ifndef JIFEN_REQ_H
+#define JIFEN_REQ_H
+#include <stdint.h>
+
+#include "audit.h"
+#include "http.h"
+
+/* The logged-in user of r as the actor of audit rows (login, address). */
+struct actor req_actor(struct req *r);
+
+/* The month m (r->arg[1] of the sheet URLs) if it is a valid "YYYY-MM" not
+** after this month, else answers 404 and returns NULL. */
+const char *req_month_or_404(struct req *r, const char *m);
+
+/* The village of a public endpoint or page by code (the standard is
+** public: no access check), or answers 404 and returns NULL. */
+struct village *req_public_village_or_404(struct req *r, const char *code);
+
+/* An integer query parameter in [lo, hi], def when absent or empty; -1 and
+** a 400 answer when present but not such a number.  msg is the answer's
+** message, NULL for one naming the parameter and its range. */
+int64_t req_query_int_or_400(struct req *r, const char *name, int64_t def, int64_t lo,
+			     int64_t hi, const char *msg);
+
+/* An integer query parameter in [lo, hi]; def when absent, not a number or
+** out of range (for paging, where a bad value is not worth a refusal). */
+int64_t req_query_int(struct req *r, const char *name, int64_t def, int64_t lo, int64_t hi);
+
+/* The name of an uploaded file as it appears in "FILE:ROW:" error lines:
+** its last path part, or "upload.csv" when it is empty, unprintable or
+** longer than 100 characters (arena a). */
+const char *upload_name(arena *a, const char *filename);
+
+#endif
