@@ -20,7 +20,6 @@
 #include "req.h"
 #include "village.h"
 
-
 enum { API_PER_PAGE = 50, API_PER_PAGE_MAX = 500 };
 
 /* The phone as this user may see it. */

@@ -11,6 +11,7 @@
 ** the rule lives in one place.
 */
 #include "household.h"
+#include "household_int.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -18,12 +19,6 @@
 #include <string.h>
 
 #include "json.h"
-
-/* The household columns every lookup reads, in the order of read_household. */
-#define HH_COLS                                                                  \
-	"id, village_id, code, head_name, address, member_count, phone, hukou, " \
-	"homestead, resident, tenant, joined, left_on, left_reason, eligible, "  \
-	"participating, created_at, updated_at"
 
 const struct csv_col household_csv_spec[HF_COUNT] = {
 	[HF_CODE] = {"code", "户编号", 1},
@@ -77,7 +72,7 @@ const char *household_status_label(const struct household *h)
 /* ---- reading rows -------------------------------------------------------- */
 
 /* Fill h from a row of "SELECT " HH_COLS. */
-static void read_household(db_stmt *s, arena *a, struct household *h)
+void household_read_row(db_stmt *s, arena *a, struct household *h)
 {
 	memset(h, 0, sizeof *h);
 	h->id = db_column_int(s, 0);
@@ -114,7 +109,7 @@ static int get_one(db_stmt *s, arena *a, struct household **out)
 	if (st != DB_ROW)
 		return -1;
 	struct household *h = arena_alloc(a, sizeof *h);
-	read_household(s, a, h);
+	household_read_row(s, a, h);
 	db_reset(s);
 	*out = h;
 	return 0;
@@ -348,7 +343,7 @@ int household_list(db *d, arena *a, int64_t village_id, const char *search, int 
 	struct household *out = arena_alloc(a, sizeof *out * (size_t)per_page);
 	int k = 0, st;
 	while ((st = db_step(s)) == DB_ROW && k < per_page)
-		read_household(s, a, &out[k++]);
+		household_read_row(s, a, &out[k++]);
 	if (st != DB_ROW && st != DB_DONE)
 		return -1;
 	db_reset(s);
@@ -433,7 +428,7 @@ static void member_json(buf *b, const struct member *m)
 /* ---- writing households ---------------------------------------------------------- */
 
 /* The audit object of a household: "household:ID" into out. */
-static void object_name(char out[40], int64_t id)
+void household_object_name(char out[40], int64_t id)
 {
 	snprintf(out, 40, "household:%" PRId64, id);
 }
@@ -445,7 +440,7 @@ static int audit_household(db *d, const struct actor *who, int64_t village_id,
 {
 	buf b1 = {0}, b2 = {0};
 	char obj[40];
-	object_name(obj, id);
+	household_object_name(obj, id);
 	if (before)
 		household_json(&b1, before);
 	if (after)
@@ -501,7 +496,7 @@ static int insert_household(db *d, int64_t village_id, struct household *h)
 
 /* UPDATE household h->id of village vid to h's fields (leaving fields
 ** included).  Returns 0, DB_CONSTRAINT when the code is taken, -1. */
-static int update_household(db *d, int64_t village_id, struct household *h)
+int household_update_row(db *d, int64_t village_id, struct household *h)
 {
 	int64_t now = now_unix();
 	db_stmt *s = db_prepare(
@@ -564,7 +559,7 @@ int household_save(db *d, const struct actor *who, const struct village *v,
 	}
 	household_compute(h, v);
 
-	int st = h->id ? update_household(d, v->id, h) : insert_household(d, v->id, h);
+	int st = h->id ? household_update_row(d, v->id, h) : insert_household(d, v->id, h);
 	if (st == DB_CONSTRAINT) {
 		msgs[HF_CODE] = "户编号已被本村另一户使用";
 		rc = 1;
@@ -640,7 +635,7 @@ int household_leave(db *d, const struct actor *who, const struct village *v, int
 	after.left_on = date;
 	after.left_reason = reason;
 	household_compute(&after, v);
-	if (update_household(d, v->id, &after))
+	if (household_update_row(d, v->id, &after))
 		goto out;
 	if (audit_household(d, who, v->id, "household.leave", id, before, &after))
 		goto out;
@@ -817,7 +812,7 @@ static int audit_member(db *d, const struct actor *who, int64_t village_id, cons
 {
 	buf b1 = {0}, b2 = {0};
 	char obj[40];
-	object_name(obj, household_id);
+	household_object_name(obj, household_id);
 	if (before)
 		member_json(&b1, before);
 	if (after)
@@ -941,7 +936,7 @@ int household_history(db *d, arena *a, int64_t village_id, int64_t household_id,
 	*rows = NULL;
 	*n = 0;
 	char obj[40];
-	object_name(obj, household_id);
+	household_object_name(obj, household_id);
 	if (limit < 1)
 		limit = 100;
 	db_stmt *s = db_prepare(d, "SELECT id, at, login, ip, action, before_json, after_json"
@@ -999,362 +994,4 @@ char *phone_mask(arena *a, const char *phone)
 	if (n > 4)
 		return arena_printf(a, "****%s", phone + n - 3);
 	return arena_strdup(a, "****");
-}
-
-/* ---- CSV import ------------------------------------------------------------------------------ */
-
-/* One valid row of the file. */
-struct pending {
-	int row;
-	struct household h;
-	unsigned given;
-};
-
-/* The state of one import's CSV reading. */
-struct import_read {
-	arena *a;
-	const char *fname, *today;
-	errlist *errs;
-	struct pending *rows;
-	int n, cap;
-	struct smap seen; /* code → file row of its first appearance (v) */
-	int bad_rows;
-};
-
-/* csvfile_parse() callback: validate one row, remember it or report it. */
-static int import_row_cb(void *ctx, const struct csv_row *r)
-{
-	struct import_read *ir = ctx;
-	struct household h = {0};
-	unsigned given;
-	const char *msgs[HF_COUNT];
-	int bad = household_check(ir->a, r->vals, ir->today, &h, &given,
-				  msgs);
-	for (int f = 0; f < HF_COUNT; f++)
-		if (msgs[f])
-			errlist_add(ir->errs, "%s:%d: %s: %s", ir->fname, r->row, r->colname[f],
-				    msgs[f]);
-	if (!msgs[HF_CODE]) {
-		const struct smap_slot *first = smap_find(&ir->seen, h.code);
-		if (first) {
-			errlist_add(ir->errs, "%s:%d: %s: 户编号“%s”与第 %d 行重复", ir->fname,
-				    r->row, r->colname[HF_CODE], h.code, (int)first->v);
-			bad++;
-		} else
-			smap_get(&ir->seen, h.code)->v = r->row;
-	}
-	if (bad) {
-		ir->bad_rows++;
-		return 0;
-	}
-	if (ir->n == ir->cap) {
-		int ncap = ir->cap ? ir->cap * 2 : 256;
-		struct pending *grown = arena_alloc(ir->a, sizeof *grown * (size_t)ncap);
-		if (ir->n)
-			memcpy(grown, ir->rows, sizeof *grown * (size_t)ir->n);
-		ir->rows = grown;
-		ir->cap = ncap;
-	}
-	struct pending *p = &ir->rows[ir->n];
-	p->row = r->row;
-	p->h = h;
-	p->given = given;
-	ir->n++;
-	return 0;
-}
-
-static int str_eq(const char *a, const char *b)
-{
-	if (!a || !b)
-		return a == b;
-	return !strcmp(a, b);
-}
-
-/* Whether field f of a and b holds the same value. */
-static int field_equal(const struct household *a, const struct household *b, int f)
-{
-	switch (f) {
-	case HF_CODE: return str_eq(a->code, b->code);
-	case HF_HEAD_NAME: return str_eq(a->head_name, b->head_name);
-	case HF_ADDRESS: return str_eq(a->address, b->address);
-	case HF_MEMBERS: return a->member_count == b->member_count;
-	case HF_PHONE: return str_eq(a->phone, b->phone);
-	case HF_HUKOU: return a->hukou == b->hukou;
-	case HF_HOMESTEAD: return a->homestead == b->homestead;
-	case HF_RESIDENT: return a->resident == b->resident;
-	case HF_TENANT: return a->tenant == b->tenant;
-	case HF_JOINED: return str_eq(a->joined, b->joined);
-	}
-	return 1;
-}
-
-/* Copy field f from src into dst. */
-static void field_copy(struct household *dst, const struct household *src, int f)
-{
-	switch (f) {
-	case HF_CODE: dst->code = src->code; break;
-	case HF_HEAD_NAME: dst->head_name = src->head_name; break;
-	case HF_ADDRESS: dst->address = src->address; break;
-	case HF_MEMBERS: dst->member_count = src->member_count; break;
-	case HF_PHONE: dst->phone = src->phone; break;
-	case HF_HUKOU: dst->hukou = src->hukou; break;
-	case HF_HOMESTEAD: dst->homestead = src->homestead; break;
-	case HF_RESIDENT: dst->resident = src->resident; break;
-	case HF_TENANT: dst->tenant = src->tenant; break;
-	case HF_JOINED: dst->joined = src->joined; break;
-	}
-}
-
-/* Load every household of the village into *rows and *n, and map (its
-** arena set) from their codes to their index in *rows. */
-static int load_village_households(db *d, arena *a, int64_t village_id,
-				   struct household **rows, int *n, struct smap *map)
-{
-	db_stmt *s = db_prepare(d, "SELECT " HH_COLS " FROM household WHERE village_id = $v");
-	if (!s || db_bind_int(s, "$v", village_id))
-		return -1;
-	int cap = 0, st;
-	*rows = NULL;
-	*n = 0;
-	while ((st = db_step(s)) == DB_ROW) {
-		*rows = arena_grow(a, *rows, &cap, *n, sizeof **rows);
-		read_household(s, a, &(*rows)[*n]);
-		(*n)++;
-	}
-	if (st != DB_DONE)
-		return -1;
-	for (int i = 0; i < *n; i++)
-		smap_get(map, (*rows)[i].code)->v = i;
-	return 0;
-}
-
-/* Append a row to the report. */
-static void report_add(struct import_report *rep, const struct pending *p,
-		       enum import_action act, unsigned changed)
-{
-	if (rep->n == rep->cap) {
-		int ncap = rep->cap ? rep->cap * 2 : 256;
-		struct import_row *grown = arena_alloc(rep->a, sizeof *grown * (size_t)ncap);
-		if (rep->n)
-			memcpy(grown, rep->rows, sizeof *grown * (size_t)rep->n);
-		rep->rows = grown;
-		rep->cap = ncap;
-	}
-	struct import_row *r = &rep->rows[rep->n++];
-	r->row = p->row;
-	r->code = p->h.code;
-	r->head_name = p->h.head_name;
-	r->action = act;
-	r->changed = changed;
-	if (act == IMPORT_ADD)
-		rep->added++;
-	else if (act == IMPORT_UPDATE)
-		rep->updated++;
-	else
-		rep->unchanged++;
-}
-
-/* A household change the import will write. */
-struct import_change {
-	struct household h;          /* as it will be stored */
-	const struct household *old; /* NULL for an addition */
-};
-
-/* Integer as text for db_copy_row() (arena). */
-static const char *itext(arena *a, int64_t v)
-{
-	return arena_printf(a, "%" PRId64, v);
-}
-
-/* Add the new households adds[0..n) with one bulk load (PostgreSQL COPY)
-** and set their ids from the village's codes afterwards.  Returns 0 or -1. */
-static int copy_new_households(db *d, arena *a, const struct village *v,
-			       struct import_change *adds, int n, int64_t now)
-{
-	static const char *const cols[] = {
-		"village_id", "code", "head_name", "address", "member_count", "phone", "hukou",
-		"homestead", "resident", "tenant", "joined", "eligible", "participating",
-		"created_at", "updated_at"};
-	enum { NCOLS = sizeof cols / sizeof cols[0] };
-	db_copy *c = db_copy_begin(d, "household", cols, NCOLS);
-	if (!c)
-		return -1;
-	const char *vid = itext(a, v->id), *nows = itext(a, now);
-	int rc = 0;
-	for (int i = 0; i < n && !rc; i++) {
-		struct household *h = &adds[i].h;
-		h->village_id = v->id;
-		h->created_at = h->updated_at = now;
-		const char *vals[NCOLS] = {
-			vid, h->code, h->head_name, h->address,
-			h->member_count > 0 ? itext(a, h->member_count) : NULL, h->phone,
-			itext(a, h->hukou), itext(a, h->homestead), itext(a, h->resident),
-			itext(a, h->tenant), h->joined, itext(a, h->eligible),
-			itext(a, h->participating), nows, nows};
-		rc = db_copy_row(c, vals);
-	}
-	if (db_copy_end(c) || rc)
-		return -1;
-
-	struct smap ids = {.a = a};
-	int64_t *idv = arena_alloc(a, sizeof *idv * (size_t)n);
-	for (int i = 0; i < n; i++)
-		smap_get(&ids, adds[i].h.code)->v = i;
-	db_stmt *s = db_prepare(d, "SELECT id, code FROM household WHERE village_id = $v");
-	if (!s || db_bind_int(s, "$v", v->id))
-		return -1;
-	int st;
-	while ((st = db_step(s)) == DB_ROW) {
-		const struct smap_slot *k = smap_find(&ids, db_column_text(s, 1));
-		if (k)
-			idv[k->v] = db_column_int(s, 0);
-	}
-	if (st != DB_DONE)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		if (!idv[i]) {
-			db_set_error(d, "导入: 找不到刚写入的户 %s", adds[i].h.code);
-			return -1;
-		}
-		adds[i].h.id = idv[i];
-	}
-	return 0;
-}
-
-/* The audit rows of the import's changes, with one bulk load.  The columns
-** are those audit_record() (audit.c) writes; audit.h has no bulk form, and
-** one INSERT per row is what the bulk path avoids.  Returns 0 or -1. */
-static int copy_import_audit(db *d, arena *a, const struct actor *who,
-			     const struct village *v, const struct import_change *ch, int n,
-			     int64_t now)
-{
-	static const char *const cols[] = {"at", "account_id", "login", "ip", "village_id",
-					   "action", "object", "before_json", "after_json"};
-	enum { NCOLS = sizeof cols / sizeof cols[0] };
-	db_copy *c = db_copy_begin(d, "audit", cols, NCOLS);
-	if (!c)
-		return -1;
-	const char *nows = itext(a, now), *vid = itext(a, v->id);
-	const char *acc = who->account_id ? itext(a, who->account_id) : NULL;
-	int rc = 0;
-	for (int i = 0; i < n && !rc; i++) {
-		buf before = {0}, after = {0};
-		char obj[40];
-		object_name(obj, ch[i].h.id);
-		if (ch[i].old)
-			household_json(&before, ch[i].old);
-		household_json(&after, &ch[i].h);
-		const char *vals[NCOLS] = {
-			nows, acc, who->login ? who->login : "", who->ip ? who->ip : "", vid,
-			ch[i].old ? "household.import_update" : "household.import_add", obj,
-			ch[i].old ? buf_cstr(&before) : NULL, buf_cstr(&after)};
-		rc = db_copy_row(c, vals);
-		buf_free(&before);
-		buf_free(&after);
-	}
-	return db_copy_end(c) || rc ? -1 : 0;
-}
-
-/* Compare the file's rows with the stored households and fill the report;
-** unless dry_run, write the updates (one UPDATE each), the additions and the
-** audit rows (bulk loads).  Runs in the caller's transaction.  0 or -1. */
-static int import_apply(db *d, const struct actor *who, const struct village *v,
-			struct import_read *ir, int dry_run, struct import_report *rep)
-{
-	arena *a = rep->a;
-	struct household *have;
-	int nhave;
-	struct smap map = {.a = a};
-	if (load_village_households(d, a, v->id, &have, &nhave, &map))
-		return -1;
-	/* additions first in ch[], updates after them */
-	struct import_change *adds = arena_alloc(a, sizeof *adds * (size_t)(ir->n + 1));
-	struct import_change *upds = arena_alloc(a, sizeof *upds * (size_t)(ir->n + 1));
-	int nadd = 0, nupd = 0;
-	for (int i = 0; i < ir->n; i++) {
-		struct pending *p = &ir->rows[i];
-		const struct smap_slot *found = smap_find(&map, p->h.code);
-		int at = found ? (int)found->v : -1;
-		if (at < 0) {
-			adds[nadd].h = p->h;
-			adds[nadd].old = NULL;
-			household_compute(&adds[nadd++].h, v);
-			report_add(rep, p, IMPORT_ADD, 0);
-			continue;
-		}
-		const struct household *old = &have[at];
-		struct household h = *old;
-		unsigned changed = 0;
-		for (int f = 0; f < HF_COUNT; f++) {
-			if (!(p->given & (1u << f)) || field_equal(old, &p->h, f))
-				continue;
-			field_copy(&h, &p->h, f);
-			changed |= 1u << f;
-		}
-		if (!changed) {
-			report_add(rep, p, IMPORT_UNCHANGED, 0);
-			continue;
-		}
-		household_compute(&h, v);
-		upds[nupd].h = h;
-		upds[nupd++].old = old;
-		report_add(rep, p, IMPORT_UPDATE, changed);
-	}
-	if (dry_run || nadd + nupd == 0)
-		return 0;
-
-	int64_t now = now_unix();
-	for (int i = 0; i < nupd; i++)
-		if (update_household(d, v->id, &upds[i].h))
-			return -1;
-	if (nadd && copy_new_households(d, a, v, adds, nadd, now))
-		return -1;
-	if (copy_import_audit(d, a, who, v, adds, nadd, now) ||
-	    copy_import_audit(d, a, who, v, upds, nupd, now))
-		return -1;
-	return 0;
-}
-
-void import_report_free(struct import_report *rep)
-{
-	arena_free(rep->a);
-	memset(rep, 0, sizeof *rep);
-}
-
-int household_import(db *d, const struct actor *who, const struct village *v,
-		     const char *fname, const char *data, size_t len, int dry_run,
-		     struct import_report *rep, errlist *errs)
-{
-	int rc = -1, in_tx = 0;
-	char today[11];
-	date_today(today);
-	if (!rep->a)
-		rep->a = arena_new();
-	struct import_read ir = {.a = rep->a, .fname = fname, .today = today, .errs = errs,
-				 .seen = {.a = rep->a}};
-	int before_errs = errs->n;
-
-	int nrows = csvfile_parse(fname, data, len, household_csv_spec, HF_COUNT, import_row_cb,
-				  &ir, errs);
-	if (nrows < 0 || errs->n > before_errs) {
-		rc = 1;
-		goto out;
-	}
-	if (dry_run) {
-		rc = import_apply(d, who, v, &ir, 1, rep) ? -1 : 0;
-		goto out;
-	}
-	if (db_begin_write(d))
-		goto out;
-	in_tx = 1;
-	if (import_apply(d, who, v, &ir, 0, rep))
-		goto out;
-	if (db_commit(d))
-		goto out;
-	in_tx = 0;
-	rc = 0;
-out:
-	if (in_tx)
-		db_rollback(d);
-	return rc;
 }

@@ -154,5 +154,8 @@ struct param *parse_urlencoded(arena *a, const char *p, size_t n);
 ** scrubbed as in parse_urlencoded(); files are bytes, as sent. */
 struct param *parse_multipart(arena *a, const char *ctype, const char *p, size_t n,
 			      const char **err);
+/* Replace, in the n bytes of s, every NUL and every byte that is not part
+** of valid UTF-8 with DEL (0x7f), which every text check refuses. */
+void text_scrub(char *s, size_t n);
 
 #endif

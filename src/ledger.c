@@ -6,6 +6,7 @@
 ** `jifen verify`'s recomputation of the chain and every stored figure.
 */
 #include "ledger.h"
+#include "ledger_int.h"
 
 #include <inttypes.h>
 #include <openssl/evp.h>
@@ -88,15 +89,7 @@ void ledger_encode(buf *b, const struct ledger_entry *e)
 	enc_text(b, "end");
 }
 
-/* What hashing many entries reuses: the encoding buffer and one digest
-** context (OpenSSL 3 allocates a context and looks the algorithm up on
-** every one-shot EVP_Digest call). */
-struct hasher {
-	buf scratch;
-	EVP_MD_CTX *ctx;
-};
-
-static void hasher_free(struct hasher *h)
+void hasher_free(struct hasher *h)
 {
 	buf_free(&h->scratch);
 	EVP_MD_CTX_free(h->ctx);
@@ -104,7 +97,7 @@ static void hasher_free(struct hasher *h)
 }
 
 /* out = hex SHA-256(prev_hash || encoding of e). */
-static void hasher_hash(struct hasher *h, const struct ledger_entry *e, const char *prev_hash,
+void hasher_hash(struct hasher *h, const struct ledger_entry *e, const char *prev_hash,
 			char out[65])
 {
 	h->scratch.len = 0;
@@ -129,23 +122,6 @@ void ledger_entry_hash(const struct ledger_entry *e, const char *prev_hash, char
 	struct hasher h = {0};
 	hasher_hash(&h, e, prev_hash, out);
 	hasher_free(&h);
-}
-
-/* Key of a household's calendar year. */
-static int64_t year_key(int64_t household_id, int year)
-{
-	return household_id * 4096 + year;
-}
-
-static int month_year(const char *month)
-{
-	return atoi(month);
-}
-
-/* Points that count as "scored" in a year (not redemptions or year end). */
-static int kind_counts_for_year(const char *kind)
-{
-	return !strcmp(kind, "score") || !strcmp(kind, "correction");
 }
 
 /* ---- posting ------------------------------------------------------------------- */
@@ -450,12 +426,6 @@ fail:
 
 /* ---- reading ------------------------------------------------------------------- */
 
-#define ENTRY_COLS "le.id, le.village_id, le.seq, le.household_id, le.kind," \
-		   " COALESCE(le.item_id, 0), le.item_code, COALESCE(le.version_id, 0), le.month," \
-		   " le.date, le.quantity, le.points, COALESCE(le.approval_id, 0)," \
-		   " COALESCE(le.entry_id, 0), COALESCE(le.correction_of, 0), le.reason," \
-		   " le.recorded_by, le.note, le.photo, le.posted_at, le.prev_hash, le.hash"
-#define ENTRY_NCOLS 22
 /* The display columns after ENTRY_COLS (with the joins of DISPLAY_JOINS). */
 #define DISPLAY_COLS ", COALESCE(i.name, ''), COALESCE(i.category, ''), h.code, h.head_name," \
 		     " a.meeting_date, COALESCE(i.veto, 0)," \
@@ -466,7 +436,7 @@ fail:
 		      " LEFT JOIN approval a ON a.id = le.approval_id"
 
 /* Fill e from the current row: ENTRY_COLS, then DISPLAY_COLS when display. */
-static void entry_from_row(db_stmt *s, arena *a, struct ledger_entry *e, int display)
+void entry_from_row(db_stmt *s, arena *a, struct ledger_entry *e, int display)
 {
 	memset(e, 0, sizeof *e);
 	e->id = db_column_int(s, 0);
@@ -904,309 +874,5 @@ out:
 	if (b)
 		ledger_batch_abort(b);
 	buf_free(&js);
-	return rc;
-}
-
-/* ---- verify ---------------------------------------------------------------------- */
-
-/* A row of a village (what names it: "积分台账第 N 条（村 X，序号 S）")
-** names household hid, which is not one of the village's: add to errs
-** whether it does not exist or which village it is in.  Returns 1, or -1
-** on a database error. */
-static int report_stranger(db *d, int64_t hid, const char *what, errlist *errs)
-{
-	db_stmt *h = db_prepare(d, "SELECT h.code, COALESCE(o.code, '')"
-				   " FROM household h LEFT JOIN village o"
-				   " ON o.id = h.village_id WHERE h.id = $h");
-	int st;
-	if (!h || db_bind_int(h, "$h", hid) || (st = db_step(h)) == DB_ERROR)
-		return -1;
-	if (st == DB_ROW)
-		errlist_add(errs, "%s的农户 %s（编号 %lld）属于村 %s，不是本村的农户", what,
-			    db_column_text(h, 0), (long long)hid, db_column_text(h, 1));
-	else
-		errlist_add(errs, "%s的农户（编号 %lld）不存在", what, (long long)hid);
-	db_reset(h);
-	return 1;
-}
-
-/* Verify one village inside the caller's read transaction.  Returns 0
-** intact, 1 (first problem in errs), -1. */
-static int verify_village(db *d, arena *a, const struct village *v, errlist *errs,
-			  int64_t *checked)
-{
-	int rc = -1, st;
-	struct hasher hasher = {0};
-	struct imap balance = {.a = a}, years = {.a = a}, veto_net = {.a = a}, own = {.a = a};
-	char prev[65], hash[65];
-	memcpy(prev, LEDGER_GENESIS, 65);
-	int64_t expect_seq = 1;
-	/* the village's households: every entry's household is one of them
-	** (on PostgreSQL no foreign key says it exists, schema 006) */
-	db_stmt *s = db_prepare(d, "SELECT id FROM household WHERE village_id = $v");
-	if (!s || db_bind_int(s, "$v", v->id))
-		goto out;
-	while ((st = db_step(s)) == DB_ROW)
-		imap_get(&own, db_column_int(s, 0));
-	if (st != DB_DONE)
-		goto out;
-	s = db_prepare(d, "SELECT " ENTRY_COLS ", COALESCE(i.veto, 0)"
-				   " FROM ledger_entry le LEFT JOIN standard_item i ON i.id = le.item_id"
-				   " WHERE le.village_id = $v ORDER BY le.seq");
-	if (!s || db_bind_int(s, "$v", v->id))
-		goto out;
-	/* one arena for the rows' text, emptied every so often: a village's
-	** ledger may be millions of entries */
-	arena *rowa = arena_new();
-	int since = 0;
-	while ((st = db_step(s)) == DB_ROW) {
-		if (++since == 4096) {
-			arena_free(rowa);
-			rowa = arena_new();
-			since = 0;
-		}
-		struct ledger_entry e;
-		entry_from_row(s, rowa, &e, 0);
-		int veto = (int)db_column_int(s, ENTRY_NCOLS);
-		if (e.seq != expect_seq) {
-			errlist_add(errs, "积分台账第 %lld 条（村 %s，序号 %lld）序号不连续，应为 %lld",
-				    (long long)e.id, v->code, (long long)e.seq, (long long)expect_seq);
-			rc = 1;
-			break;
-		}
-		hasher_hash(&hasher, &e, prev, hash);
-		if (strcmp(e.prev_hash, prev)) {
-			errlist_add(errs, "积分台账第 %lld 条（村 %s，序号 %lld）与前一条的哈希链接不符",
-				    (long long)e.id, v->code, (long long)e.seq);
-			rc = 1;
-			break;
-		}
-		if (strcmp(e.hash, hash)) {
-			errlist_add(errs, "积分台账第 %lld 条（村 %s，序号 %lld）哈希不符",
-				    (long long)e.id, v->code, (long long)e.seq);
-			rc = 1;
-			break;
-		}
-		if (!imap_find(&own, e.household_id)) {
-			char what[128];
-			snprintf(what, sizeof what, "积分台账第 %lld 条（村 %s，序号 %lld）",
-				 (long long)e.id, v->code, (long long)e.seq);
-			rc = report_stranger(d, e.household_id, what, errs);
-			break;
-		}
-		memcpy(prev, e.hash, 65);
-		expect_seq++;
-		(*checked)++;
-		imap_get(&balance, e.household_id)->v += e.points;
-		if (kind_counts_for_year(e.kind)) {
-			struct imap_slot *y = imap_get(&years, year_key(e.household_id,
-								       month_year(e.month)));
-			y->v += e.points;
-			y->flag = 1; /* the year has entries */
-		}
-		if (veto && !strcmp(e.kind, "score"))
-			imap_get(&veto_net, e.id)->v += e.points;
-		else if (!strcmp(e.kind, "correction")) {
-			struct imap_slot *o = imap_find(&veto_net, e.correction_of);
-			if (o)
-				o->v += e.points;
-		}
-	}
-	arena_free(rowa);
-	db_reset(s);
-	if (rc == 1 || st != DB_DONE)
-		goto out;
-
-	/* the head */
-	int64_t head_seq;
-	char head[65];
-	if (ledger_head(d, v->id, &head_seq, head))
-		goto out;
-	if (head_seq != expect_seq - 1 || strcmp(head, prev)) {
-		errlist_add(errs, "村 %s 的台账链头（序号 %lld）与台账最后一条（序号 %lld）不符",
-			    v->code, (long long)head_seq, (long long)(expect_seq - 1));
-		rc = 1;
-		goto out;
-	}
-
-	/* the veto marks the entries give: (household, year) of a standing
-	** veto entry; veto_net holds score entry id → net points, so read
-	** those entries' households and months back */
-	struct imap veto_years = {.a = a};
-	s = db_prepare(d, "SELECT le.id, le.household_id, le.month FROM ledger_entry le"
-			  " JOIN standard_item i ON i.id = le.item_id"
-			  " WHERE le.village_id = $v AND le.kind = 'score' AND i.veto = 1");
-	if (!s || db_bind_int(s, "$v", v->id))
-		goto out;
-	while ((st = db_step(s)) == DB_ROW) {
-		struct imap_slot *x = imap_find(&veto_net, db_column_int(s, 0));
-		if (x && x->v != 0)
-			imap_get(&veto_years, year_key(db_column_int(s, 1),
-						       month_year(db_column_text(s, 2))))->v = 1;
-	}
-	if (st != DB_DONE)
-		goto out;
-
-	/* every stored balance is of one of the village's households (on
-	** PostgreSQL no foreign key says the household exists, schema 008) and
-	** equals the sum of the household's entries, and every household with
-	** entries has its balance */
-	s = db_prepare(d, "SELECT b.household_id, b.balance, h.code FROM household_balance b"
-			  " LEFT JOIN household h ON h.id = b.household_id AND h.village_id = $v"
-			  " WHERE b.village_id = $v");
-	if (!s || db_bind_int(s, "$v", v->id))
-		goto out;
-	while ((st = db_step(s)) == DB_ROW) {
-		int64_t hid = db_column_int(s, 0), stored = db_column_int(s, 1);
-		if (db_column_is_null(s, 2)) {
-			char what[96];
-			snprintf(what, sizeof what, "村 %s 的积分余额", v->code);
-			rc = report_stranger(d, hid, what, errs);
-			db_reset(s);
-			goto out;
-		}
-		struct imap_slot *x = imap_find(&balance, hid);
-		int64_t sum = x ? x->v : 0;
-		if (x)
-			x->flag = 1;
-		if (stored != sum) {
-			errlist_add(errs, "农户 %s（村 %s）积分余额 %lld 与台账合计 %lld 不符",
-				    db_column_text(s, 2), v->code, (long long)stored, (long long)sum);
-			rc = 1;
-			db_reset(s);
-			goto out;
-		}
-	}
-	if (st != DB_DONE)
-		goto out;
-	for (size_t i = 0; i < balance.cap; i++)
-		if (balance.s[i].key && !balance.s[i].flag && balance.s[i].v != 0) {
-			errlist_add(errs, "农户（编号 %lld，村 %s）有台账记录合计 %lld 分，但没有积分余额",
-				    (long long)balance.s[i].key, v->code, (long long)balance.s[i].v);
-			rc = 1;
-			goto out;
-		}
-
-	/* yearly points and veto marks */
-	s = db_prepare(d, "SELECT y.household_id, y.year, y.points, y.veto, h.code"
-			  " FROM household_year y LEFT JOIN household h"
-			  " ON h.id = y.household_id AND h.village_id = $v WHERE y.village_id = $v");
-	if (!s || db_bind_int(s, "$v", v->id))
-		goto out;
-	while ((st = db_step(s)) == DB_ROW) {
-		int64_t hid = db_column_int(s, 0);
-		int year = (int)db_column_int(s, 1);
-		if (db_column_is_null(s, 4)) {
-			char what[96];
-			snprintf(what, sizeof what, "村 %s 的 %d 年积分", v->code, year);
-			rc = report_stranger(d, hid, what, errs);
-			db_reset(s);
-			goto out;
-		}
-		int64_t stored = db_column_int(s, 2);
-		int veto = (int)db_column_int(s, 3);
-		struct imap_slot *x = imap_find(&years, year_key(hid, year));
-		int64_t sum = x ? x->v : 0;
-		if (x)
-			x->flag = 2; /* seen */
-		int want_veto = imap_find(&veto_years, year_key(hid, year)) != NULL;
-		if (stored != sum || veto != want_veto) {
-			if (stored != sum)
-				errlist_add(errs, "农户 %s（村 %s）%d 年积分 %lld 与台账合计 %lld 不符",
-					    db_column_text(s, 4), v->code, year, (long long)stored,
-					    (long long)sum);
-			else
-				errlist_add(errs, "农户 %s（村 %s）%d 年一票否决标记为 %d，台账应为 %d",
-					    db_column_text(s, 4), v->code, year, veto, want_veto);
-			rc = 1;
-			db_reset(s);
-			goto out;
-		}
-	}
-	if (st != DB_DONE)
-		goto out;
-	for (size_t i = 0; i < years.cap; i++)
-		if (years.s[i].key && years.s[i].flag != 2) {
-			errlist_add(errs, "农户（编号 %lld，村 %s）%lld 年有台账记录，但没有年度积分",
-				    (long long)(years.s[i].key / 4096), v->code,
-				    (long long)(years.s[i].key % 4096));
-			rc = 1;
-			goto out;
-		}
-	rc = 0;
-out:
-	hasher_free(&hasher);
-	return rc;
-}
-
-int ledger_verify(db *d, arena *a, int64_t village_id, errlist *errs, int64_t *checked)
-{
-	int64_t dummy = 0;
-	if (!checked)
-		checked = &dummy;
-	*checked = 0;
-	/* verify reads the ledger and the balances with several statements and
-	** must see them as of one moment */
-	if (db_begin_snapshot(d))
-		return -1;
-	int rc = 0;
-	if (village_id) {
-		struct village *v = village_by_id(d, a, village_id);
-		rc = v ? verify_village(d, a, v, errs, checked) : -1;
-		if (!v)
-			db_set_error(d, "没有这个村");
-	} else {
-		int n;
-		struct village *list = village_list(d, a, &n);
-		for (int i = 0; list && i < n && rc == 0; i++)
-			rc = verify_village(d, a, &list[i], errs, checked);
-		if (!list)
-			rc = -1;
-		/* entries of a village that does not exist are on no chain walked
-		** above (on PostgreSQL no foreign key says it exists, schema 006),
-		** and its balance and yearly rows were read by no village (schema
-		** 008): the distinct village ids of each table, one index probe
-		** each.  A row: which table ('' the ledger), the village id, the
-		** first entry id or household id. */
-		if (rc == 0) {
-			db_stmt *s = db_prepare(d,
-				"WITH RECURSIVE vid(id) AS"
-				" (SELECT MIN(village_id) FROM ledger_entry UNION ALL"
-				" SELECT (SELECT MIN(le.village_id) FROM ledger_entry le"
-				" WHERE le.village_id > vid.id) FROM vid WHERE vid.id IS NOT NULL),"
-				" bv(id) AS (SELECT MIN(village_id) FROM household_balance UNION ALL"
-				" SELECT (SELECT MIN(b.village_id) FROM household_balance b"
-				" WHERE b.village_id > bv.id) FROM bv WHERE bv.id IS NOT NULL),"
-				" yv(id) AS (SELECT MIN(village_id) FROM household_year UNION ALL"
-				" SELECT (SELECT MIN(y.village_id) FROM household_year y"
-				" WHERE y.village_id > yv.id) FROM yv WHERE yv.id IS NOT NULL)"
-				" SELECT '', vid.id, (SELECT MIN(le.id) FROM ledger_entry le"
-				" WHERE le.village_id = vid.id) FROM vid WHERE vid.id IS NOT NULL"
-				" AND NOT EXISTS (SELECT 1 FROM village v WHERE v.id = vid.id)"
-				" UNION ALL SELECT '积分余额', bv.id, (SELECT MIN(b.household_id)"
-				" FROM household_balance b WHERE b.village_id = bv.id) FROM bv"
-				" WHERE bv.id IS NOT NULL"
-				" AND NOT EXISTS (SELECT 1 FROM village v WHERE v.id = bv.id)"
-				" UNION ALL SELECT '年度积分', yv.id, (SELECT MIN(y.household_id)"
-				" FROM household_year y WHERE y.village_id = yv.id) FROM yv"
-				" WHERE yv.id IS NOT NULL"
-				" AND NOT EXISTS (SELECT 1 FROM village v WHERE v.id = yv.id)");
-			int st = s ? db_step(s) : DB_ERROR;
-			if (st == DB_ROW) {
-				const char *table = db_column_text(s, 0);
-				long long vid = db_column_int(s, 1), first = db_column_int(s, 2);
-				if (*table)
-					errlist_add(errs, "农户（编号 %lld）有村编号 %lld 的%s，但没有这个村",
-						    first, vid, table);
-				else
-					errlist_add(errs, "积分台账第 %lld 条起有村编号 %lld 的记录，"
-							  "但没有这个村", first, vid);
-				db_reset(s);
-				rc = 1;
-			} else if (st != DB_DONE)
-				rc = -1;
-		}
-	}
-	db_rollback(d);
 	return rc;
 }

@@ -8,7 +8,9 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "household.h"
 #include "req.h"
+#include "standard.h"
 
 void page_error(struct req *r, int status, const char *msg)
 {
@@ -90,4 +92,74 @@ void page_confirm_fields(struct req *r, const char *fname, const char *data, siz
 		"<input type=\"hidden\" name=\"data\" value=\"%s\">"
 		"<input type=\"hidden\" name=\"confirm\" value=\"1\">",
 	     fname, page_base64(r->a, data, len));
+}
+
+/* ---- what the scoring pages share ---------------------------------------------- */
+
+/* Points with a sign and a class for colour. */
+void points_cell(struct req *r, int64_t p)
+{
+	html(r, "<td class=\"num %s\">%+lld</td>", p < 0 ? "neg" : p > 0 ? "pos" : "",
+	     (long long)p);
+}
+
+/* The participating households of v for pick lists (arena). */
+int pick_households(struct req *r, const struct village *v, struct household **rows, int *n)
+{
+	int64_t total;
+	enum { PICK_MAX = 20000 }; /* households in a pick list */
+	return household_list(r->db, r->a, v->id, NULL, HH_PARTICIPATING, 1, PICK_MAX, rows, n,
+			      &total);
+}
+
+/* The <datalist id="households"> of participating households: value the
+** code, label the head's name, so a browser suggests both without JS. */
+void households_datalist(struct req *r, const struct household *rows, int n)
+{
+	html_raw(r, "<datalist id=\"households\">");
+	for (int i = 0; i < n; i++)
+		html(r, "<option value=\"%s\">%s</option>", rows[i].code, rows[i].head_name);
+	html_raw(r, "</datalist>");
+}
+
+/* The item <select> of a version, grouped by category with <optgroup>;
+** each option starts with the code so typing the code picks it. */
+void item_select(struct req *r, const char *name, const struct std_version *sv,
+		 const char *selected, int required)
+{
+	html(r, "<select name=\"%s\" id=\"%s\"%s>", name, name, required ? " required" : "");
+	html_raw(r, "<option value=\"\">请选择积分项目</option>");
+	if (sv) {
+		const char **cats = arena_alloc(r->a, (size_t)(sv->nitems + 1) * sizeof *cats);
+		int ncat = 0;
+		for (int i = 0; i < sv->nitems; i++) {
+			int seen = 0;
+			for (int c = 0; c < ncat && !seen; c++)
+				seen = !strcmp(cats[c], sv->items[i].category);
+			if (!seen)
+				cats[ncat++] = sv->items[i].category;
+		}
+		for (int c = 0; c < ncat; c++) {
+			html(r, "<optgroup label=\"%s\">", cats[c]);
+			for (int i = 0; i < sv->nitems; i++) {
+				const struct std_item *it = &sv->items[i];
+				if (strcmp(it->category, cats[c]))
+					continue;
+				html(r, "<option value=\"%s\"%s>%s %s（%+lld", it->code,
+				     selected && !strcmp(selected, it->code) ? " selected" : "",
+				     it->code, it->name, (long long)it->points);
+				if (it->cap_month)
+					html(r, "，每月上限 %lld", (long long)it->cap_month);
+				if (it->cap_year)
+					html(r, "，每年上限 %lld", (long long)it->cap_year);
+				if (it->evidence)
+					html_raw(r, "，需佐证");
+				if (it->veto)
+					html_raw(r, "，一票否决");
+				html_raw(r, "）</option>");
+			}
+			html_raw(r, "</optgroup>");
+		}
+	}
+	html_raw(r, "</select>");
 }

@@ -11,6 +11,7 @@
 #ifndef JIFEN_PAGE_H
 #define JIFEN_PAGE_H
 #include <stddef.h>
+#include <stdint.h>
 
 #include "html.h"
 
@@ -21,6 +22,10 @@ void page_error(struct req *r, int status, const char *msg);
 /* headline in an error box and the messages of errs as a list; nothing
 ** when errs is empty. */
 void page_error_list(struct req *r, const errlist *errs, const char *headline);
+
+/* The largest file the web imports take: it travels back base64 in the
+** confirm form (larger files: the CLI). */
+enum { WEB_IMPORT_MAX = 8 * 1024 * 1024 };
 
 /* The file of an upload → preview → confirm flow. */
 struct upload {
@@ -49,5 +54,28 @@ int page_unbase64(struct req *r, const char *name, const char **data, size_t *le
 /* The hidden fields that carry an upload back from its preview: fname,
 ** data (base64) and confirm=1. */
 void page_confirm_fields(struct req *r, const char *fname, const char *data, size_t len);
+
+/* ---- what the scoring pages share ------------------------------------------ */
+
+struct household;
+struct std_version;
+struct village;
+
+/* A table cell with points and their sign, classed pos/neg for colour. */
+void points_cell(struct req *r, int64_t p);
+
+/* The participating households of v for pick lists (arena, at most
+** 20,000).  0 or -1, as household_list(). */
+int pick_households(struct req *r, const struct village *v, struct household **rows, int *n);
+
+/* The <datalist id="households"> of rows: value the code, label the head's
+** name, so a browser suggests both without JS. */
+void households_datalist(struct req *r, const struct household *rows, int n);
+
+/* The item <select> named name of a version (none when sv is NULL),
+** grouped by category; each option starts with the code so that typing
+** the code picks it. */
+void item_select(struct req *r, const char *name, const struct std_version *sv,
+		 const char *selected, int required);
 
 #endif

@@ -10,7 +10,6 @@
 #include "embed.h"
 #include "html.h"
 
-
 /* GET / : each role's home. */
 static void page_home(struct req *r)
 {

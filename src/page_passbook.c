@@ -30,10 +30,8 @@
 #include "standard.h"
 #include "village.h"
 
-
 /* Villages listed in a select on the login page; more: a text field. */
 enum { LOGIN_SELECT_MAX = 300 };
-
 
 /* A points figure with its sign: "+5", "-3", "0". */
 static const char *signed_points(arena *a, int64_t p)

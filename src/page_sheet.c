@@ -1,10 +1,10 @@
 /*
-** page_sheet.c — monthly scoring on the web (一月一积分) and what hangs off
-** it: the village's sheets, the entry screen of one month (built for
-** entering a whole village in one sitting), the entries CSV import with a
-** preview, the workflow submit → return / approve (集体审定), the household
-** ledger with corrections (更正), evidence photos, the scorers' queue of
-** households' declarations (积分申报), and the balances table with its CSV.
+** page_sheet.c — monthly scoring on the web (一月一积分): the village's
+** sheets, the entry screen of one month (built for entering a whole village
+** in one sitting), the entries CSV import with a preview, the workflow
+** submit → return / approve (集体审定), and evidence photos.  The ledger and
+** balances are in page_ledger.c, the declarations queue in
+** page_declaration.c.
 **
 **   GET  /v/CODE/sheets                       months with status and totals
 **   GET  /v/CODE/sheets/YYYY-MM               the entry screen
@@ -15,12 +15,7 @@
 **   POST /v/CODE/sheets/YYYY-MM/submit        scorers hand it in
 **   POST /v/CODE/sheets/YYYY-MM/return        admins return it with a reason
 **   POST /v/CODE/sheets/YYYY-MM/approve       admins approve: onto the ledger
-**   GET  /v/CODE/ledger?household=CODE        a household's ledger entries
-**   POST /v/CODE/ledger/ID/correct            a correction (admins)
 **   GET  /v/CODE/evidence/HASH                an evidence photo
-**   GET  /v/CODE/declarations                 the declarations queue
-**   POST /v/CODE/declarations/ID/accept|decline
-**   GET  /v/CODE/balances, /v/CODE/balances.csv
 **
 ** Every handler starts with req_village_or_404() on r->arg[0]: an account of
 ** another village gets 404 on every URL here.  The rules (eligibility, caps,
@@ -42,13 +37,6 @@
 #include "sheet.h"
 #include "standard.h"
 #include "village.h"
-
-
-enum {
-	WEB_IMPORT_MAX = 8 * 1024 * 1024, /* the file travels back base64 in the confirm form */
-	PICK_MAX = 20000,                 /* households in the pick list */
-	LEDGER_PER_PAGE = 50,
-};
 
 /* ---- small helpers ---------------------------------------------------------- */
 
@@ -78,13 +66,6 @@ static const char *month_last_day(arena *a, const char *month)
 	return arena_printf(a, "%.7s-%02d", month, d);
 }
 
-/* Points with a sign and a class for colour. */
-static void points_cell(struct req *r, int64_t p)
-{
-	html(r, "<td class=\"num %s\">%+lld</td>", p < 0 ? "neg" : p > 0 ? "pos" : "",
-	     (long long)p);
-}
-
 /* The status tag of a sheet. */
 static void status_tag(struct req *r, int status)
 {
@@ -93,67 +74,6 @@ static void status_tag(struct req *r, int status)
 			  : status == SHEET_SUBMITTED ? "mute"
 						      : "";
 	html(r, "<span class=\"tag %s\">%s</span>", cls, sheet_status_label(status));
-}
-
-/* The participating households of v for pick lists (arena). */
-static int pick_households(struct req *r, const struct village *v, struct household **rows,
-			   int *n)
-{
-	int64_t total;
-	return household_list(r->db, r->a, v->id, NULL, HH_PARTICIPATING, 1, PICK_MAX, rows, n,
-			      &total);
-}
-
-/* The <datalist id="households"> of participating households: value the
-** code, label the head's name, so a browser suggests both without JS. */
-static void households_datalist(struct req *r, const struct household *rows, int n)
-{
-	html_raw(r, "<datalist id=\"households\">");
-	for (int i = 0; i < n; i++)
-		html(r, "<option value=\"%s\">%s</option>", rows[i].code, rows[i].head_name);
-	html_raw(r, "</datalist>");
-}
-
-/* The item <select> of a version, grouped by category with <optgroup>;
-** each option starts with the code so typing the code picks it. */
-static void item_select(struct req *r, const char *name, const struct std_version *sv,
-			const char *selected, int required)
-{
-	html(r, "<select name=\"%s\" id=\"%s\"%s>", name, name, required ? " required" : "");
-	html_raw(r, "<option value=\"\">请选择积分项目</option>");
-	if (sv) {
-		const char **cats = arena_alloc(r->a, (size_t)(sv->nitems + 1) * sizeof *cats);
-		int ncat = 0;
-		for (int i = 0; i < sv->nitems; i++) {
-			int seen = 0;
-			for (int c = 0; c < ncat && !seen; c++)
-				seen = !strcmp(cats[c], sv->items[i].category);
-			if (!seen)
-				cats[ncat++] = sv->items[i].category;
-		}
-		for (int c = 0; c < ncat; c++) {
-			html(r, "<optgroup label=\"%s\">", cats[c]);
-			for (int i = 0; i < sv->nitems; i++) {
-				const struct std_item *it = &sv->items[i];
-				if (strcmp(it->category, cats[c]))
-					continue;
-				html(r, "<option value=\"%s\"%s>%s %s（%+lld", it->code,
-				     selected && !strcmp(selected, it->code) ? " selected" : "",
-				     it->code, it->name, (long long)it->points);
-				if (it->cap_month)
-					html(r, "，每月上限 %lld", (long long)it->cap_month);
-				if (it->cap_year)
-					html(r, "，每年上限 %lld", (long long)it->cap_year);
-				if (it->evidence)
-					html_raw(r, "，需佐证");
-				if (it->veto)
-					html_raw(r, "，一票否决");
-				html_raw(r, "）</option>");
-			}
-			html_raw(r, "</optgroup>");
-		}
-	}
-	html_raw(r, "</select>");
 }
 
 /* ---- the list of sheets --------------------------------------------------------- */
@@ -845,436 +765,6 @@ static void page_evidence(struct req *r)
 	http_send(r, 200, mime, data, len);
 }
 
-/* ---- the ledger and corrections --------------------------------------------------------- */
-
-/* What a re-rendered ledger page shows besides the entries. */
-struct ledger_state {
-	const errlist *errs;
-	int64_t entry_id; /* the entry whose correction was refused */
-	const char *amount, *reason;
-};
-
-/* The ledger page of the household code hcode (NULL: only the picker). */
-static void ledger_page(struct req *r, const struct village *v, const char *hcode,
-			const struct ledger_state *st)
-{
-	const char *vc = url_encode(r->a, v->code);
-	struct household *h = NULL;
-	int rc = hcode && *hcode ? household_get_by_code(r->db, r->a, v->id, hcode, &h) : 1;
-	if (rc < 0) {
-		http_error(r, 500, "读取农户信息时出错。");
-		return;
-	}
-	int64_t page = 1;
-	const char *ps = req_query(r, "page");
-	if (ps && (parse_int64(ps, &page) || page < 1 || page > 1000000))
-		page = 1;
-	struct ledger_entry *rows = NULL;
-	int n = 0;
-	int64_t total = 0;
-	struct ledger_summary sum = {0};
-	char today[11];
-	date_today(today);
-	if (h && (ledger_household_summary(r->db, v->id, h->id, today, &sum) ||
-		  ledger_household_entries(r->db, r->a, v->id, h->id,
-					   (int)((page - 1) * LEDGER_PER_PAGE), LEDGER_PER_PAGE,
-					   &rows, &n, &total))) {
-		http_error(r, 500, "读取积分台账时出错。");
-		return;
-	}
-	struct household *hh;
-	int nh;
-	if (pick_households(r, v, &hh, &nh)) {
-		http_error(r, 500, "读取农户名册时出错。");
-		return;
-	}
-	if ((st->errs && st->errs->n) || (hcode && *hcode && !h))
-		r->status = st->errs && st->errs->n ? 400 : 404;
-	html_page_begin(r, h ? arena_printf(r->a, "%s · 积分台账：%s %s", v->name, h->code,
-					    h->head_name)
-			     : arena_printf(r->a, "%s · 积分台账", v->name));
-	if (req_query(r, "corrected") && !st->errs)
-		html_notice(r, "更正已记入台账。");
-	page_error_list(r, st->errs, "没有更正，原因如下：");
-	households_datalist(r, hh, nh);
-	html(r, "<form method=\"get\" action=\"/v/%s/ledger\" class=\"inline noprint\">", vc);
-	html(r, "<label>户编号<input name=\"household\" list=\"households\" value=\"%s\" required "
-		"maxlength=\"32\"></label><button type=\"submit\">查看</button></form>",
-	     hcode ? hcode : "");
-	if (hcode && *hcode && !h) {
-		html_error_box(r, arena_printf(r->a, "本村没有户编号为“%s”的农户。", hcode));
-		html_page_end(r);
-		return;
-	}
-	if (!h) {
-		html_page_end(r);
-		return;
-	}
-	html_raw(r, "<section class=\"cards\">");
-	html(r, "<div class=\"card\"><div class=\"big\">%lld</div>积分余额</div>",
-	     (long long)sum.balance);
-	html(r, "<div class=\"card\"><div class=\"big\">%lld</div>本年积分</div>",
-	     (long long)sum.year_points);
-	html(r, "<div class=\"card\"><div class=\"big\">%lld</div>本季度积分</div>",
-	     (long long)sum.quarter_points);
-	html_raw(r, "</section>");
-	if (sum.veto)
-		html_raw(r, "<p class=\"error\">本年有一票否决项目：取消本年度评先评优和积分兑换资格。</p>");
-	if (!n) {
-		html_raw(r, "<p>这一户还没有记入台账的积分。</p>");
-		html_page_end(r);
-		return;
-	}
-	int admin = req_has_role(r, ROLES_ADMIN);
-	html_raw(r, "<table class=\"list wide ledger\"><thead><tr><th>序号</th><th>日期</th>"
-		    "<th>月份</th><th>积分项目</th><th class=\"num\">分值</th><th>类型</th>"
-		    "<th>审定会议</th><th>说明</th>");
-	if (admin)
-		html_raw(r, "<th class=\"noprint\">更正</th>");
-	html_raw(r, "</tr></thead><tbody>");
-	for (int i = 0; i < n; i++) {
-		const struct ledger_entry *e = &rows[i];
-		int score = !strcmp(e->kind, "score");
-		int64_t left = llabs(e->points + e->corrected);
-		html(r, "<tr id=\"e%lld\"><td class=\"num\">%lld</td><td>%s</td><td>%s</td>"
-			"<td>%s %s</td>",
-		     (long long)e->id, (long long)e->seq, e->date, e->month, e->item_code,
-		     e->item_name ? e->item_name : "");
-		points_cell(r, e->points);
-		html(r, "<td>%s</td><td>%s</td><td>",
-		     score ? "记分" : !strcmp(e->kind, "correction") ? "更正" : e->kind,
-		     e->meeting_date ? e->meeting_date : "");
-		if (e->correction_of)
-			html(r, "更正第 %lld 条：%s", (long long)e->correction_of, e->reason);
-		else
-			html(r, "%s", e->note);
-		if (score && e->corrected)
-			html(r, "（已更正 %+lld）", (long long)e->corrected);
-		if (e->photo && *e->photo)
-			html(r, " <a href=\"/v/%s/evidence/%s\">照片</a>", vc, e->photo);
-		html_raw(r, "</td>");
-		if (admin) {
-			html_raw(r, "<td class=\"noprint\">");
-			if (score && left > 0) {
-				int refused = st->entry_id == e->id;
-				html(r, "<form method=\"post\" action=\"/v/%s/ledger/%lld/correct\" "
-					"class=\"inline correct\" data-confirm=\"更正将记入台账，不能撤销。确定？\">",
-				     vc, (long long)e->id);
-				html_csrf(r);
-				html(r, "<label>冲减分数<input name=\"amount\" type=\"number\" min=\"1\" "
-					"max=\"%lld\" value=\"%s\" required></label>"
-					"<label>原因<input name=\"reason\" maxlength=\"500\" value=\"%s\" "
-					"required></label><button type=\"submit\">更正</button></form>",
-				     (long long)left, refused && st->amount ? st->amount : "",
-				     refused && st->reason ? st->reason : "");
-			}
-			html_raw(r, "</td>");
-		}
-		html_raw(r, "</tr>");
-	}
-	html_raw(r, "</tbody></table>");
-	int64_t pages = (total + LEDGER_PER_PAGE - 1) / LEDGER_PER_PAGE;
-	if (pages > 1) {
-		const char *hc = url_encode(r->a, h->code);
-		html_raw(r, "<p class=\"pager\">");
-		if (page > 1)
-			html(r, "<a href=\"/v/%s/ledger?household=%s&amp;page=%lld\">较新</a> ", vc, hc,
-			     (long long)page - 1);
-		html(r, "第 %lld / %lld 页（共 %lld 条）", (long long)page, (long long)pages,
-		     (long long)total);
-		if (page < pages)
-			html(r, " <a href=\"/v/%s/ledger?household=%s&amp;page=%lld\">较早</a>", vc, hc,
-			     (long long)page + 1);
-		html_raw(r, "</p>");
-	}
-	html_page_end(r);
-}
-
-/* GET /v/CODE/ledger?household=CODE */
-static void page_ledger(struct req *r)
-{
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	const char *hc = req_query(r, "household");
-	struct ledger_state st = {0};
-	ledger_page(r, v, hc ? str_trim(arena_strdup(r->a, hc)) : NULL, &st);
-}
-
-/* POST /v/CODE/ledger/ID/correct: amount, reason (village admins). */
-static void page_correct(struct req *r)
-{
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	int64_t id = parse_id(r->arg[1]);
-	struct ledger_entry *e = NULL;
-	int rc = id ? ledger_entry_get(r->db, r->a, v->id, id, &e) : 1;
-	if (rc) {
-		http_error(r, rc < 0 ? 500 : 404, rc < 0 ? "读取积分台账时出错。" : "本村台账没有这一条。");
-		return;
-	}
-	struct household *h = NULL;
-	if (household_get(r->db, r->a, v->id, e->household_id, &h)) {
-		http_error(r, 500, "读取农户信息时出错。");
-		return;
-	}
-	const char *amount = req_form_trim(r, "amount"), *reason = req_form_trim(r, "reason");
-	int64_t n;
-	if (parse_int64(amount, &n))
-		n = 0;
-	errlist errs = {0};
-	struct actor who = req_actor(r);
-	rc = ledger_correct(r->db, r->a, &who, v, id, n, reason, &errs, NULL);
-	if (rc < 0)
-		http_error(r, 500, "更正时出错，没有记入台账。");
-	else if (rc > 0) {
-		struct ledger_state st = {&errs, id, amount, reason};
-		ledger_page(r, v, h->code, &st);
-	} else
-		http_redirect(r, arena_printf(r->a, "/v/%s/ledger?household=%s&corrected=1",
-					      url_encode(r->a, v->code), url_encode(r->a, h->code)));
-	errlist_free(&errs);
-}
-
-/* ---- declarations (积分申报) ------------------------------------------------------------ */
-
-/* The declarations page: the pending queue with accept/decline forms, then
-** the latest decided ones.  errs/decl_id: a refused decision to show. */
-static void declarations_page(struct req *r, const struct village *v, const errlist *errs,
-			      int64_t decl_id, const char *reason)
-{
-	const char *vc = url_encode(r->a, v->code);
-	struct declaration *pend, *all;
-	int np, na;
-	struct std_book book;
-	if (declaration_list(r->db, r->a, v->id, 0, DECL_PENDING, &pend, &np) ||
-	    declaration_list(r->db, r->a, v->id, 0, -1, &all, &na) ||
-	    standard_book_load(r->db, r->a, v->id, &book)) {
-		http_error(r, 500, "读取积分申报时出错。");
-		return;
-	}
-	if (errs && errs->n)
-		r->status = 400;
-	html_page_begin(r, arena_printf(r->a, "%s · 积分申报", v->name));
-	if (req_query(r, "accepted") && !errs)
-		html_notice(r, "已采纳，记入当月积分表。");
-	if (req_query(r, "declined") && !errs)
-		html_notice(r, "已不予采纳，农户可以看到原因。");
-	page_error_list(r, errs, "没有处理，原因如下：");
-	html_raw(r, "<p class=\"hint\">农户自己申报的好人好事。采纳后按所选积分项目记入申报日期"
-		    "所在月份的积分表（仍需村两委审定）；不予采纳须写明原因。</p>");
-	html(r, "<h2>待审核（%d）</h2>", np);
-	if (!np)
-		html_raw(r, "<p>没有待审核的申报。</p>");
-	for (int i = 0; i < np; i++) {
-		const struct declaration *d = &pend[i];
-		const struct std_version *sv = standard_book_in_force(&book, d->date);
-		html(r, "<article class=\"declaration\" id=\"d%lld\"><h3>%s %s · %s</h3><p>%s</p>",
-		     (long long)d->id, d->household_code, d->household_name, d->date, d->note);
-		if (d->photo && *d->photo)
-			html(r, "<p><a href=\"/v/%s/evidence/%s\"><img src=\"/v/%s/evidence/%s\" "
-				"alt=\"申报照片\" class=\"thumb\"></a></p>",
-			     vc, d->photo, vc, d->photo);
-		if (*d->item_code)
-			html(r, "<p class=\"hint\">农户认为适用的项目：%s</p>", d->item_code);
-		html(r, "<form method=\"post\" action=\"/v/%s/declarations/%lld/accept\" class=\"inline\">",
-		     vc, (long long)d->id);
-		html_csrf(r);
-		html_raw(r, "<label>记为积分项目");
-		item_select(r, "item", sv, d->item_code, 1);
-		html_raw(r, "</label><button type=\"submit\" class=\"primary\">采纳</button></form>");
-		html(r, "<form method=\"post\" action=\"/v/%s/declarations/%lld/decline\" class=\"inline\">",
-		     vc, (long long)d->id);
-		html_csrf(r);
-		html(r, "<label>不予采纳的原因<input name=\"reason\" maxlength=\"500\" required "
-			"value=\"%s\"></label><button type=\"submit\">不予采纳</button></form></article>",
-		     decl_id == d->id && reason ? reason : "");
-	}
-	int shown = 0;
-	for (int i = 0; i < na && shown < 50; i++) {
-		const struct declaration *d = &all[i];
-		if (d->status == DECL_PENDING)
-			continue;
-		if (!shown++)
-			html_raw(r, "<h2>最近处理的申报</h2><table class=\"list wide\"><thead><tr>"
-				    "<th>农户</th><th>日期</th><th>内容</th><th>结果</th><th>处理人</th>"
-				    "</tr></thead><tbody>");
-		html(r, "<tr><td>%s %s</td><td>%s</td><td>%s</td><td>%s%s%s</td><td>%s</td></tr>",
-		     d->household_code, d->household_name, d->date, d->note,
-		     declaration_status_label(d->status), d->decline_reason ? "：" : "",
-		     d->decline_reason ? d->decline_reason : "", d->decided_by ? d->decided_by : "");
-	}
-	if (shown)
-		html_raw(r, "</tbody></table>");
-	html_page_end(r);
-}
-
-/* GET /v/CODE/declarations */
-static void page_declarations(struct req *r)
-{
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (v)
-		declarations_page(r, v, NULL, 0, NULL);
-}
-
-/* POST /v/CODE/declarations/ID/accept: item */
-static void page_declaration_accept(struct req *r)
-{
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	int64_t id = parse_id(r->arg[1]), entry_id = 0;
-	errlist errs = {0};
-	struct actor who = req_actor(r);
-	int rc = SHEET_NOT_FOUND;
-	if (!id)
-		errlist_add(&errs, "本村没有这条申报");
-	else
-		rc = declaration_accept(r->db, &who, v, id, req_form_trim(r, "item"), &errs, &entry_id);
-	if (rc < 0)
-		http_error(r, 500, "采纳时出错，没有保存。");
-	else if (rc == SHEET_NOT_FOUND)
-		http_error(r, 404, errs.msg[0]);
-	else if (rc > 0)
-		declarations_page(r, v, &errs, id, NULL);
-	else
-		http_redirect(r, arena_printf(r->a, "/v/%s/declarations?accepted=1",
-					      url_encode(r->a, v->code)));
-	errlist_free(&errs);
-}
-
-/* POST /v/CODE/declarations/ID/decline: reason */
-static void page_declaration_decline(struct req *r)
-{
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	int64_t id = parse_id(r->arg[1]);
-	const char *reason = req_form_trim(r, "reason");
-	errlist errs = {0};
-	struct actor who = req_actor(r);
-	int rc = SHEET_NOT_FOUND;
-	if (!id)
-		errlist_add(&errs, "本村没有这条申报");
-	else
-		rc = declaration_decline(r->db, &who, v, id, reason, &errs);
-	if (rc < 0)
-		http_error(r, 500, "保存时出错。");
-	else if (rc == SHEET_NOT_FOUND)
-		http_error(r, 404, errs.msg[0]);
-	else if (rc > 0)
-		declarations_page(r, v, &errs, id, reason);
-	else
-		http_redirect(r, arena_printf(r->a, "/v/%s/declarations?declined=1",
-					      url_encode(r->a, v->code)));
-	errlist_free(&errs);
-}
-
-/* ---- balances --------------------------------------------------------------------------- */
-
-/* The balances of v for this year; 0, or -1 after answering 500. */
-static int load_balances(struct req *r, const struct village *v, struct ledger_balance **rows,
-			 int *n, int *year)
-{
-	char today[11];
-	date_today(today);
-	*year = atoi(today);
-	if (ledger_balances(r->db, r->a, v->id, *year, rows, n)) {
-		http_error(r, 500, "读取积分余额时出错。");
-		return -1;
-	}
-	return 0;
-}
-
-/* GET /v/CODE/balances */
-static void page_balances(struct req *r)
-{
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	struct ledger_balance *rows;
-	int n, year;
-	if (load_balances(r, v, &rows, &n, &year))
-		return;
-	const char *vc = url_encode(r->a, v->code);
-	int links = req_has_role(r, ROLES_VIEW);
-	html_page_begin(r, arena_printf(r->a, "%s · 积分余额", v->name));
-	html(r, "<p class=\"noprint\"><a href=\"/v/%s/balances.csv\">下载 CSV（Excel 可直接打开）</a>"
-		"</p>",
-	     vc);
-	html(r, "<table class=\"list wide balances\"><thead><tr><th>户编号</th><th>户主</th>"
-		"<th class=\"num\">积分余额</th><th class=\"num\">%d 年积分</th><th>备注</th></tr>"
-		"</thead><tbody>",
-	     year);
-	int64_t tb = 0, ty = 0;
-	for (int i = 0; i < n; i++) {
-		const struct ledger_balance *b = &rows[i];
-		tb += b->balance;
-		ty += b->year_points;
-		if (links)
-			html(r, "<tr><td><a href=\"/v/%s/ledger?household=%s\">%s</a></td>", vc,
-			     url_encode(r->a, b->code), b->code);
-		else
-			html(r, "<tr><td>%s</td>", b->code);
-		html(r, "<td>%s</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td><td>%s</td>"
-			"</tr>",
-		     b->name, (long long)b->balance, (long long)b->year_points,
-		     b->veto ? "一票否决：本年不能兑换" : "");
-	}
-	html(r, "</tbody><tfoot><tr><th colspan=\"2\">参与户 %d 户</th><td class=\"num\">%lld</td>"
-		"<td class=\"num\">%lld</td><td></td></tr></tfoot></table>",
-	     n, (long long)tb, (long long)ty);
-	html_page_end(r);
-}
-
-/* One CSV cell: quoted when it holds a comma, quote or line break; a text
-** that a spreadsheet would take for a formula (= + - @) gets a leading
-** apostrophe. */
-static void csv_cell(buf *b, const char *s, int text)
-{
-	if (text && strchr("=+-@", *s) && *s)
-		buf_puts(b, "'");
-	if (!strpbrk(s, ",\"\r\n")) {
-		buf_puts(b, s);
-		return;
-	}
-	buf_puts(b, "\"");
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			buf_puts(b, "\"");
-		buf_append(b, p, 1);
-	}
-	buf_puts(b, "\"");
-}
-
-/* GET /v/CODE/balances.csv: the `jifen balances` columns with a BOM. */
-static void page_balances_csv(struct req *r)
-{
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	struct ledger_balance *rows;
-	int n, year;
-	if (load_balances(r, v, &rows, &n, &year))
-		return;
-	buf b = {0};
-	buf_puts(&b, "\xEF\xBB\xBFhousehold,name,balance,year_points\r\n");
-	for (int i = 0; i < n; i++) {
-		csv_cell(&b, rows[i].code, 1);
-		buf_puts(&b, ",");
-		csv_cell(&b, rows[i].name, 1);
-		buf_printf(&b, ",%lld,%lld\r\n", (long long)rows[i].balance,
-			   (long long)rows[i].year_points);
-	}
-	http_security_event(r, "security.export", arena_printf(r->a, "balances:%s", v->code), v->id,
-			    NULL);
-	http_header(r, "Content-Disposition",
-		    arena_printf(r->a, "attachment; filename=\"balances-%s-%d.csv\"", v->code, year));
-	http_send(r, 200, "text/csv; charset=utf-8", b.p ? b.p : "", b.len);
-	buf_free(&b);
-}
-
 const struct route sheet_routes[] = {
 	{"GET", "/v/*/sheets", page_sheets, ROLES_VIEW, 0},
 	{"GET", "/v/*/sheets/*", page_sheet, ROLES_VIEW, 0},
@@ -1285,13 +775,11 @@ const struct route sheet_routes[] = {
 	{"POST", "/v/*/sheets/*/submit", page_submit, ROLES_ENTRY, 0},
 	{"POST", "/v/*/sheets/*/return", page_return, ROLES_ADMIN, 0},
 	{"POST", "/v/*/sheets/*/approve", page_approve, ROLES_ADMIN, 0},
-	{"GET", "/v/*/ledger", page_ledger, ROLES_VIEW, 0},
-	{"POST", "/v/*/ledger/*/correct", page_correct, ROLES_ADMIN, 0},
+	{0},
+};
+
+/* After ledger_routes in routes.c, as the rows were in one table. */
+const struct route evidence_routes[] = {
 	{"GET", "/v/*/evidence/*", page_evidence, ROLES_VIEW, 0},
-	{"GET", "/v/*/declarations", page_declarations, ROLES_ENTRY, 0},
-	{"POST", "/v/*/declarations/*/accept", page_declaration_accept, ROLES_ENTRY, 0},
-	{"POST", "/v/*/declarations/*/decline", page_declaration_decline, ROLES_ENTRY, 0},
-	{"GET", "/v/*/balances", page_balances, ROLES_BALANCE, 0},
-	{"GET", "/v/*/balances.csv", page_balances_csv, ROLES_BALANCE, 0},
 	{0},
 };

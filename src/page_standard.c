@@ -31,7 +31,6 @@
 #include "standard.h"
 #include "village.h"
 
-
 enum { WEB_STANDARD_MAX = 1024 * 1024 }; /* a standard CSV is a few KB */
 
 /* ---- small helpers ---------------------------------------------------------- */

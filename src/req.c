@@ -69,3 +69,37 @@ const char *upload_name(arena *a, const char *filename)
 		return "upload.csv";
 	return arena_strdup(a, base);
 }
+
+/* ---- parameters ---------------------------------------------------------- */
+
+static const char *param_find(struct param *p, const char *name)
+{
+	for (; p; p = p->next)
+		if (!strcmp(p->name, name) && !p->filename)
+			return p->value;
+	return NULL;
+}
+
+const char *req_query(struct req *r, const char *name)
+{
+	return param_find(r->query, name);
+}
+
+const char *req_form(struct req *r, const char *name)
+{
+	return param_find(r->form, name);
+}
+
+const char *req_form_trim(struct req *r, const char *name)
+{
+	const char *v = req_form(r, name);
+	return v ? str_trim(arena_strdup(r->a, v)) : "";
+}
+
+const struct param *req_file(struct req *r, const char *name)
+{
+	for (struct param *p = r->form; p; p = p->next)
+		if (!strcmp(p->name, name) && p->filename && p->len > 0)
+			return p;
+	return NULL;
+}

@@ -1,7 +1,6 @@
 /*
 ** sheet.h — monthly scoring (一月一积分): one sheet per village per month,
-** its draft entries, evidence photos, households' declarations (申报), and
-** the workflow draft → submitted → (returned → submitted …) → approved.
+** its draft entries, and the workflow draft → submitted → (returned → submitted …) → approved.
 ** Approval (集体审定) records the meeting and puts the whole sheet onto the
 ** ledger (ledger_post_sheet) in the same transaction: all or nothing.  An
 ** approved sheet is closed; later findings go into a correction
@@ -227,71 +226,7 @@ int approval_get(db *d, arena *a, int64_t village_id, int64_t approval_id,
 int approval_meeting_get(db *d, arena *a, int64_t village_id, int64_t approval_id,
 			 struct approval **out);
 
-/* ---- evidence photos ------------------------------------------------------------ */
-
-#define EVIDENCE_MAX_BYTES (5 * 1024 * 1024)
-
-/* evidence_store(): store a photo for village_id (JPEG or PNG, recognised
-** by its first bytes — never by the file name or a client's type — at most
-** EVIDENCE_MAX_BYTES), keyed by the SHA-256 of its bytes; storing the same
-** bytes again is a no-op.  Runs inside the caller's transaction if one is
-** open, else its own.  hash receives the 64-hex key.  Returns 0, 1
-** (errs: empty, too large, not JPEG/PNG), -1. */
-int evidence_store(db *d, int64_t village_id, const char *uploaded_by, const void *data,
-		   size_t len, char hash[65], errlist *errs);
-
-/* evidence_get(): the photo hash of village_id: *mime, *data (arena, *len
-** bytes).  Returns 0, 1 none (also another village's), -1. */
-int evidence_get(db *d, arena *a, int64_t village_id, const char *hash, const char **mime,
-		 const unsigned char **data, size_t *len);
-
-/* The MIME type of an image by content: "image/jpeg", "image/png" or NULL. */
-const char *evidence_sniff(const void *data, size_t len);
-
-/* ---- declarations (积分申报) ------------------------------------------------------ */
-
-enum declaration_status { DECL_PENDING, DECL_ACCEPTED, DECL_DECLINED };
-struct declaration {
-	int64_t id, village_id, household_id;
-	const char *household_code, *household_name;
-	const char *item_code;   /* "" when the household named none */
-	const char *date, *note;
-	const char *photo;       /* hash or NULL */
-	int status;              /* enum declaration_status */
-	const char *decline_reason;
-	int64_t entry_id;
-	const char *decided_by;
-	int64_t decided_at, created_at;
-};
-/* 待审核, 已采纳, 未采纳. */
-const char *declaration_status_label(int status);
-
-/* declaration_create(): household household_id of v declares a good deed
-** (date not in the future nor more than 90 days ago, note required ≤ 500
-** characters, photo optional, item code optional but, when given, an item
-** of the version in force on date).  Own transaction.  Returns 0 (*id), 1,
-** -1. */
-int declaration_create(db *d, const struct actor *who, const struct village *v,
-		       int64_t household_id, const char *item_code, const char *date,
-		       const char *note, const char *photo, errlist *errs, int64_t *id);
-
-/* declaration_list(): the village's declarations with status (or -1 for
-** all), newest first; only household_id's when it is not 0.  0 or -1. */
-int declaration_list(db *d, arena *a, int64_t village_id, int64_t household_id, int status,
-		     struct declaration **rows, int *n);
-
-/* declaration_accept(): a scorer accepts pending declaration id into the
-** sheet of its date's month as an entry of item_code (quantity 1, the
-** declaration's note and photo): entry_add's checks apply.  Returns 0
-** (*entry_id), SHEET_NOT_FOUND (errs), 1, -1. */
-int declaration_accept(db *d, const struct actor *who, const struct village *v, int64_t id,
-		       const char *item_code, errlist *errs, int64_t *entry_id);
-
-/* declaration_decline(): decline pending declaration id with a reason
-** (required, ≤ 500 characters) the household sees.  An unknown id is
-** SHEET_NOT_FOUND whatever the reason.  Returns 0, SHEET_NOT_FOUND (errs),
-** 1, -1. */
-int declaration_decline(db *d, const struct actor *who, const struct village *v, int64_t id,
-			const char *reason, errlist *errs);
+#include "declaration.h" /* the declarations and photos entries refer to */
+#include "evidence.h"
 
 #endif

@@ -1,0 +1,162 @@
+/*
+** api_declaration.c — the JSON API of households' declarations
+** (docs/api.md), over declaration.c:
+**
+**   GET  /api/v1/villages/CODE/declarations?status=
+**   POST /api/v1/villages/CODE/declarations/ID/accept      {item}
+**   POST /api/v1/villages/CODE/declarations/ID/decline     {reason}
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "auth.h"
+#include "household.h"
+#include "ledger.h"
+#include "req.h"
+#include "sheet.h"
+#include "standard.h"
+#include "village.h"
+
+/* ---- declarations ------------------------------------------------------------------------ */
+
+/* GET /api/v1/villages/CODE/declarations?status=pending|accepted|declined */
+static void api_declarations(struct req *r)
+{
+	struct village *v = req_village_or_404(r, r->arg[0]);
+	if (!v)
+		return;
+	const char *sq = req_query(r, "status");
+	int status = -1;
+	if (sq && *sq) {
+		static const char *const names[] = {"pending", "accepted", "declined"};
+		for (int i = 0; i < 3; i++)
+			if (!strcmp(sq, names[i]))
+				status = i;
+		if (status < 0) {
+			http_error(r, 400, "status 应为 pending、accepted 或 declined。");
+			return;
+		}
+	}
+	struct declaration *rows;
+	int n;
+	if (declaration_list(r->db, r->a, v->id, 0, status, &rows, &n)) {
+		http_error(r, 500, "读取积分申报时出错。");
+		return;
+	}
+	static const char *const status_names[] = {"pending", "accepted", "declined"};
+	json_begin(r);
+	json_obj(r, NULL);
+	json_str(r, "village", v->code);
+	json_arr(r, "declarations");
+	for (int i = 0; i < n; i++) {
+		const struct declaration *d = &rows[i];
+		json_obj(r, NULL);
+		json_int(r, "id", d->id);
+		json_str(r, "household", d->household_code);
+		json_str(r, "household_name", d->household_name);
+		json_str(r, "item", d->item_code);
+		json_str(r, "date", d->date);
+		json_str(r, "note", d->note);
+		json_str(r, "photo", d->photo && *d->photo ? d->photo : NULL);
+		json_str(r, "status", d->status >= 0 && d->status < 3 ? status_names[d->status] : "");
+		json_str(r, "status_label", declaration_status_label(d->status));
+		json_str(r, "decline_reason", d->decline_reason);
+		if (d->entry_id)
+			json_int(r, "entry_id", d->entry_id);
+		else
+			json_null(r, "entry_id");
+		json_str(r, "decided_by", d->decided_by);
+		json_int(r, "created_at", d->created_at);
+		json_end_obj(r);
+	}
+	json_end_arr(r);
+	json_end_obj(r);
+	json_send(r, 200);
+}
+
+/* POST /api/v1/villages/CODE/declarations/ID/accept: {item} -> {entry_id} */
+static void api_declaration_accept(struct req *r)
+{
+	struct village *v = req_village_or_404(r, r->arg[0]);
+	if (!v)
+		return;
+	int64_t id = parse_id(r->arg[1]);
+	if (!id) {
+		http_error(r, 404, "没有这条申报。");
+		return;
+	}
+	json_t *o = body_or_400(r);
+	if (!o)
+		return;
+	errlist errs = {0};
+	const char *item;
+	member_str(o, "item", &item, &errs);
+	int64_t entry_id = 0;
+	int rc = errs.n ? 1 : 0;
+	if (!rc) {
+		struct actor who = req_actor(r);
+		rc = declaration_accept(r->db, &who, v, id, item, &errs, &entry_id);
+	}
+	if (rc < 0)
+		http_error(r, 500, "采纳时出错，没有保存。");
+	else if (rc > 0)
+		api_reject(r, rc == SHEET_NOT_FOUND ? 404 : 400, &errs);
+	else {
+		json_begin(r);
+		json_obj(r, NULL);
+		json_int(r, "id", id);
+		json_str(r, "status", "accepted");
+		json_int(r, "entry_id", entry_id);
+		json_end_obj(r);
+		json_send(r, 200);
+	}
+	json_decref(o);
+	errlist_free(&errs);
+}
+
+/* POST /api/v1/villages/CODE/declarations/ID/decline: {reason} */
+static void api_declaration_decline(struct req *r)
+{
+	struct village *v = req_village_or_404(r, r->arg[0]);
+	if (!v)
+		return;
+	int64_t id = parse_id(r->arg[1]);
+	if (!id) {
+		http_error(r, 404, "没有这条申报。");
+		return;
+	}
+	json_t *o = body_or_400(r);
+	if (!o)
+		return;
+	errlist errs = {0};
+	const char *reason;
+	member_str(o, "reason", &reason, &errs);
+	int rc = errs.n ? 1 : 0;
+	if (!rc) {
+		struct actor who = req_actor(r);
+		rc = declaration_decline(r->db, &who, v, id, reason, &errs);
+	}
+	if (rc < 0)
+		http_error(r, 500, "保存时出错。");
+	else if (rc > 0)
+		api_reject(r, rc == SHEET_NOT_FOUND ? 404 : 400, &errs);
+	else {
+		json_begin(r);
+		json_obj(r, NULL);
+		json_int(r, "id", id);
+		json_str(r, "status", "declined");
+		json_end_obj(r);
+		json_send(r, 200);
+	}
+	json_decref(o);
+	errlist_free(&errs);
+}
+
+const struct route declaration_api_routes[] = {
+	{"GET", "/api/v1/villages/*/declarations", api_declarations, ROLES_ENTRY, 0},
+	{"POST", "/api/v1/villages/*/declarations/*/accept", api_declaration_accept, ROLES_ENTRY, 0},
+	{"POST", "/api/v1/villages/*/declarations/*/decline", api_declaration_decline, ROLES_ENTRY,
+	 0},
+	{0},
+};

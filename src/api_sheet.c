@@ -1,0 +1,444 @@
+/*
+** api_sheet.c — the JSON API of monthly sheets, their entries, the
+** workflow and evidence photos (docs/api.md), over sheet.c:
+**
+**   GET  /api/v1/villages/CODE/sheets                      staff of the village
+**   GET  /api/v1/villages/CODE/sheets/YYYY-MM              with entries
+**   POST /api/v1/villages/CODE/sheets/YYYY-MM/entries      {household,item,quantity,date,note,photo}
+**   POST /api/v1/villages/CODE/sheets/YYYY-MM/entries/ID/remove
+**   POST /api/v1/villages/CODE/sheets/YYYY-MM/submit
+**   POST /api/v1/villages/CODE/sheets/YYYY-MM/return       {reason}            admins
+**   POST /api/v1/villages/CODE/sheets/YYYY-MM/approve      {meeting_date,attendees,resolution} admins
+**   POST /api/v1/villages/CODE/evidence                    a JPEG/PNG body -> {hash}
+**
+** 409 when the sheet's state does not allow the change.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "auth.h"
+#include "household.h"
+#include "ledger.h"
+#include "req.h"
+#include "sheet.h"
+#include "standard.h"
+#include "village.h"
+
+/* ---- sheets ------------------------------------------------------------------------- */
+
+static void sheet_fields(struct req *r, const struct sheet *s)
+{
+	json_str(r, "month", s->month);
+	json_str(r, "status", sheet_status_name(s->status));
+	json_str(r, "status_label", sheet_status_label(s->status));
+	json_int(r, "entries", s->entry_count);
+	json_int(r, "households", s->households);
+	json_int(r, "points_plus", s->points_plus);
+	json_int(r, "points_minus", s->points_minus);
+	json_int(r, "points_total", s->points_plus + s->points_minus);
+	json_str(r, "submitted_by", s->submitted_by);
+	if (s->submitted_at)
+		json_int(r, "submitted_at", s->submitted_at);
+	else
+		json_null(r, "submitted_at");
+	json_str(r, "returned_by", s->returned_by);
+	json_str(r, "return_reason", s->return_reason);
+	if (s->approval_id)
+		json_int(r, "approval_id", s->approval_id);
+	else
+		json_null(r, "approval_id");
+}
+
+static void approval_fields(struct req *r, const struct approval *ap)
+{
+	json_int(r, "id", ap->id);
+	json_str(r, "month", ap->month);
+	json_str(r, "meeting_date", ap->meeting_date);
+	json_str(r, "attendees", ap->attendees);
+	json_str(r, "resolution", ap->resolution);
+	json_str(r, "approved_by", ap->approved_by);
+	json_int(r, "approved_at", ap->approved_at);
+	json_int(r, "entry_count", ap->entry_count);
+	json_int(r, "points_total", ap->points_total);
+	if (ap->seq_first) {
+		json_int(r, "seq_first", ap->seq_first);
+		json_int(r, "seq_last", ap->seq_last);
+	} else {
+		json_null(r, "seq_first");
+		json_null(r, "seq_last");
+	}
+	json_str(r, "head_hash", ap->head_hash);
+}
+
+/* GET /api/v1/villages/CODE/sheets */
+static void api_sheets(struct req *r)
+{
+	struct village *v = req_village_or_404(r, r->arg[0]);
+	if (!v)
+		return;
+	struct sheet *rows;
+	int n;
+	if (sheet_list(r->db, r->a, v->id, &rows, &n)) {
+		http_error(r, 500, "读取月度积分表时出错。");
+		return;
+	}
+	json_begin(r);
+	json_obj(r, NULL);
+	json_str(r, "village", v->code);
+	json_arr(r, "sheets");
+	for (int i = 0; i < n; i++) {
+		json_obj(r, NULL);
+		sheet_fields(r, &rows[i]);
+		json_end_obj(r);
+	}
+	json_end_arr(r);
+	json_end_obj(r);
+	json_send(r, 200);
+}
+
+/* Answer the sheet of month with its entries and approval (status). */
+static void send_sheet(struct req *r, const struct village *v, const char *month, int status)
+{
+	struct sheet *s;
+	int rc = sheet_get(r->db, r->a, v->id, month, &s);
+	if (rc) {
+		http_error(r, rc < 0 ? 500 : 404,
+			   rc < 0 ? "读取积分表时出错。" : "这个月还没有积分表（记入第一条时建立）。");
+		return;
+	}
+	struct entry *rows;
+	int n;
+	struct approval *ap = NULL;
+	if (sheet_entries(r->db, r->a, v->id, s->id, 0, &rows, &n) ||
+	    (s->approval_id && approval_get(r->db, r->a, v->id, s->approval_id, &ap) < 0)) {
+		http_error(r, 500, "读取积分记录时出错。");
+		return;
+	}
+	json_begin(r);
+	json_obj(r, NULL);
+	json_str(r, "village", v->code);
+	sheet_fields(r, s);
+	if (ap) {
+		json_obj(r, "approval");
+		approval_fields(r, ap);
+		json_end_obj(r);
+	} else
+		json_null(r, "approval");
+	json_arr(r, "entries");
+	for (int i = 0; i < n; i++) {
+		const struct entry *e = &rows[i];
+		json_obj(r, NULL);
+		json_int(r, "id", e->id);
+		json_str(r, "household", e->household_code);
+		json_str(r, "household_name", e->household_name);
+		json_str(r, "item", e->item_code);
+		json_str(r, "item_name", e->item_name);
+		json_str(r, "category", e->category);
+		json_int(r, "version_id", e->version_id);
+		json_str(r, "date", e->date);
+		json_int(r, "quantity", e->quantity);
+		json_int(r, "points", e->points);
+		json_str(r, "note", e->note);
+		json_str(r, "photo", e->photo && *e->photo ? e->photo : NULL);
+		if (e->declaration_id)
+			json_int(r, "declaration_id", e->declaration_id);
+		else
+			json_null(r, "declaration_id");
+		json_str(r, "recorded_by", e->recorded_by);
+		json_int(r, "created_at", e->created_at);
+		json_end_obj(r);
+	}
+	json_end_arr(r);
+	json_end_obj(r);
+	json_send(r, status);
+}
+
+/* GET /api/v1/villages/CODE/sheets/YYYY-MM */
+static void api_sheet(struct req *r)
+{
+	struct village *v = req_village_or_404(r, r->arg[0]);
+	if (!v)
+		return;
+	const char *month = req_month_or_404(r, r->arg[1]);
+	if (month)
+		send_sheet(r, v, month, 200);
+}
+
+/* The sheet's status when it exists (-1: none), or answers 500 (-2). */
+static int sheet_status_or_500(struct req *r, const struct village *v, const char *month)
+{
+	struct sheet *s;
+	int rc = sheet_get(r->db, r->a, v->id, month, &s);
+	if (rc < 0) {
+		http_error(r, 500, "读取积分表时出错。");
+		return -2;
+	}
+	return rc ? -1 : s->status;
+}
+
+/* Answer 409 with the sheet's status in the message. */
+static void conflict(struct req *r, const char *month, int status, const char *what)
+{
+	http_error(r, 409, arena_printf(r->a, "%s 积分表%s，%s", month, sheet_status_label(status),
+					what));
+}
+
+/* POST /api/v1/villages/CODE/sheets/YYYY-MM/entries:
+** {household, item, quantity, date, note, photo} -> 201 {id, month, ...} */
+static void api_entry_add(struct req *r)
+{
+	struct village *v = req_village_or_404(r, r->arg[0]);
+	if (!v)
+		return;
+	const char *month = req_month_or_404(r, r->arg[1]);
+	if (!month)
+		return;
+	int st = sheet_status_or_500(r, v, month);
+	if (st == -2)
+		return;
+	if (st == SHEET_SUBMITTED || st == SHEET_APPROVED) {
+		conflict(r, month, st, "不能再记入");
+		return;
+	}
+	json_t *o = body_or_400(r);
+	if (!o)
+		return;
+	errlist errs = {0};
+	struct entry_input in = {0};
+	const char *photo;
+	member_str(o, "household", &in.household_code, &errs);
+	member_str(o, "item", &in.item_code, &errs);
+	member_int(o, "quantity", 1, &in.quantity, &errs);
+	member_str(o, "date", &in.date, &errs);
+	member_str(o, "note", &in.note, &errs);
+	member_str(o, "photo", &photo, &errs);
+	in.photo = *photo ? photo : NULL;
+	int64_t id = 0;
+	int rc = errs.n ? 1 : 0;
+	if (!rc) {
+		struct actor who = req_actor(r);
+		rc = entry_add(r->db, &who, v, month, &in, &errs, &id);
+	}
+	if (rc < 0)
+		http_error(r, 500, "记入时出错，没有保存。");
+	else if (rc > 0)
+		api_reject(r, 400, &errs);
+	else {
+		json_begin(r);
+		json_obj(r, NULL);
+		json_int(r, "id", id);
+		json_str(r, "village", v->code);
+		json_str(r, "month", month);
+		json_str(r, "household", in.household_code);
+		json_str(r, "item", in.item_code);
+		json_int(r, "quantity", in.quantity);
+		json_str(r, "date", in.date);
+		json_end_obj(r);
+		json_send(r, 201);
+	}
+	json_decref(o);
+	errlist_free(&errs);
+}
+
+/* POST /api/v1/villages/CODE/sheets/YYYY-MM/entries/ID/remove */
+static void api_entry_remove(struct req *r)
+{
+	struct village *v = req_village_or_404(r, r->arg[0]);
+	if (!v)
+		return;
+	const char *month = req_month_or_404(r, r->arg[1]);
+	if (!month)
+		return;
+	int64_t id = parse_id(r->arg[2]);
+	if (!id) {
+		http_error(r, 404, "没有这条积分记录。");
+		return;
+	}
+	int st = sheet_status_or_500(r, v, month);
+	if (st == -2)
+		return;
+	if (st == SHEET_SUBMITTED || st == SHEET_APPROVED) {
+		conflict(r, month, st, "不能删除记录");
+		return;
+	}
+	errlist errs = {0};
+	struct actor who = req_actor(r);
+	int rc = entry_remove(r->db, &who, v, id, &errs);
+	if (rc < 0)
+		http_error(r, 500, "删除时出错，没有删除。");
+	else if (rc > 0)
+		api_reject(r, rc == SHEET_NOT_FOUND ? 404 : 400, &errs);
+	else {
+		json_begin(r);
+		json_obj(r, NULL);
+		json_int(r, "removed", id);
+		json_end_obj(r);
+		json_send(r, 200);
+	}
+	errlist_free(&errs);
+}
+
+/* POST /api/v1/villages/CODE/sheets/YYYY-MM/submit -> the sheet */
+static void api_submit(struct req *r)
+{
+	struct village *v = req_village_or_404(r, r->arg[0]);
+	if (!v)
+		return;
+	const char *month = req_month_or_404(r, r->arg[1]);
+	if (!month)
+		return;
+	int st = sheet_status_or_500(r, v, month);
+	if (st == -2)
+		return;
+	if (st == -1) {
+		http_error(r, 404, "这个月还没有积分表。");
+		return;
+	}
+	if (st == SHEET_SUBMITTED || st == SHEET_APPROVED) {
+		conflict(r, month, st, "不能再提交");
+		return;
+	}
+	errlist errs = {0};
+	struct actor who = req_actor(r);
+	int rc = sheet_submit(r->db, &who, v, month, &errs);
+	if (rc < 0)
+		http_error(r, 500, "提交时出错。");
+	else if (rc > 0)
+		api_reject(r, 400, &errs);
+	else
+		send_sheet(r, v, month, 200);
+	errlist_free(&errs);
+}
+
+/* The sheet must be submitted for return/approve: answers 404/409 and
+** returns -1 otherwise. */
+static int require_submitted(struct req *r, const struct village *v, const char *month,
+			     const char *what)
+{
+	int st = sheet_status_or_500(r, v, month);
+	if (st == -2)
+		return -1;
+	if (st == -1) {
+		http_error(r, 404, "这个月还没有积分表。");
+		return -1;
+	}
+	if (st != SHEET_SUBMITTED) {
+		conflict(r, month, st, what);
+		return -1;
+	}
+	return 0;
+}
+
+/* POST /api/v1/villages/CODE/sheets/YYYY-MM/return: {reason} -> the sheet */
+static void api_return(struct req *r)
+{
+	struct village *v = req_village_or_404(r, r->arg[0]);
+	if (!v)
+		return;
+	const char *month = req_month_or_404(r, r->arg[1]);
+	if (!month || require_submitted(r, v, month, "只有已提交的积分表可以退回"))
+		return;
+	json_t *o = body_or_400(r);
+	if (!o)
+		return;
+	errlist errs = {0};
+	const char *reason;
+	member_str(o, "reason", &reason, &errs);
+	int rc = errs.n ? 1 : 0;
+	if (!rc) {
+		struct actor who = req_actor(r);
+		rc = sheet_return(r->db, &who, v, month, reason, &errs);
+	}
+	if (rc < 0)
+		http_error(r, 500, "退回时出错。");
+	else if (rc > 0)
+		api_reject(r, 400, &errs);
+	else
+		send_sheet(r, v, month, 200);
+	json_decref(o);
+	errlist_free(&errs);
+}
+
+/* POST /api/v1/villages/CODE/sheets/YYYY-MM/approve:
+** {meeting_date, attendees, resolution} -> the approval */
+static void api_approve(struct req *r)
+{
+	struct village *v = req_village_or_404(r, r->arg[0]);
+	if (!v)
+		return;
+	const char *month = req_month_or_404(r, r->arg[1]);
+	if (!month || require_submitted(r, v, month, "只有已提交的积分表可以审定"))
+		return;
+	json_t *o = body_or_400(r);
+	if (!o)
+		return;
+	errlist errs = {0};
+	struct approval_input in;
+	member_str(o, "meeting_date", &in.meeting_date, &errs);
+	member_str(o, "attendees", &in.attendees, &errs);
+	member_str(o, "resolution", &in.resolution, &errs);
+	struct approval *ap = NULL;
+	int rc = errs.n ? 1 : 0;
+	if (!rc) {
+		struct actor who = req_actor(r);
+		rc = sheet_approve(r->db, r->a, &who, v, month, &in, 0, &errs, &ap);
+	}
+	if (rc < 0)
+		http_error(r, 500, "审定时出错，没有记入台账。");
+	else if (rc > 0)
+		api_reject(r, 400, &errs);
+	else {
+		json_begin(r);
+		json_obj(r, NULL);
+		json_str(r, "village", v->code);
+		json_obj(r, "approval");
+		approval_fields(r, ap);
+		json_end_obj(r);
+		json_end_obj(r);
+		json_send(r, 200);
+	}
+	json_decref(o);
+	errlist_free(&errs);
+}
+
+/* POST /api/v1/villages/CODE/evidence: the photo as the body (or as the
+** multipart file "photo") -> 201 {"hash"} for entries' "photo". */
+static void api_evidence(struct req *r)
+{
+	struct village *v = req_village_or_404(r, r->arg[0]);
+	if (!v)
+		return;
+	const struct param *f = req_file(r, "photo");
+	const void *data = f ? (const void *)f->value : (const void *)r->body;
+	size_t len = f ? f->len : r->body_len;
+	char hash[65];
+	errlist errs = {0};
+	int rc = evidence_store(r->db, v->id, r->user->login, data, len, hash, &errs);
+	if (rc < 0)
+		http_error(r, 500, "保存照片时出错。");
+	else if (rc > 0)
+		api_reject(r, 400, &errs);
+	else {
+		json_begin(r);
+		json_obj(r, NULL);
+		json_str(r, "hash", hash);
+		json_str(r, "url", arena_printf(r->a, "/v/%s/evidence/%s", url_encode(r->a, v->code),
+						hash));
+		json_end_obj(r);
+		json_send(r, 201);
+	}
+	errlist_free(&errs);
+}
+
+const struct route sheet_api_routes[] = {
+	{"GET", "/api/v1/villages/*/sheets", api_sheets, ROLES_VIEW, 0},
+	{"GET", "/api/v1/villages/*/sheets/*", api_sheet, ROLES_VIEW, 0},
+	{"POST", "/api/v1/villages/*/sheets/*/entries", api_entry_add, ROLES_ENTRY, 0},
+	{"POST", "/api/v1/villages/*/sheets/*/entries/*/remove", api_entry_remove, ROLES_ENTRY, 0},
+	{"POST", "/api/v1/villages/*/sheets/*/submit", api_submit, ROLES_ENTRY, 0},
+	{"POST", "/api/v1/villages/*/sheets/*/return", api_return, ROLES_ADMIN, 0},
+	{"POST", "/api/v1/villages/*/sheets/*/approve", api_approve, ROLES_ADMIN, 0},
+	{"POST", "/api/v1/villages/*/evidence", api_evidence, ROLES_ENTRY, ROUTE_UPLOAD},
+	{0},
+};

@@ -1,0 +1,308 @@
+/*
+** declaration.c — households' declarations of good deeds (积分申报, see
+** declaration.h): a household declares on its passbook pages; a scorer
+** accepts one into an entry of the sheet of its date's month (with every
+** check of an entry) or declines it with a reason the household sees.
+*/
+#include "declaration.h"
+
+#include "json.h"
+#include "sheet_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sheet.h"
+
+/* ---- declarations ------------------------------------------------------------------ */
+
+const char *declaration_status_label(int status)
+{
+	static const char *const labels[] = {"待审核", "已采纳", "未采纳"};
+	return status >= 0 && status <= DECL_DECLINED ? labels[status] : "";
+}
+
+static int declaration_status_from_name(const char *s)
+{
+	return !strcmp(s, "accepted") ? DECL_ACCEPTED : !strcmp(s, "declined") ? DECL_DECLINED
+										: DECL_PENDING;
+}
+
+/* Days from date a to date b (both valid YYYY-MM-DD). */
+static long days_between(const char *a, const char *b)
+{
+	struct tm ta = {0}, tb = {0};
+	ta.tm_year = atoi(a) - 1900;
+	ta.tm_mon = atoi(a + 5) - 1;
+	ta.tm_mday = atoi(a + 8);
+	tb.tm_year = atoi(b) - 1900;
+	tb.tm_mon = atoi(b + 5) - 1;
+	tb.tm_mday = atoi(b + 8);
+	return (long)((timegm(&tb) - timegm(&ta)) / 86400);
+}
+
+int declaration_create(db *d, const struct actor *who, const struct village *v,
+		       int64_t household_id, const char *item_code, const char *date,
+		       const char *note, const char *photo, errlist *errs, int64_t *id)
+{
+	arena *a = arena_new();
+	int rc = -1, in_tx = 0;
+	char today[11];
+	date_today(today);
+	if (!date || !date_valid(date))
+		errlist_add(errs, "日期应为有效日期，格式 YYYY-MM-DD");
+	else if (strcmp(date, today) > 0)
+		errlist_add(errs, "日期 %s 晚于今天", date);
+	else if (days_between(date, today) > 90)
+		errlist_add(errs, "只能申报 90 天内的事");
+	if (!note || !*note)
+		errlist_add(errs, "请写明做了什么好事");
+	else if (!text_is_clean(note, 1) || utf8_len(note) > 500)
+		errlist_add(errs, "说明最长 500 个字，不能含控制字符");
+	if (errs->n) {
+		rc = 1;
+		goto out;
+	}
+	if (db_begin_write(d))
+		goto out;
+	in_tx = 1;
+	struct entry_ctx c;
+	memset(&c, 0, sizeof c);
+	c.d = d;
+	c.a = a;
+	c.v = v;
+	struct hh_info *h;
+	int got = hh_lookup(&c, household_id, NULL, &h);
+	if (got < 0)
+		goto out;
+	if (got || !h->participating) {
+		errlist_add(errs, got ? "本村没有这一户" : "这一户没有参与积分制，不能申报");
+		rc = 1;
+		goto out;
+	}
+	if (item_code && *item_code) {
+		struct std_version *ver;
+		got = standard_in_force(d, a, v->id, date, 1, &ver);
+		if (got < 0)
+			goto out;
+		if (got || !standard_item_by_code(ver, item_code)) {
+			errlist_add(errs, "项目编号“%s”不在 %s 生效的积分标准中", item_code, date);
+			rc = 1;
+			goto out;
+		}
+	}
+	if (photo && *photo) {
+		got = strlen(photo) == 64 ? photo_known(d, v->id, photo) : 1;
+		if (got < 0)
+			goto out;
+		if (got) {
+			errlist_add(errs, "照片不存在，请重新上传");
+			rc = 1;
+			goto out;
+		}
+	}
+	db_stmt *s = db_prepare(d, "INSERT INTO declaration(village_id, household_id, item_code,"
+				   " date, note, photo, created_at)"
+				   " VALUES($v, $h, $item, $date, $note, $photo, $now) RETURNING id");
+	if (!s || db_bind_int(s, "$v", v->id) || db_bind_int(s, "$h", household_id) ||
+	    db_bind_text(s, "$item", item_code ? item_code : "") || db_bind_text(s, "$date", date) ||
+	    db_bind_text(s, "$note", note) || db_bind_text(s, "$photo", photo && *photo ? photo : NULL) ||
+	    db_bind_int(s, "$now", now_unix()) || db_step(s) != DB_ROW)
+		goto out;
+	int64_t new_id = db_column_int(s, 0);
+	db_reset(s);
+	char obj[48];
+	snprintf(obj, sizeof obj, "declaration:%lld", (long long)new_id);
+	buf js = {0};
+	buf_printf(&js, "{\"household\":%lld,\"date\":\"%s\",\"note\":", (long long)household_id,
+		   date);
+	json_quote(&js, note);
+	buf_puts(&js, "}");
+	int ar = audit_record(d, who, v->id, "declaration.create", obj, NULL, buf_cstr(&js));
+	buf_free(&js);
+	if (ar || db_commit(d))
+		goto out;
+	in_tx = 0;
+	if (id)
+		*id = new_id;
+	rc = 0;
+out:
+	if (in_tx)
+		db_rollback(d);
+	arena_free(a);
+	return rc;
+}
+
+#define DECL_SEL "SELECT dl.id, dl.village_id, dl.household_id, h.code, h.head_name," \
+		 " dl.item_code, dl.date, dl.note, dl.photo, dl.status, dl.decline_reason," \
+		 " COALESCE(dl.entry_id, 0), dl.decided_by, COALESCE(dl.decided_at, 0)," \
+		 " dl.created_at FROM declaration dl JOIN household h ON h.id = dl.household_id"
+
+static void declaration_from_row(db_stmt *s, arena *a, struct declaration *x)
+{
+	x->id = db_column_int(s, 0);
+	x->village_id = db_column_int(s, 1);
+	x->household_id = db_column_int(s, 2);
+	x->household_code = arena_strdup(a, db_column_text(s, 3));
+	x->household_name = arena_strdup(a, db_column_text(s, 4));
+	x->item_code = arena_strdup(a, db_column_text(s, 5));
+	x->date = arena_strdup(a, db_column_text(s, 6));
+	x->note = arena_strdup(a, db_column_text(s, 7));
+	x->photo = db_column_dup(s, 8, a);
+	x->status = declaration_status_from_name(db_column_text(s, 9));
+	x->decline_reason = db_column_dup(s, 10, a);
+	x->entry_id = db_column_int(s, 11);
+	x->decided_by = db_column_dup(s, 12, a);
+	x->decided_at = db_column_int(s, 13);
+	x->created_at = db_column_int(s, 14);
+}
+
+int declaration_list(db *d, arena *a, int64_t village_id, int64_t household_id, int status,
+		     struct declaration **rows, int *n)
+{
+	*rows = NULL;
+	*n = 0;
+	static const char *const names[] = {"pending", "accepted", "declined"};
+	db_stmt *s = db_prepare(d, DECL_SEL " WHERE dl.village_id = $v"
+				   " AND ($h = 0 OR dl.household_id = $h)"
+				   " AND ($st = '' OR dl.status = $st) ORDER BY dl.id DESC");
+	if (!s || db_bind_int(s, "$v", village_id) || db_bind_int(s, "$h", household_id) ||
+	    db_bind_text(s, "$st", status >= 0 && status <= DECL_DECLINED ? names[status] : ""))
+		return -1;
+	int cap = 32, st;
+	struct declaration *list = arena_alloc(a, (size_t)cap * sizeof *list);
+	while ((st = db_step(s)) == DB_ROW) {
+		list = arena_grow(a, list, &cap, *n, sizeof *list);
+		declaration_from_row(s, a, &list[(*n)++]);
+	}
+	*rows = list;
+	return st == DB_DONE ? 0 : -1;
+}
+
+/* Load pending declaration id of v inside the caller's transaction:
+** 0 (*out), SHEET_NOT_FOUND (errs), 1 (errs: already decided), -1. */
+static int pending_declaration(db *d, arena *a, const struct village *v, int64_t id,
+			       struct declaration **out, errlist *errs)
+{
+	db_stmt *s = db_prepare(d, DECL_SEL " WHERE dl.id = $id AND dl.village_id = $v");
+	if (!s || db_bind_int(s, "$id", id) || db_bind_int(s, "$v", v->id))
+		return -1;
+	int st = db_step(s);
+	if (st == DB_DONE) {
+		errlist_add(errs, "本村没有这条申报");
+		return SHEET_NOT_FOUND;
+	}
+	if (st != DB_ROW)
+		return -1;
+	struct declaration *x = arena_alloc(a, sizeof *x);
+	declaration_from_row(s, a, x);
+	db_reset(s);
+	if (x->status != DECL_PENDING) {
+		errlist_add(errs, "这条申报已经%s", declaration_status_label(x->status));
+		return 1;
+	}
+	*out = x;
+	return 0;
+}
+
+int declaration_accept(db *d, const struct actor *who, const struct village *v, int64_t id,
+		       const char *item_code, errlist *errs, int64_t *entry_id)
+{
+	arena *a = arena_new();
+	int rc = -1, in_tx = 0;
+	if (db_begin_write(d))
+		goto out;
+	in_tx = 1;
+	struct declaration *x;
+	rc = pending_declaration(d, a, v, id, &x, errs);
+	if (rc)
+		goto out;
+	char month[8];
+	snprintf(month, sizeof month, "%.7s", x->date);
+	struct entry_input in = {
+		.household_id = x->household_id,
+		.item_code = item_code && *item_code ? item_code : x->item_code,
+		.date = x->date,
+		.quantity = 1,
+		.note = x->note,
+		.photo = x->photo,
+		.declaration_id = x->id,
+	};
+	struct checked_entry ce;
+	int64_t eid = 0;
+	rc = entry_add_tx(d, a, who, v, month, &in, errs, &eid, &ce);
+	if (rc)
+		goto out;
+	rc = -1;
+	db_stmt *s = db_prepare(d, "UPDATE declaration SET status = 'accepted', entry_id = $e,"
+				   " decided_by = $by, decided_at = $now WHERE id = $id");
+	if (!s || db_bind_int(s, "$e", eid) || db_bind_text(s, "$by", who->login) ||
+	    db_bind_int(s, "$now", now_unix()) || db_bind_int(s, "$id", id) ||
+	    db_step(s) != DB_DONE)
+		goto out;
+	char obj[48];
+	snprintf(obj, sizeof obj, "declaration:%lld", (long long)id);
+	char *after = arena_printf(a, "{\"status\":\"accepted\",\"entry\":%lld}", (long long)eid);
+	if (audit_record(d, who, v->id, "declaration.accept", obj, NULL, after) || db_commit(d))
+		goto out;
+	in_tx = 0;
+	if (entry_id)
+		*entry_id = eid;
+	rc = 0;
+out:
+	if (in_tx)
+		db_rollback(d);
+	arena_free(a);
+	return rc;
+}
+
+int declaration_decline(db *d, const struct actor *who, const struct village *v, int64_t id,
+			const char *reason, errlist *errs)
+{
+	arena *a = arena_new();
+	int rc = -1, in_tx = 0;
+	if (db_begin_write(d))
+		goto out;
+	in_tx = 1;
+	struct declaration *x;
+	/* the declaration first: an id of another village is "not found"
+	** whatever else the request holds */
+	rc = pending_declaration(d, a, v, id, &x, errs);
+	if (rc)
+		goto out;
+	rc = 1;
+	if (!reason || !*reason) {
+		errlist_add(errs, "不采纳的原因不能为空");
+		goto out;
+	}
+	if (!text_is_clean(reason, 1) || utf8_len(reason) > 500) {
+		errlist_add(errs, "原因最长 500 个字，不能含控制字符");
+		goto out;
+	}
+	rc = -1;
+	db_stmt *s = db_prepare(d, "UPDATE declaration SET status = 'declined', decline_reason = $r,"
+				   " decided_by = $by, decided_at = $now WHERE id = $id");
+	if (!s || db_bind_text(s, "$r", reason) || db_bind_text(s, "$by", who->login) ||
+	    db_bind_int(s, "$now", now_unix()) || db_bind_int(s, "$id", id) ||
+	    db_step(s) != DB_DONE)
+		goto out;
+	char obj[48];
+	snprintf(obj, sizeof obj, "declaration:%lld", (long long)id);
+	buf js = {0};
+	buf_puts(&js, "{\"status\":\"declined\",\"reason\":");
+	json_quote(&js, reason);
+	buf_puts(&js, "}");
+	int ar = audit_record(d, who, v->id, "declaration.decline", obj, NULL, buf_cstr(&js));
+	buf_free(&js);
+	if (ar || db_commit(d))
+		goto out;
+	in_tx = 0;
+	rc = 0;
+out:
+	if (in_tx)
+		db_rollback(d);
+	arena_free(a);
+	return rc;
+}

@@ -1,0 +1,57 @@
+/*
+** sheet_int.h — what sheet.c shares with declaration.c only: the state of
+** an entry's checks and the entry added inside the caller's transaction
+** (a declaration accepted becomes an entry).  Not for other files.
+*/
+#ifndef JIFEN_SHEET_INT_H
+#define JIFEN_SHEET_INT_H
+
+#include "sheet.h"
+#include "standard.h"
+
+/* What the checks need of a household. */
+struct hh_info {
+	int64_t id;
+	const char *code, *name;
+	int participating, eligible;
+	const char *joined, *left_on; /* NULL when not set */
+};
+
+/* Everything checking entries of one village and month needs, loaded once
+** (an import checks thousands of rows against it). */
+struct entry_ctx {
+	db *d;
+	arena *a;
+	const struct village *v;
+	const char *month;
+	char today[11];
+	struct std_book book;
+	struct smap households; /* code → hh_info (p); only for imports */
+	struct smap tally;      /* "hid|code|YYYY-MM" and "hid|code|YYYY" → points */
+	struct smap loaded;     /* "hid|YYYY" whose tallies are loaded */
+};
+
+/* An entry that passed the checks. */
+struct checked_entry {
+	const struct hh_info *h;
+	const struct std_version *ver;
+	const struct std_item *it;
+	const char *date;
+	int64_t quantity, points;
+	const char *note, *photo;
+	int64_t declaration_id;
+};
+
+/* One household of the village by id or code: 0 (*out), 1 none, -1. */
+int hh_lookup(struct entry_ctx *c, int64_t id, const char *code, struct hh_info **out);
+
+/* Whether evidence hash belongs to the village: 0 yes, 1 no, -1. */
+int photo_known(db *d, int64_t village_id, const char *hash);
+
+/* entry_add inside the caller's write transaction; ce receives the checked
+** entry.  Returns 0, 1, -1. */
+int entry_add_tx(db *d, arena *a, const struct actor *who, const struct village *v,
+		 const char *month, const struct entry_input *in, errlist *errs,
+		 int64_t *entry_id, struct checked_entry *ce);
+
+#endif
