@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json.h"
+
 enum { IP_MAX_FAILURES = 50, TOUCH_INTERVAL = 60 };
 
 /* A real hash of a random password, computed once, for unknown logins. */
@@ -180,8 +182,8 @@ static int login_valid(const char *s)
 	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
 }
 
-int account_add(db *d, const char *login, int role, const char *village_code,
-		const char *password, int must_change, errlist *errs)
+int account_insert(db *d, const char *login, int role, const char *village_code,
+		   const char *password, int must_change, errlist *errs)
 {
 	int64_t village_id = 0;
 	if (!login_valid(login))
@@ -244,6 +246,103 @@ int account_add(db *d, const char *login, int role, const char *village_code,
 		errlist_add(errs, "账号 %s 已经存在", login);
 		return 1;
 	}
+	return st == DB_DONE ? 0 : -1;
+}
+
+int account_add(db *d, const struct actor *who, const char *login, int role,
+		const char *village_code, const char *password, int must_change, errlist *errs)
+{
+	if (db_begin_write(d))
+		return -1;
+	int rc = account_insert(d, login, role, village_code, password, must_change, errs);
+	int64_t village_id = 0;
+	if (rc == 0 && village_code) {
+		db_stmt *s = db_prepare(d, "SELECT id FROM village WHERE code=$code");
+		if (!s || db_bind_text(s, "$code", village_code) || db_step(s) != DB_ROW)
+			rc = -1;
+		else
+			village_id = db_column_int(s, 0);
+		if (s)
+			db_reset(s);
+	}
+	if (rc == 0) {
+		buf after = {0}, obj = {0};
+		struct json_writer w;
+		jw_begin(&w, &after);
+		jw_obj(&w, NULL);
+		jw_str(&w, "login", login);
+		jw_str(&w, "role", role_name(role));
+		jw_end_obj(&w);
+		buf_printf(&obj, "account:%s", login);
+		if (audit_record(d, who, village_id, "account.add", buf_cstr(&obj), NULL,
+				 buf_cstr(&after)) ||
+		    db_commit(d))
+			rc = -1;
+		buf_free(&after);
+		buf_free(&obj);
+	}
+	if (rc)
+		db_rollback(d);
+	return rc;
+}
+
+int account_disable(db *d, const struct actor *who, const char *login, int64_t scope)
+{
+	if (db_begin_write(d))
+		return -1;
+	int rc = -1;
+	int64_t found = 0, village_id = 0;
+	db_stmt *s = db_prepare(d,
+		"SELECT id, COALESCE(village_id, 0) FROM account WHERE login=$login"
+		" AND (CAST($v AS BIGINT) = 0 OR village_id = CAST($v AS BIGINT))");
+	if (s && !db_bind_text(s, "$login", login) && !db_bind_int(s, "$v", scope)) {
+		if (db_step(s) == DB_ROW) {
+			found = db_column_int(s, 0);
+			village_id = db_column_int(s, 1);
+		}
+		db_reset(s);
+		rc = found ? 0 : 1;
+	}
+	if (rc == 0) {
+		buf obj = {0};
+		buf_printf(&obj, "account:%s", login);
+		db_stmt *u = db_prepare(d, "UPDATE account SET disabled=1 WHERE id=$id");
+		db_stmt *x = db_prepare(d, "DELETE FROM session WHERE account_id=$id");
+		if (!u || !x || db_bind_int(u, "$id", found) || db_step(u) != DB_DONE ||
+		    db_bind_int(x, "$id", found) || db_step(x) != DB_DONE ||
+		    audit_record(d, who, village_id, "account.disable", buf_cstr(&obj), NULL, NULL) ||
+		    db_commit(d))
+			rc = -1;
+		buf_free(&obj);
+	}
+	if (rc)
+		db_rollback(d);
+	return rc;
+}
+
+int account_list(db *d, arena *a, int64_t scope, struct account_row **rows, int *n)
+{
+	*rows = NULL;
+	*n = 0;
+	db_stmt *s = db_prepare(d,
+		"SELECT a.login, a.role, v.code, a.disabled, a.created_at"
+		"  FROM account a LEFT JOIN village v ON v.id = a.village_id"
+		" WHERE CAST($v AS BIGINT) = 0 OR a.village_id = CAST($v AS BIGINT)"
+		" ORDER BY v.code, a.role, a.login");
+	if (!s || db_bind_int(s, "$v", scope))
+		return -1;
+	int cap = 16, st;
+	struct account_row *out = arena_alloc(a, (size_t)cap * sizeof *out);
+	while ((st = db_step(s)) == DB_ROW) {
+		out = arena_grow(a, out, &cap, *n, sizeof *out);
+		struct account_row *x = &out[(*n)++];
+		x->login = arena_strdup(a, db_column_text(s, 0));
+		x->role = role_from_name(db_column_text(s, 1));
+		x->village_code = db_column_is_null(s, 2) ? NULL : arena_strdup(a, db_column_text(s, 2));
+		x->disabled = (int)db_column_int(s, 3);
+		x->created_at = db_column_int(s, 4);
+	}
+	*rows = out;
 	return st == DB_DONE ? 0 : -1;
 }
 

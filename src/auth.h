@@ -7,6 +7,7 @@
 #define JIFEN_AUTH_H
 
 #include <stdint.h>
+#include "audit.h"
 #include "db.h"
 #include "util.h"
 
@@ -76,12 +77,37 @@ int password_hash(const char *pw, char *out, size_t outlen);
 /* 1 when pw matches the stored hash. */
 int password_verify(const char *hash, const char *pw);
 
-/* Add an account.  role a ROLE_* bit except ROLE_HOUSEHOLD; village_code
-** NULL for a town admin, required for every other role.  Returns 0; 1 with
-** errs when rejected (bad login, weak password, unknown village, login
-** taken, village given to a town admin...); -1 on a database error. */
-int account_add(db *d, const char *login, int role, const char *village_code,
-		const char *password, int must_change, errlist *errs);
+/* Add an account, in its own write transaction with its audit record
+** (account.add, {"login", "role"}) by who: the CLI and the page both call
+** it.  role a ROLE_* bit except ROLE_HOUSEHOLD; village_code NULL for a
+** town admin, required for every other role.  Returns 0; 1 with errs when
+** rejected (bad login, weak password, unknown village, login taken,
+** village given to a town admin...); -1 on a database error. */
+int account_add(db *d, const struct actor *who, const char *login, int role,
+		const char *village_code, const char *password, int must_change, errlist *errs);
+
+/* The row of account_add() only, inside the caller's transaction, without
+** an audit record (the demo town).  Returns as account_add(). */
+int account_insert(db *d, const char *login, int role, const char *village_code,
+		   const char *password, int must_change, errlist *errs);
+
+/* Disable the account login when it is within scope (a village id, 0 the
+** whole town), ending its sessions; own transaction, audited
+** (account.disable).  Returns 0, 1 no such account in scope, -1. */
+int account_disable(db *d, const struct actor *who, const char *login, int64_t scope);
+
+/* An account as the accounts page lists it. */
+struct account_row {
+	const char *login;
+	int role;                 /* ROLE_* */
+	const char *village_code; /* NULL for the town */
+	int disabled;
+	int64_t created_at;
+};
+
+/* The accounts within scope (a village id, 0 every account), ordered by
+** village, role and login, in arena a.  0 or -1. */
+int account_list(db *d, arena *a, int64_t scope, struct account_row **rows, int *n);
 
 /* Result of a login attempt. */
 enum login_result { LOGIN_OK, LOGIN_BAD, LOGIN_LOCKED, LOGIN_ERROR };

@@ -21,7 +21,11 @@ struct cli {
 	struct actor actor; /* {0, "cli", ""} */
 	int argc;           /* words after the subcommand name(s), options included */
 	char **argv;
+	const char *usage;  /* the command's usage line, from main.c's table */
 };
+
+/* Print "用法: jifen " and the command's usage line to stderr; returns 2. */
+int cli_usage(struct cli *c);
 
 /* Option parsing over c->argv: the value of "--name VALUE" or
 ** "--name=VALUE" (NULL when absent), whether a flag is present, and the

@@ -41,21 +41,14 @@ static const char *changed_fields(arena *a, unsigned changed)
 int cmd_import_households(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--dry-run", NULL};
-	static const char usage[] =
-		"用法: jifen import households --village 村编号 文件.csv [--dry-run]\n";
 	int rc = cli_check_options(c, known);
-	if (rc) {
-		fputs(usage, stderr);
-		return rc;
-	}
+	if (rc)
+		return cli_usage(c);
 	const char *vcode = cli_opt(c, "--village");
 	const char *path = cli_pos(c, 0);
 	int dry_run = cli_flag(c, "--dry-run");
-	if (!vcode || !*vcode || !path || cli_npos(c) != 1) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
-
+	if (!vcode || !*vcode || !path || cli_npos(c) != 1)
+		return cli_usage(c);
 	struct village *v = village_by_code(c->db, c->a, vcode);
 	if (!v) {
 		fprintf(stderr, "没有编号为“%s”的村\n", vcode);

@@ -22,12 +22,10 @@
 enum { LEDGER_CSV_MAX_BYTES = 256 * 1024 * 1024 };
 
 /* Check options; on a usage problem print usage and return 2, else 0. */
-static int options_or_usage(struct cli *c, const char *const *known, const char *usage)
+static int options_or_usage(struct cli *c, const char *const *known)
 {
 	int rc = cli_check_options(c, known);
-	if (rc)
-		fputs(usage, stderr);
-	return rc;
+	return rc ? cli_usage(c) : 0;
 }
 
 /* The village named by --village, or NULL after printing why (exit 1). */
@@ -64,18 +62,13 @@ int cmd_import_standard(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--adopted=", "--effective=", "--meeting=",
 					    "--meeting-type=", "--dry-run", NULL};
-	static const char usage[] =
-		"用法: jifen import standard --village 村编号 文件.csv --adopted YYYY-MM-DD "
-		"--effective YYYY-MM-DD [--meeting 会议说明]\n";
-	int rc = options_or_usage(c, known, usage);
+	int rc = options_or_usage(c, known);
 	if (rc)
 		return rc;
 	const char *vcode = cli_opt(c, "--village"), *path = cli_pos(c, 0);
 	const char *adopted = cli_opt(c, "--adopted"), *effective = cli_opt(c, "--effective");
-	if (!vcode || !*vcode || !path || cli_npos(c) != 1 || !adopted || !effective) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
+	if (!vcode || !*vcode || !path || cli_npos(c) != 1 || !adopted || !effective)
+		return cli_usage(c);
 	struct village *v = village_or_reject(c, vcode);
 	if (!v)
 		return EXIT_REJECTED;
@@ -124,17 +117,13 @@ out:
 int cmd_import_entries(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--month=", "--dry-run", NULL};
-	static const char usage[] =
-		"用法: jifen import entries --village 村编号 --month YYYY-MM 文件.csv [--dry-run]\n";
-	int rc = options_or_usage(c, known, usage);
+	int rc = options_or_usage(c, known);
 	if (rc)
 		return rc;
 	const char *vcode = cli_opt(c, "--village"), *month = cli_opt(c, "--month");
 	const char *path = cli_pos(c, 0);
-	if (!vcode || !*vcode || !month || !path || cli_npos(c) != 1) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
+	if (!vcode || !*vcode || !month || !path || cli_npos(c) != 1)
+		return cli_usage(c);
 	if (!month_valid(month)) {
 		fprintf(stderr, "--month: 月份应为 YYYY-MM，不是“%s”\n", month);
 		return EXIT_REJECTED;
@@ -175,10 +164,7 @@ int cmd_sheet_approve(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--month=", "--meeting-date=",
 					    "--attendees=", "--resolution=", NULL};
-	static const char usage[] =
-		"用法: jifen sheet approve --village 村编号 --month YYYY-MM --meeting-date YYYY-MM-DD "
-		"--attendees 参会人员 --resolution 会议决议\n";
-	int rc = options_or_usage(c, known, usage);
+	int rc = options_or_usage(c, known);
 	if (rc)
 		return rc;
 	const char *vcode = cli_opt(c, "--village"), *month = cli_opt(c, "--month");
@@ -189,8 +175,7 @@ int cmd_sheet_approve(struct cli *c)
 	};
 	if (!vcode || !*vcode || !month || !in.meeting_date || !in.attendees || !in.resolution ||
 	    cli_npos(c)) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
+		return cli_usage(c);
 	}
 	struct village *v = village_or_reject(c, vcode);
 	if (!v)
@@ -238,16 +223,13 @@ static void csv_out(const char *s)
 int cmd_balances(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--format=", NULL};
-	static const char usage[] = "用法: jifen balances --village 村编号 [--format csv|json]\n";
-	int rc = options_or_usage(c, known, usage);
+	int rc = options_or_usage(c, known);
 	if (rc)
 		return rc;
 	const char *vcode = cli_opt(c, "--village");
 	const char *format = cli_opt(c, "--format") ? cli_opt(c, "--format") : "csv";
-	if (!vcode || !*vcode || cli_npos(c) || (strcmp(format, "csv") && strcmp(format, "json"))) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
+	if (!vcode || !*vcode || cli_npos(c) || (strcmp(format, "csv") && strcmp(format, "json")))
+		return cli_usage(c);
 	struct village *v = village_or_reject(c, vcode);
 	if (!v)
 		return EXIT_REJECTED;
@@ -292,14 +274,11 @@ int cmd_balances(struct cli *c)
 int cmd_verify(struct cli *c)
 {
 	static const char *const known[] = {"--village=", NULL};
-	static const char usage[] = "用法: jifen verify [--village 村编号]\n";
-	int rc = options_or_usage(c, known, usage);
+	int rc = options_or_usage(c, known);
 	if (rc)
 		return rc;
-	if (cli_npos(c)) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
+	if (cli_npos(c))
+		return cli_usage(c);
 	const char *vcode = cli_opt(c, "--village");
 	int64_t vid = 0;
 	if (vcode) {
@@ -330,9 +309,7 @@ int cmd_ledger_correct(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--entry=", "--points=", "--reason=",
 					    NULL};
-	static const char usage[] = "用法: jifen ledger correct --village 村编号 --entry 台账条目编号 "
-				    "--points 冲减分数 --reason 原因\n";
-	int rc = options_or_usage(c, known, usage);
+	int rc = options_or_usage(c, known);
 	if (rc)
 		return rc;
 	const char *vcode = cli_opt(c, "--village"), *reason = cli_opt(c, "--reason");
@@ -340,8 +317,7 @@ int cmd_ledger_correct(struct cli *c)
 	if (!vcode || !*vcode || cli_npos(c) || !reason || !cli_opt(c, "--entry") ||
 	    !cli_opt(c, "--points") || parse_int64(cli_opt(c, "--entry"), &entry) ||
 	    parse_int64(cli_opt(c, "--points"), &points)) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
+		return cli_usage(c);
 	}
 	struct village *v = village_or_reject(c, vcode);
 	if (!v)

@@ -98,8 +98,7 @@ int cmd_migrate_db(struct cli *c)
 		return rc;
 	const char *from = cli_opt(c, "--from"), *to = cli_opt(c, "--to");
 	if (!from || !to || cli_npos(c)) {
-		fprintf(stderr, "用法: jifen migrate-db --from FILE.db --to postgresql://…\n");
-		return EXIT_USAGE;
+		return cli_usage(c);
 	}
 	db *src = NULL, *dst = NULL;
 	char err[512];

@@ -92,7 +92,7 @@ int demo_load(struct cli *c)
 		return EXIT_REJECTED;
 	}
 	for (size_t i = 0; i < sizeof demo_villages / sizeof *demo_villages; i++) {
-		if (village_add(c->db, demo_villages[i].code, demo_villages[i].name, &errs, &id))
+		if (village_insert(c->db, demo_villages[i].code, demo_villages[i].name, &errs, &id))
 			goto fail;
 		if (demo_villages[i].admits_tenants) {
 			struct village *v = village_by_id(c->db, c->a, id);
@@ -103,14 +103,14 @@ int demo_load(struct cli *c)
 				goto fail;
 		}
 	}
-	if (account_add(c->db, "admin", ROLE_TOWN_ADMIN, NULL, DEMO_PASSWORD, 0, &errs))
+	if (account_insert(c->db, "admin", ROLE_TOWN_ADMIN, NULL, DEMO_PASSWORD, 0, &errs))
 		goto fail;
 	for (size_t i = 0; i < sizeof demo_villages / sizeof *demo_villages; i++) {
 		static const struct { int role; const char *suffix; } accs[] = {
 			{ROLE_VILLAGE_ADMIN, "admin"}, {ROLE_SCORER, "scorer"}, {ROLE_SHOPKEEPER, "shop"}};
 		for (int k = 0; k < 3; k++) {
 			const char *login = arena_printf(c->a, "%s-%s", demo_villages[i].code, accs[k].suffix);
-			if (account_add(c->db, login, accs[k].role, demo_villages[i].code, DEMO_PASSWORD,
+			if (account_insert(c->db, login, accs[k].role, demo_villages[i].code, DEMO_PASSWORD,
 					0, &errs))
 				goto fail;
 		}

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "village.h"
 
 const struct csv_col household_csv_spec[HF_COUNT] = {
 	[HF_CODE] = {"code", "户编号", 1},

@@ -16,7 +16,10 @@
 #include "csvfile.h"
 #include "db.h"
 #include "util.h"
-#include "village.h"
+
+/* village.h (not included: village.c recomputes households through this
+** header when a village's tenant setting changes). */
+struct village;
 
 /* One row of table household.  Optional text is "" when empty, except the
 ** dates joined/left_on and left_reason, which are NULL when not set. */

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "village.h"
+
 /* ---- CSV import ------------------------------------------------------------------------------ */
 
 /* One valid row of the file. */

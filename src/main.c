@@ -16,132 +16,6 @@
 #include "http.h"
 #include "village.h"
 
-/* ---- option helpers of cli.h ------------------------------------------ */
-
-/* The index of option name in argv, or -1; *value gets its value for
-** "--name=VALUE" or "--name VALUE" options. */
-static int opt_index(struct cli *c, const char *name, const char **value)
-{
-	size_t n = strlen(name);
-	for (int i = 0; i < c->argc; i++) {
-		const char *w = c->argv[i];
-		if (!strcmp(w, "--"))
-			return -1;
-		if (!strncmp(w, name, n) && (w[n] == 0 || w[n] == '=')) {
-			if (value)
-				*value = w[n] == '=' ? w + n + 1 : (i + 1 < c->argc ? c->argv[i + 1] : NULL);
-			return i;
-		}
-	}
-	return -1;
-}
-
-const char *cli_opt(struct cli *c, const char *name)
-{
-	const char *v = NULL;
-	return opt_index(c, name, &v) >= 0 ? v : NULL;
-}
-
-int cli_flag(struct cli *c, const char *name)
-{
-	return opt_index(c, name, NULL) >= 0;
-}
-
-/* Is word i the value of the option before it ("--village X")? */
-static const char *const *known_options;
-static int takes_value(const char *w)
-{
-	if (!known_options || strncmp(w, "--", 2) || strchr(w, '='))
-		return 0;
-	size_t n = strlen(w);
-	for (const char *const *k = known_options; *k; k++)
-		if (!strncmp(*k, w, n) && (*k)[n] == '=')
-			return 1;
-	return 0;
-}
-
-int cli_check_options(struct cli *c, const char *const *known)
-{
-	known_options = known;
-	for (int i = 0; i < c->argc; i++) {
-		const char *w = c->argv[i];
-		if (strncmp(w, "--", 2) || !strcmp(w, "--"))
-			continue;
-		const char *eq = strchr(w, '=');
-		size_t n = eq ? (size_t)(eq - w) : strlen(w);
-		int ok = 0;
-		for (const char *const *k = known; *k; k++) {
-			size_t kn = strlen(*k);
-			int wants_value = (*k)[kn - 1] == '=';
-			if (wants_value)
-				kn--;
-			if (kn == n && !strncmp(*k, w, n)) {
-				ok = 1;
-				if (wants_value && !eq && (i + 1 >= c->argc)) {
-					fprintf(stderr, "选项 %.*s 需要一个值\n", (int)n, w);
-					return EXIT_USAGE;
-				}
-				if (!wants_value && eq) {
-					fprintf(stderr, "选项 %.*s 不带值\n", (int)n, w);
-					return EXIT_USAGE;
-				}
-				if (wants_value && !eq)
-					i++;
-			}
-		}
-		if (!ok) {
-			fprintf(stderr, "未知选项: %s\n", w);
-			return EXIT_USAGE;
-		}
-	}
-	return 0;
-}
-
-const char *cli_pos(struct cli *c, int want)
-{
-	int k = 0;
-	for (int i = 0; i < c->argc; i++) {
-		const char *w = c->argv[i];
-		if (!strncmp(w, "--", 2) && strcmp(w, "--")) {
-			if (takes_value(w))
-				i++;
-			continue;
-		}
-		if (k++ == want)
-			return w;
-	}
-	return NULL;
-}
-
-int cli_npos(struct cli *c)
-{
-	int n = 0;
-	while (cli_pos(c, n))
-		n++;
-	return n;
-}
-
-void cli_print_errors(const errlist *errs)
-{
-	for (int i = 0; i < errs->n; i++)
-		fprintf(stderr, "%s\n", errs->msg[i]);
-}
-
-int cli_db_failure(struct cli *c)
-{
-	fprintf(stderr, "数据库错误: %s\n", db_errmsg(c->db));
-	return EXIT_FAILURE_3;
-}
-
-int cli_area_failure(struct cli *c, int rc, const errlist *errs)
-{
-	if (rc > 0) {
-		cli_print_errors(errs);
-		return EXIT_REJECTED;
-	}
-	return cli_db_failure(c);
-}
-
 /* ---- commands --------------------------------------------------------- */
 
 static const char *const no_options[] = {NULL};
@@ -156,10 +30,8 @@ static int cmd_init(struct cli *c)
 	int rc = cli_check_options(c, known);
 	if (rc)
 		return rc;
-	if (cli_npos(c)) {
-		fprintf(stderr, "用法: jifen init [--demo]\n");
-		return EXIT_USAGE;
-	}
+	if (cli_npos(c))
+		return cli_usage(c);
 	printf("数据库已就绪: %s (%s)\n", c->db_url, db_backend(c->db));
 	if (cli_flag(c, "--demo"))
 		return demo_load(c);
@@ -175,10 +47,8 @@ static int cmd_serve(struct cli *c)
 	int rc = cli_check_options(c, known);
 	if (rc)
 		return rc;
-	if (cli_npos(c)) {
-		fprintf(stderr, "用法: jifen serve [--listen HOST:PORT] [--threads N]\n");
-		return EXIT_USAGE;
-	}
+	if (cli_npos(c))
+		return cli_usage(c);
 	int64_t threads = 0;
 	const char *t = cli_opt(c, "--threads");
 	if (t && (parse_int64(t, &threads) || threads < 1 || threads > 256)) {
@@ -200,25 +70,13 @@ static int cmd_village_add(struct cli *c)
 	int rc = cli_check_options(c, no_options);
 	if (rc)
 		return rc;
-	if (cli_npos(c) != 2) {
-		fprintf(stderr, "用法: jifen village add CODE NAME\n");
-		return EXIT_USAGE;
-	}
+	if (cli_npos(c) != 2)
+		return cli_usage(c);
 	const char *code = cli_pos(c, 0), *name = cli_pos(c, 1);
 	errlist errs = {0};
 	int64_t id = 0;
-	if (db_begin_write(c->db))
-		return cli_db_failure(c);
-	rc = village_add(c->db, code, name, &errs, &id);
-	if (rc == 0) {
-		char *after = arena_printf(c->a, "{\"code\":\"%s\"}", code);
-		if (audit_record(c->db, &c->actor, id, "village.add",
-				 arena_printf(c->a, "village:%lld", (long long)id), NULL, after) ||
-		    db_commit(c->db))
-			rc = -1;
-	}
+	rc = village_add(c->db, &c->actor, code, name, &errs, &id);
 	if (rc) {
-		db_rollback(c->db);
 		rc = cli_area_failure(c, rc, &errs);
 		errlist_free(&errs);
 		return rc;
@@ -248,11 +106,8 @@ static int cmd_user_add(struct cli *c)
 	if (rc)
 		return rc;
 	const char *role = cli_opt(c, "--role");
-	if (cli_npos(c) != 1 || !role) {
-		fprintf(stderr, "用法: jifen user add LOGIN --role ROLE [--village CODE] "
-				"[--password-stdin]\n");
-		return EXIT_USAGE;
-	}
+	if (cli_npos(c) != 1 || !role)
+		return cli_usage(c);
 	if (!role_from_name(role) || role_from_name(role) == ROLE_HOUSEHOLD) {
 		fprintf(stderr, "--role: 应为 town_admin、village_admin、scorer 或 shopkeeper\n");
 		return EXIT_USAGE;
@@ -264,21 +119,9 @@ static int cmd_user_add(struct cli *c)
 	}
 	errlist errs = {0};
 	const char *login = cli_pos(c, 0);
-	if (db_begin_write(c->db))
-		return cli_db_failure(c);
-	rc = account_add(c->db, login, role_from_name(role), cli_opt(c, "--village"), pw, 0, &errs);
-	if (rc == 0) {
-		char *after = arena_printf(c->a, "{\"login\":\"%s\",\"role\":\"%s\"}", login, role);
-		struct village *v = cli_opt(c, "--village")
-					    ? village_by_code(c->db, c->a, cli_opt(c, "--village"))
-					    : NULL;
-		if (audit_record(c->db, &c->actor, v ? v->id : 0, "account.add",
-				 arena_printf(c->a, "account:%s", login), NULL, after) ||
-		    db_commit(c->db))
-			rc = -1;
-	}
+	rc = account_add(c->db, &c->actor, login, role_from_name(role), cli_opt(c, "--village"), pw,
+			 0, &errs);
 	if (rc) {
-		db_rollback(c->db);
 		rc = cli_area_failure(c, rc, &errs);
 		errlist_free(&errs);
 		return rc;
@@ -294,10 +137,8 @@ static int cmd_backup(struct cli *c)
 	int rc = cli_check_options(c, no_options);
 	if (rc)
 		return rc;
-	if (cli_npos(c) != 1) {
-		fprintf(stderr, "用法: jifen backup FILE\n");
-		return EXIT_USAGE;
-	}
+	if (cli_npos(c) != 1)
+		return cli_usage(c);
 	const char *path = cli_pos(c, 0);
 	if (access(path, F_OK) == 0) {
 		fprintf(stderr, "%s 已经存在，不会覆盖\n", path);
@@ -342,10 +183,8 @@ static int cmd_config(struct cli *c)
 		printf("已设置 %s = %s\n", name, value);
 		return EXIT_OK;
 	}
-	if (n != 0) {
-		fprintf(stderr, "用法: jifen config [set NAME VALUE]\n");
-		return EXIT_USAGE;
-	}
+	if (n != 0)
+		return cli_usage(c);
 	struct security_policy pol;
 	if (policy_load(c->db, &pol))
 		return cli_db_failure(c);
@@ -382,43 +221,49 @@ static int cmd_routes(struct cli *c)
 	return EXIT_OK;
 }
 
+/* The commands: the words that name each, its function, its usage line
+** (what `jifen help` lists and what a usage error prints, cli_usage()) and
+** what it does.  The function's comment above says the rest. */
 static const struct command {
 	const char *name, *sub;
 	int (*fn)(struct cli *c);
-	const char *help;
+	const char *usage, *summary;
 } commands[] = {
-	{"init", NULL, cmd_init, "init [--demo]            创建或升级数据库；--demo 载入演示数据"},
-	{"serve", NULL, cmd_serve, "serve [--listen HOST:PORT]  启动网页和 API 服务"},
-	{"village", "add", cmd_village_add, "village add CODE NAME    添加村"},
+	{"init", NULL, cmd_init, "init [--demo]", "创建或升级数据库；--demo 载入演示数据"},
+	{"serve", NULL, cmd_serve, "serve [--listen HOST:PORT] [--threads N]",
+	 "启动网页和 API 服务"},
+	{"village", "add", cmd_village_add, "village add CODE NAME", "添加村"},
 	{"user", "add", cmd_user_add,
-	 "user add LOGIN --role ROLE [--village CODE] [--password-stdin]  添加账号"},
+	 "user add LOGIN --role ROLE [--village CODE] [--password-stdin]", "添加账号"},
 	{"import", "households", cmd_import_households,
-	 "import households --village CODE FILE [--dry-run]  导入农户 CSV"},
-	{"backup", NULL, cmd_backup, "backup FILE              在线备份整个数据库"},
-	{"config", NULL, cmd_config, "config [set NAME VALUE]  查看或修改安全策略（密码、锁定、会话）"},
-	{"routes", NULL, cmd_routes, "routes                   列出全部网页和 API 路由及其权限"},
-	{"migrate-db", NULL, cmd_migrate_db,
-	 "migrate-db --from FILE.db --to postgresql://…  把 SQLite 数据库迁移到 PostgreSQL"},
+	 "import households --village CODE FILE [--dry-run]", "导入农户 CSV"},
+	{"backup", NULL, cmd_backup, "backup FILE", "在线备份整个数据库"},
+	{"config", NULL, cmd_config, "config [set NAME VALUE]", "查看或修改安全策略（密码、锁定、会话）"},
+	{"routes", NULL, cmd_routes, "routes", "列出全部网页和 API 路由及其权限"},
+	{"migrate-db", NULL, cmd_migrate_db, "migrate-db --from FILE.db --to postgresql://…",
+	 "把 SQLite 数据库迁移到 PostgreSQL"},
 	{"import", "standard", cmd_import_standard,
 	 "import standard --village CODE FILE --adopted YYYY-MM-DD --effective YYYY-MM-DD "
-	 "[--meeting TEXT]  录入本村积分标准新版本"},
+	 "[--meeting TEXT] [--meeting-type villagers|representatives] [--dry-run]",
+	 "录入本村积分标准新版本"},
 	{"import", "entries", cmd_import_entries,
-	 "import entries --village CODE --month YYYY-MM FILE [--dry-run]  导入月度积分记录"},
+	 "import entries --village CODE --month YYYY-MM FILE [--dry-run]", "导入月度积分记录"},
 	{"sheet", "approve", cmd_sheet_approve,
 	 "sheet approve --village CODE --month YYYY-MM --meeting-date YYYY-MM-DD "
-	 "--attendees TEXT --resolution TEXT  集体审定，整表记入台账"},
-	{"balances", NULL, cmd_balances, "balances --village CODE [--format csv|json]  各户积分余额"},
-	{"verify", NULL, cmd_verify, "verify [--village CODE]  核对台账哈希链和积分余额"},
+	 "--attendees TEXT --resolution TEXT",
+	 "集体审定，整表记入台账"},
+	{"balances", NULL, cmd_balances, "balances --village CODE [--format csv|json]", "各户积分余额"},
+	{"verify", NULL, cmd_verify, "verify [--village CODE]", "核对台账哈希链和积分余额"},
 	{"ledger", "correct", cmd_ledger_correct,
-	 "ledger correct --village CODE --entry ID --points N --reason TEXT  更正台账记录"},
-	{NULL, NULL, NULL, NULL},
+	 "ledger correct --village CODE --entry ID --points N --reason TEXT", "更正台账记录"},
+	{NULL, NULL, NULL, NULL, NULL},
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "用法: jifen [--db URL] COMMAND ...\n命令:\n");
 	for (const struct command *c = commands; c->name; c++)
-		fprintf(f, "  jifen %s\n", c->help);
+		fprintf(f, "  jifen %-23s  %s\n", c->usage, c->summary);
 	fprintf(f, "数据库: --db 文件路径 或 postgresql://…，或环境变量 JIFEN_DB；默认 ./jifen.db\n");
 }
 
@@ -480,6 +325,7 @@ int main(int argc, char **argv)
 	c.a = arena_new();
 	c.argc = nwords - skip;
 	c.argv = words + skip;
+	c.usage = cmd->usage;
 	/* migrate-db opens its own two databases, routes needs none: --db is
 	** not opened for them */
 	if (cmd->fn == cmd_migrate_db || cmd->fn == cmd_routes) {

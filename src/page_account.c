@@ -9,6 +9,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "html.h"
+#include "req.h"
 #include "village.h"
 
 /* The village scope of the current user: 0 for the town admin (all). */
@@ -24,29 +25,23 @@ static void accounts_page(struct req *r, const errlist *errs, const char *notice
 		html_notice(r, notice);
 	for (int i = 0; errs && i < errs->n; i++)
 		html_error_box(r, errs->msg[i]);
-	db_stmt *s = db_prepare(r->db,
-		"SELECT a.login, a.role, v.code, a.disabled, a.created_at"
-		"  FROM account a LEFT JOIN village v ON v.id = a.village_id"
-		" WHERE CAST($v AS BIGINT) = 0 OR a.village_id = CAST($v AS BIGINT)"
-		" ORDER BY v.code, a.role, a.login");
-	if (!s) {
+	struct account_row *rows;
+	int n;
+	if (account_list(r->db, r->a, scope(r), &rows, &n)) {
 		http_error(r, 500, "读取账号时出错。");
 		return;
 	}
-	db_bind_int(s, "$v", scope(r));
 	html_raw(r, "<table class=\"list\"><thead><tr><th>账号</th><th>角色</th><th>所属</th>"
 		    "<th>状态</th><th></th></tr></thead><tbody>");
-	while (db_step(s) == DB_ROW) {
-		const char *login = db_column_text(s, 0);
-		int disabled = (int)db_column_int(s, 3);
-		html(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>", login,
-		     role_label(role_from_name(db_column_text(s, 1))),
-		     db_column_is_null(s, 2) ? "全镇" : db_column_text(s, 2),
-		     disabled ? "已停用" : "正常");
-		if (!disabled && strcmp(login, r->user->login)) {
+	for (int i = 0; i < n; i++) {
+		const struct account_row *x = &rows[i];
+		html(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>", x->login,
+		     role_label(x->role), x->village_code ? x->village_code : "全镇",
+		     x->disabled ? "已停用" : "正常");
+		if (!x->disabled && strcmp(x->login, r->user->login)) {
 			html(r, "<form method=\"post\" action=\"/accounts/%s/disable\" "
 				"data-confirm=\"确定停用这个账号？\">",
-			     url_encode(r->a, login));
+			     url_encode(r->a, x->login));
 			html_csrf(r);
 			html_raw(r, "<button type=\"submit\">停用</button></form>");
 		}
@@ -105,20 +100,8 @@ static void page_accounts_post(struct req *r)
 			role = 0; /* a village admin cannot make town admins */
 	}
 	const char *login = req_form_trim(r, "login");
-	struct actor who = {r->user->id, r->user->login, r->ip};
-	int rc = -1;
-	if (db_begin_write(r->db) == 0) {
-		rc = account_add(r->db, login, role, village, req_form(r, "password"), 1, &errs);
-		struct village *v = village ? village_by_code(r->db, r->a, village) : NULL;
-		if (rc == 0 &&
-		    (audit_record(r->db, &who, v ? v->id : 0, "account.add",
-				  arena_printf(r->a, "account:%s", login), NULL,
-				  arena_printf(r->a, "{\"role\":\"%s\"}", role_name(role))) ||
-		     db_commit(r->db)))
-			rc = -1;
-		if (rc)
-			db_rollback(r->db);
-	}
+	struct actor who = req_actor(r);
+	int rc = account_add(r->db, &who, login, role, village, req_form(r, "password"), 1, &errs);
 	if (rc < 0)
 		http_error(r, 500, "添加账号时出错。");
 	else if (rc > 0) {
@@ -134,42 +117,15 @@ static void page_accounts_post(struct req *r)
 static void page_account_disable(struct req *r)
 {
 	const char *login = r->arg[0];
-	struct actor who = {r->user->id, r->user->login, r->ip};
+	struct actor who = req_actor(r);
 	if (!strcmp(login, r->user->login)) {
 		http_error(r, 400, "不能停用自己的账号。");
 		return;
 	}
-	int rc = -1;
-	int64_t found = 0, village_id = 0;
-	if (db_begin_write(r->db) == 0) {
-		db_stmt *s = db_prepare(r->db,
-			"SELECT id, COALESCE(village_id, 0) FROM account WHERE login=$login"
-			" AND (CAST($v AS BIGINT) = 0 OR village_id = CAST($v AS BIGINT))");
-		if (s && !db_bind_text(s, "$login", login) && !db_bind_int(s, "$v", scope(r))) {
-			if (db_step(s) == DB_ROW) {
-				found = db_column_int(s, 0);
-				village_id = db_column_int(s, 1);
-			}
-			db_reset(s);
-			rc = 0;
-		}
-		if (rc == 0 && found) {
-			db_stmt *u = db_prepare(r->db, "UPDATE account SET disabled=1 WHERE id=$id");
-			db_stmt *x = db_prepare(r->db, "DELETE FROM session WHERE account_id=$id");
-			if (!u || !x || db_bind_int(u, "$id", found) || db_step(u) != DB_DONE ||
-			    db_bind_int(x, "$id", found) || db_step(x) != DB_DONE ||
-			    audit_record(r->db, &who, village_id, "account.disable",
-					 arena_printf(r->a, "account:%s", login), NULL, NULL))
-				rc = -1;
-		}
-		if (rc == 0 && found && db_commit(r->db))
-			rc = -1;
-		if (rc || !found)
-			db_rollback(r->db);
-	}
+	int rc = account_disable(r->db, &who, login, scope(r));
 	if (rc < 0)
 		http_error(r, 500, "停用账号时出错。");
-	else if (!found)
+	else if (rc > 0)
 		http_error(r, 404, "找不到这个账号。");
 	else
 		http_redirect(r, "/accounts?done=1");

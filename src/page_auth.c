@@ -9,6 +9,7 @@
 #include "auth.h"
 #include "embed.h"
 #include "html.h"
+#include "req.h"
 
 /* GET / : each role's home. */
 static void page_home(struct req *r)
@@ -146,7 +147,7 @@ static void page_password(struct req *r)
 static void page_password_post(struct req *r)
 {
 	errlist errs = {0};
-	struct actor who = {r->user->id, r->user->login, r->ip};
+	struct actor who = req_actor(r);
 	int rc = -1;
 	if (db_begin_write(r->db) == 0) {
 		rc = account_change_password(r->db, r->user->id, req_form(r, "old"),

@@ -594,7 +594,7 @@ static void page_pin_post(struct req *r)
 	struct household *h;
 	if (card_target(r, &v, &h))
 		return;
-	struct actor who = {r->user->id, r->user->login, r->ip};
+	struct actor who = req_actor(r);
 	char pin[PASSBOOK_PIN_DIGITS + 1];
 	errlist errs = {0};
 	int rc = passbook_pin_reset(r->db, &who, v, h->id, pin, &errs);
@@ -614,7 +614,7 @@ static void page_token_post(struct req *r)
 	struct household *h;
 	if (card_target(r, &v, &h))
 		return;
-	struct actor who = {r->user->id, r->user->login, r->ip};
+	struct actor who = req_actor(r);
 	char token[2 * PASSBOOK_TOKEN_BYTES + 1], pin[PASSBOOK_PIN_DIGITS + 1];
 	errlist errs = {0};
 	int with_pin = req_form(r, "pin") != NULL;
@@ -642,7 +642,7 @@ static void page_token_revoke_post(struct req *r)
 	struct household *h;
 	if (card_target(r, &v, &h))
 		return;
-	struct actor who = {r->user->id, r->user->login, r->ip};
+	struct actor who = req_actor(r);
 	errlist errs = {0};
 	int rc = passbook_token_revoke(r->db, &who, v, h->id, NULL, &errs);
 	if (rc)

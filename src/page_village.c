@@ -9,8 +9,9 @@
 
 #include "audit.h"
 #include "auth.h"
+#include "household.h"
 #include "html.h"
-#include "json.h"
+#include "req.h"
 #include "village.h"
 
 /* "参与率" as a percentage with one decimal, or "—" without eligible ones. */
@@ -68,28 +69,9 @@ static void page_villages_post(struct req *r)
 {
 	const char *code = req_form_trim(r, "code"), *name = req_form_trim(r, "name");
 	errlist errs = {0};
-	struct actor who = {r->user->id, r->user->login, r->ip};
+	struct actor who = req_actor(r);
 	int64_t id = 0;
-	int rc = -1;
-	if (db_begin_write(r->db) == 0) {
-		rc = village_add(r->db, code, name, &errs, &id);
-		if (rc == 0) {
-			buf after = {0};
-			buf_puts(&after, "{\"code\":");
-			json_quote(&after, code);
-			buf_puts(&after, ",\"name\":");
-			json_quote(&after, name);
-			buf_puts(&after, "}");
-			if (audit_record(r->db, &who, id, "village.add",
-					 arena_printf(r->a, "village:%lld", (long long)id), NULL,
-					 buf_cstr(&after)) ||
-			    db_commit(r->db))
-				rc = -1;
-			buf_free(&after);
-		}
-		if (rc)
-			db_rollback(r->db);
-	}
+	int rc = village_add(r->db, &who, code, name, &errs, &id);
 	if (rc < 0)
 		http_error(r, 500, "添加村时出错。");
 	else if (rc > 0)
@@ -204,7 +186,7 @@ static void page_settings_post(struct req *r)
 	nv.yearend_rule = req_form_trim(r, "yearend_rule");
 	const char *cap = req_form_trim(r, "yearend_cap");
 	nv.yearend_cap = !*cap ? 0 : parse_int64(cap, &n) ? -1 : n;
-	struct actor who = {r->user->id, r->user->login, r->ip};
+	struct actor who = req_actor(r);
 	int rc = -1;
 	if (db_begin_write(r->db) == 0) {
 		rc = village_update_settings(r->db, &nv, &errs);
@@ -226,47 +208,38 @@ static void page_settings_post(struct req *r)
 	errlist_free(&errs);
 }
 
-/* The audit table: all villages (village_id 0) or one; newest first, 100 a
-** page, ?before=ID pages back. */
+/* The audit table: all villages (village_id 0) or one; newest first,
+** AUDIT_PAGE a page, ?before=ID pages back. */
 static void audit_table(struct req *r, int64_t village_id)
 {
 	int64_t before = INT64_MAX, n;
 	const char *b = req_query(r, "before");
 	if (b && !parse_int64(b, &n) && n > 0)
 		before = n;
-	db_stmt *s = db_prepare(r->db,
-		"SELECT a.id, a.at, a.login, a.ip, a.action, a.object, a.before_json, a.after_json,"
-		"       v.code"
-		"  FROM audit a LEFT JOIN village v ON v.id = a.village_id"
-		" WHERE a.id < $before AND (CAST($v AS BIGINT) = 0 OR a.village_id = CAST($v AS BIGINT))"
-		" ORDER BY a.id DESC LIMIT 100");
-	if (!s) {
+	struct audit_row *rows;
+	int nrows;
+	if (audit_list(r->db, r->a, village_id, before, &rows, &nrows)) {
 		http_error(r, 500, "读取日志时出错。");
 		return;
 	}
-	db_bind_int(s, "$before", before);
-	db_bind_int(s, "$v", village_id);
 	html_raw(r, "<table class=\"list audit\"><thead><tr><th>时间</th><th>账号</th><th>地址</th>"
 		    "<th>村</th><th>操作</th><th>对象</th><th>变更前</th><th>变更后</th></tr></thead><tbody>");
-	int64_t last = 0;
-	int rows = 0;
-	while (db_step(s) == DB_ROW) {
+	for (int i = 0; i < nrows; i++) {
+		const struct audit_row *a = &rows[i];
 		char when[32];
-		time_t t = (time_t)db_column_int(s, 1);
+		time_t t = (time_t)a->at;
 		struct tm tm;
 		localtime_r(&t, &tm);
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-		last = db_column_int(s, 0);
-		rows++;
 		html(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
 			"<td class=\"json\">%s</td><td class=\"json\">%s</td></tr>",
-		     when, db_column_text(s, 2), db_column_text(s, 3), db_column_text(s, 8),
-		     db_column_text(s, 4), db_column_text(s, 5), db_column_text(s, 6),
-		     db_column_text(s, 7));
+		     when, a->login, a->ip, a->village_code, a->action, a->object, a->before,
+		     a->after);
 	}
 	html_raw(r, "</tbody></table>");
-	if (rows == 100)
-		html(r, "<p><a href=\"?before=%lld\">更早的记录</a></p>", (long long)last);
+	if (nrows == AUDIT_PAGE)
+		html(r, "<p><a href=\"?before=%lld\">更早的记录</a></p>",
+		     (long long)rows[nrows - 1].id);
 }
 
 /* GET /audit: the whole town's audit log (town admin). */

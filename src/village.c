@@ -4,9 +4,11 @@
 */
 #include "village.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "household.h"
+#include "json.h"
 
 int village_code_valid(const char *code)
 {
@@ -73,7 +75,7 @@ struct village *village_list(db *d, arena *a, int *n)
 	return list;
 }
 
-int village_add(db *d, const char *code, const char *name, errlist *errs, int64_t *id)
+int village_insert(db *d, const char *code, const char *name, errlist *errs, int64_t *id)
 {
 	if (!village_code_valid(code))
 		errlist_add(errs, "村编号无效: 需为 1–32 个字母、数字、_ 或 -");
@@ -98,6 +100,32 @@ int village_add(db *d, const char *code, const char *name, errlist *errs, int64_
 	*id = db_column_int(s, 0);
 	db_reset(s);
 	return 0;
+}
+
+int village_add(db *d, const struct actor *who, const char *code, const char *name,
+		errlist *errs, int64_t *id)
+{
+	if (db_begin_write(d))
+		return -1;
+	int rc = village_insert(d, code, name, errs, id);
+	if (rc == 0) {
+		buf after = {0};
+		struct json_writer w;
+		jw_begin(&w, &after);
+		jw_obj(&w, NULL);
+		jw_str(&w, "code", code);
+		jw_str(&w, "name", name);
+		jw_end_obj(&w);
+		char obj[40];
+		snprintf(obj, sizeof obj, "village:%lld", (long long)*id);
+		if (audit_record(d, who, *id, "village.add", obj, NULL, buf_cstr(&after)) ||
+		    db_commit(d))
+			rc = -1;
+		buf_free(&after);
+	}
+	if (rc)
+		db_rollback(d);
+	return rc;
 }
 
 int village_update_settings(db *d, const struct village *v, errlist *errs)

@@ -6,6 +6,7 @@
 #define JIFEN_VILLAGE_H
 
 #include <stdint.h>
+#include "audit.h"
 #include "db.h"
 #include "util.h"
 
@@ -29,10 +30,17 @@ struct village *village_by_id(db *d, arena *a, int64_t id);
 /* All villages ordered by code; *n receives the count (arena memory). */
 struct village *village_list(db *d, arena *a, int *n);
 
-/* Add a village.  Returns 0; 1 with a Chinese message in errs when the
-** input is rejected (bad code, empty name, code taken); -1 on a database
-** error (message in db_errmsg).  *id receives the new id. */
-int village_add(db *d, const char *code, const char *name, errlist *errs, int64_t *id);
+/* Add a village, in its own write transaction with its audit record
+** (village.add, {"code", "name"}) by who: the CLI and the page both call
+** it.  Returns 0; 1 with a Chinese message in errs when the input is
+** rejected (bad code, empty name, code taken); -1 on a database error
+** (message in db_errmsg).  *id receives the new id. */
+int village_add(db *d, const struct actor *who, const char *code, const char *name,
+		errlist *errs, int64_t *id);
+
+/* The row of village_add() only, inside the caller's transaction, without
+** an audit record (the demo town and tests).  Returns as village_add(). */
+int village_insert(db *d, const char *code, const char *name, errlist *errs, int64_t *id);
 
 /* Change the settings of v (fields of v as given).  When admits_tenants
 ** changes, every household's participation is recomputed in the same

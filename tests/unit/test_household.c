@@ -387,8 +387,8 @@ static int open_fixture(struct fixture *f)
 	f->d = f->t.d;
 	errlist errs = {0};
 	int64_t id;
-	if (village_add(f->d, "V1", "一村", &errs, &id) || village_add(f->d, "V2", "二村", &errs, &id))
-		return fprintf(stderr, "village_add: %s\n", db_errmsg(f->d)), -1;
+	if (village_insert(f->d, "V1", "一村", &errs, &id) || village_insert(f->d, "V2", "二村", &errs, &id))
+		return fprintf(stderr, "village_insert: %s\n", db_errmsg(f->d)), -1;
 	f->a = arena_new();
 	f->v = village_by_code(f->d, f->a, "V1");
 	f->w = village_by_code(f->d, f->a, "V2");
