@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "village.h"
+
 static void escape_into(buf *b, const char *s, size_t n)
 {
 	const char *start = s;
@@ -164,35 +166,35 @@ void html_error_box(struct req *r, const char *msg)
 	html(r, "<p class=\"error\" role=\"alert\">%s</p>", msg);
 }
 
-/* Navigation links by role: one short row, the first one the role's home. */
+/* Navigation links by role: one short row, the first one the role's home.
+** Each area contributes its links (nav_tables, routes.c); they are shown
+** in the order of their rank, those of the user's role only, and links
+** into the user's village only to accounts of a village. */
 static void nav(struct req *r)
 {
 	struct user *u = r->user;
 	if (!u)
 		return;
 	html_raw(r, "<nav>");
-	if (u->role == ROLE_TOWN_ADMIN) {
-		html_raw(r, "<a href=\"/villages\">各村</a><a href=\"/accounts\">账号</a>"
-			    "<a href=\"/audit\">操作日志</a>"
-			    "<a href=\"/standard/template\">推荐积分标准</a>");
-	} else if (u->role == ROLE_HOUSEHOLD) {
-		html_raw(r, "<a href=\"/passbook\">我的积分</a>");
-	} else if (u->village_code) {
-		const char *vc = url_encode(r->a, u->village_code);
-		html(r, "<a href=\"/v/%s\">本村概况</a>", vc);
-		html(r, "<a href=\"/v/%s/households\">农户</a>", vc);
-		html(r, "<a href=\"/v/%s/standard\">积分标准</a>", vc);
-		if (u->role == ROLE_SHOPKEEPER)
-			html(r, "<a href=\"/v/%s/balances\">积分余额</a>", vc);
-		else
-			html(r, "<a href=\"/v/%s/sheets\">月度积分</a>", vc);
-		if (u->role == ROLE_VILLAGE_ADMIN) {
-			html_raw(r, "<a href=\"/accounts\">账号</a>");
-			html(r, "<a href=\"/v/%s/audit\">操作日志</a>", vc);
-		}
+	const char *vc = u->village_code ? url_encode(r->a, u->village_code) : NULL;
+	int next = 0;
+	for (;;) {
+		/* the link of the lowest rank at or above next: tables are short */
+		const struct nav_link *best = NULL;
+		for (const struct nav_link *const *t = nav_tables; *t; t++)
+			for (const struct nav_link *l = *t; l->label; l++)
+				if (l->rank >= next && (!best || l->rank < best->rank))
+					best = l;
+		if (!best)
+			break;
+		next = best->rank + 1;
+		if (!(best->roles & u->role))
+			continue;
+		if (!best->in_village)
+			html(r, "<a href=\"%s\">%s</a>", best->url, best->label);
+		else if (vc)
+			html(r, "<a href=\"/v/%s%s\">%s</a>", vc, best->url, best->label);
 	}
-	if (u->role != ROLE_HOUSEHOLD)
-		html_raw(r, "<a href=\"/account/password\">修改密码</a>");
 	html_raw(r, "</nav>");
 }
 
@@ -223,7 +225,8 @@ void html_page_begin(struct req *r, const char *title)
 
 void html_page_end(struct req *r)
 {
-	html_raw(r, "</main><footer>朱家角镇乡村治理积分制 · jifen</footer></body></html>\n");
+	html(r, "</main><footer>%s乡村治理积分制 · jifen</footer></body></html>\n",
+	     town_name(r->db, r->a));
 	r->answered = 1;
 	if (!r->status)
 		r->status = 200;

@@ -29,4 +29,17 @@ void html_csrf(struct req *r);
 void html_notice(struct req *r, const char *msg);
 void html_error_box(struct req *r, const char *msg);
 
+/* One link of the navigation row; rank orders the links of every area in
+** one row (unique across the tables). */
+struct nav_link {
+	int rank;
+	int roles;       /* the ROLE_* bits that see it */
+	const char *label;
+	const char *url; /* the URL, or with in_village the path after /v/CODE */
+	int in_village;  /* a link into the user's own village */
+};
+/* Each area's page_*.c defines its links, ending with a {0} row; routes.c
+** lists the tables in nav_tables[] (NULL-terminated). */
+extern const struct nav_link *const nav_tables[];
+
 #endif

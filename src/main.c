@@ -32,6 +32,8 @@ static int cmd_init(struct cli *c)
 		return rc;
 	if (cli_npos(c))
 		return cli_usage(c);
+	if (town_name_init(c->db))
+		return cli_db_failure(c);
 	printf("数据库已就绪: %s (%s)\n", c->db_url, db_backend(c->db));
 	if (cli_flag(c, "--demo"))
 		return demo_load(c);
@@ -195,6 +197,31 @@ static int cmd_config(struct cli *c)
 	return EXIT_OK;
 }
 
+/* jifen town [NAME]
+** Show the town's name (the footer of every page), or change it. */
+static int cmd_town(struct cli *c)
+{
+	int rc = cli_check_options(c, no_options);
+	if (rc)
+		return rc;
+	int n = cli_npos(c);
+	if (n > 1)
+		return cli_usage(c);
+	if (n == 0) {
+		printf("%s\n", town_name(c->db, c->a));
+		return EXIT_OK;
+	}
+	errlist errs = {0};
+	rc = town_name_set(c->db, &c->actor, cli_pos(c, 0), &errs);
+	if (rc) {
+		rc = cli_area_failure(c, rc, &errs);
+		errlist_free(&errs);
+		return rc;
+	}
+	printf("镇名已改为 %s\n", cli_pos(c, 0));
+	return EXIT_OK;
+}
+
 /* jifen routes
 ** List every web and API route: method, pattern, the roles that may call
 ** it (or "public"), and its flags.  The access-matrix test reads it, so
@@ -239,6 +266,7 @@ static const struct command {
 	 "import households --village CODE FILE [--dry-run]", "导入农户 CSV"},
 	{"backup", NULL, cmd_backup, "backup FILE", "在线备份整个数据库"},
 	{"config", NULL, cmd_config, "config [set NAME VALUE]", "查看或修改安全策略（密码、锁定、会话）"},
+	{"town", NULL, cmd_town, "town [NAME]", "查看或修改镇名（每页页脚）"},
 	{"routes", NULL, cmd_routes, "routes", "列出全部网页和 API 路由及其权限"},
 	{"migrate-db", NULL, cmd_migrate_db, "migrate-db --from FILE.db --to postgresql://…",
 	 "把 SQLite 数据库迁移到 PostgreSQL"},

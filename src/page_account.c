@@ -137,3 +137,10 @@ const struct route account_routes[] = {
 	{"POST", "/accounts/*/disable", page_account_disable, ROLES_ADMIN, 0},
 	{0},
 };
+
+/* The navigation links of this file's pages (html.h). */
+const struct nav_link account_nav[] = {
+	{20, ROLE_TOWN_ADMIN, "账号", "/accounts", 0},
+	{200, ROLE_VILLAGE_ADMIN, "账号", "/accounts", 0},
+	{0},
+};

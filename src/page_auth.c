@@ -210,3 +210,9 @@ const struct route auth_routes[] = {
 	{"GET", "/static/*", page_static, 0, ROUTE_PUBLIC},
 	{0},
 };
+
+/* The navigation links of this file's pages (html.h). */
+const struct nav_link auth_nav[] = {
+	{900, ROLE_STAFF, "修改密码", "/account/password", 0},
+	{0},
+};

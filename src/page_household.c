@@ -859,3 +859,9 @@ const struct route household_routes[] = {
 	{"POST", "/v/*/households/*/members/*/remove", page_member_remove, ROLES_ADMIN, 0},
 	{0},
 };
+
+/* The navigation links of this file's pages (html.h). */
+const struct nav_link household_nav[] = {
+	{110, ROLE_VILLAGE_ADMIN | ROLE_SCORER | ROLE_SHOPKEEPER, "农户", "/households", 1},
+	{0},
+};

@@ -332,3 +332,9 @@ const struct route balance_routes[] = {
 	{"GET", "/v/*/balances.csv", page_balances_csv, ROLES_BALANCE, 0},
 	{0},
 };
+
+/* The navigation links of this file's pages (html.h). */
+const struct nav_link ledger_nav[] = {
+	{130, ROLE_SHOPKEEPER, "积分余额", "/balances", 1},
+	{0},
+};

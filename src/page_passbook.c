@@ -668,3 +668,9 @@ const struct route passbook_routes[] = {
 	{"POST", "/v/*/households/*/card-token/revoke", page_token_revoke_post, ROLES_ADMIN, 0},
 	{0},
 };
+
+/* The navigation links of this file's pages (html.h). */
+const struct nav_link passbook_nav[] = {
+	{50, ROLE_HOUSEHOLD, "我的积分", "/passbook", 0},
+	{0},
+};

@@ -783,3 +783,9 @@ const struct route evidence_routes[] = {
 	{"GET", "/v/*/evidence/*", page_evidence, ROLES_VIEW, 0},
 	{0},
 };
+
+/* The navigation links of this file's pages (html.h). */
+const struct nav_link sheet_nav[] = {
+	{131, ROLE_VILLAGE_ADMIN | ROLE_SCORER, "月度积分", "/sheets", 1},
+	{0},
+};

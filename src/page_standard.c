@@ -907,3 +907,10 @@ const struct route standard_routes[] = {
 	{"POST", "/v/*/standard/adopt", page_adopt_post, ROLES_ADMIN, ROUTE_UPLOAD},
 	{0},
 };
+
+/* The navigation links of this file's pages (html.h). */
+const struct nav_link standard_nav[] = {
+	{40, ROLE_TOWN_ADMIN, "推荐积分标准", "/standard/template", 0},
+	{120, ROLE_VILLAGE_ADMIN | ROLE_SCORER | ROLE_SHOPKEEPER, "积分标准", "/standard", 1},
+	{0},
+};

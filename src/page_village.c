@@ -271,3 +271,12 @@ const struct route village_routes[] = {
 	{"GET", "/v/*/audit", page_audit_village, ROLES_ADMIN, 0},
 	{0},
 };
+
+/* The navigation links of this file's pages (html.h). */
+const struct nav_link village_nav[] = {
+	{10, ROLE_TOWN_ADMIN, "各村", "/villages", 0},
+	{30, ROLE_TOWN_ADMIN, "操作日志", "/audit", 0},
+	{100, ROLE_VILLAGE_ADMIN | ROLE_SCORER | ROLE_SHOPKEEPER, "本村概况", "", 1},
+	{210, ROLE_VILLAGE_ADMIN, "操作日志", "/audit", 1},
+	{0},
+};

@@ -1,7 +1,9 @@
 /*
-** routes.c — the list of every area's route table.  A request goes to the
-** first row, in this order, whose method and pattern match.
+** routes.c — the list of every area's route table (a request goes to the
+** first row, in this order, whose method and pattern match) and of every
+** area's navigation links.
 */
+#include "html.h"
 #include "http.h"
 
 extern const struct route auth_routes[];
@@ -45,4 +47,19 @@ const struct route *const route_tables[] = {
 	ledger_api_routes,
 	declaration_api_routes,
 	NULL,
+};
+
+extern const struct nav_link village_nav[];
+extern const struct nav_link account_nav[];
+extern const struct nav_link standard_nav[];
+extern const struct nav_link passbook_nav[];
+extern const struct nav_link household_nav[];
+extern const struct nav_link ledger_nav[];
+extern const struct nav_link sheet_nav[];
+extern const struct nav_link auth_nav[];
+
+/* Every area's navigation links; html.c shows them by rank. */
+const struct nav_link *const nav_tables[] = {
+	village_nav, account_nav, standard_nav, passbook_nav, household_nav,
+	ledger_nav,  sheet_nav,   auth_nav,     NULL,
 };

@@ -171,3 +171,59 @@ int village_stats(db *d, int64_t village_id, struct village_stats *st)
 	db_reset(s);
 	return 0;
 }
+
+/* ---- the town ---------------------------------------------------------------- */
+
+const char *town_name(db *d, arena *a)
+{
+	db_stmt *s = d ? db_prepare(d, "SELECT value FROM setting WHERE name = 'town.name'") : NULL;
+	const char *name = TOWN_NAME_DEFAULT;
+	if (s && db_step(s) == DB_ROW)
+		name = arena_strdup(a, db_column_text(s, 0));
+	if (s)
+		db_reset(s);
+	return name;
+}
+
+int town_name_init(db *d)
+{
+	db_stmt *s = db_prepare(d, "INSERT INTO setting(name, value) VALUES('town.name', $v)"
+				   " ON CONFLICT (name) DO NOTHING");
+	if (!s || db_bind_text(s, "$v", TOWN_NAME_DEFAULT))
+		return -1;
+	return db_step(s) == DB_DONE ? 0 : -1;
+}
+
+int town_name_set(db *d, const struct actor *who, const char *name, errlist *errs)
+{
+	if (!name || !*name || utf8_len(name) > 50 || !text_is_clean(name, 0)) {
+		errlist_add(errs, "镇名无效: 不能为空，最多 50 个字，不能含控制字符");
+		return 1;
+	}
+	if (db_begin_write(d))
+		return -1;
+	arena *a = arena_new();
+	buf before = {0}, after = {0};
+	struct json_writer w;
+	jw_begin(&w, &before);
+	jw_obj(&w, NULL);
+	jw_str(&w, "name", town_name(d, a));
+	jw_end_obj(&w);
+	jw_begin(&w, &after);
+	jw_obj(&w, NULL);
+	jw_str(&w, "name", name);
+	jw_end_obj(&w);
+	db_stmt *s = db_prepare(d, "INSERT INTO setting(name, value) VALUES('town.name', $v)"
+				   " ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+	int rc = 0;
+	if (!s || db_bind_text(s, "$v", name) || db_step(s) != DB_DONE ||
+	    audit_record(d, who, 0, "town.name", "town", buf_cstr(&before), buf_cstr(&after)) ||
+	    db_commit(d))
+		rc = -1;
+	if (rc)
+		db_rollback(d);
+	buf_free(&before);
+	buf_free(&after);
+	arena_free(a);
+	return rc;
+}

@@ -55,4 +55,22 @@ struct village_stats {
 };
 int village_stats(db *d, int64_t village_id, struct village_stats *st);
 
+/* ---- the town ------------------------------------------------------------ */
+
+/* The name of the town every village belongs to, shown in every page's
+** footer: setting town.name, written by `jifen init` and changed by
+** `jifen town NAME`. */
+#define TOWN_NAME_DEFAULT "朱家角镇"
+
+/* The town's name (arena a); TOWN_NAME_DEFAULT when d is NULL or the
+** setting is absent or unreadable. */
+const char *town_name(db *d, arena *a);
+
+/* Store TOWN_NAME_DEFAULT unless a name is set (`jifen init`).  0 or -1. */
+int town_name_init(db *d);
+
+/* Change the town's name (1–50 characters of clean text), in its own
+** transaction with an audit record (town.name) by who.  0, 1 (errs), -1. */
+int town_name_set(db *d, const struct actor *who, const char *name, errlist *errs);
+
 #endif
