@@ -40,6 +40,14 @@ static inline void json_str(struct req *r, const char *key, const char *v)
 static inline void json_int(struct req *r, const char *key, int64_t v) { jw_int(&r->jw, key, v); }
 static inline void json_bool(struct req *r, const char *key, int v) { jw_bool(&r->jw, key, v); }
 static inline void json_null(struct req *r, const char *key) { jw_null(&r->jw, key); }
+/* An optional id or time: null when 0. */
+static inline void json_int_or_null(struct req *r, const char *key, int64_t v)
+{
+	if (v)
+		json_int(r, key, v);
+	else
+		json_null(r, key);
+}
 /* An optional count: null when not recorded (< 0). */
 void json_opt(struct req *r, const char *key, int64_t v);
 

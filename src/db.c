@@ -165,6 +165,12 @@ int64_t db_column_int(db_stmt *s, int col)
 	return s->d->ops->column_int(s, col);
 }
 
+int db_step_one(db_stmt *s)
+{
+	int st = db_step(s);
+	return st == DB_ROW ? 0 : st == DB_DONE ? 1 : -1;
+}
+
 const char *db_column_text(db_stmt *s, int col)
 {
 	return s->d->ops->column_text(s, col);

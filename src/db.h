@@ -65,6 +65,9 @@ int db_bind_null(db_stmt *s, const char *name);
 ** UNIQUE/CHECK/foreign key/trigger constraint refused the statement;
 ** DB_ERROR for anything else (message in db_errmsg()). */
 int db_step(db_stmt *s);
+/* db_step() of a lookup of at most one row: 0 a row (read its columns,
+** then db_reset), 1 no row, -1 an error. */
+int db_step_one(db_stmt *s);
 
 /* Columns of the current row, numbered from 0.  Text stays valid until the
 ** next step/reset of the statement. NULL reads as 0 / NULL. */

@@ -166,6 +166,12 @@ void html_error_box(struct req *r, const char *msg)
 	html(r, "<p class=\"error\" role=\"alert\">%s</p>", msg);
 }
 
+void html_error_boxes(struct req *r, const errlist *errs)
+{
+	for (int i = 0; errs && i < errs->n; i++)
+		html_error_box(r, errs->msg[i]);
+}
+
 /* Navigation links by role: one short row, the first one the role's home.
 ** Each area contributes its links (nav_tables, routes.c); they are shown
 ** in the order of their rank, those of the user's role only, and links

@@ -23,8 +23,7 @@ static void accounts_page(struct req *r, const errlist *errs, const char *notice
 	html_page_begin(r, "账号管理");
 	if (notice)
 		html_notice(r, notice);
-	for (int i = 0; errs && i < errs->n; i++)
-		html_error_box(r, errs->msg[i]);
+	html_error_boxes(r, errs);
 	struct account_row *rows;
 	int n;
 	if (account_list(r->db, r->a, scope(r), &rows, &n)) {

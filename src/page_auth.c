@@ -116,8 +116,7 @@ static void password_form(struct req *r, const errlist *errs, int done)
 	html_page_begin(r, "修改密码");
 	if (done)
 		html_notice(r, "密码已修改。");
-	for (int i = 0; errs && i < errs->n; i++)
-		html_error_box(r, errs->msg[i]);
+	html_error_boxes(r, errs);
 	html_raw(r, "<form method=\"post\" action=\"/account/password\" class=\"narrow\">");
 	html_csrf(r);
 	struct security_policy pol = SECURITY_POLICY_DEFAULTS;

@@ -384,8 +384,7 @@ static void declare_form(struct req *r, const errlist *errs)
 	char today[11];
 	date_today(today);
 	html_page_begin(r, "申报好人好事");
-	for (int i = 0; errs && i < errs->n; i++)
-		html_error_box(r, errs->msg[i]);
+	html_error_boxes(r, errs);
 	html_raw(r, "<form method=\"post\" action=\"/passbook/declare\" "
 		    "enctype=\"multipart/form-data\" class=\"narrow\">");
 	html_csrf(r);
@@ -498,8 +497,7 @@ static void card_page(struct req *r, const struct village *v, const struct house
 	html(r, "<p class=\"noprint\"><a href=\"%s\">返回农户信息</a></p>", hurl);
 	if (notice)
 		html_notice(r, notice);
-	for (int i = 0; errs && i < errs->n; i++)
-		html_error_box(r, errs->msg[i]);
+	html_error_boxes(r, errs);
 
 	html_raw(r, "<section class=\"card\">");
 	html(r, "<p><b>%s</b> 乡村治理积分卡</p>", v->name);

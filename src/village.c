@@ -32,11 +32,9 @@ static void village_from_row(db_stmt *s, arena *a, struct village *v)
 	v->created_at = db_column_int(s, 7);
 }
 
-struct village *village_by_code(db *d, arena *a, const char *code)
+/* The village of the bound statement s (at most one row), or NULL. */
+static struct village *village_of(db_stmt *s, arena *a)
 {
-	db_stmt *s = db_prepare(d, "SELECT " VILLAGE_COLS " FROM village WHERE code=$code");
-	if (!s || db_bind_text(s, "$code", code))
-		return NULL;
 	struct village *v = NULL;
 	if (db_step(s) == DB_ROW) {
 		v = arena_alloc(a, sizeof *v);
@@ -46,18 +44,16 @@ struct village *village_by_code(db *d, arena *a, const char *code)
 	return v;
 }
 
+struct village *village_by_code(db *d, arena *a, const char *code)
+{
+	db_stmt *s = db_prepare(d, "SELECT " VILLAGE_COLS " FROM village WHERE code=$code");
+	return s && !db_bind_text(s, "$code", code) ? village_of(s, a) : NULL;
+}
+
 struct village *village_by_id(db *d, arena *a, int64_t id)
 {
 	db_stmt *s = db_prepare(d, "SELECT " VILLAGE_COLS " FROM village WHERE id=$id");
-	if (!s || db_bind_int(s, "$id", id))
-		return NULL;
-	struct village *v = NULL;
-	if (db_step(s) == DB_ROW) {
-		v = arena_alloc(a, sizeof *v);
-		village_from_row(s, a, v);
-	}
-	db_reset(s);
-	return v;
+	return s && !db_bind_int(s, "$id", id) ? village_of(s, a) : NULL;
 }
 
 struct village *village_list(db *d, arena *a, int *n)
