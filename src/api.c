@@ -41,15 +41,6 @@ void api_reject(struct req *r, int status, const errlist *errs)
 	buf_free(&all);
 }
 
-int api_refused(struct req *r, int rc, int not_found, const errlist *errs, const char *fail_msg)
-{
-	if (rc < 0)
-		http_error(r, 500, fail_msg);
-	else if (rc > 0)
-		api_reject(r, not_found && rc == not_found ? 404 : 400, errs);
-	return rc;
-}
-
 /* What is wrong with a body jansson refused, in words, from its error
 ** text (English, not shown): bytes that are not UTF-8, an integer beyond
 ** range, nesting too deep, \u0000 in a string, not an object, a bad

@@ -305,7 +305,8 @@ static void api_return(struct req *r)
 	if (!v)
 		return;
 	const char *month = req_month_or_404(r, r->arg[1]);
-	if (!month || sheet_state_or_reply(r, v, month, WANT_SUBMITTED, "只有已提交的积分表可以退回"))
+	if (!month || sheet_state_or_reply(r, v, month, WANT_SUBMITTED,
+					   "只有已提交的积分表可以退回"))
 		return;
 	json_t *o = body_or_400(r);
 	if (!o)
@@ -332,7 +333,8 @@ static void api_approve(struct req *r)
 	if (!v)
 		return;
 	const char *month = req_month_or_404(r, r->arg[1]);
-	if (!month || sheet_state_or_reply(r, v, month, WANT_SUBMITTED, "只有已提交的积分表可以审定"))
+	if (!month || sheet_state_or_reply(r, v, month, WANT_SUBMITTED,
+					   "只有已提交的积分表可以审定"))
 		return;
 	json_t *o = body_or_400(r);
 	if (!o)
