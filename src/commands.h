@@ -24,6 +24,18 @@ int cmd_balances(struct cli *c);
 int cmd_verify(struct cli *c);
 int cmd_ledger_correct(struct cli *c);
 
+/* cmd_shop.c: village settings, the points shop, funds, the year end */
+int cmd_village_show(struct cli *c);
+int cmd_village_set(struct cli *c);
+int cmd_import_catalog(struct cli *c);
+int cmd_redeem(struct cli *c);
+int cmd_redemption_reverse(struct cli *c);
+int cmd_fund_add(struct cli *c);
+int cmd_fund_spend(struct cli *c);
+int cmd_fund_reverse(struct cli *c);
+int cmd_funds(struct cli *c);
+int cmd_year_end(struct cli *c);
+
 /* demo_ledger.c: the demo villages adopt the town template and score three
 ** months, approved (called at the end of demo_load).  Returns an exit code. */
 int ledger_demo(struct cli *c);

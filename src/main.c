@@ -284,6 +284,27 @@ static const struct command {
 	{"verify", NULL, cmd_verify, "verify [--village CODE]", "核对台账哈希链和积分余额"},
 	{"ledger", "correct", cmd_ledger_correct,
 	 "ledger correct --village CODE --entry ID --points N --reason TEXT", "更正台账记录"},
+	{"village", "show", cmd_village_show, "village show CODE", "本村全部设置（key,value）"},
+	{"village", "set", cmd_village_set, "village set CODE KEY VALUE", "修改一项本村设置"},
+	{"import", "catalog", cmd_import_catalog, "import catalog --village CODE FILE [--dry-run]",
+	 "导入积分超市目录"},
+	{"redeem", NULL, cmd_redeem,
+	 "redeem --village CODE --household HCODE --item ICODE [--quantity N] [--date YYYY-MM-DD] "
+	 "[--delivered-by NAME]",
+	 "积分兑换（预约并当场兑换）"},
+	{"redemption", "reverse", cmd_redemption_reverse,
+	 "redemption reverse --village CODE --id N --reason TEXT", "冲回一次兑换"},
+	{"fund", "add", cmd_fund_add,
+	 "fund add --village CODE --source SOURCE --amount YUAN [--date YYYY-MM-DD] [--from NAME] "
+	 "[--note TEXT]",
+	 "记资金收入"},
+	{"fund", "spend", cmd_fund_spend,
+	 "fund spend --village CODE --source SOURCE --amount YUAN --note TEXT [--date YYYY-MM-DD]",
+	 "记资金支出"},
+	{"fund", "reverse", cmd_fund_reverse, "fund reverse --village CODE --id N --reason TEXT",
+	 "冲回一笔资金记录"},
+	{"funds", NULL, cmd_funds, "funds --village CODE [--format csv|json]", "资金来源与兑付保障率"},
+	{"year-end", NULL, cmd_year_end, "year-end --village CODE --year YYYY", "年终处理未兑换积分"},
 	{NULL, NULL, NULL, NULL, NULL},
 };
 
