@@ -330,7 +330,7 @@ int cmd_funds(struct cli *c)
 	struct fund_summary s;
 	if (fund_summary(c->db, v, &s))
 		return cli_db_failure(c);
-	char a[32], b[32], d[32];
+	char a[32], b[32], d[32], cov[32];
 	if (!strcmp(fmt, "csv")) {
 		printf("source,income,spent,balance\n");
 		for (int i = 0; i <= FUND_SOURCES; i++) {
@@ -353,7 +353,7 @@ int cmd_funds(struct cli *c)
 	       "\"stock_value\":%s,\"coverage\":%s}\n",
 	       (long long)s.outstanding_points, fen_format(a, s.point_value_fen),
 	       fen_format(b, s.liability_fen), fen_format(d, s.stock_value_fen),
-	       s.has_coverage ? fund_coverage_text(a, &s) : "null");
+	       s.has_coverage ? fund_coverage_text(cov, &s) : "null");
 	return EXIT_OK;
 }
 

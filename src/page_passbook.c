@@ -24,6 +24,7 @@
 #include "auth.h"
 #include "household.h"
 #include "html.h"
+#include "page_shop.h"
 #include "passbook.h"
 #include "req.h"
 #include "sheet.h"
@@ -257,6 +258,7 @@ static void passbook_body(struct req *r, const struct passbook *pb, const char *
 		}
 	}
 	declarations(r, pb, base, readonly);
+	shop_passbook_section(r, pb->village, h->id, readonly);
 }
 
 /* Load the passbook of household_id of village_id for this request's page,

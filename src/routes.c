@@ -25,10 +25,17 @@ extern const struct route standard_api_routes[];
 extern const struct route sheet_api_routes[];
 extern const struct route ledger_api_routes[];
 extern const struct route declaration_api_routes[];
+extern const struct route redemption_api_routes[];
+extern const struct route catalog_api_routes[];
+extern const struct route fund_api_routes[];
+extern const struct route shop_routes[];
+extern const struct route fund_routes[];
+extern const struct route settings_routes[];
 
 const struct route *const route_tables[] = {
 	auth_routes,
 	village_routes,
+	settings_routes,
 	account_routes,
 	household_routes,
 	household_import_routes,
@@ -46,6 +53,11 @@ const struct route *const route_tables[] = {
 	sheet_api_routes,
 	ledger_api_routes,
 	declaration_api_routes,
+	redemption_api_routes,
+	catalog_api_routes,
+	fund_api_routes,
+	shop_routes,
+	fund_routes,
 	NULL,
 };
 

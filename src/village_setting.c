@@ -160,7 +160,7 @@ int village_setting_parse(arena *a, struct village *v, const char *key, const ch
 			v->yearend_rule = "carry_cap";
 			v->yearend_cap = n;
 		} else {
-			errlist_add(errs, "year_end（年底未兑换积分）应为 clear（清零）、carry（结转）"
+			errlist_add(errs, "year_end（年终未兑换积分的处理）应为 clear（清零）、carry（结转）"
 					  "或 carry_cap:N（最多结转 N 分，N 为 0–1000000 的整数）");
 			return 1;
 		}

@@ -152,6 +152,49 @@ POST /api/v1/villages/*/ledger/*/correct           ok   ok 404  403 403  403 403
 GET  /api/v1/villages/*/declarations              200  200 404  200 404  403 403  403 403  401
 POST /api/v1/villages/*/declarations/*/accept      ok   ok 404   ok 404  403 403  403 403  401
 POST /api/v1/villages/*/declarations/*/decline     ok   ok 404   ok 404  403 403  403 403  401
+GET  /api/v1/villages/*/redemptions              200  200 404  403 403  200 404  403 403  401
+POST /api/v1/villages/*/redemptions               ok   ok 404  403 403   ok 404  403 403  401
+POST /api/v1/villages/*/redemptions/*/handout     ok   ok 404  403 403   ok 404  403 403  401
+POST /api/v1/villages/*/redemptions/*/cancel      ok   ok 404  403 403   ok 404  403 403  401
+POST /api/v1/villages/*/redemptions/*/reverse     ok   ok 404  403 403  403 403  403 403  401
+POST /api/v1/villages/*/redeem                    ok   ok 404  403 403   ok 404  403 403  401
+GET  /api/v1/villages/*/counter/*                200  200 404  403 403  200 404  403 403  401
+GET  /api/v1/passbook/redemptions                403  403 403  403 403  403 403  200 200  401
+POST /api/v1/passbook/redemptions                403  403 403  403 403  403 403   ok  ok  401
+POST /api/v1/passbook/redemptions/*/cancel       403  403 403  403 403  403 403   ok 404  401
+GET  /api/v1/villages/*/catalog                  200  200 200  200 200  200 200  200 200  200
+POST /api/v1/villages/*/catalog/copy-town         ok   ok 404  403 403  403 403  403 403  401
+POST /api/v1/villages/*/catalog/*/restock         ok   ok 404  403 403   ok 404  403 403  401
+POST /api/v1/villages/*/catalog/*/offer           ok   ok 404  403 403  403 403  403 403  401
+GET  /api/v1/town/catalog                        200  200 200  200 200  200 200  200 200  200
+POST /api/v1/town/catalog                         ok  403 403  403 403  403 403  403 403  401
+GET  /api/v1/villages/*/settings                 200  200 404  403 403  403 403  403 403  401
+POST /api/v1/villages/*/settings                  ok   ok 404  403 403  403 403  403 403  401
+GET  /api/v1/villages/*/funds                    200  200 404  403 403  403 403  403 403  401
+POST /api/v1/villages/*/funds                     ok   ok 404  403 403  403 403  403 403  401
+POST /api/v1/villages/*/funds/*/reverse           ok   ok 404  403 403  403 403  403 403  401
+POST /api/v1/villages/*/year-end                  ok   ok 404  403 403  403 403  403 403  401
+GET  /v/*/catalog                                200  200 200  200 200  200 200  200 200  200
+GET  /v/*/shop                                   200  200 404  403 403  200 404  403 403    L
+POST /v/*/shop/import                             ok   ok 404  403 403  403 403  403 403    L
+POST /v/*/shop/items/*/restock                    ok   ok 404  403 403   ok 404  403 403    L
+POST /v/*/shop/items/*/offer                      ok   ok 404  403 403  403 403  403 403    L
+POST /v/*/shop/copy-town                          ok   ok 404  403 403  403 403  403 403    L
+GET  /v/*/counter                                200  200 404  403 403  200 404  403 403    L
+POST /v/*/counter/redeem                          ok   ok 404  403 403   ok 404  403 403    L
+GET  /v/*/redemptions/*                          200  200 404  403 403  200 404  403 403    L
+POST /v/*/redemptions/*/handout                   ok   ok 404  403 403   ok 404  403 403    L
+POST /v/*/redemptions/*/cancel                    ok   ok 404  403 403   ok 404  403 403    L
+POST /v/*/redemptions/*/reverse                   ok   ok 404  403 403  403 403  403 403    L
+GET  /passbook/shop                              403  403 403  403 403  403 403  200 200    L
+POST /passbook/reserve                           403  403 403  403 403  403 403   ok  ok    L
+POST /passbook/redemptions/*/cancel              403  403 403  403 403  403 403   ok 404    L
+GET  /passbook/redemptions/*                     403  403 403  403 403  403 403  200 404    L
+GET  /v/*/funds                                  200  200 404  403 403  403 403  403 403    L
+POST /v/*/funds                                   ok   ok 404  403 403  403 403  403 403    L
+POST /v/*/funds/*/reverse                         ok   ok 404  403 403  403 403  403 403    L
+GET  /v/*/year-end                               200  200 404  403 403  403 403  403 403    L
+POST /v/*/year-end                                ok   ok 404  403 403  403 403  403 403    L
 """
 
 
@@ -265,7 +308,16 @@ def prepare(db):
                  "002,HJ03,1,2024-06-03,\n"))
     cli_ok(db, "sheet", "approve", "--village", "V1", "--month", MONTH, "--meeting-date",
            "2024-07-02", "--attendees", "王书记、李主任", "--resolution", "同意六月份积分结果")
+    # the points shop: a catalog, a handed-out redemption of 001, a fund movement
+    cli_ok(db, "import", "catalog", "--village", "V1", write(db, "cat.csv",
+           "code,name,kind,points,stock,unit_cost\nRICE,大米,goods,30,5,12.5\n"
+           "HAIR,理发,service,10,,0\n"))
+    cli_ok(db, "redeem", "--village", "V1", "--household", "001", "--item", "HAIR",
+           "--date", "2024-07-05")
+    cli_ok(db, "fund", "add", "--village", "V1", "--source", "donation", "--amount", "100")
     v = {
+        "red": one(db, "SELECT MAX(id) FROM redemption"),
+        "fund": one(db, "SELECT MAX(id) FROM fund_move"),
         "h1": one(db, "SELECT h.id FROM household h JOIN village v ON v.id=h.village_id"
                       " WHERE v.code='V1' AND h.code='001'"),
         "h2": one(db, "SELECT h.id FROM household h JOIN village v ON v.id=h.village_id"
@@ -333,6 +385,8 @@ SEGMENT = {
     "households": "{h1}", "members": "{m1}", "sheets": "{month}", "entries": "{entry}",
     "ledger": "{ledger}", "evidence": "{evidence}", "declarations": "{decl}",
     "versions": "{version}", "p": "{token}",
+    "catalog": "RICE", "items": "RICE", "redemptions": "{red}", "counter": "001",
+    "funds": "{fund}",
 }
 # Where a route needs another value than SEGMENT gives.
 OVERRIDE = {
