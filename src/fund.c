@@ -286,6 +286,7 @@ out:
 			       out->liability_fen;
 		out->coverage_x100 = (int64_t)(num / ((__int128)out->liability_fen * 2));
 		out->has_coverage = 1;
+		out->below_one = out->total.balance + out->stock_value_fen < out->liability_fen;
 	}
 	return 0;
 }

@@ -65,6 +65,7 @@ struct fund_summary {
 	int64_t outstanding_points, point_value_fen, liability_fen, stock_value_fen;
 	int has_coverage;      /* 0 when the liability is 0 */
 	int64_t coverage_x100; /* coverage × 100, rounded half up */
+	int below_one;         /* money + stock < liability, exactly (0.999 shows 1.00) */
 };
 /* The village's figures, read in one snapshot of its own.  0 or -1. */
 int fund_summary(db *d, const struct village *v, struct fund_summary *out);

@@ -38,7 +38,7 @@ void fund_overview_cards(struct req *r, const struct village *v)
 	if (fund_summary(r->db, v, &s))
 		return;
 	char cov[32];
-	int low = s.has_coverage && s.coverage_x100 < 100;
+	int low = s.below_one;
 	html(r, "<section class=\"cards\"><div class=\"card\"><div class=\"big\">%s</div>资金余额（元）</div>"
 		"<div class=\"card%s\"><div class=\"big\">%s</div>兑付保障率%s</div></section>",
 	     yuan(r->a, s.total.balance), low ? " alarm" : "",
