@@ -93,7 +93,9 @@ static void api_restock(struct req *r)
 		struct actor who = req_actor(r);
 		rc = catalog_restock(r->db, &who, v, r->arg[1], qty, note, &errs);
 	}
-	if (!api_refused(r, rc, 0, &errs, "入库时出错。"))
+	if (rc)
+		api_refused(r, rc, 0, &errs, "入库时出错。");
+	else
 		send_done(r, r->arg[1]);
 	json_decref(o);
 	errlist_free(&errs);
@@ -116,7 +118,9 @@ static void api_offer(struct req *r)
 		struct actor who = req_actor(r);
 		rc = catalog_set_active(r->db, &who, v, r->arg[1], json_is_true(m), &errs);
 	}
-	if (!api_refused(r, rc, 0, &errs, "保存时出错。"))
+	if (rc)
+		api_refused(r, rc, 0, &errs, "保存时出错。");
+	else
 		send_done(r, r->arg[1]);
 	json_decref(o);
 	errlist_free(&errs);
@@ -185,7 +189,9 @@ static void api_town_catalog_save(struct req *r)
 		struct actor who = req_actor(r);
 		rc = town_catalog_save(r->db, &who, &t, &errs);
 	}
-	if (!api_refused(r, rc, 0, &errs, "保存镇推荐目录时出错。"))
+	if (rc)
+		api_refused(r, rc, 0, &errs, "保存镇推荐目录时出错。");
+	else
 		send_done(r, t.code);
 	json_decref(o);
 	errlist_free(&errs);
@@ -237,7 +243,9 @@ static void api_settings_post(struct req *r)
 		if (rc)
 			db_rollback(r->db);
 	}
-	if (!api_refused(r, rc, 0, &errs, "保存设置时出错。"))
+	if (rc)
+		api_refused(r, rc, 0, &errs, "保存设置时出错。");
+	else
 		send_settings(r, &nv);
 	json_decref(o);
 	errlist_free(&errs);

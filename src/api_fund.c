@@ -142,7 +142,9 @@ static void api_fund_post(struct req *r)
 			     ? fund_add(r->db, &who, v, source, fen, date, *from ? from : NULL, note, &errs, &id)
 			     : fund_spend(r->db, &who, v, source, fen, date, note, &errs, &id);
 	}
-	if (!api_refused(r, rc, 0, &errs, "记账时出错，没有保存。"))
+	if (rc)
+		api_refused(r, rc, 0, &errs, "记账时出错，没有保存。");
+	else
 		send_id(r, id);
 	json_decref(o);
 	errlist_free(&errs);
@@ -164,7 +166,9 @@ static void api_fund_reverse(struct req *r)
 		struct actor who = req_actor(r);
 		rc = fund_reverse(r->db, &who, v, move, reason, &errs, &id);
 	}
-	if (!api_refused(r, rc, 0, &errs, "冲回时出错，没有保存。"))
+	if (rc)
+		api_refused(r, rc, 0, &errs, "冲回时出错，没有保存。");
+	else
 		send_id(r, id);
 	json_decref(o);
 	errlist_free(&errs);
@@ -186,7 +190,9 @@ static void api_year_end(struct req *r)
 		struct actor who = req_actor(r);
 		rc = yearend_run(r->db, r->a, &who, v, (int)year, &errs, &res);
 	}
-	if (!api_refused(r, rc, 0, &errs, "年终处理时出错，没有记入台账。")) {
+	if (rc)
+		api_refused(r, rc, 0, &errs, "年终处理时出错，没有记入台账。");
+	else {
 		json_begin(r);
 		json_obj(r, NULL);
 		json_int(r, "year", year);

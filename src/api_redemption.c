@@ -160,7 +160,9 @@ static void api_reserve(struct req *r)
 		struct actor who = req_actor(r);
 		struct redemption *x = NULL;
 		int rc = redemption_reserve(r->db, r->a, &who, v, hid, item, qty, &errs, &x);
-		if (!api_refused(r, rc, 0, &errs, "预约时出错，没有保存。"))
+		if (rc)
+			api_refused(r, rc, 0, &errs, "预约时出错，没有保存。");
+		else
 			send_redemption(r, 201, x, 0, 0);
 	}
 	json_decref(o);
@@ -187,7 +189,9 @@ static void api_redeem(struct req *r)
 		int64_t balance = 0;
 		int rc = redemption_redeem(r->db, r->a, &who, v, hid, item, qty, date, by, &errs, &x,
 					   &balance);
-		if (!api_refused(r, rc, 0, &errs, "兑换时出错，没有记入台账。"))
+		if (rc)
+			api_refused(r, rc, 0, &errs, "兑换时出错，没有记入台账。");
+		else
 			send_redemption(r, 201, x, 1, balance);
 	}
 	json_decref(o);
@@ -224,7 +228,9 @@ static void api_handout(struct req *r)
 		struct actor who = req_actor(r);
 		rc = redemption_handout(r->db, r->a, &who, v, id, date, by, &errs, &x, &balance);
 	}
-	if (!api_refused(r, rc, 0, &errs, "兑换时出错，没有记入台账。"))
+	if (rc)
+		api_refused(r, rc, 0, &errs, "兑换时出错，没有记入台账。");
+	else
 		send_redemption(r, 200, x, 1, balance);
 	json_decref(o);
 	errlist_free(&errs);
@@ -239,7 +245,9 @@ static void cancel_reply(struct req *r, const struct village *v, int64_t id, int
 	struct redemption *x = NULL;
 	if (!rc && redemption_get(r->db, r->a, v->id, id, &x))
 		rc = -1;
-	if (!api_refused(r, rc, 0, &errs, "取消时出错。"))
+	if (rc || !x)
+		api_refused(r, rc ? rc : -1, 0, &errs, "取消时出错。");
+	else
 		send_redemption(r, 200, x, 0, 0);
 	errlist_free(&errs);
 }
@@ -272,7 +280,9 @@ static void api_reverse(struct req *r)
 		struct actor who = req_actor(r);
 		rc = redemption_reverse(r->db, r->a, &who, v, id, reason, &errs, &x);
 	}
-	if (!api_refused(r, rc, 0, &errs, "冲回时出错，没有记入台账。"))
+	if (rc)
+		api_refused(r, rc, 0, &errs, "冲回时出错，没有记入台账。");
+	else
 		send_redemption(r, 200, x, 0, 0);
 	json_decref(o);
 	errlist_free(&errs);
@@ -343,7 +353,9 @@ static void api_own_reserve(struct req *r)
 		struct actor who = {0, arena_printf(r->a, "household:%s", r->user->login), r->ip ? r->ip : ""};
 		struct redemption *x = NULL;
 		int rc = redemption_reserve(r->db, r->a, &who, v, r->user->id, item, qty, &errs, &x);
-		if (!api_refused(r, rc, 0, &errs, "预约时出错，没有保存。"))
+		if (rc)
+			api_refused(r, rc, 0, &errs, "预约时出错，没有保存。");
+		else
 			send_redemption(r, 201, x, 0, 0);
 	}
 	json_decref(o);

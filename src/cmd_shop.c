@@ -212,8 +212,8 @@ static int reverse_args(struct cli *c, struct village **v, int64_t *id)
 ** back and the stock returns; the redemption stays, marked reversed. */
 int cmd_redemption_reverse(struct cli *c)
 {
-	struct village *v;
-	int64_t id;
+	struct village *v = NULL;
+	int64_t id = 0;
 	int rc = reverse_args(c, &v, &id);
 	if (rc >= 0)
 		return rc;
@@ -295,8 +295,8 @@ int cmd_fund_spend(struct cli *c)
 ** Reverse fund movement N by a linked movement of the opposite amount. */
 int cmd_fund_reverse(struct cli *c)
 {
-	struct village *v;
-	int64_t id;
+	struct village *v = NULL;
+	int64_t id = 0;
 	int rc = reverse_args(c, &v, &id);
 	if (rc >= 0)
 		return rc;
