@@ -8,6 +8,7 @@
 **        (staff of the village, ?all=1: also the items off offer)
 **   POST /api/v1/villages/CODE/catalog/ITEM/restock {quantity, note}
 **   POST /api/v1/villages/CODE/catalog/ITEM/offer {active: true|false}
+**   POST /api/v1/villages/CODE/catalog/ITEM/low-stock {level} (0: no warning)
 **   POST /api/v1/villages/CODE/catalog/copy-town   copy the town's items
 **   GET  /api/v1/town/catalog                  public: the town's items
 **   POST /api/v1/town/catalog {code, name, kind, points, unit_cost_fen}
@@ -117,6 +118,29 @@ static void api_offer(struct req *r)
 	} else {
 		struct actor who = req_actor(r);
 		rc = catalog_set_active(r->db, &who, v, r->arg[1], json_is_true(m), &errs);
+	}
+	if (rc)
+		api_refused(r, rc, 0, &errs, "保存时出错。");
+	else
+		send_done(r, r->arg[1]);
+	json_decref(o);
+	errlist_free(&errs);
+}
+
+/* POST /api/v1/villages/CODE/catalog/ITEM/low-stock {level} */
+static void api_low_stock(struct req *r)
+{
+	struct village *v = req_village_or_404(r, r->arg[0]);
+	json_t *o = v ? body_or_400(r) : NULL;
+	if (!o)
+		return;
+	errlist errs = {0};
+	int64_t level;
+	member_int(o, "level", -1, &level, &errs);
+	int rc = errs.n ? 1 : 0;
+	if (!rc) {
+		struct actor who = req_actor(r);
+		rc = catalog_set_low_stock(r->db, &who, v, r->arg[1], level, &errs);
 	}
 	if (rc)
 		api_refused(r, rc, 0, &errs, "保存时出错。");
@@ -256,6 +280,7 @@ const struct route catalog_api_routes[] = {
 	{"POST", "/api/v1/villages/*/catalog/copy-town", api_copy_town, ROLES_ADMIN, 0},
 	{"POST", "/api/v1/villages/*/catalog/*/restock", api_restock, SHOP_ROLES, 0},
 	{"POST", "/api/v1/villages/*/catalog/*/offer", api_offer, ROLES_ADMIN, 0},
+	{"POST", "/api/v1/villages/*/catalog/*/low-stock", api_low_stock, SHOP_ROLES, 0},
 	{"GET", "/api/v1/town/catalog", api_town_catalog, 0, ROUTE_PUBLIC},
 	{"POST", "/api/v1/town/catalog", api_town_catalog_save, ROLE_TOWN_ADMIN, 0},
 	{"GET", "/api/v1/villages/*/settings", api_settings, ROLES_ADMIN, 0},

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evidence.h"
 #include "json.h"
 
 const struct csv_col catalog_csv_spec[CF_COUNT] = {
@@ -426,22 +427,73 @@ int catalog_restock(db *d, const struct actor *who, const struct village *v, con
 	return rc;
 }
 
-int catalog_set_active(db *d, const struct actor *who, const struct village *v, const char *code,
-		       int active, errlist *errs)
+/* Set one integer column of item code (locked) with its audit record:
+** column 0 active, 1 low_stock.  0, 1, -1. */
+static int set_item_field(db *d, const struct actor *who, const struct village *v,
+			  const char *code, int column, int64_t value, errlist *errs)
 {
 	arena *a = arena_new();
 	struct shop_item *it = NULL;
 	int rc = db_begin_write(d) ? -1 : locked_by_code(d, a, v, code, &it, errs);
 	if (rc == 0) {
-		char obj[48];
+		char obj[48], after[64];
 		snprintf(obj, sizeof obj, "shop_item:%lld", (long long)it->id);
-		db_stmt *s = db_prepare(d, "UPDATE shop_item SET active = $a, updated_at = $now"
+		snprintf(after, sizeof after, "{\"%s\":%lld}", column ? "low_stock" : "active",
+			 (long long)value);
+		db_stmt *s = db_prepare(d, column ? "UPDATE shop_item SET low_stock = $x, updated_at = $now"
+						    " WHERE id = $id"
+						  : "UPDATE shop_item SET active = $x, updated_at = $now"
+						    " WHERE id = $id");
+		rc = !s || db_bind_int(s, "$x", value) || db_bind_int(s, "$now", now_unix()) ||
+				     db_bind_int(s, "$id", it->id) || db_step(s) != DB_DONE ||
+				     audit_record(d, who, v->id,
+						  column ? "catalog.low_stock"
+						  : value ? "catalog.on" : "catalog.off",
+						  obj, NULL, after) ||
+				     db_commit(d)
+			     ? -1
+			     : 0;
+	}
+	if (rc)
+		db_rollback(d);
+	arena_free(a);
+	return rc;
+}
+
+int catalog_set_active(db *d, const struct actor *who, const struct village *v, const char *code,
+		       int active, errlist *errs)
+{
+	return set_item_field(d, who, v, code, 0, active ? 1 : 0, errs);
+}
+
+int catalog_set_low_stock(db *d, const struct actor *who, const struct village *v,
+			  const char *code, int64_t level, errlist *errs)
+{
+	if (level < 0 || level > 1000000000) {
+		errlist_add(errs, "库存预警线应为 0–1000000000 的整数（0 不预警）");
+		return 1;
+	}
+	return set_item_field(d, who, v, code, 1, level, errs);
+}
+
+int catalog_set_photo(db *d, const struct actor *who, const struct village *v, const char *code,
+		      const void *data, size_t len, errlist *errs)
+{
+	arena *a = arena_new();
+	struct shop_item *it = NULL;
+	char hash[65];
+	int rc = db_begin_write(d) ? -1 : locked_by_code(d, a, v, code, &it, errs);
+	if (rc == 0)
+		rc = evidence_store(d, v->id, who->login, data, len, hash, errs);
+	if (rc == 0) {
+		char obj[48], after[96];
+		snprintf(obj, sizeof obj, "shop_item:%lld", (long long)it->id);
+		snprintf(after, sizeof after, "{\"photo\":\"%s\"}", hash);
+		db_stmt *s = db_prepare(d, "UPDATE shop_item SET photo = $p, updated_at = $now"
 					   " WHERE id = $id");
-		rc = !s || db_bind_int(s, "$a", active ? 1 : 0) ||
-				     db_bind_int(s, "$now", now_unix()) || db_bind_int(s, "$id", it->id) ||
-				     db_step(s) != DB_DONE ||
-				     audit_record(d, who, v->id, active ? "catalog.on" : "catalog.off", obj,
-						  NULL, NULL) ||
+		rc = !s || db_bind_text(s, "$p", hash) || db_bind_int(s, "$now", now_unix()) ||
+				     db_bind_int(s, "$id", it->id) || db_step(s) != DB_DONE ||
+				     audit_record(d, who, v->id, "catalog.photo", obj, NULL, after) ||
 				     db_commit(d)
 			     ? -1
 			     : 0;

@@ -96,6 +96,15 @@ int catalog_restock(db *d, const struct actor *who, const struct village *v, con
 		    int64_t quantity, const char *note, errlist *errs);
 int catalog_set_active(db *d, const struct actor *who, const struct village *v, const char *code,
 		       int active, errlist *errs);
+/* The low-stock warning level of an item (0: no warning, ≤ 1,000,000,000). */
+int catalog_set_low_stock(db *d, const struct actor *who, const struct village *v,
+			  const char *code, int64_t level, errlist *errs);
+
+/* The photo of an item: the image (JPEG/PNG, EVIDENCE_MAX_BYTES at most)
+** goes to the village's evidence store (evidence.h) and the item names its
+** hash; audited.  0, 1 (errs: not an image, too large, no such item), -1. */
+int catalog_set_photo(db *d, const struct actor *who, const struct village *v, const char *code,
+		      const void *data, size_t len, errlist *errs);
 
 /* ---- the town's recommended catalog ----------------------------------------- */
 struct town_item {

@@ -45,6 +45,17 @@ void fund_overview_cards(struct req *r, const struct village *v)
 	     s.has_coverage ? fund_coverage_text(cov, &s) : "—", low ? "（低于 1，资金不足以兑付积分）" : "");
 }
 
+void fund_coverage_cell(struct req *r, const struct village *v)
+{
+	struct fund_summary s;
+	char cov[32];
+	if (fund_summary(r->db, v, &s) || !s.has_coverage) {
+		html_raw(r, "<td class=\"num\">—</td>");
+		return;
+	}
+	html(r, "<td class=\"num%s\">%s</td>", s.below_one ? " neg" : "", fund_coverage_text(cov, &s));
+}
+
 /* The month-by-month chart of one year: income and spending bars per
 ** month (heights in whole pixels by integer arithmetic), then the same
 ** figures as a table for screen readers and print. */

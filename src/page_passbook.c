@@ -168,6 +168,8 @@ static void entry_row(struct req *r, const struct passbook *pb, int i, const cha
 	} else if (e->corrected)
 		html(r, "<br><span class=\"hint\">已更正 %s 分</span>",
 		     signed_points(r->a, e->corrected));
+	else if (e->reason && *e->reason) /* year end, a redemption's reversal */
+		html(r, "<br><span class=\"hint\">%s</span>", e->reason);
 	if (e->note && *e->note)
 		html(r, "<br><span class=\"hint\">%s</span>", e->note);
 	if (e->photo && *e->photo)

@@ -3,6 +3,8 @@
 ** redemption.c:
 **
 **   GET  /v/CODE/catalog              public: what points buy
+**   GET  /v/CODE/catalog/ITEM/photo   public: an item's photo
+**   POST /v/CODE/shop/items/ITEM/photo  admins: set it (evidence store)
 **   GET  /v/CODE/shop                 staff: catalog with stock, low-stock
 **                                     warnings, restock, on/off, CSV import,
 **                                     the town's recommended catalog, and
@@ -24,6 +26,7 @@
 
 #include "auth.h"
 #include "catalog.h"
+#include "evidence.h"
 #include "household.h"
 #include "page.h"
 #include "page_shop.h"
@@ -60,17 +63,45 @@ static void page_catalog(struct req *r)
 	     !strcmp(v->redemption_window, "always") ? "全年" : v->redemption_window);
 	html_raw(r, "<table class=\"list wide\"><thead><tr><th>编号</th><th>名称</th><th>类型</th>"
 		    "<th class=\"num\">所需积分</th><th class=\"num\">可兑换</th></tr></thead><tbody>");
-	for (int i = 0; i < n; i++)
-		html(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td class=\"num\">%lld</td>"
-			"<td class=\"num\">%s</td></tr>",
-		     items[i].code, items[i].name, catalog_kind_label(items[i].kind),
-		     (long long)items[i].points, left_text(r->a, &items[i]));
+	for (int i = 0; i < n; i++) {
+		html(r, "<tr><td>%s</td><td>%s", items[i].code, items[i].name);
+		if (items[i].photo)
+			html(r, "<br><img class=\"thumb\" alt=\"%s\" src=\"/v/%s/catalog/%s/photo\">",
+			     items[i].name, url_encode(r->a, v->code), url_encode(r->a, items[i].code));
+		html(r, "</td><td>%s</td><td class=\"num\">%lld</td><td class=\"num\">%s</td></tr>",
+		     catalog_kind_label(items[i].kind), (long long)items[i].points,
+		     left_text(r->a, &items[i]));
+	}
 	html_raw(r, "</tbody></table>");
 	if (!n)
 		html_raw(r, "<p class=\"hint\">积分超市还没有上架的商品。</p>");
 	if (*v->supervision_phone)
 		html(r, "<p>监督电话：%s</p>", v->supervision_phone);
 	html_page_end(r);
+}
+
+/* GET /v/CODE/catalog/ITEM/photo: the photo of a catalog item (public,
+** as the catalog is; evidence of entries stays behind its own routes). */
+static void page_item_photo(struct req *r)
+{
+	struct village *v = req_public_village_or_404(r, r->arg[0]);
+	if (!v)
+		return;
+	struct shop_item *it = NULL;
+	const char *mime;
+	const unsigned char *data;
+	size_t len;
+	int rc = catalog_get(r->db, r->a, v->id, r->arg[1], &it);
+	if (rc == 0 && !it->photo)
+		rc = 1;
+	if (rc == 0)
+		rc = evidence_get(r->db, r->a, v->id, it->photo, &mime, &data, &len);
+	if (rc) {
+		http_error(r, rc < 0 ? 500 : 404, rc < 0 ? "读取照片时出错。" : "这个商品没有照片。");
+		return;
+	}
+	http_header(r, "Cache-Control", "public, max-age=3600");
+	http_send(r, 200, mime, data, len);
 }
 
 /* The import form (admins) of the staff page and of the upload kit. */
@@ -125,6 +156,12 @@ static void page_shop(struct req *r)
 		if (catalog_low(it))
 			html_raw(r, " <span class=\"tag no\">库存不足</span>");
 		if (admin) {
+			html(r, "<form method=\"post\" action=\"/v/%s/shop/items/%s/photo\" "
+				"enctype=\"multipart/form-data\" class=\"inline\">",
+			     vc, ic);
+			html_csrf(r);
+			html_raw(r, "<input type=\"file\" name=\"photo\" accept=\"image/jpeg,image/png\" "
+				    "required><button type=\"submit\">照片</button></form>");
 			html(r, "<form method=\"post\" action=\"/v/%s/shop/items/%s/offer\" class=\"inline\">",
 			     vc, ic);
 			html_csrf(r);
@@ -139,6 +176,12 @@ static void page_shop(struct req *r)
 			html_csrf(r);
 			html_raw(r, "<input name=\"quantity\" type=\"number\" min=\"1\" required size=\"4\">"
 				    "<button type=\"submit\">入库</button></form>");
+			html(r, "<form method=\"post\" action=\"/v/%s/shop/items/%s/low-stock\" class=\"inline\">",
+			     vc, ic);
+			html_csrf(r);
+			html(r, "<label>预警线<input name=\"level\" type=\"number\" min=\"0\" size=\"4\" "
+				"value=\"%lld\"></label><button type=\"submit\">设置</button></form>",
+			     (long long)it->low_stock);
 		}
 		html_raw(r, "</td></tr>");
 	}
@@ -252,6 +295,37 @@ static void page_offer_post(struct req *r)
 	shop_outcome(r, v, catalog_set_active(r->db, &who, v, r->arg[1],
 					      !strcmp(req_form_trim(r, "active"), "1"), &errs),
 		     &errs);
+}
+
+/* POST /v/CODE/shop/items/ITEM/low-stock: level */
+static void page_low_stock_post(struct req *r)
+{
+	struct village *v = req_village_or_404(r, r->arg[0]);
+	if (!v)
+		return;
+	int64_t level = -1;
+	if (parse_int64(req_form_trim(r, "level"), &level))
+		level = -1;
+	errlist errs = {0};
+	struct actor who = req_actor(r);
+	shop_outcome(r, v, catalog_set_low_stock(r->db, &who, v, r->arg[1], level, &errs), &errs);
+}
+
+/* POST /v/CODE/shop/items/ITEM/photo: multipart "photo" */
+static void page_photo_post(struct req *r)
+{
+	struct village *v = req_village_or_404(r, r->arg[0]);
+	if (!v)
+		return;
+	const struct param *f = req_file(r, "photo");
+	errlist errs = {0};
+	struct actor who = req_actor(r);
+	int rc = 1;
+	if (!f)
+		errlist_add(&errs, "请选择商品照片（JPEG 或 PNG）");
+	else
+		rc = catalog_set_photo(r->db, &who, v, r->arg[1], f->value, f->len, &errs);
+	shop_outcome(r, v, rc, &errs);
 }
 
 /* POST /v/CODE/shop/copy-town */
@@ -708,10 +782,13 @@ static void page_own_receipt(struct req *r)
 
 const struct route shop_routes[] = {
 	{"GET", "/v/*/catalog", page_catalog, 0, ROUTE_PUBLIC},
+	{"GET", "/v/*/catalog/*/photo", page_item_photo, 0, ROUTE_PUBLIC},
 	{"GET", "/v/*/shop", page_shop, SHOP_ROLES, 0},
 	{"POST", "/v/*/shop/import", page_import_post, ROLES_ADMIN, ROUTE_UPLOAD},
 	{"POST", "/v/*/shop/items/*/restock", page_restock_post, SHOP_ROLES, 0},
 	{"POST", "/v/*/shop/items/*/offer", page_offer_post, ROLES_ADMIN, 0},
+	{"POST", "/v/*/shop/items/*/low-stock", page_low_stock_post, SHOP_ROLES, 0},
+	{"POST", "/v/*/shop/items/*/photo", page_photo_post, ROLES_ADMIN, ROUTE_UPLOAD},
 	{"POST", "/v/*/shop/copy-town", page_copy_town_post, ROLES_ADMIN, 0},
 	{"GET", "/v/*/counter", page_counter, SHOP_ROLES, 0},
 	{"POST", "/v/*/counter/redeem", page_counter_redeem, SHOP_ROLES, 0},

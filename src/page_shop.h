@@ -25,5 +25,8 @@ void shop_page_outcome(struct req *r, int rc, errlist *errs, const char *headlin
 /* The village overview's cards of the shop and funds: the funds' balance
 ** and the coverage, in red (class alarm) when below 1 (page_fund.c). */
 void fund_overview_cards(struct req *r, const struct village *v);
+/* The town list's cell of v's coverage: <td> with the figure, class neg
+** (red) when below 1; "—" when nothing is owed. */
+void fund_coverage_cell(struct req *r, const struct village *v);
 
 #endif

@@ -38,7 +38,7 @@ static void page_villages(struct req *r)
 		html_notice(r, "已添加村。");
 	int64_t tot_part = 0, tot_elig = 0, tot_hh = 0;
 	html_raw(r, "<table class=\"list\"><thead><tr><th>编号</th><th>村名</th><th>户数</th>"
-		    "<th>符合条件</th><th>已参与</th><th>参与率</th></tr></thead><tbody>");
+		    "<th>符合条件</th><th>已参与</th><th>参与率</th><th>兑付保障率</th></tr></thead><tbody>");
 	for (int i = 0; i < n; i++) {
 		struct village_stats st = {0};
 		village_stats(r->db, vs[i].id, &st);
@@ -46,14 +46,16 @@ static void page_villages(struct req *r)
 		tot_elig += st.eligible;
 		tot_hh += st.households;
 		html(r, "<tr><td>%s</td><td><a href=\"/v/%s\">%s</a></td><td class=\"num\">%lld</td>"
-			"<td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%s</td></tr>",
+			"<td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%s</td>",
 		     vs[i].code, url_encode(r->a, vs[i].code), vs[i].name, (long long)st.households,
 		     (long long)st.eligible, (long long)st.participating,
 		     rate(r->a, st.participating, st.eligible));
+		fund_coverage_cell(r, &vs[i]);
+		html_raw(r, "</tr>");
 	}
 	html(r, "</tbody><tfoot><tr><th colspan=\"2\">全镇 %d 个村</th><td class=\"num\">%lld</td>"
-		"<td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%s</td></tr>"
-		"</tfoot></table>",
+		"<td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%s</td><td></td>"
+		"</tr></tfoot></table>",
 	     n, (long long)tot_hh, (long long)tot_elig, (long long)tot_part,
 	     rate(r->a, tot_part, tot_elig));
 	html_raw(r, "<h2>添加村</h2><form method=\"post\" action=\"/villages\" class=\"inline\">");

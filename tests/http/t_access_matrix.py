@@ -166,6 +166,7 @@ GET  /api/v1/villages/*/catalog                  200  200 200  200 200  200 200 
 POST /api/v1/villages/*/catalog/copy-town         ok   ok 404  403 403  403 403  403 403  401
 POST /api/v1/villages/*/catalog/*/restock         ok   ok 404  403 403   ok 404  403 403  401
 POST /api/v1/villages/*/catalog/*/offer           ok   ok 404  403 403  403 403  403 403  401
+POST /api/v1/villages/*/catalog/*/low-stock       ok   ok 404  403 403   ok 404  403 403  401
 GET  /api/v1/town/catalog                        200  200 200  200 200  200 200  200 200  200
 POST /api/v1/town/catalog                         ok  403 403  403 403  403 403  403 403  401
 GET  /api/v1/villages/*/settings                 200  200 404  403 403  403 403  403 403  401
@@ -175,10 +176,13 @@ POST /api/v1/villages/*/funds                     ok   ok 404  403 403  403 403 
 POST /api/v1/villages/*/funds/*/reverse           ok   ok 404  403 403  403 403  403 403  401
 POST /api/v1/villages/*/year-end                  ok   ok 404  403 403  403 403  403 403  401
 GET  /v/*/catalog                                200  200 200  200 200  200 200  200 200  200
+GET  /v/*/catalog/*/photo                        200  200 200  200 200  200 200  200 200  200
+POST /v/*/shop/items/*/photo                      ok   ok 404  403 403  403 403  403 403    L
 GET  /v/*/shop                                   200  200 404  403 403  200 404  403 403    L
 POST /v/*/shop/import                             ok   ok 404  403 403  403 403  403 403    L
 POST /v/*/shop/items/*/restock                    ok   ok 404  403 403   ok 404  403 403    L
 POST /v/*/shop/items/*/offer                      ok   ok 404  403 403  403 403  403 403    L
+POST /v/*/shop/items/*/low-stock                  ok   ok 404  403 403   ok 404  403 403    L
 POST /v/*/shop/copy-town                          ok   ok 404  403 403  403 403  403 403    L
 GET  /v/*/counter                                200  200 404  403 403  200 404  403 403    L
 POST /v/*/counter/redeem                          ok   ok 404  403 403   ok 404  403 403    L
@@ -350,6 +354,10 @@ def prepare(db):
                       headers={"Content-Type": "image/png", "X-CSRF-Token": a.csrf})
         eq(r.status, 201, "evidence")
         v["evidence"] = r.json()["hash"]
+        r = a.post_multipart("/v/V1/shop/items/RICE/photo", {},
+                             {"photo": ("rice.png", png_bytes(3), "image/png")})
+        eq(r.status, 303, "catalog photo: " + r.text[:300])
+        api_csrf(a)
         b = staff(s, "V2-admin")
         pin2 = set_pin(b, "V2", v["v2h1"])
         h = household(s, "V1", "001", pin1)

@@ -68,6 +68,18 @@ class Api:
         return self.c.get(path)
 
 
+def png():
+    """A valid 1x1 PNG."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(bytes([0, 9, 0, 0]))) + chunk(b"IEND", b""))
+
+
 def households(n):
     return [f"H{i:02d}" for i in range(1, n + 1)]
 
@@ -304,10 +316,27 @@ def test_060_pages(db):
         check("库存不足" in r.text, r.text[-1000:])
         r = shop.get("/v/V1/shop")
         eq(r.status, 200)
+        # a photo for the catalog, through the evidence store; public like the catalog
+        adm.get("/v/V1/shop")
+        r = adm.post_multipart("/v/V1/shop/items/RICE/photo", {},
+                               {"photo": ("x.txt", b"not an image", "image/png")})
+        eq(r.status, 400)
+        r = adm.post_multipart("/v/V1/shop/items/RICE/photo", {},
+                               {"photo": ("rice.png", png(), "image/png")})
+        eq(r.status, 303, r.text[:500])
         pub = s.client()
         r = pub.get("/v/V1/catalog")
         eq(r.status, 200)
-        check("大米" in r.text and "下架商品" not in r.text, r.text[-1500:])
+        check("大米" in r.text and "下架商品" not in r.text and "/v/V1/catalog/RICE/photo" in r.text,
+              r.text[-1500:])
+        r = pub.get("/v/V1/catalog/RICE/photo")
+        eq((r.status, r.header("Content-Type")), (200, "image/png"))
+        eq(r.body, png())
+        eq(pub.get("/v/V1/catalog/OIL/photo").status, 404)
+        # the low-stock warning level
+        r = shop.post("/v/V1/shop/items/OIL/low-stock", {"level": "1"})
+        eq(r.status, 303, r.text[:500])
+        check("库存不足" in shop.get("/v/V1/shop").text)
         # the household sees its receipt; the admin reverses on the page
         r = hh.get(f"/passbook/redemptions/{rid}")
         eq(r.status, 200)

@@ -7,7 +7,9 @@
   030  carry: nothing posted
   040  refused before the year has ended and while a sheet of the year
        holds unapproved entries
+  050  the page and the API run it; the passbook shows the year-end line
 """
+import re
 import datetime
 import os
 import sys
@@ -96,6 +98,37 @@ def test_040_refusals(db):
     eq(balance(db, "V1", "H1"), 0)
     rc, out, err = cli(db, "year-end", "--village", "NOPE", "--year", "2024")
     eq(rc, 1)
+
+
+def test_050_page_api_passbook(db):
+    shop_village(db, points={"H1": 100, "H2": 30, "H3": 10})
+    cli_ok(db, "village", "set", "V1", "year_end", "carry_cap:40")
+    s = J.Server(db)
+    try:
+        adm = s.client()
+        adm.login("V1-admin")
+        r = adm.get("/v/V1/year-end")
+        eq(r.status, 200)
+        check("carry_cap:40" in r.text, r.text[-1000:])
+        r = adm.post("/v/V1/year-end", {"year": "2024"})
+        eq(r.status, 303, r.text[-1000:])
+        check("已于" in adm.get("/v/V1/year-end?year=2024").text)
+        csrf = adm.get("/api/v1/session").json()["csrf"]
+        r = adm.request("POST", "/api/v1/villages/V1/year-end", body='{"year": 2024}',
+                        headers={"Content-Type": "application/json", "X-CSRF-Token": csrf})
+        eq(r.status, 200, r.text)
+        eq((r.json()["households"], r.json()["repeated"]), (0, True))
+        hid = db.sql("SELECT id FROM household WHERE code = 'H1'")[0][0]
+        adm.get(f"/v/V1/households/{hid}/card")
+        r = adm.post(f"/v/V1/households/{hid}/card-token", {})
+        token = re.search(r"/p/([0-9a-f]{64})", r.text).group(1)
+        r = s.client().get(f"/p/{token}")
+        eq(r.status, 200)
+        check("年终结转" in r.text and "2024 年终处理（carry_cap:40）" in r.text and "-60" in r.text,
+              r.text[-3000:])
+        eq(balance(db, "V1", "H1"), 40)
+    finally:
+        s.stop()
 
 
 J.main(globals())

@@ -134,6 +134,11 @@ static void catalog_130_restock_offer(void **state)
 	errlist_free(&errs);
 	assert_int_equal(catalog_set_active(f->d, &f->who, f->v, "OFF", 1, &errs), 0);
 	assert_true(shopfix_item(f, "OFF")->active);
+	assert_false(catalog_low(shopfix_item(f, "OIL")));
+	assert_int_equal(catalog_set_low_stock(f->d, &f->who, f->v, "OIL", 6, &errs), 0);
+	assert_true(catalog_low(shopfix_item(f, "OIL")));
+	assert_int_equal(catalog_set_low_stock(f->d, &f->who, f->v, "OIL", -1, &errs), 1);
+	errlist_free(&errs);
 	struct shop_item low = {.stock = 2, .low_stock = 2};
 	assert_true(catalog_low(&low));
 	low.stock = 3;
