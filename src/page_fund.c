@@ -281,3 +281,8 @@ const struct route fund_routes[] = {
 	{"POST", "/v/*/year-end", page_year_end_post, ROLES_ADMIN, 0},
 	{0},
 };
+
+const struct nav_link fund_nav[] = {
+	{134, ROLE_VILLAGE_ADMIN, "资金", "/funds", 1},
+	{0},
+};

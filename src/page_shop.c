@@ -802,3 +802,10 @@ const struct route shop_routes[] = {
 	{"GET", "/passbook/redemptions/*", page_own_receipt, ROLE_HOUSEHOLD, 0},
 	{0},
 };
+
+const struct nav_link shop_nav[] = {
+	{51, ROLE_HOUSEHOLD, "积分超市", "/passbook/shop", 0},
+	{132, ROLE_SHOPKEEPER, "兑换柜台", "/counter", 1},
+	{133, ROLE_VILLAGE_ADMIN | ROLE_SHOPKEEPER, "积分超市", "/shop", 1},
+	{0},
+};

@@ -69,9 +69,12 @@ extern const struct nav_link household_nav[];
 extern const struct nav_link ledger_nav[];
 extern const struct nav_link sheet_nav[];
 extern const struct nav_link auth_nav[];
+extern const struct nav_link shop_nav[];
+extern const struct nav_link fund_nav[];
 
 /* Every area's navigation links; html.c shows them by rank. */
 const struct nav_link *const nav_tables[] = {
 	village_nav, account_nav, standard_nav, passbook_nav, household_nav,
-	ledger_nav,  sheet_nav,   auth_nav,     NULL,
+	ledger_nav,  sheet_nav,   auth_nav,     shop_nav,     fund_nav,
+	NULL,
 };
