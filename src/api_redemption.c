@@ -198,13 +198,10 @@ static void api_redeem(struct req *r)
 	errlist_free(&errs);
 }
 
-/* The redemption id of r->arg[1], or answers 404 (0). */
+/* The redemption id of a path segment, or answers 404 (0). */
 static int64_t id_or_404(struct req *r, const char *arg)
 {
-	int64_t id = parse_id(arg);
-	if (!id)
-		http_error(r, 404, "没有这张兑换单。");
-	return id;
+	return req_id_or_404(r, arg, "没有这张兑换单。");
 }
 
 /* POST /api/v1/villages/CODE/redemptions/ID/handout */

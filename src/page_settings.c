@@ -27,8 +27,7 @@ static void settings_form(struct req *r, const struct village *v, const errlist 
 	html_page_begin(r, arena_printf(r->a, "%s · 本村设置", v->name));
 	if (req_query(r, "saved"))
 		html_notice(r, "设置已保存。");
-	for (int i = 0; errs && i < errs->n; i++)
-		html_error_box(r, errs->msg[i]);
+	html_error_boxes(r, errs);
 	html(r, "<form method=\"post\" action=\"/v/%s/settings\" class=\"narrow\">",
 	     url_encode(r->a, v->code));
 	html_csrf(r);
