@@ -26,14 +26,21 @@ static void page_home(struct req *r)
 		http_redirect(r, arena_printf(r->a, "/v/%s", url_encode(r->a, r->user->village_code)));
 }
 
-/* A local path to go to after login: must start with one '/', so that
-** ?next= cannot send the user to another site. */
+/* A local path to go to after login, or "/" (the landing page by role):
+** exactly one '/' and then a character that is neither '/' nor a
+** backslash (so that no "//host" names another site), and no space, tab,
+** line break or other control character anywhere: browsers drop tabs and
+** line breaks from URLs, so "/<TAB>/evil.example" is "//evil.example" to
+** them.  Text that is not UTF-8 is refused too. */
 static const char *safe_next(const char *next)
 {
-	if (next && next[0] == '/' && next[1] != '/' && next[1] != '\\' &&
-	    text_is_clean(next, 0) && strlen(next) < 512)
-		return next;
-	return "/";
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) >= 512 ||
+	    !text_is_clean(next, 0))
+		return "/";
+	for (const unsigned char *p = (const unsigned char *)next; *p; p++)
+		if (*p <= ' ' || *p == 0x7f)
+			return "/";
+	return next;
 }
 
 static void login_form(struct req *r, const char *login, const char *error)
