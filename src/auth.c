@@ -8,6 +8,7 @@
 ** tell an attacker when a guess was right.
 */
 #include "auth.h"
+#include "guard.h"
 
 #include <pthread.h>
 #include <stddef.h>
@@ -65,24 +66,44 @@ const char *role_label(int role)
 	return "";
 }
 
-/* The policy's fields: name, Chinese label, allowed range. */
+/* The policy's fields: name, Chinese label, allowed range; text fields
+** (min = max = -1) are checked by their own function. */
+#define FIELD(f) offsetof(struct security_policy, f)
 static const struct {
 	const char *name, *label;
 	size_t off;
 	int min, max;
 } policy_fields[] = {
-	{"password_min_length", "密码最短长度（字符）", offsetof(struct security_policy, password_min_length), 8, 64},
-	{"password_max_age_days", "密码有效期（天，0 为不过期）", offsetof(struct security_policy, password_max_age_days), 0, 3650},
-	{"login_max_failures", "连续登录失败几次后锁定", offsetof(struct security_policy, login_max_failures), 3, 20},
-	{"login_lock_minutes", "锁定时长（分钟）", offsetof(struct security_policy, login_lock_minutes), 1, 1440},
-	{"session_idle_minutes", "无操作自动退出（分钟）", offsetof(struct security_policy, session_idle_minutes), 5, 240},
-	{"session_max_hours", "登录最长有效（小时）", offsetof(struct security_policy, session_max_hours), 1, 72},
+	{"password_min_length", "密码最短长度（字符）", FIELD(password_min_length), 8, 64},
+	{"password_max_age_days", "密码有效期（天，0 为不过期）", FIELD(password_max_age_days), 0, 3650},
+	{"login_max_failures", "连续登录失败几次后锁定", FIELD(login_max_failures), 3, 20},
+	{"login_lock_minutes", "锁定时长（分钟）", FIELD(login_lock_minutes), 1, 1440},
+	{"session_idle_minutes", "无操作自动退出（分钟）", FIELD(session_idle_minutes), 5, 240},
+	{"session_max_hours", "登录最长有效（小时）", FIELD(session_max_hours), 1, 72},
+	{"login_lockout_mode", "锁定方式（0 只锁定失败来源的地址、其他地址延时；1 锁定账号）",
+	 FIELD(login_lockout_mode), 0, 1},
+	{"login_delay_max_seconds", "失败后登录延时的上限（秒）", FIELD(login_delay_max_seconds), 1, 3600},
+	{"login_address_max_failures", "同一地址登录失败几次后拒绝该地址",
+	 FIELD(login_address_max_failures), 5, 1000},
+	{"connections_per_address", "同一地址最多连接数", FIELD(connections_per_address), 1, 4000},
+	{"request_header_seconds", "请求头须在几秒内收完", FIELD(request_header_seconds), 2, 300},
+	{"body_min_bytes_per_second", "请求内容最低传输速度（字节/秒，0 不限）",
+	 FIELD(body_min_bytes_per_second), 0, 1000000},
+	{"body_memory_mb", "所有上传合计最多占用内存（MB）", FIELD(body_memory_mb), 1, 4096},
+	{"trusted_proxies", "可信的反向代理地址（逗号分隔，可写网段，空为无）",
+	 FIELD(trusted_proxies), -1, -1},
 };
+#undef FIELD
 enum { NPOLICY = sizeof policy_fields / sizeof policy_fields[0] };
 
 static int *policy_slot(struct security_policy *p, int i)
 {
 	return (int *)((char *)p + policy_fields[i].off);
+}
+
+static int policy_is_text(int i)
+{
+	return policy_fields[i].min < 0;
 }
 
 int policy_load(db *d, struct security_policy *p)
@@ -94,13 +115,18 @@ int policy_load(db *d, struct security_policy *p)
 		return -1;
 	int st;
 	while ((st = db_step(s)) == DB_ROW) {
-		const char *name = db_column_text(s, 0) + 7;
+		const char *name = db_column_text(s, 0) + 7, *text = db_column_text(s, 1);
 		int64_t v;
-		for (int i = 0; i < NPOLICY; i++)
-			if (!strcmp(name, policy_fields[i].name) &&
-			    !parse_int64(db_column_text(s, 1), &v) && v >= policy_fields[i].min &&
-			    v <= policy_fields[i].max)
+		for (int i = 0; i < NPOLICY; i++) {
+			if (strcmp(name, policy_fields[i].name))
+				continue;
+			if (policy_is_text(i))
+				snprintf((char *)p + policy_fields[i].off, sizeof p->trusted_proxies,
+					 "%s", text ? text : "");
+			else if (!parse_int64(text, &v) && v >= policy_fields[i].min &&
+				 v <= policy_fields[i].max)
 				*policy_slot(p, i) = (int)v;
+		}
 	}
 	return st == DB_DONE ? 0 : -1;
 }
@@ -114,15 +140,24 @@ int policy_set(db *d, const char *name, const char *value, errlist *errs)
 		errlist_add(errs, "没有这项安全设置: %s", name);
 		return 1;
 	}
-	int64_t v;
-	if (parse_int64(value, &v) || v < policy_fields[i].min || v > policy_fields[i].max) {
-		errlist_add(errs, "%s（%s）应为 %d–%d 的整数", name, policy_fields[i].label,
-			    policy_fields[i].min, policy_fields[i].max);
-		return 1;
+	char key[64], text[256], bad[64];
+	if (policy_is_text(i)) {
+		if (strlen(value) >= sizeof text || guard_proxies_parse(value, bad, sizeof bad)) {
+			errlist_add(errs, "%s（%s）中的地址无效: %s", name, policy_fields[i].label,
+				    strlen(value) >= sizeof text ? "太长" : bad);
+			return 1;
+		}
+		snprintf(text, sizeof text, "%s", value);
+	} else {
+		int64_t v;
+		if (parse_int64(value, &v) || v < policy_fields[i].min || v > policy_fields[i].max) {
+			errlist_add(errs, "%s（%s）应为 %d–%d 的整数", name, policy_fields[i].label,
+				    policy_fields[i].min, policy_fields[i].max);
+			return 1;
+		}
+		snprintf(text, sizeof text, "%lld", (long long)v);
 	}
-	char key[64], text[24];
 	snprintf(key, sizeof key, "policy.%s", name);
-	snprintf(text, sizeof text, "%lld", (long long)v);
 	db_stmt *s = db_prepare(d, "INSERT INTO setting(name, value) VALUES($n, $v)"
 				   " ON CONFLICT (name) DO UPDATE SET value = excluded.value");
 	if (!s || db_bind_text(s, "$n", key) || db_bind_text(s, "$v", text))
@@ -130,13 +165,52 @@ int policy_set(db *d, const char *name, const char *value, errlist *errs)
 	return db_step(s) == DB_DONE ? 0 : -1;
 }
 
-const char *policy_field(const struct security_policy *p, int i, int *value, const char **label)
+const char *policy_field(const struct security_policy *p, int i, char *value, size_t n,
+			 const char **label)
 {
 	if (i < 0 || i >= NPOLICY)
 		return NULL;
-	*value = *policy_slot((struct security_policy *)p, i);
+	if (policy_is_text(i))
+		snprintf(value, n, "%s", (const char *)p + policy_fields[i].off);
+	else
+		snprintf(value, n, "%d", *policy_slot((struct security_policy *)p, i));
 	*label = policy_fields[i].label;
 	return policy_fields[i].name;
+}
+
+/* The stored secret into key: 1 found, 0 none, -1 error. */
+static int secret_read(db *d, unsigned char key[32])
+{
+	db_stmt *s = db_prepare(d, "SELECT value FROM setting WHERE name = 'secret.server'");
+	if (!s)
+		return -1;
+	int st = db_step(s);
+	if (st != DB_ROW)
+		return st == DB_DONE ? 0 : -1;
+	const char *v = db_column_text(s, 0);
+	int rc = v && strlen(v) == 64 && sodium_hex2bin(key, 32, v, 64, NULL, NULL, NULL) == 0;
+	db_reset(s);
+	return rc ? 1 : -1;
+}
+
+int server_secret(db *d, unsigned char key[32])
+{
+	int rc = secret_read(d, key);
+	if (rc)
+		return rc > 0 ? 0 : -1;
+	/* two instances starting at once both insert: the first wins and both
+	** read it back */
+	char hex[65];
+	random_hex(hex, 32);
+	db_stmt *s = db_prepare(d, "INSERT INTO setting(name, value) VALUES('secret.server', $v)"
+				   " ON CONFLICT (name) DO NOTHING");
+	if (!s || db_bind_text(s, "$v", hex) || db_step(s) != DB_DONE) {
+		/* a read-only database: this instance's own secret, so that it
+		** still serves what it can (nothing that writes works anyway) */
+		sodium_hex2bin(key, 32, hex, 64, NULL, NULL, NULL);
+		return 0;
+	}
+	return secret_read(d, key) > 0 ? 0 : -1;
 }
 
 const char *password_policy_error(arena *a, const struct security_policy *p, const char *pw)

@@ -39,9 +39,11 @@ struct user {
 };
 
 /* The security policy (等保 level 2: password complexity and expiry,
-** lock-out after failures, session timeouts), kept in table setting so
-** that a town sets it once for every instance (`jifen config`).  Unset
-** values take these defaults. */
+** lock-out after failures, session timeouts) and the server's limits
+** against clients that do not behave, kept in table setting so that a
+** town sets them once for every instance (`jifen config`).  Unset values
+** take these defaults.  The server reads the limits (connections_per_address
+** and after) when it starts. */
 struct security_policy {
 	int password_min_length;   /* characters, 8–64 */
 	int password_max_age_days; /* a password older than this must be changed; 0 never */
@@ -49,18 +51,34 @@ struct security_policy {
 	int login_lock_minutes;
 	int session_idle_minutes;
 	int session_max_hours;     /* absolute lifetime of a session */
+	int login_lockout_mode;    /* 0: a staff login is locked only for the addresses
+				   ** its failures came from, and slowed for the others;
+				   ** 1: locked for every address (strict 等保 reading) */
+	int login_delay_max_seconds; /* cap of the delay of a login with failures */
+	int login_address_max_failures; /* failures from one address, any login, within
+					 ** login_lock_minutes before it is refused */
+	int connections_per_address;  /* connections one client address may hold */
+	int request_header_seconds;   /* a request's header must arrive within this */
+	int body_min_bytes_per_second; /* after request_header_seconds; 0 no minimum */
+	int body_memory_mb;           /* all request bodies in flight together */
+	char trusted_proxies[256];    /* addresses/CIDRs whose X-Forwarded-For is believed */
 };
-#define SECURITY_POLICY_DEFAULTS {8, 90, 5, 15, 30, 12}
+#define SECURITY_POLICY_DEFAULTS {8, 90, 5, 15, 30, 12, 0, 60, 50, 64, 30, 1024, 64, ""}
 
 /* The policy in force (defaults for what is not set).  0 or -1. */
 int policy_load(db *d, struct security_policy *p);
 /* Set one policy value by name (the struct's field names); 0, 1 rejected
 ** (errs: unknown name, value out of range), -1 database error. */
 int policy_set(db *d, const char *name, const char *value, errlist *errs);
-/* Name, value and Chinese description of policy field i (0-based), or
-** NULL past the last: for listing. */
-const char *policy_field(const struct security_policy *p, int i, int *value,
+/* Name and Chinese description of policy field i (0-based), its value as
+** text in value (n bytes), or NULL past the last: for listing. */
+const char *policy_field(const struct security_policy *p, int i, char *value, size_t n,
 			 const char **label);
+
+/* The server's secret (32 random bytes) for signing what it hands out
+** before login, kept in table setting so that every instance has the same:
+** created on first use.  0 or -1. */
+int server_secret(db *d, unsigned char key[32]);
 
 /* Role names as stored and as the CLI takes them. */
 int role_from_name(const char *name);   /* ROLE_* bit or 0 */
