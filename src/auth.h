@@ -51,19 +51,13 @@ struct security_policy {
 	int login_lock_minutes;
 	int session_idle_minutes;
 	int session_max_hours;     /* absolute lifetime of a session */
-	int login_lockout_mode;    /* 0: a staff login is locked only for the addresses
-				   ** its failures came from, and slowed for the others;
-				   ** 1: locked for every address (strict 等保 reading) */
-	int login_delay_max_seconds; /* cap of the delay of a login with failures */
-	int login_address_max_failures; /* failures from one address, any login, within
-					 ** login_lock_minutes before it is refused */
 	int connections_per_address;  /* connections one client address may hold */
 	int request_header_seconds;   /* a request's header must arrive within this */
 	int body_min_bytes_per_second; /* after request_header_seconds; 0 no minimum */
 	int body_memory_mb;           /* all request bodies in flight together */
 	char trusted_proxies[256];    /* addresses/CIDRs whose X-Forwarded-For is believed */
 };
-#define SECURITY_POLICY_DEFAULTS {8, 90, 5, 15, 30, 12, 0, 60, 50, 64, 30, 1024, 64, ""}
+#define SECURITY_POLICY_DEFAULTS {8, 90, 5, 15, 30, 12, 64, 30, 1024, 64, ""}
 
 /* The policy in force (defaults for what is not set).  0 or -1. */
 int policy_load(db *d, struct security_policy *p);
