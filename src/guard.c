@@ -200,6 +200,11 @@ static void bytes_text(const unsigned char b[16], char *text)
 		inet_ntop(AF_INET6, b, text, INET6_ADDRSTRLEN);
 }
 
+void guard_addr_text(const struct guard_addr *a, char *text)
+{
+	bytes_text(a->b, text);
+}
+
 /* Parse one X-Forwarded-For item (an address, perhaps with spaces, an
 ** IPv4 port or a bracketed IPv6) into b; 0 or -1. */
 static int xff_item(const char *s, size_t len, unsigned char b[16])

@@ -53,6 +53,10 @@ int guard_peer_trusted(const struct sockaddr *peer);
 int guard_client_address(const struct sockaddr *peer, const char *xff, struct guard_addr *out,
 			 char *text);
 
+/* The text of a key (INET6_ADDRSTRLEN bytes): what limits kept outside
+** this file (login throttling) count an address by. */
+void guard_addr_text(const struct guard_addr *a, char *text);
+
 /* ---- connections ---------------------------------------------------------
 ** libmicrohttpd tells http.c of each connection's start and end; in between
 ** the request's phase is reported so that the deadline thread knows which

@@ -750,6 +750,9 @@ static const char *client_ip(struct req_state *rs, struct MHD_Connection *conn,
 		}
 	}
 	*forwarded = guard_client_address(peer, xff, key, text);
+	char key_text[INET6_ADDRSTRLEN];
+	guard_addr_text(key, key_text);
+	rs->r.ip_key = arena_strdup(rs->r.a, key_text);
 	return arena_strdup(rs->r.a, text);
 }
 
