@@ -118,6 +118,7 @@ static const char PRE_COOKIE[] = "jifen_pre"; /* CSRF token before login */
 
 /* Set once before the daemon starts; read-only afterwards. */
 static const char *server_db_url;
+static int server_read_only; /* the database took no write when serve started */
 static unsigned char server_key[32]; /* server_secret(): signs pre-login tokens */
 static pthread_key_t db_key;
 
@@ -242,7 +243,9 @@ void http_security_event(struct req *r, const char *action, const char *object,
 ** work), so nothing said now about sessions or records would be true. */
 static void http_unavailable(struct req *r)
 {
-	http_error(r, 503, "系统暂时不可用（数据库无法访问），请稍后再试。");
+	http_error(r, 503, server_read_only
+				   ? "系统暂时不可用（数据库只读，不能保存任何修改），请稍后再试。"
+				   : "系统暂时不可用（数据库无法访问），请稍后再试。");
 	http_header(r, "Retry-After", "30");
 }
 
@@ -1052,7 +1055,8 @@ int http_serve(const struct server_config *cfg)
 		fprintf(stderr, "无法读取安全设置: %s\n", db_errmsg(probe));
 		return 3;
 	}
-	if (db_writable(probe) == 0)
+	server_read_only = db_writable(probe) == 0;
+	if (server_read_only)
 		fprintf(stderr, "警告: 数据库 %s 不可写（只读文件或只读的数据库），"
 				"所有修改（登录、评分、审定）都会失败。\n",
 			cfg->db_url);

@@ -187,6 +187,7 @@ class Server:
             _, err = self.proc.communicate()
             if check:
                 raise Failure("server did not stop within 30 s of SIGTERM")
+        self.stderr = err
         if not check:
             return
         report = sanitizer_report(err)
