@@ -47,6 +47,8 @@ void api_reject(struct req *r, int status, const errlist *errs)
 ** escape, or else the syntax. */
 static const char *json_problem(const json_error_t *err)
 {
+	if (strstr(err->text, "duplicate object key"))
+		return "有重复的字段名（同一个名字出现了两次）";
 	if (strstr(err->text, "decode byte") || strstr(err->text, "UTF-8"))
 		return "含有不是 UTF-8 编码的字节";
 	if (strstr(err->text, "too big"))
@@ -65,7 +67,7 @@ static const char *json_problem(const json_error_t *err)
 json_t *body_or_400(struct req *r)
 {
 	json_error_t err = {0};
-	json_t *o = r->body_len ? json_loadb(r->body, r->body_len, 0, &err) : json_object();
+	json_t *o = r->body_len ? json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &err) : json_object();
 	if (!o) {
 		http_error(r, 400, arena_printf(r->a, "请求内容不是有效的 JSON：第 %d 个字节附近%s。",
 						err.position, json_problem(&err)));

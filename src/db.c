@@ -109,8 +109,10 @@ db_stmt *db_prepare(db *d, const char *sql)
 		}
 	}
 	db_stmt *s = d->ops->prepare(d, sql);
-	if (!s)
+	if (!s) {
+		d->failed = 1;
 		return NULL;
+	}
 	s->d = d;
 	s->sql = sql;
 	cache_put(d, sql, s);
@@ -157,7 +159,15 @@ int db_bind_null(db_stmt *s, const char *name)
 
 int db_step(db_stmt *s)
 {
-	return s->d->ops->step(s);
+	int st = s->d->ops->step(s);
+	if (st == DB_ERROR)
+		s->d->failed = 1;
+	return st;
+}
+
+int db_failed(const db *d)
+{
+	return d->failed;
 }
 
 int64_t db_column_int(db_stmt *s, int col)
@@ -199,16 +209,34 @@ void db_reset(db_stmt *s)
 void db_release(db *d)
 {
 	d->ops->release(d);
+	d->failed = 0;
 }
 
 int db_exec(db *d, const char *sql)
 {
-	return d->ops->exec(d, sql);
+	int rc = d->ops->exec(d, sql);
+	if (rc)
+		d->failed = 1;
+	return rc;
 }
 
 int64_t db_changes(db *d)
 {
 	return d->ops->changes(d);
+}
+
+int db_writable(db *d)
+{
+	/* a statement that writes no row is still refused by a read-only
+	** database (SQLite already at BEGIN IMMEDIATE) */
+	int ok = 0;
+	if (db_begin_write(d) == 0) {
+		db_stmt *s = db_prepare(d, "UPDATE schema_version SET version = version WHERE 1 = 0");
+		ok = s && db_step(s) == DB_DONE;
+		db_rollback(d);
+	}
+	db_release(d);
+	return ok;
 }
 
 int db_begin(db *d)
@@ -229,8 +257,10 @@ int db_begin_snapshot(db *d)
 
 int db_begin_write(db *d)
 {
-	if (d->ops->begin_write(d))
+	if (d->ops->begin_write(d)) {
+		d->failed = 1;
 		return -1;
+	}
 	d->in_tx = 1;
 	return 0;
 }

@@ -227,6 +227,12 @@ void html_page_begin(struct req *r, const char *title)
 	html_raw(r, "</header>");
 	nav(r);
 	html(r, "<main><h1>%s</h1>", title);
+	/* the failures since the last login, on the first page after it */
+	if (r->user && r->user->notice) {
+		html_notice(r, r->user->notice);
+		session_clear_notice(r->db, r->user);
+		r->user->notice = NULL;
+	}
 }
 
 void html_page_end(struct req *r)

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "http.h"
+#include "json.h"
 #include "village.h"
 
 /* ---- commands --------------------------------------------------------- */
@@ -155,9 +156,29 @@ static int cmd_backup(struct cli *c)
 	return EXIT_OK;
 }
 
+/* The audit row's "after" of a policy change: {"value":N}, or the text
+** quoted when it is not a number (trusted_proxies); arena a. */
+static const char *policy_audit_value(arena *a, const char *value)
+{
+	int64_t v;
+	if (!parse_int64(value, &v))
+		return arena_printf(a, "{\"value\":%lld}", (long long)v);
+	buf b = {0};
+	struct json_writer w;
+	jw_begin(&w, &b);
+	jw_obj(&w, NULL);
+	jw_str(&w, "value", value);
+	jw_end_obj(&w);
+	const char *out = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
 /* jifen config [set NAME VALUE]
 ** Show the security policy (password length and expiry, lock-out, session
-** timeouts), or set one value of it for every instance of the town. */
+** timeouts) and the server's limits (connections per address, header and
+** body deadlines, body memory, trusted proxies), or set one value of it
+** for every instance of the town; serve reads the limits when it starts. */
 static int cmd_config(struct cli *c)
 {
 	int rc = cli_check_options(c, no_options);
@@ -172,8 +193,7 @@ static int cmd_config(struct cli *c)
 		rc = policy_set(c->db, name, value, &errs);
 		if (rc == 0 && (audit_record(c->db, &c->actor, 0, "security.policy",
 					     arena_printf(c->a, "policy:%s", name), NULL,
-					     arena_printf(c->a, "{\"value\":%lld}",
-							  atoll(value))) ||
+					     policy_audit_value(c->a, value)) ||
 				db_commit(c->db)))
 			rc = -1;
 		if (rc) {
@@ -190,10 +210,10 @@ static int cmd_config(struct cli *c)
 	struct security_policy pol;
 	if (policy_load(c->db, &pol))
 		return cli_db_failure(c);
-	int value;
+	char value[256];
 	const char *label, *name;
-	for (int i = 0; (name = policy_field(&pol, i, &value, &label)); i++)
-		printf("%-24s %6d   %s\n", name, value, label);
+	for (int i = 0; (name = policy_field(&pol, i, value, sizeof value, &label)); i++)
+		printf("%-28s %6s   %s\n", name, *value ? value : "\"\"", label);
 	return EXIT_OK;
 }
 

@@ -100,7 +100,10 @@ static void page_login_post(struct req *r)
 						 utf8_prefix(r->a, hcode, 32))
 				  : "(无效字符)";
 	const char *object = arena_printf(r->a, "household:%s", who);
-	switch (auth_login_household(r->db, village, hcode, pin, r->ip, &id)) {
+	struct login_from from = {r->ip, r->ip_key};
+	struct login_report rep;
+	enum login_result res = auth_login_household(r->db, village, hcode, pin, &from, &id, &rep);
+	switch (res) {
 	case LOGIN_OK:
 		http_security_event(r, "security.household_login", object, 0, who);
 		if (session_create(r->db, 0, id, r->ip, token)) {
@@ -110,10 +113,17 @@ static void page_login_post(struct req *r)
 		http_cookie(r, SESSION_COOKIE, token, 0);
 		http_redirect(r, "/passbook");
 		return;
+	case LOGIN_THROTTLED:
 	case LOGIN_LOCKED:
+	case LOGIN_DELAYED:
 		http_security_event(r, "security.household_login_locked", object, 0, who);
 		r->status = 429;
-		login_form(r, village, hcode, "PIN 输错次数过多，已暂时锁定，请 15 分钟后再试。");
+		http_header(r, "Retry-After", arena_printf(r->a, "%d", rep.retry_after));
+		login_form(r, village, hcode,
+			   arena_printf(r->a, "%s，请 %d 分钟后再试。",
+					res == LOGIN_THROTTLED ? "这个地址登录失败的次数过多，已暂停登录"
+							       : "PIN 输错次数过多，已暂时锁定",
+					(rep.retry_after + 59) / 60));
 		return;
 	case LOGIN_BAD:
 		http_security_event(r, "security.household_login_failed", object, 0, who);
