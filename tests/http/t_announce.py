@@ -22,6 +22,8 @@
   070  schema 011's backfill: a ledger posted without stored hashes gets them
   080  the JSON API: the key, announcements and lines, receipts, checkpoints and
        proofs (checked here), announcing and attaching a cosignature as an admin
+  090  the household card page and the passbook show the newest receipt as a QR
+       code with its text
 """
 import base64
 import hashlib
@@ -725,6 +727,42 @@ def test_080_api(db):
         other = api_client(s, "V1-scorer")
         eq(post_json(other, "/api/v1/villages/V1/announcements", {"quarter": "2024-Q4"}).status,
            403)
+    finally:
+        s.stop()
+
+
+def test_090_card_and_passbook_show_the_receipt(db):
+    import html as htmlmod
+    import re
+    setup(db)
+    s = jifentest.Server(db)
+    try:
+        admin = s.client()
+        admin.login("V1-admin")
+        hid = db.sql("SELECT id FROM household WHERE code = 'H02'")[0][0]
+        page = admin.get(f"/v/V1/households/{hid}/card")
+        eq(page.status, 200)
+        check("公示回执" not in page.text, "no receipt before the first announcement")
+        announce_q2(db)
+        want = receipt(db, "H02")
+        for path in (f"/v/V1/households/{hid}/card",):
+            page = admin.get(path)
+            eq(page.status, 200)
+            check('aria-label="公示回执二维码"' in page.text, "the QR code")
+            m = re.search(r"<pre>(.*?)</pre>", page.text, re.S)
+            check(m, "the receipt's text")
+            eq(htmlmod.unescape(m.group(1)), want)
+        # the household's own passbook, logged in with its PIN
+        r = admin.post(f"/v/V1/households/{hid}/pin", {})
+        pin = re.search(r'登录 PIN</p><div class="big">(\d{6})</div>', r.text).group(1)
+        h = s.client()
+        h.get("/passbook/login")
+        r = h.post("/passbook/login", {"village": "V1", "household": "H02", "pin": pin})
+        eq(r.status, 303)
+        page = h.get("/passbook")
+        eq(page.status, 200)
+        m = re.search(r"<pre>(.*?)</pre>", page.text, re.S)
+        check(m and htmlmod.unescape(m.group(1)) == want, "the passbook shows the receipt")
     finally:
         s.stop()
 
