@@ -24,6 +24,8 @@
        proofs (checked here), announcing and attaching a cosignature as an admin
   090  the household card page and the passbook show the newest receipt as a QR
        code with its text
+  100  the receipt of a 2,000-household village fits one QR code: its size is
+       printed and must stay under 1,200 bytes (the card page encodes it)
 """
 import base64
 import hashlib
@@ -763,6 +765,43 @@ def test_090_card_and_passbook_show_the_receipt(db):
         eq(page.status, 200)
         m = re.search(r"<pre>(.*?)</pre>", page.text, re.S)
         check(m and htmlmod.unescape(m.group(1)) == want, "the passbook shows the receipt")
+    finally:
+        s.stop()
+
+
+def test_100_receipt_size_of_a_large_village(db):
+    town(db, villages=("zhangma",))
+    cli_ok(db, "import", "standard", "--village", "zhangma", jifentest.SAMPLE_STANDARD,
+           "--adopted", "2024-04-01", "--effective", "2024-04-01")
+    surnames, given = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗", "建国秀英志强玉兰明华海林雪梅国庆春生"
+    rows = ["code,head_name,hukou,homestead,resident,joined"]
+    for i in range(2000):
+        name = surnames[i % 20] + given[i % 17] + given[(i * 7 + 3) % 18]
+        rows.append(f"zhangma-{i + 1:04d},{name},是,是,是,2024-04-01")
+    cli_ok(db, "import", "households", "--village", "zhangma",
+           write(db, "hh2000.csv", "\n".join(rows) + "\n"))
+    for month in ("2024-04", "2024-05", "2024-06"):
+        score_month(db, month, [(f"zhangma-{i:04d}", "ZF05", 5, 1, "") for i in range(1, 2001, 3)],
+                    village="zhangma")
+    cli_ok(db, "announce", "--village", "zhangma", "--quarter", "2024-Q2", "--date", "2024-07-05")
+    key = vkey(db)
+    sizes = []
+    for i in (1, 2, 1000, 1999, 2000):
+        r = cli_ok(db, "receipt", "--village", "zhangma", "--quarter", "2024-Q2", "--household",
+                   f"zhangma-{i:04d}")
+        sizes.append(len(r.encode()))
+        check(py_verify_receipt(r, key)[0], r)
+        eq(verify_receipt(db, r, key)[0], 0)
+    print(f"     receipt bytes, 2,000 households (origin {key.split('+')[0]}): "
+          f"{min(sizes)}-{max(sizes)}")
+    check(max(sizes) < 1200, f"receipts of {sizes} bytes")
+    s = jifentest.Server(db)
+    try:
+        admin = s.client()
+        admin.login("zhangma-admin")
+        hid = db.sql("SELECT id FROM household WHERE code = 'zhangma-2000'")[0][0]
+        page = admin.get(f"/v/zhangma/households/{hid}/card")
+        check('aria-label="公示回执二维码"' in page.text, "the receipt fits a QR code")
     finally:
         s.stop()
 
