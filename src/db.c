@@ -370,12 +370,13 @@ static void marker_arg(const char *p, size_t n, size_t skip, char *out, size_t o
 **                           on PostgreSQL only, for what SQLite cannot run, such
 **                           as ALTER TABLE … DROP CONSTRAINT; on SQLite the line
 **                           is dropped
+**   --@sqlite SQL           the same for SQLite only (WITHOUT ROWID tables)
 ** Every other line is copied.  Returns 0, or -1 with the connection error
 ** set when a marker's TABLE is not a plain identifier. */
 int db_migration_translate(db *d, const char *src, buf *out)
 {
 	static const char append_only[] = "--@append_only ", no_delete[] = "--@no_delete ",
-			  postgresql[] = "--@postgresql ";
+			  postgresql[] = "--@postgresql ", sqlite[] = "--@sqlite ";
 	const char *p = src;
 	while (*p) {
 		const char *eol = strchr(p, '\n');
@@ -395,6 +396,9 @@ int db_migration_translate(db *d, const char *src, buf *out)
 			if (!strcmp(d->ops->name, "postgresql"))
 				buf_append(out, p + sizeof postgresql - 1,
 					   n - (sizeof postgresql - 1));
+		} else if (!strncmp(p, sqlite, sizeof sqlite - 1)) {
+			if (!strcmp(d->ops->name, "sqlite"))
+				buf_append(out, p + sizeof sqlite - 1, n - (sizeof sqlite - 1));
 		} else {
 			for (size_t i = 0; i < n; i++) {
 				if (!strncmp(p + i, "@ID@", 4) && i + 4 <= n) {
