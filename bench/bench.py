@@ -626,9 +626,9 @@ def cmd_report(results_path, out):
       "admin over one keep-alive connection (the first 20 checked against leaves recomputed "
       "from the database), then `GET …/announcements/Q/receipts/H` of random households (a "
       "receipt rebuilds the announcement's tree from its stored lines).  The posting cost of "
-      "the Merkle bookkeeping is in table 2: the approval there writes one `ledger_tree` row "
-      "per entry (the leaf and the subtree hashes it completes) in the same transaction, "
-      "against a reference that inserts the entries alone.")
+      "the Merkle bookkeeping is in table 2: the approval there also writes the tree's "
+      "`ledger_tree` rows (every fourth level's node hashes, 16 a row) in the same "
+      "transaction, against a reference that inserts the entries alone.")
     w("")
 
     w("## 4. Memory and 5. cold start")
