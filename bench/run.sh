@@ -11,6 +11,9 @@
 #   3. balances of every household vs ledger-cli on the same entries
 #   6. redemptions at one counter and under 64 concurrent clients, SQLite
 #      and PostgreSQL, beside workload 2's posting rate
+#   7. announcing a quarter (the largest village, then every village) beside
+#      `jifen balances` of the same villages; receipts (sizes, each checked
+#      offline); verify after; inclusion proofs and receipts per second
 # then profiles the passbook page under callgrind (perf has no hardware
 # counters on these VMs) and records the top entries.
 #
@@ -355,6 +358,68 @@ balances_set() {
 	fi
 }
 
+# ---- workload 7: announcements (一季一公示) -----------------------------------------------------
+
+# announce_set NAME DB: announce the newest ended quarter, the largest
+# village first, then every other; receipts; verify; proofs over HTTP
+announce_set() {
+	d=$WORK/data/$1
+	db=$2
+	. "$d/meta.sh"
+	q=$($PY quarter "$LAST_MONTH")
+	big=$(sqlite3 "$db" "SELECT v.code FROM household h JOIN village v ON v.id = h.village_id
+		WHERE h.participating = 1 GROUP BY v.code ORDER BY COUNT(*) DESC, v.code LIMIT 1")
+	put "$1.ann_quarter" "$q"
+	put "$1.ann_big_village" "$big"
+	put "$1.ann_big_households" "$(sqlite3 "$db" "SELECT COUNT(*) FROM household h JOIN village v
+		ON v.id = h.village_id WHERE v.code = '$big' AND h.participating = 1")"
+	put "$1.ann_big_entries" "$(sqlite3 "$db" "SELECT COUNT(*) FROM ledger_entry le JOIN village v
+		ON v.id = le.village_id WHERE v.code = '$big'")"
+	cat "$db" >/dev/null
+	say "$1: jifen balances and jifen announce of the largest village ($big, $q)"
+	t0=$(ns)
+	run_ok "$J" --db "$db" balances --village "$big"
+	put "$1.ann_big_bal_s" "$(secs "$t0" "$(ns)")"
+	t0=$(ns)
+	run_ok "$J" --db "$db" announce --village "$big" --quarter "$q"
+	tb=$(secs "$t0" "$(ns)")
+	put "$1.ann_big_s" "$tb"
+	say "$1: jifen announce of every other village"
+	t0=$(ns)
+	while IFS="$(printf '\t')" read -r code name <&3; do
+		[ "$code" = "$big" ] && continue
+		run_ok "$J" --db "$db" announce --village "$code" --quarter "$q"
+	done 3<"$d/villages.tsv"
+	put "$1.ann_all_s" "$(awk -v a="$(secs "$t0" "$(ns)")" -v b="$tb" 'BEGIN { printf "%.3f", a + b }')"
+	say "$1: receipts of the largest village, each checked offline"
+	"$J" --db "$db" key show >"$WORK/$1.pub" || fail "key show"
+	sqlite3 "$db" "SELECT h.code FROM household h JOIN village v ON v.id = h.village_id
+		WHERE v.code = '$big' AND h.participating = 1 ORDER BY h.id LIMIT 40" >"$WORK/$1.rcodes"
+	: >"$WORK/$1.rsizes"
+	while read -r hc; do
+		"$J" --db "$db" receipt --village "$big" --quarter "$q" --household "$hc" \
+			>"$WORK/receipt.txt" || fail "receipt $hc"
+		run_ok "$J" verify-receipt "$WORK/receipt.txt" --key "$WORK/$1.pub"
+		wc -c <"$WORK/receipt.txt" >>"$WORK/$1.rsizes"
+	done <"$WORK/$1.rcodes"
+	put "$1.ann_receipts" "$(wc -l <"$WORK/$1.rsizes")"
+	put "$1.ann_receipt_min" "$(sort -n "$WORK/$1.rsizes" | head -n 1)"
+	put "$1.ann_receipt_max" "$(sort -n "$WORK/$1.rsizes" | tail -n 1)"
+	t0=$(ns)
+	run_ok "$J" --db "$db" verify
+	put "$1.ann_verify_s" "$(secs "$t0" "$(ns)")"
+	say "$1: proofs and receipts over HTTP"
+	port=$($PY port)
+	start_jifen "$db" "$port"
+	run_ok $PY proofs "http://127.0.0.1:$port" admin "$PASS" "$big" "$q" "$db" \
+		"$(echo "$WRK_D" | tr -d s)"
+	pr=$(cat "$WORK/last.log")
+	put "$1.ann_proofs_per_s" "$(field proofs_per_s "$pr")"
+	put "$1.ann_receipts_per_s" "$(field receipts_per_s "$pr")"
+	put "$1.ann_proof_hashes" "$(field proof_hashes "$pr")"
+	stop_pid "$SERVER_PID"
+}
+
 # ---- workload 2: posting ---------------------------------------------------------------------------
 
 # copy_db FROM TO: a SQLite database with its WAL
@@ -656,6 +721,8 @@ for s in $SETS; do
 	passbook_set "$s" "$WORK/$s.db"
 	say "== $s: workload 3 (balances vs ledger-cli)"
 	balances_set "$s" "$WORK/$s.db"
+	say "== $s: workload 7 (announcements, receipts, proofs)"
+	announce_set "$s" "$WORK/$s.db"
 done
 say "== workload 2 (posting)"
 posting

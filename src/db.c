@@ -4,6 +4,7 @@
 ** migration runner over the schema files embedded in the binary.
 */
 #include "db_int.h"
+#include "ledger_tree.h"
 #include "embed.h"
 
 #include <stdarg.h>
@@ -399,12 +400,13 @@ static void marker_arg(const char *p, size_t n, size_t skip, char *out, size_t o
 **                           on PostgreSQL only, for what SQLite cannot run, such
 **                           as ALTER TABLE … DROP CONSTRAINT; on SQLite the line
 **                           is dropped
+**   --@sqlite SQL           the same for SQLite only (WITHOUT ROWID tables)
 ** Every other line is copied.  Returns 0, or -1 with the connection error
 ** set when a marker's TABLE is not a plain identifier. */
 int db_migration_translate(db *d, const char *src, buf *out)
 {
 	static const char append_only[] = "--@append_only ", no_delete[] = "--@no_delete ",
-			  postgresql[] = "--@postgresql ";
+			  postgresql[] = "--@postgresql ", sqlite[] = "--@sqlite ";
 	const char *p = src;
 	while (*p) {
 		const char *eol = strchr(p, '\n');
@@ -424,6 +426,9 @@ int db_migration_translate(db *d, const char *src, buf *out)
 			if (!strcmp(d->ops->name, "postgresql"))
 				buf_append(out, p + sizeof postgresql - 1,
 					   n - (sizeof postgresql - 1));
+		} else if (!strncmp(p, sqlite, sizeof sqlite - 1)) {
+			if (!strcmp(d->ops->name, "sqlite"))
+				buf_append(out, p + sizeof sqlite - 1, n - (sizeof sqlite - 1));
 		} else {
 			for (size_t i = 0; i < n; i++) {
 				if (!strncmp(p + i, "@ID@", 4) && i + 4 <= n) {
@@ -447,6 +452,44 @@ static void migration_error(db *d, const char *name)
 	char why[sizeof d->err];
 	memcpy(why, d->err, sizeof why);
 	db_set_error(d, "迁移 %s 失败: %.400s", name, why);
+}
+
+/* The C steps of migrations, for what SQL cannot do (011: the Merkle tree's
+** stored hashes of every ledger entry posted before it, which need SHA-256
+** over each entry's canonical encoding).  A line "--@backfill NAME" of a
+** migration runs the step named NAME in the migration's transaction, after
+** its SQL.  The steps live in their areas: this table is the one place the
+** db layer names area code, so that no caller of db_migrate() can forget
+** them. */
+static const struct {
+	const char *name;
+	int (*fn)(db *d);
+} backfills[] = {
+	{"ledger_tree", ledger_tree_backfill},
+};
+
+/* Run the steps the "--@backfill NAME" lines of migration src name.
+** Returns 0, or -1 with the connection error set. */
+static int migration_backfills(db *d, const char *src)
+{
+	static const char mark[] = "--@backfill ";
+	for (const char *p = src; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		if (strncmp(p, mark, sizeof mark - 1))
+			continue;
+		const char *eol = strchr(p, '\n');
+		char name[64];
+		marker_arg(p, eol ? (size_t)(eol - p) : strlen(p), sizeof mark - 1, name, sizeof name);
+		size_t i = 0;
+		while (i < sizeof backfills / sizeof *backfills && strcmp(backfills[i].name, name))
+			i++;
+		if (i == sizeof backfills / sizeof *backfills) {
+			db_set_error(d, "--@backfill %s: 没有这个步骤", name);
+			return -1;
+		}
+		if (backfills[i].fn(d))
+			return -1;
+	}
+	return 0;
 }
 
 int db_migrate(db *d, int *version, char *err, size_t errlen)
@@ -479,7 +522,7 @@ int db_migrate(db *d, int *version, char *err, size_t errlen)
 		}
 		if (db_begin_write(d))
 			goto out;
-		if (db_exec(d, buf_cstr(&sql))) {
+		if (db_exec(d, buf_cstr(&sql)) || migration_backfills(d, (const char *)f->data)) {
 			migration_error(d, f->name);
 			db_rollback(d);
 			goto out;

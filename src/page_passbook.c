@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "announcement.h"
 #include "auth.h"
 #include "household.h"
 #include "html.h"
@@ -225,6 +226,36 @@ static void declarations(struct req *r, const struct passbook *pb, const char *b
 /* The body of the passbook (inside an open page): figures, entries with
 ** paging, the meetings that approved them, declarations.  base is the
 ** URL the page lives at ("/passbook" or "/p/TOKEN"). */
+/* text as a QR code, an SVG of px pixels labelled label; nothing when
+** text does not fit a QR code. */
+static void qr_svg(struct req *r, const char *text, int px, const char *label)
+{
+	int size = 0;
+	const char *path = passbook_qr_path(r->a, text, &size);
+	if (path)
+		html(r, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+			"width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s\">"
+			"<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>"
+			"<path d=\"%s\" fill=\"#000\" shape-rendering=\"crispEdges\"/></svg>",
+		     size, size, px, px, label, size, size, path);
+}
+
+/* The household's receipt of its newest announcement as a QR code with
+** the text under it (docs/transparency.md), or nothing before the first. */
+static void receipt_qr(struct req *r, const struct village *v, const struct household *h)
+{
+	struct announcement *ann;
+	char *text;
+	if (announcement_latest_receipt(r->db, r->a, v, h->code, &ann, &text))
+		return;
+	html(r, "<section class=\"receipt\"><h2>%s 公示回执</h2>", ann->quarter);
+	qr_svg(r, text, 280, "公示回执二维码");
+	html(r, "<p class=\"hint\">公示期至 %s。扫码或复制下面的回执，用镇里公布的公钥核对："
+		"能证明这一行就是村里公示、镇里签名的那一行。</p><details><summary>回执原文</summary>"
+		"<pre>%s</pre></details></section>",
+	     ann->objection_until, text);
+}
+
 static void passbook_body(struct req *r, const struct passbook *pb, const char *base,
 			  int readonly)
 {
@@ -241,6 +272,7 @@ static void passbook_body(struct req *r, const struct passbook *pb, const char *
 		html(r, "<p class=\"error\" role=\"alert\">一票否决：%d 年度不参加评优和兑换。</p>",
 		     pb->year);
 	html(r, "<p class=\"hint\">截至 %s。余额等于下面全部积分记录的合计。</p>", pb->today);
+	receipt_qr(r, pb->village, h);
 
 	html(r, "<h2>积分记录（共 %lld 条）</h2>", (long long)pb->total);
 	if (!pb->n)
@@ -518,16 +550,10 @@ static void card_page(struct req *r, const struct village *v, const struct house
 	html(r, "<div class=\"big\">%s</div><p>户主：%s</p>", h->code, h->head_name);
 	if (token) {
 		const char *url = arena_printf(r->a, "%s/p/%s", origin ? origin : "", token);
-		int size = 0;
-		const char *path = passbook_qr_path(r->a, url, &size);
-		if (path)
-			html(r, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
-				"width=\"240\" height=\"240\" role=\"img\" aria-label=\"积分存折二维码\">"
-				"<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>"
-				"<path d=\"%s\" fill=\"#000\" shape-rendering=\"crispEdges\"/></svg>",
-			     size, size, size, size, path);
+		qr_svg(r, url, 240, "积分存折二维码");
 		html(r, "<p>微信或手机相机扫码，查看本户积分</p><p class=\"hint\">%s</p>", url);
 	}
+	receipt_qr(r, v, h);
 	if (pin) {
 		html(r, "<p>登录 PIN</p><div class=\"big\">%s</div>", pin);
 		html(r, "<p class=\"hint\">登录网址 %s/passbook/login · 村编号 %s · 户编号 %s</p>",

@@ -31,6 +31,7 @@ extern const struct route fund_api_routes[];
 extern const struct route shop_routes[];
 extern const struct route fund_routes[];
 extern const struct route settings_routes[];
+extern const struct route announcement_api_routes[];
 
 const struct route *const route_tables[] = {
 	auth_routes,
@@ -58,6 +59,7 @@ const struct route *const route_tables[] = {
 	fund_api_routes,
 	shop_routes,
 	fund_routes,
+	announcement_api_routes,
 	NULL,
 };
 

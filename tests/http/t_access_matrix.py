@@ -199,6 +199,16 @@ POST /v/*/funds                                   ok   ok 404  403 403  403 403 
 POST /v/*/funds/*/reverse                         ok   ok 404  403 403  403 403  403 403    L
 GET  /v/*/year-end                               200  200 404  403 403  403 403  403 403    L
 POST /v/*/year-end                                ok   ok 404  403 403  403 403  403 403    L
+GET  /api/v1/key                                  200  200 200  200 200  200 200  200 200  200
+GET  /api/v1/villages/*/announcements             200  200 200  200 200  200 200  200 200  200
+POST /api/v1/villages/*/announcements              ok   ok 404  403 403  403 403  403 403  401
+GET  /api/v1/villages/*/announcements/*           200  200 200  200 200  200 200  200 200  200
+GET  /api/v1/villages/*/announcements/*/receipts/*  200  200 200  200 200  200 200  200 200  200
+POST /api/v1/villages/*/announcements/*/cosignatures  ok   ok 404  403 403  403 403  403 403  401
+GET  /api/v1/villages/*/checkpoint                200  200 200  200 200  200 200  200 200  200
+GET  /api/v1/villages/*/checkpoints               200  200 200  200 200  200 200  200 200  200
+GET  /api/v1/villages/*/proofs/consistency        200  200 200  200 200  200 200  200 200  200
+GET  /api/v1/villages/*/proofs/inclusion          200  200 404  200 404  403 403  403 403  401
 """
 
 
@@ -292,7 +302,7 @@ def prepare(db):
     V1: households 001 张三 (PIN, card token, a member, a declaration with a
     photo), 002 李四 (the target of PIN/card changes), 003 王五 (the target
     of household changes, with a member); the sample standard (effective
-    2024-05-01); June 2024 scored and approved; an evidence photo; account
+    2024-05-01); June 2024 scored and approved, 2024-Q2 announced; an evidence photo; account
     V1-victim (target of disabling).  V2: household 001 赵六 with a PIN.
     The town: a published template."""
     J.town(db)
@@ -319,6 +329,7 @@ def prepare(db):
     cli_ok(db, "redeem", "--village", "V1", "--household", "001", "--item", "HAIR",
            "--date", "2024-07-05")
     cli_ok(db, "fund", "add", "--village", "V1", "--source", "donation", "--amount", "100")
+    cli_ok(db, "announce", "--village", "V1", "--quarter", "2024-Q2", "--date", "2024-07-05")
     v = {
         "red": one(db, "SELECT MAX(id) FROM redemption"),
         "fund": one(db, "SELECT MAX(id) FROM fund_move"),
@@ -395,6 +406,7 @@ SEGMENT = {
     "versions": "{version}", "p": "{token}",
     "catalog": "RICE", "items": "RICE", "redemptions": "{red}", "counter": "001",
     "funds": "{fund}",
+    "versions": "{version}", "p": "{token}", "announcements": "2024-Q2", "receipts": "001",
 }
 # Where a route needs another value than SEGMENT gives.
 OVERRIDE = {
@@ -406,6 +418,7 @@ OVERRIDE = {
     "GET /v/*/standard/compare": "/v/V1/standard/compare?a={version}&b={version}",
     "GET /v/*/ledger": "/v/V1/ledger?household=001",
     "GET /api/v1/villages/*/ledger": "/api/v1/villages/V1/ledger?household=001",
+    "GET /api/v1/villages/*/proofs/inclusion": "/api/v1/villages/V1/proofs/inclusion?seq=1",
     # changes go to households 002/003 so that 001's session and data stay
     "POST /v/*/households/*/edit": "/v/V1/households/{h3}/edit",
     "POST /v/*/households/*/leave": "/v/V1/households/{h3}/leave",
