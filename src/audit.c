@@ -344,9 +344,8 @@ static int legacy_digest(db *d, int64_t *rows, int64_t *last_id, char out[65])
 	return st == DB_DONE ? 0 : -1;
 }
 
-int audit_chain_start(db *d, int *started)
+int audit_chain_pending(db *d)
 {
-	*started = 0;
 	db_stmt *s = db_prepare(d, "SELECT seq FROM audit_head WHERE id = 1");
 	int st = s ? db_step(s) : DB_ERROR;
 	int64_t seq = st == DB_ROW ? db_column_int(s, 0) : 0;
@@ -361,8 +360,15 @@ int audit_chain_start(db *d, int *started)
 		return -1;
 	int64_t any = db_column_int(s, 0);
 	db_reset(s);
-	if (!any)
-		return 0;
+	return any ? 1 : 0;
+}
+
+int audit_chain_start(db *d, int *started)
+{
+	*started = 0;
+	int pending = audit_chain_pending(d);
+	if (pending <= 0)
+		return pending;
 	int64_t rows, last;
 	char digest[65];
 	if (legacy_digest(d, &rows, &last, digest))

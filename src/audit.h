@@ -54,6 +54,9 @@ int audit_batch_end(struct audit_batch *b);
 ** SHA-256 over all of them, inside the caller's write transaction.
 ** *started 1 when it wrote it.  0 or -1. */
 int audit_chain_start(db *d, int *started);
+/* 1 when audit_chain_start() has something to do, 0 not, -1; reads only,
+** so a read-only database costs nothing. */
+int audit_chain_pending(db *d);
 
 /* `jifen verify`'s check of the audit log, inside the caller's snapshot:
 ** seq continuous from 1, each hash recomputed from the previous one and
