@@ -69,6 +69,13 @@ struct verify_approval {
 	int matched; /* an approval row was found for it */
 };
 
+/* A score entry of the chain as the sheet entries are checked against it. */
+struct verify_posted {
+	int64_t entry_id, ledger_id;
+	uint64_t fp; /* verify_fingerprint() */
+	int matched;
+};
+
 /* A standard version and its recomputed content hash. */
 struct verify_version {
 	int64_t id;
@@ -101,8 +108,11 @@ struct verify {
 	struct imap appr;            /* approval id → index + 1 into ap[] */
 	struct verify_approval *ap;
 	int nap, capap;
-	struct imap entry_fp;        /* sheet entry id → fingerprint of its ledger entry */
-	struct imap entry_ledger;    /* sheet entry id → ledger entry id; flag: matched */
+	struct verify_posted *posted; /* the score entries' sheet entries, by entry id */
+	int nposted, capposted;
+	int posted_unsorted;         /* an entry id came below the one before */
+	int64_t last_appr_id;        /* the approval of the entry before, and its index */
+	int last_appr;
 	struct smap anchors;         /* "sheet:ID" / "standard:ID" → audit after_json (p) */
 	unsigned char fp_key[16];    /* this run's key of the fingerprints */
 	buf fp_scratch;

@@ -281,7 +281,7 @@ static int verify_village(db *d, arena *a, const struct village *v, errlist *err
 	struct verify vf = {.d = d, .a = a, .v = v, .errs = errs, .expect_seq = 1};
 	vf.own.a = vf.balance.a = vf.years.a = vf.veto_net.a = vf.veto_years.a = a;
 	vf.photos.a = vf.anchors.a = a;
-	vf.items.a = vf.appr.a = vf.entry_fp.a = vf.entry_ledger.a = a;
+	vf.items.a = vf.appr.a = a;
 	randombytes_buf(vf.fp_key, sizeof vf.fp_key);
 	memcpy(vf.prev, LEDGER_GENESIS, 65);
 	int rc = load_households(&vf);
