@@ -19,7 +19,7 @@
 static const char audit_genesis[65] =
 	"0000000000000000000000000000000000000000000000000000000000000000";
 
-/* One audit row as it is hashed: seq (for rows before schema 013, the
+/* One audit row as it is hashed: seq (for rows before schema 014, the
 ** id), and the columns of the table. */
 struct audit_fields {
 	int64_t seq, at, account_id, village_id;
@@ -310,7 +310,7 @@ static void fields_from_row(db_stmt *s, struct audit_fields *f)
 	f->after = db_column_text(s, 9);
 }
 
-/* The rows without a seq (written before schema 013), in id order: their
+/* The rows without a seq (written before schema 014), in id order: their
 ** number, the last id and the hex SHA-256 over "jifen-audit-legacy-v1\n"
 ** and the encoding of each (its id in place of seq).  0 or -1. */
 static int legacy_digest(db *d, int64_t *rows, int64_t *last_id, char out[65])

@@ -48,7 +48,7 @@ int audit_batch_add(struct audit_batch *b, int64_t village_id, const char *actio
 		    const char *object, const char *before, const char *after);
 int audit_batch_end(struct audit_batch *b);
 
-/* After the upgrade to schema 013: when the chain has no row yet and the
+/* After the upgrade to schema 014: when the chain has no row yet and the
 ** table holds rows written before it, write the chain's first row,
 ** 'audit.chain_start', recording their number, the last one's id and a
 ** SHA-256 over all of them, inside the caller's write transaction.

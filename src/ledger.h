@@ -205,7 +205,7 @@ int ledger_head(db *d, int64_t village_id, int64_t *seq, char hash[65]);
 ** make it see half.  Returns 0 intact, 1 not intact, -1 error. */
 int ledger_verify(db *d, arena *a, int64_t village_id, errlist *errs, int64_t *checked);
 
-/* ledger_seal_legacy(): after the upgrade to schema 013, start the audit
+/* ledger_seal_legacy(): after the upgrade to schema 014, start the audit
 ** chain over the rows written before it (audit_chain_start) and record
 ** the content hash of every village standard version adopted before it
 ** ('standard.seal' rows), in one write transaction; nothing when the

@@ -1,7 +1,7 @@
 /*
 ** standard_seal.c — the content hash of a standard version (its adoption
 ** record and every item), which the version's audit row records when it is
-** adopted (standard.adopt) or, for versions adopted before schema 013,
+** adopted (standard.adopt) or, for versions adopted before schema 014,
 ** the 'standard.seal' row written at the upgrade.  `jifen verify`
 ** recomputes it, so an item's points, name or cap changed in the database
 ** is found although the tables hold no hash of their own (they are

@@ -16,7 +16,7 @@ verify to exit 1 naming the first failing row:
   070  an approval's meeting record edited
   080  a standard item's points, then another item's name, edited
   090  audit rows deleted (middle, last) and edited
-  100  a database from before the audit chain (schema 012): the first
+  100  a database from before the audit chain (schema 013): the first
        command starts the chain over the old rows, which verify then checks
 """
 import base64
@@ -239,7 +239,7 @@ def test_090_audit_rows(db):
 def test_100_chain_started_over_older_rows(db):
     ledger(db)
     drop_triggers(db, "audit")
-    # what a database of schema 012 holds: audit rows without seq and hash
+    # what a database of schema 013 holds: audit rows without seq and hash
     db.sql("UPDATE audit SET seq = NULL, hash = NULL")
     db.sql("DELETE FROM audit_head")
     n = int(one(db, "SELECT COUNT(*) FROM audit"))

@@ -1,4 +1,4 @@
--- 013-integrity: the audit log becomes a hash chain like the ledger's, so
+-- 014-integrity: the audit log becomes a hash chain like the ledger's, so
 -- that `jifen verify` finds a deleted or changed audit row; the chain's
 -- rows are also where the approvals' meeting records and the standards'
 -- content hashes are anchored (docs/ledger.md, "What the audit chain
