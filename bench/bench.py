@@ -641,7 +641,7 @@ def cmd_report(results_path, out):
       "ledger-cli's (`balance` and `-p YEAR balance`) and the generator's own sums.")
     w("")
 
-    w("## 6. 一季一公示: announcing a quarter, receipts, proofs")
+    w("## 7. 一季一公示: announcing a quarter, receipts, proofs")
     w("")
     w("| data set | what | jifen | beside it: `jifen balances` of the same villages | ratio |")
     w("|---|---|---:|---:|---:|")
