@@ -194,7 +194,7 @@ load_set() {
 	d=$WORK/data/$1
 	db=$2
 	. "$d/meta.sh"
-	rm -f "$db" "$db-wal" "$db-shm"
+	rm -f "$db" "$db-wal" "$db-shm" "$db.key" "$db.key.log"
 	run_ok "$J" --db "$db" init
 	echo "$PASS" | run_ok "$J" --db "$db" user add admin --role town_admin --password-stdin
 	t0=$(ns)
@@ -424,7 +424,7 @@ announce_set() {
 
 # copy_db FROM TO: a SQLite database with its WAL
 copy_db() {
-	rm -f "$2" "$2-wal" "$2-shm"
+	rm -f "$2" "$2-wal" "$2-shm" "$2.key" "$2.key.log"
 	cp "$1" "$2"
 	[ ! -f "$1-wal" ] || cp "$1-wal" "$2-wal"
 }
@@ -474,7 +474,7 @@ posting() {
 
 	say "posting on SQLite: loading the sheet"
 	base=$WORK/post-base.db
-	rm -f "$base" "$base-wal" "$base-shm"
+	rm -f "$base" "$base-wal" "$base-shm" "$base.key" "$base.key.log"
 	load_sheet "$base"
 	put post.import_s "$LOAD_S"
 	: >"$WORK/post.sqlite.times"
@@ -607,7 +607,7 @@ redemptions() {
 	run_ok $PY shop-files "$WORK/shop" "$REDEEM_HH"
 	say "redemptions on SQLite"
 	db=$WORK/shop.db
-	rm -f "$db" "$db-wal" "$db-shm"
+	rm -f "$db" "$db-wal" "$db-shm" "$db.key" "$db.key.log"
 	shop_db "$db"
 	redeem_run sqlite "$db"
 	say "redemptions on PostgreSQL: throwaway cluster"
