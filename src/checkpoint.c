@@ -364,23 +364,24 @@ int checkpoint_verify(db *d, arena *a, int64_t village_id, errlist *errs, int64_
 	}
 	if (db_begin_snapshot(d))
 		return -1;
-	int rc = 0, n;
+	int rc = 0, n = 0;
 	struct village *list;
 	if (village_id) {
 		list = village_by_id(d, a, village_id);
 		n = list ? 1 : 0;
 	} else
 		list = village_list(d, a, &n);
-	if (!list && village_id) {
-		db_set_error(d, "没有这个村");
+	if (!list) {
+		if (village_id)
+			db_set_error(d, "没有这个村");
 		rc = -1;
 	}
 	for (int i = 0; list && i < n && rc == 0; i++)
 		rc = verify_village(d, a, &key, &list[i], &lr, errs, checked);
 	/* checkpoints the key signed of villages that are gone */
-	for (int j = 0; rc == 0 && !village_id && j < lr.n; j++) {
+	for (int j = 0; rc == 0 && list && !village_id && j < lr.n; j++) {
 		int known = 0;
-		for (int i = 0; i < n && !known; i++)
+		for (int i = 0; list && i < n && !known; i++)
 			known = !strcmp(list[i].code, lr.rows[j].code);
 		if (!known) {
 			errlist_add(errs, "签名记录里有村 %s 的检查点，数据库里却没有这个村",

@@ -352,7 +352,7 @@ int cmd_proof(struct cli *c)
 	struct village *v = village_or_reject(c, cli_opt(c, "--village"));
 	if (!v)
 		return EXIT_REJECTED;
-	int64_t size, a, b;
+	int64_t size, a = 0, b = 0;
 	if (ledger_tree_size(c->db, v->id, &size))
 		return cli_db_failure(c);
 	uint8_t proof[MERKLE_MAX_PROOF][32], r1[32], r2[32];
