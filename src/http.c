@@ -200,7 +200,7 @@ void http_error(struct req *r, int status, const char *msg)
 {
 	r->out.len = 0;
 	r->headers = NULL;
-	if (status == 500 && r->db && db_disk_full(r->db)) {
+	if ((status == 500 || status == 503) && r->db && db_disk_full(r->db)) {
 		/* not the handler's fault, and it passes: say so, and when to retry */
 		status = 503;
 		msg = "磁盘已满，暂时无法保存。请稍后再试，或请管理员清理服务器的磁盘空间。";
@@ -258,7 +258,8 @@ static void http_unavailable(struct req *r)
 	http_error(r, 503, server_read_only
 				   ? "系统暂时不可用（数据库只读，不能保存任何修改），请稍后再试。"
 				   : "系统暂时不可用（数据库无法访问），请稍后再试。");
-	http_header(r, "Retry-After", "30");
+	if (!r->db || !db_disk_full(r->db)) /* http_error() said when to retry a full disk */
+		http_header(r, "Retry-After", "30");
 }
 
 int req_has_role(struct req *r, int roles)
