@@ -94,6 +94,12 @@ static int ctz64(uint64_t x)
 	return __builtin_ctzll(x);
 }
 
+/* floor(log2(x)) of x > 0. */
+static int log2_floor(uint64_t x)
+{
+	return 63 - __builtin_clzll(x);
+}
+
 /* Number of bits needed to write x (0 for 0). */
 static int bitlen64(uint64_t x)
 {
@@ -131,7 +137,7 @@ uint64_t merkle_stored_count(uint64_t size)
 /* The largest power of two < n, for n ≥ 2 (RFC 6962's k). */
 static uint64_t split_point(uint64_t n)
 {
-	return (uint64_t)1 << (bitlen64(n - 1) - 1);
+	return (uint64_t)1 << log2_floor(n - 1);
 }
 
 /* A list of ranges, each the hash of leaves [lo, hi) one proof element (or
@@ -153,7 +159,7 @@ static void plan_add(struct plan *p, uint64_t lo, uint64_t hi)
 	p->hi[p->nrange] = hi;
 	p->nrange++;
 	while (lo < hi) {
-		int level = bitlen64(hi - lo) - 1;
+		int level = log2_floor(hi - lo);
 		p->index[p->nindex++] = merkle_stored_index(level, lo >> level);
 		lo += (uint64_t)1 << level;
 	}

@@ -59,8 +59,9 @@ enum {
 };
 
 /* Reads stored hashes: fills out[i] with the hash at stored index
-** indexes[i] for i < n (indexes ascending, n ≥ 1, at most 2·62); returns 0,
-** or nonzero when one is missing or cannot be read. */
+** indexes[i] for i < n (1 ≤ n ≤ 2·62, no index twice, in no set order:
+** a proof lists them as it needs them); returns 0, or nonzero when one is
+** missing or cannot be read.  One call per function of this file. */
 struct merkle_reader {
 	int (*read)(void *ctx, const uint64_t *indexes, size_t n, uint8_t (*out)[32]);
 	void *ctx;
