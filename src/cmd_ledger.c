@@ -11,9 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkpoint.h"
 #include "commands.h"
 #include "json.h"
 #include "ledger.h"
+#include "signing.h"
 #include "sheet.h"
 #include "standard.h"
 #include "village.h"
@@ -294,7 +296,16 @@ int cmd_verify(struct cli *c)
 		rc = cli_area_failure(c, vrc, &errs);
 		goto out;
 	}
+	/* the signed checkpoints and announcements against the same ledger */
+	int64_t signed_checked = 0;
+	vrc = checkpoint_verify(c->db, c->a, vid, &errs, &signed_checked);
+	if (vrc) {
+		rc = cli_area_failure(c, vrc, &errs);
+		goto out;
+	}
 	printf("台账完好: 已核对 %lld 条记录的哈希链和全部积分余额\n", (long long)checked);
+	printf("检查点完好: 已核对 %lld 个签名的检查点和公示（含签名记录 %s）\n",
+	       (long long)signed_checked, note_log_path(c->a, signing_key_path()));
 	rc = EXIT_OK;
 out:
 	errlist_free(&errs);

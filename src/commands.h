@@ -24,6 +24,18 @@ int cmd_balances(struct cli *c);
 int cmd_verify(struct cli *c);
 int cmd_ledger_correct(struct cli *c);
 
+/* cmd_announce.c: 一季一公示 — key, announcements, receipts, proofs, witness */
+int cmd_key_show(struct cli *c);
+int cmd_announce(struct cli *c);
+int cmd_announcement(struct cli *c);
+int cmd_announcements(struct cli *c);
+int cmd_announcement_cosign(struct cli *c);
+int cmd_receipt(struct cli *c);
+int cmd_verify_receipt(struct cli *c);
+int cmd_proof(struct cli *c);
+int cmd_witness(struct cli *c);
+int cmd_witness_request(struct cli *c);
+
 /* demo_ledger.c: the demo villages adopt the town template and score three
 ** months, approved (called at the end of demo_load).  Returns an exit code. */
 int ledger_demo(struct cli *c);

@@ -4,6 +4,7 @@
 ** migration runner over the schema files embedded in the binary.
 */
 #include "db_int.h"
+#include "ledger_tree.h"
 #include "embed.h"
 
 #include <stdarg.h>
@@ -413,6 +414,44 @@ static void migration_error(db *d, const char *name)
 	db_set_error(d, "迁移 %s 失败: %.400s", name, why);
 }
 
+/* The C steps of migrations, for what SQL cannot do (011: the Merkle tree's
+** stored hashes of every ledger entry posted before it, which need SHA-256
+** over each entry's canonical encoding).  A line "--@backfill NAME" of a
+** migration runs the step named NAME in the migration's transaction, after
+** its SQL.  The steps live in their areas: this table is the one place the
+** db layer names area code, so that no caller of db_migrate() can forget
+** them. */
+static const struct {
+	const char *name;
+	int (*fn)(db *d);
+} backfills[] = {
+	{"ledger_tree", ledger_tree_backfill},
+};
+
+/* Run the steps the "--@backfill NAME" lines of migration src name.
+** Returns 0, or -1 with the connection error set. */
+static int migration_backfills(db *d, const char *src)
+{
+	static const char mark[] = "--@backfill ";
+	for (const char *p = src; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		if (strncmp(p, mark, sizeof mark - 1))
+			continue;
+		const char *eol = strchr(p, '\n');
+		char name[64];
+		marker_arg(p, eol ? (size_t)(eol - p) : strlen(p), sizeof mark - 1, name, sizeof name);
+		size_t i = 0;
+		while (i < sizeof backfills / sizeof *backfills && strcmp(backfills[i].name, name))
+			i++;
+		if (i == sizeof backfills / sizeof *backfills) {
+			db_set_error(d, "--@backfill %s: 没有这个步骤", name);
+			return -1;
+		}
+		if (backfills[i].fn(d))
+			return -1;
+	}
+	return 0;
+}
+
 int db_migrate(db *d, int *version, char *err, size_t errlen)
 {
 	int rc = -1, cur = 0;
@@ -443,7 +482,7 @@ int db_migrate(db *d, int *version, char *err, size_t errlen)
 		}
 		if (db_begin_write(d))
 			goto out;
-		if (db_exec(d, buf_cstr(&sql))) {
+		if (db_exec(d, buf_cstr(&sql)) || migration_backfills(d, (const char *)f->data)) {
 			migration_error(d, f->name);
 			db_rollback(d);
 			goto out;

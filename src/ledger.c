@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "ledger_tree.h"
 
 /* ---- the canonical encoding --------------------------------------------------- */
 
@@ -93,7 +94,25 @@ void hasher_free(struct hasher *h)
 {
 	buf_free(&h->scratch);
 	EVP_MD_CTX_free(h->ctx);
-	h->ctx = NULL;
+	EVP_MD_CTX_free(h->leaf_ctx);
+	h->ctx = h->leaf_ctx = NULL;
+}
+
+/* out = SHA-256(0x00 || encoding) of the entry hasher_hash() last encoded:
+** its Merkle leaf hash (ledger_tree.h), from the same scratch buffer. */
+static void hasher_leaf(struct hasher *h, uint8_t out[32])
+{
+	static const unsigned char zero = 0;
+	int first = !h->leaf_ctx;
+	unsigned int n = 0;
+	if (first && !(h->leaf_ctx = EVP_MD_CTX_new()))
+		abort();
+	if (!(first ? EVP_DigestInit_ex2(h->leaf_ctx, EVP_sha256(), NULL)
+		    : EVP_DigestInit_ex2(h->leaf_ctx, NULL, NULL)) ||
+	    !EVP_DigestUpdate(h->leaf_ctx, &zero, 1) ||
+	    !EVP_DigestUpdate(h->leaf_ctx, h->scratch.p + 64, h->scratch.len - 64) ||
+	    !EVP_DigestFinal_ex(h->leaf_ctx, out, &n))
+		abort();
 }
 
 /* out = hex SHA-256(prev_hash || encoding of e). */
@@ -136,6 +155,7 @@ struct ledger_batch {
 	struct imap years;       /* year_key → delta, flag veto */
 	struct hasher hasher;
 	db_copy *copy;           /* the bulk load of the entries, opened by the first add */
+	struct ledger_tree_writer *tree; /* the Merkle tree's new stored hashes */
 };
 
 /* The columns of a ledger entry as the bulk load writes them. */
@@ -180,6 +200,8 @@ struct ledger_batch *ledger_batch_begin(db *d, arena *a, int64_t village_id)
 	b->seq = db_column_int(s, 0);
 	snprintf(b->head, sizeof b->head, "%s", db_column_text(s, 1));
 	db_reset(s);
+	if (!(b->tree = ledger_tree_writer_begin(d, a, village_id, b->seq)))
+		return NULL;
 	b->balance.a = a;
 	b->years.a = a;
 	return b;
@@ -194,6 +216,9 @@ int ledger_batch_add(struct ledger_batch *b, struct ledger_entry *e, int veto)
 	memcpy(e->prev_hash, b->head, 65);
 	hasher_hash(&b->hasher, e, b->head, e->hash);
 	memcpy(b->head, e->hash, 65);
+	uint8_t leaf[32];
+	hasher_leaf(&b->hasher, leaf);
+	ledger_tree_writer_add(b->tree, leaf);
 	/* the entries go in through the bulk loader (COPY on PostgreSQL, where
 	** one round trip per row would dominate an approval) */
 	if (!b->copy && !(b->copy = db_copy_begin(b->d, "ledger_entry", ledger_cols, LEDGER_NCOLS)))
@@ -314,6 +339,8 @@ int ledger_batch_finish(struct ledger_batch *b, int64_t *first_seq, int64_t *las
 		if (crc)
 			goto out;
 	}
+	if (ledger_tree_writer_finish(b->tree, NULL))
+		goto out;
 	if (b->balance.n >= LEDGER_BULK_TOTALS) {
 		if (totals_bulk(b))
 			goto out;

@@ -18,6 +18,7 @@
 struct hasher {
 	buf scratch;
 	EVP_MD_CTX *ctx;
+	EVP_MD_CTX *leaf_ctx; /* the Merkle leaf hash (ledger_tree.h), posting only */
 };
 
 void hasher_free(struct hasher *h);

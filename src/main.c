@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "http.h"
+#include "signing.h"
 #include "village.h"
 
 /* ---- commands --------------------------------------------------------- */
@@ -35,6 +36,16 @@ static int cmd_init(struct cli *c)
 	if (town_name_init(c->db))
 		return cli_db_failure(c);
 	printf("数据库已就绪: %s (%s)\n", c->db_url, db_backend(c->db));
+	/* the signing key of the checkpoints, outside the database */
+	errlist errs = {0};
+	int created;
+	if (signing_key_ensure(c->a, signing_default_origin(c->a, c->db_url), &created, &errs)) {
+		cli_print_errors(&errs);
+		errlist_free(&errs);
+		return EXIT_FAILURE_3;
+	}
+	if (created)
+		printf("已生成签名密钥: %s\n", signing_key_path());
 	if (cli_flag(c, "--demo"))
 		return demo_load(c);
 	return EXIT_OK;
@@ -284,6 +295,27 @@ static const struct command {
 	{"verify", NULL, cmd_verify, "verify [--village CODE]", "核对台账哈希链和积分余额"},
 	{"ledger", "correct", cmd_ledger_correct,
 	 "ledger correct --village CODE --entry ID --points N --reason TEXT", "更正台账记录"},
+	{"key", "show", cmd_key_show, "key show", "打印本部署的验证公钥（核对检查点和回执用）"},
+	{"announce", NULL, cmd_announce, "announce --village CODE --quarter YYYY-Qn [--date D]",
+	 "季度公示：冻结公示并签名检查点"},
+	{"announcement", "cosign", cmd_announcement_cosign,
+	 "announcement cosign --village CODE --quarter YYYY-Qn --witness-key VKEY FILE",
+	 "给公示的检查点附上见证方联署"},
+	{"announcement", NULL, cmd_announcement,
+	 "announcement --village CODE --quarter YYYY-Qn [--format csv|json]", "查看已冻结的公示"},
+	{"announcements", NULL, cmd_announcements, "announcements --village CODE", "本村的历次公示"},
+	{"receipt", NULL, cmd_receipt, "receipt --village CODE --quarter YYYY-Qn --household HCODE",
+	 "农户的公示回执"},
+	{"verify-receipt", NULL, cmd_verify_receipt, "verify-receipt FILE --key KEY",
+	 "离线核对公示回执（不需要数据库）"},
+	{"proof", NULL, cmd_proof,
+	 "proof inclusion --village CODE --seq S [--size N] | consistency --village CODE --from M [--to N]",
+	 "台账默克尔树的包含证明和一致性证明"},
+	{"witness", "request", cmd_witness_request,
+	 "witness request --village CODE --old N [--quarter YYYY-Qn]", "生成给见证方的请求"},
+	{"witness", NULL, cmd_witness,
+	 "witness init|show|cosign --key WKEY [--name NAME] [--state FILE --log-key VKEY REQUEST]",
+	 "见证方：联署检查点（不需要数据库）"},
 	{NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -295,9 +327,17 @@ static void usage(FILE *f)
 	fprintf(f, "数据库: --db 文件路径 或 postgresql://…，或环境变量 JIFEN_DB；默认 ./jifen.db\n");
 }
 
+/* verify-receipt's --key is the verifier key to check with, witness's the
+** witness key: after those command words --key is theirs, not the
+** deployment's signing key file. */
+static int own_key_option(char **words, int nwords)
+{
+	return nwords && (!strcmp(words[0], "verify-receipt") || !strcmp(words[0], "witness"));
+}
+
 int main(int argc, char **argv)
 {
-	const char *db_url = getenv("JIFEN_DB");
+	const char *db_url = getenv("JIFEN_DB"), *key_path = getenv("JIFEN_KEY");
 	char **words = calloc((size_t)argc + 1, sizeof *words);
 	struct cli c = {.actor = {0, "cli", ""}};
 	int nwords = 0, rc = EXIT_USAGE;
@@ -312,6 +352,14 @@ int main(int argc, char **argv)
 			db_url = argv[++i];
 		} else if (!strncmp(argv[i], "--db=", 5))
 			db_url = argv[i] + 5;
+		else if (!strcmp(argv[i], "--key") && !own_key_option(words, nwords)) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "--key 需要一个值\n");
+				goto out;
+			}
+			key_path = argv[++i];
+		} else if (!strncmp(argv[i], "--key=", 6) && !own_key_option(words, nwords))
+			key_path = argv[i] + 6;
 		else
 			words[nwords++] = argv[i];
 	}
@@ -351,12 +399,15 @@ int main(int argc, char **argv)
 	}
 	c.db_url = db_url;
 	c.a = arena_new();
+	signing_set_key_path(key_path && *key_path ? key_path
+						   : signing_default_key_path(c.a, db_url));
 	c.argc = nwords - skip;
 	c.argv = words + skip;
 	c.usage = cmd->usage;
 	/* migrate-db opens its own two databases, routes needs none: --db is
 	** not opened for them */
-	if (cmd->fn == cmd_migrate_db || cmd->fn == cmd_routes) {
+	if (cmd->fn == cmd_migrate_db || cmd->fn == cmd_routes || cmd->fn == cmd_verify_receipt ||
+	    cmd->fn == cmd_witness) {
 		rc = cmd->fn(&c);
 		goto out;
 	}

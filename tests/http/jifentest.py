@@ -60,6 +60,7 @@ class Db:
             self.url = urllib.parse.urlunsplit(u._replace(path="/" + self.pg_name))
         else:
             self.url = os.path.join(self.dir, "jifen.db")
+        self.key = os.path.join(self.dir, "jifen.key")
 
     def sql(self, query):
         """Run SQL directly (tests that tamper or inspect); returns rows as
@@ -125,6 +126,10 @@ def cli(db, *args, stdin=None, env=None):
     """Run `jifen --db URL ARGS...`; returns (exit code, stdout, stderr)."""
     e = sanitizer_env(dict(os.environ))
     e.pop("JIFEN_DB", None)
+    # the signing key beside the test's database on either backend (for a
+    # postgresql:// URL the default would be in the current folder)
+    if getattr(db, "key", None):
+        e.setdefault("JIFEN_KEY", db.key)
     if env:
         e.update(env)
     p = subprocess.run([BIN, "--db", db.url, *args], input=stdin, capture_output=True,
@@ -147,6 +152,8 @@ class Server:
 
     def __init__(self, db, extra_env=None):
         e = sanitizer_env(dict(os.environ))
+        if getattr(db, "key", None):
+            e.setdefault("JIFEN_KEY", db.key)
         if extra_env:
             e.update(extra_env)
         self.proc = subprocess.Popen([BIN, "--db", db.url, "serve", "--listen", "127.0.0.1:0"],
