@@ -1,0 +1,639 @@
+"""t_announce — 一季一公示 through the real binary (issue 12), on both backends:
+
+  010  announce a quarter: the signed checkpoint printed; the frozen lines equal an
+       independent computation from the ledger here; every household's receipt is
+       accepted by `jifen verify-receipt` AND by the verifier written below
+       (hashlib + Ed25519 of python3-cryptography); its size is printed
+  020  refusals, each exit 1 with nothing written (no row, no signing-log record):
+       the quarter has not ended on D, a sheet of its months holds unapproved
+       entries, announced already; usage errors exit 2
+  030  tampered receipts (the line, a proof hash, a signature, the index), and a
+       receipt checked with another key, are refused by both verifiers
+  040  a ledger rewritten consistently behind the program's back (triggers
+       dropped, points changed, the chain hashes, Merkle rows, head and balances
+       recomputed in Python, checkpoint and announcement rows deleted): `jifen
+       verify` exits 1 because of the signing log beside the key
+  050  inclusion and consistency proofs of `jifen proof` checked by the
+       independent verifier against leaves computed here from the entries
+  060  the witness: cosigns the first checkpoint, then the next one with a valid
+       consistency proof; refuses a split view, a bad proof, a wrong old size and
+       another log's key; the cosignature attached shows in the announcement JSON
+       and the receipt, which still verifies
+  070  schema 011's backfill: a ledger posted without stored hashes gets them
+"""
+import base64
+import hashlib
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+import jifentest  # noqa: E402
+from jifentest import check, cli, cli_ok, eq, town  # noqa: E402
+
+from cryptography.exceptions import InvalidSignature  # noqa: E402  (python3-cryptography)
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (  # noqa: E402
+    Ed25519PrivateKey, Ed25519PublicKey)
+
+HOUSEHOLDS = [f"H{i:02d}" for i in range(1, 14)]
+DASH = "\u2014 "
+
+
+# ---- an independent verifier: RFC 6962 / 9162 and C2SP signed notes ----------------
+
+def leaf_hash(data):
+    return hashlib.sha256(b"\x00" + data).digest()
+
+
+def node_hash(left, right):
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def mth(leaves):
+    """RFC 6962 MTH over leaf hashes, the naive way."""
+    if not leaves:
+        return hashlib.sha256(b"").digest()
+    if len(leaves) == 1:
+        return leaves[0]
+    k = 1
+    while k * 2 < len(leaves):
+        k *= 2
+    return node_hash(mth(leaves[:k]), mth(leaves[k:]))
+
+
+def verify_inclusion(index, size, leaf, proof, root):
+    """RFC 9162 §2.1.3.2."""
+    if index >= size:
+        return False
+    fn, sn, r = index, size - 1, leaf
+    for p in proof:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            r = node_hash(p, r)
+            if not fn & 1:
+                while fn and not fn & 1:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            r = node_hash(r, p)
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and r == root
+
+
+def verify_consistency(m, n, proof, root_m, root_n):
+    """RFC 9162 §2.1.4.2."""
+    if m == n:
+        return not proof and root_m == root_n
+    if m == 0:
+        return not proof
+    if m & (m - 1) == 0:
+        proof = [root_m] + list(proof)
+    if not proof:
+        return False
+    fn, sn = m - 1, n - 1
+    while fn & 1:
+        fn >>= 1
+        sn >>= 1
+    fr = sr = proof[0]
+    for c in proof[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr, sr = node_hash(c, fr), node_hash(c, sr)
+            if not fn & 1:
+                while fn and not fn & 1:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            sr = node_hash(sr, c)
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and fr == root_m and sr == root_n
+
+
+def parse_vkey(text):
+    name, kid, b = text.strip().split("+", 2)
+    raw = base64.b64decode(b)
+    check(raw[0] == 1 and len(raw) == 33, "an Ed25519 verifier key")
+    want = hashlib.sha256(name.encode() + b"\n" + raw).digest()[:4]
+    eq(want.hex(), kid, "key ID")
+    return name, want, Ed25519PublicKey.from_public_bytes(raw[1:])
+
+
+def open_note(note, vkey):
+    """The text of a signed note with a good signature of vkey, else None."""
+    name, kid, pub = vkey
+    text, sep, sigs = note.rpartition("\n\n")
+    if not sep:
+        return None
+    text += "\n"
+    good = False
+    for line in sigs.splitlines():
+        if not line.startswith(DASH):
+            return None
+        sname, b = line[len(DASH):].split(" ", 1)
+        blob = base64.b64decode(b)
+        if sname != name or blob[:4] != kid:
+            continue
+        try:
+            pub.verify(blob[4:], text.encode())
+        except InvalidSignature:
+            return None
+        good = True
+    return text if good else None
+
+
+def parse_checkpoint(text):
+    origin, size, root = text.split("\n")[:3]
+    return origin, int(size), base64.b64decode(root)
+
+
+def py_verify_receipt(receipt, vkey_text):
+    """Check a jifen-receipt/v1 (docs/transparency.md) without jifen.
+    Returns (ok, reason)."""
+    vkey = parse_vkey(vkey_text)
+    head, _, notes = receipt.partition("\n\n")
+    lines = head.split("\n")
+    if lines[0] != "jifen-receipt/v1":
+        return False, "header"
+    fields = {}
+    for ln, key in zip(lines[1:6], ("line", "quarter", "date", "objection_until", "index")):
+        if not ln.startswith(key + " "):
+            return False, key
+        fields[key] = ln[len(key) + 1:]
+    proof = [base64.b64decode(h) for h in lines[6:]]
+    # split the two notes: the first ends after its signature lines
+    nl = notes.split("\n")
+    i = nl.index("") + 1
+    while nl[i].startswith(DASH):
+        i += 1
+    ann_note, ledger_note = "\n".join(nl[:i]) + "\n", "\n".join(nl[i:])
+    ltext, atext = open_note(ledger_note, vkey), open_note(ann_note, vkey)
+    if not ltext or not atext:
+        return False, "signature"
+    lorigin, lsize, lroot = parse_checkpoint(ltext)
+    aorigin, asize, aroot = parse_checkpoint(atext)
+    if not lorigin.startswith(vkey[0] + "/") or aorigin != lorigin + "/" + fields["quarter"]:
+        return False, "origin"
+    data = (f"jifen-announcement/v1\norigin {lorigin}\nquarter {fields['quarter']}\n"
+            f"date {fields['date']}\nobjection_until {fields['objection_until']}\n"
+            f"ledger {lsize} {base64.b64encode(lroot).decode()}\nline {fields['line']}\n")
+    if not verify_inclusion(int(fields["index"]), asize, leaf_hash(data.encode()), proof, aroot):
+        return False, "inclusion"
+    return True, ""
+
+
+# ---- the ledger recomputed here (docs/ledger.md) ----------------------------------------
+
+KEYS = ["village_id", "seq", "household_id", "kind", "item_id", "item_code", "version_id",
+        "month", "date", "quantity", "points", "approval_id", "entry_id", "correction_of",
+        "reason", "recorded_by", "note", "photo", "posted_at"]
+INTS = {"village_id", "seq", "household_id", "item_id", "version_id", "quantity", "points",
+        "approval_id", "entry_id", "correction_of", "posted_at"}
+
+
+def encoding(e):
+    out = b""
+    for v in ["jifen-ledger-v1"] + [e[k] for k in KEYS] + ["end"]:
+        b = str(v).encode() if isinstance(v, int) else (v or "").encode()
+        out += str(len(b)).encode() + b":" + b + b"\n"
+    return out
+
+
+def entries(db, village="V1"):
+    rows = db.sql("SELECT le.id, " + ", ".join(
+        f"COALESCE(le.{k}, 0)" if k in INTS else f"le.{k}" for k in KEYS) +
+        f" FROM ledger_entry le JOIN village v ON v.id = le.village_id WHERE v.code = '{village}'"
+        " ORDER BY le.seq")
+    out = []
+    for r in rows:
+        e = {"id": int(r[0])}
+        for k, v in zip(KEYS, r[1:]):
+            e[k] = int(v) if k in INTS else v
+        out.append(e)
+    return out
+
+
+def mask(name):
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+# ---- set-up --------------------------------------------------------------------------
+
+def write(db, name, text):
+    path = os.path.join(db.dir, name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
+def score_month(db, month, rows, approve=True, village="V1"):
+    body = "household,item,date,quantity,note\n" + "".join(
+        f"{h},{item},{month}-{day:02d},{q},{note}\n" for h, item, day, q, note in rows)
+    cli_ok(db, "import", "entries", "--village", village, "--month", month,
+           write(db, f"e-{village}-{month}.csv", body))
+    if approve:
+        cli_ok(db, "sheet", "approve", "--village", village, "--month", month,
+               "--meeting-date", f"{month}-28", "--attendees", "两委", "--resolution", "同意")
+
+
+def setup(db):
+    town(db, villages=("V1",))
+    jifentest.standard_and_households(db, "V1", HOUSEHOLDS)
+    # a head with a longer name, one with two characters
+    db.sql("UPDATE household SET head_name = '欧阳小明' WHERE code = 'H03'")
+    db.sql("UPDATE household SET head_name = '李四' WHERE code = 'H04'")
+    for month in ("2024-05", "2024-06"):
+        score_month(db, month, [(h, "ZF05", 3 + i % 5, 1, "") for i, h in enumerate(HOUSEHOLDS)]
+                    + [("H01", "PA01", 10, 1, "巡防记录"), ("H02", "ZF02", 11, 1, "当场查获")])
+
+
+def vkey(db):
+    return cli_ok(db, "key", "show").strip()
+
+
+def announce_q2(db):
+    return cli_ok(db, "announce", "--village", "V1", "--quarter", "2024-Q2", "--date",
+                  "2024-07-05")
+
+
+def receipt(db, hh, quarter="2024-Q2"):
+    return cli_ok(db, "receipt", "--village", "V1", "--quarter", quarter, "--household", hh)
+
+
+def verify_receipt(db, text, key):
+    path = write(db, "receipt.txt", text)
+    return cli(db, "verify-receipt", path, "--key", key)
+
+
+def log_records(db):
+    path = db.key + ".log"
+    return open(path, encoding="utf-8").read().count("\nsigned ") + 1 if os.path.exists(path) \
+        and os.path.getsize(path) else 0
+
+
+# ---- tests ----------------------------------------------------------------------------
+
+def test_010_announce_lines_and_receipts(db):
+    setup(db)
+    out = announce_q2(db)
+    key = vkey(db)
+    name = key.split("+")[0]
+    text = open_note(out, parse_vkey(key))
+    check(text, f"announce prints a checkpoint signed by the key: {out}")
+    origin, size, root = parse_checkpoint(text)
+    eq(origin, name + "/V1", "the ledger checkpoint's origin")
+    ents = entries(db)
+    eq(size, len(ents), "the checkpoint covers the whole ledger")
+    eq(root, mth([leaf_hash(encoding(e)) for e in ents]), "the root, recomputed here")
+    # the lines against an independent computation
+    heads = dict(db.sql("SELECT code, head_name FROM household"))
+    hid = {code: int(i) for i, code in db.sql("SELECT id, code FROM household")}
+    want = []
+    for h in sorted(HOUSEHOLDS, key=lambda c: (len(c), c)):
+        mine = [e for e in ents if e["household_id"] == hid[h]]
+        q = sum(e["points"] for e in mine if "2024-04" <= e["month"] <= "2024-06")
+        y = sum(e["points"] for e in mine if "2024-01" <= e["month"] <= "2024-06")
+        want.append(f"{h},{mask(heads[h])},{q},{y},{sum(e['points'] for e in mine)}")
+    got = cli_ok(db, "announcement", "--village", "V1", "--quarter", "2024-Q2")
+    eq(got, "household,name,quarter_points,year_points,balance\n" + "\n".join(want) + "\n")
+    check("欧**明" in got and "李*," in got and "户主1" not in got, "names masked")
+    js = json.loads(cli_ok(db, "announcement", "--village", "V1", "--quarter", "2024-Q2",
+                           "--format", "json"))
+    eq(js["quarter"], "2024-Q2")
+    eq(js["date"], "2024-07-05")
+    eq(js["objection_until"], "2024-07-11", "7 days from the date, inclusive")
+    eq(js["ledger"]["checkpoint"], out)
+    eq(len(js["lines"]), len(HOUSEHOLDS))
+    eq(js["announcement"]["households"], len(HOUSEHOLDS))
+    # every receipt, by both verifiers
+    sizes = []
+    for h in HOUSEHOLDS:
+        r = receipt(db, h)
+        sizes.append(len(r.encode()))
+        ok, why = py_verify_receipt(r, key)
+        check(ok, f"{h}: the independent verifier accepts the receipt ({why})\n{r}")
+        rc, o, err = verify_receipt(db, r, key)
+        eq(rc, 0, f"{h}: jifen verify-receipt: {err}")
+        check("回执有效" in o, o)
+    # the key as a file works too
+    rc, _, err = verify_receipt(db, receipt(db, "H01"), write(db, "town.pub", key + "\n"))
+    eq(rc, 0, err)
+    print(f"     receipt bytes for {len(HOUSEHOLDS)} households: {min(sizes)}-{max(sizes)}")
+    out = cli_ok(db, "verify")
+    check("检查点完好" in out, out)
+
+
+def test_020_refusals(db):
+    setup(db)
+    before = log_records(db)
+    args = ["announce", "--village", "V1", "--quarter", "2024-Q2"]
+    rc, _, err = cli(db, *args, "--date", "2024-06-30")
+    eq(rc, 1, err)
+    check("还没有结束" in err, err)
+    # a draft entry on a sheet of one of the quarter's months (Q3: a July draft)
+    score_month(db, "2024-07", [("H05", "ZF05", 9, 1, "")], approve=False)
+    rc, _, err = cli(db, "announce", "--village", "V1", "--quarter", "2024-Q3", "--date",
+                     "2024-10-08")
+    eq(rc, 1, err)
+    check("2024-07" in err and "未经集体审定" in err, err)
+    eq(db.sql("SELECT COUNT(*) FROM announcement"), [["0"]], "nothing written")
+    eq(db.sql("SELECT COUNT(*) FROM ledger_checkpoint"), [["0"]], "nothing written")
+    eq(log_records(db), before, "nothing signed")
+    announce_q2(db)
+    after = log_records(db)
+    eq(after, before + 2, "one ledger checkpoint and one announcement signed")
+    rc, _, err = cli(db, *args, "--date", "2024-07-06")
+    eq(rc, 1, err)
+    check("已在 2024-07-05 公示过" in err, err)
+    eq(log_records(db), after, "nothing signed the second time")
+    eq(db.sql("SELECT COUNT(*) FROM announcement"), [["1"]])
+    for bad in (["--quarter", "2024-Q5"], ["--quarter", "2024Q2"]):
+        rc, _, err = cli(db, "announce", "--village", "V1", *bad)
+        eq(rc, 1, err)
+    rc, _, err = cli(db, "announce", "--village", "V1")
+    eq(rc, 2, err)
+    rc, _, err = cli(db, "announce", "--village", "NOPE", "--quarter", "2024-Q2")
+    eq(rc, 1, err)
+    rc, _, err = cli(db, "receipt", "--village", "V1", "--quarter", "2024-Q2", "--household", "X9")
+    eq(rc, 1, err)
+    rc, _, err = cli(db, "announcement", "--village", "V1", "--quarter", "2024-Q1")
+    eq(rc, 1, err)
+
+
+def flip(s, at):
+    """s with the base64 character at index at changed."""
+    c = "A" if s[at] != "A" else "B"
+    return s[:at] + c + s[at + 1:]
+
+
+def test_030_tampered_receipts(db):
+    setup(db)
+    announce_q2(db)
+    key = vkey(db)
+    good = receipt(db, "H03")
+    lines = good.split("\n")
+    line = lines[1]
+    fields = line.split(",")
+    more = ",".join(fields[:2] + [str(int(fields[2]) + 1)] + fields[3:])
+    proof_at = 6
+    cases = {
+        "points": good.replace(line, more, 1),
+        "proof": "\n".join(lines[:proof_at] + [flip(lines[proof_at], 3)] + lines[proof_at + 1:]),
+        "index": good.replace("\nindex 2\n", "\nindex 3\n", 1),
+        "date": good.replace("\ndate 2024-07-05\n", "\ndate 2024-07-06\n", 1),
+        "signature": None,
+        "truncated": good[: good.index("\n\n")] + "\n",
+    }
+    sig_line = next(ln for ln in lines if ln.startswith(DASH))
+    cases["signature"] = good.replace(sig_line, flip(sig_line, len(sig_line) - 10), 1)
+    for what, bad in cases.items():
+        ok, _ = py_verify_receipt(bad, key) if what != "truncated" else (False, "")
+        check(not ok, f"{what}: the independent verifier refuses it")
+        rc, _, err = verify_receipt(db, bad, key)
+        eq(rc, 1, f"{what}: jifen verify-receipt refuses it: {err}")
+        check(any(ord(ch) > 0x2e80 for ch in err), f"{what}: a Chinese message: {err}")
+    # another key: a second deployment's
+    other = jifentest.Db()
+    try:
+        cli_ok(other, "init")
+        okey = vkey(other)
+        check(okey != key)
+        eq(py_verify_receipt(good, okey)[0], False, "another key: independent verifier")
+        rc, _, err = verify_receipt(db, good, okey)
+        eq(rc, 1, err)
+        check("不是这把密钥" in err, err)
+    finally:
+        other.close()
+    rc, _, err = verify_receipt(db, good, "not-a-key")
+    eq(rc, 1, err)
+
+
+def drop_triggers(db, tables):
+    for t in tables:
+        if db.pg_name:
+            db.sql(f"DROP TRIGGER IF EXISTS {t}_no_update_delete ON {t}")
+        else:
+            db.sql(f"DROP TRIGGER IF EXISTS {t}_no_update")
+            db.sql(f"DROP TRIGGER IF EXISTS {t}_no_delete")
+
+
+def tree_rows(leaves):
+    """The ledger_tree rows (hex of the leaf and the subtrees it completes) of
+    leaves, as jifen stores them (docs/transparency.md)."""
+    rows, stack = [], []
+    for leaf in leaves:
+        row, h, level = [leaf], leaf, 0
+        while stack and stack[-1][0] == level:
+            h = node_hash(stack.pop()[1], h)
+            level += 1
+            row.append(h)
+        stack.append((level, h))
+        rows.append(b"".join(row).hex())
+    return rows
+
+
+def test_040_consistent_rewrite_is_caught(db):
+    setup(db)
+    announce_q2(db)
+    eq(cli(db, "verify")[0], 0)
+    # someone with the database: raise H02's deduction to a reward, recompute
+    # everything the database holds, delete what was signed
+    drop_triggers(db, ["ledger_entry", "ledger_tree", "ledger_checkpoint", "announcement",
+                       "announcement_line", "checkpoint_cosignature"])
+    ents = entries(db)
+    victim = next(e for e in ents if e["item_code"] == "ZF02")
+    db.sql(f"UPDATE ledger_entry SET points = 20 WHERE id = {victim['id']}")
+    ents = entries(db)
+    prev = "0" * 64
+    for e in ents:
+        h = hashlib.sha256(prev.encode() + encoding(e)).hexdigest()
+        db.sql(f"UPDATE ledger_entry SET prev_hash = '{prev}', hash = '{h}' WHERE id = {e['id']}")
+        prev = h
+    vid = ents[0]["village_id"]
+    db.sql(f"UPDATE ledger_head SET hash = '{prev}' WHERE village_id = {vid}")
+    for seq, row in enumerate(tree_rows([leaf_hash(encoding(e)) for e in ents]), 1):
+        db.sql(f"UPDATE ledger_tree SET hashes = '{row}' WHERE village_id = {vid} AND seq = {seq}")
+    delta = 20 - victim["points"]
+    db.sql(f"UPDATE household_balance SET balance = balance + {delta}"
+           f" WHERE household_id = {victim['household_id']}")
+    db.sql(f"UPDATE household_year SET points = points + {delta}"
+           f" WHERE household_id = {victim['household_id']} AND year = 2024")
+    # with the signed rows still there: the stored checkpoint no longer matches
+    rc, _, err = cli(db, "verify")
+    eq(rc, 1, err)
+    check("默克尔根与签名的不符" in err, err)
+    db.sql("DELETE FROM announcement_line")
+    db.sql("DELETE FROM announcement")
+    db.sql("DELETE FROM ledger_checkpoint")
+    # the chain itself is consistent again ...
+    rc, out, err = cli(db, "verify")
+    # ... but the signing log beside the key remembers what was signed
+    eq(rc, 1, f"verify must refuse the rewritten ledger: {out}{err}")
+    check("签名记录" in err and ("不符" in err or "没有" in err), err)
+
+
+def test_050_proofs(db):
+    setup(db)
+    ents = entries(db)
+    leaves = [leaf_hash(encoding(e)) for e in ents]
+    n = len(leaves)
+    for seq, size in [(1, 1), (1, n), (n, n), (7, n - 3), (n // 2, n)]:
+        out = cli_ok(db, "proof", "inclusion", "--village", "V1", "--seq", str(seq),
+                     "--size", str(size)).split("\n")
+        eq(out[0], f"size {size}")
+        root = base64.b64decode(out[1].split(" ")[1])
+        eq(root, mth(leaves[:size]), f"root at {size}")
+        eq(out[2], f"index {seq - 1}")
+        proof = [base64.b64decode(h) for h in out[3:] if h]
+        check(verify_inclusion(seq - 1, size, leaves[seq - 1], proof, root),
+              f"inclusion of {seq} in {size}")
+        check(not verify_inclusion(seq - 1, size, leaves[seq % n], proof, root) or n == 1)
+    for m, size in [(0, n), (1, n), (3, 7), (6, 7), (8, n), (n, n), (5, n - 1)]:
+        out = cli_ok(db, "proof", "consistency", "--village", "V1", "--from", str(m),
+                     "--to", str(size)).split("\n")
+        old = out[0].split(" ")
+        new = out[1].split(" ")
+        eq((int(old[1]), int(new[1])), (m, size))
+        rm, rn = base64.b64decode(old[2]), base64.b64decode(new[2])
+        eq(rm, mth(leaves[:m]))
+        eq(rn, mth(leaves[:size]))
+        proof = [base64.b64decode(h) for h in out[2:] if h]
+        check(verify_consistency(m, size, proof, rm, rn), f"consistency {m} → {size}")
+        if proof:
+            bad = [proof[0][:-1] + bytes([proof[0][-1] ^ 1])] + proof[1:]
+            check(not verify_consistency(m, size, bad, rm, rn), "a flipped bit is refused")
+    rc, _, err = cli(db, "proof", "inclusion", "--village", "V1", "--seq", str(n + 1))
+    eq(rc, 1, err)
+    rc, _, err = cli(db, "proof", "consistency", "--village", "V1", "--from", "5", "--to", "4")
+    eq(rc, 1, err)
+    rc, _, err = cli(db, "proof", "sideways", "--village", "V1")
+    eq(rc, 2, err)
+
+
+def sign_note(keyfile, text):
+    """A signed note of text by the deployment key in keyfile (a forger
+    holding the key: what the witness must catch)."""
+    _, _, name, kid, b = open(keyfile).read().strip().split("+", 4)
+    raw = base64.b64decode(b)
+    sk = Ed25519PrivateKey.from_private_bytes(raw[1:])
+    sig = sk.sign(text.encode())
+    return text + "\n" + DASH + name + " " + base64.b64encode(bytes.fromhex(kid) + sig).decode() + "\n"
+
+
+def test_060_witness(db):
+    setup(db)
+    announce_q2(db)
+    wkey = os.path.join(db.dir, "district.key")
+    state = os.path.join(db.dir, "district.state")
+    wpub = cli_ok(db, "witness", "init", "--key", wkey, "--name", "district.example/witness").strip()
+    eq(cli_ok(db, "witness", "show", "--key", wkey).strip(), wpub)
+    check(base64.b64decode(wpub.split("+", 2)[2])[0] == 4, "a cosignature/v1 key")
+    key = vkey(db)
+    logkey = write(db, "log.pub", key + "\n")
+    req = write(db, "req1.txt", cli_ok(db, "witness", "request", "--village", "V1", "--old", "0"))
+
+    def cosign(path):
+        return cli(db, "witness", "cosign", "--key", wkey, "--state", state, "--log-key",
+                   logkey, path)
+
+    rc, line, err = cosign(req)
+    eq(rc, 0, err)
+    check(line.startswith(DASH + "district.example/witness "), line)
+    size1 = int(db.sql("SELECT ledger_size FROM announcement")[0][0])
+    # the cosignature/v1 signature checked here
+    blob = base64.b64decode(line.split(" ", 2)[2])
+    ts = int.from_bytes(blob[4:12], "big")
+    pub = Ed25519PublicKey.from_public_bytes(base64.b64decode(wpub.split("+", 2)[2])[1:])
+    cp_text = open_note(open(req, encoding="utf-8").read().split("\n\n", 1)[1], parse_vkey(key))
+    pub.verify(blob[12:], f"cosignature/v1\ntime {ts}\n".encode() + cp_text.encode())
+    # attach it to the Q2 announcement
+    cli_ok(db, "announcement", "cosign", "--village", "V1", "--quarter", "2024-Q2",
+           "--witness-key", wpub, write(db, "cosig.txt", line))
+    js = json.loads(cli_ok(db, "announcement", "--village", "V1", "--quarter", "2024-Q2",
+                           "--format", "json"))
+    eq([c["witness"] for c in js["ledger"]["cosignatures"]], ["district.example/witness"])
+    check(line in js["ledger"]["checkpoint"], "the checkpoint carries the cosignature")
+    r = receipt(db, "H01")
+    check(line in r, "the receipt carries the cosignature")
+    eq(verify_receipt(db, r, key)[0], 0)
+    check(py_verify_receipt(r, key)[0])
+    # a cosignature that does not verify is not attached
+    rc, _, err = cli(db, "announcement", "cosign", "--village", "V1", "--quarter", "2024-Q2",
+                     "--witness-key", wpub, write(db, "bad.txt", flip(line, len(line) - 8)))
+    eq(rc, 1, err)
+    # the next quarter: July scored, Q3 announced; cosigned from the state
+    score_month(db, "2024-07", [("H05", "ZF05", 9, 1, ""), ("H06", "ZF01", 9, 1, "")])
+    cli_ok(db, "announce", "--village", "V1", "--quarter", "2024-Q3", "--date", "2024-10-08")
+    size2 = int(db.sql("SELECT MAX(ledger_size) FROM announcement")[0][0])
+    check(size2 > size1)
+    body = cli_ok(db, "witness", "request", "--village", "V1", "--old", str(size1))
+    # refused: a wrong old size, a bad proof, another log key
+    rc, _, err = cosign(write(db, "r-old.txt", body.replace(f"old {size1}", "old 0", 1)))
+    eq(rc, 1, err)
+    blines = body.split("\n")
+    rc, _, err = cosign(write(db, "r-proof.txt", "\n".join(
+        blines[:1] + [flip(blines[1], 5)] + blines[2:])))
+    eq(rc, 1, err)
+    check("不一致" in err, err)
+    other = jifentest.Db()
+    try:
+        cli_ok(other, "init")
+        rc, _, err = cli(db, "witness", "cosign", "--key", wkey, "--state", state, "--log-key",
+                         vkey(other), write(db, "r2.txt", body))
+        eq(rc, 1, err)
+    finally:
+        other.close()
+    # a split view: the log's key signs another tree of the same size as Q3
+    _, _, root2 = parse_checkpoint(body.split("\n\n", 1)[1])
+    fake_root = hashlib.sha256(b"another history").digest()
+    origin = key.split("+")[0] + "/V1"
+    fake = sign_note(db.key, f"{origin}\n{size2}\n{base64.b64encode(fake_root).decode()}\n")
+    proof_part = body.split("\n\n", 1)[0]
+    rc, _, err = cosign(write(db, "r-split.txt", proof_part + "\n\n" + fake))
+    eq(rc, 1, f"split view refused: {err}")
+    # the honest request is still cosigned
+    rc, line2, err = cosign(write(db, "r-good.txt", body))
+    eq(rc, 0, err)
+    # and the same size again, but a different root: refused
+    body2 = f"old {size2}\n\n" + fake
+    rc, _, err = cosign(write(db, "r-fork.txt", body2))
+    eq(rc, 1, err)
+    st = open(state).read()
+    check(f"{origin} {size2} " in st, st)
+
+
+def test_070_backfill(db):
+    setup(db)
+    n = int(db.sql("SELECT COUNT(*) FROM ledger_entry")[0][0])
+    eq(int(db.sql("SELECT COUNT(*) FROM ledger_tree")[0][0]), n)
+    want = tree_rows([leaf_hash(encoding(e)) for e in entries(db)])
+    eq([r[0] for r in db.sql("SELECT hashes FROM ledger_tree ORDER BY seq")], want,
+       "the stored hashes, recomputed here")
+    # a ledger from before schema 011: no rows, migration 011 not recorded
+    drop_triggers(db, ["ledger_tree"])
+    db.sql("DELETE FROM ledger_tree")
+    db.sql("DELETE FROM schema_version WHERE version = 11")
+    if db.pg_name:
+        for t in ("announcement_line", "announcement", "checkpoint_cosignature",
+                  "ledger_checkpoint", "ledger_tree"):
+            db.sql(f"DROP TABLE {t}")
+    else:
+        db.sql("DROP TABLE announcement_line; DROP TABLE announcement;"
+               " DROP TABLE checkpoint_cosignature; DROP TABLE ledger_checkpoint;"
+               " DROP TABLE ledger_tree")
+    cli_ok(db, "balances", "--village", "V1")  # any command migrates
+    eq([r[0] for r in db.sql("SELECT hashes FROM ledger_tree ORDER BY seq")], want,
+       "backfilled by the migration")
+    announce_q2(db)
+    eq(cli(db, "verify")[0], 0)
+
+
+if __name__ == "__main__":
+    jifentest.main(globals())
