@@ -177,7 +177,8 @@ int receipt_verify(arena *a, const char *text, size_t len, const struct note_ver
 					  (const uint8_t(*)[32])r->proof, r->nproof,
 					  r->announcement_cp.root);
 	if (mrc == MERKLE_ERR_PROOF_LEN) {
-		errlist_add(errs, "回执的证明应有 %s 个哈希：证明不完整或被改过", "正确数量");
+		errlist_add(errs, "回执的证明有 %zu 个哈希，个数不对：证明不完整或被改过",
+			    r->nproof);
 		return 1;
 	}
 	if (mrc) {
