@@ -25,6 +25,7 @@ extern const struct route standard_api_routes[];
 extern const struct route sheet_api_routes[];
 extern const struct route ledger_api_routes[];
 extern const struct route declaration_api_routes[];
+extern const struct route announcement_api_routes[];
 
 const struct route *const route_tables[] = {
 	auth_routes,
@@ -46,6 +47,7 @@ const struct route *const route_tables[] = {
 	sheet_api_routes,
 	ledger_api_routes,
 	declaration_api_routes,
+	announcement_api_routes,
 	NULL,
 };
 

@@ -152,6 +152,16 @@ POST /api/v1/villages/*/ledger/*/correct           ok   ok 404  403 403  403 403
 GET  /api/v1/villages/*/declarations              200  200 404  200 404  403 403  403 403  401
 POST /api/v1/villages/*/declarations/*/accept      ok   ok 404   ok 404  403 403  403 403  401
 POST /api/v1/villages/*/declarations/*/decline     ok   ok 404   ok 404  403 403  403 403  401
+GET  /api/v1/key                                  200  200 200  200 200  200 200  200 200  200
+GET  /api/v1/villages/*/announcements             200  200 200  200 200  200 200  200 200  200
+POST /api/v1/villages/*/announcements              ok   ok 404  403 403  403 403  403 403  401
+GET  /api/v1/villages/*/announcements/*           200  200 200  200 200  200 200  200 200  200
+GET  /api/v1/villages/*/announcements/*/receipts/*  200  200 200  200 200  200 200  200 200  200
+POST /api/v1/villages/*/announcements/*/cosignatures  ok   ok 404  403 403  403 403  403 403  401
+GET  /api/v1/villages/*/checkpoint                200  200 200  200 200  200 200  200 200  200
+GET  /api/v1/villages/*/checkpoints               200  200 200  200 200  200 200  200 200  200
+GET  /api/v1/villages/*/proofs/consistency        200  200 200  200 200  200 200  200 200  200
+GET  /api/v1/villages/*/proofs/inclusion          200  200 404  200 404  403 403  403 403  401
 """
 
 
@@ -245,7 +255,7 @@ def prepare(db):
     V1: households 001 张三 (PIN, card token, a member, a declaration with a
     photo), 002 李四 (the target of PIN/card changes), 003 王五 (the target
     of household changes, with a member); the sample standard (effective
-    2024-05-01); June 2024 scored and approved; an evidence photo; account
+    2024-05-01); June 2024 scored and approved, 2024-Q2 announced; an evidence photo; account
     V1-victim (target of disabling).  V2: household 001 赵六 with a PIN.
     The town: a published template."""
     J.town(db)
@@ -265,6 +275,7 @@ def prepare(db):
                  "002,HJ03,1,2024-06-03,\n"))
     cli_ok(db, "sheet", "approve", "--village", "V1", "--month", MONTH, "--meeting-date",
            "2024-07-02", "--attendees", "王书记、李主任", "--resolution", "同意六月份积分结果")
+    cli_ok(db, "announce", "--village", "V1", "--quarter", "2024-Q2", "--date", "2024-07-05")
     v = {
         "h1": one(db, "SELECT h.id FROM household h JOIN village v ON v.id=h.village_id"
                       " WHERE v.code='V1' AND h.code='001'"),
@@ -332,7 +343,7 @@ SEGMENT = {
     "v": "V1", "villages": "V1", "static": "app.css", "accounts": "V1-victim",
     "households": "{h1}", "members": "{m1}", "sheets": "{month}", "entries": "{entry}",
     "ledger": "{ledger}", "evidence": "{evidence}", "declarations": "{decl}",
-    "versions": "{version}", "p": "{token}",
+    "versions": "{version}", "p": "{token}", "announcements": "2024-Q2", "receipts": "001",
 }
 # Where a route needs another value than SEGMENT gives.
 OVERRIDE = {
@@ -344,6 +355,7 @@ OVERRIDE = {
     "GET /v/*/standard/compare": "/v/V1/standard/compare?a={version}&b={version}",
     "GET /v/*/ledger": "/v/V1/ledger?household=001",
     "GET /api/v1/villages/*/ledger": "/api/v1/villages/V1/ledger?household=001",
+    "GET /api/v1/villages/*/proofs/inclusion": "/api/v1/villages/V1/proofs/inclusion?seq=1",
     # changes go to households 002/003 so that 001's session and data stay
     "POST /v/*/households/*/edit": "/v/V1/households/{h3}/edit",
     "POST /v/*/households/*/leave": "/v/V1/households/{h3}/leave",

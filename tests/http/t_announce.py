@@ -20,6 +20,8 @@
        another log's key; the cosignature attached shows in the announcement JSON
        and the receipt, which still verifies
   070  schema 011's backfill: a ledger posted without stored hashes gets them
+  080  the JSON API: the key, announcements and lines, receipts, checkpoints and
+       proofs (checked here), announcing and attaching a cosignature as an admin
 """
 import base64
 import hashlib
@@ -633,6 +635,98 @@ def test_070_backfill(db):
        "backfilled by the migration")
     announce_q2(db)
     eq(cli(db, "verify")[0], 0)
+
+
+def api_client(s, login):
+    c = s.client()
+    c.login(login)
+    c.csrf = c.get("/api/v1/session").json()["csrf"]
+    return c
+
+
+def post_json(c, path, obj):
+    return c.request("POST", path, body=json.dumps(obj),
+                     headers={"Content-Type": "application/json", "X-CSRF-Token": c.csrf})
+
+
+def test_080_api(db):
+    setup(db)
+    announce_q2(db)
+    key = vkey(db)
+    s = jifentest.Server(db)
+    try:
+        anon = s.client()
+        r = anon.get("/api/v1/key")
+        eq((r.status, r.text), (200, key + "\n"))
+        r = anon.get("/api/v1/villages/V1/announcements")
+        eq(r.status, 200, r.text)
+        eq([a["quarter"] for a in r.json()["announcements"]], ["2024-Q2"])
+        check("lines" not in r.json()["announcements"][0])
+        r = anon.get("/api/v1/villages/V1/announcements/2024-Q2")
+        eq(r.status, 200, r.text)
+        eq(r.json(), json.loads(cli_ok(db, "announcement", "--village", "V1", "--quarter",
+                                       "2024-Q2", "--format", "json")))
+        for bad in ("2024-Q1", "2024-Q9", "x"):
+            eq(anon.get(f"/api/v1/villages/V1/announcements/{bad}").status, 404, bad)
+        r = anon.get("/api/v1/villages/V1/announcements/2024-Q2/receipts/H05")
+        eq(r.status, 200, r.text)
+        eq(r.text, receipt(db, "H05"))
+        check(py_verify_receipt(r.text, key)[0])
+        eq(anon.get("/api/v1/villages/V1/announcements/2024-Q2/receipts/X1").status, 404)
+        r = anon.get("/api/v1/villages/V1/checkpoint")
+        eq(r.status, 200)
+        check(open_note(r.text, parse_vkey(key)), r.text)
+        cps = anon.get("/api/v1/villages/V1/checkpoints").json()["checkpoints"]
+        eq(len(cps), 1)
+        size = cps[0]["size"]
+        leaves = [leaf_hash(encoding(e)) for e in entries(db)]
+        r = anon.get(f"/api/v1/villages/V1/proofs/consistency?from=0&to={size}")
+        eq(r.status, 200, r.text)
+        eq(base64.b64decode(r.json()["to_root"]), mth(leaves))
+        eq(anon.get("/api/v1/villages/V1/proofs/consistency?from=3").status, 404,
+           "only between signed checkpoints")
+        eq(anon.get("/api/v1/villages/V1/proofs/inclusion?seq=1").status, 401)
+        admin = api_client(s, "V1-admin")
+        r = admin.get("/api/v1/villages/V1/proofs/inclusion?seq=5")
+        eq(r.status, 200, r.text)
+        js = r.json()
+        check(verify_inclusion(4, js["size"], leaves[4], [base64.b64decode(h) for h in js["proof"]],
+                               base64.b64decode(js["root"])))
+        eq(admin.get("/api/v1/villages/V1/proofs/inclusion").status, 400)
+        eq(admin.get(f"/api/v1/villages/V1/proofs/inclusion?seq={size + 1}").status, 400)
+        # announcing through the API: refused, then done
+        r = post_json(admin, "/api/v1/villages/V1/announcements", {"quarter": "2024-Q2"})
+        eq(r.status, 400, r.text)
+        check("公示过" in r.json()["error"], r.text)
+        score_month(db, "2024-07", [("H05", "ZF05", 9, 1, "")])
+        r = post_json(admin, "/api/v1/villages/V1/announcements",
+                      {"quarter": "2024-Q3", "date": "2024-10-08"})
+        eq(r.status, 201, r.text)
+        eq(r.json()["quarter"], "2024-Q3")
+        r2 = anon.get("/api/v1/villages/V1/proofs/consistency?from=%d" % size)
+        eq(r2.status, 200, r2.text)
+        js = r2.json()
+        check(verify_consistency(size, js["to"], [base64.b64decode(h) for h in js["proof"]],
+                                 base64.b64decode(js["from_root"]), base64.b64decode(js["to_root"])))
+        # a witness's cosignature through the API
+        wkey = os.path.join(db.dir, "w.key")
+        wpub = cli_ok(db, "witness", "init", "--key", wkey, "--name", "w.example").strip()
+        req = write(db, "req.txt", cli_ok(db, "witness", "request", "--village", "V1", "--old", "0"))
+        line = cli_ok(db, "witness", "cosign", "--key", wkey, "--state",
+                      os.path.join(db.dir, "w.state"), "--log-key", key, req)
+        r = post_json(admin, "/api/v1/villages/V1/announcements/2024-Q3/cosignatures",
+                      {"witness_key": wpub, "cosignature": line})
+        eq((r.status, r.json()), (200, {"added": 1}), r.text)
+        js = anon.get("/api/v1/villages/V1/announcements/2024-Q3").json()
+        eq([c["witness"] for c in js["ledger"]["cosignatures"]], ["w.example"])
+        r = post_json(admin, "/api/v1/villages/V1/announcements/2024-Q3/cosignatures",
+                      {"witness_key": wpub, "cosignature": flip(line, len(line) - 9)})
+        eq(r.status, 400, r.text)
+        other = api_client(s, "V1-scorer")
+        eq(post_json(other, "/api/v1/villages/V1/announcements", {"quarter": "2024-Q4"}).status,
+           403)
+    finally:
+        s.stop()
 
 
 if __name__ == "__main__":
