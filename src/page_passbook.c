@@ -24,6 +24,7 @@
 #include "auth.h"
 #include "household.h"
 #include "html.h"
+#include "page.h"
 #include "passbook.h"
 #include "req.h"
 #include "sheet.h"
@@ -506,14 +507,7 @@ static void card_page(struct req *r, const struct village *v, const struct house
 	html(r, "<div class=\"big\">%s</div><p>户主：%s</p>", h->code, h->head_name);
 	if (token) {
 		const char *url = arena_printf(r->a, "%s/p/%s", origin ? origin : "", token);
-		int size = 0;
-		const char *path = passbook_qr_path(r->a, url, &size);
-		if (path)
-			html(r, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
-				"width=\"240\" height=\"240\" role=\"img\" aria-label=\"积分存折二维码\">"
-				"<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>"
-				"<path d=\"%s\" fill=\"#000\" shape-rendering=\"crispEdges\"/></svg>",
-			     size, size, size, size, path);
+		page_qr_svg(r, url, 240, "积分存折二维码");
 		html(r, "<p>微信或手机相机扫码，查看本户积分</p><p class=\"hint\">%s</p>", url);
 	}
 	if (pin) {

@@ -26,6 +26,7 @@ extern const struct route sheet_api_routes[];
 extern const struct route ledger_api_routes[];
 extern const struct route declaration_api_routes[];
 extern const struct route announcement_api_routes[];
+extern const struct route publication_routes[];
 
 const struct route *const route_tables[] = {
 	auth_routes,
@@ -48,6 +49,7 @@ const struct route *const route_tables[] = {
 	ledger_api_routes,
 	declaration_api_routes,
 	announcement_api_routes,
+	publication_routes,
 	NULL,
 };
 

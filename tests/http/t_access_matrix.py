@@ -162,6 +162,11 @@ GET  /api/v1/villages/*/checkpoint                200  200 200  200 200  200 200
 GET  /api/v1/villages/*/checkpoints               200  200 200  200 200  200 200  200 200  200
 GET  /api/v1/villages/*/proofs/consistency        200  200 200  200 200  200 200  200 200  200
 GET  /api/v1/villages/*/proofs/inclusion          200  200 404  200 404  403 403  403 403  401
+GET  /v/*/announcements                           200  200 200  200 200  200 200  200 200  200
+GET  /v/*/announcements/*                         200  200 200  200 200  200 200  200 200  200
+GET  /v/*/announcements/*/print                   200  200 200  200 200  200 200  200 200  200
+GET  /verify                                      200  200 200  200 200  200 200  200 200  200
+POST /v/*/households/*/name-consent                ok   ok 404  403 403  403 403  403 403    L
 """
 
 
