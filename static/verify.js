@@ -37,8 +37,10 @@
 
   /* "name+hex keyid+base64(0x01 || key)" → {name, id, key} */
   async function parseKey(text) {
-    var parts = text.trim().split("+");
-    if (parts.length !== 3) throw fail("公钥格式不对（应为 名称+密钥编号+公钥）");
+    /* the base64 part may hold '+' too: cut at the first two */
+    var t = text.trim(), a = t.indexOf("+"), b = a < 0 ? -1 : t.indexOf("+", a + 1);
+    if (a <= 0 || b < 0) throw fail("公钥格式不对（应为 名称+密钥编号+公钥）");
+    var parts = [t.slice(0, a), t.slice(a + 1, b), t.slice(b + 1)];
     var raw = b64(parts[2]);
     if (raw.length !== 33 || raw[0] !== 1) throw fail("公钥不是 Ed25519 公钥");
     var id = (await sha256(concat([enc.encode(parts[0]), new Uint8Array([10]), raw]))).slice(0, 4);
