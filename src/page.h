@@ -89,4 +89,9 @@ void page_name_consent_form(struct req *r, const char *url, int64_t village_id,
 ** label is its aria-label.  Nothing when text cannot be encoded. */
 void page_qr_svg(struct req *r, const char *text, int px, const char *label);
 
+/* The passbook's section of the household's objections with their
+** decisions and the link to raise one (page_objection.c).  Writes nothing
+** when they cannot be read. */
+void page_objection_passbook(struct req *r, int64_t village_id, int64_t household_id);
+
 #endif

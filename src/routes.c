@@ -27,6 +27,8 @@ extern const struct route ledger_api_routes[];
 extern const struct route declaration_api_routes[];
 extern const struct route announcement_api_routes[];
 extern const struct route publication_routes[];
+extern const struct route objection_routes[];
+extern const struct route objection_api_routes[];
 
 const struct route *const route_tables[] = {
 	auth_routes,
@@ -50,6 +52,8 @@ const struct route *const route_tables[] = {
 	declaration_api_routes,
 	announcement_api_routes,
 	publication_routes,
+	objection_routes,
+	objection_api_routes,
 	NULL,
 };
 
@@ -61,9 +65,10 @@ extern const struct nav_link household_nav[];
 extern const struct nav_link ledger_nav[];
 extern const struct nav_link sheet_nav[];
 extern const struct nav_link auth_nav[];
+extern const struct nav_link objection_nav[];
 
 /* Every area's navigation links; html.c shows them by rank. */
 const struct nav_link *const nav_tables[] = {
 	village_nav, account_nav, standard_nav, passbook_nav, household_nav,
-	ledger_nav,  sheet_nav,   auth_nav,     NULL,
+	ledger_nav,  sheet_nav,   objection_nav, auth_nav, NULL,
 };

@@ -3,7 +3,7 @@
 -- households' separate consent to publish their head's name (PIPL art. 25).
 -- Same conventions as 001-base.sql.
 
--- Village settings of jifen's own (documented keys, docs/transparency.md):
+-- Village settings of jifen's own (documented keys, docs/objections.md):
 --   objection_reply_days      days from receipt within which the two
 --                             committees answer an objection (村规: 10)
 --   announcement_public_days  days after the objection period ends during

@@ -167,6 +167,16 @@ GET  /v/*/announcements/*                         200  200 200  200 200  200 200
 GET  /v/*/announcements/*/print                   200  200 200  200 200  200 200  200 200  200
 GET  /verify                                      200  200 200  200 200  200 200  200 200  200
 POST /v/*/households/*/name-consent                ok   ok 404  403 403  403 403  403 403    L
+GET  /v/*/objections                             200  200 404  403 403  403 403  403 403    L
+POST /v/*/objections                              ok   ok 404  403 403  403 403  403 403    L
+POST /v/*/objections/*/decide                     ok   ok 404  403 403  403 403  403 403    L
+GET  /passbook/objection                          403  403 403  403 403  403 403  200 200    L
+POST /passbook/objection                          403  403 403  403 403  403 403   ok  ok    L
+GET  /api/v1/villages/*/objections                200  200 404  403 403  403 403  403 403  401
+POST /api/v1/villages/*/objections                 ok   ok 404  403 403  403 403  403 403  401
+POST /api/v1/villages/*/objections/*/decide        ok   ok 404  403 403  403 403  403 403  401
+GET  /api/v1/passbook/objections                  403  403 403  403 403  403 403  200 200  401
+POST /api/v1/passbook/objections                  403  403 403  403 403  403 403   ok  ok  401
 """
 
 
@@ -281,7 +291,10 @@ def prepare(db):
     cli_ok(db, "sheet", "approve", "--village", "V1", "--month", MONTH, "--meeting-date",
            "2024-07-02", "--attendees", "王书记、李主任", "--resolution", "同意六月份积分结果")
     cli_ok(db, "announce", "--village", "V1", "--quarter", "2024-Q2", "--date", "2024-07-05")
+    objection = int(cli_ok(db, "objection", "add", "--village", "V1", "--quarter", "2024-Q2",
+                           "--household", "001", "--reason", "不对", "--date", "2024-07-08"))
     v = {
+        "objection": objection,
         "h1": one(db, "SELECT h.id FROM household h JOIN village v ON v.id=h.village_id"
                       " WHERE v.code='V1' AND h.code='001'"),
         "h2": one(db, "SELECT h.id FROM household h JOIN village v ON v.id=h.village_id"
@@ -349,6 +362,7 @@ SEGMENT = {
     "households": "{h1}", "members": "{m1}", "sheets": "{month}", "entries": "{entry}",
     "ledger": "{ledger}", "evidence": "{evidence}", "declarations": "{decl}",
     "versions": "{version}", "p": "{token}", "announcements": "2024-Q2", "receipts": "001",
+    "objections": "{objection}",
 }
 # Where a route needs another value than SEGMENT gives.
 OVERRIDE = {

@@ -17,8 +17,9 @@ through the real binary, on both backends:
        correction of 040
   060  the passbook: a household raises one online against an entry with a photo,
        after the period the form is refused with the message; it sees the decision
-  070  the village admin's queue with the reply deadline; recording a phone objection
-       and deciding on the page; another village's admin gets 404
+  070  the village admin's queue with the reply deadline (overdue marked); recording a
+       phone objection on the page; the JSON API: the queue, a decision refused by a
+       cap, the missed item, a letter recorded; another village's admin gets 404
 """
 import os
 import re
@@ -270,6 +271,147 @@ def test_050_uphold_by_missed_item_and_next_announcement(db):
     eq(nums(q3["H02"])[1:], [nums(q2["H02"])[1] + 20, nums(q2["H02"])[2] + 20],
        "the correction in the next announcement's year points and balance")
     eq(nums(q3["H01"])[1:], nums(q2["H01"])[1:], "the others unchanged")
+
+
+# ---- the pages and the API ------------------------------------------------------------
+
+def serve(db):
+    return jifentest.Server(db)
+
+
+def staff(s, login):
+    c = s.client()
+    c.login(login)
+    return c
+
+
+def household_client(s, db, code):
+    """A client logged in as household code of V1 (its PIN set by V1-admin)."""
+    a = staff(s, "V1-admin")
+    h = db.sql(f"SELECT id FROM household WHERE code = '{code}' AND village_id ="
+               " (SELECT id FROM village WHERE code = 'V1')")[0][0]
+    a.get(f"/v/V1/households/{h}/card")
+    r = a.post(f"/v/V1/households/{h}/pin", {})
+    pin = re.search(r'登录 PIN</p><div class="big">(\d{6})</div>', r.text).group(1)
+    c = s.client()
+    c.get("/passbook/login")
+    eq(c.post("/passbook/login", {"village": "V1", "household": code, "pin": pin}).status, 303)
+    c.get("/passbook")
+    return c
+
+
+def announce_today(db):
+    """2026-style: a quarter that has ended, announced today, so that its
+    objection period is open now (online objections are dated today)."""
+    y, m = int(today()[:4]), int(today()[5:7])
+    q = (m - 1) // 3  # the quarter before this one
+    if q == 0:
+        y, q = y - 1, 4
+    month = f"{y}-{3 * q - 1:02d}"
+    score_month(db, month, [(h, "ZF05", 3 + i, 1, "") for i, h in enumerate(HOUSEHOLDS)]
+                + [("H02", "ZF02", 11, 1, "当场查获")])
+    quarter = f"{y}-Q{q}"
+    cli_ok(db, "announce", "--village", "V1", "--quarter", quarter, "--date", today())
+    return quarter, month
+
+
+def png_bytes():
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        c = kind + data
+        return struct.pack(">I", len(data)) + c + struct.pack(">I", zlib.crc32(c) & 0xffffffff)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+
+
+def test_060_passbook_online(db):
+    setup(db, villages=("V1", "V2"))
+    quarter, month = announce_today(db)
+    seq = seq_of(db, "H02", "ZF02", month)
+    s = serve(db)
+    try:
+        c = household_client(s, db, "H02")
+        form = c.get("/passbook/objection").text
+        check(f'value="{quarter}"' in form and f'value="{seq}"' in form,
+              "the open announcement and the household's entries offered: " + form[-2000:])
+        check("2024-Q2" not in form, "a closed period is not offered")
+        r = c.post_multipart("/passbook/objection", {"quarter": quarter, "entry": str(seq),
+                                                     "reason": "那天我不在家"},
+                             {"photo": ("p.png", png_bytes(), "image/png")})
+        eq(r.status, 303, r.text[:1500])
+        row = rows(db, "SELECT channel, entry_seq, received_on, recorded_by, LENGTH(photo)"
+                       " FROM objection")
+        eq(row, [("online", str(seq), today(), "household:H02", "64")])
+        page = c.get("/passbook?objected=1").text
+        check("我的异议" in page and "那天我不在家" in page and "待答复" in page, page[-2500:])
+        # after the period: refused with the message naming its end
+        r = c.post_multipart("/passbook/objection", {"quarter": "2024-Q2", "reason": "晚了"}, {})
+        eq(r.status, 400)
+        check("公示期已于 2024-07-11 结束，不能再提出异议" in r.text, r.text[-2000:])
+        # decided on the admin's page; the household sees the decision
+        a = staff(s, "V1-admin")
+        q = a.get("/v/V1/objections").text
+        check("待答复（1 件）" in q and "网上" in q and "那天我不在家" in q, q[-3000:])
+        oid = rows(db, "SELECT id FROM objection")[0][0]
+        r = a.post(f"/v/V1/objections/{oid}/decide", {"decision": "uphold", "reason": "查实误扣",
+                                                      "entry": str(seq), "points": "20"})
+        eq(r.status, 303, r.text[-1500:])
+        page = c.get("/passbook").text
+        check("已采纳" in page and "查实误扣" in page and "+20 分" in page, page[-2500:])
+        check("更正" in page, "the correction on the passbook's entries")
+        other = staff(s, "V2-admin")
+        eq(other.get("/v/V1/objections").status, 404, "another village's admin")
+        eq(other.post(f"/v/V1/objections/{oid}/decide", {"decision": "reject",
+                                                          "reason": "x"}).status, 404)
+    finally:
+        s.stop()
+
+
+def test_070_queue_and_api(db):
+    setup(db, villages=("V1", "V2"))
+    s = serve(db)
+    try:
+        a = staff(s, "V1-admin")
+        r = a.post("/v/V1/objections", {"quarter": "2024-Q2", "household": "H01",
+                                        "channel": "phone", "date": "2024-07-09",
+                                        "reason": "电话反映巡防未记分", "entry": ""})
+        eq(r.status, 303, r.text[-1500:])
+        r = a.post("/v/V1/objections", {"quarter": "2024-Q2", "household": "H01",
+                                        "channel": "visit", "date": "2024-07-12",
+                                        "reason": "晚了", "entry": ""})
+        eq(r.status, 400)
+        check("公示期已于 2024-07-11 结束" in r.text)
+        q = a.get("/v/V1/objections").text
+        check("电话" in q and "2024-07-19" in q and "已超期" in q, "the deadline, overdue")
+        oid = rows(db, "SELECT id FROM objection")[0][0]
+        # the API: the queue, deciding with a cap refused, then the missed item
+        tok = a.get("/api/v1/session").json()["csrf"]
+        hdr = {"Content-Type": "application/json", "X-CSRF-Token": tok}
+        r = a.get("/api/v1/villages/V1/objections?open=1")
+        eq(r.status, 200, r.text)
+        js = r.json()["objections"]
+        eq([(o["id"], o["status"], o["channel"], o["reply_by"]) for o in js],
+           [(int(oid), "open", "phone", "2024-07-19")])
+        body = '{"decision":"uphold","reason":"补记","item":"ZF05","date":"2024-06-20"}'
+        r = a.request("POST", f"/api/v1/villages/V1/objections/{oid}/decide", body.encode(), hdr)
+        eq(r.status, 400, r.text)
+        check("每月上限" in r.json()["error"], r.text)
+        body = '{"decision":"uphold","reason":"补记巡防","item":"PA01","date":"2024-06-20"}'
+        r = a.request("POST", f"/api/v1/villages/V1/objections/{oid}/decide", body.encode(), hdr)
+        eq(r.status, 200, r.text)
+        eq((r.json()["status"], r.json()["ledger_points"]), ("upheld", 10))
+        r = a.request("POST", "/api/v1/villages/V1/objections",
+                      '{"quarter":"2024-Q2","household":"H03","channel":"letter",'
+                      '"date":"2024-07-10","reason":"来信"}'.encode(), hdr)
+        eq(r.status, 201, r.text)
+        eq(r.json()["reply_by"], "2024-07-20")
+        eq(objections(db).count("\n"), 3)
+        other = staff(s, "V2-admin")
+        eq(other.get("/api/v1/villages/V1/objections").status, 404)
+    finally:
+        s.stop()
 
 
 if __name__ == "__main__":
