@@ -27,6 +27,26 @@ wrk, the shell and C programs; this file only prepares and checks.
   bench.py compare-balances EXPECTED JIFEN_DIR FORMAT LEDGER_ALL LEDGER_YEAR
       check jifen's per-village balances (FORMAT csv or json) against the
       generator's figures and against ledger-cli's balance reports
+  bench.py shop-files OUTDIR N
+      the points-shop village of workload 6: N households (households.csv,
+      and their codes one a line in households.txt), one approved entry
+      each of 50 x PA04 (2,500 points; entries.csv), and a catalog of one
+      item of 1 point with a stock of 100,000,000 (catalog.csv)
+  bench.py shop-session URL LOGIN PASSWORD
+      log in; print "cookie=jifen_sid=… csrf=…" for wrk's redeem.lua
+  bench.py redeem-serial URL LOGIN PASSWORD VILLAGE HOUSEHOLDS SECONDS
+      one counter: redeem item ITEM1 for random households one after the
+      other over one keep-alive connection for SECONDS; every answer must
+      be 201; print "requests=N seconds=T rps=R p50_ms=… p99_ms=…"
+  bench.py quarter YYYY-MM
+      print the newest quarter (YYYY-Qn) that has ended with that month
+  bench.py proofs URL LOGIN PASSWORD VILLAGE QUARTER DB SECONDS
+      as LOGIN, ask for inclusion proofs of random ledger entries of VILLAGE
+      (GET /api/v1/villages/V/proofs/inclusion) for SECONDS over one keep-alive
+      connection, then for receipts of random households of its QUARTER
+      announcement; the first 20 proofs are checked against leaves recomputed
+      from the SQLite database DB; print "proofs_per_s=N receipts_per_s=N
+      proof_hashes=N"
   bench.py report RESULTS OUT
       write BENCHMARKS.md from the key=value lines of RESULTS
 """
@@ -293,6 +313,152 @@ def cmd_compare_balances(expected_path, jdir, fmt, ledger_all, ledger_year):
 
 # ---- the report -------------------------------------------------------------
 
+def cmd_shop_files(outdir, n):
+    n = int(n)
+    os.makedirs(outdir, exist_ok=True)
+    codes = [f"S{i:05d}" for i in range(1, n + 1)]
+    with open(os.path.join(outdir, "households.csv"), "w", encoding="utf-8") as f:
+        f.write("code,head_name,hukou,homestead,resident,joined\n")
+        for i, c in enumerate(codes):
+            f.write(f"{c},户主{i},是,是,是,2024-01-01\n")
+    with open(os.path.join(outdir, "households.txt"), "w") as f:
+        f.write("\n".join(codes) + "\n")
+    with open(os.path.join(outdir, "entries.csv"), "w", encoding="utf-8") as f:
+        f.write("household,item,quantity,date,note\n")
+        for c in codes:
+            f.write(f"{c},PA04,50,2024-06-10,见义勇为\n")
+    with open(os.path.join(outdir, "catalog.csv"), "w", encoding="utf-8") as f:
+        f.write("code,name,kind,points,stock,unit_cost\nITEM1,毛巾,goods,1,100000000,2.50\n")
+
+
+def cmd_shop_session(url, login, password):
+    c = Client(url)
+    c.login(login, password)
+    st, _, body = c.request("GET", "/api/v1/session")
+    if st != 200:
+        die(f"session: HTTP {st}")
+    print(f"cookie=jifen_sid={c.cookies['jifen_sid']} csrf={json.loads(body)['csrf']}")
+
+
+def cmd_redeem_serial(url, login, password, village, households, seconds):
+    c = Client(url)
+    c.login(login, password)
+    st, _, body = c.request("GET", "/api/v1/session")
+    csrf = json.loads(body)["csrf"]
+    codes = [line.strip() for line in open(households) if line.strip()]
+    rnd = random.Random(1)
+    lat = []
+    t_end = time.time() + float(seconds)
+    t0 = time.time()
+    while time.time() < t_end:
+        body = json.dumps({"household": rnd.choice(codes), "item": "ITEM1"})
+        a = time.time()
+        st, _, data = c.request("POST", f"/api/v1/villages/{village}/redeem", body,
+                                {"Content-Type": "application/json", "X-CSRF-Token": csrf})
+        lat.append(time.time() - a)
+        if st != 201 or b'"balance"' not in data:
+            die(f"redeem: HTTP {st} {data[:200]!r}")
+    t = time.time() - t0
+    lat.sort()
+    print(f"requests={len(lat)} seconds={t:.3f} rps={len(lat) / t:.1f} "
+          f"p50_ms={lat[len(lat) // 2] * 1000:.2f} p99_ms={lat[int(len(lat) * 0.99)] * 1000:.2f}")
+def cmd_quarter(month):
+    y, m = int(month[:4]), int(month[5:7])
+    q = (m - 1) // 3 + 1
+    if m % 3:
+        q -= 1
+    if q == 0:
+        y, q = y - 1, 4
+    print(f"{y}-Q{q}")
+
+
+LEDGER_KEYS = ["village_id", "seq", "household_id", "kind", "item_id", "item_code", "version_id",
+               "month", "date", "quantity", "points", "approval_id", "entry_id", "correction_of",
+               "reason", "recorded_by", "note", "photo", "posted_at"]
+
+
+def leaf_of(row):
+    """The Merkle leaf hash of a ledger row (docs/ledger.md, docs/transparency.md)."""
+    import hashlib
+    out = b""
+    for v in ["jifen-ledger-v1"] + [row[k] if row[k] is not None else
+                                    (0 if k.endswith("_id") or k == "correction_of" else "")
+                                    for k in LEDGER_KEYS] + ["end"]:
+        b = str(v).encode() if isinstance(v, int) else (v or "").encode()
+        out += str(len(b)).encode() + b":" + b + b"\n"
+    return hashlib.sha256(b"\x00" + out).digest()
+
+
+def root_from_inclusion(index, size, leaf, proof):
+    """RFC 9162 §2.1.3.2; None when the proof does not fit."""
+    import hashlib
+
+    def node(a, b):
+        return hashlib.sha256(b"\x01" + a + b).digest()
+    fn, sn, r = index, size - 1, leaf
+    for p in proof:
+        if sn == 0:
+            return None
+        if fn & 1 or fn == sn:
+            r = node(p, r)
+            while not fn & 1 and fn:
+                fn >>= 1
+                sn >>= 1
+        else:
+            r = node(r, p)
+        fn >>= 1
+        sn >>= 1
+    return r if sn == 0 else None
+
+
+def cmd_proofs(url, login, password, village, quarter, dbpath, seconds):
+    import base64
+    seconds = float(seconds)
+    db = sqlite3.connect(f"file:{dbpath}?mode=ro", uri=True)
+    db.row_factory = sqlite3.Row
+    vid = db.execute("SELECT id FROM village WHERE code = ?", (village,)).fetchone()[0]
+    codes = [r[0] for r in db.execute(
+        "SELECT l.code FROM announcement_line l JOIN announcement a ON a.id = l.announcement_id"
+        " WHERE a.village_id = ? AND a.quarter = ?", (vid, quarter))]
+    c = Client(url)
+    c.login(login, password)
+    st, _, body = c.request("GET", f"/api/v1/villages/{village}/checkpoints")
+    if st != 200:
+        die(f"checkpoints: HTTP {st}")
+    size = json.loads(body)["checkpoints"][-1]["size"]
+    rng = random.Random(5)
+    n = hashes = 0
+    t0 = time.time()
+    while time.time() - t0 < seconds or n < 20:
+        seq = rng.randint(1, size)
+        st, _, body = c.request("GET", f"/api/v1/villages/{village}/proofs/inclusion"
+                                       f"?seq={seq}&size={size}")
+        if st != 200:
+            die(f"inclusion proof of {seq}: HTTP {st}")
+        n += 1
+        if n <= 20:
+            js = json.loads(body)
+            row = db.execute("SELECT * FROM ledger_entry WHERE village_id = ? AND seq = ?",
+                             (vid, seq)).fetchone()
+            proof = [base64.b64decode(h) for h in js["proof"]]
+            hashes = max(hashes, len(proof))
+            if root_from_inclusion(seq - 1, size, leaf_of(row), proof) != \
+                    base64.b64decode(js["root"]):
+                die(f"inclusion proof of {seq} does not verify")
+    per_s = n / (time.time() - t0)
+    m = 0
+    t0 = time.time()
+    while time.time() - t0 < seconds or m < 5:
+        code = rng.choice(codes)
+        st, _, body = c.request("GET", f"/api/v1/villages/{village}/announcements/{quarter}"
+                                       f"/receipts/{urllib.parse.quote(code)}")
+        if st != 200 or not body.startswith(b"jifen-receipt/v1"):
+            die(f"receipt of {code}: HTTP {st}")
+        m += 1
+    print(f"proofs_per_s={per_s:.0f} receipts_per_s={m / (time.time() - t0):.0f} "
+          f"proof_hashes={hashes}")
+
+
 def fmt_ratio(x):
     """A ratio: whole numbers from 10 up, two decimals below."""
     if x is None:
@@ -475,6 +641,56 @@ def cmd_report(results_path, out):
       "ledger-cli's (`balance` and `-p YEAR balance`) and the generator's own sums.")
     w("")
 
+    w("## 6. 一季一公示: announcing a quarter, receipts, proofs")
+    w("")
+    w("| data set | what | jifen | beside it: `jifen balances` of the same villages | ratio |")
+    w("|---|---|---:|---:|---:|")
+    for d in datasets:
+        if f"{d}.ann_big_s" not in R:
+            continue
+        big = R.get(d + ".ann_big_village")
+        w(f"| {d} | `jifen announce` of the largest village ({big}, "
+          f"{fmt_num(num(d + '.ann_big_households'))} households, {R.get(d + '.ann_quarter')}, "
+          f"{fmt_num(num(d + '.ann_big_entries'))} entries) | {fmt_num(num(d + '.ann_big_s'), 3)} s | "
+          f"{fmt_num(num(d + '.ann_big_bal_s'), 3)} s | "
+          f"{fmt_num(ratio(num(d + '.ann_big_s'), num(d + '.ann_big_bal_s')), 2)}× |")
+        w(f"| {d} | `jifen announce` of every village, the whole quarter "
+          f"({R.get(d + '.villages')} processes) | {fmt_num(num(d + '.ann_all_s'), 2)} s | "
+          f"{fmt_num(num(d + '.bal_cli_s'), 2)} s | "
+          f"{fmt_num(ratio(num(d + '.ann_all_s'), num(d + '.bal_cli_s')), 2)}× |")
+        w(f"| {d} | `jifen verify` after the announcements (chain, balances, every checkpoint and "
+          f"announcement recomputed from the entries, the signing log) | "
+          f"{fmt_num(num(d + '.ann_verify_s'), 2)} s | before them: "
+          f"{fmt_num(num(d + '.verify_s'), 2)} s | "
+          f"{fmt_num(ratio(num(d + '.ann_verify_s'), num(d + '.verify_s')), 2)}× |")
+    w("")
+    w("| data set | receipt size (largest village, sample) | inclusion proofs/s (HTTP) | "
+      "receipts/s (HTTP) | proof hashes | target |")
+    w("|---|---:|---:|---:|---:|---|")
+    for d in datasets:
+        if f"{d}.ann_receipt_max" not in R:
+            continue
+        mx = num(d + ".ann_receipt_max")
+        w(f"| {d} | {fmt_num(num(d + '.ann_receipt_min'))}–{fmt_num(mx)} B "
+          f"({R.get(d + '.ann_receipts')} receipts, each checked by `jifen verify-receipt`) | "
+          f"{fmt_num(num(d + '.ann_proofs_per_s'))} | {fmt_num(num(d + '.ann_receipts_per_s'))} | "
+          f"{R.get(d + '.ann_proof_hashes')} | receipt ≤ 1,200 B: "
+          f"{'met' if mx and mx <= 1200 else 'not met'} |")
+    w("")
+    w("`jifen announce` takes the village's chain head with its lock, signs the ledger "
+      "checkpoint (root from the stored hashes: popcount(size) rows), computes every "
+      "participating household's quarter, year and balance figures from the ledger, builds "
+      "the announcement's Merkle tree, signs it (both through the signing log beside the key, "
+      "fsync'ed) and stores the lines — one process, so the figure includes start-up.  "
+      "Proofs: `GET /api/v1/villages/V/proofs/inclusion?seq=S` of random entries as the town "
+      "admin over one keep-alive connection (the first 20 checked against leaves recomputed "
+      "from the database), then `GET …/announcements/Q/receipts/H` of random households (a "
+      "receipt rebuilds the announcement's tree from its stored lines).  The posting cost of "
+      "the Merkle bookkeeping is in table 2: the approval there also writes the tree's "
+      "`ledger_tree` rows (every fourth level's node hashes, 16 a row) in the same "
+      "transaction, against a reference that inserts the entries alone.")
+    w("")
+
     w("## 4. Memory and 5. cold start")
     w("")
     w("| data set | jifen | reference | target |")
@@ -494,6 +710,36 @@ def cmd_report(results_path, out):
     w("Cold start is measured with the database file in the page cache (the load just wrote "
       "it); the figure is process start to the first 200 answer of `/api/v1/p/TOKEN`.")
     w("")
+
+    if "redeem.sqlite.serial_rps" in R:
+        w("## 6. Redemptions: `POST /api/v1/villages/CODE/redeem` at the counter")
+        w("")
+        w(f"| backend | one counter (one client, one after the other) | p50 / p99 | "
+          f"64 concurrent clients (wrk -t2 -c64 -d{R.get('wrk_duration', '10s')}) | p50 / p99 | "
+          f"reference: ledger posting of workload 2, entries/s |")
+        w("|---|---:|---:|---:|---:|---:|")
+        for be, label in (("sqlite", "SQLite"), ("pg", "PostgreSQL 15")):
+            k = f"redeem.{be}"
+            if k + ".serial_rps" not in R:
+                continue
+            js = num(f"post.{be}.jifen_s")
+            w(f"| {label} | {fmt_num(num(k + '.serial_rps'))}/s | {R.get(k + '.serial_p50_ms')} / "
+              f"{R.get(k + '.serial_p99_ms')} ms | {fmt_num(num(k + '.rps'))}/s | "
+              f"{R.get(k + '.p50_ms')} / {R.get(k + '.p99_ms')} ms | "
+              f"{fmt_num(ratio(num('post.entries'), js))}/s |")
+        w("")
+        w(f"{R.get('redeem.households', '?')} households with 2,500 points each, one goods item "
+          "of 1 point with a stock of 100,000,000, random households.  Each redemption is a "
+          "write transaction of its own: the household's and the item's row locks, the chain "
+          "head's lock, one `redemption` ledger entry on the hash chain, the redemption row, "
+          "the stock movement, the audit row, commit — where an approval posts thousands of "
+          "entries in one transaction (the reference column), so the two rates differ by the "
+          "cost of a transaction, not of an entry.  On one village every redemption takes the "
+          "village's chain head, so concurrent counters of one village are serialised (other "
+          "villages are not).  Checked: every answer 201 with the new balance, then `jifen "
+          "verify` (chain, balances, stock = sum of movements, every redemption against its "
+          "entry) and the redemption count against the answers.")
+        w("")
 
     if os.path.exists(R.get("profile_file", "")):
         w("## Profile")
@@ -534,6 +780,16 @@ def main():
         cmd_http_balances(*a)
     elif cmd == "compare-balances":
         cmd_compare_balances(*a)
+    elif cmd == "shop-files":
+        cmd_shop_files(*a)
+    elif cmd == "shop-session":
+        cmd_shop_session(*a)
+    elif cmd == "redeem-serial":
+        cmd_redeem_serial(*a)
+    elif cmd == "quarter":
+        cmd_quarter(*a)
+    elif cmd == "proofs":
+        cmd_proofs(*a)
     elif cmd == "report":
         cmd_report(*a)
     else:

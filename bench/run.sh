@@ -9,6 +9,11 @@
 #   2. ledger posting (`jifen sheet approve` of a 100,000-entry sheet) vs
 #      raw SQLite inserts (bench/raw_insert.c) and vs PostgreSQL COPY
 #   3. balances of every household vs ledger-cli on the same entries
+#   6. redemptions at one counter and under 64 concurrent clients, SQLite
+#      and PostgreSQL, beside workload 2's posting rate
+#   7. announcing a quarter (the largest village, then every village) beside
+#      `jifen balances` of the same villages; receipts (sizes, each checked
+#      offline); verify after; inclusion proofs and receipts per second
 # then profiles the passbook page under callgrind (perf has no hardware
 # counters on these VMs) and records the top entries.
 #
@@ -353,6 +358,68 @@ balances_set() {
 	fi
 }
 
+# ---- workload 7: announcements (一季一公示) -----------------------------------------------------
+
+# announce_set NAME DB: announce the newest ended quarter, the largest
+# village first, then every other; receipts; verify; proofs over HTTP
+announce_set() {
+	d=$WORK/data/$1
+	db=$2
+	. "$d/meta.sh"
+	q=$($PY quarter "$LAST_MONTH")
+	big=$(sqlite3 "$db" "SELECT v.code FROM household h JOIN village v ON v.id = h.village_id
+		WHERE h.participating = 1 GROUP BY v.code ORDER BY COUNT(*) DESC, v.code LIMIT 1")
+	put "$1.ann_quarter" "$q"
+	put "$1.ann_big_village" "$big"
+	put "$1.ann_big_households" "$(sqlite3 "$db" "SELECT COUNT(*) FROM household h JOIN village v
+		ON v.id = h.village_id WHERE v.code = '$big' AND h.participating = 1")"
+	put "$1.ann_big_entries" "$(sqlite3 "$db" "SELECT COUNT(*) FROM ledger_entry le JOIN village v
+		ON v.id = le.village_id WHERE v.code = '$big'")"
+	cat "$db" >/dev/null
+	say "$1: jifen balances and jifen announce of the largest village ($big, $q)"
+	t0=$(ns)
+	run_ok "$J" --db "$db" balances --village "$big"
+	put "$1.ann_big_bal_s" "$(secs "$t0" "$(ns)")"
+	t0=$(ns)
+	run_ok "$J" --db "$db" announce --village "$big" --quarter "$q"
+	tb=$(secs "$t0" "$(ns)")
+	put "$1.ann_big_s" "$tb"
+	say "$1: jifen announce of every other village"
+	t0=$(ns)
+	while IFS="$(printf '\t')" read -r code name <&3; do
+		[ "$code" = "$big" ] && continue
+		run_ok "$J" --db "$db" announce --village "$code" --quarter "$q"
+	done 3<"$d/villages.tsv"
+	put "$1.ann_all_s" "$(awk -v a="$(secs "$t0" "$(ns)")" -v b="$tb" 'BEGIN { printf "%.3f", a + b }')"
+	say "$1: receipts of the largest village, each checked offline"
+	"$J" --db "$db" key show >"$WORK/$1.pub" || fail "key show"
+	sqlite3 "$db" "SELECT h.code FROM household h JOIN village v ON v.id = h.village_id
+		WHERE v.code = '$big' AND h.participating = 1 ORDER BY h.id LIMIT 40" >"$WORK/$1.rcodes"
+	: >"$WORK/$1.rsizes"
+	while read -r hc; do
+		"$J" --db "$db" receipt --village "$big" --quarter "$q" --household "$hc" \
+			>"$WORK/receipt.txt" || fail "receipt $hc"
+		run_ok "$J" verify-receipt "$WORK/receipt.txt" --key "$WORK/$1.pub"
+		wc -c <"$WORK/receipt.txt" >>"$WORK/$1.rsizes"
+	done <"$WORK/$1.rcodes"
+	put "$1.ann_receipts" "$(wc -l <"$WORK/$1.rsizes")"
+	put "$1.ann_receipt_min" "$(sort -n "$WORK/$1.rsizes" | head -n 1)"
+	put "$1.ann_receipt_max" "$(sort -n "$WORK/$1.rsizes" | tail -n 1)"
+	t0=$(ns)
+	run_ok "$J" --db "$db" verify
+	put "$1.ann_verify_s" "$(secs "$t0" "$(ns)")"
+	say "$1: proofs and receipts over HTTP"
+	port=$($PY port)
+	start_jifen "$db" "$port"
+	run_ok $PY proofs "http://127.0.0.1:$port" admin "$PASS" "$big" "$q" "$db" \
+		"$(echo "$WRK_D" | tr -d s)"
+	pr=$(cat "$WORK/last.log")
+	put "$1.ann_proofs_per_s" "$(field proofs_per_s "$pr")"
+	put "$1.ann_receipts_per_s" "$(field receipts_per_s "$pr")"
+	put "$1.ann_proof_hashes" "$(field proof_hashes "$pr")"
+	stop_pid "$SERVER_PID"
+}
+
 # ---- workload 2: posting ---------------------------------------------------------------------------
 
 # copy_db FROM TO: a SQLite database with its WAL
@@ -479,6 +546,82 @@ posting() {
 	PGDIR=""
 }
 
+# ---- workload 6: redemptions ---------------------------------------------------------------------
+
+# shop_db DB: a village "shop" of REDEEM_HH households with points, a
+# shopkeeper account and a catalog, through the CLI
+shop_db() {
+	run_ok "$J" --db "$1" init
+	run_ok "$J" --db "$1" village add shop 积分超市村
+	printf '%s\n' "$PASS" | "$J" --db "$1" user add shop-keeper --role shopkeeper --village shop \
+		--password-stdin >"$WORK/last.log" 2>&1 || fail "user add shop-keeper"
+	run_ok "$J" --db "$1" import households --village shop "$WORK/shop/households.csv"
+	run_ok "$J" --db "$1" import standard --village shop "$ROOT/static/template-standard.csv" \
+		--adopted 2024-01-01 --effective 2024-01-01
+	run_ok "$J" --db "$1" import entries --village shop --month 2024-06 "$WORK/shop/entries.csv"
+	run_ok "$J" --db "$1" sheet approve --village shop --month 2024-06 --meeting-date 2024-06-28 \
+		--attendees 村两委 --resolution 同意
+	run_ok "$J" --db "$1" import catalog --village shop "$WORK/shop/catalog.csv"
+}
+
+# redeem_run NAME DB: one counter, then 64 clients, against `jifen serve`;
+# checks every answer, then verify and the redemption count
+redeem_run() {
+	port=$($PY port)
+	start_jifen "$2" "$port"
+	url=http://127.0.0.1:$port
+	run_ok $PY redeem-serial "$url" shop-keeper "$PASS" shop "$WORK/shop/households.txt" \
+		"${WRK_D%s}"
+	line=$(cat "$WORK/last.log")
+	put "redeem.$1.serial_rps" "$(field rps "$line")"
+	put "redeem.$1.serial_p50_ms" "$(field p50_ms "$line")"
+	put "redeem.$1.serial_p99_ms" "$(field p99_ms "$line")"
+	serial=$(field requests "$line")
+	run_ok $PY shop-session "$url" shop-keeper "$PASS"
+	sess=$(cat "$WORK/last.log")
+	out=$(wrk -t2 -c64 -d"$WRK_D" --latency -s "$ROOT/bench/wrk/redeem.lua" "$url" \
+		-- "$WORK/shop/households.txt" shop ITEM1 "$(field cookie "$sess")" \
+		"$(field csrf "$sess")") || fail "wrk redeem"
+	printf '%s\n' "$out" >"$WORK/wrk-redeem-$1.txt"
+	line=$(printf '%s\n' "$out" | grep '^RESULT ') || fail "wrk redeem printed no RESULT line"
+	for k in non200 badbody sockerr; do
+		[ "$(field $k "$line")" = 0 ] || fail "wrk redeem $1: $k=$(field $k "$line")"
+	done
+	put "redeem.$1.rps" "$(field rps "$line")"
+	put "redeem.$1.p50_ms" "$(field p50_ms "$line")"
+	put "redeem.$1.p99_ms" "$(field p99_ms "$line")"
+	ok=$(field checked "$line")
+	stop_pid "$SERVER_PID"
+	run_ok "$J" --db "$2" verify
+	got=$("$J" --db "$2" funds --village shop --format json | sed -n 's/.*"stock_value":\([0-9.]*\).*/\1/p')
+	# every answered redemption took one unit (2.50 each) off the stock;
+	# requests still in flight when wrk stopped may have taken more
+	awk -v s="$got" -v a="$((serial + ok))" 'BEGIN { left = (250000000 - s) / 2.5;
+		exit !(left >= a && left <= a + 64) }' ||
+		fail "redeem $1: stock value $got after $serial + $ok answered redemptions"
+}
+
+redemptions() {
+	REDEEM_HH=$([ "$MODE" = smoke ] && echo 50 || echo 2000)
+	put redeem.households "$REDEEM_HH"
+	run_ok $PY shop-files "$WORK/shop" "$REDEEM_HH"
+	say "redemptions on SQLite"
+	db=$WORK/shop.db
+	rm -f "$db" "$db-wal" "$db-shm"
+	shop_db "$db"
+	redeem_run sqlite "$db"
+	say "redemptions on PostgreSQL: throwaway cluster"
+	PGDIR=$WORK/pg-shop
+	"$ROOT/scripts/pg-test-cluster.sh" stop "$PGDIR" >/dev/null 2>&1 || rm -rf "$PGDIR"
+	pgurl=$("$ROOT/scripts/pg-test-cluster.sh" start "$PGDIR" "$($PY port)") ||
+		fail "PostgreSQL cluster"
+	run_ok psql -X "$pgurl" -qc "CREATE DATABASE bench_shop"
+	shop_db "${pgurl%/*}/bench_shop"
+	redeem_run pg "${pgurl%/*}/bench_shop"
+	"$ROOT/scripts/pg-test-cluster.sh" stop "$PGDIR" >/dev/null 2>&1 || true
+	PGDIR=""
+}
+
 # ---- profile ------------------------------------------------------------------------------------
 
 # profile_set NAME DB: callgrind of `jifen serve` answering PROFILE_REQS
@@ -578,9 +721,13 @@ for s in $SETS; do
 	passbook_set "$s" "$WORK/$s.db"
 	say "== $s: workload 3 (balances vs ledger-cli)"
 	balances_set "$s" "$WORK/$s.db"
+	say "== $s: workload 7 (announcements, receipts, proofs)"
+	announce_set "$s" "$WORK/$s.db"
 done
 say "== workload 2 (posting)"
 posting
+say "== workload 6 (redemptions)"
+redemptions
 last=$(echo "$SETS" | awk '{ print $NF }')
 profile_set "$last" "$WORK/$last.db"
 [ ! -f "$ROOT/bench/NOTES.md" ] || put notes_file "$ROOT/bench/NOTES.md"

@@ -669,6 +669,29 @@ int announcement_json(db *d, arena *a, struct json_writer *w, const char *villag
 	return 0;
 }
 
+int announcement_latest_receipt(db *d, arena *a, const struct village *v,
+				const char *household_code, struct announcement **ann,
+				char **receipt)
+{
+	db_stmt *s = db_prepare(d, "SELECT an.quarter FROM announcement an JOIN announcement_line l"
+				   " ON l.announcement_id = an.id WHERE an.village_id = $v"
+				   " AND l.code = $code ORDER BY an.quarter DESC LIMIT 1");
+	int st;
+	if (!s || db_bind_int(s, "$v", v->id) || db_bind_text(s, "$code", household_code) ||
+	    (st = db_step(s)) == DB_ERROR)
+		return -1;
+	if (st != DB_ROW)
+		return 1;
+	char *quarter = db_column_dup(s, 0, a);
+	db_reset(s);
+	errlist errs = {0};
+	int rc = announcement_get(d, a, v->id, quarter, ann);
+	if (!rc)
+		rc = announcement_receipt(d, a, v, *ann, household_code, &errs, receipt);
+	errlist_free(&errs);
+	return rc;
+}
+
 /* ---- cosignatures ------------------------------------------------------------------- */
 
 int announcement_cosign(db *d, arena *a, const struct actor *who, const struct village *v,

@@ -99,6 +99,12 @@ int announcement_receipt(db *d, arena *a, const struct village *v,
 			 const struct announcement *ann, const char *household_code,
 			 errlist *errs, char **out);
 
+/* The receipt of household_code in the newest announcement of village v
+** that holds it: *ann and *receipt (arena).  Returns 0, 1 none, -1. */
+int announcement_latest_receipt(db *d, arena *a, const struct village *v,
+				const char *household_code, struct announcement **ann,
+				char **receipt);
+
 /* Write ann as one JSON object to w: village (code), quarter, date,
 ** objection_until, ledger {size, root, head, checkpoint (the signed note
 ** with its cosignatures), cosignatures [{witness, key_id, time}]}, lines

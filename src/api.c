@@ -41,21 +41,14 @@ void api_reject(struct req *r, int status, const errlist *errs)
 	buf_free(&all);
 }
 
-int api_refused(struct req *r, int rc, int not_found, const errlist *errs, const char *fail_msg)
-{
-	if (rc < 0)
-		http_error(r, 500, fail_msg);
-	else if (rc > 0)
-		api_reject(r, not_found && rc == not_found ? 404 : 400, errs);
-	return rc;
-}
-
 /* What is wrong with a body jansson refused, in words, from its error
 ** text (English, not shown): bytes that are not UTF-8, an integer beyond
 ** range, nesting too deep, \u0000 in a string, not an object, a bad
 ** escape, or else the syntax. */
 static const char *json_problem(const json_error_t *err)
 {
+	if (strstr(err->text, "duplicate object key"))
+		return "有重复的字段名（同一个名字出现了两次）";
 	if (strstr(err->text, "decode byte") || strstr(err->text, "UTF-8"))
 		return "含有不是 UTF-8 编码的字节";
 	if (strstr(err->text, "too big"))
@@ -74,7 +67,7 @@ static const char *json_problem(const json_error_t *err)
 json_t *body_or_400(struct req *r)
 {
 	json_error_t err = {0};
-	json_t *o = r->body_len ? json_loadb(r->body, r->body_len, 0, &err) : json_object();
+	json_t *o = r->body_len ? json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &err) : json_object();
 	if (!o) {
 		http_error(r, 400, arena_printf(r->a, "请求内容不是有效的 JSON：第 %d 个字节附近%s。",
 						err.position, json_problem(&err)));

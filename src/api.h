@@ -40,6 +40,14 @@ static inline void json_str(struct req *r, const char *key, const char *v)
 static inline void json_int(struct req *r, const char *key, int64_t v) { jw_int(&r->jw, key, v); }
 static inline void json_bool(struct req *r, const char *key, int v) { jw_bool(&r->jw, key, v); }
 static inline void json_null(struct req *r, const char *key) { jw_null(&r->jw, key); }
+/* An optional id or time: null when 0. */
+static inline void json_int_or_null(struct req *r, const char *key, int64_t v)
+{
+	if (v)
+		json_int(r, key, v);
+	else
+		json_null(r, key);
+}
 /* An optional count: null when not recorded (< 0). */
 void json_opt(struct req *r, const char *key, int64_t v);
 
@@ -70,7 +78,16 @@ void api_reject(struct req *r, int status, const errlist *errs);
 /* Answer the outcome of an area function that wrote nothing unless it
 ** returned 0: rc < 0 a 500 with fail_msg, rc > 0 api_reject() with 400 (or
 ** 404 when rc is not_found and not_found is not 0).  Returns rc, so that
-** the caller answers the success itself when it is 0. */
-int api_refused(struct req *r, int rc, int not_found, const errlist *errs, const char *fail_msg);
+** the caller answers the success itself when it is 0.  Inline, so that
+** the analyzer sees that 0 is the success its caller's outputs belong to. */
+static inline int api_refused(struct req *r, int rc, int not_found, const errlist *errs,
+			      const char *fail_msg)
+{
+	if (rc < 0)
+		http_error(r, 500, fail_msg);
+	else if (rc > 0)
+		api_reject(r, not_found && rc == not_found ? 404 : 400, errs);
+	return rc;
+}
 
 #endif

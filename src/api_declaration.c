@@ -62,10 +62,7 @@ static void api_declarations(struct req *r)
 		json_str(r, "status", d->status >= 0 && d->status < 3 ? status_names[d->status] : "");
 		json_str(r, "status_label", declaration_status_label(d->status));
 		json_str(r, "decline_reason", d->decline_reason);
-		if (d->entry_id)
-			json_int(r, "entry_id", d->entry_id);
-		else
-			json_null(r, "entry_id");
+		json_int_or_null(r, "entry_id", d->entry_id);
 		json_str(r, "decided_by", d->decided_by);
 		json_int(r, "created_at", d->created_at);
 		json_end_obj(r);
@@ -81,11 +78,9 @@ static void api_declaration_accept(struct req *r)
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
-	int64_t id = parse_id(r->arg[1]);
-	if (!id) {
-		http_error(r, 404, "没有这条申报。");
+	int64_t id = req_id_or_404(r, r->arg[1], "没有这条申报。");
+	if (!id)
 		return;
-	}
 	json_t *o = body_or_400(r);
 	if (!o)
 		return;
@@ -98,11 +93,7 @@ static void api_declaration_accept(struct req *r)
 		struct actor who = req_actor(r);
 		rc = declaration_accept(r->db, &who, v, id, item, &errs, &entry_id);
 	}
-	if (rc < 0)
-		http_error(r, 500, "采纳时出错，没有保存。");
-	else if (rc > 0)
-		api_reject(r, rc == SHEET_NOT_FOUND ? 404 : 400, &errs);
-	else {
+	if (!api_refused(r, rc, SHEET_NOT_FOUND, &errs, "采纳时出错，没有保存。")) {
 		json_begin(r);
 		json_obj(r, NULL);
 		json_int(r, "id", id);
@@ -121,11 +112,9 @@ static void api_declaration_decline(struct req *r)
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
-	int64_t id = parse_id(r->arg[1]);
-	if (!id) {
-		http_error(r, 404, "没有这条申报。");
+	int64_t id = req_id_or_404(r, r->arg[1], "没有这条申报。");
+	if (!id)
 		return;
-	}
 	json_t *o = body_or_400(r);
 	if (!o)
 		return;
@@ -137,11 +126,7 @@ static void api_declaration_decline(struct req *r)
 		struct actor who = req_actor(r);
 		rc = declaration_decline(r->db, &who, v, id, reason, &errs);
 	}
-	if (rc < 0)
-		http_error(r, 500, "保存时出错。");
-	else if (rc > 0)
-		api_reject(r, rc == SHEET_NOT_FOUND ? 404 : 400, &errs);
-	else {
+	if (!api_refused(r, rc, SHEET_NOT_FOUND, &errs, "保存时出错。")) {
 		json_begin(r);
 		json_obj(r, NULL);
 		json_int(r, "id", id);

@@ -59,8 +59,7 @@ static void api_list(struct req *r)
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
-	const char *q = req_query(r, "q");
-	q = q ? str_trim(arena_strdup(r->a, q)) : "";
+	const char *q = req_query_trim(r, "q");
 	int filter = household_filter_from_name(req_query(r, "filter"));
 	if (filter < 0) {
 		http_error(r, 400, "filter 应为 all、participating、eligible_not_joined、"

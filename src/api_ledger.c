@@ -69,23 +69,14 @@ static void ledger_fields(struct req *r, const struct ledger_entry *e)
 	json_str(r, "household", e->household_code);
 	json_str(r, "item", e->item_code);
 	json_str(r, "item_name", e->item_name);
-	if (e->version_id)
-		json_int(r, "version_id", e->version_id);
-	else
-		json_null(r, "version_id");
+	json_int_or_null(r, "version_id", e->version_id);
 	json_str(r, "month", e->month);
 	json_str(r, "date", e->date);
 	json_int(r, "quantity", e->quantity);
 	json_int(r, "points", e->points);
-	if (e->approval_id)
-		json_int(r, "approval_id", e->approval_id);
-	else
-		json_null(r, "approval_id");
+	json_int_or_null(r, "approval_id", e->approval_id);
 	json_str(r, "meeting_date", e->meeting_date);
-	if (e->correction_of)
-		json_int(r, "correction_of", e->correction_of);
-	else
-		json_null(r, "correction_of");
+	json_int_or_null(r, "correction_of", e->correction_of);
 	json_int(r, "corrected", e->corrected);
 	json_str(r, "reason", e->reason);
 	json_str(r, "recorded_by", e->recorded_by);
@@ -163,13 +154,10 @@ static void api_correct(struct req *r)
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
-	int64_t id = parse_id(r->arg[1]);
-	struct ledger_entry *e = NULL;
-	int rc = id ? ledger_entry_get(r->db, r->a, v->id, id, &e) : 1;
-	if (rc) {
-		http_error(r, rc < 0 ? 500 : 404, rc < 0 ? "读取积分台账时出错。" : "本村台账没有这一条。");
+	struct ledger_entry *e = req_ledger_entry_or_404(r, v, r->arg[1]);
+	if (!e)
 		return;
-	}
+	int64_t id = e->id;
 	json_t *o = body_or_400(r);
 	if (!o)
 		return;
@@ -179,16 +167,12 @@ static void api_correct(struct req *r)
 	member_int(o, "amount", 0, &amount, &errs);
 	member_str(o, "reason", &reason, &errs);
 	struct ledger_entry *out = NULL;
-	rc = errs.n ? 1 : 0;
+	int rc = errs.n ? 1 : 0;
 	if (!rc) {
 		struct actor who = req_actor(r);
 		rc = ledger_correct(r->db, r->a, &who, v, id, amount, reason, &errs, &out);
 	}
-	if (rc < 0)
-		http_error(r, 500, "更正时出错，没有记入台账。");
-	else if (rc > 0)
-		api_reject(r, 400, &errs);
-	else {
+	if (!api_refused(r, rc, 0, &errs, "更正时出错，没有记入台账。")) {
 		json_begin(r);
 		json_obj(r, NULL);
 		json_str(r, "village", v->code);

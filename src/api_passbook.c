@@ -88,10 +88,7 @@ static void passbook_reply(struct req *r, int64_t village_id, int64_t household_
 			json_end_obj(r);
 		} else
 			json_null(r, "approval");
-		if (e->correction_of)
-			json_int(r, "correction_of", e->correction_of);
-		else
-			json_null(r, "correction_of");
+		json_int_or_null(r, "correction_of", e->correction_of);
 		json_str(r, "reason", e->reason);
 		json_int(r, "corrected", e->corrected);
 		json_end_obj(r);

@@ -38,16 +38,10 @@ static void sheet_fields(struct req *r, const struct sheet *s)
 	json_int(r, "points_minus", s->points_minus);
 	json_int(r, "points_total", s->points_plus + s->points_minus);
 	json_str(r, "submitted_by", s->submitted_by);
-	if (s->submitted_at)
-		json_int(r, "submitted_at", s->submitted_at);
-	else
-		json_null(r, "submitted_at");
+	json_int_or_null(r, "submitted_at", s->submitted_at);
 	json_str(r, "returned_by", s->returned_by);
 	json_str(r, "return_reason", s->return_reason);
-	if (s->approval_id)
-		json_int(r, "approval_id", s->approval_id);
-	else
-		json_null(r, "approval_id");
+	json_int_or_null(r, "approval_id", s->approval_id);
 }
 
 static void approval_fields(struct req *r, const struct approval *ap)
@@ -141,10 +135,7 @@ static void send_sheet(struct req *r, const struct village *v, const char *month
 		json_int(r, "points", e->points);
 		json_str(r, "note", e->note);
 		json_str(r, "photo", e->photo && *e->photo ? e->photo : NULL);
-		if (e->declaration_id)
-			json_int(r, "declaration_id", e->declaration_id);
-		else
-			json_null(r, "declaration_id");
+		json_int_or_null(r, "declaration_id", e->declaration_id);
 		json_str(r, "recorded_by", e->recorded_by);
 		json_int(r, "created_at", e->created_at);
 		json_end_obj(r);
@@ -184,6 +175,35 @@ static void conflict(struct req *r, const char *month, int status, const char *w
 					what));
 }
 
+/* What a change needs of the month's sheet. */
+enum sheet_want {
+	WANT_OPEN_OR_NONE, /* draft or returned, or none yet (the first entry makes it) */
+	WANT_OPEN,         /* draft or returned */
+	WANT_SUBMITTED,    /* submitted: return and approve */
+};
+
+/* The sheet of month must be as want says: else answers 500, 404 (no
+** sheet) or 409 (the sheet's status and what cannot be done) and returns
+** -1; 0 when it is. */
+static int sheet_state_or_reply(struct req *r, const struct village *v, const char *month,
+				enum sheet_want want, const char *what)
+{
+	int st = sheet_status_or_500(r, v, month);
+	if (st == -2)
+		return -1;
+	if (st == -1 && want != WANT_OPEN_OR_NONE) {
+		http_error(r, 404, "这个月还没有积分表。");
+		return -1;
+	}
+	int ok = want == WANT_SUBMITTED ? st == SHEET_SUBMITTED
+					: st != SHEET_SUBMITTED && st != SHEET_APPROVED;
+	if (!ok) {
+		conflict(r, month, st, what);
+		return -1;
+	}
+	return 0;
+}
+
 /* POST /api/v1/villages/CODE/sheets/YYYY-MM/entries:
 ** {household, item, quantity, date, note, photo} -> 201 {id, month, ...} */
 static void api_entry_add(struct req *r)
@@ -194,13 +214,8 @@ static void api_entry_add(struct req *r)
 	const char *month = req_month_or_404(r, r->arg[1]);
 	if (!month)
 		return;
-	int st = sheet_status_or_500(r, v, month);
-	if (st == -2)
+	if (sheet_state_or_reply(r, v, month, WANT_OPEN_OR_NONE, "不能再记入"))
 		return;
-	if (st == SHEET_SUBMITTED || st == SHEET_APPROVED) {
-		conflict(r, month, st, "不能再记入");
-		return;
-	}
 	json_t *o = body_or_400(r);
 	if (!o)
 		return;
@@ -220,11 +235,7 @@ static void api_entry_add(struct req *r)
 		struct actor who = req_actor(r);
 		rc = entry_add(r->db, &who, v, month, &in, &errs, &id);
 	}
-	if (rc < 0)
-		http_error(r, 500, "记入时出错，没有保存。");
-	else if (rc > 0)
-		api_reject(r, 400, &errs);
-	else {
+	if (!api_refused(r, rc, 0, &errs, "记入时出错，没有保存。")) {
 		json_begin(r);
 		json_obj(r, NULL);
 		json_int(r, "id", id);
@@ -250,26 +261,15 @@ static void api_entry_remove(struct req *r)
 	const char *month = req_month_or_404(r, r->arg[1]);
 	if (!month)
 		return;
-	int64_t id = parse_id(r->arg[2]);
-	if (!id) {
-		http_error(r, 404, "没有这条积分记录。");
+	int64_t id = req_id_or_404(r, r->arg[2], "没有这条积分记录。");
+	if (!id)
 		return;
-	}
-	int st = sheet_status_or_500(r, v, month);
-	if (st == -2)
+	if (sheet_state_or_reply(r, v, month, WANT_OPEN_OR_NONE, "不能删除记录"))
 		return;
-	if (st == SHEET_SUBMITTED || st == SHEET_APPROVED) {
-		conflict(r, month, st, "不能删除记录");
-		return;
-	}
 	errlist errs = {0};
 	struct actor who = req_actor(r);
 	int rc = entry_remove(r->db, &who, v, id, &errs);
-	if (rc < 0)
-		http_error(r, 500, "删除时出错，没有删除。");
-	else if (rc > 0)
-		api_reject(r, rc == SHEET_NOT_FOUND ? 404 : 400, &errs);
-	else {
+	if (!api_refused(r, rc, SHEET_NOT_FOUND, &errs, "删除时出错，没有删除。")) {
 		json_begin(r);
 		json_obj(r, NULL);
 		json_int(r, "removed", id);
@@ -288,46 +288,14 @@ static void api_submit(struct req *r)
 	const char *month = req_month_or_404(r, r->arg[1]);
 	if (!month)
 		return;
-	int st = sheet_status_or_500(r, v, month);
-	if (st == -2)
+	if (sheet_state_or_reply(r, v, month, WANT_OPEN, "不能再提交"))
 		return;
-	if (st == -1) {
-		http_error(r, 404, "这个月还没有积分表。");
-		return;
-	}
-	if (st == SHEET_SUBMITTED || st == SHEET_APPROVED) {
-		conflict(r, month, st, "不能再提交");
-		return;
-	}
 	errlist errs = {0};
 	struct actor who = req_actor(r);
 	int rc = sheet_submit(r->db, &who, v, month, &errs);
-	if (rc < 0)
-		http_error(r, 500, "提交时出错。");
-	else if (rc > 0)
-		api_reject(r, 400, &errs);
-	else
+	if (!api_refused(r, rc, 0, &errs, "提交时出错。"))
 		send_sheet(r, v, month, 200);
 	errlist_free(&errs);
-}
-
-/* The sheet must be submitted for return/approve: answers 404/409 and
-** returns -1 otherwise. */
-static int require_submitted(struct req *r, const struct village *v, const char *month,
-			     const char *what)
-{
-	int st = sheet_status_or_500(r, v, month);
-	if (st == -2)
-		return -1;
-	if (st == -1) {
-		http_error(r, 404, "这个月还没有积分表。");
-		return -1;
-	}
-	if (st != SHEET_SUBMITTED) {
-		conflict(r, month, st, what);
-		return -1;
-	}
-	return 0;
 }
 
 /* POST /api/v1/villages/CODE/sheets/YYYY-MM/return: {reason} -> the sheet */
@@ -337,7 +305,8 @@ static void api_return(struct req *r)
 	if (!v)
 		return;
 	const char *month = req_month_or_404(r, r->arg[1]);
-	if (!month || require_submitted(r, v, month, "只有已提交的积分表可以退回"))
+	if (!month || sheet_state_or_reply(r, v, month, WANT_SUBMITTED,
+					   "只有已提交的积分表可以退回"))
 		return;
 	json_t *o = body_or_400(r);
 	if (!o)
@@ -350,11 +319,7 @@ static void api_return(struct req *r)
 		struct actor who = req_actor(r);
 		rc = sheet_return(r->db, &who, v, month, reason, &errs);
 	}
-	if (rc < 0)
-		http_error(r, 500, "退回时出错。");
-	else if (rc > 0)
-		api_reject(r, 400, &errs);
-	else
+	if (!api_refused(r, rc, 0, &errs, "退回时出错。"))
 		send_sheet(r, v, month, 200);
 	json_decref(o);
 	errlist_free(&errs);
@@ -368,7 +333,8 @@ static void api_approve(struct req *r)
 	if (!v)
 		return;
 	const char *month = req_month_or_404(r, r->arg[1]);
-	if (!month || require_submitted(r, v, month, "只有已提交的积分表可以审定"))
+	if (!month || sheet_state_or_reply(r, v, month, WANT_SUBMITTED,
+					   "只有已提交的积分表可以审定"))
 		return;
 	json_t *o = body_or_400(r);
 	if (!o)
@@ -384,11 +350,7 @@ static void api_approve(struct req *r)
 		struct actor who = req_actor(r);
 		rc = sheet_approve(r->db, r->a, &who, v, month, &in, 0, &errs, &ap);
 	}
-	if (rc < 0)
-		http_error(r, 500, "审定时出错，没有记入台账。");
-	else if (rc > 0)
-		api_reject(r, 400, &errs);
-	else {
+	if (!api_refused(r, rc, 0, &errs, "审定时出错，没有记入台账。")) {
 		json_begin(r);
 		json_obj(r, NULL);
 		json_str(r, "village", v->code);
@@ -415,11 +377,7 @@ static void api_evidence(struct req *r)
 	char hash[65];
 	errlist errs = {0};
 	int rc = evidence_store(r->db, v->id, r->user->login, data, len, hash, &errs);
-	if (rc < 0)
-		http_error(r, 500, "保存照片时出错。");
-	else if (rc > 0)
-		api_reject(r, 400, &errs);
-	else {
+	if (!api_refused(r, rc, 0, &errs, "保存照片时出错。")) {
 		json_begin(r);
 		json_obj(r, NULL);
 		json_str(r, "hash", hash);

@@ -24,10 +24,7 @@
 static void version_fields(struct req *r, const struct std_version *sv)
 {
 	const struct std_adoption *ad = &sv->adoption;
-	if (sv->id)
-		json_int(r, "id", sv->id);
-	else
-		json_null(r, "id");
+	json_int_or_null(r, "id", sv->id);
 	json_int(r, "version", sv->version);
 	json_str(r, "effective_on", sv->effective_on);
 	json_str(r, "adopted_on", ad->adopted_on && *ad->adopted_on ? ad->adopted_on : NULL);
@@ -40,10 +37,7 @@ static void version_fields(struct req *r, const struct std_version *sv)
 	json_opt(r, "votes_against", ad->votes_against);
 	json_opt(r, "votes_abstain", ad->votes_abstain);
 	json_str(r, "source", sv->source);
-	if (sv->based_on)
-		json_int(r, "based_on", sv->based_on);
-	else
-		json_null(r, "based_on");
+	json_int_or_null(r, "based_on", sv->based_on);
 	if (!sv->items)
 		return;
 	json_arr(r, "items");
@@ -54,14 +48,8 @@ static void version_fields(struct req *r, const struct std_version *sv)
 		json_str(r, "code", it->code);
 		json_str(r, "name", it->name);
 		json_int(r, "points", it->points);
-		if (it->cap_month)
-			json_int(r, "cap_month", it->cap_month);
-		else
-			json_null(r, "cap_month");
-		if (it->cap_year)
-			json_int(r, "cap_year", it->cap_year);
-		else
-			json_null(r, "cap_year");
+		json_int_or_null(r, "cap_month", it->cap_month);
+		json_int_or_null(r, "cap_year", it->cap_year);
 		json_bool(r, "veto", it->veto);
 		json_bool(r, "evidence", it->evidence);
 		json_end_obj(r);

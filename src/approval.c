@@ -128,11 +128,9 @@ int approval_get(db *d, arena *a, int64_t village_id, int64_t approval_id,
 				   " WHERE id = $id AND village_id = $v");
 	if (!s || db_bind_int(s, "$id", approval_id) || db_bind_int(s, "$v", village_id))
 		return -1;
-	int st = db_step(s);
-	if (st == DB_DONE)
-		return 1;
-	if (st != DB_ROW)
-		return -1;
+	int st = db_step_one(s);
+	if (st)
+		return st;
 	struct approval *ap = arena_alloc(a, sizeof *ap);
 	ap->id = db_column_int(s, 0);
 	ap->village_id = db_column_int(s, 1);
@@ -161,11 +159,9 @@ int approval_meeting_get(db *d, arena *a, int64_t village_id, int64_t approval_i
 				   " WHERE id = $id AND village_id = $v");
 	if (!s || db_bind_int(s, "$id", approval_id) || db_bind_int(s, "$v", village_id))
 		return -1;
-	int st = db_step(s);
-	if (st == DB_DONE)
-		return 1;
-	if (st != DB_ROW)
-		return -1;
+	int st = db_step_one(s);
+	if (st)
+		return st;
 	struct approval *ap = arena_alloc(a, sizeof *ap);
 	ap->id = approval_id;
 	ap->village_id = village_id;

@@ -1,13 +1,23 @@
 /*
 ** auth.c — accounts, argon2id passwords, login throttling and sessions.
 **
-** Throttling counts failed attempts per login (and per address, against
-** password spraying) inside a sliding window, in the database so that every
-** server instance sees the same count.  A locked login is refused even with
-** the right password until the window has passed: otherwise the lock would
-** tell an attacker when a guess was right.
+** Throttling keeps two limits apart (issue 11): an address with too many
+** failures within the window may not log in at all, whatever login it
+** names; a login with failures is slowed, not locked, for everyone else —
+** an address that has not failed against it waits an exponential delay
+** after the last failure (1, 2, 4 … s, capped), so that the right password
+** from a clean address gets in, and its owner is told at login.  等保's
+** lock-out stays (login_max_failures within login_lock_minutes): by
+** default for the addresses that failed, with lockout_scope=account for
+** every address.  A locked login is refused even with the right password
+** until the window has passed: otherwise the lock would tell an attacker
+** when a guess was right.  Only attempts that reached the password check
+** are recorded and counted, so a refused one (throttled, locked, delayed,
+** malformed, or stopped before the handler: CSRF, limits) extends nothing.
+** Everything is in the database so that every server instance sees it.
 */
 #include "auth.h"
+#include "guard.h"
 
 #include <pthread.h>
 #include <stddef.h>
@@ -17,7 +27,7 @@
 
 #include "json.h"
 
-enum { IP_MAX_FAILURES = 50, TOUCH_INTERVAL = 60 };
+enum { TOUCH_INTERVAL = 60 };
 
 /* A real hash of a random password, computed once, for unknown logins. */
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
@@ -65,24 +75,71 @@ const char *role_label(int role)
 	return "";
 }
 
-/* The policy's fields: name, Chinese label, allowed range. */
+/* Check a lockout_scope value: 0, or -1 with what is wrong in bad. */
+static int scope_parse(const char *v, char *bad, size_t n)
+{
+	if (!strcmp(v, "address") || !strcmp(v, "account"))
+		return 0;
+	snprintf(bad, n, "应为 address 或 account");
+	return -1;
+}
+
+/* Check a trusted_proxies value as scope_parse() does. */
+static int proxies_parse(const char *v, char *bad, size_t n)
+{
+	char item[64];
+	if (!guard_proxies_parse(v, item, sizeof item))
+		return 0;
+	snprintf(bad, n, "地址无效: %s", item);
+	return -1;
+}
+
+/* The policy's fields: name, Chinese label, allowed range; text fields
+** (size > 0, a char array of that size) are checked by their function. */
+#define FIELD(f) offsetof(struct security_policy, f)
+#define TEXT(f) FIELD(f), -1, -1, sizeof ((struct security_policy *)0)->f
 static const struct {
 	const char *name, *label;
 	size_t off;
 	int min, max;
+	size_t size;
+	int (*check)(const char *value, char *bad, size_t n);
 } policy_fields[] = {
-	{"password_min_length", "密码最短长度（字符）", offsetof(struct security_policy, password_min_length), 8, 64},
-	{"password_max_age_days", "密码有效期（天，0 为不过期）", offsetof(struct security_policy, password_max_age_days), 0, 3650},
-	{"login_max_failures", "连续登录失败几次后锁定", offsetof(struct security_policy, login_max_failures), 3, 20},
-	{"login_lock_minutes", "锁定时长（分钟）", offsetof(struct security_policy, login_lock_minutes), 1, 1440},
-	{"session_idle_minutes", "无操作自动退出（分钟）", offsetof(struct security_policy, session_idle_minutes), 5, 240},
-	{"session_max_hours", "登录最长有效（小时）", offsetof(struct security_policy, session_max_hours), 1, 72},
+	{"password_min_length", "密码最短长度（字符）", FIELD(password_min_length), 8, 64, 0, NULL},
+	{"password_max_age_days", "密码有效期（天，0 为不过期）", FIELD(password_max_age_days), 0, 3650,
+	 0, NULL},
+	{"login_max_failures", "连续登录失败几次后锁定", FIELD(login_max_failures), 3, 20, 0, NULL},
+	{"login_lock_minutes", "锁定时长（分钟）", FIELD(login_lock_minutes), 1, 1440, 0, NULL},
+	{"lockout_scope", "锁定范围（address 只锁失败的地址，account 锁整个账号）",
+	 TEXT(lockout_scope), scope_parse},
+	{"login_address_max_failures", "同一地址登录失败几次后暂停该地址的登录",
+	 FIELD(login_address_max_failures), 5, 1000, 0, NULL},
+	{"login_delay_max_seconds", "账号登录失败后的延迟上限（秒）", FIELD(login_delay_max_seconds), 1,
+	 300, 0, NULL},
+	{"session_idle_minutes", "无操作自动退出（分钟）", FIELD(session_idle_minutes), 5, 240, 0, NULL},
+	{"session_max_hours", "登录最长有效（小时）", FIELD(session_max_hours), 1, 72, 0, NULL},
+	{"connections_per_address", "同一地址最多连接数", FIELD(connections_per_address), 1, 4000, 0,
+	 NULL},
+	{"request_header_seconds", "请求头须在几秒内收完", FIELD(request_header_seconds), 2, 300, 0,
+	 NULL},
+	{"body_min_bytes_per_second", "请求内容最低传输速度（字节/秒，0 不限）",
+	 FIELD(body_min_bytes_per_second), 0, 1000000, 0, NULL},
+	{"body_memory_mb", "所有上传合计最多占用内存（MB）", FIELD(body_memory_mb), 1, 4096, 0, NULL},
+	{"trusted_proxies", "可信的反向代理地址（逗号分隔，可写网段，空为无）",
+	 TEXT(trusted_proxies), proxies_parse},
 };
+#undef TEXT
+#undef FIELD
 enum { NPOLICY = sizeof policy_fields / sizeof policy_fields[0] };
 
 static int *policy_slot(struct security_policy *p, int i)
 {
 	return (int *)((char *)p + policy_fields[i].off);
+}
+
+static int policy_is_text(int i)
+{
+	return policy_fields[i].size > 0;
 }
 
 int policy_load(db *d, struct security_policy *p)
@@ -94,13 +151,21 @@ int policy_load(db *d, struct security_policy *p)
 		return -1;
 	int st;
 	while ((st = db_step(s)) == DB_ROW) {
-		const char *name = db_column_text(s, 0) + 7;
+		const char *name = db_column_text(s, 0) + 7, *text = db_column_text(s, 1);
 		int64_t v;
-		for (int i = 0; i < NPOLICY; i++)
-			if (!strcmp(name, policy_fields[i].name) &&
-			    !parse_int64(db_column_text(s, 1), &v) && v >= policy_fields[i].min &&
-			    v <= policy_fields[i].max)
+		char bad[64];
+		for (int i = 0; i < NPOLICY; i++) {
+			if (strcmp(name, policy_fields[i].name))
+				continue;
+			if (policy_is_text(i)) {
+				if (text && strlen(text) < policy_fields[i].size &&
+				    !policy_fields[i].check(text, bad, sizeof bad))
+					snprintf((char *)p + policy_fields[i].off, policy_fields[i].size,
+						 "%s", text);
+			} else if (!parse_int64(text, &v) && v >= policy_fields[i].min &&
+				   v <= policy_fields[i].max)
 				*policy_slot(p, i) = (int)v;
+		}
 	}
 	return st == DB_DONE ? 0 : -1;
 }
@@ -114,15 +179,25 @@ int policy_set(db *d, const char *name, const char *value, errlist *errs)
 		errlist_add(errs, "没有这项安全设置: %s", name);
 		return 1;
 	}
-	int64_t v;
-	if (parse_int64(value, &v) || v < policy_fields[i].min || v > policy_fields[i].max) {
-		errlist_add(errs, "%s（%s）应为 %d–%d 的整数", name, policy_fields[i].label,
-			    policy_fields[i].min, policy_fields[i].max);
-		return 1;
+	char key[64], text[256], bad[96];
+	if (policy_is_text(i)) {
+		if (strlen(value) >= policy_fields[i].size ||
+		    policy_fields[i].check(value, bad, sizeof bad)) {
+			errlist_add(errs, "%s（%s）无效: %s", name, policy_fields[i].label,
+				    strlen(value) >= policy_fields[i].size ? "太长" : bad);
+			return 1;
+		}
+		snprintf(text, sizeof text, "%s", value);
+	} else {
+		int64_t v;
+		if (parse_int64(value, &v) || v < policy_fields[i].min || v > policy_fields[i].max) {
+			errlist_add(errs, "%s（%s）应为 %d–%d 的整数", name, policy_fields[i].label,
+				    policy_fields[i].min, policy_fields[i].max);
+			return 1;
+		}
+		snprintf(text, sizeof text, "%lld", (long long)v);
 	}
-	char key[64], text[24];
 	snprintf(key, sizeof key, "policy.%s", name);
-	snprintf(text, sizeof text, "%lld", (long long)v);
 	db_stmt *s = db_prepare(d, "INSERT INTO setting(name, value) VALUES($n, $v)"
 				   " ON CONFLICT (name) DO UPDATE SET value = excluded.value");
 	if (!s || db_bind_text(s, "$n", key) || db_bind_text(s, "$v", text))
@@ -130,13 +205,52 @@ int policy_set(db *d, const char *name, const char *value, errlist *errs)
 	return db_step(s) == DB_DONE ? 0 : -1;
 }
 
-const char *policy_field(const struct security_policy *p, int i, int *value, const char **label)
+const char *policy_field(const struct security_policy *p, int i, char *value, size_t n,
+			 const char **label)
 {
 	if (i < 0 || i >= NPOLICY)
 		return NULL;
-	*value = *policy_slot((struct security_policy *)p, i);
+	if (policy_is_text(i))
+		snprintf(value, n, "%s", (const char *)p + policy_fields[i].off);
+	else
+		snprintf(value, n, "%d", *policy_slot((struct security_policy *)p, i));
 	*label = policy_fields[i].label;
 	return policy_fields[i].name;
+}
+
+/* The stored secret into key: 1 found, 0 none, -1 error. */
+static int secret_read(db *d, unsigned char key[32])
+{
+	db_stmt *s = db_prepare(d, "SELECT value FROM setting WHERE name = 'secret.server'");
+	if (!s)
+		return -1;
+	int st = db_step(s);
+	if (st != DB_ROW)
+		return st == DB_DONE ? 0 : -1;
+	const char *v = db_column_text(s, 0);
+	int rc = v && strlen(v) == 64 && sodium_hex2bin(key, 32, v, 64, NULL, NULL, NULL) == 0;
+	db_reset(s);
+	return rc ? 1 : -1;
+}
+
+int server_secret(db *d, unsigned char key[32])
+{
+	int rc = secret_read(d, key);
+	if (rc)
+		return rc > 0 ? 0 : -1;
+	/* two instances starting at once both insert: the first wins and both
+	** read it back */
+	char hex[65];
+	random_hex(hex, 32);
+	db_stmt *s = db_prepare(d, "INSERT INTO setting(name, value) VALUES('secret.server', $v)"
+				   " ON CONFLICT (name) DO NOTHING");
+	if (!s || db_bind_text(s, "$v", hex) || db_step(s) != DB_DONE) {
+		/* a read-only database: this instance's own secret, so that it
+		** still serves what it can (nothing that writes works anyway) */
+		sodium_hex2bin(key, 32, hex, 64, NULL, NULL, NULL);
+		return 0;
+	}
+	return secret_read(d, key) > 0 ? 0 : -1;
 }
 
 const char *password_policy_error(arena *a, const struct security_policy *p, const char *pw)
@@ -325,8 +439,10 @@ int account_list(db *d, arena *a, int64_t scope, struct account_row **rows, int 
 	*rows = NULL;
 	*n = 0;
 	db_stmt *s = db_prepare(d,
-		"SELECT a.login, a.role, v.code, a.disabled, a.created_at"
+		"SELECT a.login, a.role, v.code, a.disabled, a.created_at,"
+		"       COALESCE(f.failures, 0), f.last_at, f.last_ip"
 		"  FROM account a LEFT JOIN village v ON v.id = a.village_id"
+		"  LEFT JOIN login_failure f ON f.login = a.login"
 		" WHERE CAST($v AS BIGINT) = 0 OR a.village_id = CAST($v AS BIGINT)"
 		" ORDER BY v.code, a.role, a.login");
 	if (!s || db_bind_int(s, "$v", scope))
@@ -341,73 +457,183 @@ int account_list(db *d, arena *a, int64_t scope, struct account_row **rows, int 
 		x->village_code = db_column_is_null(s, 2) ? NULL : arena_strdup(a, db_column_text(s, 2));
 		x->disabled = (int)db_column_int(s, 3);
 		x->created_at = db_column_int(s, 4);
+		x->failures = (int)db_column_int(s, 5);
+		x->last_failure_at = db_column_int(s, 6);
+		x->last_failure_ip = db_column_dup(s, 7, a);
 	}
 	*rows = out;
 	return st == DB_DONE ? 0 : -1;
 }
 
-/* Record an attempt; returns 0 or -1. */
-static int attempt_record(db *d, const char *login, const char *ip, int ok)
+/* Record an attempt that reached the password check; 0 or -1. */
+static int attempt_record(db *d, const char *login, const char *key, int ok)
 {
 	db_stmt *s = db_prepare(d, "INSERT INTO login_attempt(login, ip, at, ok)"
 				   " VALUES($login, $ip, $at, $ok)");
-	if (!s)
+	if (!s || db_bind_text(s, "$login", login) || db_bind_text(s, "$ip", key) ||
+	    db_bind_int(s, "$at", now_unix()) || db_bind_int(s, "$ok", ok))
 		return -1;
-	db_bind_text(s, "$login", login);
-	db_bind_text(s, "$ip", ip ? ip : "");
-	db_bind_int(s, "$at", now_unix());
-	db_bind_int(s, "$ok", ok);
 	return db_step(s) == DB_DONE ? 0 : -1;
 }
 
-/* 1 when the login (or the address) has too many recent failures: those
-** within the window and after the login's last success. */
-static int attempt_locked(db *d, const char *login, const char *ip)
+/* Seconds until fewer than max failures are left within the window, when
+** the failures that s (bound by the caller, selecting their times newest
+** first, the window's start as $since) finds number max or more; else 0.
+** -1 on a database error. */
+static int failures_wait(db_stmt *s, int max, int64_t window, int64_t now)
 {
-	struct security_policy pol;
-	if (policy_load(d, &pol))
-		return 0;
-	int64_t since = now_unix() - (int64_t)pol.login_lock_minutes * 60;
+	if (db_bind_int(s, "$skip", max - 1) || db_bind_int(s, "$since", now - window))
+		return -1;
+	int st = db_step(s);
+	if (st != DB_ROW)
+		return st == DB_DONE ? 0 : -1;
+	int64_t at = db_column_int(s, 0);
+	db_reset(s);
+	int64_t wait = at + window - now;
+	return wait < 1 ? 1 : (int)wait;
+}
+
+/* The refusals before the password check, none of them recorded (so that
+** no attempt refused here extends anything): the address throttle, the
+** lock, and for accounts (delay set) the delay.  lock_everywhere: the lock
+** counts every address's failures, else only this address's.  Returns
+** LOGIN_OK to go on to the check, a refusal with rep->retry_after, or
+** LOGIN_ERROR. */
+static enum login_result attempt_refused(db *d, const struct security_policy *pol,
+					 const char *login, const char *key, int lock_everywhere,
+					 int delay, struct login_report *rep)
+{
+	int64_t now = now_unix(), window = (int64_t)pol->login_lock_minutes * 60;
+	/* the N-th newest failure from this address within the window */
+	db_stmt *s = db_prepare(d, "SELECT at FROM login_attempt WHERE ip = $ip AND ok = 0"
+				   " AND at > $since ORDER BY at DESC LIMIT 1 OFFSET $skip");
+	if (!s || db_bind_text(s, "$ip", key))
+		return LOGIN_ERROR;
+	int wait = failures_wait(s, pol->login_address_max_failures, window, now);
+	if (wait) {
+		rep->retry_after = wait;
+		return wait < 0 ? LOGIN_ERROR : LOGIN_THROTTLED;
+	}
+	/* the lock: failures since the last success (of anyone, or of this
+	** address), within the window */
+	s = lock_everywhere
+		    ? db_prepare(d, "SELECT at FROM login_attempt WHERE login = $login AND ok = 0"
+				    " AND at > $since AND at >= COALESCE((SELECT MAX(at) FROM"
+				    " login_attempt WHERE login = $login AND ok = 1), 0)"
+				    " ORDER BY at DESC LIMIT 1 OFFSET $skip")
+		    : db_prepare(d, "SELECT at FROM login_attempt WHERE login = $login AND ip = $ip"
+				    " AND ok = 0 AND at > $since AND at >= COALESCE((SELECT MAX(at)"
+				    " FROM login_attempt WHERE login = $login AND ip = $ip AND ok = 1), 0)"
+				    " ORDER BY at DESC LIMIT 1 OFFSET $skip");
+	if (!s || db_bind_text(s, "$login", login) ||
+	    (!lock_everywhere && db_bind_text(s, "$ip", key)))
+		return LOGIN_ERROR;
+	wait = failures_wait(s, pol->login_max_failures, window, now);
+	if (wait) {
+		rep->retry_after = wait;
+		return wait < 0 ? LOGIN_ERROR : LOGIN_LOCKED;
+	}
+	if (!delay)
+		return LOGIN_OK;
+	/* the delay, for an address that has not failed against the login
+	** since its last success (one that has is held by the lock instead) */
+	s = db_prepare(d, "SELECT f.not_before FROM login_failure f WHERE f.login = $login"
+			  " AND f.not_before > $now AND NOT EXISTS (SELECT 1 FROM login_attempt a"
+			  "  WHERE a.login = $login AND a.ip = $ip AND a.ok = 0 AND a.at >="
+			  "  COALESCE((SELECT MAX(at) FROM login_attempt WHERE login = $login"
+			  "            AND ok = 1), 0))");
+	if (!s || db_bind_text(s, "$login", login) || db_bind_text(s, "$ip", key) ||
+	    db_bind_int(s, "$now", now))
+		return LOGIN_ERROR;
+	int st = db_step(s);
+	if (st == DB_ROW) {
+		rep->retry_after = (int)(db_column_int(s, 0) - now);
+		db_reset(s);
+		return LOGIN_DELAYED;
+	}
+	return st == DB_DONE ? LOGIN_OK : LOGIN_ERROR;
+}
+
+/* One more failure of login from ip: its failure record counts it, and
+** the delay doubles (from 1 s, at most login_delay_max_seconds).  Sets
+** rep->failures and rep->alert.  0 or -1. */
+static int failure_record(db *d, const struct security_policy *pol, const char *login,
+			  const char *ip, struct login_report *rep)
+{
+	int64_t now = now_unix();
 	db_stmt *s = db_prepare(d,
-		"SELECT COUNT(*) FROM login_attempt WHERE login=$login AND ok=0 AND at>$since"
-		" AND at>=COALESCE((SELECT MAX(at) FROM login_attempt"
-		"                   WHERE login=$login AND ok=1), 0)");
-	if (!s)
-		return 0;
-	db_bind_text(s, "$login", login);
-	db_bind_int(s, "$since", since);
-	int64_t n = db_step(s) == DB_ROW ? db_column_int(s, 0) : 0;
+		"INSERT INTO login_failure(login, failures, last_at, last_ip, not_before)"
+		" VALUES($login, 1, $now, $ip, CAST($now AS BIGINT) + 1) ON CONFLICT (login) DO UPDATE SET"
+		" failures = login_failure.failures + 1, last_at = excluded.last_at,"
+		" last_ip = excluded.last_ip");
+	if (!s || db_bind_text(s, "$login", login) || db_bind_int(s, "$now", now) ||
+	    db_bind_text(s, "$ip", ip) || db_step(s) != DB_DONE)
+		return -1;
+	s = db_prepare(d, "SELECT failures FROM login_failure WHERE login = $login");
+	if (!s || db_bind_text(s, "$login", login) || db_step(s) != DB_ROW)
+		return -1;
+	int64_t n = db_column_int(s, 0);
 	db_reset(s);
-	if (n >= pol.login_max_failures)
-		return 1;
-	s = db_prepare(d, "SELECT COUNT(*) FROM login_attempt WHERE ip=$ip AND ok=0 AND at>$since");
-	if (!s)
+	int64_t delay = n > 20 ? pol->login_delay_max_seconds : (int64_t)1 << (n - 1);
+	if (delay > pol->login_delay_max_seconds)
+		delay = pol->login_delay_max_seconds;
+	s = db_prepare(d, "UPDATE login_failure SET not_before = $t WHERE login = $login");
+	if (!s || db_bind_int(s, "$t", now + delay) || db_bind_text(s, "$login", login) ||
+	    db_step(s) != DB_DONE)
+		return -1;
+	rep->failures = (int)n;
+	rep->alert = n == pol->login_max_failures;
+	return 0;
+}
+
+/* A success: what the failure record held goes into rep for the owner,
+** and the record is deleted.  0 or -1. */
+static int failure_clear(db *d, const char *login, struct login_report *rep)
+{
+	db_stmt *s = db_prepare(d, "SELECT failures, last_at, last_ip FROM login_failure"
+				   " WHERE login = $login");
+	if (!s || db_bind_text(s, "$login", login))
+		return -1;
+	int st = db_step(s);
+	if (st == DB_ROW) {
+		rep->failures = (int)db_column_int(s, 0);
+		rep->last_at = db_column_int(s, 1);
+		snprintf(rep->last_ip, sizeof rep->last_ip, "%s", db_column_text(s, 2));
+		db_reset(s);
+	} else if (st != DB_DONE)
+		return -1;
+	else
 		return 0;
-	db_bind_text(s, "$ip", ip ? ip : "");
-	db_bind_int(s, "$since", since);
-	n = db_step(s) == DB_ROW ? db_column_int(s, 0) : 0;
-	db_reset(s);
-	return ip && *ip && n >= IP_MAX_FAILURES;
+	s = db_prepare(d, "DELETE FROM login_failure WHERE login = $login");
+	if (!s || db_bind_text(s, "$login", login))
+		return -1;
+	return db_step(s) == DB_DONE ? 0 : -1;
 }
 
 enum login_result auth_login_account(db *d, const char *login, const char *password,
-				     const char *ip, int64_t *account_id)
+				     const struct login_from *from, int64_t *account_id,
+				     struct login_report *rep)
 {
-	if (!login || !*login || strlen(login) > 64)
+	memset(rep, 0, sizeof *rep);
+	/* no account has such a login: nothing to check, count or time */
+	if (!login_valid(login) || !password || !*password || strlen(password) > 1024)
 		return LOGIN_BAD;
-	if (attempt_locked(d, login, ip)) {
-		attempt_record(d, login, ip, 0);
-		return LOGIN_LOCKED;
-	}
-	db_stmt *s = db_prepare(d, "SELECT id, pw_hash FROM account WHERE login=$login"
-				   " AND disabled=0");
-	if (!s)
+	struct security_policy pol;
+	if (policy_load(d, &pol))
 		return LOGIN_ERROR;
-	db_bind_text(s, "$login", login);
+	enum login_result res = attempt_refused(d, &pol, login, from->key,
+						!strcmp(pol.lockout_scope, "account"), 1, rep);
+	if (res != LOGIN_OK)
+		return res;
+	db_stmt *s = db_prepare(d, "SELECT id, pw_hash, COALESCE(village_id, 0) FROM account"
+				   " WHERE login=$login AND disabled=0");
+	if (!s || db_bind_text(s, "$login", login))
+		return LOGIN_ERROR;
 	int st = db_step(s);
 	int ok = 0;
 	if (st == DB_ROW) {
 		*account_id = db_column_int(s, 0);
+		rep->village_id = db_column_int(s, 2);
 		char hash[crypto_pwhash_STRBYTES];
 		snprintf(hash, sizeof hash, "%s", db_column_text(s, 1));
 		db_reset(s);
@@ -416,33 +642,38 @@ enum login_result auth_login_account(db *d, const char *login, const char *passw
 		db_reset(s);
 		if (st != DB_DONE)
 			return LOGIN_ERROR;
-		/* spend the same time as a real check: no user enumeration by timing */
+		/* spend the same time as a real check, and count the failure as
+		** for an account: neither timing nor delays enumerate accounts */
 		pthread_once(&dummy_once, dummy_init);
-		password_verify(dummy_hash, password ? password : "");
+		password_verify(dummy_hash, password);
 	}
-	if (attempt_record(d, login, ip, ok))
+	if (attempt_record(d, login, from->key, ok) ||
+	    (ok ? failure_clear(d, login, rep) : failure_record(d, &pol, login, from->ip, rep)))
 		return LOGIN_ERROR;
 	return ok ? LOGIN_OK : LOGIN_BAD;
 }
 
 enum login_result auth_login_household(db *d, const char *village_code, const char *hcode,
-				       const char *pin, const char *ip, int64_t *household_id)
+				       const char *pin, const struct login_from *from,
+				       int64_t *household_id, struct login_report *rep)
 {
+	memset(rep, 0, sizeof *rep);
 	char key[160];
-	if (!village_code || !hcode || strlen(village_code) > 64 || strlen(hcode) > 64)
+	if (!village_code || !hcode || !*village_code || !*hcode || strlen(village_code) > 64 ||
+	    strlen(hcode) > 64 || !pin || !*pin || strlen(pin) > 64)
 		return LOGIN_BAD;
 	snprintf(key, sizeof key, "%s/%s", village_code, hcode);
-	if (attempt_locked(d, key, ip)) {
-		attempt_record(d, key, ip, 0);
-		return LOGIN_LOCKED;
-	}
+	struct security_policy pol;
+	if (policy_load(d, &pol))
+		return LOGIN_ERROR;
+	enum login_result res = attempt_refused(d, &pol, key, from->key, 1, 0, rep);
+	if (res != LOGIN_OK)
+		return res;
 	db_stmt *s = db_prepare(d,
 		"SELECT h.id, h.pin_hash FROM household h JOIN village v ON v.id=h.village_id"
 		" WHERE v.code=$v AND h.code=$h AND h.pin_hash IS NOT NULL AND h.left_on IS NULL");
-	if (!s)
+	if (!s || db_bind_text(s, "$v", village_code) || db_bind_text(s, "$h", hcode))
 		return LOGIN_ERROR;
-	db_bind_text(s, "$v", village_code);
-	db_bind_text(s, "$h", hcode);
 	int st = db_step(s), ok = 0;
 	if (st == DB_ROW) {
 		*household_id = db_column_int(s, 0);
@@ -455,9 +686,35 @@ enum login_result auth_login_household(db *d, const char *village_code, const ch
 		if (st != DB_DONE)
 			return LOGIN_ERROR;
 	}
-	if (attempt_record(d, key, ip, ok))
+	if (attempt_record(d, key, from->key, ok))
 		return LOGIN_ERROR;
 	return ok ? LOGIN_OK : LOGIN_BAD;
+}
+
+const char *login_report_notice(arena *a, const struct login_report *rep)
+{
+	if (rep->failures <= 0)
+		return NULL;
+	return arena_printf(a, "自上次登录以来有 %d 次失败的登录尝试，最近一次来自 %s（%s）。"
+			    "如果不是您本人，请告诉管理员。",
+			    rep->failures, rep->last_ip, time_format(a, rep->last_at, NULL));
+}
+
+int session_set_notice(db *d, const char *token, const char *notice)
+{
+	char id[65];
+	sha256_hex(token, strlen(token), id);
+	db_stmt *s = db_prepare(d, "UPDATE session SET notice = $n WHERE id = $id");
+	if (!s || db_bind_text(s, "$n", notice) || db_bind_text(s, "$id", id))
+		return -1;
+	return db_step(s) == DB_DONE ? 0 : -1;
+}
+
+void session_clear_notice(db *d, const struct user *u)
+{
+	db_stmt *s = db_prepare(d, "UPDATE session SET notice = NULL WHERE id = $id");
+	if (s && !db_bind_text(s, "$id", u->sid))
+		db_step(s);
 }
 
 int session_create(db *d, int64_t account_id, int64_t household_id, const char *ip,
@@ -522,7 +779,7 @@ struct user *session_load(db *d, arena *a, const char *token)
 		"SELECT s.csrf, s.created_at, s.last_seen, s.account_id, a.login, a.role,"
 		"       COALESCE(a.village_id, h.village_id), v.code, a.must_change,"
 		"       COALESCE(a.disabled, 0), s.household_id, h.code, h.left_on,"
-		"       COALESCE(a.pw_changed_at, 0)"
+		"       COALESCE(a.pw_changed_at, 0), s.notice"
 		"  FROM session s"
 		"  LEFT JOIN account a ON a.id = s.account_id"
 		"  LEFT JOIN household h ON h.id = s.household_id"
@@ -539,6 +796,8 @@ struct user *session_load(db *d, arena *a, const char *token)
 	int64_t pw_changed = db_column_int(s, 13);
 	struct user *u = arena_alloc(a, sizeof *u);
 	u->csrf = arena_strdup(a, db_column_text(s, 0));
+	u->sid = arena_strdup(a, id);
+	u->notice = db_column_dup(s, 14, a);
 	int household = !db_column_is_null(s, 10);
 	u->village_id = db_column_int(s, 6);
 	u->village_code = arena_strdup(a, db_column_text(s, 7));

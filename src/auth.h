@@ -36,31 +36,50 @@ struct user {
 	const char *village_code; /* NULL for the town */
 	const char *csrf;     /* the session's CSRF token */
 	int must_change_password;
+	const char *sid;      /* the session's id (its token's SHA-256), hex */
+	const char *notice;   /* to show on the next page, or NULL (session_set_notice) */
 };
 
 /* The security policy (等保 level 2: password complexity and expiry,
-** lock-out after failures, session timeouts), kept in table setting so
-** that a town sets it once for every instance (`jifen config`).  Unset
-** values take these defaults. */
+** lock-out after failures, session timeouts) and the server's limits
+** against clients that do not behave, kept in table setting so that a
+** town sets them once for every instance (`jifen config`).  Unset values
+** take these defaults.  The server reads the limits (connections_per_address
+** and after) when it starts. */
 struct security_policy {
 	int password_min_length;   /* characters, 8–64 */
 	int password_max_age_days; /* a password older than this must be changed; 0 never */
 	int login_max_failures;    /* failures within login_lock_minutes lock the login */
 	int login_lock_minutes;
+	char lockout_scope[16];    /* "address": the lock holds for the addresses that
+				   ** failed; "account": for every address (等保's reading) */
+	int login_address_max_failures; /* failures from one address within
+				   ** login_lock_minutes stop its logins (any account) */
+	int login_delay_max_seconds; /* cap of the delay after an account's failures */
 	int session_idle_minutes;
 	int session_max_hours;     /* absolute lifetime of a session */
+	int connections_per_address;  /* connections one client address may hold */
+	int request_header_seconds;   /* a request's header must arrive within this */
+	int body_min_bytes_per_second; /* after request_header_seconds; 0 no minimum */
+	int body_memory_mb;           /* all request bodies in flight together */
+	char trusted_proxies[256];    /* addresses/CIDRs whose X-Forwarded-For is believed */
 };
-#define SECURITY_POLICY_DEFAULTS {8, 90, 5, 15, 30, 12}
+#define SECURITY_POLICY_DEFAULTS {8, 90, 5, 15, "address", 20, 30, 30, 12, 64, 30, 1024, 64, ""}
 
 /* The policy in force (defaults for what is not set).  0 or -1. */
 int policy_load(db *d, struct security_policy *p);
 /* Set one policy value by name (the struct's field names); 0, 1 rejected
 ** (errs: unknown name, value out of range), -1 database error. */
 int policy_set(db *d, const char *name, const char *value, errlist *errs);
-/* Name, value and Chinese description of policy field i (0-based), or
-** NULL past the last: for listing. */
-const char *policy_field(const struct security_policy *p, int i, int *value,
+/* Name and Chinese description of policy field i (0-based), its value as
+** text in value (n bytes), or NULL past the last: for listing. */
+const char *policy_field(const struct security_policy *p, int i, char *value, size_t n,
 			 const char **label);
+
+/* The server's secret (32 random bytes) for signing what it hands out
+** before login, kept in table setting so that every instance has the same:
+** created on first use.  0 or -1. */
+int server_secret(db *d, unsigned char key[32]);
 
 /* Role names as stored and as the CLI takes them. */
 int role_from_name(const char *name);   /* ROLE_* bit or 0 */
@@ -103,24 +122,75 @@ struct account_row {
 	const char *village_code; /* NULL for the town */
 	int disabled;
 	int64_t created_at;
+	int failures;             /* failed logins since its last success */
+	int64_t last_failure_at;  /* with failures: the last one's time and address */
+	const char *last_failure_ip;
 };
 
 /* The accounts within scope (a village id, 0 every account), ordered by
 ** village, role and login, in arena a.  0 or -1. */
 int account_list(db *d, arena *a, int64_t scope, struct account_row **rows, int *n);
 
-/* Result of a login attempt. */
-enum login_result { LOGIN_OK, LOGIN_BAD, LOGIN_LOCKED, LOGIN_ERROR };
+/* Result of a login attempt.  Only LOGIN_OK and LOGIN_BAD checked the
+** password; the refusals before it are not counted against anything. */
+enum login_result {
+	LOGIN_OK,
+	LOGIN_BAD,       /* wrong password, unknown login, or malformed input */
+	LOGIN_THROTTLED, /* the address has too many failures: no login at all */
+	LOGIN_LOCKED,    /* the login is locked (for this address, or everywhere) */
+	LOGIN_DELAYED,   /* the login failed a moment ago: try again in a while */
+	LOGIN_ERROR,     /* the database failed */
+};
 
-/* Check login/password (staff) and record the attempt.  Throttling: after
-** LOGIN_MAX_FAILURES failures for this login within LOGIN_WINDOW, every
-** attempt is refused (LOGIN_LOCKED) until the window passes, even with the
-** right password.  On LOGIN_OK *account_id is set. */
+/* Where an attempt comes from: ip, the client's address as audited; key,
+** what the per-address limits count (guard.h: IPv6 by its /64). */
+struct login_from {
+	const char *ip, *key;
+};
+
+/* What a login attempt tells its caller beside the result. */
+struct login_report {
+	int retry_after;       /* THROTTLED, LOCKED, DELAYED: seconds until it may work */
+	int failures;          /* OK: failures since the last login, the owner's notice;
+			       ** BAD: the login's failures so far, this one included */
+	int64_t last_at;       /* OK with failures: the last one's time and address */
+	char last_ip[64];
+	int alert;             /* BAD: this failure reached login_max_failures: the
+			       ** caller audits security.login_failures */
+	int64_t village_id;    /* BAD, alert: the account's village (0 town/unknown) */
+};
+
+/* Check login/password (staff) and record the attempt.  In order:
+** malformed input (empty, too long, not a valid login) is LOGIN_BAD
+** without a record; an address with login_address_max_failures failures
+** within login_lock_minutes is LOGIN_THROTTLED; a login with
+** login_max_failures failures within the window since its last success —
+** from this address (lockout_scope "address") or from any
+** ("account") — is LOGIN_LOCKED, even with the right password; an address
+** that has not itself failed against the login while the login's
+** exponential delay runs (1, 2, 4 … login_delay_max_seconds after its last
+** failure) is LOGIN_DELAYED.  None of these is recorded.  Otherwise the
+** password is checked (also for unknown logins, in the same time) and the
+** attempt recorded.  On LOGIN_OK *account_id is set and the failure record
+** cleared.  rep is filled as its comment says. */
 enum login_result auth_login_account(db *d, const char *login, const char *password,
-				     const char *ip, int64_t *account_id);
-/* The same for a household: village code, household code and PIN. */
+				     const struct login_from *from, int64_t *account_id,
+				     struct login_report *rep);
+/* The same for a household: village code, household code and PIN.  The
+** address throttle applies; the lock is per household, for every address
+** (a PIN has only a million values), and no delay. */
 enum login_result auth_login_household(db *d, const char *village_code, const char *hcode,
-				       const char *pin, const char *ip, int64_t *household_id);
+				       const char *pin, const struct login_from *from,
+				       int64_t *household_id, struct login_report *rep);
+
+/* The owner's notice of rep (a LOGIN_OK's failures), Chinese, in arena a;
+** NULL when there were none. */
+const char *login_report_notice(arena *a, const struct login_report *rep);
+
+/* Keep notice for the session of token, shown once by its first page. 0 or -1. */
+int session_set_notice(db *d, const char *token, const char *notice);
+/* Forget the session's notice (u from session_load), once shown. */
+void session_clear_notice(db *d, const struct user *u);
 
 /* Create a session for an account (account_id) or household (household_id,
 ** account_id 0).  token receives the cookie value (64 hex + NUL).  0 ok. */

@@ -12,12 +12,12 @@
 #include "commands.h"
 #include "ledger.h"
 
-/* Tables not worth moving: sessions and login attempts are short-lived,
-** and schema_version is written by the migrations themselves. */
+/* Tables not worth moving: sessions, login attempts and failures are
+** short-lived, and schema_version is written by the migrations themselves. */
 static int table_skipped(const char *t)
 {
 	return !strcmp(t, "schema_version") || !strcmp(t, "session") ||
-	       !strcmp(t, "login_attempt");
+	       !strcmp(t, "login_attempt") || !strcmp(t, "login_failure");
 }
 
 /* Copy every row of table from src to dst (inside dst's transaction).

@@ -24,6 +24,17 @@ int cmd_balances(struct cli *c);
 int cmd_verify(struct cli *c);
 int cmd_ledger_correct(struct cli *c);
 
+/* cmd_shop.c: village settings, the points shop, funds, the year end */
+int cmd_village_show(struct cli *c);
+int cmd_village_set(struct cli *c);
+int cmd_import_catalog(struct cli *c);
+int cmd_redeem(struct cli *c);
+int cmd_redemption_reverse(struct cli *c);
+int cmd_fund_add(struct cli *c);
+int cmd_fund_spend(struct cli *c);
+int cmd_fund_reverse(struct cli *c);
+int cmd_funds(struct cli *c);
+int cmd_year_end(struct cli *c);
 /* cmd_announce.c: 一季一公示 — key, announcements, receipts, proofs, witness */
 int cmd_key_show(struct cli *c);
 int cmd_announce(struct cli *c);

@@ -110,8 +110,10 @@ db_stmt *db_prepare(db *d, const char *sql)
 		}
 	}
 	db_stmt *s = d->ops->prepare(d, sql);
-	if (!s)
+	if (!s) {
+		d->failed = 1;
 		return NULL;
+	}
 	s->d = d;
 	s->sql = sql;
 	cache_put(d, sql, s);
@@ -158,12 +160,26 @@ int db_bind_null(db_stmt *s, const char *name)
 
 int db_step(db_stmt *s)
 {
-	return s->d->ops->step(s);
+	int st = s->d->ops->step(s);
+	if (st == DB_ERROR)
+		s->d->failed = 1;
+	return st;
+}
+
+int db_failed(const db *d)
+{
+	return d->failed;
 }
 
 int64_t db_column_int(db_stmt *s, int col)
 {
 	return s->d->ops->column_int(s, col);
+}
+
+int db_step_one(db_stmt *s)
+{
+	int st = db_step(s);
+	return st == DB_ROW ? 0 : st == DB_DONE ? 1 : -1;
 }
 
 const char *db_column_text(db_stmt *s, int col)
@@ -194,16 +210,34 @@ void db_reset(db_stmt *s)
 void db_release(db *d)
 {
 	d->ops->release(d);
+	d->failed = 0;
 }
 
 int db_exec(db *d, const char *sql)
 {
-	return d->ops->exec(d, sql);
+	int rc = d->ops->exec(d, sql);
+	if (rc)
+		d->failed = 1;
+	return rc;
 }
 
 int64_t db_changes(db *d)
 {
 	return d->ops->changes(d);
+}
+
+int db_writable(db *d)
+{
+	/* a statement that writes no row is still refused by a read-only
+	** database (SQLite already at BEGIN IMMEDIATE) */
+	int ok = 0;
+	if (db_begin_write(d) == 0) {
+		db_stmt *s = db_prepare(d, "UPDATE schema_version SET version = version WHERE 1 = 0");
+		ok = s && db_step(s) == DB_DONE;
+		db_rollback(d);
+	}
+	db_release(d);
+	return ok;
 }
 
 int db_begin(db *d)
@@ -224,8 +258,10 @@ int db_begin_snapshot(db *d)
 
 int db_begin_write(db *d)
 {
-	if (d->ops->begin_write(d))
+	if (d->ops->begin_write(d)) {
+		d->failed = 1;
 		return -1;
+	}
 	d->in_tx = 1;
 	return 0;
 }
@@ -364,12 +400,13 @@ static void marker_arg(const char *p, size_t n, size_t skip, char *out, size_t o
 **                           on PostgreSQL only, for what SQLite cannot run, such
 **                           as ALTER TABLE … DROP CONSTRAINT; on SQLite the line
 **                           is dropped
+**   --@sqlite SQL           the same for SQLite only (WITHOUT ROWID tables)
 ** Every other line is copied.  Returns 0, or -1 with the connection error
 ** set when a marker's TABLE is not a plain identifier. */
 int db_migration_translate(db *d, const char *src, buf *out)
 {
 	static const char append_only[] = "--@append_only ", no_delete[] = "--@no_delete ",
-			  postgresql[] = "--@postgresql ";
+			  postgresql[] = "--@postgresql ", sqlite[] = "--@sqlite ";
 	const char *p = src;
 	while (*p) {
 		const char *eol = strchr(p, '\n');
@@ -389,6 +426,9 @@ int db_migration_translate(db *d, const char *src, buf *out)
 			if (!strcmp(d->ops->name, "postgresql"))
 				buf_append(out, p + sizeof postgresql - 1,
 					   n - (sizeof postgresql - 1));
+		} else if (!strncmp(p, sqlite, sizeof sqlite - 1)) {
+			if (!strcmp(d->ops->name, "sqlite"))
+				buf_append(out, p + sizeof sqlite - 1, n - (sizeof sqlite - 1));
 		} else {
 			for (size_t i = 0; i < n; i++) {
 				if (!strncmp(p + i, "@ID@", 4) && i + 4 <= n) {

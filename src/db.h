@@ -65,6 +65,9 @@ int db_bind_null(db_stmt *s, const char *name);
 ** UNIQUE/CHECK/foreign key/trigger constraint refused the statement;
 ** DB_ERROR for anything else (message in db_errmsg()). */
 int db_step(db_stmt *s);
+/* db_step() of a lookup of at most one row: 0 a row (read its columns,
+** then db_reset), 1 no row, -1 an error. */
+int db_step_one(db_stmt *s);
 
 /* Columns of the current row, numbered from 0.  Text stays valid until the
 ** next step/reset of the statement. NULL reads as 0 / NULL. */
@@ -79,16 +82,27 @@ int db_column_count(db_stmt *s);
 /* Reset a statement so it can run again (bindings are kept). */
 void db_reset(db_stmt *s);
 
+/* 1 when a statement of this connection failed (DB_ERROR, not a constraint:
+** the database is unreachable, read-only, full, or refused the SQL) since
+** the last db_release().  A lookup that found nothing may then not mean
+** "not there": the server answers 503, not 404 or "logged out". */
+int db_failed(const db *d);
+
 /* Reset every statement of the connection that still holds a row.  A
 ** statement left on a row keeps SQLite's read snapshot open, so later reads
 ** on the connection would see old data: the server calls this after every
-** request, the CLI after every command. */
+** request, the CLI after every command.  Clears db_failed(). */
 void db_release(db *d);
 
 /* db_exec(): run literal SQL that takes no parameters (may hold several
 ** statements on SQLite; one on PostgreSQL unless it is a migration script,
 ** see db_exec_script).  Returns 0 or -1. */
 int db_exec(db *d, const char *sql);
+
+/* 1 when the database takes writes (the file and its folder are writable,
+** the PostgreSQL session is not read-only), 0 when not: serve warns at
+** start.  Writes nothing. */
+int db_writable(db *d);
 
 /* Transactions.  db_begin_write() takes the write lock at once (SQLite
 ** BEGIN IMMEDIATE) so that a transaction that will write never fails

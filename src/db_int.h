@@ -74,6 +74,7 @@ struct db {
 	db_commit_fn commit_fn;  /* db_on_commit() */
 	void *commit_arg;
 	int commit_ran;
+	int failed;             /* a statement failed since db_release(): db_failed() */
 	void *backend;          /* backend private state */
 };
 

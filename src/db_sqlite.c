@@ -6,11 +6,13 @@
 */
 #include "db_int.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct sqlite_stmt {
 	struct db_stmt base;
@@ -47,6 +49,33 @@ static void sqlite_configure(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* Open path read-only and immutable: a database in WAL mode on a
+** read-only file system cannot be opened otherwise (its -shm file cannot
+** be made), and nothing can change it there.  0 or -1 with the error. */
+static int sqlite_open_immutable(db *d, const char *path)
+{
+	buf uri = {0};
+	buf_printf(&uri, "file:");
+	for (const char *p = path; *p; p++)
+		if (*p == '%' || *p == '?' || *p == '#')
+			buf_printf(&uri, "%%%02X", (unsigned char)*p);
+		else
+			buf_append(&uri, p, 1);
+	buf_printf(&uri, "?mode=ro&immutable=1");
+	sqlite3 *c = NULL;
+	int rc = sqlite3_open_v2(buf_cstr(&uri), &c,
+				 SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+	buf_free(&uri);
+	d->conn = c;
+	if (rc != SQLITE_OK || sqlite3_exec(c, "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+					       "SELECT COUNT(*) FROM sqlite_master",
+					    NULL, NULL, NULL) != SQLITE_OK) {
+		db_set_error(d, "无法打开数据库 %s: %s", path, c ? sqlite3_errmsg(c) : "内存不足");
+		return -1;
+	}
+	return 0;
+}
+
 static int sqlite_open(db *d, const char *path)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -71,6 +100,13 @@ static int sqlite_open(db *d, const char *path)
 			 "PRAGMA cache_size=-16000;",
 			 NULL, NULL, NULL) != SQLITE_OK) {
 		db_set_error(d, "无法打开数据库 %s: %s", path, sqlite3_errmsg(c));
+		/* an existing database on a read-only file system: served
+		** read-only (serve warns, every write fails with 503) */
+		if (sqlite3_errcode(c) == SQLITE_CANTOPEN && access(path, F_OK) == 0 &&
+		    access(path, W_OK) != 0 && errno == EROFS) {
+			sqlite3_close_v2(c);
+			return sqlite_open_immutable(d, path);
+		}
 		return -1;
 	}
 	return 0;

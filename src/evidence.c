@@ -67,11 +67,9 @@ int evidence_get(db *d, arena *a, int64_t village_id, const char *hash, const ch
 				   " WHERE village_id = $v AND hash = $h");
 	if (!s || db_bind_int(s, "$v", village_id) || db_bind_text(s, "$h", hash ? hash : ""))
 		return -1;
-	int st = db_step(s);
-	if (st == DB_DONE)
-		return 1;
-	if (st != DB_ROW)
-		return -1;
+	int st = db_step_one(s);
+	if (st)
+		return st;
 	const char *b64 = db_column_text(s, 2);
 	size_t n = strlen(b64);
 	unsigned char *out = arena_alloc(a, n / 4 * 3 + 4);

@@ -104,11 +104,9 @@ void household_read_row(db_stmt *s, arena *a, struct household *h)
 static int get_one(db_stmt *s, arena *a, struct household **out)
 {
 	*out = NULL;
-	int st = db_step(s);
-	if (st == DB_DONE)
-		return 1;
-	if (st != DB_ROW)
-		return -1;
+	int st = db_step_one(s);
+	if (st)
+		return st;
 	struct household *h = arena_alloc(a, sizeof *h);
 	household_read_row(s, a, h);
 	db_reset(s);
@@ -794,11 +792,9 @@ int member_get(db *d, arena *a, int64_t village_id, int64_t household_id, int64_
 	if (!s || db_bind_int(s, "$v", village_id) || db_bind_int(s, "$h", household_id) ||
 	    db_bind_int(s, "$m", member_id))
 		return -1;
-	int st = db_step(s);
-	if (st == DB_DONE)
-		return 1;
-	if (st != DB_ROW)
-		return -1;
+	int st = db_step_one(s);
+	if (st)
+		return st;
 	struct member *m = arena_alloc(a, sizeof *m);
 	read_member(s, a, m);
 	db_reset(s);

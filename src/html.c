@@ -166,6 +166,12 @@ void html_error_box(struct req *r, const char *msg)
 	html(r, "<p class=\"error\" role=\"alert\">%s</p>", msg);
 }
 
+void html_error_boxes(struct req *r, const errlist *errs)
+{
+	for (int i = 0; errs && i < errs->n; i++)
+		html_error_box(r, errs->msg[i]);
+}
+
 /* Navigation links by role: one short row, the first one the role's home.
 ** Each area contributes its links (nav_tables, routes.c); they are shown
 ** in the order of their rank, those of the user's role only, and links
@@ -221,6 +227,12 @@ void html_page_begin(struct req *r, const char *title)
 	html_raw(r, "</header>");
 	nav(r);
 	html(r, "<main><h1>%s</h1>", title);
+	/* the failures since the last login, on the first page after it */
+	if (r->user && r->user->notice) {
+		html_notice(r, r->user->notice);
+		session_clear_notice(r->db, r->user);
+		r->user->notice = NULL;
+	}
 }
 
 void html_page_end(struct req *r)

@@ -28,6 +28,8 @@ void html_csrf(struct req *r);
 /* A flash message line (info or error) at the top of the content. */
 void html_notice(struct req *r, const char *msg);
 void html_error_box(struct req *r, const char *msg);
+/* An error box for each message of errs (none when errs is NULL). */
+void html_error_boxes(struct req *r, const errlist *errs);
 
 /* One link of the navigation row; rank orders the links of every area in
 ** one row (unique across the tables). */

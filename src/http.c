@@ -5,17 +5,26 @@
 ** input (urlencoded and multipart bodies, URL escapes).
 **
 ** libmicrohttpd calls the access handler several times per request.  The
-** first call only creates the request (answering then would make every
-** reply "Connection: close" in 0.9.75 and cost keep-alive); later calls
-** collect the body; the last one, with no more data, dispatches.
+** first call has the headers: it finds the route, loads the session and
+** checks the role there, before any byte of a body is read, so that an
+** anonymous client cannot make the server hold a body it will refuse.
+** A refusal of a request without a body (or with a small one, read and
+** dropped) is queued on the last call, since answering on the first makes
+** the reply "Connection: close" in 0.9.75 and costs keep-alive; a refusal
+** of a large or chunked body is queued at once, with "Connection: close",
+** and the body is never read.  Later calls collect the body (within its
+** route's limit and the memory budget of all bodies, guard.h); the last
+** one, with no more data, checks CSRF and runs the handler.
 */
 #include "http.h"
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +36,7 @@
 #include "audit.h"
 #include "api.h"
 #include "auth.h"
+#include "guard.h"
 #include "html.h"
 #include "page.h"
 #include "village.h"
@@ -82,12 +92,34 @@ enum {
 	** 8 KB a line); libmicrohttpd clears it for every keep-alive request,
 	** 64 KB made that a tenth of a passbook page (BENCHMARKS.md) */
 	HEADER_MEMORY = 32 * 1024,
+	/* a refused body up to this is read and dropped, keeping the
+	** connection; a larger one is not read and the connection closes */
+	DROP_BODY_LIMIT = 64 * 1024,
+	/* after a body this large, give the memory back to the system */
+	TRIM_AFTER = 1024 * 1024,
+};
+
+/* What http.c keeps of a request beside what handlers see; r first, so
+** that a struct req * handed out is one of these. */
+struct req_state {
+	struct req r;
+	const struct route *rt;  /* found on the headers; NULL: answered there */
+	struct guard_conn *gc;   /* the connection's guard (NULL: not watched) */
+	char *body;              /* malloc'd, NUL-terminated; r.body points here */
+	size_t body_len, body_cap;
+	size_t reserved;         /* bytes taken from the body memory budget */
+	int has_body;            /* the request says a body follows */
+	int early;               /* answered on the headers, queue on the last call */
+	int dropping;            /* reading the body only to drop it */
+	int tls;                 /* came over TLS (a trusted proxy says so) */
 };
 
 static const char PRE_COOKIE[] = "jifen_pre"; /* CSRF token before login */
 
 /* Set once before the daemon starts; read-only afterwards. */
 static const char *server_db_url;
+static int server_read_only; /* the database took no write when serve started */
+static unsigned char server_key[32]; /* server_secret(): signs pre-login tokens */
 static pthread_key_t db_key;
 
 static void thread_db_close(void *p)
@@ -138,11 +170,14 @@ void http_header(struct req *r, const char *name, const char *value)
 
 void http_cookie(struct req *r, const char *name, const char *value, int max_age)
 {
-	char *v = arena_printf(r->a, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s", name,
+	/* Secure when the browser reached us over TLS: a cookie sent over https
+	** must not go out again over plain http */
+	char *v = arena_printf(r->a, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", name,
 			       max_age < 0 ? "" : value,
 			       max_age < 0 ? "; Max-Age=0"
 			       : max_age > 0 ? arena_printf(r->a, "; Max-Age=%d", max_age)
-					     : "");
+					     : "",
+			       ((struct req_state *)r)->tls ? "; Secure" : "");
 	http_header(r, "Set-Cookie", v);
 }
 
@@ -204,6 +239,16 @@ void http_security_event(struct req *r, const char *action, const char *object,
 	buf_free(&after);
 }
 
+/* 503 with Retry-After: the database cannot be reached (or refused the
+** work), so nothing said now about sessions or records would be true. */
+static void http_unavailable(struct req *r)
+{
+	http_error(r, 503, server_read_only
+				   ? "系统暂时不可用（数据库只读，不能保存任何修改），请稍后再试。"
+				   : "系统暂时不可用（数据库无法访问），请稍后再试。");
+	http_header(r, "Retry-After", "30");
+}
+
 int req_has_role(struct req *r, int roles)
 {
 	return r->user && (r->user->role & roles);
@@ -212,6 +257,10 @@ int req_has_role(struct req *r, int roles)
 struct village *req_village_or_404(struct req *r, const char *code)
 {
 	struct village *v = code ? village_by_code(r->db, r->a, code) : NULL;
+	if (!v && db_failed(r->db)) {
+		http_unavailable(r);
+		return NULL;
+	}
 	if (v && r->user &&
 	    (r->user->role == ROLE_TOWN_ADMIN || r->user->village_id == v->id))
 		return v;
@@ -276,8 +325,37 @@ static int token_equal(const char *a, const char *b)
 	return diff == 0;
 }
 
+/* A pre-login token is 32 random bytes and their HMAC-SHA256 under the
+** server's secret, both as hex: a double-submit cookie alone would take
+** any value an attacker can plant in both cookie and form (a cookie set by
+** a sibling subdomain, one character long); this one only jifen issues,
+** and every instance of a town checks it with the same secret. */
+enum { PRE_TOKEN_LEN = 128 };
+
+/* The MAC of the 64 hex characters at nonce, as 64 hex + NUL into out. */
+static void pre_token_mac(const char *nonce, char *out)
+{
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	crypto_auth_hmacsha256_state st;
+	crypto_auth_hmacsha256_init(&st, server_key, sizeof server_key);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)nonce, 64);
+	crypto_auth_hmacsha256_final(&st, mac);
+	sodium_bin2hex(out, 65, mac, sizeof mac);
+}
+
+/* 1 when t is a pre-login token this server (or another instance of the
+** town) issued. */
+static int pre_token_valid(const char *t)
+{
+	if (strlen(t) != PRE_TOKEN_LEN || strspn(t, "0123456789abcdef") != PRE_TOKEN_LEN)
+		return 0;
+	char mac[65];
+	pre_token_mac(t, mac);
+	return sodium_memcmp(mac, t + 64, 64) == 0;
+}
+
 /* The CSRF token a POST must carry: the session's, or before login the
-** double-submit cookie's. */
+** double-submit cookie's, which must be one jifen issued. */
 static int csrf_ok(struct req *r)
 {
 	const char *sent = req_form(r, "csrf");
@@ -288,18 +366,19 @@ static int csrf_ok(struct req *r)
 	if (r->user)
 		return token_equal(sent, r->user->csrf);
 	const char *pre = mhd.MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, PRE_COOKIE);
-	return pre && token_equal(sent, pre);
+	return pre && pre_token_valid(pre) && token_equal(sent, pre);
 }
 
-/* The token the login forms carry before a session exists: the cookie's,
-** or a new one set now. */
+/* The token the login forms carry before a session exists: the cookie's
+** when jifen issued it, or a new one set now. */
 const char *http_pre_csrf(struct req *r)
 {
 	const char *pre = mhd.MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, PRE_COOKIE);
-	if (pre && strlen(pre) == 32 && strspn(pre, "0123456789abcdef") == 32)
+	if (pre && pre_token_valid(pre))
 		return pre;
-	char *t = arena_alloc(r->a, 33);
-	random_hex(t, 16);
+	char *t = arena_alloc(r->a, PRE_TOKEN_LEN + 1);
+	random_hex(t, 32);
+	pre_token_mac(t, t + 64);
 	http_cookie(r, PRE_COOKIE, t, 0);
 	return t;
 }
@@ -420,30 +499,38 @@ static void idem_store(struct req *r, const struct idem *k)
 	db_step(s);
 }
 
-static void dispatch(struct req *r)
+/* The checks that need only the headers: route, session, password change
+** and role.  0 to go on (rs->rt set), 1 when r is answered. */
+static int admit(struct req_state *rs)
 {
+	struct req *r = &rs->r;
 	int path_known;
 	const struct route *rt = route_find(r, &path_known);
 	if (!rt) {
 		if (path_known) {
 			http_error(r, 405, "不支持这种请求方式。");
-			return;
+			return 1;
 		}
 		http_error(r, 404, "找不到这个页面。");
-		return;
+		return 1;
 	}
 	const char *sid = mhd.MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
 	if (sid && !(rt->flags & ROUTE_PUBLIC && !strncmp(r->path, "/static/", 8)))
 		r->user = session_load(r->db, r->a, sid);
+	if (db_failed(r->db)) {
+		/* the session may well be valid: do not say "logged out" */
+		http_unavailable(r);
+		return 1;
+	}
 	if (!(rt->flags & ROUTE_PUBLIC)) {
 		if (!r->user) {
 			if (r->is_api) {
 				http_error(r, 401, "请先登录。");
-				return;
+				return 1;
 			}
 			http_redirect(r, arena_printf(r->a, "/login?next=%s",
 						      url_encode(r->a, r->path)));
-			return;
+			return 1;
 		}
 		/* a password set by someone else must be changed before anything else */
 		if (r->user->must_change_password && strcmp(r->path, "/account/password") &&
@@ -452,14 +539,24 @@ static void dispatch(struct req *r)
 				http_error(r, 403, "请先修改初始密码。");
 			else
 				http_redirect(r, "/account/password");
-			return;
+			return 1;
 		}
 		if (!(r->user->role & rt->roles)) {
 			http_security_event(r, "security.denied", NULL, 0, NULL);
 			http_error(r, 403, "您的账号没有权限进行这个操作。");
-			return;
+			return 1;
 		}
 	}
+	rs->rt = rt;
+	return 0;
+}
+
+/* The rest, once the body is here: CSRF, idempotent replays, the handler.
+** A database failure turns any refusal or error into 503. */
+static void dispatch(struct req_state *rs)
+{
+	struct req *r = &rs->r;
+	const struct route *rt = rs->rt;
 	if (!strcmp(r->method, "POST") && !(rt->flags & ROUTE_NO_CSRF) && !csrf_ok(r)) {
 		http_security_event(r, "security.csrf", NULL, 0, NULL);
 		http_error(r, 403, "页面已过期或来源不明（CSRF 校验失败），请返回重新提交。");
@@ -474,6 +571,8 @@ static void dispatch(struct req *r)
 		if (rc) {
 			if (rc < 0)
 				http_error(r, 500, "读取请求记录时出错。");
+			if (db_failed(r->db))
+				http_unavailable(r);
 			return;
 		}
 		db_on_commit(r->db, idem_record, k);
@@ -486,6 +585,10 @@ static void dispatch(struct req *r)
 			idem_store(r, k);
 		db_on_commit(r->db, NULL, NULL);
 	}
+	/* "not found", "not logged in" or a 500 after a failed statement may
+	** be false: what is true is that the database did not answer */
+	if (db_failed(r->db) && r->status >= 400 && r->status != 413 && r->status != 429)
+		http_unavailable(r);
 }
 
 /* ---- libmicrohttpd callbacks ------------------------------------------- */
@@ -525,15 +628,31 @@ static enum MHD_Result queue_reply(struct MHD_Connection *conn, struct req *r)
 	return ret;
 }
 
-static void req_free(struct req *r)
+/* Free the body and give its share of the budget back; after a large one,
+** give the freed memory back to the system too (glibc keeps it otherwise:
+** 300 uploads left 6.5 GB resident after they ended). */
+static void body_free(struct req_state *rs)
 {
-	if (!r)
+	size_t cap = rs->body_cap;
+	free(rs->body);
+	rs->body = NULL;
+	rs->body_len = rs->body_cap = 0;
+	guard_body_release(rs->reserved);
+	rs->reserved = 0;
+	if (cap >= TRIM_AFTER)
+		malloc_trim(0);
+}
+
+static void req_free(struct req_state *rs)
+{
+	if (!rs)
 		return;
-	if (r->db)
-		db_release(r->db);
-	buf_free(&r->out);
-	arena_free(r->a);
-	free(r);
+	if (rs->r.db)
+		db_release(rs->r.db);
+	buf_free(&rs->r.out);
+	arena_free(rs->r.a);
+	body_free(rs);
+	free(rs);
 }
 
 static void request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -542,8 +661,38 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
 	(void)cls;
 	(void)conn;
 	(void)toe;
-	req_free(*con_cls);
+	struct req_state *rs = *con_cls;
+	if (rs)
+		guard_conn_phase(rs->gc, GUARD_HEADER); /* the next request's clock */
+	req_free(rs);
 	*con_cls = NULL;
+}
+
+/* libmicrohttpd's connection notices: a guard for each connection, so
+** that its address is counted and its deadlines watched. */
+static void connection_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+			      enum MHD_ConnectionNotificationCode toe)
+{
+	(void)cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			mhd.MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		const union MHD_ConnectionInfo *fi =
+			mhd.MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		*socket_context = guard_conn_open(ci ? ci->client_addr : NULL,
+						  fi ? (int)fi->connect_fd : -1);
+	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		guard_conn_close(*socket_context);
+		*socket_context = NULL;
+	}
+}
+
+/* Accept a connection only while its address holds fewer than its cap. */
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+	(void)cls;
+	(void)len;
+	return guard_accept(addr) ? MHD_YES : MHD_NO;
 }
 
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -556,21 +705,58 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 	return MHD_YES;
 }
 
-static const char *client_ip(struct req *r, struct MHD_Connection *conn)
+/* The last value of header name, NULL when none (a proxy appends its own
+** X-Forwarded-For header or item after what the client sent). */
+struct last_header {
+	const char *name, *value;
+};
+
+static enum MHD_Result find_last_header(void *cls, enum MHD_ValueKind kind, const char *key,
+					const char *value)
+{
+	(void)kind;
+	struct last_header *h = cls;
+	if (key && !strcasecmp(key, h->name))
+		h->value = value;
+	return MHD_YES;
+}
+
+static const char *last_header(struct MHD_Connection *conn, const char *name)
+{
+	struct last_header h = {name, NULL};
+	mhd.MHD_get_connection_values(conn, MHD_HEADER_KIND, find_last_header, &h);
+	return h.value;
+}
+
+/* The client's address, text (arena): the socket peer, or behind a
+** trusted proxy the client it names (guard_client_address); sets rs->tls
+** when such a proxy says the client came over https.  *forwarded: 1 when
+** the address came from X-Forwarded-For, with its key in *key. */
+static const char *client_ip(struct req_state *rs, struct MHD_Connection *conn,
+			     struct guard_addr *key, int *forwarded)
 {
 	const union MHD_ConnectionInfo *ci =
 		mhd.MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char ipbuf[INET6_ADDRSTRLEN] = "";
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ipbuf,
-				  sizeof ipbuf);
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ipbuf,
-				  sizeof ipbuf);
+	const struct sockaddr *peer = ci ? ci->client_addr : NULL;
+	char text[INET6_ADDRSTRLEN];
+	const char *xff = NULL;
+	*forwarded = 0;
+	if (peer && guard_peer_trusted(peer)) {
+		xff = last_header(conn, "X-Forwarded-For");
+		const char *proto = last_header(conn, "X-Forwarded-Proto");
+		if (proto) {
+			const char *comma = strrchr(proto, ',');
+			proto = comma ? comma + 1 : proto;
+			while (*proto == ' ')
+				proto++;
+			rs->tls = !strncasecmp(proto, "https", 5) && (!proto[5] || proto[5] == ' ');
+		}
 	}
-	return arena_strdup(r->a, ipbuf);
+	*forwarded = guard_client_address(peer, xff, key, text);
+	char key_text[INET6_ADDRSTRLEN];
+	guard_addr_text(key, key_text);
+	rs->r.ip_key = arena_strdup(rs->r.a, key_text);
+	return arena_strdup(rs->r.a, text);
 }
 
 /* libmicrohttpd's unescaping of the URL and of query arguments ('+' is
@@ -614,11 +800,105 @@ static int framing_ambiguous(struct MHD_Connection *conn)
 }
 
 /* The body limit of the route this request is going to. */
-static size_t body_limit(struct req *r)
+static size_t body_limit(const struct req_state *rs)
 {
-	int known;
-	const struct route *rt = route_find(r, &known);
-	return rt && (rt->flags & ROUTE_UPLOAD) ? UPLOAD_LIMIT : BODY_LIMIT;
+	return rs->rt && (rs->rt->flags & ROUTE_UPLOAD) ? UPLOAD_LIMIT : BODY_LIMIT;
+}
+
+/* Whether a body follows the headers, and its declared length (-1 when
+** chunked or not a number). */
+static int request_body(struct MHD_Connection *conn, long long *length)
+{
+	const char *cl = mhd.MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+	const char *te = mhd.MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding");
+	*length = -1;
+	if (cl) {
+		char *end;
+		errno = 0;
+		long long n = strtoll(cl, &end, 10);
+		if (!errno && end != cl && !*end && n >= 0)
+			*length = n;
+	}
+	return te || *length != 0;
+}
+
+/* Queue r's answer now, on the headers, and close the connection after
+** it: libmicrohttpd reads no more of the body. */
+static enum MHD_Result queue_refusal(struct MHD_Connection *conn, struct req_state *rs)
+{
+	http_header(&rs->r, "Connection", "close");
+	return queue_reply(conn, &rs->r);
+}
+
+/* Grow the body buffer to hold n more bytes (and a NUL), within the
+** memory budget: 0, or -1 when the budget is spent. */
+static int body_room(struct req_state *rs, size_t n)
+{
+	size_t need = rs->body_len + n + 1;
+	if (need <= rs->body_cap)
+		return 0;
+	size_t cap = rs->body_cap ? rs->body_cap : 4096;
+	while (cap < need)
+		cap *= 2;
+	if (cap > body_limit(rs) + 1)
+		cap = body_limit(rs) + 1;
+	if (cap > rs->reserved) {
+		if (guard_body_reserve(cap - rs->reserved))
+			return -1;
+		rs->reserved = cap;
+	}
+	char *p = realloc(rs->body, cap);
+	if (!p)
+		return -1;
+	rs->body = p;
+	rs->body_cap = cap;
+	return 0;
+}
+
+/* The body budget is spent: 503 with Retry-After. */
+static void body_busy(struct req *r)
+{
+	http_error(r, 503, "服务器正在接收很多上传，请稍后再试。");
+	http_header(r, "Retry-After", "10");
+}
+
+/* The work of the first call, on the headers: the client's address (and
+** its connection cap behind a proxy), the database, admit(), and the body
+** limits by Content-Length.  0 to read on, 1 when r is answered. */
+static int request_begin(struct req_state *rs, struct MHD_Connection *conn)
+{
+	struct req *r = &rs->r;
+	struct guard_addr key;
+	int forwarded;
+	r->ip = client_ip(rs, conn, &key, &forwarded);
+	if (forwarded && guard_conn_attribute(rs->gc, &key)) {
+		http_error(r, 503, "来自这个地址的连接太多，请稍后再试。");
+		http_header(r, "Retry-After", "10");
+		return 1;
+	}
+	r->content_type = mhd.MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+	mhd.MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, r);
+	r->db = thread_db();
+	if (!r->db) {
+		http_unavailable(r);
+		return 1;
+	}
+	if (admit(rs))
+		return 1;
+	long long length;
+	if (!rs->has_body || (request_body(conn, &length), length < 0))
+		return 0;
+	if ((unsigned long long)length > body_limit(rs)) {
+		http_error(r, 413, "提交的内容太大。");
+		return 1;
+	}
+	/* take the declared length from the budget now, so that many slow
+	** uploads are refused at their start rather than half-way */
+	if (body_room(rs, (size_t)length)) {
+		body_busy(r);
+		return 1;
+	}
+	return 0;
 }
 
 static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, const char *url,
@@ -628,57 +908,79 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 {
 	(void)cls;
 	(void)version;
-	struct req *r = *con_cls;
-	if (!r) {
-		r = calloc(1, sizeof *r);
-		if (!r)
+	struct req_state *rs = *con_cls;
+	struct req *r = rs ? &rs->r : NULL;
+	if (!rs) {
+		rs = calloc(1, sizeof *rs);
+		if (!rs)
 			return MHD_NO;
+		r = &rs->r;
 		r->a = arena_new();
 		r->conn = conn;
 		r->method = arena_strdup(r->a, method);
 		r->path = arena_strdup(r->a, url);
 		r->is_api = !strncmp(url, "/api/", 5);
 		r->status = 200;
-		*con_cls = r;
+		*con_cls = rs;
+		const union MHD_ConnectionInfo *si =
+			mhd.MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+		rs->gc = si ? si->socket_context : NULL;
+		long long length;
+		rs->has_body = request_body(conn, &length);
+		guard_conn_phase(rs->gc, rs->has_body ? GUARD_BODY : GUARD_BUSY);
 		if (framing_ambiguous(conn)) {
 			http_error(r, 400, "请求的长度不明确（Content-Length 重复，或与 Transfer-Encoding "
 					   "同时出现），已拒绝。");
 			return queue_reply(conn, r);
 		}
-		return MHD_YES;
+		if (!request_begin(rs, conn))
+			return MHD_YES;
+		/* refused on the headers; a 413 by Content-Length is read and
+		** dropped (a client that sends its whole body before it reads
+		** gets its answer), like a small body; anything else large is
+		** not read at all */
+		if (!rs->has_body ||
+		    ((r->status == 413 || (length >= 0 && length <= DROP_BODY_LIMIT)) &&
+		     r->status != 503)) {
+			rs->early = 1;
+			rs->dropping = rs->has_body;
+			return MHD_YES;
+		}
+		return queue_refusal(conn, rs);
 	}
 	if (*upload_data_size) {
-		/* a body too large for its route: stop reading; answer at the end */
-		if (r->status != 413) {
-			if (r->body_len == 0 && !r->body)
-				r->body = ""; /* mark: limit computed below */
-			size_t limit = body_limit(r);
-			if (r->out.len + *upload_data_size > limit) {
-				r->status = 413;
-				buf_free(&r->out);
-			} else
-				buf_append(&r->out, upload_data, *upload_data_size);
-		}
+		size_t n = *upload_data_size;
 		*upload_data_size = 0;
+		guard_conn_body(rs->gc, n);
+		if (rs->dropping)
+			return MHD_YES;
+		if (rs->body_len + n > body_limit(rs)) {
+			/* chunked, or longer than it said: drop the rest, answer at the end */
+			body_free(rs);
+			http_error(r, 413, "提交的内容太大。");
+			rs->early = rs->dropping = 1;
+			return MHD_YES;
+		}
+		if (body_room(rs, n)) {
+			body_free(rs);
+			body_busy(r);
+			return queue_refusal(conn, rs);
+		}
+		memcpy(rs->body + rs->body_len, upload_data, n);
+		rs->body_len += n;
 		return MHD_YES;
 	}
 
 	/* the whole request is here */
-	if (r->status == 413) {
-		http_error(r, 413, "提交的内容太大。");
+	guard_conn_phase(rs->gc, GUARD_BUSY);
+	if (rs->early)
 		return queue_reply(conn, r);
-	}
-	r->body_len = r->out.len;
-	r->body = arena_strndup(r->a, r->out.p ? r->out.p : "", r->out.len);
-	r->out.len = 0;
-	r->ip = client_ip(r, conn);
-	r->content_type = mhd.MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
-	mhd.MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, r);
-	r->db = thread_db();
-	if (!r->db) {
-		http_send(r, 503, "text/plain; charset=utf-8", "数据库不可用", strlen("数据库不可用"));
-		return queue_reply(conn, r);
-	}
+	if (rs->body) {
+		rs->body[rs->body_len] = 0;
+		r->body = rs->body;
+		r->body_len = rs->body_len;
+	} else
+		r->body = "";
 	if (!strcmp(r->method, "POST") && r->content_type) {
 		if (!strncasecmp(r->content_type, "application/x-www-form-urlencoded", 33))
 			r->form = parse_urlencoded(r->a, r->body, r->body_len);
@@ -691,7 +993,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 			}
 		}
 	}
-	dispatch(r);
+	dispatch(rs);
 	return queue_reply(conn, r);
 }
 
@@ -748,6 +1050,28 @@ int http_serve(const struct server_config *cfg)
 	db *probe = thread_db();
 	if (!probe)
 		return 3;
+	struct security_policy pol;
+	if (policy_load(probe, &pol) || server_secret(probe, server_key)) {
+		fprintf(stderr, "无法读取安全设置: %s\n", db_errmsg(probe));
+		return 3;
+	}
+	server_read_only = db_writable(probe) == 0;
+	if (server_read_only)
+		fprintf(stderr, "警告: 数据库 %s 不可写（只读文件或只读的数据库），"
+				"所有修改（登录、评分、审定）都会失败。\n",
+			cfg->db_url);
+	struct guard_config guard = {
+		.per_address = (unsigned)pol.connections_per_address,
+		.body_memory = (size_t)pol.body_memory_mb * 1024 * 1024,
+		.header_seconds = (unsigned)pol.request_header_seconds,
+		.body_min_rate = (unsigned)pol.body_min_bytes_per_second,
+		.trusted_proxies = pol.trusted_proxies,
+	};
+	char err[256];
+	if (guard_start(&guard, err, sizeof err)) {
+		fprintf(stderr, "%s\n", err);
+		return 3;
+	}
 
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -772,7 +1096,8 @@ int http_serve(const struct server_config *cfg)
 		** without it ("requires MHD_USE_ITC"), and the drain was lost */
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
 			(ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-		0, NULL, NULL, access_handler, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		0, accept_policy, NULL, access_handler, NULL, MHD_OPTION_SOCK_ADDR,
+		(struct sockaddr *)&ss, MHD_OPTION_NOTIFY_CONNECTION, connection_notify, NULL,
 		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
 		(unsigned)CONNECTION_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)CONNECTION_TIMEOUT, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
@@ -781,6 +1106,7 @@ int http_serve(const struct server_config *cfg)
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
 	if (!daemon) {
 		fprintf(stderr, "无法在 %s 上监听: %s\n", cfg->listen, strerror(errno));
+		guard_stop();
 		return 3;
 	}
 	const union MHD_DaemonInfo *di = mhd.MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -795,6 +1121,7 @@ int http_serve(const struct server_config *cfg)
 	/* stop accepting, let requests in flight finish, close connections */
 	mhd.MHD_quiesce_daemon(daemon);
 	mhd.MHD_stop_daemon(daemon);
+	guard_stop();
 	printf("jifen 已停止。\n");
 	return 0;
 }

@@ -39,6 +39,7 @@ struct req {
 	const char *arg[6];    /* what the route's '*' segments matched */
 	int is_api;            /* path starts with /api/ : errors are JSON */
 	const char *ip;        /* client address, text */
+	const char *ip_key;    /* what per-address limits count: ip, IPv6 by its /64 */
 	struct param *query;   /* GET parameters */
 	struct param *form;    /* POST body parameters (urlencoded/multipart) */
 	const char *body;      /* raw body, NUL-terminated */

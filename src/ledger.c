@@ -507,11 +507,9 @@ int ledger_entry_get(db *d, arena *a, int64_t village_id, int64_t id, struct led
 				   DISPLAY_JOINS " WHERE le.id = $id AND le.village_id = $v");
 	if (!s || db_bind_int(s, "$id", id) || db_bind_int(s, "$v", village_id))
 		return -1;
-	int st = db_step(s);
-	if (st == DB_DONE)
-		return 1;
-	if (st != DB_ROW)
-		return -1;
+	int st = db_step_one(s);
+	if (st)
+		return st;
 	struct ledger_entry *e = arena_alloc(a, sizeof *e);
 	entry_from_row(s, a, e, 1);
 	db_reset(s);

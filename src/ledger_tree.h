@@ -9,9 +9,11 @@
 ** sumdb/tlog's index scheme) are written in the posting transaction by a
 ** ledger_tree_writer that ledger.c's ledger_batch drives: it loads the
 ** compact range at the chain head (popcount(size) stored hashes), appends
-** every posted entry's leaf in memory, and writes one row per entry (the
-** leaf hash and the subtree hashes it completes, hex) through the bulk
-** loader after the entries' own load.  So posting never reads the ledger,
+** every posted entry's leaf in memory, and writes the node hashes of every
+** fourth level (0 the leaves, 4, 8, …) through the bulk loader after the
+** entries' own load, LEDGER_TREE_TILE nodes a row (the tile a posting ends
+** in is written again, wider, by the next: rows are never changed); the
+** nodes of the levels between are folded from them when read.  So posting never reads the ledger,
 ** and the root at any size and every proof read O(log n) rows.
 **
 ** Return convention: 0 done; -1 database error (db_errmsg) unless said.
@@ -27,6 +29,9 @@
 
 struct ledger_entry;
 struct village;
+
+/* Nodes per row of ledger_tree (schema 011). */
+#define LEDGER_TREE_TILE 16
 
 /* out = SHA-256(0x00 || ledger_encode(e)), the entry's leaf hash. */
 void ledger_tree_leaf_hash(const struct ledger_entry *e, uint8_t out[32]);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ledger_int.h"
+#include "shop_verify.h"
 
 /* What the checks of one village share: the sums the chain walk computes,
 ** which the later checks compare with the stored rows. */
@@ -303,6 +304,9 @@ static int verify_village(db *d, arena *a, const struct village *v, errlist *err
 		rc = check_balances(&vf);
 	if (!rc)
 		rc = check_years(&vf);
+	/* the points shop's stock, funds and redemptions (shop_verify.c) */
+	if (!rc)
+		rc = shop_verify_village(d, a, v, errs);
 	return rc;
 }
 

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "http.h"
+#include "json.h"
 #include "signing.h"
 #include "village.h"
 
@@ -166,9 +167,29 @@ static int cmd_backup(struct cli *c)
 	return EXIT_OK;
 }
 
+/* The audit row's "after" of a policy change: {"value":N}, or the text
+** quoted when it is not a number (trusted_proxies); arena a. */
+static const char *policy_audit_value(arena *a, const char *value)
+{
+	int64_t v;
+	if (!parse_int64(value, &v))
+		return arena_printf(a, "{\"value\":%lld}", (long long)v);
+	buf b = {0};
+	struct json_writer w;
+	jw_begin(&w, &b);
+	jw_obj(&w, NULL);
+	jw_str(&w, "value", value);
+	jw_end_obj(&w);
+	const char *out = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
 /* jifen config [set NAME VALUE]
 ** Show the security policy (password length and expiry, lock-out, session
-** timeouts), or set one value of it for every instance of the town. */
+** timeouts) and the server's limits (connections per address, header and
+** body deadlines, body memory, trusted proxies), or set one value of it
+** for every instance of the town; serve reads the limits when it starts. */
 static int cmd_config(struct cli *c)
 {
 	int rc = cli_check_options(c, no_options);
@@ -183,8 +204,7 @@ static int cmd_config(struct cli *c)
 		rc = policy_set(c->db, name, value, &errs);
 		if (rc == 0 && (audit_record(c->db, &c->actor, 0, "security.policy",
 					     arena_printf(c->a, "policy:%s", name), NULL,
-					     arena_printf(c->a, "{\"value\":%lld}",
-							  atoll(value))) ||
+					     policy_audit_value(c->a, value)) ||
 				db_commit(c->db)))
 			rc = -1;
 		if (rc) {
@@ -201,10 +221,10 @@ static int cmd_config(struct cli *c)
 	struct security_policy pol;
 	if (policy_load(c->db, &pol))
 		return cli_db_failure(c);
-	int value;
+	char value[256];
 	const char *label, *name;
-	for (int i = 0; (name = policy_field(&pol, i, &value, &label)); i++)
-		printf("%-24s %6d   %s\n", name, value, label);
+	for (int i = 0; (name = policy_field(&pol, i, value, sizeof value, &label)); i++)
+		printf("%-28s %6s   %s\n", name, *value ? value : "\"\"", label);
 	return EXIT_OK;
 }
 
@@ -295,6 +315,27 @@ static const struct command {
 	{"verify", NULL, cmd_verify, "verify [--village CODE]", "核对台账哈希链和积分余额"},
 	{"ledger", "correct", cmd_ledger_correct,
 	 "ledger correct --village CODE --entry ID --points N --reason TEXT", "更正台账记录"},
+	{"village", "show", cmd_village_show, "village show CODE", "本村全部设置（key,value）"},
+	{"village", "set", cmd_village_set, "village set CODE KEY VALUE", "修改一项本村设置"},
+	{"import", "catalog", cmd_import_catalog, "import catalog --village CODE FILE [--dry-run]",
+	 "导入积分超市目录"},
+	{"redeem", NULL, cmd_redeem,
+	 "redeem --village CODE --household HCODE --item ICODE [--quantity N] [--date YYYY-MM-DD] "
+	 "[--delivered-by NAME]",
+	 "积分兑换（预约并当场兑换）"},
+	{"redemption", "reverse", cmd_redemption_reverse,
+	 "redemption reverse --village CODE --id N --reason TEXT", "冲回一次兑换"},
+	{"fund", "add", cmd_fund_add,
+	 "fund add --village CODE --source SOURCE --amount YUAN [--date YYYY-MM-DD] [--from NAME] "
+	 "[--note TEXT]",
+	 "记资金收入"},
+	{"fund", "spend", cmd_fund_spend,
+	 "fund spend --village CODE --source SOURCE --amount YUAN --note TEXT [--date YYYY-MM-DD]",
+	 "记资金支出"},
+	{"fund", "reverse", cmd_fund_reverse, "fund reverse --village CODE --id N --reason TEXT",
+	 "冲回一笔资金记录"},
+	{"funds", NULL, cmd_funds, "funds --village CODE [--format csv|json]", "资金来源与兑付保障率"},
+	{"year-end", NULL, cmd_year_end, "year-end --village CODE --year YYYY", "年终处理未兑换积分"},
 	{"key", "show", cmd_key_show, "key show", "打印本部署的验证公钥（核对检查点和回执用）"},
 	{"announce", NULL, cmd_announce, "announce --village CODE --quarter YYYY-Qn [--date D]",
 	 "季度公示：冻结公示并签名检查点"},

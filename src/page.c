@@ -16,7 +16,10 @@
 void page_error(struct req *r, int status, const char *msg)
 {
 	r->status = status;
-	html_page_begin(r, status == 404 ? "找不到页面" : status == 403 ? "没有权限" : "出错了");
+	html_page_begin(r, status == 404   ? "找不到页面"
+			   : status == 403 ? "没有权限"
+			   : status == 503 ? "系统暂时不可用"
+					   : "出错了");
 	html_error_box(r, msg);
 	html_raw(r, "<p><a href=\"/\">返回首页</a></p>");
 	html_page_end(r);

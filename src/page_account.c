@@ -23,14 +23,23 @@ static void accounts_page(struct req *r, const errlist *errs, const char *notice
 	html_page_begin(r, "账号管理");
 	if (notice)
 		html_notice(r, notice);
-	for (int i = 0; errs && i < errs->n; i++)
-		html_error_box(r, errs->msg[i]);
+	html_error_boxes(r, errs);
 	struct account_row *rows;
 	int n;
 	if (account_list(r->db, r->a, scope(r), &rows, &n)) {
 		http_error(r, 500, "读取账号时出错。");
 		return;
 	}
+	/* the admins are told of failed logins: the accounts with failures
+	** since their last success */
+	for (int i = 0; i < n; i++)
+		if (rows[i].failures > 0)
+			html_notice(r, arena_printf(r->a,
+						    "账号 %s 自上次登录以来有 %d 次失败的登录尝试，"
+						    "最近一次来自 %s（%s）。",
+						    rows[i].login, rows[i].failures,
+						    rows[i].last_failure_ip ? rows[i].last_failure_ip : "",
+						    time_format(r->a, rows[i].last_failure_at, NULL)));
 	html_raw(r, "<table class=\"list\"><thead><tr><th>账号</th><th>角色</th><th>所属</th>"
 		    "<th>状态</th><th></th></tr></thead><tbody>");
 	for (int i = 0; i < n; i++) {

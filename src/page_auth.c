@@ -26,14 +26,21 @@ static void page_home(struct req *r)
 		http_redirect(r, arena_printf(r->a, "/v/%s", url_encode(r->a, r->user->village_code)));
 }
 
-/* A local path to go to after login: must start with one '/', so that
-** ?next= cannot send the user to another site. */
+/* A local path to go to after login, or "/" (the landing page by role):
+** exactly one '/' and then a character that is neither '/' nor a
+** backslash (so that no "//host" names another site), and no space, tab,
+** line break or other control character anywhere: browsers drop tabs and
+** line breaks from URLs, so "/<TAB>/evil.example" is "//evil.example" to
+** them.  Text that is not UTF-8 is refused too. */
 static const char *safe_next(const char *next)
 {
-	if (next && next[0] == '/' && next[1] != '/' && next[1] != '\\' &&
-	    text_is_clean(next, 0) && strlen(next) < 512)
-		return next;
-	return "/";
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) >= 512 ||
+	    !text_is_clean(next, 0))
+		return "/";
+	for (const unsigned char *p = (const unsigned char *)next; *p; p++)
+		if (*p <= ' ' || *p == 0x7f)
+			return "/";
+	return next;
 }
 
 static void login_form(struct req *r, const char *login, const char *error)
@@ -65,32 +72,65 @@ static void page_login(struct req *r)
 	login_form(r, NULL, NULL);
 }
 
+/* A wait as Chinese words: "N 秒" under two minutes, else minutes. */
+static const char *wait_words(struct req *r, int seconds)
+{
+	return seconds < 120 ? arena_printf(r->a, "%d 秒", seconds)
+			     : arena_printf(r->a, "%d 分钟", (seconds + 59) / 60);
+}
+
+/* A login refused before its password was checked: 429 with Retry-After
+** (the form follows). */
+static void login_refused_429(struct req *r, int retry_after)
+{
+	r->status = 429;
+	http_header(r, "Retry-After", arena_printf(r->a, "%d", retry_after > 0 ? retry_after : 1));
+}
+
 /* POST /login: login, password, next. */
 static void page_login_post(struct req *r)
 {
 	const char *login = req_form_trim(r, "login"), *pw = req_form(r, "password");
 	int64_t id = 0;
-	enum login_result res = auth_login_account(r->db, login, pw ? pw : "", r->ip, &id);
+	struct login_from from = {r->ip, r->ip_key};
+	struct login_report rep;
+	enum login_result res = auth_login_account(r->db, login, pw, &from, &id, &rep);
 	char token[65];
 	const char *object = arena_printf(
 		r->a, "account:%s", text_is_clean(login, 0) ? utf8_prefix(r->a, login, 64) : "");
+	const char *notice;
 	switch (res) {
 	case LOGIN_OK:
 		http_security_event(r, "security.login", object, 0, login);
-		if (session_create(r->db, id, 0, r->ip, token)) {
+		notice = login_report_notice(r->a, &rep);
+		if (session_create(r->db, id, 0, r->ip, token) ||
+		    (notice && session_set_notice(r->db, token, notice))) {
 			http_error(r, 500, "无法创建会话，请稍后再试。");
 			return;
 		}
 		http_cookie(r, SESSION_COOKIE, token, 0);
 		http_redirect(r, safe_next(req_form(r, "next")));
 		return;
+	case LOGIN_THROTTLED: /* refused before the password check */
 	case LOGIN_LOCKED:
-		http_security_event(r, "security.login_locked", object, 0, login);
-		r->status = 429;
-		login_form(r, login, "登录失败次数过多，账号已暂时锁定，请 15 分钟后再试。");
+	case LOGIN_DELAYED:
+		if (res != LOGIN_DELAYED)
+			http_security_event(r, res == LOGIN_LOCKED ? "security.login_locked"
+								   : "security.login_throttled",
+					    object, 0, login);
+		login_refused_429(r, rep.retry_after);
+		login_form(r, login,
+			   arena_printf(r->a, "%s，请 %s后再试。",
+					res == LOGIN_THROTTLED ? "这个地址登录失败的次数过多，已暂停登录"
+					: res == LOGIN_LOCKED  ? "登录失败次数过多，账号已暂时锁定"
+							       : "这个账号刚有失败的登录尝试，为了安全请稍候",
+					wait_words(r, rep.retry_after)));
 		return;
 	case LOGIN_BAD:
 		http_security_event(r, "security.login_failed", object, 0, login);
+		if (rep.alert)
+			http_security_event(r, "security.login_failures", object, rep.village_id,
+					    login);
 		r->status = 401;
 		login_form(r, login, "账号或密码不正确。");
 		return;
@@ -116,8 +156,7 @@ static void password_form(struct req *r, const errlist *errs, int done)
 	html_page_begin(r, "修改密码");
 	if (done)
 		html_notice(r, "密码已修改。");
-	for (int i = 0; errs && i < errs->n; i++)
-		html_error_box(r, errs->msg[i]);
+	html_error_boxes(r, errs);
 	html_raw(r, "<form method=\"post\" action=\"/account/password\" class=\"narrow\">");
 	html_csrf(r);
 	struct security_policy pol = SECURITY_POLICY_DEFAULTS;

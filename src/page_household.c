@@ -92,8 +92,7 @@ static void page_list(struct req *r)
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
-	const char *q = req_query(r, "q");
-	q = q ? str_trim(arena_strdup(r->a, q)) : "";
+	const char *q = req_query_trim(r, "q");
 	int filter = household_filter_from_name(req_query(r, "filter"));
 	if (filter < 0)
 		filter = HH_ALL;
@@ -542,8 +541,7 @@ static void render_detail(struct req *r, const struct village *v, const struct h
 	for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++)
 		if (req_query(r, notes[i][0]))
 			html_notice(r, notes[i][1]);
-	for (int i = 0; st->errs && i < st->errs->n; i++)
-		html_error_box(r, st->errs->msg[i]);
+	html_error_boxes(r, st->errs);
 
 	html(r, "<p><a href=\"%s\">← 返回农户名册</a></p>", list_url(r, v));
 	html_raw(r, "<p>状态：");
@@ -764,8 +762,7 @@ static void member_form(struct req *r, const struct village *v, const struct hou
 	if (bad || (errs && errs->n))
 		r->status = 400;
 	html_page_begin(r, arena_printf(r->a, "%s · 修改成员", h->code));
-	for (int i = 0; errs && i < errs->n; i++)
-		html_error_box(r, errs->msg[i]);
+	html_error_boxes(r, errs);
 	html(r, "<form method=\"post\" action=\"%s/members/%lld/edit\" class=\"narrow\">", url,
 	     (long long)m->id);
 	html_csrf(r);

@@ -186,13 +186,10 @@ static void page_correct(struct req *r)
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
-	int64_t id = parse_id(r->arg[1]);
-	struct ledger_entry *e = NULL;
-	int rc = id ? ledger_entry_get(r->db, r->a, v->id, id, &e) : 1;
-	if (rc) {
-		http_error(r, rc < 0 ? 500 : 404, rc < 0 ? "读取积分台账时出错。" : "本村台账没有这一条。");
+	struct ledger_entry *e = req_ledger_entry_or_404(r, v, r->arg[1]);
+	if (!e)
 		return;
-	}
+	int64_t id = e->id;
 	struct household *h = NULL;
 	if (household_get(r->db, r->a, v->id, e->household_id, &h)) {
 		http_error(r, 500, "读取农户信息时出错。");
@@ -204,7 +201,7 @@ static void page_correct(struct req *r)
 		n = 0;
 	errlist errs = {0};
 	struct actor who = req_actor(r);
-	rc = ledger_correct(r->db, r->a, &who, v, id, n, reason, &errs, NULL);
+	int rc = ledger_correct(r->db, r->a, &who, v, id, n, reason, &errs, NULL);
 	if (rc < 0)
 		http_error(r, 500, "更正时出错，没有记入台账。");
 	else if (rc > 0) {

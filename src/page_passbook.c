@@ -21,10 +21,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "announcement.h"
 #include "auth.h"
 #include "household.h"
 #include "html.h"
 #include "page.h"
+#include "page_shop.h"
 #include "passbook.h"
 #include "req.h"
 #include "sheet.h"
@@ -100,7 +102,10 @@ static void page_login_post(struct req *r)
 						 utf8_prefix(r->a, hcode, 32))
 				  : "(无效字符)";
 	const char *object = arena_printf(r->a, "household:%s", who);
-	switch (auth_login_household(r->db, village, hcode, pin, r->ip, &id)) {
+	struct login_from from = {r->ip, r->ip_key};
+	struct login_report rep;
+	enum login_result res = auth_login_household(r->db, village, hcode, pin, &from, &id, &rep);
+	switch (res) {
 	case LOGIN_OK:
 		http_security_event(r, "security.household_login", object, 0, who);
 		if (session_create(r->db, 0, id, r->ip, token)) {
@@ -110,10 +115,17 @@ static void page_login_post(struct req *r)
 		http_cookie(r, SESSION_COOKIE, token, 0);
 		http_redirect(r, "/passbook");
 		return;
+	case LOGIN_THROTTLED:
 	case LOGIN_LOCKED:
+	case LOGIN_DELAYED:
 		http_security_event(r, "security.household_login_locked", object, 0, who);
 		r->status = 429;
-		login_form(r, village, hcode, "PIN 输错次数过多，已暂时锁定，请 15 分钟后再试。");
+		http_header(r, "Retry-After", arena_printf(r->a, "%d", rep.retry_after));
+		login_form(r, village, hcode,
+			   arena_printf(r->a, "%s，请 %d 分钟后再试。",
+					res == LOGIN_THROTTLED ? "这个地址登录失败的次数过多，已暂停登录"
+							       : "PIN 输错次数过多，已暂时锁定",
+					(rep.retry_after + 59) / 60));
 		return;
 	case LOGIN_BAD:
 		http_security_event(r, "security.household_login_failed", object, 0, who);
@@ -168,6 +180,8 @@ static void entry_row(struct req *r, const struct passbook *pb, int i, const cha
 	} else if (e->corrected)
 		html(r, "<br><span class=\"hint\">已更正 %s 分</span>",
 		     signed_points(r->a, e->corrected));
+	else if (e->reason && *e->reason) /* year end, a redemption's reversal */
+		html(r, "<br><span class=\"hint\">%s</span>", e->reason);
 	if (e->note && *e->note)
 		html(r, "<br><span class=\"hint\">%s</span>", e->note);
 	if (e->photo && *e->photo)
@@ -213,6 +227,22 @@ static void declarations(struct req *r, const struct passbook *pb, const char *b
 /* The body of the passbook (inside an open page): figures, entries with
 ** paging, the meetings that approved them, declarations.  base is the
 ** URL the page lives at ("/passbook" or "/p/TOKEN"). */
+/* The household's receipt of its newest announcement as a QR code with
+** the text under it (docs/transparency.md), or nothing before the first. */
+static void receipt_qr(struct req *r, const struct village *v, const struct household *h)
+{
+	struct announcement *ann;
+	char *text;
+	if (announcement_latest_receipt(r->db, r->a, v, h->code, &ann, &text))
+		return;
+	html(r, "<section class=\"receipt\"><h2>%s 公示回执</h2>", ann->quarter);
+	page_qr_svg(r, text, 280, "公示回执二维码");
+	html(r, "<p class=\"hint\">公示期至 %s。扫码或复制下面的回执，用镇里公布的公钥核对："
+		"能证明这一行就是村里公示、镇里签名的那一行。</p><details><summary>回执原文</summary>"
+		"<pre>%s</pre></details></section>",
+	     ann->objection_until, text);
+}
+
 static void passbook_body(struct req *r, const struct passbook *pb, const char *base,
 			  int readonly)
 {
@@ -229,6 +259,7 @@ static void passbook_body(struct req *r, const struct passbook *pb, const char *
 		html(r, "<p class=\"error\" role=\"alert\">一票否决：%d 年度不参加评优和兑换。</p>",
 		     pb->year);
 	html(r, "<p class=\"hint\">截至 %s。余额等于下面全部积分记录的合计。</p>", pb->today);
+	receipt_qr(r, pb->village, h);
 
 	html(r, "<h2>积分记录（共 %lld 条）</h2>", (long long)pb->total);
 	if (!pb->n)
@@ -258,6 +289,7 @@ static void passbook_body(struct req *r, const struct passbook *pb, const char *
 		}
 	}
 	declarations(r, pb, base, readonly);
+	shop_passbook_section(r, pb->village, h->id, readonly);
 }
 
 /* Load the passbook of household_id of village_id for this request's page,
@@ -388,8 +420,7 @@ static void declare_form(struct req *r, const errlist *errs)
 	char today[11];
 	date_today(today);
 	html_page_begin(r, "申报好人好事");
-	for (int i = 0; errs && i < errs->n; i++)
-		html_error_box(r, errs->msg[i]);
+	html_error_boxes(r, errs);
 	html_raw(r, "<form method=\"post\" action=\"/passbook/declare\" "
 		    "enctype=\"multipart/form-data\" class=\"narrow\">");
 	html_csrf(r);
@@ -502,8 +533,7 @@ static void card_page(struct req *r, const struct village *v, const struct house
 	html(r, "<p class=\"noprint\"><a href=\"%s\">返回农户信息</a></p>", hurl);
 	if (notice)
 		html_notice(r, notice);
-	for (int i = 0; errs && i < errs->n; i++)
-		html_error_box(r, errs->msg[i]);
+	html_error_boxes(r, errs);
 
 	html_raw(r, "<section class=\"card\">");
 	html(r, "<p><b>%s</b> 乡村治理积分卡</p>", v->name);
@@ -513,6 +543,7 @@ static void card_page(struct req *r, const struct village *v, const struct house
 		page_qr_svg(r, url, 240, "积分存折二维码");
 		html(r, "<p>微信或手机相机扫码，查看本户积分</p><p class=\"hint\">%s</p>", url);
 	}
+	receipt_qr(r, v, h);
 	if (pin) {
 		html(r, "<p>登录 PIN</p><div class=\"big\">%s</div>", pin);
 		html(r, "<p class=\"hint\">登录网址 %s/passbook/login · 村编号 %s · 户编号 %s</p>",

@@ -163,6 +163,8 @@ static void page_announcement(struct req *r)
 	html(r, "<p class=\"lead\">公示期 <b>%s</b> 至 <b>%s</b>。对本户积分有异议的，"
 		"请在公示期内登录积分存折提出，或向村委会电话、来信、来访反映。</p>",
 	     ann->announced_on, ann->objection_until);
+	if (v->supervision_phone && *v->supervision_phone)
+		html(r, "<p>监督电话：%s</p>", v->supervision_phone);
 	html(r, "<p class=\"noprint\"><a href=\"%s/print\">打印公示（A4 竖版）</a> · "
 		"<a href=\"%s/print?paper=a3\">打印公示（A3 横版）</a> · "
 		"<a href=\"/v/%s/announcements\">历次公示</a></p>",
@@ -228,6 +230,8 @@ static void page_print(struct req *r)
 	     ann->ledger_root);
 	html_raw(r, "</div><div class=\"sign\">");
 	html_raw(r, "<p>对公示有异议的，请在公示期内向村委会反映（电话、来信、来访或积分存折网上提出）。</p>");
+	if (v->supervision_phone && *v->supervision_phone)
+		html(r, "<p class=\"phone\">监督电话：%s</p>", v->supervision_phone);
 	size_t len = strlen(v->name);
 	int ends_village = len >= 3 && !strcmp(v->name + len - 3, "村");
 	/* 落款: "X村" signs as X村民委员会 (村民委员会 of X村), "X" as X村民委员会 */

@@ -1,6 +1,6 @@
 /*
 ** page_village.c — the town's list of villages with their participation,
-** adding a village, a village's overview and settings, and the audit log
+** adding a village, a village's overview (settings: page_settings.c), and the audit log
 ** pages (town: all villages; village admin: own village).
 */
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "household.h"
 #include "html.h"
+#include "page_shop.h"
 #include "req.h"
 #include "village.h"
 
@@ -37,7 +38,7 @@ static void page_villages(struct req *r)
 		html_notice(r, "已添加村。");
 	int64_t tot_part = 0, tot_elig = 0, tot_hh = 0;
 	html_raw(r, "<table class=\"list\"><thead><tr><th>编号</th><th>村名</th><th>户数</th>"
-		    "<th>符合条件</th><th>已参与</th><th>参与率</th></tr></thead><tbody>");
+		    "<th>符合条件</th><th>已参与</th><th>参与率</th><th>兑付保障率</th></tr></thead><tbody>");
 	for (int i = 0; i < n; i++) {
 		struct village_stats st = {0};
 		village_stats(r->db, vs[i].id, &st);
@@ -45,14 +46,16 @@ static void page_villages(struct req *r)
 		tot_elig += st.eligible;
 		tot_hh += st.households;
 		html(r, "<tr><td>%s</td><td><a href=\"/v/%s\">%s</a></td><td class=\"num\">%lld</td>"
-			"<td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%s</td></tr>",
+			"<td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%s</td>",
 		     vs[i].code, url_encode(r->a, vs[i].code), vs[i].name, (long long)st.households,
 		     (long long)st.eligible, (long long)st.participating,
 		     rate(r->a, st.participating, st.eligible));
+		fund_coverage_cell(r, &vs[i]);
+		html_raw(r, "</tr>");
 	}
 	html(r, "</tbody><tfoot><tr><th colspan=\"2\">全镇 %d 个村</th><td class=\"num\">%lld</td>"
-		"<td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%s</td></tr>"
-		"</tfoot></table>",
+		"<td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%s</td><td></td>"
+		"</tr></tfoot></table>",
 	     n, (long long)tot_hh, (long long)tot_elig, (long long)tot_part,
 	     rate(r->a, tot_part, tot_elig));
 	html_raw(r, "<h2>添加村</h2><form method=\"post\" action=\"/villages\" class=\"inline\">");
@@ -116,96 +119,18 @@ static void page_village(struct req *r)
 		html(r, "<li><a href=\"/v/%s/import\">批量导入农户（CSV）</a></li>", vc);
 		html(r, "<li><a href=\"/v/%s/settings\">本村设置</a></li>", vc);
 		html(r, "<li><a href=\"/v/%s/audit\">操作日志</a></li>", vc);
+		html(r, "<li><a href=\"/v/%s/funds\">资金来源</a></li>", vc);
+		html(r, "<li><a href=\"/v/%s/year-end\">年终处理</a></li>", vc);
+	}
+	if (req_has_role(r, ROLES_ADMIN | ROLE_SHOPKEEPER)) {
+		html(r, "<li><a href=\"/v/%s/shop\">积分超市</a></li>", vc);
+		html(r, "<li><a href=\"/v/%s/counter\">兑换柜台</a></li>", vc);
 	}
 	html_raw(r, "</ul>");
+	fund_overview_cards(r, v);
 	html(r, "<p class=\"hint\">租赁户%s参与积分制；公示异议期 %d 天。</p>",
 	     v->admits_tenants ? "可以" : "不", v->objection_days);
 	html_page_end(r);
-}
-
-static void settings_form(struct req *r, const struct village *v, const errlist *errs)
-{
-	html_page_begin(r, arena_printf(r->a, "%s · 本村设置", v->name));
-	if (req_query(r, "saved"))
-		html_notice(r, "设置已保存。");
-	for (int i = 0; errs && i < errs->n; i++)
-		html_error_box(r, errs->msg[i]);
-	html(r, "<form method=\"post\" action=\"/v/%s/settings\" class=\"narrow\">",
-	     url_encode(r->a, v->code));
-	html_csrf(r);
-	html(r, "<label class=\"check\"><input type=\"checkbox\" name=\"admits_tenants\" value=\"1\"%s>"
-		"租赁户可以参与积分制</label>",
-	     v->admits_tenants ? " checked" : "");
-	html(r, "<label>公示异议期（天）<input name=\"objection_days\" type=\"number\" min=\"1\" "
-		"max=\"90\" value=\"%d\" required></label>",
-	     v->objection_days);
-	static const char *const rules[][2] = {
-		{"carry", "结转到下一年"}, {"carry_cap", "限额结转"}, {"clear", "年底清零"}};
-	html_raw(r, "<label>年底未兑换积分<select name=\"yearend_rule\">");
-	for (int i = 0; i < 3; i++)
-		html(r, "<option value=\"%s\"%s>%s</option>", rules[i][0],
-		     !strcmp(v->yearend_rule, rules[i][0]) ? " selected" : "", rules[i][1]);
-	html_raw(r, "</select></label>");
-	html(r, "<label>限额结转的上限（分）<input name=\"yearend_cap\" type=\"number\" min=\"0\" "
-		"value=\"%lld\"></label>",
-	     (long long)v->yearend_cap);
-	html_raw(r, "<button type=\"submit\" class=\"primary\">保存</button></form>");
-	html_page_end(r);
-}
-
-/* GET /v/CODE/settings */
-static void page_settings(struct req *r)
-{
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (v)
-		settings_form(r, v, NULL);
-}
-
-/* JSON of the settings, for the audit record. */
-static char *settings_json(arena *a, const struct village *v)
-{
-	return arena_printf(a,
-			    "{\"admits_tenants\":%d,\"objection_days\":%d,\"yearend_rule\":\"%s\","
-			    "\"yearend_cap\":%lld}",
-			    v->admits_tenants, v->objection_days, v->yearend_rule,
-			    (long long)v->yearend_cap);
-}
-
-/* POST /v/CODE/settings */
-static void page_settings_post(struct req *r)
-{
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	struct village nv = *v;
-	errlist errs = {0};
-	int64_t n;
-	nv.admits_tenants = req_form(r, "admits_tenants") != NULL;
-	nv.objection_days = parse_int64(req_form_trim(r, "objection_days"), &n) || n < 0 || n > 1000
-				    ? 0 : (int)n;
-	nv.yearend_rule = req_form_trim(r, "yearend_rule");
-	const char *cap = req_form_trim(r, "yearend_cap");
-	nv.yearend_cap = !*cap ? 0 : parse_int64(cap, &n) ? -1 : n;
-	struct actor who = req_actor(r);
-	int rc = -1;
-	if (db_begin_write(r->db) == 0) {
-		rc = village_update_settings(r->db, &nv, &errs);
-		if (rc == 0 && (audit_record(r->db, &who, v->id, "village.settings",
-					     arena_printf(r->a, "village:%lld", (long long)v->id),
-					     settings_json(r->a, v), settings_json(r->a, &nv)) ||
-				db_commit(r->db)))
-			rc = -1;
-		if (rc)
-			db_rollback(r->db);
-	}
-	if (rc < 0)
-		http_error(r, 500, "保存设置时出错。");
-	else if (rc > 0) {
-		r->status = 400;
-		settings_form(r, &nv, &errs);
-	} else
-		http_redirect(r, arena_printf(r->a, "/v/%s/settings?saved=1", url_encode(r->a, v->code)));
-	errlist_free(&errs);
 }
 
 /* The audit table: all villages (village_id 0) or one; newest first,
@@ -266,8 +191,6 @@ const struct route village_routes[] = {
 	{"POST", "/villages", page_villages_post, ROLE_TOWN_ADMIN, 0},
 	{"GET", "/audit", page_audit_town, ROLE_TOWN_ADMIN, 0},
 	{"GET", "/v/*", page_village, ROLE_STAFF, 0},
-	{"GET", "/v/*/settings", page_settings, ROLES_ADMIN, 0},
-	{"POST", "/v/*/settings", page_settings_post, ROLES_ADMIN, 0},
 	{"GET", "/v/*/audit", page_audit_village, ROLES_ADMIN, 0},
 	{0},
 };

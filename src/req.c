@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "ledger.h"
 #include "village.h"
 
 struct actor req_actor(struct req *r)
@@ -22,6 +23,27 @@ const char *req_month_or_404(struct req *r, const char *m)
 		return NULL;
 	}
 	return m;
+}
+
+int64_t req_id_or_404(struct req *r, const char *s, const char *msg)
+{
+	int64_t id = parse_id(s);
+	if (!id)
+		http_error(r, 404, msg);
+	return id;
+}
+
+struct ledger_entry *req_ledger_entry_or_404(struct req *r, const struct village *v,
+					     const char *s)
+{
+	int64_t id = parse_id(s);
+	struct ledger_entry *e = NULL;
+	int rc = id ? ledger_entry_get(r->db, r->a, v->id, id, &e) : 1;
+	if (rc) {
+		http_error(r, rc < 0 ? 500 : 404, rc < 0 ? "读取积分台账时出错。" : "本村台账没有这一条。");
+		return NULL;
+	}
+	return e;
 }
 
 struct village *req_public_village_or_404(struct req *r, const char *code)
@@ -88,6 +110,12 @@ const char *req_query(struct req *r, const char *name)
 const char *req_form(struct req *r, const char *name)
 {
 	return param_find(r->form, name);
+}
+
+const char *req_query_trim(struct req *r, const char *name)
+{
+	const char *v = req_query(r, name);
+	return v ? str_trim(arena_strdup(r->a, v)) : "";
 }
 
 const char *req_form_trim(struct req *r, const char *name)

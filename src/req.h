@@ -20,6 +20,19 @@ struct actor req_actor(struct req *r);
 ** after this month, else answers 404 and returns NULL. */
 const char *req_month_or_404(struct req *r, const char *m);
 
+/* The positive decimal id s (a path segment), or answers 404 with msg and
+** returns 0. */
+int64_t req_id_or_404(struct req *r, const char *s, const char *msg);
+
+/* The ledger entry of v whose id is the path segment s, or answers 404
+** (unknown, not a number, or another village's) or 500 and returns NULL. */
+struct ledger_entry;
+struct ledger_entry *req_ledger_entry_or_404(struct req *r, const struct village *v,
+					     const char *s);
+
+/* A query parameter trimmed of surrounding spaces ("" when absent). */
+const char *req_query_trim(struct req *r, const char *name);
+
 /* The village of a public endpoint or page by code (the standard is
 ** public: no access check), or answers 404 and returns NULL. */
 struct village *req_public_village_or_404(struct req *r, const char *code);

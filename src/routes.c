@@ -25,6 +25,12 @@ extern const struct route standard_api_routes[];
 extern const struct route sheet_api_routes[];
 extern const struct route ledger_api_routes[];
 extern const struct route declaration_api_routes[];
+extern const struct route redemption_api_routes[];
+extern const struct route catalog_api_routes[];
+extern const struct route fund_api_routes[];
+extern const struct route shop_routes[];
+extern const struct route fund_routes[];
+extern const struct route settings_routes[];
 extern const struct route announcement_api_routes[];
 extern const struct route publication_routes[];
 extern const struct route objection_routes[];
@@ -33,6 +39,7 @@ extern const struct route objection_api_routes[];
 const struct route *const route_tables[] = {
 	auth_routes,
 	village_routes,
+	settings_routes,
 	account_routes,
 	household_routes,
 	household_import_routes,
@@ -50,6 +57,11 @@ const struct route *const route_tables[] = {
 	sheet_api_routes,
 	ledger_api_routes,
 	declaration_api_routes,
+	redemption_api_routes,
+	catalog_api_routes,
+	fund_api_routes,
+	shop_routes,
+	fund_routes,
 	announcement_api_routes,
 	publication_routes,
 	objection_routes,
@@ -66,9 +78,12 @@ extern const struct nav_link ledger_nav[];
 extern const struct nav_link sheet_nav[];
 extern const struct nav_link auth_nav[];
 extern const struct nav_link objection_nav[];
+extern const struct nav_link shop_nav[];
+extern const struct nav_link fund_nav[];
 
 /* Every area's navigation links; html.c shows them by rank. */
 const struct nav_link *const nav_tables[] = {
 	village_nav, account_nav, standard_nav, passbook_nav, household_nav,
-	ledger_nav,  sheet_nav,   objection_nav, auth_nav, NULL,
+	ledger_nav,  sheet_nav,   auth_nav,     shop_nav,     fund_nav,
+	objection_nav, NULL,
 };

@@ -87,11 +87,9 @@ static int sheet_counts(db *d, struct sheet *sh)
 /* Run s (bound, one sheet row at most): 0 found with counts, 1 none, -1. */
 static int one_sheet(db *d, db_stmt *s, arena *a, struct sheet **out)
 {
-	int st = db_step(s);
-	if (st == DB_DONE)
-		return 1;
-	if (st != DB_ROW)
-		return -1;
+	int st = db_step_one(s);
+	if (st)
+		return st;
 	struct sheet *sh = arena_alloc(a, sizeof *sh);
 	sheet_from_row(s, a, sh);
 	db_reset(s);
@@ -345,11 +343,9 @@ int hh_lookup(struct entry_ctx *c, int64_t id, const char *code, struct hh_info 
 	}
 	if (db_bind_int(s, "$v", c->v->id))
 		return -1;
-	int st = db_step(s);
-	if (st == DB_DONE)
-		return 1;
-	if (st != DB_ROW)
-		return -1;
+	int st = db_step_one(s);
+	if (st)
+		return st;
 	struct hh_info *h = arena_alloc(c->a, sizeof *h);
 	hh_from_row(s, c->a, h);
 	db_reset(s);

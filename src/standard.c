@@ -316,11 +316,9 @@ static int load_items(db *d, arena *a, struct std_version *v)
 /* Run s (bound) expecting at most one version row: 0 found, 1 none, -1. */
 static int one_version(db *d, db_stmt *s, arena *a, int with_items, struct std_version **out)
 {
-	int st = db_step(s);
-	if (st == DB_DONE)
-		return 1;
-	if (st != DB_ROW)
-		return -1;
+	int st = db_step_one(s);
+	if (st)
+		return st;
 	struct std_version *v = arena_alloc(a, sizeof *v);
 	version_from_row(s, a, v);
 	db_reset(s);
@@ -404,11 +402,9 @@ int standard_item_get(db *d, arena *a, int64_t village_id, int64_t item_id,
 				   " WHERE i.id = $id AND v.village_id = $v");
 	if (!s || db_bind_int(s, "$id", item_id) || db_bind_int(s, "$v", village_id))
 		return -1;
-	int st = db_step(s);
-	if (st == DB_DONE)
-		return 1;
-	if (st != DB_ROW)
-		return -1;
+	int st = db_step_one(s);
+	if (st)
+		return st;
 	struct std_item *it = arena_alloc(a, sizeof *it);
 	item_from_row(s, a, it);
 	db_reset(s);

@@ -358,6 +358,37 @@ const char *time_format(arena *a, int64_t at, const char *if_zero)
 	return arena_strdup(a, out);
 }
 
+int parse_fen(const char *s, int64_t *fen)
+{
+	if (!s || !*s)
+		return -1;
+	size_t whole = strspn(s, "0123456789");
+	if (whole == 0 || whole > 13)
+		return -1;
+	int64_t v = 0;
+	for (size_t i = 0; i < whole; i++)
+		v = v * 10 + (s[i] - '0');
+	const char *p = s + whole;
+	int64_t cents = 0;
+	if (*p == '.') {
+		size_t dec = strspn(p + 1, "0123456789");
+		if (dec < 1 || dec > 2 || p[1 + dec])
+			return -1;
+		cents = (p[1] - '0') * 10 + (dec == 2 ? p[2] - '0' : 0);
+	} else if (*p)
+		return -1;
+	*fen = v * 100 + cents;
+	return 0;
+}
+
+char *fen_format(char out[32], int64_t fen)
+{
+	uint64_t u = fen < 0 ? 0 - (uint64_t)fen : (uint64_t)fen;
+	snprintf(out, 32, "%s%llu.%02llu", fen < 0 ? "-" : "", (unsigned long long)(u / 100),
+		 (unsigned long long)(u % 100));
+	return out;
+}
+
 int text_is_clean(const char *s, int allow_newline)
 {
 	const unsigned char *p = (const unsigned char *)s;

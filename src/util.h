@@ -75,6 +75,12 @@ int64_t parse_id(const char *s);
 /* A unix time as local "YYYY-MM-DD HH:MM" (arena a); if_zero instead when
 ** at is 0 and if_zero is not NULL. */
 const char *time_format(arena *a, int64_t at, const char *if_zero);
+/* Money in yuan with at most two decimals ("12", "12.5", "12.50", "0.05")
+** into integer fen (1250, 1250, 1250, 5): money is never floating point.
+** No sign, no spaces, at most 13 digits before the point.  0 ok, -1 not. */
+int parse_fen(const char *s, int64_t *fen);
+/* fen as yuan with two decimals ("12.50", "-0.05") into out; returns out. */
+char *fen_format(char out[32], int64_t fen);
 /* 1 when s is valid UTF-8 without control characters (tab and, when
 ** allow_newline, CR/LF allowed), else 0. */
 int text_is_clean(const char *s, int allow_newline);

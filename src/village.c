@@ -19,7 +19,8 @@ int village_code_valid(const char *code)
 
 /* Fill v from the current row of s (columns in the order of VILLAGE_COLS). */
 #define VILLAGE_COLS "id, code, name, admits_tenants, objection_days, yearend_rule," \
-		     " yearend_cap, created_at"
+		     " yearend_cap, created_at, redemption_window, point_value_fen, stars," \
+		     " reservation_hours, supervision_phone"
 static void village_from_row(db_stmt *s, arena *a, struct village *v)
 {
 	v->id = db_column_int(s, 0);
@@ -30,34 +31,35 @@ static void village_from_row(db_stmt *s, arena *a, struct village *v)
 	v->yearend_rule = arena_strdup(a, db_column_text(s, 5));
 	v->yearend_cap = db_column_int(s, 6);
 	v->created_at = db_column_int(s, 7);
+	v->redemption_window = arena_strdup(a, db_column_text(s, 8));
+	v->point_value_fen = db_column_int(s, 9);
+	v->stars = arena_strdup(a, db_column_text(s, 10));
+	v->reservation_hours = (int)db_column_int(s, 11);
+	v->supervision_phone = arena_strdup(a, db_column_text(s, 12));
+}
+
+/* The village of the bound statement s (at most one row), or NULL. */
+static struct village *village_of(db_stmt *s, arena *a)
+{
+	struct village *v = NULL;
+	if (db_step(s) == DB_ROW) {
+		v = arena_alloc(a, sizeof *v);
+		village_from_row(s, a, v);
+	}
+	db_reset(s);
+	return v;
 }
 
 struct village *village_by_code(db *d, arena *a, const char *code)
 {
 	db_stmt *s = db_prepare(d, "SELECT " VILLAGE_COLS " FROM village WHERE code=$code");
-	if (!s || db_bind_text(s, "$code", code))
-		return NULL;
-	struct village *v = NULL;
-	if (db_step(s) == DB_ROW) {
-		v = arena_alloc(a, sizeof *v);
-		village_from_row(s, a, v);
-	}
-	db_reset(s);
-	return v;
+	return s && !db_bind_text(s, "$code", code) ? village_of(s, a) : NULL;
 }
 
 struct village *village_by_id(db *d, arena *a, int64_t id)
 {
 	db_stmt *s = db_prepare(d, "SELECT " VILLAGE_COLS " FROM village WHERE id=$id");
-	if (!s || db_bind_int(s, "$id", id))
-		return NULL;
-	struct village *v = NULL;
-	if (db_step(s) == DB_ROW) {
-		v = arena_alloc(a, sizeof *v);
-		village_from_row(s, a, v);
-	}
-	db_reset(s);
-	return v;
+	return s && !db_bind_int(s, "$id", id) ? village_of(s, a) : NULL;
 }
 
 struct village *village_list(db *d, arena *a, int *n)

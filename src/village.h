@@ -18,6 +18,12 @@ struct village {
 	const char *yearend_rule; /* "clear", "carry" or "carry_cap" */
 	int64_t yearend_cap;  /* for carry_cap */
 	int64_t created_at;
+	/* the shop's settings (schema 012, village_setting.h) */
+	const char *redemption_window; /* "always" or "MM-DD..MM-DD" */
+	int64_t point_value_fen;       /* one point's worth in fen */
+	const char *stars;             /* "none" or "60,80,100" */
+	int reservation_hours;         /* a reservation holds this long */
+	const char *supervision_phone; /* 监督电话, "" none */
 };
 
 /* Valid village code: 1–32 of [A-Za-z0-9_-]. */

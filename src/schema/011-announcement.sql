@@ -4,23 +4,25 @@
 -- 001-base.sql; the markers are described in src/db.c.  What is signed and
 -- how a receipt proves a line: docs/transparency.md.
 
--- The stored hashes of the RFC 6962 tree over a village's ledger (leaf i =
--- the canonical encoding of docs/ledger.md of the entry with seq i + 1), in
--- Go sumdb/tlog's index scheme (src/merkle.h): appending leaf i stores its
--- leaf hash and the hashes of the 0 or more perfect subtrees it completes,
--- at the consecutive stored indexes from 2i - popcount(i).  One row per
--- entry holds those: hashes = their lower-case hex, 64 characters each,
--- leaf first, lowest level next (on average two hashes a row: half the rows
--- of one row per stored index).  Written in the posting transaction, from
--- the compact range at the head (ledger_tree.c).  No foreign key: like
--- ledger_entry's on PostgreSQL (006), one lookup per row of the posting's
--- COPY; `jifen verify` recomputes every row from the entries instead.
-CREATE TABLE ledger_tree(
-  village_id BIGINT NOT NULL,
-  seq BIGINT NOT NULL,                    -- the entry's seq (leaf seq - 1)
-  hashes TEXT NOT NULL,
-  PRIMARY KEY (village_id, seq)
-);
+-- The RFC 6962 tree over a village's ledger (leaf i = the canonical
+-- encoding of docs/ledger.md of the entry with seq i + 1): the node hashes
+-- of levels 0, 4, 8, … (level 0 the leaf hashes), 16 consecutive nodes of one
+-- level a row — row (level, tile, width) holds the level's nodes
+-- [16 tile, 16 tile + width), base64, 44 characters each, no separator.
+-- Every other node (levels 1-3 above a kept level) is folded from the 2-8
+-- kept nodes under it when a proof needs it (src/ledger_tree.c reads them
+-- through merkle.h's stored-hash reader).  Written in the posting
+-- transaction from the compact range at the head: a posting that ends
+-- inside a tile writes that tile again, wider, in the next posting; the
+-- narrower row stays (append-only) and readers take the widest — tlog-tiles'
+-- idea in rows.  About 1.07 hashes an entry in a row per 16 entries, so the
+-- bookkeeping costs an approval little (one row per entry with every stored
+-- hash in hex cost a quarter; docs/transparency.md).  No foreign key: like
+-- ledger_entry's on PostgreSQL (006) it would be a lookup per row of the
+-- COPY; `jifen verify` recomputes every row from the entries.  On SQLite
+-- WITHOUT ROWID: the rows live in the key's B-tree.
+--@postgresql CREATE TABLE ledger_tree(village_id BIGINT NOT NULL, level INTEGER NOT NULL, tile BIGINT NOT NULL, width INTEGER NOT NULL, hashes TEXT NOT NULL, PRIMARY KEY (village_id, level, tile, width));
+--@sqlite CREATE TABLE ledger_tree(village_id BIGINT NOT NULL, level INTEGER NOT NULL, tile BIGINT NOT NULL, width INTEGER NOT NULL, hashes TEXT NOT NULL, PRIMARY KEY (village_id, level, tile, width)) WITHOUT ROWID;
 --@append_only ledger_tree
 -- the rows of the ledgers posted before this migration, computed from the
 -- entries in the migration's transaction (src/db.c runs the C step)

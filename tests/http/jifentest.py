@@ -173,8 +173,10 @@ class Server:
             self.proc.kill()
             raise RuntimeError("server did not start: " + self.proc.stderr.read())
 
-    def client(self):
-        return Client(self.port)
+    def client(self, source=None):
+        """A client; source: the loopback address its connections come
+        from (127.0.0.0/8 is all loopback), 127.0.0.1 when None."""
+        return Client(self.port, source)
 
     def stop(self, check=True):
         """SIGTERM, then wait.  Unless check is false (a test that kills the
@@ -192,6 +194,7 @@ class Server:
             _, err = self.proc.communicate()
             if check:
                 raise Failure("server did not stop within 30 s of SIGTERM")
+        self.stderr = err
         if not check:
             return
         report = sanitizer_report(err)
@@ -222,11 +225,16 @@ class Client:
     """A browser-like client: keeps cookies, remembers the last CSRF token
     a page carried, does not follow redirects (tests assert them)."""
 
-    def __init__(self, port):
+    def __init__(self, port, source=None):
         self.port = port
+        self.source = (source, 0) if source else None
         self.cookies = {}
         self.csrf = None
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.conn = self.connect()
+
+    def connect(self):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=60,
+                                          source_address=self.source)
 
     def request(self, method, path, body=None, headers=None):
         h = dict(headers or {})
@@ -240,7 +248,7 @@ class Client:
                 break
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 self.conn.close()
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                self.conn = self.connect()
                 if attempt:
                     raise
         resp = Response(r.status, r.getheaders(), data)

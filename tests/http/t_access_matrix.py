@@ -152,6 +152,53 @@ POST /api/v1/villages/*/ledger/*/correct           ok   ok 404  403 403  403 403
 GET  /api/v1/villages/*/declarations              200  200 404  200 404  403 403  403 403  401
 POST /api/v1/villages/*/declarations/*/accept      ok   ok 404   ok 404  403 403  403 403  401
 POST /api/v1/villages/*/declarations/*/decline     ok   ok 404   ok 404  403 403  403 403  401
+GET  /api/v1/villages/*/redemptions              200  200 404  403 403  200 404  403 403  401
+POST /api/v1/villages/*/redemptions               ok   ok 404  403 403   ok 404  403 403  401
+POST /api/v1/villages/*/redemptions/*/handout     ok   ok 404  403 403   ok 404  403 403  401
+POST /api/v1/villages/*/redemptions/*/cancel      ok   ok 404  403 403   ok 404  403 403  401
+POST /api/v1/villages/*/redemptions/*/reverse     ok   ok 404  403 403  403 403  403 403  401
+POST /api/v1/villages/*/redeem                    ok   ok 404  403 403   ok 404  403 403  401
+GET  /api/v1/villages/*/counter/*                200  200 404  403 403  200 404  403 403  401
+GET  /api/v1/passbook/redemptions                403  403 403  403 403  403 403  200 200  401
+POST /api/v1/passbook/redemptions                403  403 403  403 403  403 403   ok  ok  401
+POST /api/v1/passbook/redemptions/*/cancel       403  403 403  403 403  403 403   ok 404  401
+GET  /api/v1/villages/*/catalog                  200  200 200  200 200  200 200  200 200  200
+POST /api/v1/villages/*/catalog/copy-town         ok   ok 404  403 403  403 403  403 403  401
+POST /api/v1/villages/*/catalog/*/restock         ok   ok 404  403 403   ok 404  403 403  401
+POST /api/v1/villages/*/catalog/*/offer           ok   ok 404  403 403  403 403  403 403  401
+POST /api/v1/villages/*/catalog/*/low-stock       ok   ok 404  403 403   ok 404  403 403  401
+GET  /api/v1/town/catalog                        200  200 200  200 200  200 200  200 200  200
+POST /api/v1/town/catalog                         ok  403 403  403 403  403 403  403 403  401
+GET  /api/v1/villages/*/settings                 200  200 404  403 403  403 403  403 403  401
+POST /api/v1/villages/*/settings                  ok   ok 404  403 403  403 403  403 403  401
+GET  /api/v1/villages/*/funds                    200  200 404  403 403  403 403  403 403  401
+POST /api/v1/villages/*/funds                     ok   ok 404  403 403  403 403  403 403  401
+POST /api/v1/villages/*/funds/*/reverse           ok   ok 404  403 403  403 403  403 403  401
+POST /api/v1/villages/*/year-end                  ok   ok 404  403 403  403 403  403 403  401
+GET  /v/*/catalog                                200  200 200  200 200  200 200  200 200  200
+GET  /v/*/catalog/*/photo                        200  200 200  200 200  200 200  200 200  200
+POST /v/*/shop/items/*/photo                      ok   ok 404  403 403  403 403  403 403    L
+GET  /v/*/shop                                   200  200 404  403 403  200 404  403 403    L
+POST /v/*/shop/import                             ok   ok 404  403 403  403 403  403 403    L
+POST /v/*/shop/items/*/restock                    ok   ok 404  403 403   ok 404  403 403    L
+POST /v/*/shop/items/*/offer                      ok   ok 404  403 403  403 403  403 403    L
+POST /v/*/shop/items/*/low-stock                  ok   ok 404  403 403   ok 404  403 403    L
+POST /v/*/shop/copy-town                          ok   ok 404  403 403  403 403  403 403    L
+GET  /v/*/counter                                200  200 404  403 403  200 404  403 403    L
+POST /v/*/counter/redeem                          ok   ok 404  403 403   ok 404  403 403    L
+GET  /v/*/redemptions/*                          200  200 404  403 403  200 404  403 403    L
+POST /v/*/redemptions/*/handout                   ok   ok 404  403 403   ok 404  403 403    L
+POST /v/*/redemptions/*/cancel                    ok   ok 404  403 403   ok 404  403 403    L
+POST /v/*/redemptions/*/reverse                   ok   ok 404  403 403  403 403  403 403    L
+GET  /passbook/shop                              403  403 403  403 403  403 403  200 200    L
+POST /passbook/reserve                           403  403 403  403 403  403 403   ok  ok    L
+POST /passbook/redemptions/*/cancel              403  403 403  403 403  403 403   ok 404    L
+GET  /passbook/redemptions/*                     403  403 403  403 403  403 403  200 404    L
+GET  /v/*/funds                                  200  200 404  403 403  403 403  403 403    L
+POST /v/*/funds                                   ok   ok 404  403 403  403 403  403 403    L
+POST /v/*/funds/*/reverse                         ok   ok 404  403 403  403 403  403 403    L
+GET  /v/*/year-end                               200  200 404  403 403  403 403  403 403    L
+POST /v/*/year-end                                ok   ok 404  403 403  403 403  403 403    L
 GET  /api/v1/key                                  200  200 200  200 200  200 200  200 200  200
 GET  /api/v1/villages/*/announcements             200  200 200  200 200  200 200  200 200  200
 POST /api/v1/villages/*/announcements              ok   ok 404  403 403  403 403  403 403  401
@@ -290,11 +337,20 @@ def prepare(db):
                  "002,HJ03,1,2024-06-03,\n"))
     cli_ok(db, "sheet", "approve", "--village", "V1", "--month", MONTH, "--meeting-date",
            "2024-07-02", "--attendees", "王书记、李主任", "--resolution", "同意六月份积分结果")
+    # the points shop: a catalog, a handed-out redemption of 001, a fund movement
+    cli_ok(db, "import", "catalog", "--village", "V1", write(db, "cat.csv",
+           "code,name,kind,points,stock,unit_cost\nRICE,大米,goods,30,5,12.5\n"
+           "HAIR,理发,service,10,,0\n"))
+    cli_ok(db, "redeem", "--village", "V1", "--household", "001", "--item", "HAIR",
+           "--date", "2024-07-05")
+    cli_ok(db, "fund", "add", "--village", "V1", "--source", "donation", "--amount", "100")
     cli_ok(db, "announce", "--village", "V1", "--quarter", "2024-Q2", "--date", "2024-07-05")
     objection = int(cli_ok(db, "objection", "add", "--village", "V1", "--quarter", "2024-Q2",
                            "--household", "001", "--reason", "不对", "--date", "2024-07-08"))
     v = {
         "objection": objection,
+        "red": one(db, "SELECT MAX(id) FROM redemption"),
+        "fund": one(db, "SELECT MAX(id) FROM fund_move"),
         "h1": one(db, "SELECT h.id FROM household h JOIN village v ON v.id=h.village_id"
                       " WHERE v.code='V1' AND h.code='001'"),
         "h2": one(db, "SELECT h.id FROM household h JOIN village v ON v.id=h.village_id"
@@ -327,6 +383,10 @@ def prepare(db):
                       headers={"Content-Type": "image/png", "X-CSRF-Token": a.csrf})
         eq(r.status, 201, "evidence")
         v["evidence"] = r.json()["hash"]
+        r = a.post_multipart("/v/V1/shop/items/RICE/photo", {},
+                             {"photo": ("rice.png", png_bytes(3), "image/png")})
+        eq(r.status, 303, "catalog photo: " + r.text[:300])
+        api_csrf(a)
         b = staff(s, "V2-admin")
         pin2 = set_pin(b, "V2", v["v2h1"])
         h = household(s, "V1", "001", pin1)
@@ -362,7 +422,8 @@ SEGMENT = {
     "households": "{h1}", "members": "{m1}", "sheets": "{month}", "entries": "{entry}",
     "ledger": "{ledger}", "evidence": "{evidence}", "declarations": "{decl}",
     "versions": "{version}", "p": "{token}", "announcements": "2024-Q2", "receipts": "001",
-    "objections": "{objection}",
+    "catalog": "RICE", "items": "RICE", "redemptions": "{red}", "counter": "001",
+    "funds": "{fund}", "objections": "{objection}",
 }
 # Where a route needs another value than SEGMENT gives.
 OVERRIDE = {
@@ -410,7 +471,7 @@ def fill(method, pattern, values):
 # Tables whose rows any request may add: sessions, login throttling, the
 # idempotency keys.  Audit rows of security events (security.denied, …) are
 # the point of a denial, not a write of it, and are left out too.
-BOOKKEEPING = ("session", "login_attempt", "idempotency")
+BOOKKEEPING = ("session", "login_attempt", "login_failure", "idempotency")
 STATE_COLUMNS = (
     "SELECT 'account.state', COALESCE(SUM(disabled),0) || '/' || COALESCE(SUM(must_change),0)"
     " || '/' || COALESCE(SUM(pw_changed_at),0) FROM account",

@@ -22,6 +22,10 @@
   070  schema 011's backfill: a ledger posted without stored hashes gets them
   080  the JSON API: the key, announcements and lines, receipts, checkpoints and
        proofs (checked here), announcing and attaching a cosignature as an admin
+  090  the household card page and the passbook show the newest receipt as a QR
+       code with its text
+  100  the receipt of a 2,000-household village fits one QR code: its size is
+       printed and must stay under 1,200 bytes (the card page encodes it)
 """
 import base64
 import hashlib
@@ -426,19 +430,22 @@ def drop_triggers(db, tables):
             db.sql(f"DROP TRIGGER IF EXISTS {t}_no_delete")
 
 
-def tree_rows(leaves):
-    """The ledger_tree rows (hex of the leaf and the subtrees it completes) of
-    leaves, as jifen stores them (docs/transparency.md)."""
-    rows, stack = [], []
-    for leaf in leaves:
-        row, h, level = [leaf], leaf, 0
-        while stack and stack[-1][0] == level:
-            h = node_hash(stack.pop()[1], h)
-            level += 1
-            row.append(h)
-        stack.append((level, h))
-        rows.append(b"".join(row).hex())
-    return rows
+def tree_row(leaves, level, tile, width):
+    """The hashes column of ledger_tree's row (level, tile, width): the node
+    hashes of that level (the MTH of 2^level leaves each) [16 tile, 16 tile +
+    width), base64, no separator (docs/transparency.md)."""
+    span = 1 << level
+    return "".join(base64.b64encode(mth(leaves[k * span:(k + 1) * span])).decode()
+                   for k in range(16 * tile, 16 * tile + width))
+
+
+def tree_tiles(n):
+    """(level, tile, width) of the widest rows of a tree of n leaves."""
+    out = []
+    for level in range(0, 64, 4):
+        count = n >> level
+        out += [(level, t, min(16, count - 16 * t)) for t in range((count + 15) // 16)]
+    return out
 
 
 def test_040_consistent_rewrite_is_caught(db):
@@ -460,8 +467,12 @@ def test_040_consistent_rewrite_is_caught(db):
         prev = h
     vid = ents[0]["village_id"]
     db.sql(f"UPDATE ledger_head SET hash = '{prev}' WHERE village_id = {vid}")
-    for seq, row in enumerate(tree_rows([leaf_hash(encoding(e)) for e in ents]), 1):
-        db.sql(f"UPDATE ledger_tree SET hashes = '{row}' WHERE village_id = {vid} AND seq = {seq}")
+    leaves = [leaf_hash(encoding(e)) for e in ents]
+    for level, tile, width in db.sql("SELECT level, tile, width FROM ledger_tree"
+                                     f" WHERE village_id = {vid}"):
+        row = tree_row(leaves, int(level), int(tile), int(width))
+        db.sql(f"UPDATE ledger_tree SET hashes = '{row}' WHERE village_id = {vid}"
+               f" AND level = {level} AND tile = {tile} AND width = {width}")
     delta = 20 - victim["points"]
     db.sql(f"UPDATE household_balance SET balance = balance + {delta}"
            f" WHERE household_id = {victim['household_id']}")
@@ -614,25 +625,22 @@ def test_060_witness(db):
 def test_070_backfill(db):
     setup(db)
     n = int(db.sql("SELECT COUNT(*) FROM ledger_entry")[0][0])
-    eq(int(db.sql("SELECT COUNT(*) FROM ledger_tree")[0][0]), n)
-    want = tree_rows([leaf_hash(encoding(e)) for e in entries(db)])
-    eq([r[0] for r in db.sql("SELECT hashes FROM ledger_tree ORDER BY seq")], want,
-       "the stored hashes, recomputed here")
+    eq(int(db.sql("SELECT MAX(tile * 16 + width) FROM ledger_tree WHERE level = 0")[0][0]), n)
+    leaves = [leaf_hash(encoding(e)) for e in entries(db)]
+    rows = db.sql("SELECT level, tile, width, hashes FROM ledger_tree ORDER BY level, tile, width")
+    check(len(rows) >= len(tree_tiles(n)))
+    for level, tile, width, hashes in rows:
+        eq(hashes, tree_row(leaves, int(level), int(tile), int(width)),
+           f"row {level}/{tile}/{width}, recomputed here")
     # a ledger from before schema 011: no rows, migration 011 not recorded
-    drop_triggers(db, ["ledger_tree"])
-    db.sql("DELETE FROM ledger_tree")
     db.sql("DELETE FROM schema_version WHERE version = 11")
-    if db.pg_name:
-        for t in ("announcement_line", "announcement", "checkpoint_cosignature",
-                  "ledger_checkpoint", "ledger_tree"):
-            db.sql(f"DROP TABLE {t}")
-    else:
-        db.sql("DROP TABLE announcement_line; DROP TABLE announcement;"
-               " DROP TABLE checkpoint_cosignature; DROP TABLE ledger_checkpoint;"
-               " DROP TABLE ledger_tree")
+    for t in ("announcement_line", "announcement", "checkpoint_cosignature",
+              "ledger_checkpoint", "ledger_tree"):
+        db.sql(f"DROP TABLE {t}")
     cli_ok(db, "balances", "--village", "V1")  # any command migrates
-    eq([r[0] for r in db.sql("SELECT hashes FROM ledger_tree ORDER BY seq")], want,
-       "backfilled by the migration")
+    want = [[str(lv), str(t), str(w), tree_row(leaves, lv, t, w)] for lv, t, w in tree_tiles(n)]
+    eq(db.sql("SELECT level, tile, width, hashes FROM ledger_tree ORDER BY level, tile, width"),
+       want, "backfilled by the migration, one row a tile")
     announce_q2(db)
     eq(cli(db, "verify")[0], 0)
 
@@ -725,6 +733,79 @@ def test_080_api(db):
         other = api_client(s, "V1-scorer")
         eq(post_json(other, "/api/v1/villages/V1/announcements", {"quarter": "2024-Q4"}).status,
            403)
+    finally:
+        s.stop()
+
+
+def test_090_card_and_passbook_show_the_receipt(db):
+    import html as htmlmod
+    import re
+    setup(db)
+    s = jifentest.Server(db)
+    try:
+        admin = s.client()
+        admin.login("V1-admin")
+        hid = db.sql("SELECT id FROM household WHERE code = 'H02'")[0][0]
+        page = admin.get(f"/v/V1/households/{hid}/card")
+        eq(page.status, 200)
+        check("公示回执" not in page.text, "no receipt before the first announcement")
+        announce_q2(db)
+        want = receipt(db, "H02")
+        for path in (f"/v/V1/households/{hid}/card",):
+            page = admin.get(path)
+            eq(page.status, 200)
+            check('aria-label="公示回执二维码"' in page.text, "the QR code")
+            m = re.search(r"<pre>(.*?)</pre>", page.text, re.S)
+            check(m, "the receipt's text")
+            eq(htmlmod.unescape(m.group(1)), want)
+        # the household's own passbook, logged in with its PIN
+        r = admin.post(f"/v/V1/households/{hid}/pin", {})
+        pin = re.search(r'登录 PIN</p><div class="big">(\d{6})</div>', r.text).group(1)
+        h = s.client()
+        h.get("/passbook/login")
+        r = h.post("/passbook/login", {"village": "V1", "household": "H02", "pin": pin})
+        eq(r.status, 303)
+        page = h.get("/passbook")
+        eq(page.status, 200)
+        m = re.search(r"<pre>(.*?)</pre>", page.text, re.S)
+        check(m and htmlmod.unescape(m.group(1)) == want, "the passbook shows the receipt")
+    finally:
+        s.stop()
+
+
+def test_100_receipt_size_of_a_large_village(db):
+    town(db, villages=("zhangma",))
+    cli_ok(db, "import", "standard", "--village", "zhangma", jifentest.SAMPLE_STANDARD,
+           "--adopted", "2024-04-01", "--effective", "2024-04-01")
+    surnames, given = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗", "建国秀英志强玉兰明华海林雪梅国庆春生"
+    rows = ["code,head_name,hukou,homestead,resident,joined"]
+    for i in range(2000):
+        name = surnames[i % 20] + given[i % 17] + given[(i * 7 + 3) % 18]
+        rows.append(f"zhangma-{i + 1:04d},{name},是,是,是,2024-04-01")
+    cli_ok(db, "import", "households", "--village", "zhangma",
+           write(db, "hh2000.csv", "\n".join(rows) + "\n"))
+    for month in ("2024-04", "2024-05", "2024-06"):
+        score_month(db, month, [(f"zhangma-{i:04d}", "ZF05", 5, 1, "") for i in range(1, 2001, 3)],
+                    village="zhangma")
+    cli_ok(db, "announce", "--village", "zhangma", "--quarter", "2024-Q2", "--date", "2024-07-05")
+    key = vkey(db)
+    sizes = []
+    for i in (1, 2, 1000, 1999, 2000):
+        r = cli_ok(db, "receipt", "--village", "zhangma", "--quarter", "2024-Q2", "--household",
+                   f"zhangma-{i:04d}")
+        sizes.append(len(r.encode()))
+        check(py_verify_receipt(r, key)[0], r)
+        eq(verify_receipt(db, r, key)[0], 0)
+    print(f"     receipt bytes, 2,000 households (origin {key.split('+')[0]}): "
+          f"{min(sizes)}-{max(sizes)}")
+    check(max(sizes) < 1200, f"receipts of {sizes} bytes")
+    s = jifentest.Server(db)
+    try:
+        admin = s.client()
+        admin.login("zhangma-admin")
+        hid = db.sql("SELECT id FROM household WHERE code = 'zhangma-2000'")[0][0]
+        page = admin.get(f"/v/zhangma/households/{hid}/card")
+        check('aria-label="公示回执二维码"' in page.text, "the receipt fits a QR code")
     finally:
         s.stop()
 

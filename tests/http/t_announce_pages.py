@@ -68,6 +68,7 @@ def test_010_public_pages(db):
         check("户主2" not in t and "户*2" in t, "every name masked")
         check("13900001111" not in t and "幸福路" not in t, "no phone, no address")
         check("2024-07-05" in t and "2024-07-11" in t, "the period")
+        check("监督电话" not in t, "no supervision phone set: the line left out")
         check(re.search(r"ZF02 参与赌博</td><td class=\"num\">2</td><td class=\"num\">-40", t),
               "the deduction by item, counted, no household")
         check("BEGIN" not in t and "/verify" in t and "jifen verify-receipt" in t,
@@ -153,6 +154,7 @@ def test_040_print_layout(db):
     if not CHROMIUM or not shutil.which("pdfinfo"):
         raise jifentest.Failure("chromium and poppler-utils are needed (scripts/install-deps.sh)")
     setup(db)
+    cli_ok(db, "village", "set", "V1", "supervision_phone", "057188886666")
     root = db.sql("SELECT ledger_root FROM announcement")[0][0]
     with serve(db) as s:
         for case, query, want_size in (("040-1 A4 portrait", "", (595, 842)),
@@ -164,7 +166,7 @@ def test_040_print_layout(db):
             eq(pages, 1, f"{case}: four households fit one sheet")
             flat = re.sub(r"\s+", "", text)
             for want in ("V1村2024年第2季度积分公示", "公示期：2024-07-05至2024-07-11",
-                         "张*明", "V1村民委员会", re.sub(r"\s+", "", root)[:20], "扫码查看"):
+                         "张*明", "V1村民委员会", "监督电话：057188886666", re.sub(r"\s+", "", root)[:20], "扫码查看"):
                 check(want in flat, f"{case}: {want} in the PDF text:\n{text}")
             check("13900001111" not in flat, case)
         # a village of 60 households runs onto more A4 pages than A3 ones

@@ -860,7 +860,9 @@ def timed_get(port, path="/login"):
 
 def test_230_thousand_idle_connections(db):
     """1,000 idle TCP connections (opened, nothing sent) do not stop the
-    server answering another client promptly; then they are closed."""
+    server answering another client promptly; then they are closed.  They
+    come from 40 addresses (127.0.1.1-40), as 1,000 real clients would: one
+    address may hold only connections_per_address (t_hostile_limits.py)."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard == resource.RLIM_INFINITY or hard > soft:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -870,8 +872,9 @@ def test_230_thousand_idle_connections(db):
     s = J.Server(db)
     idle = []
     try:
-        for _ in range(1000):
-            idle.append(socket.create_connection(("127.0.0.1", s.port), timeout=10))
+        for i in range(1000):
+            idle.append(socket.create_connection(("127.0.0.1", s.port), timeout=10,
+                                                 source_address=(f"127.0.1.{i % 40 + 1}", 0)))
         time.sleep(0.5)  # let the server accept them all
         status, took = timed_get(s.port)
         eq(status, 200, "a normal request among 1,000 idle connections")

@@ -107,7 +107,7 @@ static void cp_200_tampering(void **state)
 	else
 		assert_int_equal(db_exec(f->d, "DROP TRIGGER ledger_tree_no_delete;"
 					       " DROP TRIGGER ledger_entry_no_delete"), 0);
-	assert_int_equal(db_exec(f->d, "DELETE FROM ledger_tree WHERE seq > 10"), 0);
+	assert_int_equal(db_exec(f->d, "DELETE FROM ledger_tree WHERE width > 10"), 0);
 	assert_int_equal(db_exec(f->d, "DELETE FROM ledger_entry WHERE seq > 10"), 0);
 	expect(f, 1, "签名记录里村 V1 的检查点（15 条");
 }

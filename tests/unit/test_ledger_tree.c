@@ -27,7 +27,11 @@ static void tree_100_posting_writes_the_tree(void **state)
 	int64_t size;
 	assert_int_equal(ledger_tree_size(f->d, f->v->id, &size), 0);
 	assert_int_equal(size, n);
-	assert_int_equal(query_int(f->d, "SELECT COUNT(*) FROM ledger_tree"), 17);
+	/* V1: level 0's tile 0 written by each posting, 5, 10, 15 and 16 wide,
+	** and at 16 entries level 4's first node; V2: 1 */
+	assert_int_equal(query_int(f->d, "SELECT COUNT(*) FROM ledger_tree"), 6);
+	assert_int_equal(query_int(f->d, "SELECT SUM(width) FROM ledger_tree"), 48);
+	assert_int_equal(query_int(f->d, "SELECT COUNT(*) FROM ledger_tree WHERE level = 4"), 1);
 	for (int m = 0; m <= n; m++) {
 		uint8_t want[32], got[32];
 		merkle_root_of_leaves((const uint8_t(*)[32])leaves, (uint64_t)m, want);
@@ -67,11 +71,14 @@ static void drop_tree_triggers(struct fixture *f)
 					       " DROP TRIGGER ledger_tree_no_update"), 0);
 }
 
-/* Every stored row of the tree, concatenated, into b. */
+/* The widest row of each tile, concatenated, into b. */
 static void all_rows(struct fixture *f, buf *b)
 {
 	b->len = 0;
-	db_stmt *s = db_prepare(f->d, "SELECT hashes FROM ledger_tree ORDER BY village_id, seq");
+	db_stmt *s = db_prepare(f->d, "SELECT hashes FROM ledger_tree t WHERE width ="
+				      " (SELECT MAX(width) FROM ledger_tree u WHERE u.village_id ="
+				      " t.village_id AND u.level = t.level AND u.tile = t.tile)"
+				      " ORDER BY village_id, level, tile");
 	while (db_step(s) == DB_ROW)
 		buf_puts(b, db_column_text(s, 0));
 	db_reset(s);
@@ -87,7 +94,7 @@ static void tree_200_backfill(void **state)
 	buf before = {0}, after = {0};
 	all_rows(f, &before);
 	drop_tree_triggers(f);
-	assert_int_equal(db_exec(f->d, "DELETE FROM ledger_tree WHERE seq > 4"), 0);
+	assert_int_equal(db_exec(f->d, "DELETE FROM ledger_tree WHERE width > 5"), 0);
 	add_ok(f, f->v, "H1", "CW01", "2024-07-03", 1, NULL);
 	struct approval_input in = {.meeting_date = "2024-07-28", .attendees = "两委",
 				    .resolution = "同意"};
@@ -135,24 +142,92 @@ static void tree_300_verify(void **state)
 	assert_string_equal(errs.msg[0], "检查点乙：签名时台账有 16 条，现在只有 15 条（台账被删改过）");
 	errlist_free(&errs);
 	drop_tree_triggers(f);
-	assert_int_equal(db_exec(f->d, "UPDATE ledger_tree SET hashes = 'zz' || substr(hashes, 3)"
-				       " WHERE seq = 9"), 0);
+	/* a row of the tile (entries 1–10) changed */
+	step_x(f, "UPDATE ledger_tree SET hashes = 'zz' || substr(hashes, 3) WHERE width = $x", 10,
+	       DB_DONE);
 	assert_int_equal(ledger_tree_verify(f->d, f->a, f->v, NULL, 0, &errs), 1);
-	assert_string_equal(errs.msg[0], "村 V1 的默克尔树在台账序号 9 处与台账记录不符");
+	assert_string_equal(errs.msg[0], "村 V1 的默克尔树在台账序号 1–10 处与台账记录不符");
 	errlist_free(&errs);
+	/* the widest row gone */
+	step_x(f, "DELETE FROM ledger_tree WHERE width >= $x", 10, DB_DONE);
+	assert_int_equal(ledger_tree_verify(f->d, f->a, f->v, NULL, 0, &errs), 1);
+	assert_string_equal(errs.msg[0], "村 V1 的默克尔树缺少台账序号 1–15 的哈希");
+	errlist_free(&errs);
+	/* rebuilt, then an entry changed under its stored hashes */
+	assert_int_equal(db_begin_write(f->d), 0);
+	assert_int_equal(ledger_tree_backfill(f->d), 0);
+	assert_int_equal(db_commit(f->d), 0);
+	assert_int_equal(ledger_tree_verify(f->d, f->a, f->v, NULL, 0, &errs), 0);
 	drop_ledger_triggers(f);
-	step_x(f, "UPDATE ledger_tree SET hashes = substr(hashes, 3) WHERE seq = $x", 99, DB_DONE);
 	assert_int_equal(db_exec(f->d, "UPDATE ledger_entry SET points = points + 1 WHERE seq = 2"),
 			 0);
 	assert_int_equal(ledger_tree_verify(f->d, f->a, f->v, NULL, 0, &errs), 1);
-	assert_string_equal(errs.msg[0], "村 V1 的默克尔树在台账序号 2 处与台账记录不符");
+	assert_string_equal(errs.msg[0], "村 V1 的默克尔树在台账序号 1–5 处与台账记录不符");
 	errlist_free(&errs);
+}
+
+/* tree-400: postings of many sizes straight through the writer (leaves
+** made up, no entries): every root and a sample of proofs through the
+** stored rows equal a tree in memory, across tile and level boundaries. */
+static void tree_400_many_postings(void **state)
+{
+	struct fixture *f = F(state);
+	static const int sizes[] = {1, 15, 16, 17, 255, 256, 1, 3000, 700, 4096, 2};
+	struct merkle_memtree mem = {.a = f->a};
+	uint64_t total = 0;
+	for (size_t p = 0; p < sizeof sizes / sizeof *sizes; p++) {
+		assert_int_equal(db_begin_write(f->d), 0);
+		struct ledger_tree_writer *w = ledger_tree_writer_begin(f->d, f->a, f->v->id,
+									 (int64_t)total);
+		assert_non_null(w);
+		for (int i = 0; i < sizes[p]; i++) {
+			uint8_t leaf[32];
+			char data[24];
+			snprintf(data, sizeof data, "leaf %llu", (unsigned long long)total++);
+			merkle_leaf_hash(data, strlen(data), leaf);
+			ledger_tree_writer_add(w, leaf);
+			merkle_memtree_append(&mem, leaf);
+		}
+		uint8_t root[32], want[32];
+		assert_int_equal(ledger_tree_writer_finish(w, root), 0);
+		assert_int_equal(db_commit(f->d), 0);
+		merkle_range_root(&mem.range, want);
+		assert_memory_equal(root, want, 32);
+	}
+	int64_t size;
+	assert_int_equal(ledger_tree_size(f->d, f->v->id, &size), 0);
+	assert_int_equal(size, (int64_t)total);
+	struct merkle_reader mr = merkle_memtree_reader(&mem);
+	for (uint64_t m = 0; m <= total; m += m < 300 ? 1 : 97) {
+		uint8_t got[32], want[32];
+		assert_int_equal(merkle_tree_hash(m, &mr, want), 0);
+		assert_int_equal(ledger_tree_root(f->d, f->v->id, (int64_t)m, got), 0);
+		assert_memory_equal(got, want, 32);
+		if (!m)
+			continue;
+		uint8_t p1[MERKLE_MAX_PROOF][32], p2[MERKLE_MAX_PROOF][32];
+		size_t n1, n2;
+		uint64_t idx = (m * 7919) % m;
+		assert_int_equal(ledger_tree_prove_inclusion(f->d, f->v->id, (int64_t)idx, (int64_t)m, p1,
+							     &n1), 0);
+		assert_int_equal(merkle_prove_inclusion(idx, m, &mr, p2, &n2), 0);
+		assert_int_equal(n1, n2);
+		assert_memory_equal(p1, p2, n1 * 32);
+		assert_int_equal(ledger_tree_prove_consistency(f->d, f->v->id, (int64_t)(m / 3),
+							       (int64_t)total, p1, &n1), 0);
+		assert_int_equal(merkle_prove_consistency(m / 3, total, &mr, p2, &n2), 0);
+		assert_int_equal(n1, n2);
+		assert_memory_equal(p1, p2, n1 * 32);
+	}
+	assert_int_equal(query_int(f->d, "SELECT COUNT(*) FROM ledger_tree WHERE level = 8"),
+			 (int64_t)((total >> 8) + 15) / 16 + 3);
 }
 
 #define DBCASES(setup) \
 	cmocka_unit_test_setup_teardown(tree_100_posting_writes_the_tree, setup, teardown), \
 	cmocka_unit_test_setup_teardown(tree_200_backfill, setup, teardown), \
-	cmocka_unit_test_setup_teardown(tree_300_verify, setup, teardown)
+	cmocka_unit_test_setup_teardown(tree_300_verify, setup, teardown), \
+	cmocka_unit_test_setup_teardown(tree_400_many_postings, setup, teardown)
 
 int main(void)
 {

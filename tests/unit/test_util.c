@@ -128,9 +128,41 @@ static void test_arena_printf(void **state)
 	arena_free(a);
 }
 
+/* util-fen: yuan text to integer fen and back, no floating point. */
+static void test_fen(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		int64_t fen; /* -1: refused */
+	} cases[] = {
+		{"12", 1200}, {"12.5", 1250}, {"12.50", 1250}, {"0.05", 5}, {"0", 0},
+		{"9999999999999.99", 999999999999999}, {"12.505", -1}, {"-1", -1}, {"1e2", -1},
+		{"12.", -1}, {".5", -1}, {" 1", -1}, {"1,000", -1}, {"", -1}, {"abc", -1},
+		{"99999999999999", -1},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		int64_t fen = -1;
+		int rc = parse_fen(cases[i].in, &fen);
+		if (cases[i].fen < 0)
+			assert_int_equal(rc, -1);
+		else {
+			assert_int_equal(rc, 0);
+			assert_int_equal(fen, cases[i].fen);
+		}
+	}
+	char out[32];
+	assert_string_equal(fen_format(out, 1250), "12.50");
+	assert_string_equal(fen_format(out, 5), "0.05");
+	assert_string_equal(fen_format(out, 0), "0.00");
+	assert_string_equal(fen_format(out, -5), "-0.05");
+	assert_string_equal(fen_format(out, INT64_MIN), "-92233720368547758.08");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fen),
 		cmocka_unit_test(test_smap_growth),
 		cmocka_unit_test(test_smap_empty),
 		cmocka_unit_test(test_imap_growth),
