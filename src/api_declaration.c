@@ -20,7 +20,8 @@
 
 /* ---- declarations ------------------------------------------------------------------------ */
 
-/* GET /api/v1/villages/CODE/declarations?status=pending|accepted|declined */
+/* GET /api/v1/villages/CODE/declarations?status=pending|accepted|declined&before=ID&limit=N:
+** newest first, one page (at most DECL_LIST_MAX), "next" when there is more */
 static void api_declarations(struct req *r)
 {
 	struct village *v = req_village_or_404(r, r->arg[0]);
@@ -40,7 +41,14 @@ static void api_declarations(struct req *r)
 	}
 	struct declaration *rows;
 	int n;
-	if (declaration_list(r->db, r->a, v->id, 0, status, &rows, &n)) {
+	int64_t before = req_query_int_or_400(r, "before", 0, 0, INT64_MAX, NULL), next;
+	int64_t limit = before < 0 ? -1
+				   : req_query_int_or_400(r, "limit", DECL_LIST_MAX, 1, DECL_LIST_MAX,
+							  NULL);
+	if (limit < 0)
+		return;
+	if (declaration_list_page(r->db, r->a, v->id, 0, status, before, (int)limit, &rows, &n,
+				  &next)) {
 		http_error(r, 500, "读取积分申报时出错。");
 		return;
 	}
@@ -68,6 +76,13 @@ static void api_declarations(struct req *r)
 		json_end_obj(r);
 	}
 	json_end_arr(r);
+	/* only when there is more: a short list answers as before */
+	if (next)
+		json_str(r, "next",
+			 arena_printf(r->a, "/api/v1/villages/%s/declarations?%s%sbefore=%lld&limit=%lld",
+				      url_encode(r->a, v->code), sq && *sq ? "status=" : "",
+				      sq && *sq ? arena_printf(r->a, "%s&", sq) : "", (long long)next,
+				      (long long)limit));
 	json_end_obj(r);
 	json_send(r, 200);
 }

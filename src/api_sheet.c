@@ -91,7 +91,9 @@ static void api_sheets(struct req *r)
 	json_send(r, 200);
 }
 
-/* Answer the sheet of month with its entries and approval (status). */
+/* Answer the sheet of month with its approval and one page of its entries
+** (?after=ENTRY&limit=N, at most SHEET_PAGE_MAX; "next": the next page's
+** URL when there is one), with status. */
 static void send_sheet(struct req *r, const struct village *v, const char *month, int status)
 {
 	struct sheet *s;
@@ -104,7 +106,13 @@ static void send_sheet(struct req *r, const struct village *v, const char *month
 	struct entry *rows;
 	int n;
 	struct approval *ap = NULL;
-	if (sheet_entries(r->db, r->a, v->id, s->id, 0, &rows, &n) ||
+	int64_t after = req_query_int_or_400(r, "after", 0, 0, INT64_MAX, NULL), next;
+	int64_t limit = after < 0 ? -1
+				  : req_query_int_or_400(r, "limit", SHEET_PAGE_DEFAULT, 1,
+							 SHEET_PAGE_MAX, NULL);
+	if (limit < 0)
+		return;
+	if (sheet_entries_page(r->db, r->a, v->id, s->id, after, (int)limit, &rows, &n, &next) ||
 	    (s->approval_id && approval_get(r->db, r->a, v->id, s->approval_id, &ap) < 0)) {
 		http_error(r, 500, "读取积分记录时出错。");
 		return;
@@ -141,6 +149,11 @@ static void send_sheet(struct req *r, const struct village *v, const char *month
 		json_end_obj(r);
 	}
 	json_end_arr(r);
+	/* only when there is more, so that a sheet of one page answers as before */
+	if (next)
+		json_str(r, "next", arena_printf(r->a, "/api/v1/villages/%s/sheets/%s?after=%lld&limit=%lld",
+						 url_encode(r->a, v->code), month, (long long)next,
+						 (long long)limit));
 	json_end_obj(r);
 	json_send(r, status);
 }

@@ -17,11 +17,53 @@ struct actor {
 	const char *ip;      /* "" for the CLI */
 };
 
-/* Record one change inside the caller's transaction.  village_id 0 for
-** town-level objects; object like "household:42"; before/after JSON text or
-** NULL.  Returns 0 or -1 (database error). */
+/* Record one change inside the caller's transaction (or, when none is
+** open, in a write transaction of its own).  village_id 0 for town-level
+** objects; object like "household:42"; before/after JSON text or NULL.
+** The row is chained: it takes the next seq of the audit chain, its hash
+** covers the previous row's (docs/ledger.md, "The audit chain"), and the
+** chain head moves in the same transaction; on PostgreSQL the head's row
+** lock serialises concurrent writers until their commit, so record last
+** in a transaction that also posts to the ledger.  Returns 0 or -1
+** (database error). */
 int audit_record(db *d, const struct actor *who, int64_t village_id, const char *action,
 		 const char *object, const char *before, const char *after);
+
+/* A security event (login, denial, CSRF failure, export…): as
+** audit_record() — login, address and object bounded to 256 bytes as
+** every row's are — except that an anonymous one (no session) is
+** aggregated: only the first event of an address, action and minute
+** writes an audit row, the others of that minute add to its count in
+** audit_tally.  Own transaction when none is open.  0 or -1. */
+int audit_security_event(db *d, const struct actor *who, int64_t village_id,
+			 const char *action, const char *object, const char *after, int anonymous);
+
+/* Many rows of one actor with one bulk load (imports), chained like
+** audit_record()'s, inside the caller's write transaction: begin (NULL on
+** a database error; the batch lives in arena a), add each row (0 or -1),
+** end (writes the rest and moves the head; 0 or -1; always call it). */
+struct audit_batch;
+struct audit_batch *audit_batch_begin(db *d, arena *a, const struct actor *who);
+int audit_batch_add(struct audit_batch *b, int64_t village_id, const char *action,
+		    const char *object, const char *before, const char *after);
+int audit_batch_end(struct audit_batch *b);
+
+/* After the upgrade to schema 014: when the chain has no row yet and the
+** table holds rows written before it, write the chain's first row,
+** 'audit.chain_start', recording their number, the last one's id and a
+** SHA-256 over all of them, inside the caller's write transaction.
+** *started 1 when it wrote it.  0 or -1. */
+int audit_chain_start(db *d, int *started);
+/* 1 when audit_chain_start() has something to do, 0 not, -1; reads only,
+** so a read-only database costs nothing. */
+int audit_chain_pending(db *d);
+
+/* `jifen verify`'s check of the audit log, inside the caller's snapshot:
+** seq continuous from 1, each hash recomputed from the previous one and
+** the row, the head equal to the last row, and the rows before the chain
+** equal to what its first row recorded.  The first problem into errs;
+** *checked (may be NULL) counts the chained rows.  0 intact, 1, -1. */
+int audit_verify(db *d, errlist *errs, int64_t *checked);
 
 /* One row of the audit log as the audit pages show it; texts NULL when
 ** the column is (village_code: a town-level row). */

@@ -127,6 +127,12 @@ static const struct {
 	{"body_memory_mb", "所有上传合计最多占用内存（MB）", FIELD(body_memory_mb), 1, 4096, 0, NULL},
 	{"trusted_proxies", "可信的反向代理地址（逗号分隔，可写网段，空为无）",
 	 TEXT(trusted_proxies), proxies_parse},
+	{"declarations_per_day", "每户每天最多申报几次", FIELD(declarations_per_day), 1, 1000, 0,
+	 NULL},
+	{"photos_per_day", "每个账号（或户）每天最多上传几张照片", FIELD(photos_per_day), 1, 10000, 0,
+	 NULL},
+	{"photo_mb_per_day", "每个账号（或户）每天最多上传照片（MB）", FIELD(photo_mb_per_day), 1, 10000,
+	 0, NULL},
 };
 #undef TEXT
 #undef FIELD

@@ -63,8 +63,14 @@ struct security_policy {
 	int body_min_bytes_per_second; /* after request_header_seconds; 0 no minimum */
 	int body_memory_mb;           /* all request bodies in flight together */
 	char trusted_proxies[256];    /* addresses/CIDRs whose X-Forwarded-For is believed */
+	/* write quotas (issue 11: one client must not fill the disk), each
+	** over the last 24 hours */
+	int declarations_per_day;  /* declarations of one household */
+	int photos_per_day;        /* photos one account or household uploads */
+	int photo_mb_per_day;      /* their bytes, in MB */
 };
-#define SECURITY_POLICY_DEFAULTS {8, 90, 5, 15, "address", 20, 30, 30, 12, 64, 30, 1024, 64, ""}
+#define SECURITY_POLICY_DEFAULTS                                                                 \
+	{8, 90, 5, 15, "address", 20, 30, 30, 12, 64, 30, 1024, 64, "", 10, 100, 20}
 
 /* The policy in force (defaults for what is not set).  0 or -1. */
 int policy_load(db *d, struct security_policy *p);

@@ -13,6 +13,7 @@
 
 #include "checkpoint.h"
 #include "commands.h"
+#include "csvout.h"
 #include "json.h"
 #include "ledger.h"
 #include "signing.h"
@@ -201,20 +202,11 @@ out:
 	return rc;
 }
 
-/* Write s as one CSV field (quoted when needed). */
-static void csv_out(const char *s)
+/* csv_out's flush to stdout. */
+static int csv_to_stdout(void *arg, const char *p, size_t n)
 {
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, stdout);
-		return;
-	}
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"')
-			putchar('"');
-		putchar(*s);
-	}
-	putchar('"');
+	(void)arg;
+	return fwrite(p, 1, n, stdout) == n ? 0 : -1;
 }
 
 /* jifen balances --village CODE [--format csv|json]
@@ -242,14 +234,14 @@ int cmd_balances(struct cli *c)
 	if (ledger_balances(c->db, c->a, v->id, atoi(today), &rows, &n))
 		return cli_db_failure(c);
 	if (!strcmp(format, "csv")) {
-		printf("household,name,balance,year_points\n");
-		for (int i = 0; i < n; i++) {
-			csv_out(rows[i].code);
-			putchar(',');
-			csv_out(rows[i].name);
-			printf(",%lld,%lld\n", (long long)rows[i].balance,
-			       (long long)rows[i].year_points);
-		}
+		struct csv_out w;
+		csv_begin(&w, "\n");
+		w.flush = csv_to_stdout;
+		csv_literal(&w, "household,name,balance,year_points");
+		csv_row_end(&w);
+		ledger_balances_csv(&w, rows, n);
+		if (csv_finish(&w))
+			return EXIT_FAILURE_3;
 	} else {
 		buf b = {0};
 		buf_puts(&b, "[");

@@ -118,7 +118,8 @@ int cmd_migrate_db(struct cli *c)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (db_migrate(src, &version, err, sizeof err) || db_migrate(dst, &version, err, sizeof err)) {
+	if (db_migrate(src, &version, err, sizeof err) || db_migrate(dst, &version, err, sizeof err) ||
+	    (ledger_seal_legacy(src) && snprintf(err, sizeof err, "%s", db_errmsg(src)))) {
 		fprintf(stderr, "数据库升级失败: %s\n", err);
 		goto out;
 	}

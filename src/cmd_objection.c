@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "csvout.h"
 #include "objection.h"
 
 /* Check options; on a usage problem print usage and return 2, else 0. */
@@ -142,13 +143,13 @@ int cmd_objections(struct cli *c)
 	int n;
 	if (objection_list(c->db, c->a, v->id, cli_opt(c, "--quarter"), 0, 0, &rows, &n))
 		return cli_db_failure(c);
-	buf b = {0};
-	buf_puts(&b, "id,quarter,household,status,received,decided,reason,decision\n");
-	for (int i = 0; i < n; i++) {
-		objection_csv(&b, &rows[i]);
-		buf_puts(&b, "\n");
-	}
-	fwrite(b.p, 1, b.len, stdout);
-	buf_free(&b);
+	struct csv_out w;
+	csv_begin(&w, "\n");
+	csv_literal(&w, "id,quarter,household,status,received,decided,reason,decision\n");
+	for (int i = 0; i < n; i++)
+		objection_csv(&w, &rows[i]);
+	fwrite(w.b.p, 1, w.b.len, stdout);
+	buf_free(&w.b);
+	csv_finish(&w);
 	return EXIT_OK;
 }

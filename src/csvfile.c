@@ -450,18 +450,3 @@ out:
 		errno = err;
 	return rc;
 }
-
-void csv_write_field(buf *b, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		buf_puts(b, s);
-		return;
-	}
-	buf_puts(b, "\"");
-	for (const char *q; (q = strchr(s, '"')); s = q + 1) {
-		buf_append(b, s, (size_t)(q - s) + 1);
-		buf_puts(b, "\"");
-	}
-	buf_puts(b, s);
-	buf_puts(b, "\"");
-}

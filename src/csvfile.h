@@ -46,10 +46,6 @@ int csvfile_parse(const char *fname, const char *data, size_t len,
 		  const struct csv_col *spec, int ncols,
 		  csv_row_fn fn, void *ctx, errlist *errs);
 
-/* Append s to b as one CSV field (RFC 4180): quoted, with quotes doubled,
-** when it holds a comma, quote or line break. */
-void csv_write_field(buf *b, const char *s);
-
 /* Read a whole file into malloc'd memory (caller frees); NULL on error with
 ** errno set.  *len receives the size.  Files over max bytes fail (EFBIG). */
 char *file_read_all(const char *path, size_t max, size_t *len);

@@ -18,6 +18,20 @@ void db_set_error(db *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(d->err, sizeof d->err, fmt, ap);
 	va_end(ap);
+	d->disk_full = 0;
+}
+
+void db_set_disk_full(db *d, const char *detail)
+{
+	char why[sizeof d->err];
+	snprintf(why, sizeof why, "%s", detail ? detail : ""); /* detail may be d->err */
+	db_set_error(d, "%s（%.300s）", DB_DISK_FULL_MESSAGE, why);
+	d->disk_full = 1;
+}
+
+int db_disk_full(const db *d)
+{
+	return d->disk_full;
 }
 
 static int is_pg_url(const char *url)
@@ -264,6 +278,11 @@ int db_begin_write(db *d)
 	}
 	d->in_tx = 1;
 	return 0;
+}
+
+int db_in_transaction(const db *d)
+{
+	return d->in_tx;
 }
 
 void db_on_commit(db *d, db_commit_fn fn, void *arg)

@@ -49,6 +49,14 @@ const char *db_backend(const db *d);
 const char *db_errmsg(const db *d);
 void db_set_error(db *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A write the disk had no room for (SQLITE_FULL, PostgreSQL's disk_full
+** 53100): the backend sets this Chinese message, with the engine's own
+** text in brackets, and db_disk_full() is 1 until the next error, so the
+** CLI prints it and the web answers 503 instead of a bare failure. */
+#define DB_DISK_FULL_MESSAGE "磁盘已满，无法写入数据库：请清理磁盘空间后重试"
+int db_disk_full(const db *d);
+void db_set_disk_full(db *d, const char *detail);
+
 /* db_prepare(): the cached statement for the literal sql, reset and with
 ** cleared bindings, or NULL on a syntax error (message in db_errmsg()). */
 db_stmt *db_prepare(db *d, const char *sql);
@@ -113,6 +121,8 @@ int db_begin(db *d);
 ** READ, where the default READ COMMITTED snapshots per statement). */
 int db_begin_snapshot(db *d);
 int db_begin_write(db *d);
+/* 1 while a transaction begun with one of the above is open. */
+int db_in_transaction(const db *d);
 int db_commit(db *d);
 int db_rollback(db *d);
 

@@ -71,6 +71,7 @@ struct db {
 	struct stmt_slot *cache; /* open addressing by pointer, cap a power of 2 */
 	size_t ncache, capcache;
 	int in_tx;
+	int disk_full;            /* the last error was a full disk (db_disk_full) */
 	db_commit_fn commit_fn;  /* db_on_commit() */
 	void *commit_arg;
 	int commit_ran;

@@ -155,6 +155,8 @@ static int result_error(db *d, const PGresult *res)
 	if (!msg)
 		msg = pq.PQerrorMessage(CONN(d));
 	set_pg_error(d, "", msg);
+	if (state && !strcmp(state, "53100")) /* disk_full */
+		db_set_disk_full(d, d->err);
 	return state && !strncmp(state, "23", 2) ? DB_CONSTRAINT : DB_ERROR;
 }
 

@@ -167,6 +167,16 @@ static int sqlite_bind_null(db_stmt *s, const char *name)
 	return i && sqlite3_bind_null(ST(s), i) == SQLITE_OK ? 0 : -1;
 }
 
+/* The connection's error after a call that returned rc: a full disk as
+** db_set_disk_full(), anything else as SQLite words it, after prefix. */
+static void sqlite_error(db *d, int rc, const char *prefix)
+{
+	if ((rc & 0xff) == SQLITE_FULL)
+		db_set_disk_full(d, sqlite3_errmsg(CONN(d)));
+	else
+		db_set_error(d, "%s%s", prefix, sqlite3_errmsg(CONN(d)));
+}
+
 static int sqlite_step(db_stmt *s)
 {
 	int rc = sqlite3_step(ST(s));
@@ -177,7 +187,7 @@ static int sqlite_step(db_stmt *s)
 		sqlite3_reset(ST(s));
 		return DB_DONE;
 	}
-	db_set_error(s->d, "%s", sqlite3_errmsg(CONN(s->d)));
+	sqlite_error(s->d, rc, "");
 	sqlite3_reset(ST(s));
 	return rc == SQLITE_CONSTRAINT ? DB_CONSTRAINT : DB_ERROR;
 }
@@ -224,8 +234,12 @@ static void sqlite_release(db *d)
 static int sqlite_exec(db *d, const char *sql)
 {
 	char *msg = NULL;
-	if (sqlite3_exec(CONN(d), sql, NULL, NULL, &msg) != SQLITE_OK) {
-		db_set_error(d, "%s", msg ? msg : sqlite3_errmsg(CONN(d)));
+	int rc = sqlite3_exec(CONN(d), sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		if ((rc & 0xff) == SQLITE_FULL)
+			db_set_disk_full(d, msg ? msg : sqlite3_errmsg(CONN(d)));
+		else
+			db_set_error(d, "%s", msg ? msg : sqlite3_errmsg(CONN(d)));
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -243,12 +257,27 @@ static int sqlite_begin_write(db *d)
 	return sqlite_exec(d, "BEGIN IMMEDIATE");
 }
 
+/* The online backup into a new file beside path (path.XXXXXX), renamed
+** to path once whole; on any failure — a full disk among them — the
+** partial file and its journal are removed, so path is either the old
+** file or a whole copy. */
 static int sqlite_backup(db *d, const char *path)
 {
 	sqlite3 *dst = NULL;
 	int rc = -1;
-	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK) {
+	size_t n = strlen(path);
+	char *tmp = malloc(n + 16), *journal = malloc(n + 32);
+	if (!tmp || !journal)
+		abort();
+	snprintf(tmp, n + 16, "%s.XXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		db_set_error(d, "无法创建备份文件 %s: %s", path, strerror(errno));
+		goto done;
+	}
+	close(fd);
+	snprintf(journal, n + 32, "%s-journal", tmp);
+	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
 		db_set_error(d, "无法创建备份文件 %s: %s", path, sqlite3_errmsg(dst));
 		goto out;
 	}
@@ -262,12 +291,31 @@ static int sqlite_backup(db *d, const char *path)
 	int st = sqlite3_backup_step(b, -1);
 	sqlite3_backup_finish(b);
 	if (st != SQLITE_DONE) {
-		db_set_error(d, "备份失败: %s", sqlite3_errstr(st));
+		if ((st & 0xff) == SQLITE_FULL)
+			db_set_disk_full(d, "备份失败，没有留下备份文件");
+		else
+			db_set_error(d, "备份失败: %s", sqlite3_errstr(st));
+		goto out;
+	}
+	if (sqlite3_close(dst) != SQLITE_OK) {
+		db_set_error(d, "备份失败: %s", sqlite3_errmsg(dst));
+		goto out;
+	}
+	dst = NULL;
+	if (rename(tmp, path)) {
+		db_set_error(d, "备份失败: 无法命名为 %s: %s", path, strerror(errno));
 		goto out;
 	}
 	rc = 0;
 out:
 	sqlite3_close_v2(dst);
+	if (rc) {
+		unlink(tmp);
+		unlink(journal);
+	}
+done:
+	free(tmp);
+	free(journal);
 	return rc;
 }
 

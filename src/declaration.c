@@ -6,6 +6,8 @@
 */
 #include "declaration.h"
 
+#include "auth.h"
+
 #include "json.h"
 #include "sheet_int.h"
 
@@ -79,6 +81,23 @@ int declaration_create(db *d, const struct actor *who, const struct village *v,
 		goto out;
 	if (got || !h->participating) {
 		errlist_add(errs, got ? "本村没有这一户" : "这一户没有参与积分制，不能申报");
+		rc = 1;
+		goto out;
+	}
+	/* the household's quota of the last 24 hours (security policy): one
+	** household must not fill the disk with declarations */
+	struct security_policy pol;
+	db_stmt *q = policy_load(d, &pol) ? NULL
+					  : db_prepare(d, "SELECT COUNT(*) FROM declaration"
+							  " WHERE household_id = $h AND created_at > $since");
+	if (!q || db_bind_int(q, "$h", household_id) ||
+	    db_bind_int(q, "$since", now_unix() - 86400) || db_step(q) != DB_ROW)
+		goto out;
+	int64_t recent = db_column_int(q, 0);
+	db_reset(q);
+	if (recent >= pol.declarations_per_day) {
+		errlist_add(errs, "这一户 24 小时内已申报 %lld 次，每天最多 %d 次，请明天再申报",
+			    (long long)recent, pol.declarations_per_day);
 		rc = 1;
 		goto out;
 	}
@@ -159,26 +178,44 @@ static void declaration_from_row(db_stmt *s, arena *a, struct declaration *x)
 	x->created_at = db_column_int(s, 14);
 }
 
-int declaration_list(db *d, arena *a, int64_t village_id, int64_t household_id, int status,
-		     struct declaration **rows, int *n)
+int declaration_list_page(db *d, arena *a, int64_t village_id, int64_t household_id, int status,
+			  int64_t before, int limit, struct declaration **rows, int *n,
+			  int64_t *next)
 {
 	*rows = NULL;
 	*n = 0;
+	*next = 0;
 	static const char *const names[] = {"pending", "accepted", "declined"};
 	db_stmt *s = db_prepare(d, DECL_SEL " WHERE dl.village_id = $v"
 				   " AND ($h = 0 OR dl.household_id = $h)"
-				   " AND ($st = '' OR dl.status = $st) ORDER BY dl.id DESC");
+				   " AND ($st = '' OR dl.status = $st)"
+				   " AND ($before = 0 OR dl.id < $before) ORDER BY dl.id DESC LIMIT $lim");
 	if (!s || db_bind_int(s, "$v", village_id) || db_bind_int(s, "$h", household_id) ||
-	    db_bind_text(s, "$st", status >= 0 && status <= DECL_DECLINED ? names[status] : ""))
+	    db_bind_text(s, "$st", status >= 0 && status <= DECL_DECLINED ? names[status] : "") ||
+	    db_bind_int(s, "$before", before) || db_bind_int(s, "$lim", (int64_t)limit + 1))
 		return -1;
 	int cap = 32, st;
 	struct declaration *list = arena_alloc(a, (size_t)cap * sizeof *list);
 	while ((st = db_step(s)) == DB_ROW) {
+		if (*n == limit) { /* one more than asked: there is a next page */
+			*next = list[*n - 1].id;
+			db_reset(s);
+			st = DB_DONE;
+			break;
+		}
 		list = arena_grow(a, list, &cap, *n, sizeof *list);
 		declaration_from_row(s, a, &list[(*n)++]);
 	}
 	*rows = list;
 	return st == DB_DONE ? 0 : -1;
+}
+
+int declaration_list(db *d, arena *a, int64_t village_id, int64_t household_id, int status,
+		     struct declaration **rows, int *n)
+{
+	int64_t next;
+	return declaration_list_page(d, a, village_id, household_id, status, 0, DECL_LIST_MAX,
+				     rows, n, &next);
 }
 
 /* Load pending declaration id of v inside the caller's transaction:

@@ -41,7 +41,15 @@ int declaration_create(db *d, const struct actor *who, const struct village *v,
 		       const char *note, const char *photo, errlist *errs, int64_t *id);
 
 /* declaration_list(): the village's declarations with status (or -1 for
-** all), newest first; only household_id's when it is not 0.  0 or -1. */
+** all), newest first, at most DECL_LIST_MAX of them; only household_id's
+** when it is not 0.  0 or -1. */
+enum { DECL_LIST_MAX = 500 };
+/* declaration_list_page(): the same, at most limit (≥ 1), those with an
+** id below before (0: from the newest); *next the before of the next
+** page, 0 when this is the last.  0 or -1. */
+int declaration_list_page(db *d, arena *a, int64_t village_id, int64_t household_id, int status,
+			  int64_t before, int limit, struct declaration **rows, int *n,
+			  int64_t *next);
 int declaration_list(db *d, arena *a, int64_t village_id, int64_t household_id, int status,
 		     struct declaration **rows, int *n);
 

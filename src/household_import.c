@@ -234,21 +234,17 @@ static int copy_new_households(db *d, arena *a, const struct village *v,
 	return 0;
 }
 
-/* The audit rows of the import's changes, with one bulk load.  The columns
-** are those audit_record() (audit.c) writes; audit.h has no bulk form, and
-** one INSERT per row is what the bulk path avoids.  Returns 0 or -1. */
+/* The audit rows of the import's changes, with one bulk load (audit.c
+** audit_batch_*: one INSERT per row is what the bulk path avoids).
+** Returns 0 or -1. */
 static int copy_import_audit(db *d, arena *a, const struct actor *who,
-			     const struct village *v, const struct import_change *ch, int n,
-			     int64_t now)
+			     const struct village *v, const struct import_change *ch, int n)
 {
-	static const char *const cols[] = {"at", "account_id", "login", "ip", "village_id",
-					   "action", "object", "before_json", "after_json"};
-	enum { NCOLS = sizeof cols / sizeof cols[0] };
-	db_copy *c = db_copy_begin(d, "audit", cols, NCOLS);
-	if (!c)
+	if (!n)
+		return 0;
+	struct audit_batch *b = audit_batch_begin(d, a, who);
+	if (!b)
 		return -1;
-	const char *nows = itext(a, now), *vid = itext(a, v->id);
-	const char *acc = who->account_id ? itext(a, who->account_id) : NULL;
 	int rc = 0;
 	for (int i = 0; i < n && !rc; i++) {
 		buf before = {0}, after = {0};
@@ -257,15 +253,13 @@ static int copy_import_audit(db *d, arena *a, const struct actor *who,
 		if (ch[i].old)
 			household_json(&before, ch[i].old);
 		household_json(&after, &ch[i].h);
-		const char *vals[NCOLS] = {
-			nows, acc, who->login ? who->login : "", who->ip ? who->ip : "", vid,
-			ch[i].old ? "household.import_update" : "household.import_add", obj,
-			ch[i].old ? buf_cstr(&before) : NULL, buf_cstr(&after)};
-		rc = db_copy_row(c, vals);
+		rc = audit_batch_add(b, v->id,
+				     ch[i].old ? "household.import_update" : "household.import_add",
+				     obj, ch[i].old ? buf_cstr(&before) : NULL, buf_cstr(&after));
 		buf_free(&before);
 		buf_free(&after);
 	}
-	return db_copy_end(c) || rc ? -1 : 0;
+	return audit_batch_end(b) || rc ? -1 : 0;
 }
 
 /* Compare the file's rows with the stored households and fill the report;
@@ -322,8 +316,8 @@ static int import_apply(db *d, const struct actor *who, const struct village *v,
 			return -1;
 	if (nadd && copy_new_households(d, a, v, adds, nadd, now))
 		return -1;
-	if (copy_import_audit(d, a, who, v, adds, nadd, now) ||
-	    copy_import_audit(d, a, who, v, upds, nupd, now))
+	if (copy_import_audit(d, a, who, v, adds, nadd) ||
+	    copy_import_audit(d, a, who, v, upds, nupd))
 		return -1;
 	return 0;
 }

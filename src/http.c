@@ -200,6 +200,12 @@ void http_error(struct req *r, int status, const char *msg)
 {
 	r->out.len = 0;
 	r->headers = NULL;
+	if (status == 500 && r->db && db_disk_full(r->db)) {
+		/* not the handler's fault, and it passes: say so, and when to retry */
+		status = 503;
+		msg = "磁盘已满，暂时无法保存。请稍后再试，或请管理员清理服务器的磁盘空间。";
+		http_header(r, "Retry-After", "60");
+	}
 	if (r->is_api) {
 		json_begin(r);
 		json_obj(r, NULL);
@@ -233,9 +239,15 @@ void http_security_event(struct req *r, const char *action, const char *object,
 	jw_begin(&w, &after);
 	jw_obj(&w, NULL);
 	jw_str(&w, "method", r->method);
-	jw_str(&w, "path", text_is_clean(r->path, 0) ? r->path : "(无效字符)");
+	/* bounded: a denied request's path may be as long as the header limit */
+	jw_str(&w, "path", text_is_clean(r->path, 0) ? utf8_prefix(r->a, r->path, 256) : "(无效字符)");
 	jw_end_obj(&w);
-	audit_record(r->db, &who, village_id, action, object ? object : "", NULL, buf_cstr(&after));
+	/* anonymous events are aggregated per address and minute; a login
+	** that succeeds is recorded whatever else its address sent */
+	int anonymous = !r->user && strcmp(action, "security.login") &&
+			strcmp(action, "security.household_login");
+	audit_security_event(r->db, &who, village_id, action, object ? object : "",
+			     buf_cstr(&after), anonymous);
 	buf_free(&after);
 }
 

@@ -6,6 +6,8 @@
 ** `jifen verify`'s recomputation of the chain and every stored figure.
 */
 #include "ledger.h"
+
+#include "csvout.h"
 #include "ledger_int.h"
 
 #include <inttypes.h>
@@ -910,4 +912,15 @@ int ledger_correct(db *d, arena *a, const struct actor *who, const struct villag
 			*out = NULL;
 	}
 	return rc;
+}
+
+void ledger_balances_csv(struct csv_out *w, const struct ledger_balance *rows, int n)
+{
+	for (int i = 0; i < n; i++) {
+		csv_text(w, rows[i].code);
+		csv_text(w, rows[i].name);
+		csv_int(w, rows[i].balance);
+		csv_int(w, rows[i].year_points);
+		csv_row_end(w);
+	}
 }

@@ -186,6 +186,11 @@ struct ledger_balance {
 	int64_t balance, year_points;
 	int veto;
 };
+/* The rows of the balances CSV (`household,name,balance,year_points`,
+** INTERFACES.md; the header is the caller's) through the one CSV writer:
+** the web's balances.csv and `jifen balances` write the same cells. */
+struct csv_out;
+void ledger_balances_csv(struct csv_out *w, const struct ledger_balance *rows, int n);
 /* ledger_balances(): rows for village_id with year_points of year, read
 ** in one snapshot of its own (not inside a transaction).  0 or -1. */
 int ledger_balances(db *d, arena *a, int64_t village_id, int year, struct ledger_balance **rows,
@@ -205,5 +210,12 @@ int ledger_head(db *d, int64_t village_id, int64_t *seq, char hash[65]);
 ** (may be NULL).  Reads in one transaction so a concurrent posting cannot
 ** make it see half.  Returns 0 intact, 1 not intact, -1 error. */
 int ledger_verify(db *d, arena *a, int64_t village_id, errlist *errs, int64_t *checked);
+
+/* ledger_seal_legacy(): after the upgrade to schema 014, start the audit
+** chain over the rows written before it (audit_chain_start) and record
+** the content hash of every village standard version adopted before it
+** ('standard.seal' rows), in one write transaction; nothing when the
+** chain has started.  Run after db_migrate() by every command.  0 or -1. */
+int ledger_seal_legacy(db *d);
 
 #endif

@@ -7,27 +7,13 @@
 */
 #include "ledger.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "audit.h"
 #include "ledger_int.h"
 #include "shop_verify.h"
-
-/* What the checks of one village share: the sums the chain walk computes,
-** which the later checks compare with the stored rows. */
-struct verify {
-	db *d;
-	arena *a;
-	const struct village *v;
-	errlist *errs;
-	struct imap own;        /* the village's household ids */
-	struct imap balance;    /* household → sum of points; flag: has a stored balance */
-	struct imap years;      /* year_key → sum of points; flag 1 has entries, 2 stored */
-	struct imap veto_net;   /* veto score entry id → net points after corrections */
-	struct imap veto_years; /* year_key of a standing veto */
-	char prev[65];          /* the hash of the last entry walked */
-	int64_t expect_seq;     /* the seq the next entry must have */
-};
 
 /* A row of a village (what names it: "积分台账第 N 条（村 X，序号 S）")
 ** names household hid, which is not one of the village's: add to errs
@@ -66,8 +52,7 @@ static int load_households(struct verify *vf)
 
 /* One entry of the chain walk: its seq, its link and hash, its household;
 ** then its points into the sums.  0 on, 1 a problem, -1. */
-static int check_entry(struct verify *vf, struct hasher *hasher, const struct ledger_entry *e,
-		       int veto)
+static int check_entry(struct verify *vf, struct hasher *hasher, const struct ledger_entry *e)
 {
 	const struct village *v = vf->v;
 	char hash[65];
@@ -94,6 +79,9 @@ static int check_entry(struct verify *vf, struct hasher *hasher, const struct le
 			 (long long)e->id, v->code, (long long)e->seq);
 		return report_stranger(vf->d, e->household_id, what, vf->errs);
 	}
+	int rc = verify_entry_anchors(vf, e);
+	if (rc)
+		return rc;
 	memcpy(vf->prev, e->hash, 65);
 	vf->expect_seq++;
 	imap_get(&vf->balance, e->household_id)->v += e->points;
@@ -103,6 +91,8 @@ static int check_entry(struct verify *vf, struct hasher *hasher, const struct le
 		y->v += e->points;
 		y->flag = 1; /* the year has entries */
 	}
+	struct imap_slot *it = e->item_id ? imap_find(&vf->items, e->item_id) : NULL;
+	int veto = it && vf->item[it->v - 1].veto;
 	if (veto && !strcmp(e->kind, "score"))
 		imap_get(&vf->veto_net, e->id)->v += e->points;
 	else if (!strcmp(e->kind, "correction")) {
@@ -119,9 +109,7 @@ static int check_chain(struct verify *vf, int64_t *checked)
 {
 	int rc = 0, st;
 	struct hasher hasher = {0};
-	db_stmt *s = db_prepare(vf->d, "SELECT " ENTRY_COLS ", COALESCE(i.veto, 0)"
-				       " FROM ledger_entry le LEFT JOIN standard_item i"
-				       " ON i.id = le.item_id"
+	db_stmt *s = db_prepare(vf->d, "SELECT " ENTRY_COLS " FROM ledger_entry le"
 				       " WHERE le.village_id = $v ORDER BY le.seq");
 	if (!s || db_bind_int(s, "$v", vf->v->id))
 		return -1;
@@ -137,7 +125,7 @@ static int check_chain(struct verify *vf, int64_t *checked)
 		}
 		struct ledger_entry e;
 		entry_from_row(s, rowa, &e, 0);
-		rc = check_entry(vf, &hasher, &e, (int)db_column_int(s, ENTRY_NCOLS));
+		rc = check_entry(vf, &hasher, &e);
 		if (rc)
 			break;
 		(*checked)++;
@@ -292,8 +280,15 @@ static int verify_village(db *d, arena *a, const struct village *v, errlist *err
 {
 	struct verify vf = {.d = d, .a = a, .v = v, .errs = errs, .expect_seq = 1};
 	vf.own.a = vf.balance.a = vf.years.a = vf.veto_net.a = vf.veto_years.a = a;
+	vf.photos.a = vf.anchors.a = a;
+	vf.items.a = vf.appr.a = a;
+	randombytes_buf(vf.fp_key, sizeof vf.fp_key);
 	memcpy(vf.prev, LEDGER_GENESIS, 65);
 	int rc = load_households(&vf);
+	if (!rc)
+		rc = verify_load_evidence(&vf);
+	if (!rc)
+		rc = verify_load_standards(&vf);
 	if (!rc)
 		rc = check_chain(&vf, checked);
 	if (!rc)
@@ -304,9 +299,16 @@ static int verify_village(db *d, arena *a, const struct village *v, errlist *err
 		rc = check_balances(&vf);
 	if (!rc)
 		rc = check_years(&vf);
+	if (!rc)
+		rc = verify_approvals(&vf);
+	if (!rc)
+		rc = verify_sheet_entries(&vf);
+	if (!rc)
+		rc = verify_standards(&vf);
 	/* the points shop's stock, funds and redemptions (shop_verify.c) */
 	if (!rc)
 		rc = shop_verify_village(d, a, v, errs);
+	buf_free(&vf.fp_scratch);
 	return rc;
 }
 
@@ -381,6 +383,8 @@ int ledger_verify(db *d, arena *a, int64_t village_id, errlist *errs, int64_t *c
 			rc = -1;
 		if (rc == 0)
 			rc = check_orphans(d, errs);
+		if (rc == 0)
+			rc = audit_verify(d, errs, NULL);
 	}
 	db_rollback(d);
 	return rc;

@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "http.h"
 #include "json.h"
+#include "ledger.h"
 #include "signing.h"
 #include "village.h"
 
@@ -470,6 +471,10 @@ int main(int argc, char **argv)
 	int version;
 	if (db_migrate(c.db, &version, err, sizeof err)) {
 		fprintf(stderr, "数据库升级失败: %s\n", err);
+		goto out;
+	}
+	if (ledger_seal_legacy(c.db)) {
+		fprintf(stderr, "数据库升级失败: %s\n", db_errmsg(c.db));
 		goto out;
 	}
 	rc = cmd->fn(&c);

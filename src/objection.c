@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "announcement.h"
-#include "csvfile.h"
+#include "csvout.h"
 #include "household.h"
 #include "json.h"
 #include "ledger.h"
@@ -458,13 +458,15 @@ int objection_list(db *d, arena *a, int64_t village_id, const char *quarter,
 	return st == DB_DONE ? 0 : -1;
 }
 
-void objection_csv(buf *b, const struct objection *o)
+void objection_csv(struct csv_out *w, const struct objection *o)
 {
-	buf_printf(b, "%lld,%s,", (long long)o->id, o->quarter);
-	csv_write_field(b, o->household_code);
-	buf_printf(b, ",%s,%s,%s,", objection_status_name(o->status), o->received_on,
-		   o->decided_on);
-	csv_write_field(b, o->reason);
-	buf_puts(b, ",");
-	csv_write_field(b, o->decision);
+	csv_int(w, o->id);
+	csv_text(w, o->quarter);
+	csv_text(w, o->household_code);
+	csv_text(w, objection_status_name(o->status));
+	csv_text(w, o->received_on);
+	csv_text(w, o->decided_on);
+	csv_text(w, o->reason);
+	csv_text(w, o->decision);
+	csv_row_end(w);
 }

@@ -103,9 +103,10 @@ int objection_get(db *d, arena *a, int64_t village_id, int64_t id, struct object
 int objection_list(db *d, arena *a, int64_t village_id, const char *quarter,
 		   int64_t household_id, int open_only, struct objection **rows, int *n);
 
-/* Append the CSV line of o (id,quarter,household,status,received,decided,
-** reason,decision; no line end) to b. */
-void objection_csv(buf *b, const struct objection *o);
+/* Write o as one CSV row (id,quarter,household,status,received,decided,
+** reason,decision) through the one CSV writer (csvout.h). */
+struct csv_out;
+void objection_csv(struct csv_out *w, const struct objection *o);
 
 /* Whether the objection period of the announcement of quarter of village_id
 ** is open on date: 0 open, 1 not (errs: the message naming the period),

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvout.h"
 #include "household.h"
 #include "html.h"
 #include "ledger.h"
@@ -270,26 +271,6 @@ static void page_balances(struct req *r)
 	html_page_end(r);
 }
 
-/* One CSV cell: quoted when it holds a comma, quote or line break; a text
-** that a spreadsheet would take for a formula (= + - @) gets a leading
-** apostrophe. */
-static void csv_cell(buf *b, const char *s, int text)
-{
-	if (text && strchr("=+-@", *s) && *s)
-		buf_puts(b, "'");
-	if (!strpbrk(s, ",\"\r\n")) {
-		buf_puts(b, s);
-		return;
-	}
-	buf_puts(b, "\"");
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			buf_puts(b, "\"");
-		buf_append(b, p, 1);
-	}
-	buf_puts(b, "\"");
-}
-
 /* GET /v/CODE/balances.csv: the `jifen balances` columns with a BOM. */
 static void page_balances_csv(struct req *r)
 {
@@ -300,21 +281,17 @@ static void page_balances_csv(struct req *r)
 	int n, year;
 	if (load_balances(r, v, &rows, &n, &year))
 		return;
-	buf b = {0};
-	buf_puts(&b, "\xEF\xBB\xBFhousehold,name,balance,year_points\r\n");
-	for (int i = 0; i < n; i++) {
-		csv_cell(&b, rows[i].code, 1);
-		buf_puts(&b, ",");
-		csv_cell(&b, rows[i].name, 1);
-		buf_printf(&b, ",%lld,%lld\r\n", (long long)rows[i].balance,
-			   (long long)rows[i].year_points);
-	}
+	struct csv_out w;
+	csv_begin(&w, "\r\n");
+	csv_literal(&w, "\xEF\xBB\xBFhousehold,name,balance,year_points");
+	csv_row_end(&w);
+	ledger_balances_csv(&w, rows, n);
 	http_security_event(r, "security.export", arena_printf(r->a, "balances:%s", v->code), v->id,
 			    NULL);
 	http_header(r, "Content-Disposition",
 		    arena_printf(r->a, "attachment; filename=\"balances-%s-%d.csv\"", v->code, year));
-	http_send(r, 200, "text/csv; charset=utf-8", b.p ? b.p : "", b.len);
-	buf_free(&b);
+	http_send(r, 200, "text/csv; charset=utf-8", w.b.p ? w.b.p : "", w.b.len);
+	csv_finish(&w);
 }
 
 const struct route ledger_routes[] = {

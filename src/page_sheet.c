@@ -202,9 +202,10 @@ static void entry_form_html(struct req *r, const struct village *v, const char *
 }
 
 /* The entries of the sheet grouped by household, with a running total per
-** household and the sheet total; remove buttons when can_remove. */
+** household and the sheet's (paged: the page's) total; remove buttons
+** when can_remove. */
 static void entries_table(struct req *r, const struct village *v, const char *month,
-			  const struct entry *rows, int n, int can_remove)
+			  const struct entry *rows, int n, int can_remove, int paged)
 {
 	const char *vc = url_encode(r->a, v->code);
 	if (!n) {
@@ -250,9 +251,9 @@ static void entries_table(struct req *r, const struct village *v, const char *mo
 				"<td class=\"num\"><strong>%+lld</strong></td><td colspan=\"%d\"></td></tr>",
 			     e->household_name, (long long)run, can_remove ? 4 : 3);
 	}
-	html(r, "</tbody><tfoot><tr><th colspan=\"4\">全表合计（%d 户，%d 条）</th>"
+	html(r, "</tbody><tfoot><tr><th colspan=\"4\">%s（%d 户，%d 条）</th>"
 		"<th class=\"num\">%+lld</th><td colspan=\"%d\"></td></tr></tfoot></table>",
-	     households, n, (long long)total, can_remove ? 4 : 3);
+	     paged ? "本页合计" : "全表合计", households, n, (long long)total, can_remove ? 4 : 3);
 }
 
 /* The approval record of an approved sheet. */
@@ -341,7 +342,11 @@ static void sheet_page(struct req *r, const struct village *v, const char *month
 		s = NULL;
 	struct entry *rows = NULL;
 	int n = 0;
-	if (s && sheet_entries(r->db, r->a, v->id, s->id, 0, &rows, &n)) {
+	int64_t after = req_query_int_or_400(r, "after", 0, 0, INT64_MAX, NULL), next = 0;
+	if (after < 0)
+		return;
+	if (s && sheet_entries_page(r->db, r->a, v->id, s->id, after, SHEET_PAGE_DEFAULT, &rows, &n,
+				    &next)) {
 		http_error(r, 500, "读取积分记录时出错。");
 		return;
 	}
@@ -427,7 +432,17 @@ static void sheet_page(struct req *r, const struct village *v, const char *month
 		     vc, month);
 	}
 	html_raw(r, "<h2>本月积分记录</h2>");
-	entries_table(r, v, month, rows, n, can_enter);
+	entries_table(r, v, month, rows, n, can_enter, after || next);
+	if (after || next) {
+		/* one page at a time: a sheet may hold hundreds of thousands */
+		html_raw(r, "<p class=\"noprint pager\">");
+		if (after)
+			html(r, "<a href=\"/v/%s/sheets/%s\">第一页</a> ", vc, month);
+		if (next)
+			html(r, "<a rel=\"next\" href=\"/v/%s/sheets/%s?after=%lld\">下一页</a>", vc,
+			     month, (long long)next);
+		html_raw(r, "</p>");
+	}
 	workflow_forms(r, v, month, s, st);
 	html_raw(r, "<script src=\"/static/sheet.js\" defer></script>");
 	html_page_end(r);

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "csvout.h"
 #include "html.h"
 #include "page.h"
 #include "req.h"
@@ -285,13 +286,14 @@ static void page_version(struct req *r)
 /* Send items as a CSV download named fname. */
 static void send_items_csv(struct req *r, const struct std_version *sv, const char *fname)
 {
-	buf b = {0};
-	buf_puts(&b, "\xEF\xBB\xBF"); /* BOM: Excel opens UTF-8 */
-	standard_items_csv(&b, sv->items, sv->nitems);
+	struct csv_out w;
+	csv_begin(&w, "\n");
+	csv_literal(&w, "\xEF\xBB\xBF"); /* BOM: Excel opens UTF-8 */
+	standard_items_csv(&w, sv->items, sv->nitems);
 	http_header(r, "Content-Disposition",
 		    arena_printf(r->a, "attachment; filename=\"%s\"", fname));
-	http_send(r, 200, "text/csv; charset=utf-8", b.p ? b.p : "", b.len);
-	buf_free(&b);
+	http_send(r, 200, "text/csv; charset=utf-8", w.b.p ? w.b.p : "", w.b.len);
+	csv_finish(&w);
 }
 
 /* GET /v/CODE/standard/versions/ID/csv */
@@ -688,11 +690,12 @@ static void page_adopt_post(struct req *r)
 		struct std_version *t;
 		if (template_current(r, &t))
 			return;
-		buf b = {0};
-		standard_items_csv(&b, t->items, t->nitems);
-		len = b.len;
-		data = arena_strndup(r->a, b.p ? b.p : "", b.len);
-		buf_free(&b);
+		struct csv_out w;
+		csv_begin(&w, "\n");
+		standard_items_csv(&w, t->items, t->nitems);
+		len = w.b.len;
+		data = arena_strndup(r->a, w.b.p ? w.b.p : "", w.b.len);
+		csv_finish(&w);
 		rc = standard_adopt_csv(r->db, &who, v, &ad, fname, data, len, 1, &errs, &id);
 	}
 	if (rc < 0)

@@ -253,6 +253,39 @@ int sheet_entries(db *d, arena *a, int64_t village_id, int64_t sheet_id, int64_t
 	return st == DB_DONE ? 0 : -1;
 }
 
+int sheet_entries_page(db *d, arena *a, int64_t village_id, int64_t sheet_id, int64_t after,
+		       int limit, struct entry **rows, int *n, int64_t *next)
+{
+	*rows = NULL;
+	*n = 0;
+	*next = 0;
+	/* keyset paging in the order of sheet_entries(): the rows after the
+	** cursor entry's (household code, date, id) */
+	db_stmt *s = db_prepare(d, ENTRY_SEL " WHERE e.sheet_id = $s AND e.village_id = $v"
+				   " AND ($after = 0 OR (length(h.code), h.code, e.date, e.id) >"
+				   " (SELECT length(h2.code), h2.code, e2.date, e2.id FROM entry e2"
+				   " JOIN household h2 ON h2.id = e2.household_id"
+				   " WHERE e2.id = $after AND e2.sheet_id = $s))"
+				   " ORDER BY length(h.code), h.code, e.date, e.id LIMIT $lim");
+	if (!s || db_bind_int(s, "$s", sheet_id) || db_bind_int(s, "$v", village_id) ||
+	    db_bind_int(s, "$after", after) || db_bind_int(s, "$lim", (int64_t)limit + 1))
+		return -1;
+	int cap = 64, st;
+	struct entry *list = arena_alloc(a, (size_t)cap * sizeof *list);
+	while ((st = db_step(s)) == DB_ROW) {
+		if (*n == limit) { /* one more than asked: there is a next page */
+			*next = list[*n - 1].id;
+			db_reset(s);
+			st = DB_DONE;
+			break;
+		}
+		list = arena_grow(a, list, &cap, *n, sizeof *list);
+		entry_from_row(s, a, &list[(*n)++]);
+	}
+	*rows = list;
+	return st == DB_DONE ? 0 : -1;
+}
+
 int sheet_totals(db *d, arena *a, int64_t village_id, int64_t sheet_id,
 		 struct sheet_total **rows, int *n)
 {

@@ -116,6 +116,15 @@ struct entry_input {
 int sheet_entries(db *d, arena *a, int64_t village_id, int64_t sheet_id, int64_t household_id,
 		  struct entry **rows, int *n);
 
+/* sheet_entries_page(): at most limit (≥ 1) entries of sheet_id in the
+** order of sheet_entries(), those after entry after (0: from the first);
+** *next the id to pass as after for the next page, 0 when this is the
+** last.  An answer of any sheet holds at most limit rows.  0 or -1. */
+int sheet_entries_page(db *d, arena *a, int64_t village_id, int64_t sheet_id, int64_t after,
+		       int limit, struct entry **rows, int *n, int64_t *next);
+/* Entries per page of the sheet's page and API: default and most. */
+enum { SHEET_PAGE_DEFAULT = 500, SHEET_PAGE_MAX = 2000 };
+
 /* Running totals of a sheet per household (for the entry grid). */
 struct sheet_total {
 	int64_t household_id;

@@ -7,6 +7,8 @@
 */
 #include "standard.h"
 
+#include "csvout.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,39 +209,27 @@ int standard_parse_csv(arena *a, const char *fname, const char *data, size_t len
 	return errs->n > before ? 1 : 0;
 }
 
-/* Append one CSV field, quoted when it holds a comma, quote or newline. */
-static void csv_field(buf *b, const char *s)
+void standard_items_csv(struct csv_out *w, const struct std_item *items, int n)
 {
-	if (!strpbrk(s, ",\"\r\n")) {
-		buf_puts(b, s);
-		return;
-	}
-	buf_puts(b, "\"");
-	for (; *s; s++) {
-		if (*s == '"')
-			buf_puts(b, "\"");
-		buf_append(b, s, 1);
-	}
-	buf_puts(b, "\"");
-}
-
-void standard_items_csv(buf *b, const struct std_item *items, int n)
-{
-	buf_puts(b, "类别,项目编号,项目名称,分值,每月上限,每年上限,一票否决,需佐证\n");
+	csv_literal(w, "类别,项目编号,项目名称,分值,每月上限,每年上限,一票否决,需佐证");
+	csv_row_end(w);
 	for (int i = 0; i < n; i++) {
 		const struct std_item *it = &items[i];
-		csv_field(b, it->category);
-		buf_puts(b, ",");
-		csv_field(b, it->code);
-		buf_puts(b, ",");
-		csv_field(b, it->name);
-		buf_printf(b, ",%lld,", (long long)it->points);
+		csv_text(w, it->category);
+		csv_text(w, it->code);
+		csv_text(w, it->name);
+		csv_int(w, it->points);
 		if (it->cap_month)
-			buf_printf(b, "%lld", (long long)it->cap_month);
-		buf_puts(b, ",");
+			csv_int(w, it->cap_month);
+		else
+			csv_text(w, "");
 		if (it->cap_year)
-			buf_printf(b, "%lld", (long long)it->cap_year);
-		buf_printf(b, ",%s,%s\n", it->veto ? "是" : "否", it->evidence ? "是" : "否");
+			csv_int(w, it->cap_year);
+		else
+			csv_text(w, "");
+		csv_text(w, it->veto ? "是" : "否");
+		csv_text(w, it->evidence ? "是" : "否");
+		csv_row_end(w);
 	}
 }
 
@@ -672,7 +662,7 @@ static int insert_version(db *d, int64_t village_id, const struct std_adoption *
 
 /* The audit JSON of a version. */
 static void version_json(buf *b, int version, const struct std_adoption *ad, int nitems,
-			 const char *source)
+			 const char *source, const char *content_hash)
 {
 	buf_printf(b, "{\"version\":%d,\"effective_on\":", version);
 	json_quote(b, ad->effective_on);
@@ -685,6 +675,8 @@ static void version_json(buf *b, int version, const struct std_adoption *ad, int
 	buf_printf(b, ",\"attendance\":%lld,\"votes_for\":%lld,\"items\":%d,\"source\":",
 		   (long long)ad->attendance, (long long)ad->votes_for, nitems);
 	json_quote(b, source);
+	buf_puts(b, ",\"content_hash\":");
+	json_quote(b, content_hash);
 	buf_puts(b, "}");
 }
 
@@ -726,7 +718,10 @@ static int adopt(db *d, const struct actor *who, const struct village *v,
 	if (insert_version(d, v->id, &ad, items, n, source, based_on, who->login, &version,
 			   version_id))
 		goto out;
-	version_json(&js, version, &ad, n, source);
+	char content[65];
+	if (standard_content_hash(d, *version_id, content))
+		goto out;
+	version_json(&js, version, &ad, n, source, content);
 	char obj[48];
 	snprintf(obj, sizeof obj, "standard:%lld", (long long)*version_id);
 	if (audit_record(d, who, v->id, "standard.adopt", obj, NULL, buf_cstr(&js)) ||
@@ -863,7 +858,10 @@ int standard_template_publish(db *d, const struct actor *who, const char *effect
 	if (standard_template_ensure(d) ||
 	    insert_version(d, 0, &ad, items, n, "csv", 0, who->login, &version, version_id))
 		goto out;
-	version_json(&js, version, &ad, n, "csv");
+	char content[65];
+	if (standard_content_hash(d, *version_id, content))
+		goto out;
+	version_json(&js, version, &ad, n, "csv", content);
 	char obj[48];
 	snprintf(obj, sizeof obj, "standard:%lld", (long long)*version_id);
 	if (audit_record(d, who, 0, "standard.template", obj, NULL, buf_cstr(&js)) ||

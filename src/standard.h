@@ -102,8 +102,10 @@ int standard_parse_csv(arena *a, const char *fname, const char *data, size_t len
 
 /* Write items as the standard CSV (Chinese header, the column order of the
 ** spec; yes/no as 是/否, no cap as empty) to b — for download and for
-** re-importing an edited copy. */
-void standard_items_csv(buf *b, const struct std_item *items, int n);
+** re-importing an edited copy), through the one CSV writer (csvout.h:
+** texts formula-guarded, points and caps as numbers). */
+struct csv_out;
+void standard_items_csv(struct csv_out *w, const struct std_item *items, int n);
 
 /* ---- reading ----------------------------------------------------------------- */
 
@@ -221,5 +223,27 @@ int standard_template_current(db *d, arena *a, struct std_version **out);
 int standard_template_publish(db *d, const struct actor *who, const char *effective_on,
 			      const char *fname, const char *data, size_t len, errlist *errs,
 			      int64_t *version_id);
+
+/* ---- content hash (standard_seal.c) -------------------------------------
+** The SHA-256 of a version's adoption record and items, recorded in the
+** audit chain when the version is adopted ("content_hash" in the
+** standard.adopt row) and recomputed by `jifen verify`.
+** STANDARD_SEAL_SELECT: the version and item columns it covers, one row
+** per item; the caller appends WHERE and "ORDER BY v.id, i.seq".  Column
+** 0 is the version id, 16 the item id, 17 its seq, 19 its code, 21 its
+** points, 24 its veto mark. */
+#define STANDARD_SEAL_SELECT                                                                   \
+	"SELECT v.id, v.village_id, v.version, v.effective_on, v.adopted_on, v.meeting_type,"  \
+	" v.meeting, v.entitled, v.attendance, v.votes_for, v.votes_against, v.votes_abstain," \
+	" v.source, v.based_on, v.created_by, v.created_at, i.id, i.seq, i.category, i.code,"  \
+	" i.name, i.points, i.cap_month, i.cap_year, i.veto, i.evidence"                       \
+	" FROM standard_version v JOIN standard_item i ON i.version_id = v.id"
+/* Feed the current row of a STANDARD_SEAL_SELECT statement into b (first:
+** the version's first item row, which starts b afresh); then
+** standard_seal_finish() gives the hex hash. */
+void standard_seal_add(buf *b, db_stmt *s, int first);
+void standard_seal_finish(buf *b, char out[65]);
+/* The content hash of version_id read from the database.  0 or -1. */
+int standard_content_hash(db *d, int64_t version_id, char out[65]);
 
 #endif

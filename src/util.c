@@ -216,6 +216,25 @@ void buf_printf(buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+void buf_field(buf *b, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	char len[24];
+	size_t k = int_format(len, (int64_t)n, 0);
+	len[k++] = ':';
+	buf_append(b, len, k);
+	buf_append(b, s ? s : "", n);
+	buf_append(b, "\n", 1);
+}
+
+void buf_field_int(buf *b, int64_t v)
+{
+	char num[24];
+	size_t n = int_format(num, v, 0);
+	num[n] = 0;
+	buf_field(b, num);
+}
+
 char *buf_cstr(buf *b)
 {
 	buf_grow(b, 1);

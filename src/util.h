@@ -46,6 +46,12 @@ void buf_vprintf(buf *b, const char *fmt, va_list ap);
 void buf_free(buf *b);
 /* Make b->p NUL-terminated (not counted in len) and return it. */
 char *buf_cstr(buf *b);
+/* One field of a hashed record (docs/ledger.md): "<byte length>:<bytes>\n";
+** NULL text as "", integers in decimal.  The audit chain and the
+** standards' content hashes use these; the ledger has its own copy, tuned
+** for posting. */
+void buf_field(buf *b, const char *s);
+void buf_field_int(buf *b, int64_t v);
 
 /* ---- errlist: the messages a validation collects ---------------------- */
 typedef struct errlist {

@@ -470,8 +470,9 @@ def fill(method, pattern, values):
 
 # Tables whose rows any request may add: sessions, login throttling, the
 # idempotency keys.  Audit rows of security events (security.denied, …) are
-# the point of a denial, not a write of it, and are left out too.
-BOOKKEEPING = ("session", "login_attempt", "login_failure", "idempotency")
+# the point of a denial, not a write of it, and are left out too, with the
+# counts of the anonymous ones (audit_tally).
+BOOKKEEPING = ("session", "login_attempt", "login_failure", "idempotency", "audit_tally")
 STATE_COLUMNS = (
     "SELECT 'account.state', COALESCE(SUM(disabled),0) || '/' || COALESCE(SUM(must_change),0)"
     " || '/' || COALESCE(SUM(pw_changed_at),0) FROM account",

@@ -7,6 +7,7 @@
 */
 #include "announcefix.h"
 
+#include "csvout.h"
 #include "objection.h"
 
 /* obj-100: status and channel words, the CSV line, date_add_days. */
@@ -24,9 +25,14 @@ static void obj_100_words_and_lines(void **state)
 	struct objection o = {.id = 7, .quarter = "2024-Q2", .household_code = "H01",
 			      .status = OBJ_OPEN, .received_on = "2024-07-08", .decided_on = "",
 			      .reason = "a,\"b\"", .decision = ""};
-	buf b = {0};
-	objection_csv(&b, &o);
-	assert_string_equal(buf_cstr(&b), "7,2024-Q2,H01,open,2024-07-08,,\"a,\"\"b\"\"\",");
+	struct csv_out w;
+	csv_begin(&w, "\n");
+	objection_csv(&w, &o);
+	assert_string_equal(buf_cstr(&w.b), "7,2024-Q2,H01,open,2024-07-08,,\"a,\"\"b\"\"\",\n");
+	o.reason = "=1+1";
+	w.b.len = 0;
+	objection_csv(&w, &o);
+	assert_string_equal(buf_cstr(&w.b), "7,2024-Q2,H01,open,2024-07-08,,\"'=1+1\",\n");
 	static const struct {
 		const char *date;
 		int days;
@@ -42,7 +48,7 @@ static void obj_100_words_and_lines(void **state)
 		date_add_days(cases[i].date, cases[i].days, out);
 		assert_string_equal(out, cases[i].want);
 	}
-	buf_free(&b);
+	buf_free(&w.b);
 }
 
 /* The fixture's Q2 scored and announced on 2024-07-05 (period to 07-11). */

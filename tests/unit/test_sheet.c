@@ -137,7 +137,7 @@ static void ledger_240_evidence(void **state)
 	assert_string_equal(errs.msg[0], "照片应为 JPEG 或 PNG 格式");
 	errlist_free(&errs);
 	static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13,
-					    'I', 'H', 'D', 'R', 1, 2, 3};
+					    'I', 'H', 'D', 'R', 0, 0, 0, 1, 0, 0, 0, 2, 8, 2};
 	assert_int_equal(evidence_store(f->d, f->v->id, "tester", png, sizeof png, hash, &errs), 0);
 	assert_int_equal(evidence_store(f->d, f->v->id, "tester", png, sizeof png, hash, &errs), 0);
 	const char *mime;

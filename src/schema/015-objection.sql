@@ -1,4 +1,4 @@
--- 014-objection: objections (异议) to a quarterly announcement and their
+-- 015-objection: objections (异议) to a quarterly announcement and their
 -- decisions, the village settings they and the public pages need, and the
 -- households' separate consent to publish their head's name (PIPL art. 25).
 -- Same conventions as 001-base.sql.
