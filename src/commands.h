@@ -47,6 +47,11 @@ int cmd_proof(struct cli *c);
 int cmd_witness(struct cli *c);
 int cmd_witness_request(struct cli *c);
 
+/* cmd_objection.c: objections to an announcement */
+int cmd_objection_add(struct cli *c);
+int cmd_objection_decide(struct cli *c);
+int cmd_objections(struct cli *c);
+
 /* demo_ledger.c: the demo villages adopt the town template and score three
 ** months, approved (called at the end of demo_load).  Returns an exit code. */
 int ledger_demo(struct cli *c);

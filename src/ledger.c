@@ -793,11 +793,11 @@ static int veto_standing(db *d, int64_t household_id, int year, int *standing)
 	return 0;
 }
 
-int ledger_correct(db *d, arena *a, const struct actor *who, const struct village *v,
-		   int64_t entry_id, int64_t amount, const char *reason, errlist *errs,
-		   struct ledger_entry **out)
+int ledger_correct_tx(db *d, arena *a, const struct actor *who, const struct village *v,
+		      int64_t entry_id, int64_t amount, const char *reason, errlist *errs,
+		      struct ledger_entry **out)
 {
-	int rc = -1, in_tx = 0;
+	int rc = -1;
 	buf js = {0};
 	struct ledger_batch *b = NULL;
 	if (out)
@@ -810,9 +810,6 @@ int ledger_correct(db *d, arena *a, const struct actor *who, const struct villag
 		errlist_add(errs, "更正分值应为正整数（要冲减的分数）");
 	if (errs->n)
 		return 1;
-	if (db_begin_write(d))
-		return -1;
-	in_tx = 1;
 	/* the head lock first: corrections of one village are serialised, so
 	** "what is left" below cannot change under us */
 	b = ledger_batch_begin(d, a, v->id);
@@ -888,19 +885,32 @@ int ledger_correct(db *d, arena *a, const struct actor *who, const struct villag
 	buf_puts(&js, "}");
 	char obj[48];
 	snprintf(obj, sizeof obj, "ledger:%lld", (long long)e->id);
-	if (audit_record(d, who, v->id, "ledger.correct", obj, NULL, buf_cstr(&js)) ||
-	    db_commit(d))
+	if (audit_record(d, who, v->id, "ledger.correct", obj, NULL, buf_cstr(&js)))
 		goto out;
-	in_tx = 0;
 	if (out)
 		*out = e;
 	rc = 0;
 out:
-	if (in_tx)
-		db_rollback(d);
 	if (b)
 		ledger_batch_abort(b);
 	buf_free(&js);
+	return rc;
+}
+
+int ledger_correct(db *d, arena *a, const struct actor *who, const struct village *v,
+		   int64_t entry_id, int64_t amount, const char *reason, errlist *errs,
+		   struct ledger_entry **out)
+{
+	if (db_begin_write(d))
+		return -1;
+	int rc = ledger_correct_tx(d, a, who, v, entry_id, amount, reason, errs, out);
+	if (rc == 0 && db_commit(d))
+		rc = -1;
+	if (rc) {
+		db_rollback(d);
+		if (out)
+			*out = NULL;
+	}
 	return rc;
 }
 

@@ -139,6 +139,12 @@ int ledger_post_sheet(db *d, arena *a, int64_t village_id, int64_t sheet_id,
 int ledger_correct(db *d, arena *a, const struct actor *who, const struct village *v,
 		   int64_t entry_id, int64_t amount, const char *reason, errlist *errs,
 		   struct ledger_entry **out);
+/* ledger_correct inside the caller's write transaction (an upheld
+** objection posts its correction with the decision); the caller rolls
+** back on 1 or -1. */
+int ledger_correct_tx(db *d, arena *a, const struct actor *who, const struct village *v,
+		      int64_t entry_id, int64_t amount, const char *reason, errlist *errs,
+		      struct ledger_entry **out);
 
 /* ---- reading ------------------------------------------------------------------- */
 

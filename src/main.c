@@ -353,6 +353,16 @@ static const struct command {
 	{"proof", NULL, cmd_proof,
 	 "proof inclusion --village CODE --seq S [--size N] | consistency --village CODE --from M [--to N]",
 	 "台账默克尔树的包含证明和一致性证明"},
+	{"objection", "add", cmd_objection_add,
+	 "objection add --village CODE --quarter YYYY-Qn --household HCODE --reason TEXT "
+	 "[--entry SEQ] [--date D]",
+	 "登记对季度公示的异议（书面）"},
+	{"objection", "decide", cmd_objection_decide,
+	 "objection decide --village CODE --id N (--reject --reason TEXT | --uphold --reason TEXT "
+	 "(--entry SEQ --points P | --item ICODE --date D2))",
+	 "两委答复异议：不予支持，或采纳并记入台账"},
+	{"objections", NULL, cmd_objections, "objections --village CODE [--quarter YYYY-Qn]",
+	 "本村的异议及答复"},
 	{"witness", "request", cmd_witness_request,
 	 "witness request --village CODE --old N [--quarter YYYY-Qn]", "生成给见证方的请求"},
 	{"witness", NULL, cmd_witness,

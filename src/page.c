@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "household.h"
+#include "passbook.h"
 #include "req.h"
 #include "standard.h"
 
@@ -165,4 +166,20 @@ void item_select(struct req *r, const char *name, const struct std_version *sv,
 		}
 	}
 	html_raw(r, "</select>");
+}
+
+void page_qr_svg(struct req *r, const char *text, int px, const char *label)
+{
+	int size = 0;
+	const char *path = passbook_qr_path(r->a, text, &size);
+	if (!path)
+		return;
+	html(r, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" ", size, size);
+	if (px > 0)
+		html(r, "width=\"%d\" height=\"%d\" ", px, px);
+	else
+		html_raw(r, "class=\"qr\" ");
+	html(r, "role=\"img\" aria-label=\"%s\"><rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>"
+		"<path d=\"%s\" fill=\"#000\" shape-rendering=\"crispEdges\"/></svg>",
+	     label, size, size, path);
 }

@@ -78,4 +78,20 @@ void households_datalist(struct req *r, const struct household *rows, int n);
 void item_select(struct req *r, const char *name, const struct std_version *sv,
 		 const char *selected, int required);
 
+/* The household page's form for the separate consent to publish the
+** head's name on the public announcements (page_publication.c); url is the
+** household page's.  Writes nothing when the consent cannot be read. */
+void page_name_consent_form(struct req *r, const char *url, int64_t village_id,
+			    int64_t household_id);
+
+/* text as a QR code drawn in inline SVG (libqrencode, passbook_qr_path):
+** px pixels square, or px 0 for class "qr" (sized by the stylesheet);
+** label is its aria-label.  Nothing when text cannot be encoded. */
+void page_qr_svg(struct req *r, const char *text, int px, const char *label);
+
+/* The passbook's section of the household's objections with their
+** decisions and the link to raise one (page_objection.c).  Writes nothing
+** when they cannot be read. */
+void page_objection_passbook(struct req *r, int64_t village_id, int64_t household_id);
+
 #endif

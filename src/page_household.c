@@ -566,6 +566,8 @@ static void render_detail(struct req *r, const struct village *v, const struct h
 		     url, url);
 
 	render_eligibility(r, v, h);
+	if (admin)
+		page_name_consent_form(r, url, v->id, h->id);
 
 	/* the household's points, as its passbook shows them */
 	char today[11];

@@ -25,6 +25,7 @@
 #include "auth.h"
 #include "household.h"
 #include "html.h"
+#include "page.h"
 #include "page_shop.h"
 #include "passbook.h"
 #include "req.h"
@@ -226,20 +227,6 @@ static void declarations(struct req *r, const struct passbook *pb, const char *b
 /* The body of the passbook (inside an open page): figures, entries with
 ** paging, the meetings that approved them, declarations.  base is the
 ** URL the page lives at ("/passbook" or "/p/TOKEN"). */
-/* text as a QR code, an SVG of px pixels labelled label; nothing when
-** text does not fit a QR code. */
-static void qr_svg(struct req *r, const char *text, int px, const char *label)
-{
-	int size = 0;
-	const char *path = passbook_qr_path(r->a, text, &size);
-	if (path)
-		html(r, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
-			"width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s\">"
-			"<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>"
-			"<path d=\"%s\" fill=\"#000\" shape-rendering=\"crispEdges\"/></svg>",
-		     size, size, px, px, label, size, size, path);
-}
-
 /* The household's receipt of its newest announcement as a QR code with
 ** the text under it (docs/transparency.md), or nothing before the first. */
 static void receipt_qr(struct req *r, const struct village *v, const struct household *h)
@@ -249,7 +236,7 @@ static void receipt_qr(struct req *r, const struct village *v, const struct hous
 	if (announcement_latest_receipt(r->db, r->a, v, h->code, &ann, &text))
 		return;
 	html(r, "<section class=\"receipt\"><h2>%s 公示回执</h2>", ann->quarter);
-	qr_svg(r, text, 280, "公示回执二维码");
+	page_qr_svg(r, text, 280, "公示回执二维码");
 	html(r, "<p class=\"hint\">公示期至 %s。扫码或复制下面的回执，用镇里公布的公钥核对："
 		"能证明这一行就是村里公示、镇里签名的那一行。</p><details><summary>回执原文</summary>"
 		"<pre>%s</pre></details></section>",
@@ -343,7 +330,10 @@ static void page_passbook(struct req *r)
 	html_page_begin(r, "我的积分存折");
 	if (req_query(r, "declared"))
 		html_notice(r, "申报已提交，村评分小组审核后会在这里显示结果。");
+	if (req_query(r, "objected"))
+		html_notice(r, "异议已提交，村两委会在答复期限内答复，结果显示在下面。");
 	passbook_body(r, &pb, "/passbook", 0);
+	page_objection_passbook(r, r->user->village_id, r->user->id);
 	html_page_end(r);
 }
 
@@ -550,7 +540,7 @@ static void card_page(struct req *r, const struct village *v, const struct house
 	html(r, "<div class=\"big\">%s</div><p>户主：%s</p>", h->code, h->head_name);
 	if (token) {
 		const char *url = arena_printf(r->a, "%s/p/%s", origin ? origin : "", token);
-		qr_svg(r, url, 240, "积分存折二维码");
+		page_qr_svg(r, url, 240, "积分存折二维码");
 		html(r, "<p>微信或手机相机扫码，查看本户积分</p><p class=\"hint\">%s</p>", url);
 	}
 	receipt_qr(r, v, h);

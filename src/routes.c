@@ -32,6 +32,9 @@ extern const struct route shop_routes[];
 extern const struct route fund_routes[];
 extern const struct route settings_routes[];
 extern const struct route announcement_api_routes[];
+extern const struct route publication_routes[];
+extern const struct route objection_routes[];
+extern const struct route objection_api_routes[];
 
 const struct route *const route_tables[] = {
 	auth_routes,
@@ -60,6 +63,9 @@ const struct route *const route_tables[] = {
 	shop_routes,
 	fund_routes,
 	announcement_api_routes,
+	publication_routes,
+	objection_routes,
+	objection_api_routes,
 	NULL,
 };
 
@@ -71,6 +77,7 @@ extern const struct nav_link household_nav[];
 extern const struct nav_link ledger_nav[];
 extern const struct nav_link sheet_nav[];
 extern const struct nav_link auth_nav[];
+extern const struct nav_link objection_nav[];
 extern const struct nav_link shop_nav[];
 extern const struct nav_link fund_nav[];
 
@@ -78,5 +85,5 @@ extern const struct nav_link fund_nav[];
 const struct nav_link *const nav_tables[] = {
 	village_nav, account_nav, standard_nav, passbook_nav, household_nav,
 	ledger_nav,  sheet_nav,   auth_nav,     shop_nav,     fund_nav,
-	NULL,
+	objection_nav, NULL,
 };

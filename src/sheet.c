@@ -650,6 +650,32 @@ static int insert_entry(db *d, int64_t village_id, int64_t sheet_id, const char 
 /* Field labels for entry_add's messages. */
 static const char *const entry_labels[EF_COUNT] = {"户编号", "项目编号", "次数", "日期", "说明"};
 
+/* Add check_entry's messages to errs, each after its field's label. */
+static void entry_errors(errlist *errs, const char *const msgs[EF_COUNT])
+{
+	for (int f = 0; f < EF_COUNT; f++)
+		if (msgs[f])
+			errlist_add(errs, "%s: %s", entry_labels[f], msgs[f]);
+}
+
+int entry_check_missed(db *d, arena *a, const struct village *v, const struct entry_input *in,
+		       errlist *errs, struct checked_entry *ce)
+{
+	if (!in->date || !date_valid(in->date)) {
+		errlist_add(errs, "日期: “%s”不是有效日期，格式应为 YYYY-MM-DD",
+			    in->date ? in->date : "");
+		return 1;
+	}
+	struct entry_ctx c;
+	if (ctx_init(&c, d, a, v, arena_strndup(a, in->date, 7)))
+		return -1;
+	const char *msgs[EF_COUNT];
+	int bad = check_entry(&c, in, ce, msgs);
+	if (bad > 0)
+		entry_errors(errs, msgs);
+	return bad < 0 ? -1 : bad ? 1 : 0;
+}
+
 /* entry_add inside the caller's write transaction.  Returns 0, 1, -1. */
 int entry_add_tx(db *d, arena *a, const struct actor *who, const struct village *v,
 			const char *month, const struct entry_input *in, errlist *errs,
@@ -673,9 +699,7 @@ int entry_add_tx(db *d, arena *a, const struct actor *who, const struct village 
 	if (bad < 0)
 		return -1;
 	if (bad) {
-		for (int f = 0; f < EF_COUNT; f++)
-			if (msgs[f])
-				errlist_add(errs, "%s: %s", entry_labels[f], msgs[f]);
+		entry_errors(errs, msgs);
 		return 1;
 	}
 	if (insert_entry(d, v->id, sh->id, who->login, ce, now_unix(), entry_id))

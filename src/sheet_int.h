@@ -1,7 +1,9 @@
 /*
-** sheet_int.h — what sheet.c shares with declaration.c only: the state of
-** an entry's checks and the entry added inside the caller's transaction
-** (a declaration accepted becomes an entry).  Not for other files.
+** sheet_int.h — what sheet.c shares with declaration.c and objection.c
+** only: the state of an entry's checks, the entry added inside the
+** caller's transaction (a declaration accepted becomes an entry), and the
+** checks of an item scored late (an upheld objection).  Not for other
+** files.
 */
 #ifndef JIFEN_SHEET_INT_H
 #define JIFEN_SHEET_INT_H
@@ -53,5 +55,13 @@ int photo_known(db *d, int64_t village_id, const char *hash);
 int entry_add_tx(db *d, arena *a, const struct actor *who, const struct village *v,
 		 const char *month, const struct entry_input *in, errlist *errs,
 		 int64_t *entry_id, struct checked_entry *ce);
+
+/* Every check of an entry (household, date not in the future, item in the
+** standard in force on in->date, evidence, caps counting the ledger and
+** the drafts) for in->date's month, whatever the state of its sheet: an
+** upheld objection scores a missed item straight onto the ledger.  ce
+** receives the checked entry.  Returns 0, 1 (errs, by field), -1. */
+int entry_check_missed(db *d, arena *a, const struct village *v, const struct entry_input *in,
+		       errlist *errs, struct checked_entry *ce);
 
 #endif

@@ -307,6 +307,16 @@ int date_valid(const char *s)
 	return d <= mdays[m - 1] + (m == 2 && leap);
 }
 
+void date_add_days(const char *date, int days, char out[11])
+{
+	/* noon UTC: no day boundary can move under timegm's normalising */
+	struct tm tm = {.tm_year = atoi(date) - 1900, .tm_mon = atoi(date + 5) - 1,
+			.tm_mday = atoi(date + 8) + days, .tm_hour = 12};
+	time_t t = timegm(&tm);
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
 void date_today(char out[11])
 {
 	time_t t = time(NULL);

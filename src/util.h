@@ -66,6 +66,8 @@ void errlist_free(errlist *e);
 int date_valid(const char *s);
 /* "YYYY-MM" between 1900-01 and 2199-12: 1, else 0. */
 int month_valid(const char *s);
+/* out = the valid date (YYYY-MM-DD) days after date (negative: before). */
+void date_add_days(const char *date, int days, char out[11]);
 /* Today's local date / this month / this year into out (>= 11 bytes). */
 void date_today(char out[11]);
 int64_t now_unix(void);

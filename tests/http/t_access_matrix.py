@@ -209,6 +209,21 @@ GET  /api/v1/villages/*/checkpoint                200  200 200  200 200  200 200
 GET  /api/v1/villages/*/checkpoints               200  200 200  200 200  200 200  200 200  200
 GET  /api/v1/villages/*/proofs/consistency        200  200 200  200 200  200 200  200 200  200
 GET  /api/v1/villages/*/proofs/inclusion          200  200 404  200 404  403 403  403 403  401
+GET  /v/*/announcements                           200  200 200  200 200  200 200  200 200  200
+GET  /v/*/announcements/*                         200  200 200  200 200  200 200  200 200  200
+GET  /v/*/announcements/*/print                   200  200 200  200 200  200 200  200 200  200
+GET  /verify                                      200  200 200  200 200  200 200  200 200  200
+POST /v/*/households/*/name-consent                ok   ok 404  403 403  403 403  403 403    L
+GET  /v/*/objections                             200  200 404  403 403  403 403  403 403    L
+POST /v/*/objections                              ok   ok 404  403 403  403 403  403 403    L
+POST /v/*/objections/*/decide                     ok   ok 404  403 403  403 403  403 403    L
+GET  /passbook/objection                          403  403 403  403 403  403 403  200 200    L
+POST /passbook/objection                          403  403 403  403 403  403 403   ok  ok    L
+GET  /api/v1/villages/*/objections                200  200 404  403 403  403 403  403 403  401
+POST /api/v1/villages/*/objections                 ok   ok 404  403 403  403 403  403 403  401
+POST /api/v1/villages/*/objections/*/decide        ok   ok 404  403 403  403 403  403 403  401
+GET  /api/v1/passbook/objections                  403  403 403  403 403  403 403  200 200  401
+POST /api/v1/passbook/objections                  403  403 403  403 403  403 403   ok  ok  401
 """
 
 
@@ -330,7 +345,10 @@ def prepare(db):
            "--date", "2024-07-05")
     cli_ok(db, "fund", "add", "--village", "V1", "--source", "donation", "--amount", "100")
     cli_ok(db, "announce", "--village", "V1", "--quarter", "2024-Q2", "--date", "2024-07-05")
+    objection = int(cli_ok(db, "objection", "add", "--village", "V1", "--quarter", "2024-Q2",
+                           "--household", "001", "--reason", "不对", "--date", "2024-07-08"))
     v = {
+        "objection": objection,
         "red": one(db, "SELECT MAX(id) FROM redemption"),
         "fund": one(db, "SELECT MAX(id) FROM fund_move"),
         "h1": one(db, "SELECT h.id FROM household h JOIN village v ON v.id=h.village_id"
@@ -403,10 +421,9 @@ SEGMENT = {
     "v": "V1", "villages": "V1", "static": "app.css", "accounts": "V1-victim",
     "households": "{h1}", "members": "{m1}", "sheets": "{month}", "entries": "{entry}",
     "ledger": "{ledger}", "evidence": "{evidence}", "declarations": "{decl}",
-    "versions": "{version}", "p": "{token}",
-    "catalog": "RICE", "items": "RICE", "redemptions": "{red}", "counter": "001",
-    "funds": "{fund}",
     "versions": "{version}", "p": "{token}", "announcements": "2024-Q2", "receipts": "001",
+    "catalog": "RICE", "items": "RICE", "redemptions": "{red}", "counter": "001",
+    "funds": "{fund}", "objections": "{objection}",
 }
 # Where a route needs another value than SEGMENT gives.
 OVERRIDE = {
