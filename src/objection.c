@@ -60,6 +60,10 @@ int objection_reply_days(db *d, int64_t village_id)
 int objection_period_check(db *d, arena *a, int64_t village_id, const char *quarter,
 			   const char *date, errlist *errs, int64_t *announcement_id)
 {
+	if (!date || !date_valid(date)) {
+		errlist_add(errs, "日期: “%s”不是有效日期，格式应为 YYYY-MM-DD", date ? date : "");
+		return 1;
+	}
 	struct announcement *ann;
 	int got = announcement_get(d, a, village_id, quarter, &ann);
 	if (got < 0)
