@@ -422,6 +422,14 @@ announce_set() {
 
 # ---- workload 2: posting ---------------------------------------------------------------------------
 
+# pg_key_in_work: the signing key of the postgresql:// databases that follow
+# in the work folder, fresh (its default is DBNAME.key in the current
+# folder, the repository)
+pg_key_in_work() {
+	rm -f "$WORK/bench-pg.key" "$WORK/bench-pg.key.log"
+	export JIFEN_KEY="$WORK/bench-pg.key"
+}
+
 # copy_db FROM TO: a SQLite database with its WAL
 copy_db() {
 	rm -f "$2" "$2-wal" "$2-shm" "$2.key" "$2.key.log"
@@ -494,6 +502,7 @@ posting() {
 	put post.sqlite.ref_s "$(median <"$WORK/post.sqlite.ref")"
 
 	say "posting on PostgreSQL: throwaway cluster"
+	pg_key_in_work
 	PGDIR=$WORK/pg
 	"$ROOT/scripts/pg-test-cluster.sh" stop "$PGDIR" >/dev/null 2>&1 || rm -rf "$PGDIR"
 	pgurl=$("$ROOT/scripts/pg-test-cluster.sh" start "$PGDIR" "$($PY port)") ||
@@ -544,6 +553,7 @@ posting() {
 	put post.pg.ref_s "$(median <"$WORK/post.pg.ref")"
 	"$ROOT/scripts/pg-test-cluster.sh" stop "$PGDIR" >/dev/null 2>&1 || true
 	PGDIR=""
+	unset JIFEN_KEY
 }
 
 # ---- workload 6: redemptions ---------------------------------------------------------------------
@@ -611,6 +621,7 @@ redemptions() {
 	shop_db "$db"
 	redeem_run sqlite "$db"
 	say "redemptions on PostgreSQL: throwaway cluster"
+	pg_key_in_work
 	PGDIR=$WORK/pg-shop
 	"$ROOT/scripts/pg-test-cluster.sh" stop "$PGDIR" >/dev/null 2>&1 || rm -rf "$PGDIR"
 	pgurl=$("$ROOT/scripts/pg-test-cluster.sh" start "$PGDIR" "$($PY port)") ||
@@ -620,6 +631,7 @@ redemptions() {
 	redeem_run pg "${pgurl%/*}/bench_shop"
 	"$ROOT/scripts/pg-test-cluster.sh" stop "$PGDIR" >/dev/null 2>&1 || true
 	PGDIR=""
+	unset JIFEN_KEY
 }
 
 # ---- profile ------------------------------------------------------------------------------------
