@@ -20,3 +20,11 @@ if [ -n "$missing" ]; then
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends $missing
 fi
+# npm for tests/e2e's playwright-core: Debian's nodejs comes without it (a
+# nodejs from elsewhere may bring its own, which Debian's npm would conflict
+# with), so the package is asked for only when the command is missing.
+if ! command -v npm >/dev/null 2>&1; then
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends npm
+fi

@@ -861,6 +861,6 @@ const struct route household_routes[] = {
 
 /* The navigation links of this file's pages (html.h). */
 const struct nav_link household_nav[] = {
-	{110, ROLE_VILLAGE_ADMIN | ROLE_SCORER | ROLE_SHOPKEEPER, "农户", "/households", 1},
+	{110, ROLE_VILLAGE_ADMIN | ROLE_SCORER, "农户", "/households", 1},
 	{0},
 };

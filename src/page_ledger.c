@@ -309,6 +309,5 @@ const struct route balance_routes[] = {
 
 /* The navigation links of this file's pages (html.h). */
 const struct nav_link ledger_nav[] = {
-	{130, ROLE_SHOPKEEPER, "积分余额", "/balances", 1},
 	{0},
 };

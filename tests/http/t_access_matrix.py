@@ -131,8 +131,8 @@ GET  /v/*/evidence/*                              200  200 404  200 404  403 403
 GET  /v/*/declarations                            200  200 404  200 404  403 403  403 403    L
 POST /v/*/declarations/*/accept                    ok   ok 404   ok 404  403 403  403 403    L
 POST /v/*/declarations/*/decline                   ok   ok 404   ok 404  403 403  403 403    L
-GET  /v/*/balances                                200  200 404  200 404  200 404  403 403    L
-GET  /v/*/balances.csv                            200  200 404  200 404  200 404  403 403    L
+GET  /v/*/balances                                200  200 404  200 404  403 403  403 403    L
+GET  /v/*/balances.csv                            200  200 404  200 404  403 403  403 403    L
 GET  /api/v1/session                              200  200 200  200 200  200 200  200 200  401
 GET  /api/v1/standard/template                    200  200 200  200 200  200 200  200 200  200
 GET  /api/v1/villages/*/standard                  200  200 200  200 200  200 200  200 200  200
@@ -146,7 +146,7 @@ POST /api/v1/villages/*/sheets/*/submit            ok   ok 404   ok 404  403 403
 POST /api/v1/villages/*/sheets/*/return            ok   ok 404  403 403  403 403  403 403  401
 POST /api/v1/villages/*/sheets/*/approve           ok   ok 404  403 403  403 403  403 403  401
 POST /api/v1/villages/*/evidence                   ok   ok 404   ok 404  403 403  403 403  401
-GET  /api/v1/villages/*/balances                  200  200 404  200 404  200 404  403 403  401
+GET  /api/v1/villages/*/balances                  200  200 404  200 404  403 403  403 403  401
 GET  /api/v1/villages/*/ledger                    200  200 404  200 404  403 403  403 403  401
 POST /api/v1/villages/*/ledger/*/correct           ok   ok 404  403 403  403 403  403 403  401
 GET  /api/v1/villages/*/declarations              200  200 404  200 404  403 403  403 403  401

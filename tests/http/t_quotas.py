@@ -163,7 +163,10 @@ def test_040_anonymous_events_aggregated(db):
         eq(tally, "300", "counted")
         sc = s.client()
         sc.login("V1-scorer")
-        long = "/v/V1/" + urllib.parse.quote("长") * 9000
+        # 27 KB, the size of the path that was logged whole (issue 11); a longer
+        # one outgrows libmicrohttpd's connection pool, which answers before
+        # the client has sent it all (a broken pipe, by timing)
+        long = "/v/V1/" + urllib.parse.quote("长") * 3000
         r = sc.request("POST", long, body="a=1",
                        headers={"Content-Type": "application/x-www-form-urlencoded"})
         check(r.status >= 400, f"long path: {r.status}")

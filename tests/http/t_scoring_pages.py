@@ -395,8 +395,10 @@ def test_160_submit_approve_ledger(db):
         eq(lines[0], "household,name,balance,year_points")
         check("001,张三,9," in lines[1] and "002,李四,-2," in lines[2], lines)
         sh = s.login("V1-shop")
-        eq(sh.get("/v/V1/balances").status, 200, "shopkeeper sees balances")
-        eq(sh.get("/v/V1/balances.csv").status, 200)
+        # the shopkeeper sees one household's balance at the counter, never
+        # the list of every household's names and balances (issue 13)
+        eq(sh.get("/v/V1/balances").status, 403, "shopkeeper sees no balance list")
+        eq(sh.get("/v/V1/balances.csv").status, 403)
         eq(sh.get(f"/v/V1/sheets/{MONTH}").status, 403, "but not sheets")
         eq(sh.get("/v/V1/ledger?household=001").status, 403)
         # verify agrees
@@ -544,8 +546,12 @@ def test_210_other_village_gets_404(db):
                       f"/api/v1/villages/V1/sheets/{MONTH}/submit", "/api/v1/villages/V1/evidence"):
                 eq(api(b, "POST", u, {"household": "001", "item": "HJ01", "date": "2024-06-05"}).status,
                    404, f"{login} API POST {u}")
+        # a shopkeeper has no balance list in any village (403, issue 13); the
+        # counter, which it has in its own, is 404 in another village
         sh = s.login("V2-shop")
         for u in ("/v/V1/balances", "/v/V1/balances.csv", "/api/v1/villages/V1/balances"):
+            eq(sh.get(u).status, 403, f"V2-shop GET {u}")
+        for u in ("/v/V1/counter", "/api/v1/villages/V1/counter/001"):
             eq(sh.get(u).status, 404, f"V2-shop GET {u}")
         eq(count(db, "SELECT COUNT(*) FROM entry"), 1, "nothing changed")
         eq(db.sql("SELECT status FROM sheet"), [["draft"]])
