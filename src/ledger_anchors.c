@@ -475,10 +475,14 @@ int ledger_seal_legacy(db *d)
 	while ((st = db_step(s)) == DB_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
-			ids = realloc(ids, (size_t)cap * sizeof *ids);
-			vids = realloc(vids, (size_t)cap * sizeof *vids);
-			if (!ids || !vids)
+			int64_t *ni = realloc(ids, (size_t)cap * sizeof *ids);
+			if (!ni)
+				abort(); /* out of memory in a one-off CLI step */
+			ids = ni;
+			int64_t *nv = realloc(vids, (size_t)cap * sizeof *vids);
+			if (!nv)
 				abort();
+			vids = nv;
 		}
 		ids[n] = db_column_int(s, 0);
 		vids[n++] = db_column_int(s, 1);
