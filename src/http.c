@@ -38,6 +38,7 @@
 #include "auth.h"
 #include "guard.h"
 #include "html.h"
+#include "idem.h"
 #include "page.h"
 #include "village.h"
 
@@ -286,46 +287,6 @@ struct village *req_village_or_404(struct req *r, const char *code)
 
 /* ---- dispatch ----------------------------------------------------------- */
 
-/* Match path against a route pattern, capturing '*' segments into arg. */
-static int route_match(const char *pattern, const char *path, struct req *r)
-{
-	const char *pp = pattern, *sp = path;
-	int nargs = 0;
-	while (*pp && *sp) {
-		if (*pp != '/' || *sp != '/')
-			return 0;
-		pp++;
-		sp++;
-		const char *pe = strchr(pp, '/'), *se = strchr(sp, '/');
-		size_t pl = pe ? (size_t)(pe - pp) : strlen(pp);
-		size_t sl = se ? (size_t)(se - sp) : strlen(sp);
-		if (pl == 1 && *pp == '*') {
-			if (sl == 0 || nargs == (int)(sizeof r->arg / sizeof r->arg[0]))
-				return 0;
-			r->arg[nargs++] = arena_strndup(r->a, sp, sl);
-		} else if (pl != sl || memcmp(pp, sp, pl))
-			return 0;
-		pp += pl;
-		sp += sl;
-	}
-	return !*pp && !*sp;
-}
-
-static const struct route *route_find(struct req *r, int *path_known)
-{
-	const char *m = !strcmp(r->method, "HEAD") ? "GET" : r->method;
-	*path_known = 0;
-	for (const struct route *const *t = route_tables; *t; t++)
-		for (const struct route *rt = *t; rt->method; rt++) {
-			if (!route_match(rt->pattern, r->path, r))
-				continue;
-			*path_known = 1;
-			if (!strcmp(rt->method, m))
-				return rt;
-		}
-	return NULL;
-}
-
 /* Constant-time comparison of two NUL-terminated tokens. */
 static int token_equal(const char *a, const char *b)
 {
@@ -394,122 +355,6 @@ const char *http_pre_csrf(struct req *r)
 	pre_token_mac(t, t + 64);
 	http_cookie(r, PRE_COOKIE, t, 0);
 	return t;
-}
-
-/* ---- idempotent retries -----------------------------------------------
-** A client that timed out does not know whether its write happened.  A POST
-** with an Idempotency-Key header (1–64 of [A-Za-z0-9_-]) from a logged-in
-** user records the key in the same transaction as its writes (db_on_commit);
-** a request with a key already recorded gets the stored answer back and
-** writes nothing. */
-
-struct idem {
-	const char *principal, *key;
-};
-
-static int idem_record(db *d, void *arg)
-{
-	const struct idem *k = arg;
-	db_stmt *s = db_prepare(d, "DELETE FROM idempotency WHERE created_at < $old");
-	if (!s || db_bind_int(s, "$old", now_unix() - 86400) || db_step(s) != DB_DONE)
-		return -1;
-	s = db_prepare(d, "INSERT INTO idempotency(principal, idem_key, created_at)"
-			  " VALUES($p, $k, $now)");
-	if (!s || db_bind_text(s, "$p", k->principal) || db_bind_text(s, "$k", k->key) ||
-	    db_bind_int(s, "$now", now_unix()))
-		return -1;
-	int st = db_step(s);
-	if (st == DB_CONSTRAINT)
-		db_set_error(d, "重复的请求（Idempotency-Key 已经用过）");
-	return st == DB_DONE ? 0 : -1;
-}
-
-/* The key of this request, or NULL when it has none (or a malformed one,
-** which is refused with 400: *refused set). */
-static struct idem *idem_key(struct req *r, int *refused)
-{
-	*refused = 0;
-	const char *key = http_request_header(r, "Idempotency-Key");
-	if (!key || !r->user || strcmp(r->method, "POST"))
-		return NULL;
-	size_t n = strlen(key);
-	if (n < 1 || n > 64 ||
-	    strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != n) {
-		http_error(r, 400, "Idempotency-Key 应为 1–64 个字母、数字、_ 或 -。");
-		*refused = 1;
-		return NULL;
-	}
-	struct idem *k = arena_alloc(r->a, sizeof *k);
-	k->principal = arena_printf(r->a, "%c:%lld", r->user->role == ROLE_HOUSEHOLD ? 'h' : 'a',
-				    (long long)r->user->id);
-	k->key = arena_strdup(r->a, key);
-	return k;
-}
-
-/* Answer from a recorded key: 1 answered, 0 not recorded, -1 error. */
-static int idem_replay(struct req *r, const struct idem *k)
-{
-	db_stmt *s = db_prepare(r->db, "SELECT status, content_type, location, body"
-				       " FROM idempotency WHERE principal = $p AND idem_key = $k");
-	if (!s || db_bind_text(s, "$p", k->principal) || db_bind_text(s, "$k", k->key))
-		return -1;
-	int st = db_step(s);
-	if (st != DB_ROW)
-		return st == DB_DONE ? 0 : -1;
-	int status = (int)db_column_int(s, 0);
-	if (status == 0) {
-		/* the writes committed but the server stopped before it could keep
-		** the answer: say that it is done, without writing again */
-		db_reset(s);
-		http_header(r, "Idempotent-Replayed", "true");
-		if (r->is_api) {
-			json_begin(r);
-			json_obj(r, NULL);
-			json_bool(r, "replayed", 1);
-			json_str(r, "message", "这个请求之前已经完成（应答在服务器中断时丢失），没有再次写入。");
-			json_end_obj(r);
-			json_send(r, 200);
-		} else {
-			html_page_begin(r, "已经完成");
-			html_notice(r, "这个请求之前已经完成（应答在服务器中断时丢失），没有再次写入。");
-			html_raw(r, "<p><a href=\"/\">返回首页</a></p>");
-			html_page_end(r);
-		}
-		return 1;
-	}
-	if (!db_column_is_null(s, 2))
-		http_header(r, "Location", db_column_text(s, 2));
-	http_header(r, "Idempotent-Replayed", "true");
-	const char *body = db_column_text(s, 3);
-	http_send(r, status, arena_strdup(r->a, db_column_text(s, 1)), body ? body : "",
-		  body ? strlen(body) : 0);
-	db_reset(s);
-	return 1;
-}
-
-/* After the handler: keep its answer for replays (best effort; the key
-** itself was committed with the writes). */
-static void idem_store(struct req *r, const struct idem *k)
-{
-	const char *location = NULL;
-	for (struct param *h = r->headers; h; h = h->next)
-		if (!strcasecmp(h->name, "Location"))
-			location = h->value;
-	db_stmt *s = db_prepare(r->db,
-		"UPDATE idempotency SET status = $s, content_type = $c, location = $l, body = $b"
-		" WHERE principal = $p AND idem_key = $k");
-	if (!s)
-		return;
-	db_bind_int(s, "$s", r->status);
-	db_bind_text(s, "$c", r->ctype ? r->ctype : "text/html; charset=utf-8");
-	db_bind_text(s, "$l", location);
-	if (r->out.len <= 65536 && text_is_clean(buf_cstr(&r->out), 1))
-		db_bind_text(s, "$b", r->out.p);
-	else
-		db_bind_text(s, "$b", "");
-	db_bind_text(s, "$p", k->principal);
-	db_bind_text(s, "$k", k->key);
-	db_step(s);
 }
 
 /* The checks that need only the headers: route, session, password change

@@ -84,6 +84,10 @@ struct route {
 ** routes.c lists the tables in route_tables[] (NULL-terminated).  The first
 ** matching row wins. */
 extern const struct route *const route_tables[];
+/* The first row for r's method (HEAD as GET) and path, its '*' segments
+** captured into r->arg; NULL when none, *path_known set when some row
+** matches the path under another method (405, not 404).  routes.c. */
+const struct route *route_find(struct req *r, int *path_known);
 
 /* ---- server ----------------------------------------------------------- */
 struct server_config {

@@ -1,10 +1,12 @@
 /*
 ** routes.c — the list of every area's route table (a request goes to the
 ** first row, in this order, whose method and pattern match) and of every
-** area's navigation links.
+** area's navigation links, and the matching of a request against them.
 */
 #include "html.h"
 #include "http.h"
+
+#include <string.h>
 
 extern const struct route auth_routes[];
 extern const struct route village_routes[];
@@ -87,3 +89,43 @@ const struct nav_link *const nav_tables[] = {
 	ledger_nav,  sheet_nav,   auth_nav,     shop_nav,     fund_nav,
 	objection_nav, NULL,
 };
+
+/* Match path against a route pattern, capturing '*' segments into arg. */
+static int route_match(const char *pattern, const char *path, struct req *r)
+{
+	const char *pp = pattern, *sp = path;
+	int nargs = 0;
+	while (*pp && *sp) {
+		if (*pp != '/' || *sp != '/')
+			return 0;
+		pp++;
+		sp++;
+		const char *pe = strchr(pp, '/'), *se = strchr(sp, '/');
+		size_t pl = pe ? (size_t)(pe - pp) : strlen(pp);
+		size_t sl = se ? (size_t)(se - sp) : strlen(sp);
+		if (pl == 1 && *pp == '*') {
+			if (sl == 0 || nargs == (int)(sizeof r->arg / sizeof r->arg[0]))
+				return 0;
+			r->arg[nargs++] = arena_strndup(r->a, sp, sl);
+		} else if (pl != sl || memcmp(pp, sp, pl))
+			return 0;
+		pp += pl;
+		sp += sl;
+	}
+	return !*pp && !*sp;
+}
+
+const struct route *route_find(struct req *r, int *path_known)
+{
+	const char *m = !strcmp(r->method, "HEAD") ? "GET" : r->method;
+	*path_known = 0;
+	for (const struct route *const *t = route_tables; *t; t++)
+		for (const struct route *rt = *t; rt->method; rt++) {
+			if (!route_match(rt->pattern, r->path, r))
+				continue;
+			*path_known = 1;
+			if (!strcmp(rt->method, m))
+				return rt;
+		}
+	return NULL;
+}
