@@ -59,6 +59,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 
@@ -459,6 +460,43 @@ def cmd_proofs(url, login, password, village, quarter, dbpath, seconds):
           f"proof_hashes={hashes}")
 
 
+def cmd_logins(url, login, password, threads, seconds):
+    """Staff logins through the login form, as a browser makes them: GET
+    /login (the pre-login CSRF token and its cookie), POST the password,
+    expect 303 and a session cookie.  THREADS clients for SECONDS; prints
+    logins, logins per second and latency percentiles (ms).  Each login
+    costs one argon2id verification, which is most of its time."""
+    stop = time.time() + float(seconds)
+    lat, errors = [], []
+
+    def worker():
+        while time.time() < stop:
+            c = Client(url)
+            t0 = time.perf_counter()
+            c.request("GET", "/login")
+            st, h, _ = c.post("/login", {"login": login, "password": password})
+            t1 = time.perf_counter()
+            c.conn.close()
+            if st != 303 or "jifen_sid=" not in h.get("set-cookie", ""):
+                errors.append(st)
+                return
+            lat.append(t1 - t0)
+
+    t_start = time.time()
+    ts = [threading.Thread(target=worker) for _ in range(int(threads))]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    wall = time.time() - t_start
+    if errors or not lat:
+        die(f"logins: {len(errors)} failed (HTTP {errors[:3]})")
+    lat.sort()
+    pct = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000
+    print(f"logins={len(lat)} rps={len(lat) / wall:.2f} p50_ms={pct(0.5):.1f}"
+          f" p99_ms={pct(0.99):.1f}")
+
+
 def fmt_ratio(x):
     """A ratio: whole numbers from 10 up, two decimals below."""
     if x is None:
@@ -790,6 +828,8 @@ def main():
         cmd_quarter(*a)
     elif cmd == "proofs":
         cmd_proofs(*a)
+    elif cmd == "logins":
+        cmd_logins(*a)
     elif cmd == "report":
         cmd_report(*a)
     else:

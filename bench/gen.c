@@ -12,7 +12,8 @@
 ** PRESET: smoke (2 villages × 40 households, 2 months), town (30 × 500,
 ** 36 months), county (300 × 500, 12 months), bigsheet (1 village × 10,000
 ** households, 1 month, exactly 10 entries each: one sheet of 100,000),
-** smallsheet (the same with 500 households, for the smoke run).
+** smallsheet (the same with 500 households, for the smoke run), guards (10 ×
+** 200, 12 months: bench/guards.sh loads it twice).
 ** --end: the last month (default: the month before the current one, so no
 ** entry is in the future); --year: the calendar year of the expected
 ** year_points (default: the current year, what `jifen balances` reports).
@@ -70,6 +71,7 @@ static const struct preset presets[] = {
 	{"county", 300, 500, 12, 2.2, 0, "c"},
 	{"bigsheet", 1, 10000, 1, 0, 10, "big"},
 	{"smallsheet", 1, 500, 1, 0, 10, "big"}, /* the smoke run's bigsheet */
+	{"guards", 10, 200, 12, 2.2, 0, "g"},
 };
 
 /* How often each item of the sample standard is scored, relative to the
@@ -288,7 +290,7 @@ struct hh {
 int main(int argc, char **argv)
 {
 	if (argc < 3)
-		die("usage: gen smoke|town|county|bigsheet|smallsheet OUTDIR --standard FILE [--end YYYY-MM] "
+		die("usage: gen smoke|town|county|bigsheet|smallsheet|guards OUTDIR --standard FILE [--end YYYY-MM] "
 		    "[--year YYYY] [--seed N]");
 	const struct preset *p = NULL;
 	for (size_t i = 0; i < sizeof presets / sizeof *presets; i++)
