@@ -65,7 +65,7 @@ static void ledger_fields(struct req *r, const struct ledger_entry *e)
 {
 	json_int(r, "id", e->id);
 	json_int(r, "seq", e->seq);
-	json_str(r, "kind", e->kind);
+	json_str(r, "kind", ledger_kind_word(e->kind));
 	json_str(r, "household", e->household_code);
 	json_str(r, "item", e->item_code);
 	json_str(r, "item_name", e->item_name);

@@ -69,7 +69,7 @@ static void passbook_reply(struct req *r, int64_t village_id, int64_t household_
 		json_obj(r, NULL);
 		json_int(r, "id", e->id);
 		json_int(r, "seq", e->seq);
-		json_str(r, "kind", e->kind);
+		json_str(r, "kind", ledger_kind_word(e->kind));
 		json_str(r, "date", e->date);
 		json_str(r, "month", e->month);
 		json_str(r, "item_code", e->item_code);

@@ -67,13 +67,42 @@ static void enc_int(buf *b, int64_t v)
 	enc_bytes(b, num, n);
 }
 
+static const struct {
+	const char *word, *label;
+} ledger_kinds[] = {
+	[LEDGER_SCORE] = {"score", "记分"},
+	[LEDGER_CORRECTION] = {"correction", "更正"},
+	[LEDGER_REDEMPTION] = {"redemption", "兑换"},
+	[LEDGER_YEAREND] = {"yearend", "年终结转"},
+	[LEDGER_ADJUST] = {"adjust", "调整"},
+	[LEDGER_KIND_UNKNOWN] = {"", "未知"},
+};
+
+const char *ledger_kind_word(enum ledger_kind k)
+{
+	return ledger_kinds[k <= LEDGER_KIND_UNKNOWN ? k : LEDGER_KIND_UNKNOWN].word;
+}
+
+const char *ledger_kind_label(enum ledger_kind k)
+{
+	return ledger_kinds[k <= LEDGER_KIND_UNKNOWN ? k : LEDGER_KIND_UNKNOWN].label;
+}
+
+enum ledger_kind ledger_kind_of(const char *word)
+{
+	for (int k = 0; k < LEDGER_KIND_UNKNOWN; k++)
+		if (word && !strcmp(word, ledger_kinds[k].word))
+			return (enum ledger_kind)k;
+	return LEDGER_KIND_UNKNOWN;
+}
+
 void ledger_encode(buf *b, const struct ledger_entry *e)
 {
 	enc_text(b, "jifen-ledger-v1");
 	enc_int(b, e->village_id);
 	enc_int(b, e->seq);
 	enc_int(b, e->household_id);
-	enc_text(b, e->kind);
+	enc_text(b, ledger_kind_word(e->kind));
 	enc_int(b, e->item_id);
 	enc_text(b, e->item_code);
 	enc_int(b, e->version_id);
@@ -230,7 +259,7 @@ int ledger_batch_add(struct ledger_batch *b, struct ledger_entry *e, int veto)
 		int_text(n[0], e->village_id),
 		int_text(n[1], e->seq),
 		int_text(n[2], e->household_id),
-		e->kind,
+		ledger_kind_word(e->kind),
 		e->item_id ? int_text(n[3], e->item_id) : NULL,
 		e->item_code ? e->item_code : "",
 		e->version_id ? int_text(n[4], e->version_id) : NULL,
@@ -254,7 +283,7 @@ int ledger_batch_add(struct ledger_batch *b, struct ledger_entry *e, int veto)
 	if (db_copy_row(b->copy, vals))
 		return -1;
 	imap_get(&b->balance, e->household_id)->v += e->points;
-	if (kind_counts_for_year(e->kind)) {
+	if (ledger_kind_scored(e->kind)) {
 		struct imap_slot *y = imap_get(&b->years, year_key(e->household_id,
 								  month_year(e->month)));
 		y->v += e->points;
@@ -424,7 +453,7 @@ int ledger_post_sheet(db *d, arena *a, int64_t village_id, int64_t sheet_id,
 		snprintf(month, sizeof month, "%.7s", date);
 		struct ledger_entry e = {
 			.household_id = db_column_int(s, 1),
-			.kind = "score",
+			.kind = LEDGER_SCORE,
 			.item_id = db_column_int(s, 2),
 			.item_code = db_column_text(s, 3),
 			.version_id = db_column_int(s, 4),
@@ -472,7 +501,7 @@ void entry_from_row(db_stmt *s, arena *a, struct ledger_entry *e, int display)
 	e->village_id = db_column_int(s, 1);
 	e->seq = db_column_int(s, 2);
 	e->household_id = db_column_int(s, 3);
-	e->kind = arena_strdup(a, db_column_text(s, 4));
+	e->kind = ledger_kind_of(db_column_text(s, 4));
 	e->item_id = db_column_int(s, 5);
 	e->item_code = arena_strdup(a, db_column_text(s, 6));
 	e->version_id = db_column_int(s, 7);
@@ -589,7 +618,7 @@ int ledger_passbook_entries(db *d, arena *a, int64_t village_id, int64_t househo
 		e->village_id = village_id;
 		e->seq = db_column_int(s, 1);
 		e->household_id = household_id;
-		e->kind = arena_strdup(a, db_column_text(s, 2));
+		e->kind = ledger_kind_of(db_column_text(s, 2));
 		e->item_id = db_column_int(s, 3);
 		e->item_code = arena_strdup(a, db_column_text(s, 4));
 		e->month = arena_strdup(a, db_column_text(s, 5));
@@ -824,9 +853,9 @@ int ledger_correct_tx(db *d, arena *a, const struct actor *who, const struct vil
 		rc = 1;
 		goto out;
 	}
-	if (strcmp(orig->kind, "score")) {
+	if (orig->kind != LEDGER_SCORE) {
 		errlist_add(errs, "台账第 %lld 条是%s，只能更正积分记录", (long long)entry_id,
-			    !strcmp(orig->kind, "correction") ? "更正记录" : "非积分记录");
+			    orig->kind == LEDGER_CORRECTION ? "更正记录" : "非积分记录");
 		rc = 1;
 		goto out;
 	}
@@ -845,7 +874,7 @@ int ledger_correct_tx(db *d, arena *a, const struct actor *who, const struct vil
 	}
 	struct ledger_entry *e = arena_alloc(a, sizeof *e);
 	e->household_id = orig->household_id;
-	e->kind = "correction";
+	e->kind = LEDGER_CORRECTION;
 	e->item_id = orig->item_id;
 	e->item_code = orig->item_code;
 	e->version_id = orig->version_id;

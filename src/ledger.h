@@ -51,11 +51,33 @@
 
 #define LEDGER_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
+/* What a ledger entry is.  Stored, and hashed (field 5), as its word. */
+enum ledger_kind {
+	LEDGER_SCORE,        /* "score": an approved entry of a sheet */
+	LEDGER_CORRECTION,   /* "correction": of a score entry, by its points */
+	LEDGER_REDEMPTION,   /* "redemption": points spent at the points shop */
+	LEDGER_YEAREND,      /* "yearend": the village's year-end rule applied */
+	LEDGER_ADJUST,       /* "adjust" */
+	LEDGER_KIND_UNKNOWN  /* a stored word none of the above: verify finds its hash wrong */
+};
+/* The stored word of k ("" for LEDGER_KIND_UNKNOWN). */
+const char *ledger_kind_word(enum ledger_kind k);
+/* The kind a stored word names. */
+enum ledger_kind ledger_kind_of(const char *word);
+/* The kind in Chinese: 记分, 更正, 兑换, 年终结转, 调整. */
+const char *ledger_kind_label(enum ledger_kind k);
+/* Points that count as "scored" in a year: score and correction, not
+** redemptions or year end. */
+static inline int ledger_kind_scored(enum ledger_kind k)
+{
+	return k == LEDGER_SCORE || k == LEDGER_CORRECTION;
+}
+
 /* One ledger entry.  The fields of the hash, then display fields that
 ** reads join in (NULL/0 when the read does not). */
 struct ledger_entry {
 	int64_t id, village_id, seq, household_id;
-	const char *kind;          /* "score", "correction", ... */
+	enum ledger_kind kind;
 	int64_t item_id;           /* 0 none */
 	const char *item_code;     /* "" none */
 	int64_t version_id;        /* 0 none */

@@ -151,7 +151,7 @@ int verify_entry_anchors(struct verify *vf, const struct ledger_entry *e)
 				    (long long)e->item_id, it->code, (long long)it->version_id);
 			return 1;
 		}
-		if (!strcmp(e->kind, "score") && e->points != it->points * e->quantity) {
+		if (e->kind == LEDGER_SCORE && e->points != it->points * e->quantity) {
 			errlist_add(vf->errs, ENTRY_NAMED "记 %lld 分，但标准项目 %s 是 %lld 分 × 数量 %lld",
 				    ENTRY_ARGS(vf, e), (long long)e->points, it->code,
 				    (long long)it->points, (long long)e->quantity);
@@ -163,7 +163,7 @@ int verify_entry_anchors(struct verify *vf, const struct ledger_entry *e)
 			    ENTRY_ARGS(vf, e), e->photo);
 		return 1;
 	}
-	if (strcmp(e->kind, "score"))
+	if (e->kind != LEDGER_SCORE)
 		return 0;
 	if (e->approval_id) {
 		/* an approval's entries are contiguous on the chain: one lookup each */

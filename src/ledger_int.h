@@ -37,12 +37,6 @@ static inline int month_year(const char *month)
 	return atoi(month);
 }
 
-/* Points that count as "scored" in a year (not redemptions or year end). */
-static inline int kind_counts_for_year(const char *kind)
-{
-	return !strcmp(kind, "score") || !strcmp(kind, "correction");
-}
-
 #define ENTRY_COLS "le.id, le.village_id, le.seq, le.household_id, le.kind," \
 		   " COALESCE(le.item_id, 0), le.item_code, COALESCE(le.version_id, 0), le.month," \
 		   " le.date, le.quantity, le.points, COALESCE(le.approval_id, 0)," \

@@ -85,7 +85,7 @@ static int check_entry(struct verify *vf, struct hasher *hasher, const struct le
 	memcpy(vf->prev, e->hash, 65);
 	vf->expect_seq++;
 	imap_get(&vf->balance, e->household_id)->v += e->points;
-	if (kind_counts_for_year(e->kind)) {
+	if (ledger_kind_scored(e->kind)) {
 		struct imap_slot *y =
 			imap_get(&vf->years, year_key(e->household_id, month_year(e->month)));
 		y->v += e->points;
@@ -93,9 +93,9 @@ static int check_entry(struct verify *vf, struct hasher *hasher, const struct le
 	}
 	struct imap_slot *it = e->item_id ? imap_find(&vf->items, e->item_id) : NULL;
 	int veto = it && vf->item[it->v - 1].veto;
-	if (veto && !strcmp(e->kind, "score"))
+	if (veto && e->kind == LEDGER_SCORE)
 		imap_get(&vf->veto_net, e->id)->v += e->points;
-	else if (!strcmp(e->kind, "correction")) {
+	else if (e->kind == LEDGER_CORRECTION) {
 		struct imap_slot *o = imap_find(&vf->veto_net, e->correction_of);
 		if (o)
 			o->v += e->points;

@@ -246,7 +246,7 @@ static int score_missed(db *d, arena *a, const struct actor *who, const struct v
 		goto out;
 	rc = -1;
 	struct ledger_entry e = {
-		.household_id = hid, .kind = "score", .item_id = ce.it->id,
+		.household_id = hid, .kind = LEDGER_SCORE, .item_id = ce.it->id,
 		.item_code = ce.it->code, .version_id = ce.ver->id,
 		.month = arena_strndup(a, ce.date, 7), .date = ce.date, .quantity = ce.quantity,
 		.points = ce.points, .reason = "", .recorded_by = who->login, .note = ce.note,

@@ -239,9 +239,7 @@ static void page_year_end(struct req *r)
 	if (req_query(r, "done"))
 		html_notice(r, "年终处理已完成。");
 	html(r, "<p>本村规则：%s（clear 清零，carry 结转，carry_cap:N 最多结转 N 分）。</p>",
-	     !strcmp(v->yearend_rule, "carry_cap")
-		     ? arena_printf(r->a, "carry_cap:%lld", (long long)v->yearend_cap)
-		     : v->yearend_rule);
+	     village_yearend_text(r->a, v));
 	if (got == 0)
 		html(r, "<p>%d 年已于 %s 由 %s 做过年终处理（%s）：%d 户，合计 %lld 分。再做一次不会有变化。</p>",
 		     year, time_format(r->a, at, NULL), by, res.rule, res.households,

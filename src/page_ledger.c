@@ -114,7 +114,7 @@ static void ledger_page(struct req *r, const struct village *v, const char *hcod
 	html_raw(r, "</tr></thead><tbody>");
 	for (int i = 0; i < n; i++) {
 		const struct ledger_entry *e = &rows[i];
-		int score = !strcmp(e->kind, "score");
+		int score = e->kind == LEDGER_SCORE;
 		int64_t left = llabs(e->points + e->corrected);
 		html(r, "<tr id=\"e%lld\"><td class=\"num\">%lld</td><td>%s</td><td>%s</td>"
 			"<td>%s %s</td>",
@@ -122,7 +122,7 @@ static void ledger_page(struct req *r, const struct village *v, const char *hcod
 		     e->item_name ? e->item_name : "");
 		points_cell(r, e->points);
 		html(r, "<td>%s</td><td>%s</td><td>",
-		     score ? "记分" : !strcmp(e->kind, "correction") ? "更正" : e->kind,
+		     ledger_kind_label(e->kind),
 		     e->meeting_date ? e->meeting_date : "");
 		if (e->correction_of)
 			html(r, "更正第 %lld 条：%s", (long long)e->correction_of, e->reason);

@@ -119,8 +119,9 @@ static void objection_form(struct req *r, const errlist *errs)
 	for (int i = 0; i < ne; i++)
 		if (es[i].seq <= anns[0].ledger_size)
 			html(r, "<option value=\"%lld\">%s %s %+lld 分</option>", (long long)es[i].seq,
-			     es[i].date, es[i].item_name && *es[i].item_name ? es[i].item_name
-									  : es[i].kind,
+			     es[i].date, es[i].item_name && *es[i].item_name
+						 ? es[i].item_name
+						 : ledger_kind_label(es[i].kind),
 			     (long long)es[i].points);
 	const char *reason = req_form(r, "reason");
 	html(r, "</select></label><label>异议内容<textarea name=\"reason\" rows=\"4\" maxlength=\"500\" "

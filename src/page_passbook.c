@@ -140,17 +140,6 @@ static void page_login_post(struct req *r)
 
 /* ---- the passbook view -------------------------------------------------------- */
 
-/* The words for an entry's kind. */
-static const char *kind_label(const char *kind)
-{
-	return !strcmp(kind, "score")        ? ""
-	       : !strcmp(kind, "correction") ? "更正"
-	       : !strcmp(kind, "redemption") ? "兑换"
-	       : !strcmp(kind, "yearend")    ? "年终结转"
-	       : !strcmp(kind, "adjust")     ? "调整"
-					     : kind;
-}
-
 /* One ledger entry as a table row.  base: "/passbook" or "/p/TOKEN". */
 static void entry_row(struct req *r, const struct passbook *pb, int i, const char *base)
 {
@@ -159,13 +148,13 @@ static void entry_row(struct req *r, const struct passbook *pb, int i, const cha
 	if (strncmp(e->date, e->month, 7))
 		html(r, "<br><span class=\"hint\">计入 %s</span>", e->month);
 	html_raw(r, "</td><td>");
-	const char *label = kind_label(e->kind);
-	if (*label)
-		html(r, "<span class=\"tag mute\">%s</span> ", label);
+	/* a score entry is the common case: only the others are tagged */
+	if (e->kind != LEDGER_SCORE)
+		html(r, "<span class=\"tag mute\">%s</span> ", ledger_kind_label(e->kind));
 	html(r, "%s", e->item_name && *e->item_name ? e->item_name : e->item_code);
 	if (e->quantity > 0)
 		html(r, " ×%lld", (long long)e->quantity);
-	if (!strcmp(e->kind, "correction")) {
+	if (e->kind == LEDGER_CORRECTION) {
 		const struct ledger_entry *o = pb->corrects[i];
 		int here = 0;
 		for (int j = 0; o && j < pb->n; j++)

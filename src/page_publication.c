@@ -141,7 +141,7 @@ static int announcement_tables(struct req *r, const struct village *v,
 		for (int i = 0; i < nl; i++)
 			html(r, "<tr><td>%lld</td><td>%s</td><td>%s %s</td><td>%s</td>"
 				"<td class=\"num\">%+lld</td></tr>",
-			     (long long)late[i].seq, strcmp(late[i].kind, "correction") ? "补记" : "更正",
+			     (long long)late[i].seq, late[i].kind == LEDGER_CORRECTION ? "更正" : "补记",
 			     late[i].item_code, late[i].item_name, late[i].month,
 			     (long long)late[i].points);
 		html_raw(r, "</tbody></table>");

@@ -37,12 +37,11 @@ static void settings_form(struct req *r, const struct village *v, const errlist 
 	html(r, "<label>公示异议期（天）<input name=\"objection_days\" type=\"number\" min=\"1\" "
 		"max=\"60\" value=\"%d\" required></label>",
 	     v->objection_days);
-	static const char *const rules[][2] = {
-		{"carry", "结转到下一年"}, {"carry_cap", "限额结转"}, {"clear", "年底清零"}};
+	static const enum yearend_rule rules[] = {YEAREND_CARRY, YEAREND_CARRY_CAP, YEAREND_CLEAR};
 	html_raw(r, "<label>年底未兑换积分<select name=\"yearend_rule\">");
-	for (int i = 0; i < 3; i++)
-		html(r, "<option value=\"%s\"%s>%s</option>", rules[i][0],
-		     !strcmp(v->yearend_rule, rules[i][0]) ? " selected" : "", rules[i][1]);
+	for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
+		html(r, "<option value=\"%s\"%s>%s</option>", yearend_rule_word(rules[i]),
+		     v->yearend_rule == rules[i] ? " selected" : "", yearend_rule_label(rules[i]));
 	html_raw(r, "</select></label>");
 	html(r, "<label>限额结转的上限（分）<input name=\"yearend_cap\" type=\"number\" min=\"0\" "
 		"value=\"%lld\"></label>",
@@ -75,7 +74,8 @@ static int form_year_end(struct req *r, struct village *nv, errlist *errs)
 	const char *cap = req_form_trim(r, "yearend_cap");
 	int64_t n = 0;
 	int bad = 0;
-	if (strcmp(rule, "clear") && strcmp(rule, "carry") && strcmp(rule, "carry_cap")) {
+	enum yearend_rule yr;
+	if (yearend_rule_of(rule, &yr)) {
 		errlist_add(errs, "年终规则: 应为 清零、结转 或 限额结转");
 		bad = 1;
 	}
@@ -85,9 +85,9 @@ static int form_year_end(struct req *r, struct village *nv, errlist *errs)
 	}
 	if (bad)
 		return 1;
-	const char *value = !strcmp(rule, "carry_cap") ? arena_printf(r->a, "carry_cap:%lld",
-								     (long long)n)
-						       : rule;
+	const char *value = yr == YEAREND_CARRY_CAP
+				    ? arena_printf(r->a, "carry_cap:%lld", (long long)n)
+				    : rule;
 	return village_setting_parse(r->a, nv, "year_end", value, errs);
 }
 

@@ -143,7 +143,7 @@ int publication_late_changes(db *d, arena *a, int64_t village_id,
 		*rows = grow(a, *rows, *n, &cap, sizeof **rows);
 		struct late_change *r = &(*rows)[(*n)++];
 		r->seq = db_column_int(s, 0);
-		r->kind = db_column_dup(s, 1, a);
+		r->kind = ledger_kind_of(db_column_text(s, 1));
 		r->item_code = db_column_dup(s, 2, a);
 		r->item_name = db_column_dup(s, 3, a);
 		r->month = db_column_dup(s, 4, a);

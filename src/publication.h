@@ -19,6 +19,7 @@
 #include "announcement.h"
 #include "audit.h"
 #include "db.h"
+#include "ledger.h"
 #include "util.h"
 #include "village.h"
 
@@ -60,7 +61,8 @@ int publication_deductions(db *d, arena *a, int64_t village_id, const struct ann
 ** an upheld objection): the item, month and points, no household. */
 struct late_change {
 	int64_t seq;
-	const char *kind, *item_code, *item_name, *month;
+	enum ledger_kind kind;
+	const char *item_code, *item_name, *month;
 	int64_t points;
 };
 /* The corrections and late scores with seq in (previous announcement's

@@ -271,7 +271,7 @@ static int post_handout(struct rctx *c, struct ledger_batch *b, const struct hou
 	snprintf(month, sizeof month, "%.7s", date);
 	struct ledger_entry e = {
 		.household_id = h->id,
-		.kind = "redemption",
+		.kind = LEDGER_REDEMPTION,
 		.item_code = "",
 		.month = month,
 		.date = date,
@@ -591,7 +591,7 @@ int redemption_reverse(db *d, arena *a, const struct actor *who, const struct vi
 	if (rc == 0) {
 		struct ledger_entry e = {
 			.household_id = x->household_id,
-			.kind = "redemption",
+			.kind = LEDGER_REDEMPTION,
 			.item_code = "",
 			.month = orig->month,
 			.date = orig->date,

@@ -28,7 +28,9 @@ static void village_from_row(db_stmt *s, arena *a, struct village *v)
 	v->name = arena_strdup(a, db_column_text(s, 2));
 	v->admits_tenants = (int)db_column_int(s, 3);
 	v->objection_days = (int)db_column_int(s, 4);
-	v->yearend_rule = arena_strdup(a, db_column_text(s, 5));
+	/* the column's CHECK allows only the three words */
+	if (yearend_rule_of(db_column_text(s, 5), &v->yearend_rule))
+		v->yearend_rule = YEAREND_CARRY;
 	v->yearend_cap = db_column_int(s, 6);
 	v->created_at = db_column_int(s, 7);
 	v->redemption_window = arena_strdup(a, db_column_text(s, 8));
@@ -130,12 +132,44 @@ int village_add(db *d, const struct actor *who, const char *code, const char *na
 	return rc;
 }
 
+static const char *const yearend_rules[YEAREND_RULES][2] = {
+	[YEAREND_CARRY] = {"carry", "结转到下一年"},
+	[YEAREND_CLEAR] = {"clear", "年底清零"},
+	[YEAREND_CARRY_CAP] = {"carry_cap", "限额结转"},
+};
+
+const char *yearend_rule_word(enum yearend_rule r)
+{
+	return yearend_rules[(unsigned)r < YEAREND_RULES ? r : YEAREND_CARRY][0];
+}
+
+const char *yearend_rule_label(enum yearend_rule r)
+{
+	return yearend_rules[(unsigned)r < YEAREND_RULES ? r : YEAREND_CARRY][1];
+}
+
+int yearend_rule_of(const char *word, enum yearend_rule *out)
+{
+	for (int r = 0; r < YEAREND_RULES; r++)
+		if (word && !strcmp(word, yearend_rules[r][0])) {
+			*out = (enum yearend_rule)r;
+			return 0;
+		}
+	return -1;
+}
+
+const char *village_yearend_text(arena *a, const struct village *v)
+{
+	if (v->yearend_rule == YEAREND_CARRY_CAP)
+		return arena_printf(a, "carry_cap:%lld", (long long)v->yearend_cap);
+	return yearend_rule_word(v->yearend_rule);
+}
+
 int village_update_settings(db *d, const struct village *v, errlist *errs)
 {
 	if (v->objection_days < 1 || v->objection_days > 90)
 		errlist_add(errs, "异议期: 应为 1–90 天");
-	if (strcmp(v->yearend_rule, "clear") && strcmp(v->yearend_rule, "carry") &&
-	    strcmp(v->yearend_rule, "carry_cap"))
+	if ((unsigned)v->yearend_rule >= YEAREND_RULES)
 		errlist_add(errs, "年终规则: 应为 清零、结转 或 限额结转");
 	if (v->yearend_cap < 0 || v->yearend_cap > 1000000)
 		errlist_add(errs, "结转上限: 应为 0–1000000 的整数");
@@ -148,7 +182,7 @@ int village_update_settings(db *d, const struct village *v, errlist *errs)
 		return -1;
 	db_bind_int(s, "$t", v->admits_tenants ? 1 : 0);
 	db_bind_int(s, "$od", v->objection_days);
-	db_bind_text(s, "$yr", v->yearend_rule);
+	db_bind_text(s, "$yr", yearend_rule_word(v->yearend_rule));
 	db_bind_int(s, "$yc", v->yearend_cap);
 	db_bind_int(s, "$id", v->id);
 	if (db_step(s) != DB_DONE)

@@ -10,12 +10,27 @@
 #include "db.h"
 #include "util.h"
 
+/* What a village does with unredeemed points at the year's end (the
+** year_end setting, INTERFACES.md): stored as the rule's word. */
+enum yearend_rule {
+	YEAREND_CARRY,     /* "carry": kept */
+	YEAREND_CLEAR,     /* "clear": balances go to 0 */
+	YEAREND_CARRY_CAP  /* "carry_cap": kept up to yearend_cap, the rest cleared */
+};
+enum { YEAREND_RULES = YEAREND_CARRY_CAP + 1 };
+/* The rule's stored word. */
+const char *yearend_rule_word(enum yearend_rule r);
+/* The rule in Chinese: 结转到下一年, 年底清零, 限额结转. */
+const char *yearend_rule_label(enum yearend_rule r);
+/* The rule a word names into *out: 0, or -1 for no rule's word. */
+int yearend_rule_of(const char *word, enum yearend_rule *out);
+
 struct village {
 	int64_t id;
 	const char *code, *name;
 	int admits_tenants;   /* 租赁户 may join (each village decides) */
 	int objection_days;   /* days villagers may object after an announcement */
-	const char *yearend_rule; /* "clear", "carry" or "carry_cap" */
+	enum yearend_rule yearend_rule;
 	int64_t yearend_cap;  /* for carry_cap */
 	int64_t created_at;
 	/* the shop's settings (schema 012, village_setting.h) */
@@ -25,6 +40,10 @@ struct village {
 	int reservation_hours;         /* a reservation holds this long */
 	const char *supervision_phone; /* 监督电话, "" none */
 };
+
+/* v's year_end setting as INTERFACES.md writes it: "carry", "clear" or
+** "carry_cap:N" (arena memory). */
+const char *village_yearend_text(arena *a, const struct village *v);
 
 /* Valid village code: 1–32 of [A-Za-z0-9_-]. */
 int village_code_valid(const char *code);

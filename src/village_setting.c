@@ -40,9 +40,7 @@ const char *village_setting_value(arena *a, const struct village *v, int i)
 	case 2:
 		return v->redemption_window;
 	case 3:
-		if (!strcmp(v->yearend_rule, "carry_cap"))
-			return arena_printf(a, "carry_cap:%lld", (long long)v->yearend_cap);
-		return v->yearend_rule;
+		return village_yearend_text(a, v);
 	case 4:
 		return arena_strdup(a, fen_format(fen, v->point_value_fen));
 	case 5:
@@ -154,10 +152,10 @@ int village_setting_parse(arena *a, struct village *v, const char *key, const ch
 		v->redemption_window = arena_strdup(a, value);
 	} else if (!strcmp(key, "year_end")) {
 		if (!strcmp(value, "clear") || !strcmp(value, "carry")) {
-			v->yearend_rule = !strcmp(value, "clear") ? "clear" : "carry";
+			v->yearend_rule = !strcmp(value, "clear") ? YEAREND_CLEAR : YEAREND_CARRY;
 			v->yearend_cap = 0;
 		} else if (!strncmp(value, "carry_cap:", 10) && !int_in(value + 10, 0, 1000000, &n)) {
-			v->yearend_rule = "carry_cap";
+			v->yearend_rule = YEAREND_CARRY_CAP;
 			v->yearend_cap = n;
 		} else {
 			errlist_add(errs, "year_end（年终未兑换积分的处理）应为 clear（清零）、carry（结转）"

@@ -13,9 +13,9 @@
 /* The target balance of a year-end balance under the rule. */
 static int64_t target_of(const struct village *v, int64_t balance)
 {
-	if (balance <= 0 || !strcmp(v->yearend_rule, "carry"))
+	if (balance <= 0 || v->yearend_rule == YEAREND_CARRY)
 		return balance;
-	if (!strcmp(v->yearend_rule, "clear"))
+	if (v->yearend_rule == YEAREND_CLEAR)
 		return 0;
 	return balance > v->yearend_cap ? v->yearend_cap : balance;
 }
@@ -52,9 +52,7 @@ int yearend_run(db *d, arena *a, const struct actor *who, const struct village *
 		errlist *errs, struct yearend_result *res)
 {
 	memset(res, 0, sizeof *res);
-	res->rule = !strcmp(v->yearend_rule, "carry_cap")
-			    ? arena_printf(a, "carry_cap:%lld", (long long)v->yearend_cap)
-			    : v->yearend_rule;
+	res->rule = village_yearend_text(a, v);
 	char today[11];
 	date_today(today);
 	if (year < 1900 || year > 2199) {
@@ -109,7 +107,7 @@ int yearend_run(db *d, arena *a, const struct actor *who, const struct village *
 			continue;
 		struct ledger_entry e = {
 			.household_id = rows[i].household_id,
-			.kind = "yearend",
+			.kind = LEDGER_YEAREND,
 			.item_code = "",
 			.month = last,
 			.date = day,

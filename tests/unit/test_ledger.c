@@ -26,7 +26,7 @@ static void ledger_100_hash_vector(void **state)
 {
 	(void)state;
 	struct ledger_entry e = {
-		.village_id = 1, .seq = 1, .household_id = 17, .kind = "score", .item_id = 3,
+		.village_id = 1, .seq = 1, .household_id = 17, .kind = LEDGER_SCORE, .item_id = 3,
 		.item_code = "HJ01", .version_id = 2, .month = "2024-04", .date = "2024-04-15",
 		.quantity = 1, .points = 5, .approval_id = 1, .entry_id = 9, .correction_of = 0,
 		.reason = "", .recorded_by = "scorer", .note = "门前整洁", .photo = "",
@@ -65,7 +65,7 @@ static void ledger_300_correction(void **state)
 	assert_int_equal(ledger_correct(f->d, f->a, &f->who, f->v, e1, 3, "部分不实", &errs, &c), 0);
 	assert_int_equal(c->points, -3);
 	assert_int_equal(c->correction_of, e1);
-	assert_string_equal(c->kind, "correction");
+	assert_string_equal(ledger_kind_word(c->kind), "correction");
 	assert_int_equal(c->seq, 3);
 	assert_int_equal(balance_of(f, "H1"), 2);
 	assert_int_equal(ledger_correct(f->d, f->a, &f->who, f->v, e1, 3, "再减", &errs, NULL), 1);

@@ -84,7 +84,7 @@ static void pub_210_deductions_and_late_changes(void **state)
 	int nl;
 	assert_int_equal(publication_late_changes(f->d, f->a, f->v->id, q3, &lc, &nl), 0);
 	assert_int_equal(nl, 1);
-	assert_string_equal(lc[0].kind, "correction");
+	assert_string_equal(ledger_kind_word(lc[0].kind), "correction");
 	assert_string_equal(lc[0].month, "2024-04");
 	assert_int_equal(lc[0].points, -1);
 	assert_int_equal(publication_late_changes(f->d, f->a, f->v->id, q2, &lc, &nl), 0);

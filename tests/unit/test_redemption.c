@@ -69,7 +69,7 @@ static void redemption_100_two_phase(void **state)
 	assert_int_equal(shopfix_item(f, "RICE")->held, 0);
 	struct ledger_entry *e;
 	assert_int_equal(ledger_entry_get(f->d, f->a, f->v->id, done->ledger_entry_id, &e), 0);
-	assert_string_equal(e->kind, "redemption");
+	assert_string_equal(ledger_kind_word(e->kind), "redemption");
 	assert_int_equal(e->points, -90);
 	assert_int_equal(e->quantity, 3);
 	assert_string_equal(e->month, "2024-07");

@@ -65,13 +65,15 @@ static void village_220_settings(void **state)
 	struct village nv = *f->v;
 	errlist errs = {0};
 	nv.objection_days = 0;
-	nv.yearend_rule = "never";
+	enum yearend_rule never;
+	assert_int_equal(yearend_rule_of("never", &never), -1);
+	nv.yearend_rule = (enum yearend_rule)YEAREND_RULES; /* what no word names */
 	nv.yearend_cap = -1;
 	assert_int_equal(village_update_settings(f->d, &nv, &errs), 1);
 	assert_int_equal(errs.n, 3);
 	errlist_free(&errs);
 	nv.objection_days = 10;
-	nv.yearend_rule = "carry_cap";
+	assert_int_equal(yearend_rule_of("carry_cap", &nv.yearend_rule), 0);
 	nv.yearend_cap = 50;
 	nv.admits_tenants = 1;
 	assert_int_equal(db_begin_write(f->d), 0);
@@ -79,7 +81,7 @@ static void village_220_settings(void **state)
 	assert_int_equal(db_commit(f->d), 0);
 	struct village *v = village_by_code(f->d, f->a, "V1");
 	assert_int_equal(v->objection_days, 10);
-	assert_string_equal(v->yearend_rule, "carry_cap");
+	assert_string_equal(yearend_rule_word(v->yearend_rule), "carry_cap");
 	assert_int_equal(v->yearend_cap, 50);
 	assert_int_equal(v->admits_tenants, 1);
 }

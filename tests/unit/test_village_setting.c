@@ -55,7 +55,7 @@ static void setting_100_parse(void **state)
 	};
 	arena *a = arena_new();
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		struct village v = {.yearend_rule = "carry", .redemption_window = "always",
+		struct village v = {.yearend_rule = YEAREND_CARRY, .redemption_window = "always",
 				    .stars = "none", .supervision_phone = "", .objection_days = 7,
 				    .point_value_fen = 10, .reservation_hours = 48};
 		errlist errs = {0};
