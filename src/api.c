@@ -81,6 +81,27 @@ json_t *body_or_400(struct req *r)
 	return o;
 }
 
+int api_body_read(struct req *r, struct api_body *b)
+{
+	b->errs = (errlist){0};
+	b->o = body_or_400(r);
+	return b->o ? 0 : -1;
+}
+
+struct village *api_village_body(struct req *r, struct api_body *b)
+{
+	b->o = NULL;
+	b->errs = (errlist){0};
+	struct village *v = req_village_or_404(r, r->arg[0]);
+	return v && !api_body_read(r, b) ? v : NULL;
+}
+
+void api_body_free(struct api_body *b)
+{
+	json_decref(b->o);
+	errlist_free(&b->errs);
+}
+
 void member_str(json_t *o, const char *name, const char **out, errlist *errs)
 {
 	json_t *m = json_object_get(o, name);

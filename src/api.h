@@ -3,10 +3,12 @@
 ** response body), JSON request bodies read with jansson, and the refusal
 ** and conflict answers every api_<area>.c gives the same way.
 **
-**     json_t *o = body_or_400(r);
-**     if (!o) return;
-**     member_str(o, "reason", &reason, &errs);
-**     ... api_reject(r, 400, &errs);  or  json_begin(r); ...; json_send(r, 200);
+**     struct api_body b;
+**     struct village *v = api_village_body(r, &b);
+**     if (!v) return;
+**     member_str(b.o, "reason", &reason, &b.errs);
+**     ... api_refused(r, rc, …, &b.errs, …)  or  json_begin(r); ...; json_send(r, 200);
+**     api_body_free(&b);
 */
 #ifndef JIFEN_API_H
 #define JIFEN_API_H
@@ -61,6 +63,24 @@ void json_send(struct req *r, int status);
 ** JSON is refused with where and what (the byte offset jansson stopped at),
 ** since no field of it can be read to be named. */
 json_t *body_or_400(struct req *r);
+
+/* A POST's JSON body and the messages its members give. */
+struct api_body {
+	json_t *o;
+	errlist errs;
+};
+
+/* The village of the path (arg[0], checked as req_village_or_404 does) and
+** the body: what the POSTs under /api/v1/villages/CODE/ read first.  NULL
+** when 404 or 400 was answered (b holds nothing then); else the caller
+** reads b->o with member_*(b->o, …, &b->errs) and ends with
+** api_body_free(b). */
+struct village *api_village_body(struct req *r, struct api_body *b);
+
+/* The body alone: 0, or -1 when 400 was answered (b holds nothing then). */
+int api_body_read(struct req *r, struct api_body *b);
+
+void api_body_free(struct api_body *b);
 
 /* A string member of o into *out ("" when absent or null).  Another type:
 ** a message in errs. */

@@ -133,34 +133,30 @@ static void api_receipt(struct req *r)
 ** (201 with the announcement, without its lines). */
 static void api_announce(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
+	struct api_body b;
+	struct village *v = api_village_body(r, &b);
 	if (!v)
 		return;
-	json_t *o = body_or_400(r);
-	if (!o)
-		return;
-	errlist errs = {0};
 	const char *quarter, *date;
-	member_str(o, "quarter", &quarter, &errs);
-	member_str(o, "date", &date, &errs);
+	member_str(b.o, "quarter", &quarter, &b.errs);
+	member_str(b.o, "date", &date, &b.errs);
 	char today[11];
 	date_today(today);
 	struct announcement *ann = NULL;
-	int rc = errs.n ? 1 : 0;
+	int rc = b.errs.n ? 1 : 0;
 	if (!rc) {
 		struct actor who = req_actor(r);
-		rc = announcement_announce(r->db, r->a, &who, v, quarter, *date ? date : today, &errs,
+		rc = announcement_announce(r->db, r->a, &who, v, quarter, *date ? date : today, &b.errs,
 					   &ann);
 	}
-	if (!api_refused(r, rc, 0, &errs, "公示时出错，什么都没有写入。")) {
+	if (!api_refused(r, rc, 0, &b.errs, "公示时出错，什么都没有写入。")) {
 		json_begin(r);
 		if (announcement_json(r->db, r->a, &r->jw, v->code, ann, NULL, 0))
 			http_error(r, 500, "读取公示时出错。");
 		else
 			json_send(r, 201);
 	}
-	json_decref(o);
-	errlist_free(&errs);
+	api_body_free(&b);
 }
 
 /* POST …/announcements/YYYY-Qn/cosignatures {"witness_key","cosignature"}:
@@ -171,27 +167,25 @@ static void api_cosign(struct req *r)
 	struct announcement *ann = v ? announcement_or_404(r, v) : NULL;
 	if (!ann)
 		return;
-	json_t *o = body_or_400(r);
-	if (!o)
+	struct api_body b;
+	if (api_body_read(r, &b))
 		return;
-	errlist errs = {0};
 	const char *wkey, *line;
-	member_str(o, "witness_key", &wkey, &errs);
-	member_str(o, "cosignature", &line, &errs);
-	int added = 0, rc = errs.n ? 1 : 0;
+	member_str(b.o, "witness_key", &wkey, &b.errs);
+	member_str(b.o, "cosignature", &line, &b.errs);
+	int added = 0, rc = b.errs.n ? 1 : 0;
 	if (!rc) {
 		struct actor who = req_actor(r);
-		rc = announcement_cosign(r->db, r->a, &who, v, ann, wkey, line, &errs, &added);
+		rc = announcement_cosign(r->db, r->a, &who, v, ann, wkey, line, &b.errs, &added);
 	}
-	if (!api_refused(r, rc, 0, &errs, "附上联署签名时出错。")) {
+	if (!api_refused(r, rc, 0, &b.errs, "附上联署签名时出错。")) {
 		json_begin(r);
 		json_obj(r, NULL);
 		json_int(r, "added", added);
 		json_end_obj(r);
 		json_send(r, 200);
 	}
-	json_decref(o);
-	errlist_free(&errs);
+	api_body_free(&b);
 }
 
 /* GET /api/v1/villages/CODE/checkpoint: the newest signed checkpoint, with

@@ -80,74 +80,68 @@ static void send_done(struct req *r, const char *code)
 /* POST /api/v1/villages/CODE/catalog/ITEM/restock {quantity, note} */
 static void api_restock(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	json_t *o = v ? body_or_400(r) : NULL;
-	if (!o)
+	struct api_body b;
+	struct village *v = api_village_body(r, &b);
+	if (!v)
 		return;
-	errlist errs = {0};
 	int64_t qty;
 	const char *note;
-	member_int(o, "quantity", 0, &qty, &errs);
-	member_str(o, "note", &note, &errs);
-	int rc = errs.n ? 1 : 0;
+	member_int(b.o, "quantity", 0, &qty, &b.errs);
+	member_str(b.o, "note", &note, &b.errs);
+	int rc = b.errs.n ? 1 : 0;
 	if (!rc) {
 		struct actor who = req_actor(r);
-		rc = catalog_restock(r->db, &who, v, r->arg[1], qty, note, &errs);
+		rc = catalog_restock(r->db, &who, v, r->arg[1], qty, note, &b.errs);
 	}
 	if (rc)
-		api_refused(r, rc, 0, &errs, "入库时出错。");
+		api_refused(r, rc, 0, &b.errs, "入库时出错。");
 	else
 		send_done(r, r->arg[1]);
-	json_decref(o);
-	errlist_free(&errs);
+	api_body_free(&b);
 }
 
 /* POST /api/v1/villages/CODE/catalog/ITEM/offer {active} */
 static void api_offer(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	json_t *o = v ? body_or_400(r) : NULL;
-	if (!o)
+	struct api_body b;
+	struct village *v = api_village_body(r, &b);
+	if (!v)
 		return;
-	errlist errs = {0};
-	json_t *m = json_object_get(o, "active");
+	json_t *m = json_object_get(b.o, "active");
 	int rc = 0;
 	if (!json_is_boolean(m)) {
-		errlist_add(&errs, "字段 active 应为 true 或 false");
+		errlist_add(&b.errs, "字段 active 应为 true 或 false");
 		rc = 1;
 	} else {
 		struct actor who = req_actor(r);
-		rc = catalog_set_active(r->db, &who, v, r->arg[1], json_is_true(m), &errs);
+		rc = catalog_set_active(r->db, &who, v, r->arg[1], json_is_true(m), &b.errs);
 	}
 	if (rc)
-		api_refused(r, rc, 0, &errs, "保存时出错。");
+		api_refused(r, rc, 0, &b.errs, "保存时出错。");
 	else
 		send_done(r, r->arg[1]);
-	json_decref(o);
-	errlist_free(&errs);
+	api_body_free(&b);
 }
 
 /* POST /api/v1/villages/CODE/catalog/ITEM/low-stock {level} */
 static void api_low_stock(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	json_t *o = v ? body_or_400(r) : NULL;
-	if (!o)
+	struct api_body b;
+	struct village *v = api_village_body(r, &b);
+	if (!v)
 		return;
-	errlist errs = {0};
 	int64_t level;
-	member_int(o, "level", -1, &level, &errs);
-	int rc = errs.n ? 1 : 0;
+	member_int(b.o, "level", -1, &level, &b.errs);
+	int rc = b.errs.n ? 1 : 0;
 	if (!rc) {
 		struct actor who = req_actor(r);
-		rc = catalog_set_low_stock(r->db, &who, v, r->arg[1], level, &errs);
+		rc = catalog_set_low_stock(r->db, &who, v, r->arg[1], level, &b.errs);
 	}
 	if (rc)
-		api_refused(r, rc, 0, &errs, "保存时出错。");
+		api_refused(r, rc, 0, &b.errs, "保存时出错。");
 	else
 		send_done(r, r->arg[1]);
-	json_decref(o);
-	errlist_free(&errs);
+	api_body_free(&b);
 }
 
 /* POST /api/v1/villages/CODE/catalog/copy-town */
@@ -198,27 +192,25 @@ static void api_town_catalog(struct req *r)
 /* POST /api/v1/town/catalog {code, name, kind, points, unit_cost_fen} */
 static void api_town_catalog_save(struct req *r)
 {
-	json_t *o = body_or_400(r);
-	if (!o)
+	struct api_body b;
+	if (api_body_read(r, &b))
 		return;
-	errlist errs = {0};
 	struct town_item t = {0};
-	member_str(o, "code", &t.code, &errs);
-	member_str(o, "name", &t.name, &errs);
-	member_str(o, "kind", &t.kind, &errs);
-	member_int(o, "points", 0, &t.points, &errs);
-	member_int(o, "unit_cost_fen", 0, &t.unit_cost_fen, &errs);
-	int rc = errs.n ? 1 : 0;
+	member_str(b.o, "code", &t.code, &b.errs);
+	member_str(b.o, "name", &t.name, &b.errs);
+	member_str(b.o, "kind", &t.kind, &b.errs);
+	member_int(b.o, "points", 0, &t.points, &b.errs);
+	member_int(b.o, "unit_cost_fen", 0, &t.unit_cost_fen, &b.errs);
+	int rc = b.errs.n ? 1 : 0;
 	if (!rc) {
 		struct actor who = req_actor(r);
-		rc = town_catalog_save(r->db, &who, &t, &errs);
+		rc = town_catalog_save(r->db, &who, &t, &b.errs);
 	}
 	if (rc)
-		api_refused(r, rc, 0, &errs, "保存镇推荐目录时出错。");
+		api_refused(r, rc, 0, &b.errs, "保存镇推荐目录时出错。");
 	else
 		send_done(r, t.code);
-	json_decref(o);
-	errlist_free(&errs);
+	api_body_free(&b);
 }
 
 /* The settings of v as {"key": "value", …}. */
@@ -244,35 +236,33 @@ static void api_settings(struct req *r)
 ** string; all are checked and saved together, or none. */
 static void api_settings_post(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	json_t *o = v ? body_or_400(r) : NULL;
-	if (!o)
+	struct api_body b;
+	struct village *v = api_village_body(r, &b);
+	if (!v)
 		return;
-	errlist errs = {0};
 	struct village nv = *v;
 	const char *key;
 	json_t *val;
-	json_object_foreach(o, key, val) {
+	json_object_foreach(b.o, key, val) {
 		if (!json_is_string(val))
-			errlist_add(&errs, "设置项 %s 的值应为字符串", text_is_clean(key, 0) ? key : "?");
+			errlist_add(&b.errs, "设置项 %s 的值应为字符串", text_is_clean(key, 0) ? key : "?");
 		else
-			village_setting_parse(r->a, &nv, key, json_string_value(val), &errs);
+			village_setting_parse(r->a, &nv, key, json_string_value(val), &b.errs);
 	}
-	int rc = errs.n ? 1 : 0;
+	int rc = b.errs.n ? 1 : 0;
 	if (!rc) {
 		struct actor who = req_actor(r);
-		rc = db_begin_write(r->db) ? -1 : village_settings_save(r->db, r->a, &who, v, &nv, &errs);
+		rc = db_begin_write(r->db) ? -1 : village_settings_save(r->db, r->a, &who, v, &nv, &b.errs);
 		if (rc == 0 && db_commit(r->db))
 			rc = -1;
 		if (rc)
 			db_rollback(r->db);
 	}
 	if (rc)
-		api_refused(r, rc, 0, &errs, "保存设置时出错。");
+		api_refused(r, rc, 0, &b.errs, "保存设置时出错。");
 	else
 		send_settings(r, &nv);
-	json_decref(o);
-	errlist_free(&errs);
+	api_body_free(&b);
 }
 
 const struct route catalog_api_routes[] = {

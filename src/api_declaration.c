@@ -96,19 +96,18 @@ static void api_declaration_accept(struct req *r)
 	int64_t id = req_id_or_404(r, r->arg[1], "没有这条申报。");
 	if (!id)
 		return;
-	json_t *o = body_or_400(r);
-	if (!o)
+	struct api_body b;
+	if (api_body_read(r, &b))
 		return;
-	errlist errs = {0};
 	const char *item;
-	member_str(o, "item", &item, &errs);
+	member_str(b.o, "item", &item, &b.errs);
 	int64_t entry_id = 0;
-	int rc = errs.n ? 1 : 0;
+	int rc = b.errs.n ? 1 : 0;
 	if (!rc) {
 		struct actor who = req_actor(r);
-		rc = declaration_accept(r->db, &who, v, id, item, &errs, &entry_id);
+		rc = declaration_accept(r->db, &who, v, id, item, &b.errs, &entry_id);
 	}
-	if (!api_refused(r, rc, SHEET_NOT_FOUND, &errs, "采纳时出错，没有保存。")) {
+	if (!api_refused(r, rc, SHEET_NOT_FOUND, &b.errs, "采纳时出错，没有保存。")) {
 		json_begin(r);
 		json_obj(r, NULL);
 		json_int(r, "id", id);
@@ -117,8 +116,7 @@ static void api_declaration_accept(struct req *r)
 		json_end_obj(r);
 		json_send(r, 200);
 	}
-	json_decref(o);
-	errlist_free(&errs);
+	api_body_free(&b);
 }
 
 /* POST /api/v1/villages/CODE/declarations/ID/decline: {reason} */
@@ -130,18 +128,17 @@ static void api_declaration_decline(struct req *r)
 	int64_t id = req_id_or_404(r, r->arg[1], "没有这条申报。");
 	if (!id)
 		return;
-	json_t *o = body_or_400(r);
-	if (!o)
+	struct api_body b;
+	if (api_body_read(r, &b))
 		return;
-	errlist errs = {0};
 	const char *reason;
-	member_str(o, "reason", &reason, &errs);
-	int rc = errs.n ? 1 : 0;
+	member_str(b.o, "reason", &reason, &b.errs);
+	int rc = b.errs.n ? 1 : 0;
 	if (!rc) {
 		struct actor who = req_actor(r);
-		rc = declaration_decline(r->db, &who, v, id, reason, &errs);
+		rc = declaration_decline(r->db, &who, v, id, reason, &b.errs);
 	}
-	if (!api_refused(r, rc, SHEET_NOT_FOUND, &errs, "保存时出错。")) {
+	if (!api_refused(r, rc, SHEET_NOT_FOUND, &b.errs, "保存时出错。")) {
 		json_begin(r);
 		json_obj(r, NULL);
 		json_int(r, "id", id);
@@ -149,8 +146,7 @@ static void api_declaration_decline(struct req *r)
 		json_end_obj(r);
 		json_send(r, 200);
 	}
-	json_decref(o);
-	errlist_free(&errs);
+	api_body_free(&b);
 }
 
 const struct route declaration_api_routes[] = {

@@ -120,78 +120,73 @@ static void send_id(struct req *r, int64_t id)
 /* POST /api/v1/villages/CODE/funds */
 static void api_fund_post(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	json_t *o = v ? body_or_400(r) : NULL;
-	if (!o)
+	struct api_body b;
+	struct village *v = api_village_body(r, &b);
+	if (!v)
 		return;
-	errlist errs = {0};
 	const char *flow, *source, *date, *from, *note;
-	member_str(o, "flow", &flow, &errs);
-	member_str(o, "source", &source, &errs);
-	member_str(o, "date", &date, &errs);
-	member_str(o, "from", &from, &errs);
-	member_str(o, "note", &note, &errs);
-	int64_t fen = body_amount(o, &errs);
+	member_str(b.o, "flow", &flow, &b.errs);
+	member_str(b.o, "source", &source, &b.errs);
+	member_str(b.o, "date", &date, &b.errs);
+	member_str(b.o, "from", &from, &b.errs);
+	member_str(b.o, "note", &note, &b.errs);
+	int64_t fen = body_amount(b.o, &b.errs);
 	if (strcmp(flow, "income") && strcmp(flow, "spent"))
-		errlist_add(&errs, "flow 应为 income（收入）或 spent（支出）");
-	int rc = errs.n ? 1 : 0;
+		errlist_add(&b.errs, "flow 应为 income（收入）或 spent（支出）");
+	int rc = b.errs.n ? 1 : 0;
 	int64_t id = 0;
 	if (!rc) {
 		struct actor who = req_actor(r);
 		rc = !strcmp(flow, "income")
-			     ? fund_add(r->db, &who, v, source, fen, date, *from ? from : NULL, note, &errs, &id)
-			     : fund_spend(r->db, &who, v, source, fen, date, note, &errs, &id);
+			     ? fund_add(r->db, &who, v, source, fen, date, *from ? from : NULL, note, &b.errs, &id)
+			     : fund_spend(r->db, &who, v, source, fen, date, note, &b.errs, &id);
 	}
 	if (rc)
-		api_refused(r, rc, 0, &errs, "记账时出错，没有保存。");
+		api_refused(r, rc, 0, &b.errs, "记账时出错，没有保存。");
 	else
 		send_id(r, id);
-	json_decref(o);
-	errlist_free(&errs);
+	api_body_free(&b);
 }
 
 /* POST /api/v1/villages/CODE/funds/ID/reverse {reason} */
 static void api_fund_reverse(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	json_t *o = v ? body_or_400(r) : NULL;
-	if (!o)
+	struct api_body b;
+	struct village *v = api_village_body(r, &b);
+	if (!v)
 		return;
-	errlist errs = {0};
 	const char *reason;
-	member_str(o, "reason", &reason, &errs);
+	member_str(b.o, "reason", &reason, &b.errs);
 	int64_t move = parse_id(r->arg[1]), id = 0;
-	int rc = errs.n ? 1 : 0;
+	int rc = b.errs.n ? 1 : 0;
 	if (!rc) {
 		struct actor who = req_actor(r);
-		rc = fund_reverse(r->db, &who, v, move, reason, &errs, &id);
+		rc = fund_reverse(r->db, &who, v, move, reason, &b.errs, &id);
 	}
 	if (rc)
-		api_refused(r, rc, 0, &errs, "冲回时出错，没有保存。");
+		api_refused(r, rc, 0, &b.errs, "冲回时出错，没有保存。");
 	else
 		send_id(r, id);
-	json_decref(o);
-	errlist_free(&errs);
+	api_body_free(&b);
 }
 
 /* POST /api/v1/villages/CODE/year-end {year} */
 static void api_year_end(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	json_t *o = v ? body_or_400(r) : NULL;
-	if (!o)
+	struct api_body b;
+	struct village *v = api_village_body(r, &b);
+	if (!v)
 		return;
-	errlist errs = {0};
 	int64_t year;
-	member_int(o, "year", 0, &year, &errs);
-	int rc = errs.n ? 1 : 0;
+	member_int(b.o, "year", 0, &year, &b.errs);
+	int rc = b.errs.n ? 1 : 0;
 	struct yearend_result res = {0};
 	if (!rc) {
 		struct actor who = req_actor(r);
-		rc = yearend_run(r->db, r->a, &who, v, (int)year, &errs, &res);
+		rc = yearend_run(r->db, r->a, &who, v, (int)year, &b.errs, &res);
 	}
 	if (rc)
-		api_refused(r, rc, 0, &errs, "年终处理时出错，没有记入台账。");
+		api_refused(r, rc, 0, &b.errs, "年终处理时出错，没有记入台账。");
 	else {
 		json_begin(r);
 		json_obj(r, NULL);
@@ -203,8 +198,7 @@ static void api_year_end(struct req *r)
 		json_end_obj(r);
 		json_send(r, 200);
 	}
-	json_decref(o);
-	errlist_free(&errs);
+	api_body_free(&b);
 }
 
 const struct route fund_api_routes[] = {

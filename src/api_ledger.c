@@ -158,21 +158,20 @@ static void api_correct(struct req *r)
 	if (!e)
 		return;
 	int64_t id = e->id;
-	json_t *o = body_or_400(r);
-	if (!o)
+	struct api_body b;
+	if (api_body_read(r, &b))
 		return;
-	errlist errs = {0};
 	int64_t amount;
 	const char *reason;
-	member_int(o, "amount", 0, &amount, &errs);
-	member_str(o, "reason", &reason, &errs);
+	member_int(b.o, "amount", 0, &amount, &b.errs);
+	member_str(b.o, "reason", &reason, &b.errs);
 	struct ledger_entry *out = NULL;
-	int rc = errs.n ? 1 : 0;
+	int rc = b.errs.n ? 1 : 0;
 	if (!rc) {
 		struct actor who = req_actor(r);
-		rc = ledger_correct(r->db, r->a, &who, v, id, amount, reason, &errs, &out);
+		rc = ledger_correct(r->db, r->a, &who, v, id, amount, reason, &b.errs, &out);
 	}
-	if (!api_refused(r, rc, 0, &errs, "更正时出错，没有记入台账。")) {
+	if (!api_refused(r, rc, 0, &b.errs, "更正时出错，没有记入台账。")) {
 		json_begin(r);
 		json_obj(r, NULL);
 		json_str(r, "village", v->code);
@@ -184,8 +183,7 @@ static void api_correct(struct req *r)
 		json_end_obj(r);
 		json_send(r, 201);
 	}
-	json_decref(o);
-	errlist_free(&errs);
+	api_body_free(&b);
 }
 
 const struct route ledger_api_routes[] = {

@@ -95,34 +95,32 @@ static void api_objections(struct req *r)
 /* POST /api/v1/villages/CODE/objections */
 static void api_objection_add(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	json_t *o = v ? body_or_400(r) : NULL;
-	if (!o)
+	struct api_body b;
+	struct village *v = api_village_body(r, &b);
+	if (!v)
 		return;
-	errlist errs = {0};
 	struct objection_input in = {0};
-	member_str(o, "quarter", &in.quarter, &errs);
-	member_str(o, "household", &in.household_code, &errs);
-	member_str(o, "channel", &in.channel, &errs);
-	member_int(o, "entry", 0, &in.entry_seq, &errs);
-	member_str(o, "reason", &in.reason, &errs);
-	member_str(o, "date", &in.received_on, &errs);
+	member_str(b.o, "quarter", &in.quarter, &b.errs);
+	member_str(b.o, "household", &in.household_code, &b.errs);
+	member_str(b.o, "channel", &in.channel, &b.errs);
+	member_int(b.o, "entry", 0, &in.entry_seq, &b.errs);
+	member_str(b.o, "reason", &in.reason, &b.errs);
+	member_str(b.o, "date", &in.received_on, &b.errs);
 	char today[11];
 	date_today(today);
 	if (!*in.received_on)
 		in.received_on = today;
 	if (!strcmp(in.channel, "online"))
-		errlist_add(&errs, "channel: 网上异议由农户在积分存折中提出");
+		errlist_add(&b.errs, "channel: 网上异议由农户在积分存折中提出");
 	int64_t id = 0;
-	int rc = errs.n ? 1 : 0;
+	int rc = b.errs.n ? 1 : 0;
 	if (!rc) {
 		struct actor who = req_actor(r);
-		rc = objection_add(r->db, r->a, &who, v, &in, &errs, &id);
+		rc = objection_add(r->db, r->a, &who, v, &in, &b.errs, &id);
 	}
-	if (!api_refused(r, rc, 0, &errs, "登记异议时出错。"))
+	if (!api_refused(r, rc, 0, &b.errs, "登记异议时出错。"))
 		one_answer(r, v, id, 201);
-	errlist_free(&errs);
-	json_decref(o);
+	api_body_free(&b);
 }
 
 /* POST /api/v1/villages/CODE/objections/ID/decide */
@@ -138,32 +136,30 @@ static void api_objection_decide(struct req *r)
 		http_error(r, got < 0 ? 500 : 404, got < 0 ? "读取异议时出错。" : "本村没有这件异议。");
 		return;
 	}
-	json_t *o = body_or_400(r);
-	if (!o)
+	struct api_body b;
+	if (api_body_read(r, &b))
 		return;
-	errlist errs = {0};
 	const char *decision;
 	struct objection_decision dec = {0};
-	member_str(o, "decision", &decision, &errs);
-	member_str(o, "reason", &dec.reason, &errs);
-	member_int(o, "entry", 0, &dec.entry_seq, &errs);
-	member_int(o, "points", 0, &dec.points, &errs);
-	member_str(o, "item", &dec.item_code, &errs);
-	member_str(o, "date", &dec.date, &errs);
+	member_str(b.o, "decision", &decision, &b.errs);
+	member_str(b.o, "reason", &dec.reason, &b.errs);
+	member_int(b.o, "entry", 0, &dec.entry_seq, &b.errs);
+	member_int(b.o, "points", 0, &dec.points, &b.errs);
+	member_str(b.o, "item", &dec.item_code, &b.errs);
+	member_str(b.o, "date", &dec.date, &b.errs);
 	dec.uphold = !strcmp(decision, "uphold");
-	if (!errs.n && !dec.uphold && strcmp(decision, "reject"))
-		errlist_add(&errs, "decision: 应为 reject（不予支持）或 uphold（采纳）");
-	else if (!errs.n && !dec.uphold && (dec.entry_seq || dec.points || *dec.item_code))
-		errlist_add(&errs, "decision: 不予支持时不能给出更正或补记");
-	int rc = errs.n ? 1 : 0;
+	if (!b.errs.n && !dec.uphold && strcmp(decision, "reject"))
+		errlist_add(&b.errs, "decision: 应为 reject（不予支持）或 uphold（采纳）");
+	else if (!b.errs.n && !dec.uphold && (dec.entry_seq || dec.points || *dec.item_code))
+		errlist_add(&b.errs, "decision: 不予支持时不能给出更正或补记");
+	int rc = b.errs.n ? 1 : 0;
 	if (!rc) {
 		struct actor who = req_actor(r);
-		rc = objection_decide(r->db, r->a, &who, v, id, &dec, &errs);
+		rc = objection_decide(r->db, r->a, &who, v, id, &dec, &b.errs);
 	}
-	if (!api_refused(r, rc, 0, &errs, "答复异议时出错，没有记入台账。"))
+	if (!api_refused(r, rc, 0, &b.errs, "答复异议时出错，没有记入台账。"))
 		one_answer(r, v, id, 200);
-	errlist_free(&errs);
-	json_decref(o);
+	api_body_free(&b);
 }
 
 /* GET /api/v1/passbook/objections */
@@ -186,24 +182,22 @@ static void api_passbook_objection_add(struct req *r)
 		http_error(r, 500, "读取农户信息时出错。");
 		return;
 	}
-	json_t *o = body_or_400(r);
-	if (!o)
+	struct api_body b;
+	if (api_body_read(r, &b))
 		return;
-	errlist errs = {0};
 	char today[11];
 	date_today(today);
 	struct objection_input in = {.household_code = h->code, .channel = "online",
 				     .received_on = today};
-	member_str(o, "quarter", &in.quarter, &errs);
-	member_int(o, "entry", 0, &in.entry_seq, &errs);
-	member_str(o, "reason", &in.reason, &errs);
+	member_str(b.o, "quarter", &in.quarter, &b.errs);
+	member_int(b.o, "entry", 0, &in.entry_seq, &b.errs);
+	member_str(b.o, "reason", &in.reason, &b.errs);
 	struct actor who = {0, arena_printf(r->a, "household:%s", h->code), r->ip};
 	int64_t id = 0;
-	int rc = errs.n ? 1 : objection_add(r->db, r->a, &who, v, &in, &errs, &id);
-	if (!api_refused(r, rc, 0, &errs, "提交异议时出错。"))
+	int rc = b.errs.n ? 1 : objection_add(r->db, r->a, &who, v, &in, &b.errs, &id);
+	if (!api_refused(r, rc, 0, &b.errs, "提交异议时出错。"))
 		one_answer(r, v, id, 201);
-	errlist_free(&errs);
-	json_decref(o);
+	api_body_free(&b);
 }
 
 const struct route objection_api_routes[] = {

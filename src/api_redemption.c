@@ -147,55 +147,47 @@ static int order_fields(struct req *r, json_t *o, const struct village *v, int64
 /* POST /api/v1/villages/CODE/redemptions: reserve. */
 static void api_reserve(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
+	struct api_body b;
+	struct village *v = api_village_body(r, &b);
 	if (!v)
 		return;
-	json_t *o = body_or_400(r);
-	if (!o)
-		return;
-	errlist errs = {0};
 	int64_t hid = 0, qty;
 	const char *item;
-	if (!order_fields(r, o, v, &hid, &item, &qty, &errs)) {
+	if (!order_fields(r, b.o, v, &hid, &item, &qty, &b.errs)) {
 		struct actor who = req_actor(r);
 		struct redemption *x = NULL;
-		int rc = redemption_reserve(r->db, r->a, &who, v, hid, item, qty, &errs, &x);
+		int rc = redemption_reserve(r->db, r->a, &who, v, hid, item, qty, &b.errs, &x);
 		if (rc)
-			api_refused(r, rc, 0, &errs, "预约时出错，没有保存。");
+			api_refused(r, rc, 0, &b.errs, "预约时出错，没有保存。");
 		else
 			send_redemption(r, 201, x, 0, 0);
 	}
-	json_decref(o);
-	errlist_free(&errs);
+	api_body_free(&b);
 }
 
 /* POST /api/v1/villages/CODE/redeem: reserve and hand out at once. */
 static void api_redeem(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
+	struct api_body b;
+	struct village *v = api_village_body(r, &b);
 	if (!v)
 		return;
-	json_t *o = body_or_400(r);
-	if (!o)
-		return;
-	errlist errs = {0};
 	int64_t hid = 0, qty;
 	const char *item, *date, *by;
-	member_str(o, "date", &date, &errs);
-	member_str(o, "delivered_by", &by, &errs);
-	if (!order_fields(r, o, v, &hid, &item, &qty, &errs)) {
+	member_str(b.o, "date", &date, &b.errs);
+	member_str(b.o, "delivered_by", &by, &b.errs);
+	if (!order_fields(r, b.o, v, &hid, &item, &qty, &b.errs)) {
 		struct actor who = req_actor(r);
 		struct redemption *x = NULL;
 		int64_t balance = 0;
-		int rc = redemption_redeem(r->db, r->a, &who, v, hid, item, qty, date, by, &errs, &x,
+		int rc = redemption_redeem(r->db, r->a, &who, v, hid, item, qty, date, by, &b.errs, &x,
 					   &balance);
 		if (rc)
-			api_refused(r, rc, 0, &errs, "兑换时出错，没有记入台账。");
+			api_refused(r, rc, 0, &b.errs, "兑换时出错，没有记入台账。");
 		else
 			send_redemption(r, 201, x, 1, balance);
 	}
-	json_decref(o);
-	errlist_free(&errs);
+	api_body_free(&b);
 }
 
 /* The redemption id of a path segment, or answers 404 (0). */
@@ -211,26 +203,24 @@ static void api_handout(struct req *r)
 	int64_t id = v ? id_or_404(r, r->arg[1]) : 0;
 	if (!id)
 		return;
-	json_t *o = body_or_400(r);
-	if (!o)
+	struct api_body b;
+	if (api_body_read(r, &b))
 		return;
-	errlist errs = {0};
 	const char *date, *by;
-	member_str(o, "date", &date, &errs);
-	member_str(o, "delivered_by", &by, &errs);
-	int rc = errs.n ? 1 : 0;
+	member_str(b.o, "date", &date, &b.errs);
+	member_str(b.o, "delivered_by", &by, &b.errs);
+	int rc = b.errs.n ? 1 : 0;
 	struct redemption *x = NULL;
 	int64_t balance = 0;
 	if (!rc) {
 		struct actor who = req_actor(r);
-		rc = redemption_handout(r->db, r->a, &who, v, id, date, by, &errs, &x, &balance);
+		rc = redemption_handout(r->db, r->a, &who, v, id, date, by, &b.errs, &x, &balance);
 	}
 	if (rc)
-		api_refused(r, rc, 0, &errs, "兑换时出错，没有记入台账。");
+		api_refused(r, rc, 0, &b.errs, "兑换时出错，没有记入台账。");
 	else
 		send_redemption(r, 200, x, 1, balance);
-	json_decref(o);
-	errlist_free(&errs);
+	api_body_free(&b);
 }
 
 /* Cancel id of v (household_only: only its own) and answer it. */
@@ -265,24 +255,22 @@ static void api_reverse(struct req *r)
 	int64_t id = v ? id_or_404(r, r->arg[1]) : 0;
 	if (!id)
 		return;
-	json_t *o = body_or_400(r);
-	if (!o)
+	struct api_body b;
+	if (api_body_read(r, &b))
 		return;
-	errlist errs = {0};
 	const char *reason;
-	member_str(o, "reason", &reason, &errs);
-	int rc = errs.n ? 1 : 0;
+	member_str(b.o, "reason", &reason, &b.errs);
+	int rc = b.errs.n ? 1 : 0;
 	struct redemption *x = NULL;
 	if (!rc) {
 		struct actor who = req_actor(r);
-		rc = redemption_reverse(r->db, r->a, &who, v, id, reason, &errs, &x);
+		rc = redemption_reverse(r->db, r->a, &who, v, id, reason, &b.errs, &x);
 	}
 	if (rc)
-		api_refused(r, rc, 0, &errs, "冲回时出错，没有记入台账。");
+		api_refused(r, rc, 0, &b.errs, "冲回时出错，没有记入台账。");
 	else
 		send_redemption(r, 200, x, 0, 0);
-	json_decref(o);
-	errlist_free(&errs);
+	api_body_free(&b);
 }
 
 /* The household's figures and live reservations as the counter sees them. */
@@ -340,23 +328,21 @@ static void api_own_redemptions(struct req *r)
 static void api_own_reserve(struct req *r)
 {
 	struct village *v = own_village(r);
-	json_t *o = v ? body_or_400(r) : NULL;
-	if (!o)
+	struct api_body b;
+	if (!v || api_body_read(r, &b))
 		return;
-	errlist errs = {0};
 	int64_t qty, hid = 0;
 	const char *item;
-	if (!order_fields(r, o, NULL, &hid, &item, &qty, &errs)) {
+	if (!order_fields(r, b.o, NULL, &hid, &item, &qty, &b.errs)) {
 		struct actor who = {0, arena_printf(r->a, "household:%s", r->user->login), r->ip ? r->ip : ""};
 		struct redemption *x = NULL;
-		int rc = redemption_reserve(r->db, r->a, &who, v, r->user->id, item, qty, &errs, &x);
+		int rc = redemption_reserve(r->db, r->a, &who, v, r->user->id, item, qty, &b.errs, &x);
 		if (rc)
-			api_refused(r, rc, 0, &errs, "预约时出错，没有保存。");
+			api_refused(r, rc, 0, &b.errs, "预约时出错，没有保存。");
 		else
 			send_redemption(r, 201, x, 0, 0);
 	}
-	json_decref(o);
-	errlist_free(&errs);
+	api_body_free(&b);
 }
 
 /* POST /api/v1/passbook/redemptions/ID/cancel */

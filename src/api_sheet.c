@@ -229,26 +229,25 @@ static void api_entry_add(struct req *r)
 		return;
 	if (sheet_state_or_reply(r, v, month, WANT_OPEN_OR_NONE, "不能再记入"))
 		return;
-	json_t *o = body_or_400(r);
-	if (!o)
+	struct api_body b;
+	if (api_body_read(r, &b))
 		return;
-	errlist errs = {0};
 	struct entry_input in = {0};
 	const char *photo;
-	member_str(o, "household", &in.household_code, &errs);
-	member_str(o, "item", &in.item_code, &errs);
-	member_int(o, "quantity", 1, &in.quantity, &errs);
-	member_str(o, "date", &in.date, &errs);
-	member_str(o, "note", &in.note, &errs);
-	member_str(o, "photo", &photo, &errs);
+	member_str(b.o, "household", &in.household_code, &b.errs);
+	member_str(b.o, "item", &in.item_code, &b.errs);
+	member_int(b.o, "quantity", 1, &in.quantity, &b.errs);
+	member_str(b.o, "date", &in.date, &b.errs);
+	member_str(b.o, "note", &in.note, &b.errs);
+	member_str(b.o, "photo", &photo, &b.errs);
 	in.photo = *photo ? photo : NULL;
 	int64_t id = 0;
-	int rc = errs.n ? 1 : 0;
+	int rc = b.errs.n ? 1 : 0;
 	if (!rc) {
 		struct actor who = req_actor(r);
-		rc = entry_add(r->db, &who, v, month, &in, &errs, &id);
+		rc = entry_add(r->db, &who, v, month, &in, &b.errs, &id);
 	}
-	if (!api_refused(r, rc, 0, &errs, "记入时出错，没有保存。")) {
+	if (!api_refused(r, rc, 0, &b.errs, "记入时出错，没有保存。")) {
 		json_begin(r);
 		json_obj(r, NULL);
 		json_int(r, "id", id);
@@ -261,8 +260,7 @@ static void api_entry_add(struct req *r)
 		json_end_obj(r);
 		json_send(r, 201);
 	}
-	json_decref(o);
-	errlist_free(&errs);
+	api_body_free(&b);
 }
 
 /* POST /api/v1/villages/CODE/sheets/YYYY-MM/entries/ID/remove */
@@ -321,21 +319,19 @@ static void api_return(struct req *r)
 	if (!month || sheet_state_or_reply(r, v, month, WANT_SUBMITTED,
 					   "只有已提交的积分表可以退回"))
 		return;
-	json_t *o = body_or_400(r);
-	if (!o)
+	struct api_body b;
+	if (api_body_read(r, &b))
 		return;
-	errlist errs = {0};
 	const char *reason;
-	member_str(o, "reason", &reason, &errs);
-	int rc = errs.n ? 1 : 0;
+	member_str(b.o, "reason", &reason, &b.errs);
+	int rc = b.errs.n ? 1 : 0;
 	if (!rc) {
 		struct actor who = req_actor(r);
-		rc = sheet_return(r->db, &who, v, month, reason, &errs);
+		rc = sheet_return(r->db, &who, v, month, reason, &b.errs);
 	}
-	if (!api_refused(r, rc, 0, &errs, "退回时出错。"))
+	if (!api_refused(r, rc, 0, &b.errs, "退回时出错。"))
 		send_sheet(r, v, month, 200);
-	json_decref(o);
-	errlist_free(&errs);
+	api_body_free(&b);
 }
 
 /* POST /api/v1/villages/CODE/sheets/YYYY-MM/approve:
@@ -349,21 +345,20 @@ static void api_approve(struct req *r)
 	if (!month || sheet_state_or_reply(r, v, month, WANT_SUBMITTED,
 					   "只有已提交的积分表可以审定"))
 		return;
-	json_t *o = body_or_400(r);
-	if (!o)
+	struct api_body b;
+	if (api_body_read(r, &b))
 		return;
-	errlist errs = {0};
 	struct approval_input in;
-	member_str(o, "meeting_date", &in.meeting_date, &errs);
-	member_str(o, "attendees", &in.attendees, &errs);
-	member_str(o, "resolution", &in.resolution, &errs);
+	member_str(b.o, "meeting_date", &in.meeting_date, &b.errs);
+	member_str(b.o, "attendees", &in.attendees, &b.errs);
+	member_str(b.o, "resolution", &in.resolution, &b.errs);
 	struct approval *ap = NULL;
-	int rc = errs.n ? 1 : 0;
+	int rc = b.errs.n ? 1 : 0;
 	if (!rc) {
 		struct actor who = req_actor(r);
-		rc = sheet_approve(r->db, r->a, &who, v, month, &in, 0, &errs, &ap);
+		rc = sheet_approve(r->db, r->a, &who, v, month, &in, 0, &b.errs, &ap);
 	}
-	if (!api_refused(r, rc, 0, &errs, "审定时出错，没有记入台账。")) {
+	if (!api_refused(r, rc, 0, &b.errs, "审定时出错，没有记入台账。")) {
 		json_begin(r);
 		json_obj(r, NULL);
 		json_str(r, "village", v->code);
@@ -373,8 +368,7 @@ static void api_approve(struct req *r)
 		json_end_obj(r);
 		json_send(r, 200);
 	}
-	json_decref(o);
-	errlist_free(&errs);
+	api_body_free(&b);
 }
 
 /* POST /api/v1/villages/CODE/evidence: the photo as the body (or as the
