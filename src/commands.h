@@ -52,6 +52,10 @@ int cmd_objection_add(struct cli *c);
 int cmd_objection_decide(struct cli *c);
 int cmd_objections(struct cli *c);
 
+/* cmd_honour.c: honours (荣誉) */
+int cmd_honours(struct cli *c);
+int cmd_honours_confirm(struct cli *c);
+
 /* demo_ledger.c: the demo villages adopt the town template and score three
 ** months, approved (called at the end of demo_load).  Returns an exit code. */
 int ledger_demo(struct cli *c);
