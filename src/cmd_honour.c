@@ -49,6 +49,8 @@ int cmd_honours(struct cli *c)
 		struct csv_out w;
 		csv_begin(&w, "\n");
 		w.flush = to_stdout;
+		csv_literal(&w, HONOUR_CSV_HEADER);
+		csv_row_end(&w);
 		honour_csv(&w, rows, n);
 		return csv_finish(&w) ? EXIT_FAILURE_3 : EXIT_OK;
 	}

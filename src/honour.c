@@ -365,8 +365,6 @@ out:
 
 void honour_csv(struct csv_out *w, const struct honour_row *rows, int n)
 {
-	csv_literal(w, "household,name,year_points,rank,stars,eligible");
-	csv_row_end(w);
 	for (int i = 0; i < n; i++) {
 		csv_text(w, rows[i].code);
 		csv_text(w, rows[i].name);

@@ -95,9 +95,10 @@ int honour_confirm(db *d, arena *a, const struct actor *who, const struct villag
 
 /* ---- output ------------------------------------------------------------- */
 
-/* The header and the rows of `jifen honours` (INTERFACES.md:
-** household,name,year_points,rank,stars,eligible) through the one CSV
-** writer; the web's honours.csv writes the same cells. */
+/* The header and the rows of `jifen honours` (INTERFACES.md) through the
+** one CSV writer (the header is the caller's: the web's honours.csv puts
+** a BOM before it); the web's honours.csv writes the same cells. */
+#define HONOUR_CSV_HEADER "household,name,year_points,rank,stars,eligible"
 struct csv_out;
 void honour_csv(struct csv_out *w, const struct honour_row *rows, int n);
 
