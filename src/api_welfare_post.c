@@ -217,7 +217,14 @@ static void api_passbook_apply(struct req *r)
 		http_error(r, 500, "读取农户信息时出错。");
 		return;
 	}
+	/* another village's post is 404, as on the admins' routes */
 	int64_t id = req_id_or_404(r, r->arg[0], "本村没有这个公益岗位。");
+	struct welfare_post *p;
+	int got = id ? welfare_post_get(r->db, r->a, v->id, id, &p) : 1;
+	if (id && got) {
+		http_error(r, got < 0 ? 500 : 404, got < 0 ? "读取公益岗位时出错。" : "本村没有这个公益岗位。");
+		return;
+	}
 	json_t *o = id ? body_or_400(r) : NULL;
 	if (!o)
 		return;

@@ -59,5 +59,9 @@ int cmd_honours_confirm(struct cli *c);
 /* demo_ledger.c: the demo villages adopt the town template and score three
 ** months, approved (called at the end of demo_load).  Returns an exit code. */
 int ledger_demo(struct cli *c);
+/* demo_honour.c: the first demo village's confirmed honours of the year (stars,
+** a veto household, party members, models) and a decided public-welfare
+** post (called after ledger_demo).  Returns an exit code. */
+int honour_demo(struct cli *c);
 
 #endif

@@ -390,7 +390,10 @@ static void page_passbook_apply(struct req *r)
 	errlist errs = {0};
 	char today[11];
 	date_today(today);
-	int64_t id, post = parse_id(r->arg[0]);
+	struct welfare_post *p = post_or_404(r, v, r->arg[0]);
+	if (!p)
+		return;
+	int64_t id, post = p->id;
 	int rc = welfare_apply(r->db, r->a, &who, v, post, h->code, "online",
 			       req_form_trim(r, "note"), today, &errs, &id);
 	if (rc < 0)
