@@ -77,6 +77,18 @@ static void post_answer(struct req *r, const struct village *v, int64_t id, int 
 	json_send(r, status);
 }
 
+/* The id of path segment s if it is a post of v, else 0 after answering
+** 404 (unknown, or another village's) or 500. */
+static int64_t post_id_or_404(struct req *r, const struct village *v, const char *s)
+{
+	int64_t id = req_id_or_404(r, s, "本村没有这个公益岗位。");
+	struct welfare_post *p;
+	int got = id ? welfare_post_get(r->db, r->a, v->id, id, &p) : 1;
+	if (id && got)
+		http_error(r, got < 0 ? 500 : 404, got < 0 ? "读取公益岗位时出错。" : "本村没有这个公益岗位。");
+	return got ? 0 : id;
+}
+
 /* The openings of v. */
 static void list_answer(struct req *r, const struct village *v)
 {
@@ -139,7 +151,7 @@ static void api_post_add(struct req *r)
 static void api_post(struct req *r)
 {
 	struct village *v = req_village_or_404(r, r->arg[0]);
-	int64_t id = v ? req_id_or_404(r, r->arg[1], "本村没有这个公益岗位。") : 0;
+	int64_t id = v ? post_id_or_404(r, v, r->arg[1]) : 0;
 	if (id)
 		post_answer(r, v, id, 200, 0);
 }
@@ -148,7 +160,7 @@ static void api_post(struct req *r)
 static void api_application_add(struct req *r)
 {
 	struct village *v = req_village_or_404(r, r->arg[0]);
-	int64_t id = v ? req_id_or_404(r, r->arg[1], "本村没有这个公益岗位。") : 0;
+	int64_t id = v ? post_id_or_404(r, v, r->arg[1]) : 0;
 	json_t *o = id ? body_or_400(r) : NULL;
 	if (!o)
 		return;
@@ -176,7 +188,7 @@ static void api_application_add(struct req *r)
 static void api_post_decide(struct req *r)
 {
 	struct village *v = req_village_or_404(r, r->arg[0]);
-	int64_t id = v ? req_id_or_404(r, r->arg[1], "本村没有这个公益岗位。") : 0;
+	int64_t id = v ? post_id_or_404(r, v, r->arg[1]) : 0;
 	json_t *o = id ? body_or_400(r) : NULL;
 	if (!o)
 		return;
@@ -217,14 +229,7 @@ static void api_passbook_apply(struct req *r)
 		http_error(r, 500, "读取农户信息时出错。");
 		return;
 	}
-	/* another village's post is 404, as on the admins' routes */
-	int64_t id = req_id_or_404(r, r->arg[0], "本村没有这个公益岗位。");
-	struct welfare_post *p;
-	int got = id ? welfare_post_get(r->db, r->a, v->id, id, &p) : 1;
-	if (id && got) {
-		http_error(r, got < 0 ? 500 : 404, got < 0 ? "读取公益岗位时出错。" : "本村没有这个公益岗位。");
-		return;
-	}
+	int64_t id = post_id_or_404(r, v, r->arg[0]);
 	json_t *o = id ? body_or_400(r) : NULL;
 	if (!o)
 		return;
