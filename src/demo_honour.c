@@ -22,17 +22,6 @@
 #include "village_setting.h"
 #include "welfare_post.h"
 
-static int honour_demo_failed(struct cli *c, const char *what, int rc, errlist *errs)
-{
-	fprintf(stderr, "演示数据（%s）失败\n", what);
-	if (rc > 0)
-		cli_print_errors(errs);
-	else
-		fprintf(stderr, "数据库错误: %s\n", db_errmsg(c->db));
-	errlist_free(errs);
-	return EXIT_FAILURE_3;
-}
-
 /* The veto: household code scored ZF04 (违法搭建、乱占耕地, a veto item of the
 ** town template) on the 15th of the first month of year that has no sheet
 ** yet, approved early the next month.  Nothing when every month before the
@@ -95,7 +84,7 @@ int honour_demo(struct cli *c)
 	/* the village whose passbook the demo prints a login for */
 	struct village *v = village_by_code(c->db, c->a, "zhangma");
 	if (!v)
-		return honour_demo_failed(c, "村", -1, &errs);
+		return demo_failed(c, "村", -1, &errs);
 	struct actor admin = {0, arena_printf(c->a, "%s-admin", v->code), ""};
 	struct actor scorer = {0, arena_printf(c->a, "%s-scorer", v->code), ""};
 	char today[11];
@@ -105,7 +94,7 @@ int honour_demo(struct cli *c)
 	struct honour_row *rows;
 	int n;
 	if (honour_list(c->db, c->a, v, year, &rows, &n) || n < 8)
-		return honour_demo_failed(c, "荣誉", -1, &errs);
+		return demo_failed(c, "荣誉", -1, &errs);
 	/* the thresholds: about a third of the households earn a star */
 	int64_t top = rows[0].year_points, third = rows[n / 3].year_points;
 	int64_t t1 = third > 1 ? third : 1, t3 = top > t1 + 2 ? top - (top - t1) / 4 : t1 + 2;
@@ -115,17 +104,17 @@ int honour_demo(struct cli *c)
 	const char *stars = arena_printf(c->a, "%lld,%lld,%lld", (long long)t1, (long long)t2,
 					 (long long)t3);
 	if ((rc = village_setting_set(c->db, c->a, &admin, v, "stars", stars, &errs)))
-		return honour_demo_failed(c, "星级门槛", rc, &errs);
+		return demo_failed(c, "星级门槛", rc, &errs);
 	v = village_by_code(c->db, c->a, v->code);
 	/* the veto falls on the household ranked second */
 	if ((rc = demo_veto(c, &scorer, &admin, v, year, rows[1].code, &errs)))
-		return honour_demo_failed(c, "一票否决", rc, &errs);
+		return demo_failed(c, "一票否决", rc, &errs);
 	if ((rc = demo_party_member(c, &admin, v, rows[0].code, rows[0].name, &errs)) ||
 	    (rc = demo_party_member(c, &admin, v, rows[4].code, rows[4].name, &errs)) ||
 	    (rc = demo_party_member(c, &admin, v, rows[n - 1].code, rows[n - 1].name, &errs)))
-		return honour_demo_failed(c, "党员", rc, &errs);
+		return demo_failed(c, "党员", rc, &errs);
 	if (honour_list(c->db, c->a, v, year, &rows, &n))
-		return honour_demo_failed(c, "荣誉", -1, &errs);
+		return demo_failed(c, "荣誉", -1, &errs);
 	const char *models[2];
 	int nm = 0;
 	for (int i = 0; i < n && nm < 2; i++)
@@ -142,7 +131,7 @@ int honour_demo(struct cli *c)
 	};
 	int64_t id;
 	if ((rc = honour_confirm(c->db, c->a, &admin, v, year, &in, &errs, &id)))
-		return honour_demo_failed(c, "荣誉确认", rc, &errs);
+		return demo_failed(c, "荣誉确认", rc, &errs);
 
 	/* a public-welfare post: applications in the last week, decided today */
 	char from[11];
@@ -154,7 +143,7 @@ int honour_demo(struct cli *c)
 		.places = 1, .apply_from = from, .apply_until = today, .points_weight = 40};
 	int64_t post, app;
 	if ((rc = welfare_post_add(c->db, c->a, &admin, v, &pin, &errs, &post)))
-		return honour_demo_failed(c, "公益岗位", rc, &errs);
+		return demo_failed(c, "公益岗位", rc, &errs);
 	struct actor online = {0, arena_printf(c->a, "household:%s", rows[2].code), ""};
 	if ((rc = welfare_apply(c->db, c->a, &online, v, post, rows[2].code, "online",
 				"家里有人在家，可以每天上午保洁", from, &errs, &app)) ||
@@ -162,11 +151,11 @@ int honour_demo(struct cli *c)
 				"到村委会当面报名", from, &errs, &app)) ||
 	    (rc = welfare_apply(c->db, c->a, &admin, v, post, rows[n / 2].code, "office",
 				"电话报名，村委会登记", today, &errs, &app)))
-		return honour_demo_failed(c, "公益岗位报名", rc, &errs);
+		return demo_failed(c, "公益岗位报名", rc, &errs);
 	const char *chosen[1] = {rows[2].code};
 	if ((rc = welfare_decide(c->db, c->a, &admin, v, post, chosen, 1,
 				 "两委综合考察：积分部分最高，家中有劳动力、住在主干道旁，便于上岗",
 				 &errs)))
-		return honour_demo_failed(c, "公益岗位决定", rc, &errs);
+		return demo_failed(c, "公益岗位决定", rc, &errs);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "csvout.h"
 #include "json.h"
 #include "ledger.h"
+#include "sheet.h"
 #include "village_setting.h"
 
 /* Room for the stars thresholds: more than village_setting.c accepts. */
@@ -248,14 +249,7 @@ static void confirm_check(const struct honour_confirm_input *in, int year, const
 		errlist_add(errs, "会议日期 %s 晚于今天（%s）", in->meeting_date, today);
 	else if (strcmp(in->meeting_date, first) < 0)
 		errlist_add(errs, "会议日期 %s 早于 %d 年", in->meeting_date, year);
-	if (!in->attendees || !*in->attendees)
-		errlist_add(errs, "参会人员不能为空");
-	else if (!text_is_clean(in->attendees, 1) || utf8_len(in->attendees) > 500)
-		errlist_add(errs, "参会人员最长 500 个字，不能含控制字符");
-	if (!in->resolution || !*in->resolution)
-		errlist_add(errs, "会议决议不能为空");
-	else if (!text_is_clean(in->resolution, 1) || utf8_len(in->resolution) > 2000)
-		errlist_add(errs, "会议决议最长 2000 个字，不能含控制字符");
+	meeting_text_check(in->attendees, in->resolution, errs);
 	for (int i = 0; i < in->n_models; i++) {
 		const char *code = in->models[i];
 		struct honour_row *r = NULL;
@@ -348,11 +342,7 @@ int honour_confirm(db *d, arena *a, const struct actor *who, const struct villag
 			json_quote(&js, rows[i].code);
 		}
 	buf_puts(&js, "]}");
-	char obj[48];
-	snprintf(obj, sizeof obj, "honour:%lld", (long long)*id);
-	int ar = audit_record(d, who, v->id, "honour.confirm", obj, NULL, buf_cstr(&js));
-	buf_free(&js);
-	if (ar || db_commit(d))
+	if (audit_commit_json(d, who, v->id, "honour.confirm", "honour", *id, &js))
 		goto out;
 	return 0;
 out:

@@ -49,15 +49,16 @@ static int path_year(struct req *r, const char *s)
 	return (int)y;
 }
 
-/* n stars as ★ characters (arena); "—" for none. */
-static const char *stars_text(arena *a, int n)
+/* n stars as ★ characters; "—" for none (a village has at most 10
+** thresholds, village_setting.c). */
+static const char *stars_text(int n)
 {
-	if (n <= 0)
-		return "—";
-	char *s = arena_alloc(a, (size_t)n * 3 + 1);
-	for (int i = 0; i < n; i++)
-		memcpy(s + i * 3, "\xE2\x98\x85", 3);
-	return s;
+	static const char *const stars[] = {
+		"—", "★", "★★", "★★★", "★★★★", "★★★★★", "★★★★★★", "★★★★★★★", "★★★★★★★★",
+		"★★★★★★★★★", "★★★★★★★★★★",
+	};
+	int max = (int)(sizeof stars / sizeof *stars) - 1;
+	return stars[n <= 0 ? 0 : n > max ? max : n];
 }
 
 /* The head's name as the public sees it: masked unless consented. */
@@ -89,7 +90,7 @@ static void ranking_table(struct req *r, const struct honour_row *rows, int n, i
 		html(r, "<tr%s><td class=\"num\">%d</td><td>%s</td><td>%s</td><td class=\"num\">%lld"
 			"</td><td class=\"stars\" aria-label=\"%d 星\">%s</td>",
 		     h->eligible ? "" : " class=\"veto\"", h->rank, h->code, h->name,
-		     (long long)h->year_points, h->stars, stars_text(r->a, h->stars));
+		     (long long)h->year_points, h->stars, stars_text(h->stars));
 		if (h->eligible)
 			html_raw(r, "<td><span class=\"tag ok\">有资格</span></td>");
 		else
@@ -126,7 +127,7 @@ static void summary(struct req *r, const struct village *v, const struct honour_
 			for (int i = 0; i < n; i++)
 				c += rows[i].stars == s;
 			html(r, "<li>%s %d 星户（年度积分 ≥ %lld）：<b>%d</b> 户</li>",
-			     stars_text(r->a, s), s, (long long)th[s - 1], c);
+			     stars_text(s), s, (long long)th[s - 1], c);
 		}
 		html_raw(r, "</ul>");
 	}
@@ -150,7 +151,7 @@ static void summary(struct req *r, const struct village *v, const struct honour_
 			html(r, "<tr><td>%s</td><td>%s</td><td class=\"num\">%lld</td>"
 				"<td class=\"num\">%d</td><td>%s</td></tr>",
 			     rows[i].code, rows[i].name, (long long)rows[i].year_points,
-			     rows[i].rank, rows[i].eligible ? stars_text(r->a, rows[i].stars)
+			     rows[i].rank, rows[i].eligible ? stars_text(rows[i].stars)
 							    : "一票否决");
 	html_raw(r, "</tbody></table>");
 }
@@ -305,7 +306,7 @@ static void honour_roll(struct req *r, const struct village *v, const struct hon
 	for (int i = 0; i < n; i++)
 		max = rows[i].stars > max ? rows[i].stars : max;
 	for (int s = max; s >= 1; s--) {
-		html(r, "<h2>%s %d 星级户</h2><p class=\"roll\">", stars_text(r->a, s), s);
+		html(r, "<h2>%s %d 星级户</h2><p class=\"roll\">", stars_text(s), s);
 		for (int i = 0; i < n; i++)
 			if (rows[i].stars == s)
 				html(r, "<span>%s %s</span> ", rows[i].code, public_name(r, v->id, &rows[i]));
@@ -350,15 +351,6 @@ static void print_head(struct req *r, const char *title)
 		    "<link rel=\"stylesheet\" href=\"/static/honour.css\"></head>");
 }
 
-/* The village committee's signature line: "X村" signs X村民委员会. */
-static void signer(struct req *r, const struct village *v, const char *date)
-{
-	size_t len = strlen(v->name);
-	int ends_village = len >= 3 && !strcmp(v->name + len - 3, "村");
-	html(r, "<p class=\"signer\">%s%s委员会</p><p class=\"signer\">%s</p>", v->name,
-	     ends_village ? "民" : "村民", date);
-}
-
 /* GET /v/CODE/honours/YYYY/print */
 static void page_print(struct req *r)
 {
@@ -374,7 +366,7 @@ static void page_print(struct req *r)
 	html(r, "<p class=\"period\">经村“两委”%s 会议确认</p>", c->meeting_date);
 	honour_roll(r, v, rows, n);
 	html_raw(r, "<div class=\"sign\">");
-	signer(r, v, c->meeting_date);
+	page_village_signer(r, v->name, c->meeting_date);
 	html_raw(r, "</div></main></body></html>\n");
 	r->answered = 1;
 }
@@ -407,11 +399,11 @@ static void page_certificates(struct req *r)
 		if (h->stars)
 			html(r, "<p class=\"body\">在 %d 年度乡村治理积分制中积分 %lld 分，被评为</p>"
 				"<p class=\"title\">%s %d 星级户</p>",
-			     year, (long long)h->year_points, stars_text(r->a, h->stars), h->stars);
+			     year, (long long)h->year_points, stars_text(h->stars), h->stars);
 		if (h->model)
 			html(r, "<p class=\"title\">%d 年度先进户</p>", year);
 		html_raw(r, "<p class=\"body\">特发此证，以资鼓励。</p><div class=\"sign\">");
-		signer(r, v, c->meeting_date);
+		page_village_signer(r, v->name, c->meeting_date);
 		html_raw(r, "</div></section>");
 	}
 	html_raw(r, "</body></html>\n");

@@ -76,11 +76,7 @@ int welfare_post_add(db *d, arena *a, const struct actor *who, const struct vill
 			"\"points_weight\":%lld}",
 		   (long long)in->places, in->apply_from, in->apply_until,
 		   (long long)in->points_weight);
-	char obj[48];
-	snprintf(obj, sizeof obj, "welfare_post:%lld", (long long)*id);
-	int ar = audit_record(d, who, v->id, "welfare_post.add", obj, NULL, buf_cstr(&js));
-	buf_free(&js);
-	if (ar || db_commit(d))
+	if (audit_commit_json(d, who, v->id, "welfare_post.add", "welfare_post", *id, &js))
 		goto fail;
 	return 0;
 fail:
@@ -146,6 +142,25 @@ int welfare_post_list(db *d, arena *a, int64_t village_id, struct welfare_post *
 	return st == DB_DONE ? 0 : -1;
 }
 
+/* Begin the write transaction of a change to open post post_id of v and
+** read it into *p.  Returns 0 (in the transaction), 1 (errs: unknown, or
+** decided already — what, e.g. "不能再报名", says what cannot be done; still
+** in the transaction) or -1.  The caller rolls back unless it commits. */
+static int post_open_for_change(db *d, arena *a, const struct village *v, int64_t post_id,
+				const char *what, struct welfare_post **p, errlist *errs)
+{
+	if (db_begin_write(d))
+		return -1;
+	int got = welfare_post_get(d, a, v->id, post_id, p);
+	if (got < 0)
+		return -1;
+	if (got)
+		errlist_add(errs, "本村没有这个公益岗位");
+	else if ((*p)->decided)
+		errlist_add(errs, "公益岗位“%s”已经确定人选，%s", (*p)->title, what);
+	return errs->n ? 1 : 0;
+}
+
 int welfare_apply(db *d, arena *a, const struct actor *who, const struct village *v,
 		  int64_t post_id, const char *household_code, const char *channel,
 		  const char *note, const char *date, errlist *errs, int64_t *id)
@@ -156,29 +171,26 @@ int welfare_apply(db *d, arena *a, const struct actor *who, const struct village
 		return 1;
 	}
 	check_text("报名说明", note, 0, 500, 1, errs);
-	if (!date || !date_valid(date))
+	int date_ok = date && date_valid(date), code_ok = household_code && *household_code;
+	if (!date_ok)
 		errlist_add(errs, "报名日期应为有效日期，格式 YYYY-MM-DD");
-	if (!household_code || !*household_code)
+	if (!code_ok)
 		errlist_add(errs, "户编号不能为空");
-	if (errs->n)
+	if (errs->n || !date_ok || !code_ok)
 		return 1;
-	if (db_begin_write(d))
-		return -1;
-	int rc = -1;
-	struct welfare_post *p;
-	int got = welfare_post_get(d, a, v->id, post_id, &p);
-	if (got < 0)
+	struct welfare_post *p = NULL;
+	int rc = post_open_for_change(d, a, v, post_id, "不能再报名", &p, errs);
+	if (rc || !p) {
+		rc = rc ? rc : -1;
 		goto out;
+	}
+	rc = -1;
 	struct household *h = NULL;
-	if (got)
-		errlist_add(errs, "本村没有这个公益岗位");
-	else if (p->decided)
-		errlist_add(errs, "公益岗位“%s”已经确定人选，不能再报名", p->title);
-	else if (strcmp(date, p->apply_from) < 0 || strcmp(date, p->apply_until) > 0)
+	if (strcmp(date, p->apply_from) < 0 || strcmp(date, p->apply_until) > 0)
 		errlist_add(errs, "报名日期 %s 不在报名期（%s 至 %s）内", date, p->apply_from,
 			    p->apply_until);
 	else {
-		got = household_get_by_code(d, a, v->id, household_code, &h);
+		int got = household_get_by_code(d, a, v->id, household_code, &h);
 		if (got < 0)
 			goto out;
 		if (got)
@@ -186,7 +198,7 @@ int welfare_apply(db *d, arena *a, const struct actor *who, const struct village
 		else if (!h->participating)
 			errlist_add(errs, "户 %s 没有参加积分制，不能报名", household_code);
 	}
-	if (errs->n) {
+	if (errs->n || !h) {
 		rc = 1;
 		goto out;
 	}
@@ -216,11 +228,7 @@ int welfare_apply(db *d, arena *a, const struct actor *who, const struct village
 	buf_printf(&js, "{\"post\":%lld,\"household\":", (long long)post_id);
 	json_quote(&js, h->code);
 	buf_printf(&js, ",\"channel\":\"%s\",\"date\":\"%s\"}", channel, date);
-	char obj[48];
-	snprintf(obj, sizeof obj, "welfare_application:%lld", (long long)*id);
-	int ar = audit_record(d, who, v->id, "welfare_post.apply", obj, NULL, buf_cstr(&js));
-	buf_free(&js);
-	if (ar || db_commit(d))
+	if (audit_commit_json(d, who, v->id, "welfare_post.apply", "welfare_application", *id, &js))
 		goto out;
 	return 0;
 out:
@@ -294,18 +302,14 @@ int welfare_decide(db *d, arena *a, const struct actor *who, const struct villag
 	check_text("决定理由", reason, 1, 1000, 1, errs);
 	if (errs->n)
 		return 1;
-	if (db_begin_write(d))
-		return -1;
-	int rc = -1;
-	struct welfare_post *p;
-	int got = welfare_post_get(d, a, v->id, post_id, &p);
-	if (got < 0)
+	struct welfare_post *p = NULL;
+	int rc = post_open_for_change(d, a, v, post_id, "决定不能更改", &p, errs);
+	if (rc || !p) {
+		rc = rc ? rc : -1;
 		goto out;
-	if (got)
-		errlist_add(errs, "本村没有这个公益岗位");
-	else if (p->decided)
-		errlist_add(errs, "公益岗位“%s”已经确定人选，决定不能更改", p->title);
-	else if (n_codes > p->places)
+	}
+	rc = -1;
+	if (n_codes > p->places)
 		errlist_add(errs, "选了 %d 户，超过岗位名额 %lld 个", n_codes, (long long)p->places);
 	if (errs->n) {
 		rc = 1;
@@ -349,11 +353,7 @@ int welfare_decide(db *d, arena *a, const struct actor *who, const struct villag
 	buf_puts(&js, "],\"reason\":");
 	json_quote(&js, reason);
 	buf_puts(&js, "}");
-	char obj[48];
-	snprintf(obj, sizeof obj, "welfare_post:%lld", (long long)post_id);
-	int ar = audit_record(d, who, v->id, "welfare_post.decide", obj, NULL, buf_cstr(&js));
-	buf_free(&js);
-	if (ar || db_commit(d))
+	if (audit_commit_json(d, who, v->id, "welfare_post.decide", "welfare_post", post_id, &js))
 		goto out;
 	return 0;
 out:

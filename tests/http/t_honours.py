@@ -34,26 +34,10 @@ import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 import jifentest  # noqa: E402
-from jifentest import check, cli, cli_ok, eq, town  # noqa: E402
+from jifentest import check, cli, cli_ok, eq, score_month, town  # noqa: E402
 
 HOUSEHOLDS = ["H01", "H02", "H03", "H04", "H05", "H06", "H07", "H08", "H10", "H9"]
 HEADER = "household,name,year_points,rank,stars,eligible\n"
-
-
-def write(db, name, text):
-    path = os.path.join(db.dir, name)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-    return path
-
-
-def score_month(db, month, rows, village="V1"):
-    body = "household,item,date,quantity,note\n" + "".join(
-        f"{h},{item},{month}-{day:02d},{q},{note}\n" for h, item, day, q, note in rows)
-    cli_ok(db, "import", "entries", "--village", village, "--month", month,
-           write(db, f"e-{village}-{month}.csv", body))
-    cli_ok(db, "sheet", "approve", "--village", village, "--month", month,
-           "--meeting-date", f"{month}-28", "--attendees", "两委", "--resolution", "同意")
 
 
 def setup(db):
