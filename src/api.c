@@ -127,3 +127,28 @@ void member_int(json_t *o, const char *name, int64_t def, int64_t *out, errlist 
 	}
 	*out = json_integer_value(m);
 }
+
+void member_str_array(json_t *o, const char *name, arena *a, const char ***out, int *n,
+		      errlist *errs)
+{
+	json_t *m = json_object_get(o, name);
+	*out = NULL;
+	*n = 0;
+	if (!m || json_is_null(m))
+		return;
+	if (!json_is_array(m)) {
+		errlist_add(errs, "字段 %s 应为字符串数组", name);
+		return;
+	}
+	size_t len = json_array_size(m);
+	const char **list = arena_alloc(a, (len ? len : 1) * sizeof *list);
+	for (size_t i = 0; i < len; i++) {
+		list[i] = json_string_value(json_array_get(m, i));
+		if (!list[i]) {
+			errlist_add(errs, "字段 %s 的第 %zu 项应为字符串", name, i + 1);
+			return;
+		}
+	}
+	*out = list;
+	*n = (int)len;
+}

@@ -90,6 +90,12 @@ void member_str(json_t *o, const char *name, const char **out, errlist *errs);
 ** message in errs. */
 void member_int(json_t *o, const char *name, int64_t def, int64_t *out, errlist *errs);
 
+/* An array-of-strings member of o into *out, *n (arena a; none when absent
+** or null).  Another type, or an item that is not a string: a message in
+** errs naming the item. */
+void member_str_array(json_t *o, const char *name, arena *a, const char ***out, int *n,
+		      errlist *errs);
+
 /* ---- refusals ------------------------------------------------------------- */
 
 /* Answer {"error": all messages joined, "errors": [each]} with status. */

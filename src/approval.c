@@ -173,6 +173,18 @@ int approval_meeting_get(db *d, arena *a, int64_t village_id, int64_t approval_i
 	return 0;
 }
 
+void meeting_text_check(const char *attendees, const char *resolution, errlist *errs)
+{
+	if (!attendees || !*attendees)
+		errlist_add(errs, "参会人员不能为空");
+	else if (!text_is_clean(attendees, 1) || utf8_len(attendees) > 500)
+		errlist_add(errs, "参会人员最长 500 个字，不能含控制字符");
+	if (!resolution || !*resolution)
+		errlist_add(errs, "会议决议不能为空");
+	else if (!text_is_clean(resolution, 1) || utf8_len(resolution) > 2000)
+		errlist_add(errs, "会议决议最长 2000 个字，不能含控制字符");
+}
+
 /* The checks of an approval's meeting fields against month and today. */
 static void check_approval(const struct approval_input *in, const char *month,
 			   const char *today, errlist *errs)
@@ -183,14 +195,7 @@ static void check_approval(const struct approval_input *in, const char *month,
 		errlist_add(errs, "会议日期 %s 晚于今天（%s）", in->meeting_date, today);
 	else if (strncmp(in->meeting_date, month, 7) < 0)
 		errlist_add(errs, "会议日期 %s 早于 %s 月", in->meeting_date, month);
-	if (!in->attendees || !*in->attendees)
-		errlist_add(errs, "参会人员不能为空");
-	else if (!text_is_clean(in->attendees, 1) || utf8_len(in->attendees) > 500)
-		errlist_add(errs, "参会人员最长 500 个字，不能含控制字符");
-	if (!in->resolution || !*in->resolution)
-		errlist_add(errs, "会议决议不能为空");
-	else if (!text_is_clean(in->resolution, 1) || utf8_len(in->resolution) > 2000)
-		errlist_add(errs, "会议决议最长 2000 个字，不能含控制字符");
+	meeting_text_check(in->attendees, in->resolution, errs);
 }
 
 int sheet_approve(db *d, arena *a, const struct actor *who, const struct village *v,

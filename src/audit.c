@@ -166,6 +166,16 @@ static const char *bounded(char out[AUDIT_TEXT_MAX + 1], const char *s)
 	return out;
 }
 
+int audit_commit_json(db *d, const struct actor *who, int64_t village_id, const char *action,
+		 const char *kind, int64_t id, buf *js)
+{
+	char obj[96];
+	snprintf(obj, sizeof obj, "%.60s:%lld", kind, (long long)id);
+	int rc = audit_record(d, who, village_id, action, obj, NULL, buf_cstr(js));
+	buf_free(js);
+	return rc || db_commit(d) ? -1 : 0;
+}
+
 int audit_record(db *d, const struct actor *who, int64_t village_id, const char *action,
 		 const char *object, const char *before, const char *after)
 {

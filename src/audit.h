@@ -29,6 +29,13 @@ struct actor {
 int audit_record(db *d, const struct actor *who, int64_t village_id, const char *action,
 		 const char *object, const char *before, const char *after);
 
+/* Record action on object "kind:id" with js as its after-image (the JSON
+** text the caller built; freed here whatever happens), then commit the
+** caller's write transaction: the last step of an area's write.  Returns 0,
+** or -1 (the caller rolls back). */
+int audit_commit_json(db *d, const struct actor *who, int64_t village_id, const char *action,
+		 const char *kind, int64_t id, buf *js);
+
 /* A security event (login, denial, CSRF failure, export…): as
 ** audit_record() — login, address and object bounded to 256 bytes as
 ** every row's are — except that an anonymous one (no session) is

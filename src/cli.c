@@ -6,7 +6,10 @@
 #include "cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "village.h"
 
 /* The index of option name in argv, or -1; *value gets its value for
 ** "--name=VALUE" or "--name VALUE" options. */
@@ -136,4 +139,27 @@ int cli_usage(struct cli *c)
 {
 	fprintf(stderr, "用法: jifen %s\n", c->usage ? c->usage : "help");
 	return EXIT_USAGE;
+}
+
+int cli_options_or_usage(struct cli *c, const char *const *known)
+{
+	return cli_check_options(c, known) ? cli_usage(c) : 0;
+}
+
+struct village *cli_village_or_reject(struct cli *c, const char *code)
+{
+	struct village *v = code ? village_by_code(c->db, c->a, code) : NULL;
+	if (!v)
+		fprintf(stderr, "没有编号为“%s”的村\n", code ? code : "");
+	return v;
+}
+
+int cli_opt_year(struct cli *c, const char *name, int *year)
+{
+	const char *s = cli_opt(c, name);
+	*year = 0;
+	if (!s || strlen(s) != 4 || strspn(s, "0123456789") != 4)
+		return -1;
+	*year = atoi(s);
+	return *year >= 2000 ? 0 : -1;
 }

@@ -49,4 +49,13 @@ int cli_db_failure(struct cli *c);
 ** errs and returns 1, -1 prints the database error and returns 3. */
 int cli_area_failure(struct cli *c, int rc, const errlist *errs);
 
+/* cli_check_options() that prints the usage line on a problem: 2, else 0. */
+int cli_options_or_usage(struct cli *c, const char *const *known);
+/* The village of code, or NULL after printing "没有编号为…的村" (the
+** caller exits 1). */
+struct village;
+struct village *cli_village_or_reject(struct cli *c, const char *code);
+/* A year option (--year) as 2000–9999 into *year: 0, or -1 (usage). */
+int cli_opt_year(struct cli *c, const char *name, int *year);
+
 #endif

@@ -52,8 +52,19 @@ int cmd_objection_add(struct cli *c);
 int cmd_objection_decide(struct cli *c);
 int cmd_objections(struct cli *c);
 
+/* cmd_honour.c: honours (荣誉) */
+int cmd_honours(struct cli *c);
+int cmd_honours_confirm(struct cli *c);
+
 /* demo_ledger.c: the demo villages adopt the town template and score three
 ** months, approved (called at the end of demo_load).  Returns an exit code. */
 int ledger_demo(struct cli *c);
+/* What failed while loading the demo (what), with errs (rc 1) or the
+** database error (rc -1); frees errs and returns 3. */
+int demo_failed(struct cli *c, const char *what, int rc, errlist *errs);
+/* demo_honour.c: the first demo village's confirmed honours of the year (stars,
+** a veto household, party members, models) and a decided public-welfare
+** post (called after ledger_demo).  Returns an exit code. */
+int honour_demo(struct cli *c);
 
 #endif

@@ -117,7 +117,7 @@ static int demo_entries_csv(db *d, int64_t village_id, const char *month, unsign
 }
 
 /* Print errs / the database error for a failed step of the demo. */
-static int demo_failed(struct cli *c, const char *what, int rc, errlist *errs)
+int demo_failed(struct cli *c, const char *what, int rc, errlist *errs)
 {
 	fprintf(stderr, "演示数据（%s）失败\n", what);
 	if (rc > 0)

@@ -363,6 +363,12 @@ static const struct command {
 	 "两委答复异议：不予支持，或采纳并记入台账"},
 	{"objections", NULL, cmd_objections, "objections --village CODE [--quarter YYYY-Qn]",
 	 "本村的异议及答复"},
+	{"honours", "confirm", cmd_honours_confirm,
+	 "honours confirm --village CODE --year YYYY --meeting-date YYYY-MM-DD --attendees TEXT "
+	 "--resolution TEXT [--models H1,H2]",
+	 "两委确认年度荣誉（星级户、评先选优名单）"},
+	{"honours", NULL, cmd_honours, "honours --village CODE --year YYYY [--format csv|json]",
+	 "年度积分排名、星级户和一票否决"},
 	{"witness", "request", cmd_witness_request,
 	 "witness request --village CODE --old N [--quarter YYYY-Qn]", "生成给见证方的请求"},
 	{"witness", NULL, cmd_witness,

@@ -183,3 +183,11 @@ void page_qr_svg(struct req *r, const char *text, int px, const char *label)
 		"<path d=\"%s\" fill=\"#000\" shape-rendering=\"crispEdges\"/></svg>",
 	     label, size, size, path);
 }
+
+void page_village_signer(struct req *r, const char *village_name, const char *date)
+{
+	size_t len = strlen(village_name);
+	int ends_village = len >= 3 && !strcmp(village_name + len - 3, "村");
+	html(r, "<p class=\"signer\">%s%s委员会</p><p class=\"signer\">%s</p>", village_name,
+	     ends_village ? "民" : "村民", date);
+}

@@ -89,6 +89,10 @@ void page_name_consent_form(struct req *r, const char *url, int64_t village_id,
 ** label is its aria-label.  Nothing when text cannot be encoded. */
 void page_qr_svg(struct req *r, const char *text, int px, const char *label);
 
+/* The 落款 of a village's printed sheet: "X村" signs as X村民委员会, "X" as
+** X村民委员会, with the date below, both class "signer". */
+void page_village_signer(struct req *r, const char *village_name, const char *date);
+
 /* The passbook's section of the household's objections with their
 ** decisions and the link to raise one (page_objection.c).  Writes nothing
 ** when they cannot be read. */

@@ -232,11 +232,7 @@ static void page_print(struct req *r)
 	html_raw(r, "<p>对公示有异议的，请在公示期内向村委会反映（电话、来信、来访或积分存折网上提出）。</p>");
 	if (v->supervision_phone && *v->supervision_phone)
 		html(r, "<p class=\"phone\">监督电话：%s</p>", v->supervision_phone);
-	size_t len = strlen(v->name);
-	int ends_village = len >= 3 && !strcmp(v->name + len - 3, "村");
-	/* 落款: "X村" signs as X村民委员会 (村民委员会 of X村), "X" as X村民委员会 */
-	html(r, "<p class=\"signer\">%s%s委员会</p><p class=\"signer\">%s</p>", v->name,
-	     ends_village ? "民" : "村民", ann->announced_on);
+	page_village_signer(r, v->name, ann->announced_on);
 	html_raw(r, "</div></div></main></body></html>\n");
 	r->answered = 1;
 }

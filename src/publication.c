@@ -24,6 +24,15 @@ int publication_consent_get(db *d, arena *a, int64_t village_id, int64_t househo
 	return 0;
 }
 
+const char *publication_name(db *d, arena *a, int64_t village_id, int64_t household_id,
+			     const char *name)
+{
+	struct name_consent nc;
+	if (publication_consent_get(d, a, village_id, household_id, &nc) == 0 && *nc.on)
+		return name;
+	return name_mask(a, name);
+}
+
 int publication_consent_set(db *d, const struct actor *who, const struct village *v,
 			    int64_t household_id, int given, errlist *errs)
 {

@@ -33,6 +33,12 @@ struct name_consent {
 int publication_consent_get(db *d, arena *a, int64_t village_id, int64_t household_id,
 			    struct name_consent *out);
 
+/* The head's name of household_id as a public page other than the frozen
+** announcement shows it (the honour roll, a post's result): name itself
+** when the household consents now, else masked (张*明).  Arena a. */
+const char *publication_name(db *d, arena *a, int64_t village_id, int64_t household_id,
+			     const char *name);
+
 /* Record (given 1: dated today, by who) or withdraw (given 0) household_id's
 ** consent, in its own write transaction with an audit record
 ** ("household.name_consent").  Returns 0, 1 (errs: not the village's

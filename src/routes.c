@@ -37,6 +37,10 @@ extern const struct route announcement_api_routes[];
 extern const struct route publication_routes[];
 extern const struct route objection_routes[];
 extern const struct route objection_api_routes[];
+extern const struct route honour_routes[];
+extern const struct route honour_api_routes[];
+extern const struct route welfare_post_routes[];
+extern const struct route welfare_post_api_routes[];
 
 const struct route *const route_tables[] = {
 	auth_routes,
@@ -68,6 +72,10 @@ const struct route *const route_tables[] = {
 	publication_routes,
 	objection_routes,
 	objection_api_routes,
+	honour_routes,
+	honour_api_routes,
+	welfare_post_routes,
+	welfare_post_api_routes,
 	NULL,
 };
 
@@ -82,12 +90,14 @@ extern const struct nav_link auth_nav[];
 extern const struct nav_link objection_nav[];
 extern const struct nav_link shop_nav[];
 extern const struct nav_link fund_nav[];
+extern const struct nav_link honour_nav[];
+extern const struct nav_link welfare_post_nav[];
 
 /* Every area's navigation links; html.c shows them by rank. */
 const struct nav_link *const nav_tables[] = {
 	village_nav, account_nav, standard_nav, passbook_nav, household_nav,
 	ledger_nav,  sheet_nav,   auth_nav,     shop_nav,     fund_nav,
-	objection_nav, NULL,
+	objection_nav, honour_nav,  welfare_post_nav, NULL,
 };
 
 /* Match path against a route pattern, capturing '*' segments into arg. */

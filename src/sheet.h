@@ -226,6 +226,11 @@ int sheet_approve(db *d, arena *a, const struct actor *who, const struct village
 		  const char *month, const struct approval_input *in, int allow_unsubmitted,
 		  errlist *errs, struct approval **out);
 
+/* The checks of a meeting record's attendees (required, ≤ 500 characters)
+** and resolution (required, ≤ 2000), as an approval's: messages into errs.
+** Also the honours' confirmation (honour.c). */
+void meeting_text_check(const char *attendees, const char *resolution, errlist *errs);
+
 /* approval_get(): approval id of village_id.  0, 1 none, -1. */
 int approval_get(db *d, arena *a, int64_t village_id, int64_t approval_id,
 		 struct approval **out);

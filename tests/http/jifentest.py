@@ -341,6 +341,25 @@ def standard_and_households(db, village, codes, meeting=None):
     cli_ok(db, "import", "households", "--village", village, hh)
 
 
+def write_file(db, name, text):
+    """text as the UTF-8 file name in the test's folder; returns its path."""
+    path = os.path.join(db.dir, name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
+def score_month(db, month, rows, village="V1"):
+    """Import rows (household, item, day, quantity, note) as month's entries of
+    village and approve the sheet at a meeting on the 28th, through the CLI."""
+    body = "household,item,date,quantity,note\n" + "".join(
+        f"{h},{item},{month}-{day:02d},{q},{note}\n" for h, item, day, q, note in rows)
+    cli_ok(db, "import", "entries", "--village", village, "--month", month,
+           write_file(db, f"e-{village}-{month}.csv", body))
+    cli_ok(db, "sheet", "approve", "--village", village, "--month", month,
+           "--meeting-date", f"{month}-28", "--attendees", "两委", "--resolution", "同意")
+
+
 def unescaped(text, hostile):
     """True when the hostile string appears raw (unescaped) in text."""
     return hostile in text

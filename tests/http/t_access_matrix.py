@@ -224,6 +224,30 @@ POST /api/v1/villages/*/objections                 ok   ok 404  403 403  403 403
 POST /api/v1/villages/*/objections/*/decide        ok   ok 404  403 403  403 403  403 403  401
 GET  /api/v1/passbook/objections                  403  403 403  403 403  403 403  200 200  401
 POST /api/v1/passbook/objections                  403  403 403  403 403  403 403   ok  ok  401
+GET  /v/*/honours                                 200  200 404  200 404  403 403  403 403    L
+GET  /v/*/honours.csv                             200  200 404  200 404  403 403  403 403    L
+POST /v/*/honours/*/confirm                        ok   ok 404  403 403  403 403  403 403    L
+GET  /v/*/honours/*                               200  200 200  200 200  200 200  200 200  200
+GET  /v/*/honours/*/print                         200  200 200  200 200  200 200  200 200  200
+GET  /v/*/honours/*/certificates                  200  200 404  403 403  403 403  403 403    L
+GET  /api/v1/villages/*/honours                   200  200 404  200 404  403 403  403 403  401
+POST /api/v1/villages/*/honours/*/confirm          ok   ok 404  403 403  403 403  403 403  401
+GET  /v/*/posts                                   200  200 404  403 403  403 403  403 403    L
+POST /v/*/posts                                    ok   ok 404  403 403  403 403  403 403    L
+GET  /v/*/posts/*                                 200  200 404  403 403  403 403  403 403    L
+POST /v/*/posts/*/applications                     ok   ok 404  403 403  403 403  403 403    L
+POST /v/*/posts/*/decide                           ok   ok 404  403 403  403 403  403 403    L
+GET  /v/*/openings                                200  200 200  200 200  200 200  200 200  200
+GET  /v/*/openings/*                              200  200 200  200 200  200 200  200 200  200
+GET  /passbook/posts                              403  403 403  403 403  403 403  200 200    L
+POST /passbook/posts/*/apply                      403  403 403  403 403  403 403   ok 404    L
+GET  /api/v1/villages/*/posts                     200  200 404  403 403  403 403  403 403  401
+POST /api/v1/villages/*/posts                      ok   ok 404  403 403  403 403  403 403  401
+GET  /api/v1/villages/*/posts/*                   200  200 404  403 403  403 403  403 403  401
+POST /api/v1/villages/*/posts/*/applications       ok   ok 404  403 403  403 403  403 403  401
+POST /api/v1/villages/*/posts/*/decide             ok   ok 404  403 403  403 403  403 403  401
+GET  /api/v1/passbook/posts                       403  403 403  403 403  403 403  200 200  401
+POST /api/v1/passbook/posts/*/apply               403  403 403  403 403  403 403   ok 404  401
 """
 
 
@@ -347,6 +371,9 @@ def prepare(db):
     cli_ok(db, "announce", "--village", "V1", "--quarter", "2024-Q2", "--date", "2024-07-05")
     objection = int(cli_ok(db, "objection", "add", "--village", "V1", "--quarter", "2024-Q2",
                            "--household", "001", "--reason", "不对", "--date", "2024-07-08"))
+    # honours of 2024 confirmed (their public pages exist)
+    cli_ok(db, "honours", "confirm", "--village", "V1", "--year", "2024", "--meeting-date",
+           "2024-12-30", "--attendees", "王书记、李主任", "--resolution", "确认年度星级户")
     v = {
         "objection": objection,
         "red": one(db, "SELECT MAX(id) FROM redemption"),
@@ -371,6 +398,10 @@ def prepare(db):
             r = a.post(f"/v/V1/households/{v[h]}/members",
                        {"name": name, "relation": "子", "party_member": "否", "phone": ""})
             eq(r.status, 303, "member added: " + r.text[:300])
+        r = a.post("/v/V1/posts", {"title": "保洁员", "places": "1", "apply_from": "2024-01-01",
+                                   "apply_until": "2099-12-31", "points_weight": "40"})
+        eq(r.status, 303, "post: " + r.text[:300])
+        v["post"] = one(db, "SELECT MAX(id) FROM welfare_post")
         v["m1"] = one(db, f"SELECT id FROM member WHERE household_id={v['h1']}")
         v["m3"] = one(db, f"SELECT id FROM member WHERE household_id={v['h3']}")
         pin1 = set_pin(a, "V1", v["h1"])
@@ -423,7 +454,8 @@ SEGMENT = {
     "ledger": "{ledger}", "evidence": "{evidence}", "declarations": "{decl}",
     "versions": "{version}", "p": "{token}", "announcements": "2024-Q2", "receipts": "001",
     "catalog": "RICE", "items": "RICE", "redemptions": "{red}", "counter": "001",
-    "funds": "{fund}", "objections": "{objection}",
+    "funds": "{fund}", "objections": "{objection}", "honours": "2024", "posts": "{post}",
+    "openings": "{post}",
 }
 # Where a route needs another value than SEGMENT gives.
 OVERRIDE = {
