@@ -37,6 +37,10 @@ extern const struct route announcement_api_routes[];
 extern const struct route publication_routes[];
 extern const struct route objection_routes[];
 extern const struct route objection_api_routes[];
+extern const struct route group_routes[];
+extern const struct route group_api_routes[];
+extern const struct route consultation_routes[];
+extern const struct route consultation_api_routes[];
 
 const struct route *const route_tables[] = {
 	auth_routes,
@@ -68,6 +72,10 @@ const struct route *const route_tables[] = {
 	publication_routes,
 	objection_routes,
 	objection_api_routes,
+	group_routes,
+	group_api_routes,
+	consultation_routes,
+	consultation_api_routes,
 	NULL,
 };
 

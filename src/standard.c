@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "consultation.h"
 #include "embed.h"
 #include "json.h"
 
@@ -718,6 +719,14 @@ static int adopt(db *d, const struct actor *who, const struct village *v,
 	if (insert_version(d, v->id, &ad, items, n, source, based_on, who->login, &version,
 			   version_id))
 		goto out;
+	if (ad.consultation_id || (ad.without_consultation && *ad.without_consultation)) {
+		int brc = consultation_link(d, v->id, *version_id, ad.consultation_id,
+					    ad.without_consultation, errs);
+		if (brc) {
+			rc = brc;
+			goto out;
+		}
+	}
 	char content[65];
 	if (standard_content_hash(d, *version_id, content))
 		goto out;
