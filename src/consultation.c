@@ -174,7 +174,7 @@ int consultation_list(db *d, arena *a, int64_t village_id, struct consultation *
 		return -1;
 	int cap = 0, st;
 	while ((st = db_step(s)) == DB_ROW) {
-		*rows = arena_grow(a, *rows, &cap, *n + 1, sizeof **rows);
+		*rows = arena_grow(a, *rows, &cap, *n, sizeof **rows);
 		consultation_row(s, a, &(*rows)[(*n)++]);
 	}
 	db_reset(s);
@@ -209,7 +209,7 @@ int consultation_comments(db *d, arena *a, int64_t village_id, int64_t id,
 		return -1;
 	int cap = 0, st;
 	while ((st = db_step(s)) == DB_ROW) {
-		*rows = arena_grow(a, *rows, &cap, *n + 1, sizeof **rows);
+		*rows = arena_grow(a, *rows, &cap, *n, sizeof **rows);
 		struct consultation_comment *k = &(*rows)[(*n)++];
 		k->id = db_column_int(s, 0);
 		k->consultation_id = db_column_int(s, 1);

@@ -681,12 +681,11 @@ static void page_adopt_post(struct req *r)
 	int rc;
 	const char *fname = "template.csv", *data = NULL;
 	size_t len = 0;
-	if (!*f.without_consultation) {
+	/* a web adoption that did not follow a consultation says why (the
+	** consultation page adopts its draft itself); the area reports it
+	** with every other problem, and writes nothing while it stands */
+	if (!*f.without_consultation)
 		errlist_add(&errs, "未征求意见的原因: 不经征求意见直接通过的，请写明原因");
-		adopt_page(r, v, &f, &errs);
-		errlist_free(&errs);
-		return;
-	}
 	if (!strcmp(f.source, "csv")) {
 		if (confirm) {
 			fname = upload_name(r->a, req_form(r, "fname"));

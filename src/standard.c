@@ -502,6 +502,8 @@ int standard_check_adoption(const struct std_adoption *ad, const char *today, er
 		errlist_add(errs, "会议类型应为 村民会议 或 村民代表会议");
 	if (ad->meeting && !text_ok(ad->meeting, 500, 1))
 		errlist_add(errs, "会议说明最长 500 个字，不能含控制字符");
+	if (ad->without_consultation && !text_ok(ad->without_consultation, 500, 1))
+		errlist_add(errs, "未征求意见的原因最长 500 个字，不能含控制字符");
 	const struct {
 		int64_t v;
 		const char *label;

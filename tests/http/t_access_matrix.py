@@ -26,6 +26,7 @@ body, so that only the access rule can refuse them.
 Run: JIFEN_BIN=build/jifen python3 tests/http/t_access_matrix.py [NAME...]
 """
 import datetime
+import json
 import os
 import re
 import struct
@@ -224,6 +225,24 @@ POST /api/v1/villages/*/objections                 ok   ok 404  403 403  403 403
 POST /api/v1/villages/*/objections/*/decide        ok   ok 404  403 403  403 403  403 403  401
 GET  /api/v1/passbook/objections                  403  403 403  403 403  403 403  200 200  401
 POST /api/v1/passbook/objections                  403  403 403  403 403  403 403   ok  ok  401
+GET  /v/*/group                                   200  200 200  200 200  200 200  200 200  200
+POST /v/*/group                                    ok   ok 404  403 403  403 403  403 403    L
+POST /v/*/group/*/leave                            ok   ok 404  403 403  403 403  403 403    L
+GET  /api/v1/villages/*/group                     200  200 404  200 404  200 404  403 403  401
+POST /api/v1/villages/*/group                      ok   ok 404  403 403  403 403  403 403  401
+POST /api/v1/villages/*/group/*/leave              ok   ok 404  403 403  403 403  403 403  401
+GET  /v/*/consultations                           200  200 200  200 200  200 200  200 200  200
+POST /v/*/consultations                            ok   ok 404  403 403  403 403  403 403    L
+GET  /v/*/consultations/*                         200  200 200  200 200  200 200  200 200  200
+POST /v/*/consultations/*/comments                 ok   ok 404  403 403  403 403   ok 404    L
+POST /v/*/consultations/*/comments/*/answer        ok   ok 404  403 403  403 403  403 403    L
+POST /v/*/consultations/*/adopt                    ok   ok 404  403 403  403 403  403 403    L
+GET  /api/v1/villages/*/consultations             200  200 200  200 200  200 200  200 200  200
+POST /api/v1/villages/*/consultations              ok   ok 404  403 403  403 403  403 403  401
+GET  /api/v1/villages/*/consultations/*           200  200 200  200 200  200 200  200 200  200
+POST /api/v1/villages/*/consultations/*/comments   ok   ok 404  403 403  403 403   ok 404  401
+POST /api/v1/villages/*/consultations/*/comments/*/answer  ok   ok 404  403 403  403 403  403 403  401
+POST /api/v1/villages/*/consultations/*/adopt      ok   ok 404  403 403  403 403  403 403  401
 """
 
 
@@ -347,6 +366,8 @@ def prepare(db):
     cli_ok(db, "announce", "--village", "V1", "--quarter", "2024-Q2", "--date", "2024-07-05")
     objection = int(cli_ok(db, "objection", "add", "--village", "V1", "--quarter", "2024-Q2",
                            "--household", "001", "--reason", "不对", "--date", "2024-07-08"))
+    # a consultation open today with one meeting comment (征求意见)
+    draft = open(STANDARD, encoding="utf-8").read()
     v = {
         "objection": objection,
         "red": one(db, "SELECT MAX(id) FROM redemption"),
@@ -408,6 +429,19 @@ def prepare(db):
         r = t.post("/standard/template/publish", fields)
         eq(r.status, 303, "template published: " + r.text[:300])
         v["template"] = one(db, "SELECT MAX(id) FROM standard_version WHERE village_id IS NULL")
+        r = a.request("POST", "/api/v1/villages/V1/consultations",
+                      body=json.dumps({"title": "修订草案", "opens_on": TODAY,
+                                       "closes_on": TODAY, "draft_csv": draft}).encode(),
+                      headers={"Content-Type": "application/json", "X-CSRF-Token": a.csrf})
+        eq(r.status, 201, "consultation: " + r.text[:300])
+        v["cons"] = one(db, "SELECT MAX(id) FROM consultation")
+        r = a.request("POST", f"/api/v1/villages/V1/consultations/{v['cons']}/comments",
+                      body=json.dumps({"body": "yishi", "text": "同意"}).encode(),
+                      headers={"Content-Type": "application/json", "X-CSRF-Token": a.csrf})
+        eq(r.status, 201, "comment: " + r.text[:300])
+        v["comment"] = one(db, "SELECT MAX(id) FROM consultation_comment")
+        v["gm"] = one(db, "SELECT MIN(g.id) FROM group_member g JOIN village v ON v.id = g.village_id"
+                          " WHERE v.code = 'V1'")
     except BaseException:
         s.stop()
         raise
@@ -423,7 +457,8 @@ SEGMENT = {
     "ledger": "{ledger}", "evidence": "{evidence}", "declarations": "{decl}",
     "versions": "{version}", "p": "{token}", "announcements": "2024-Q2", "receipts": "001",
     "catalog": "RICE", "items": "RICE", "redemptions": "{red}", "counter": "001",
-    "funds": "{fund}", "objections": "{objection}",
+    "funds": "{fund}", "objections": "{objection}", "group": "{gm}",
+    "consultations": "{cons}", "comments": "{comment}",
 }
 # Where a route needs another value than SEGMENT gives.
 OVERRIDE = {
@@ -485,6 +520,9 @@ STATE_COLUMNS = (
     "SELECT 'declaration.' || status, COUNT(*) FROM declaration GROUP BY status",
     "SELECT 'passbook_token.revoked', COUNT(revoked_at) FROM passbook_token",
     "SELECT 'audit.data', COUNT(*) FROM audit WHERE action NOT LIKE 'security.%'",
+    "SELECT 'group_member.left', COUNT(left_on) FROM group_member",
+    "SELECT 'consultation.adopted', COUNT(version_id) FROM consultation",
+    "SELECT 'consultation_comment.answered', COUNT(answer) FROM consultation_comment",
 )
 
 
