@@ -50,6 +50,7 @@ static void api_consultations(struct req *r)
 	char today[11];
 	date_today(today);
 	json_begin(r);
+	json_obj(r, NULL);
 	json_str(r, "village", v->code);
 	json_arr(r, "consultations");
 	for (int i = 0; i < n; i++) {
@@ -58,6 +59,7 @@ static void api_consultations(struct req *r)
 		json_end_obj(r);
 	}
 	json_end_arr(r);
+	json_end_obj(r);
 	json_send(r, 200);
 }
 
@@ -77,6 +79,7 @@ static void one_answer(struct req *r, const struct village *v, int64_t id, int s
 	char today[11];
 	date_today(today);
 	json_begin(r);
+	json_obj(r, NULL);
 	consultation_fields(r, c, today);
 	json_str(r, "draft_csv", c->draft_csv);
 	json_arr(r, "comment_list");
@@ -92,6 +95,7 @@ static void one_answer(struct req *r, const struct village *v, int64_t id, int s
 		json_end_obj(r);
 	}
 	json_end_arr(r);
+	json_end_obj(r);
 	json_send(r, status);
 }
 

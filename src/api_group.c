@@ -24,6 +24,7 @@ static void roster_answer(struct req *r, const struct village *v, int status)
 		return;
 	}
 	json_begin(r);
+	json_obj(r, NULL);
 	json_str(r, "village", v->code);
 	json_obj(r, "status");
 	json_bool(r, "ok", st.ok);
@@ -50,6 +51,7 @@ static void roster_answer(struct req *r, const struct village *v, int status)
 		json_end_obj(r);
 	}
 	json_end_arr(r);
+	json_end_obj(r);
 	json_send(r, status);
 }
 
