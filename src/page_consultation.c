@@ -221,7 +221,8 @@ static void comments_table(struct req *r, const struct village *v, const struct 
 		html(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>", k[i].commented_on, from,
 		     k[i].text);
 		if (*k[i].answer)
-			html(r, "%s<br><small>%s 答复</small>", k[i].answer, k[i].answered_on);
+			html(r, "<strong>答复：</strong>%s<br><small>%s 答复</small>", k[i].answer,
+			     k[i].answered_on);
 		else
 			html_raw(r, "<em>待答复</em>");
 		if (admin) {
