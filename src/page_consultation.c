@@ -60,6 +60,23 @@ void consultation_last_line(struct req *r, const struct village *v)
 	     consultation_state_label(consultation_state(c, today)), (long long)c->comments);
 }
 
+void consultation_passbook_notice(struct req *r, int64_t village_id)
+{
+	struct village *v = village_by_id(r->db, r->a, village_id);
+	struct consultation *rows;
+	int n;
+	char today[11];
+	date_today(today);
+	if (!v || consultation_list(r->db, r->a, village_id, &rows, &n))
+		return;
+	for (int i = 0; i < n; i++)
+		if (!strcmp(consultation_state(&rows[i], today), "open"))
+			html(r, "<p class=\"notice\">本村积分标准修订草案“%s”正在征求意见（到 %s 截止），"
+				"<a href=\"/v/%s/consultations/%lld\">查看草案并提意见</a>。</p>",
+			     rows[i].title, rows[i].closes_on, url_encode(r->a, v->code),
+			     (long long)rows[i].id);
+}
+
 /* The publish form (admins). */
 static void open_form(struct req *r, const struct village *v)
 {

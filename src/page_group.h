@@ -33,5 +33,8 @@ void group_recorder_cell(struct req *r, const struct group_roster *g, const char
 ** draft standard, as a cell (period and state, or —) and as a line. */
 void consultation_last_cell(struct req *r, const struct village *v);
 void consultation_last_line(struct req *r, const struct village *v);
+/* On the household's passbook: a notice linking each consultation of
+** village_id open today, so that villagers find where to comment. */
+void consultation_passbook_notice(struct req *r, int64_t village_id);
 
 #endif

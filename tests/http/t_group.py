@@ -208,6 +208,8 @@ def test_050_consultation_public_page(db):
                      " WHERE v.code = 'V1' AND h.code = '001'")[0][0]
         pin = M.set_pin(a, "V1", hid)
         h = M.household(s, "V1", "001", pin)
+        check(f'/v/V1/consultations/{cid}">查看草案并提意见' in h.get("/passbook").text,
+              "the passbook links the open consultation")
         h.get(f"/v/V1/consultations/{cid}")
         r = h.post(f"/v/V1/consultations/{cid}/comments", {"text": "督导分值太低<script>"})
         eq(r.status, 303, r.text[:500])
@@ -225,7 +227,7 @@ def test_050_consultation_public_page(db):
         end = (TODAY + datetime.timedelta(days=9)).isoformat()
         for want in (f"{TODAY.isoformat()} 至 {end}", "征求意见中", "新增 <strong>1</strong> 项",
                      "垃圾分类志愿督导", "农户 001", "督导分值太低&lt;script&gt;", "妇女议事会",
-                     "妇女议事会建议轮流督导", "先按 2 分试行，年底评估", "待答复"):
+                     "妇女议事会建议轮流督导", "答复：</strong>先按 2 分试行，年底评估", "待答复"):
             check(want in p.text, f"public page shows {want}")
         check("<script>" not in p.text.split("</head>")[1], "escaped")
         check("户主1" not in p.text, "comments by household code, not name")
