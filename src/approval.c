@@ -12,6 +12,7 @@
 
 #include "json.h"
 #include "ledger.h"
+#include "scoring_group.h"
 #include "sheet_int.h"
 #include "standard.h"
 
@@ -49,6 +50,10 @@ static int sheet_transition(db *d, const struct actor *who, const struct village
 			rc = 1;
 			goto out;
 		}
+		/* the plan's rule for the scoring group (scoring_group.h) */
+		if ((rc = group_check_submit(d, v->id, errs)) != 0)
+			goto out;
+		rc = -1;
 		s = db_prepare(d, "UPDATE sheet SET status = 'submitted', submitted_by = $by,"
 				  " submitted_at = $now, updated_at = $now"
 				  " WHERE id = $id AND status IN ('draft', 'returned')");

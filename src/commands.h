@@ -16,6 +16,11 @@ int cmd_migrate_db(struct cli *c);
 /* demo.c: load the demo town into an empty database, print its logins. */
 int demo_load(struct cli *c);
 
+/* cmd_group.c: the village's scoring group */
+int cmd_group_add(struct cli *c);
+int cmd_group_leave(struct cli *c);
+int cmd_group(struct cli *c);
+
 /* cmd_ledger.c: standards, sheets and the ledger */
 int cmd_import_standard(struct cli *c);
 int cmd_import_entries(struct cli *c);
@@ -66,5 +71,9 @@ int demo_failed(struct cli *c, const char *what, int rc, errlist *errs);
 ** a veto household, party members, models) and a decided public-welfare
 ** post (called after ledger_demo).  Returns an exit code. */
 int honour_demo(struct cli *c);
+/* demo_group.c: the scoring groups (before ledger_demo: months are
+** submitted there) and, after it, one village's gap and a consultation */
+int group_demo(struct cli *c);
+int group_demo_finish(struct cli *c);
 
 #endif

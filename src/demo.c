@@ -137,7 +137,7 @@ int demo_load(struct cli *c)
 			return EXIT_FAILURE_3;
 		}
 	}
-	if ((rc = ledger_demo(c)))
+	if ((rc = group_demo(c)) || (rc = ledger_demo(c)) || (rc = group_demo_finish(c)))
 		return rc;
 	if ((rc = honour_demo(c)))
 		return rc;

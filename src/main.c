@@ -361,6 +361,14 @@ static const struct command {
 	 "objection decide --village CODE --id N (--reject --reason TEXT | --uphold --reason TEXT "
 	 "(--entry SEQ --points P | --item ICODE --date D2))",
 	 "两委答复异议：不予支持，或采纳并记入台账"},
+	{"group", "add", cmd_group_add,
+	 "group add --village CODE --name NAME --role ROLE [--account LOGIN] --joined YYYY-MM-DD "
+	 "--meeting-date YYYY-MM-DD --attendees TEXT [--appointed-by TEXT]",
+	 "积分管理自治小组：添加成员"},
+	{"group", "leave", cmd_group_leave,
+	 "group leave --village CODE --id N --date YYYY-MM-DD [--reason TEXT]",
+	 "积分管理自治小组：成员离开（保留记录）"},
+	{"group", NULL, cmd_group, "group --village CODE", "积分管理自治小组名册（含历史）"},
 	{"objections", NULL, cmd_objections, "objections --village CODE [--quarter YYYY-Qn]",
 	 "本村的异议及答复"},
 	{"honours", "confirm", cmd_honours_confirm,

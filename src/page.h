@@ -55,6 +55,12 @@ int page_unbase64(struct req *r, const char *name, const char **data, size_t *le
 ** data (base64) and confirm=1. */
 void page_confirm_fields(struct req *r, const char *fname, const char *data, size_t len);
 
+/* The table of what changed between two loaded standard versions, with a
+** count line above it; returns the count of differences (page_standard.c:
+** the compare page, the adoption preview, the consultation's draft). */
+struct std_version;
+int render_diff(struct req *r, const struct std_version *a, const struct std_version *b);
+
 /* ---- what the scoring pages share ------------------------------------------ */
 
 struct household;

@@ -26,6 +26,7 @@
 #include "household.h"
 #include "html.h"
 #include "page.h"
+#include "page_group.h"
 #include "page_shop.h"
 #include "passbook.h"
 #include "req.h"
@@ -321,6 +322,7 @@ static void page_passbook(struct req *r)
 		html_notice(r, "申报已提交，村评分小组审核后会在这里显示结果。");
 	if (req_query(r, "objected"))
 		html_notice(r, "异议已提交，村两委会在答复期限内答复，结果显示在下面。");
+	consultation_passbook_notice(r, r->user->village_id);
 	passbook_body(r, &pb, "/passbook", 0);
 	page_objection_passbook(r, r->user->village_id, r->user->id);
 	html_page_end(r);

@@ -32,6 +32,7 @@
 #include "household.h"
 #include "html.h"
 #include "page.h"
+#include "page_group.h"
 #include "ledger.h"
 #include "req.h"
 #include "sheet.h"
@@ -220,6 +221,7 @@ static void entries_table(struct req *r, const struct village *v, const char *mo
 	html_raw(r, "</tr></thead><tbody>");
 	int64_t total = 0, run = 0;
 	int households = 0;
+	struct group_roster *roster = group_roster_load(r, v); /* 记录人: the group member */
 	for (int i = 0; i < n; i++) {
 		const struct entry *e = &rows[i];
 		if (i == 0 || e->household_id != rows[i - 1].household_id) {
@@ -237,7 +239,8 @@ static void entries_table(struct req *r, const struct village *v, const char *mo
 		html(r, "<td>%s%s</td><td>", e->note, e->declaration_id ? "（农户申报）" : "");
 		if (e->photo && *e->photo)
 			html(r, "<a href=\"/v/%s/evidence/%s\">照片</a>", vc, e->photo);
-		html(r, "</td><td>%s</td>", e->recorded_by);
+		html_raw(r, "</td>");
+		group_recorder_cell(r, roster, e->recorded_by, e->created_at);
 		if (can_remove) {
 			html(r, "<td><form method=\"post\" action=\"/v/%s/sheets/%s/entries/%lld/remove\" "
 				"data-confirm=\"删除这条积分记录？\">",

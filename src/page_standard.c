@@ -29,6 +29,7 @@
 #include "html.h"
 #include "page.h"
 #include "req.h"
+#include "consultation.h"
 #include "standard.h"
 #include "village.h"
 
@@ -136,6 +137,16 @@ static void render_adoption(struct req *r, const struct std_version *v)
 		     count_text(r->a, ad->votes_for), count_text(r->a, ad->votes_against),
 		     count_text(r->a, ad->votes_abstain));
 	html(r, "<dt>来源</dt><dd>%s</dd>", source_label(v->source));
+	int64_t cid = 0;
+	const char *why = "";
+	if (v->id && v->village_id && !standard_basis_get(r->db, r->a, v->id, &cid, &why)) {
+		if (cid)
+			html(r, "<dt>征求意见</dt><dd><a href=\"/v/%s/consultations/%lld\">"
+				"草案征求意见及答复</a></dd>",
+			     url_encode(r->a, r->arg[0]), (long long)cid);
+		else
+			html(r, "<dt>未征求意见的原因</dt><dd>%s</dd>", why);
+	}
 	html_raw(r, "</dl>");
 }
 
@@ -343,8 +354,9 @@ static const char *item_brief(struct req *r, const struct std_item *it)
 			    it->veto ? "，一票否决" : "", it->evidence ? "，需佐证" : "");
 }
 
-/* The diff table of two loaded versions; returns the count of differences. */
-static int render_diff(struct req *r, const struct std_version *a, const struct std_version *b)
+/* The diff table of two loaded versions; returns the count of differences.
+** Also the consultation page's (page_consultation.c): declared in page.h. */
+int render_diff(struct req *r, const struct std_version *a, const struct std_version *b)
 {
 	struct std_diff *rows;
 	int n = standard_diff(r->a, a, b, &rows), added = 0, removed = 0, changed = 0;
@@ -416,6 +428,7 @@ struct adopt_form {
 	const char *source; /* "template" or "csv" */
 	const char *adopted_on, *effective_on, *meeting_type, *meeting;
 	const char *entitled, *attendance, *votes_for, *votes_against, *votes_abstain;
+	const char *without_consultation; /* why no consultation (征求意见) came first */
 };
 
 static void adopt_form_read(struct req *r, struct adopt_form *f)
@@ -430,6 +443,7 @@ static void adopt_form_read(struct req *r, struct adopt_form *f)
 	f->votes_for = req_form_trim(r, "votes_for");
 	f->votes_against = req_form_trim(r, "votes_against");
 	f->votes_abstain = req_form_trim(r, "votes_abstain");
+	f->without_consultation = req_form_trim(r, "without_consultation");
 }
 
 /* A count field: "" is not recorded (-1); not a number is -2, which
@@ -455,6 +469,7 @@ static struct std_adoption adopt_form_record(const struct adopt_form *f)
 	ad.votes_for = count_value(f->votes_for);
 	ad.votes_against = count_value(f->votes_against);
 	ad.votes_abstain = count_value(f->votes_abstain);
+	ad.without_consultation = f->without_consultation;
 	return ad;
 }
 
@@ -469,6 +484,7 @@ static void adopt_form_hidden(struct req *r, const struct adopt_form *f)
 		{"meeting", f->meeting},       {"entitled", f->entitled},
 		{"attendance", f->attendance}, {"votes_for", f->votes_for},
 		{"votes_against", f->votes_against}, {"votes_abstain", f->votes_abstain},
+		{"without_consultation", f->without_consultation},
 	};
 	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
 		html(r, "<input type=\"hidden\" name=\"%s\" value=\"%s\">", fields[i].name,
@@ -488,7 +504,7 @@ static void count_input(struct req *r, const char *name, const char *label, cons
 static void adopt_page(struct req *r, const struct village *v, const struct adopt_form *f,
 		       const errlist *errs)
 {
-	struct adopt_form def = {"template", "", "", "villagers", "", "", "", "", "", ""};
+	struct adopt_form def = {"template", "", "", "villagers", "", "", "", "", "", "", ""};
 	if (!f)
 		f = &def;
 	if (errs && errs->n)
@@ -544,7 +560,13 @@ static void adopt_page(struct req *r, const struct village *v, const struct adop
 	count_input(r, "votes_for", "赞成票", f->votes_for);
 	count_input(r, "votes_against", "反对票", f->votes_against);
 	count_input(r, "votes_abstain", "弃权票", f->votes_abstain);
-	html_raw(r, "</fieldset><button type=\"submit\" class=\"primary\">检查并预览</button></form>");
+	html(r, "</fieldset><fieldset><legend>征求意见</legend><p class=\"hint\">草案应先"
+		"<a href=\"/v/%s/consultations\">公开征求村民意见</a>，在征求意见页上表决通过。"
+		"不经征求意见直接通过的，请写明原因（记录在案）。</p>"
+		"<label>未征求意见的原因<textarea name=\"without_consultation\" rows=\"2\" "
+		"maxlength=\"500\" required>\n%s</textarea></label></fieldset>",
+	     vc, f->without_consultation);
+	html_raw(r, "<button type=\"submit\" class=\"primary\">检查并预览</button></form>");
 	html(r, "<p><a href=\"/v/%s/standard\">返回积分标准</a></p>", vc);
 	html_page_end(r);
 }
@@ -659,6 +681,11 @@ static void page_adopt_post(struct req *r)
 	int rc;
 	const char *fname = "template.csv", *data = NULL;
 	size_t len = 0;
+	/* a web adoption that did not follow a consultation says why (the
+	** consultation page adopts its draft itself); the area reports it
+	** with every other problem, and writes nothing while it stands */
+	if (!*f.without_consultation)
+		errlist_add(&errs, "未征求意见的原因: 不经征求意见直接通过的，请写明原因");
 	if (!strcmp(f.source, "csv")) {
 		if (confirm) {
 			fname = upload_name(r->a, req_form(r, "fname"));

@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "household.h"
 #include "html.h"
+#include "page_group.h"
 #include "page_shop.h"
 #include "req.h"
 #include "village.h"
@@ -38,7 +39,7 @@ static void page_villages(struct req *r)
 		html_notice(r, "已添加村。");
 	int64_t tot_part = 0, tot_elig = 0, tot_hh = 0;
 	html_raw(r, "<table class=\"list\"><thead><tr><th>编号</th><th>村名</th><th>户数</th>"
-		    "<th>符合条件</th><th>已参与</th><th>参与率</th><th>兑付保障率</th></tr></thead><tbody>");
+		    "<th>符合条件</th><th>已参与</th><th>参与率</th><th>兑付保障率</th><th>积分管理小组</th><th>最近征求意见</th></tr></thead><tbody>");
 	for (int i = 0; i < n; i++) {
 		struct village_stats st = {0};
 		village_stats(r->db, vs[i].id, &st);
@@ -51,11 +52,13 @@ static void page_villages(struct req *r)
 		     (long long)st.eligible, (long long)st.participating,
 		     rate(r->a, st.participating, st.eligible));
 		fund_coverage_cell(r, &vs[i]);
+		group_status_cell(r, &vs[i]);
+		consultation_last_cell(r, &vs[i]);
 		html_raw(r, "</tr>");
 	}
 	html(r, "</tbody><tfoot><tr><th colspan=\"2\">全镇 %d 个村</th><td class=\"num\">%lld</td>"
 		"<td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%s</td><td></td>"
-		"</tr></tfoot></table>",
+		"<td></td><td></td></tr></tfoot></table>",
 	     n, (long long)tot_hh, (long long)tot_elig, (long long)tot_part,
 	     rate(r->a, tot_part, tot_elig));
 	html_raw(r, "<h2>添加村</h2><form method=\"post\" action=\"/villages\" class=\"inline\">");
@@ -122,12 +125,16 @@ static void page_village(struct req *r)
 		html(r, "<li><a href=\"/v/%s/funds\">资金来源</a></li>", vc);
 		html(r, "<li><a href=\"/v/%s/year-end\">年终处理</a></li>", vc);
 	}
+	html(r, "<li><a href=\"/v/%s/group\">积分管理小组</a></li>", vc);
+	html(r, "<li><a href=\"/v/%s/consultations\">标准征求意见</a></li>", vc);
 	if (req_has_role(r, ROLES_ADMIN | ROLE_SHOPKEEPER)) {
 		html(r, "<li><a href=\"/v/%s/shop\">积分超市</a></li>", vc);
 		html(r, "<li><a href=\"/v/%s/counter\">兑换柜台</a></li>", vc);
 	}
 	html_raw(r, "</ul>");
 	fund_overview_cards(r, v);
+	group_status_line(r, v);
+	consultation_last_line(r, v);
 	html(r, "<p class=\"hint\">租赁户%s参与积分制；公示异议期 %d 天。</p>",
 	     v->admits_tenants ? "可以" : "不", v->objection_days);
 	html_page_end(r);

@@ -41,6 +41,10 @@ extern const struct route honour_routes[];
 extern const struct route honour_api_routes[];
 extern const struct route welfare_post_routes[];
 extern const struct route welfare_post_api_routes[];
+extern const struct route group_routes[];
+extern const struct route group_api_routes[];
+extern const struct route consultation_routes[];
+extern const struct route consultation_api_routes[];
 
 const struct route *const route_tables[] = {
 	auth_routes,
@@ -76,6 +80,10 @@ const struct route *const route_tables[] = {
 	honour_api_routes,
 	welfare_post_routes,
 	welfare_post_api_routes,
+	group_routes,
+	group_api_routes,
+	consultation_routes,
+	consultation_api_routes,
 	NULL,
 };
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "consultation.h"
 #include "embed.h"
 #include "json.h"
 
@@ -501,6 +502,8 @@ int standard_check_adoption(const struct std_adoption *ad, const char *today, er
 		errlist_add(errs, "会议类型应为 村民会议 或 村民代表会议");
 	if (ad->meeting && !text_ok(ad->meeting, 500, 1))
 		errlist_add(errs, "会议说明最长 500 个字，不能含控制字符");
+	if (ad->without_consultation && !text_ok(ad->without_consultation, 500, 1))
+		errlist_add(errs, "未征求意见的原因最长 500 个字，不能含控制字符");
 	const struct {
 		int64_t v;
 		const char *label;
@@ -718,6 +721,14 @@ static int adopt(db *d, const struct actor *who, const struct village *v,
 	if (insert_version(d, v->id, &ad, items, n, source, based_on, who->login, &version,
 			   version_id))
 		goto out;
+	if (ad.consultation_id || (ad.without_consultation && *ad.without_consultation)) {
+		int brc = consultation_link(d, v->id, *version_id, ad.consultation_id,
+					    ad.without_consultation, errs);
+		if (brc) {
+			rc = brc;
+			goto out;
+		}
+	}
 	char content[65];
 	if (standard_content_hash(d, *version_id, content))
 		goto out;

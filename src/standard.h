@@ -63,9 +63,14 @@ struct std_adoption {
 	int64_t entitled;         /* 应到人数 */
 	int64_t attendance;       /* 实到人数 ≤ entitled */
 	int64_t votes_for, votes_against, votes_abstain; /* sum ≤ attendance */
+	/* the basis of the adoption (consultation.h), recorded in the same
+	** transaction: the consultation (征求意见) it followed, or the reason
+	** there was none; 0 and NULL/"" record nothing (the CLI import) */
+	int64_t consultation_id;
+	const char *without_consultation;
 };
 /* An adoption with every count "not recorded". */
-#define STD_ADOPTION_INIT {NULL, NULL, "", "", -1, -1, -1, -1, -1}
+#define STD_ADOPTION_INIT {NULL, NULL, "", "", -1, -1, -1, -1, -1, 0, NULL}
 
 /* One version, and (when loaded with items) its items in seq order. */
 struct std_version {

@@ -321,6 +321,18 @@ def town(db, villages=("V1", "V2")):
         for role, suffix in (("village_admin", "admin"), ("scorer", "scorer"), ("shopkeeper", "shop")):
             cli_ok(db, "user", "add", f"{v}-{suffix}", "--role", role, "--village", v,
                    "--password-stdin", stdin=PASSWORD + "\n")
+        scoring_group(db, v)
+
+
+def scoring_group(db, v):
+    """The scoring group the plan requires (a two-committee member and a
+    villager representative, 四(三)) in village v, so that its months can be
+    submitted: V-admin as 村两委成员, V-scorer as 村民代表."""
+    for name, role, login in ((f"{v}书记", "committee", f"{v}-admin"),
+                              (f"{v}代表", "representative", f"{v}-scorer")):
+        cli_ok(db, "group", "add", "--village", v, "--name", name, "--role", role,
+               "--account", login, "--joined", "2024-01-01", "--meeting-date", "2024-01-01",
+               "--attendees", "村党组织全体委员")
 
 
 SAMPLE_STANDARD = os.path.join(os.path.dirname(__file__), "..", "data", "sample-standard.csv")

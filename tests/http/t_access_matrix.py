@@ -26,6 +26,7 @@ body, so that only the access rule can refuse them.
 Run: JIFEN_BIN=build/jifen python3 tests/http/t_access_matrix.py [NAME...]
 """
 import datetime
+import json
 import os
 import re
 import struct
@@ -248,6 +249,24 @@ POST /api/v1/villages/*/posts/*/applications       ok   ok 404  403 403  403 403
 POST /api/v1/villages/*/posts/*/decide             ok   ok 404  403 403  403 403  403 403  401
 GET  /api/v1/passbook/posts                       403  403 403  403 403  403 403  200 200  401
 POST /api/v1/passbook/posts/*/apply               403  403 403  403 403  403 403   ok 404  401
+GET  /v/*/group                                   200  200 200  200 200  200 200  200 200  200
+POST /v/*/group                                    ok   ok 404  403 403  403 403  403 403    L
+POST /v/*/group/*/leave                            ok   ok 404  403 403  403 403  403 403    L
+GET  /api/v1/villages/*/group                     200  200 404  200 404  200 404  403 403  401
+POST /api/v1/villages/*/group                      ok   ok 404  403 403  403 403  403 403  401
+POST /api/v1/villages/*/group/*/leave              ok   ok 404  403 403  403 403  403 403  401
+GET  /v/*/consultations                           200  200 200  200 200  200 200  200 200  200
+POST /v/*/consultations                            ok   ok 404  403 403  403 403  403 403    L
+GET  /v/*/consultations/*                         200  200 200  200 200  200 200  200 200  200
+POST /v/*/consultations/*/comments                 ok   ok 404  403 403  403 403   ok 404    L
+POST /v/*/consultations/*/comments/*/answer        ok   ok 404  403 403  403 403  403 403    L
+POST /v/*/consultations/*/adopt                    ok   ok 404  403 403  403 403  403 403    L
+GET  /api/v1/villages/*/consultations             200  200 200  200 200  200 200  200 200  200
+POST /api/v1/villages/*/consultations              ok   ok 404  403 403  403 403  403 403  401
+GET  /api/v1/villages/*/consultations/*           200  200 200  200 200  200 200  200 200  200
+POST /api/v1/villages/*/consultations/*/comments   ok   ok 404  403 403  403 403   ok 404  401
+POST /api/v1/villages/*/consultations/*/comments/*/answer  ok   ok 404  403 403  403 403  403 403  401
+POST /api/v1/villages/*/consultations/*/adopt      ok   ok 404  403 403  403 403  403 403  401
 """
 
 
@@ -374,6 +393,8 @@ def prepare(db):
     # honours of 2024 confirmed (their public pages exist)
     cli_ok(db, "honours", "confirm", "--village", "V1", "--year", "2024", "--meeting-date",
            "2024-12-30", "--attendees", "王书记、李主任", "--resolution", "确认年度星级户")
+    # a consultation open today with one meeting comment (征求意见)
+    draft = open(STANDARD, encoding="utf-8").read()
     v = {
         "objection": objection,
         "red": one(db, "SELECT MAX(id) FROM redemption"),
@@ -439,6 +460,19 @@ def prepare(db):
         r = t.post("/standard/template/publish", fields)
         eq(r.status, 303, "template published: " + r.text[:300])
         v["template"] = one(db, "SELECT MAX(id) FROM standard_version WHERE village_id IS NULL")
+        r = a.request("POST", "/api/v1/villages/V1/consultations",
+                      body=json.dumps({"title": "修订草案", "opens_on": TODAY,
+                                       "closes_on": TODAY, "draft_csv": draft}).encode(),
+                      headers={"Content-Type": "application/json", "X-CSRF-Token": a.csrf})
+        eq(r.status, 201, "consultation: " + r.text[:300])
+        v["cons"] = one(db, "SELECT MAX(id) FROM consultation")
+        r = a.request("POST", f"/api/v1/villages/V1/consultations/{v['cons']}/comments",
+                      body=json.dumps({"body": "yishi", "text": "同意"}).encode(),
+                      headers={"Content-Type": "application/json", "X-CSRF-Token": a.csrf})
+        eq(r.status, 201, "comment: " + r.text[:300])
+        v["comment"] = one(db, "SELECT MAX(id) FROM consultation_comment")
+        v["gm"] = one(db, "SELECT MIN(g.id) FROM group_member g JOIN village v ON v.id = g.village_id"
+                          " WHERE v.code = 'V1'")
     except BaseException:
         s.stop()
         raise
@@ -456,6 +490,8 @@ SEGMENT = {
     "catalog": "RICE", "items": "RICE", "redemptions": "{red}", "counter": "001",
     "funds": "{fund}", "objections": "{objection}", "honours": "2024", "posts": "{post}",
     "openings": "{post}",
+    "funds": "{fund}", "objections": "{objection}", "group": "{gm}",
+    "consultations": "{cons}", "comments": "{comment}",
 }
 # Where a route needs another value than SEGMENT gives.
 OVERRIDE = {
@@ -517,6 +553,9 @@ STATE_COLUMNS = (
     "SELECT 'declaration.' || status, COUNT(*) FROM declaration GROUP BY status",
     "SELECT 'passbook_token.revoked', COUNT(revoked_at) FROM passbook_token",
     "SELECT 'audit.data', COUNT(*) FROM audit WHERE action NOT LIKE 'security.%'",
+    "SELECT 'group_member.left', COUNT(left_on) FROM group_member",
+    "SELECT 'consultation.adopted', COUNT(version_id) FROM consultation",
+    "SELECT 'consultation_comment.answered', COUNT(answer) FROM consultation_comment",
 )
 
 

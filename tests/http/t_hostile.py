@@ -103,7 +103,7 @@ ENTRY_FIELDS = {"household": (("户编号", "农户"), TEXT), "item": (("项目"
 ADOPT = {"source": "template", "confirm": "1", "adopted_on": "2024-08-01",
          "effective_on": "2024-09-01", "meeting_type": "villagers", "meeting": "2024 年第二次村民会议",
          "entitled": "120", "attendance": "96", "votes_for": "90", "votes_against": "2",
-         "votes_abstain": "4"}
+         "votes_abstain": "4", "without_consultation": "村民会议当场讨论修改，未另行征求意见"}
 # The preview pages post the checked file back base64 (URL-safe, no
 # padding) in the hidden field "data"; garbage there is refused whole.
 def b64(text):
@@ -147,7 +147,8 @@ FORMS = [
       "meeting_type": (("会议",), CHOICE), "meeting": (("会议",), TEXT),
       "entitled": (("应到",), NUMBER), "attendance": (("实到",), NUMBER),
       "votes_for": (("赞成",), NUMBER), "votes_against": (("反对",), NUMBER),
-      "votes_abstain": (("弃权",), NUMBER)}),
+      "votes_abstain": (("弃权",), NUMBER),
+      "without_consultation": (("原因",), TEXT)}),
     ("household-import", "/v/V1/import", "V1-admin", "form",
      {"confirm": "1", "fname": "h.csv",
       "data": b64("code,head_name,hukou,homestead,resident\n201,孙八,是,是,是\n")},

@@ -160,7 +160,7 @@ def test_110_adopt_via_web(db):
     record = {"adopted_on": "2024-01-05", "effective_on": "2024-02-01",
               "meeting_type": "villagers", "meeting": "2024 年第一次村民会议",
               "entitled": "120", "attendance": "96", "votes_for": "90", "votes_against": "2",
-              "votes_abstain": "4"}
+              "votes_abstain": "4", "without_consultation": "首次建立标准，村民会议上逐条讨论"}
     with Run(db) as s:
         c = s.login("V1-admin")
         r = c.get("/v/V1/standard")

@@ -1,0 +1,228 @@
+/*
+** api_consultation.c — the JSON API of the public consultation (征求意见)
+** on a draft standard (consultation.h), docs/api.md:
+**
+**   GET  /api/v1/villages/CODE/consultations        the village's, newest first (public)
+**   POST /api/v1/villages/CODE/consultations        {title, opens_on, closes_on, draft_csv}
+**                                                   → 201 the consultation (admins)
+**   GET  /api/v1/villages/CODE/consultations/ID     with its comments and answers (public)
+**   POST /api/v1/villages/CODE/consultations/ID/comments  {text} from a household's
+**                                                   passbook session; {body, date, text}
+**                                                   a meeting's, by admins → 201
+**   POST /api/v1/villages/CODE/consultations/ID/comments/ID/answer  {answer} (admins)
+**   POST /api/v1/villages/CODE/consultations/ID/adopt  {adopted_on, effective_on,
+**                                                   meeting_type, meeting, entitled,
+**                                                   attendance, votes_for, votes_against,
+**                                                   votes_abstain} → 201 (admins)
+*/
+#include <string.h>
+
+#include "api.h"
+#include "auth.h"
+#include "consultation.h"
+#include "req.h"
+
+/* c's fields into the open JSON object. */
+static void consultation_fields(struct req *r, const struct consultation *c, const char *today)
+{
+	json_int(r, "id", c->id);
+	json_str(r, "title", c->title);
+	json_str(r, "opens_on", c->opens_on);
+	json_str(r, "closes_on", c->closes_on);
+	json_str(r, "state", consultation_state(c, today));
+	json_int_or_null(r, "version", c->version);
+	json_int(r, "comments", c->comments);
+	json_int(r, "answered", c->answered);
+}
+
+/* GET /api/v1/villages/CODE/consultations */
+static void api_consultations(struct req *r)
+{
+	struct village *v = req_public_village_or_404(r, r->arg[0]);
+	if (!v)
+		return;
+	struct consultation *rows;
+	int n;
+	if (consultation_list(r->db, r->a, v->id, &rows, &n)) {
+		http_error(r, 500, "读取征求意见时出错。");
+		return;
+	}
+	char today[11];
+	date_today(today);
+	json_begin(r);
+	json_obj(r, NULL);
+	json_str(r, "village", v->code);
+	json_arr(r, "consultations");
+	for (int i = 0; i < n; i++) {
+		json_obj(r, NULL);
+		consultation_fields(r, &rows[i], today);
+		json_end_obj(r);
+	}
+	json_end_arr(r);
+	json_end_obj(r);
+	json_send(r, 200);
+}
+
+/* Answer consultation id of v with its comments and the draft, or 404. */
+static void one_answer(struct req *r, const struct village *v, int64_t id, int status)
+{
+	struct consultation *c;
+	struct consultation_comment *k = NULL;
+	int n = 0;
+	int got = id ? consultation_get(r->db, r->a, v->id, id, &c) : 1;
+	if (!got && consultation_comments(r->db, r->a, v->id, id, &k, &n))
+		got = -1;
+	if (got) {
+		http_error(r, got < 0 ? 500 : 404, got < 0 ? "读取征求意见时出错。" : "找不到这份征求意见。");
+		return;
+	}
+	char today[11];
+	date_today(today);
+	json_begin(r);
+	json_obj(r, NULL);
+	consultation_fields(r, c, today);
+	json_str(r, "draft_csv", c->draft_csv);
+	json_arr(r, "comment_list");
+	for (int i = 0; i < n; i++) {
+		json_obj(r, NULL);
+		json_int(r, "id", k[i].id);
+		json_str(r, "household", k[i].household_code);
+		json_str(r, "body", k[i].body);
+		json_str(r, "text", k[i].text);
+		json_str(r, "date", k[i].commented_on);
+		json_str(r, "answer", k[i].answer);
+		json_str(r, "answered_on", k[i].answered_on);
+		json_end_obj(r);
+	}
+	json_end_arr(r);
+	json_end_obj(r);
+	json_send(r, status);
+}
+
+/* GET /api/v1/villages/CODE/consultations/ID */
+static void api_consultation(struct req *r)
+{
+	struct village *v = req_public_village_or_404(r, r->arg[0]);
+	if (v)
+		one_answer(r, v, parse_id(r->arg[1]), 200);
+}
+
+/* POST /api/v1/villages/CODE/consultations */
+static void api_consultation_open(struct req *r)
+{
+	struct village *v = req_village_or_404(r, r->arg[0]);
+	if (!v)
+		return;
+	json_t *o = body_or_400(r);
+	if (!o)
+		return;
+	errlist errs = {0};
+	const char *title, *opens, *closes, *csv;
+	member_str(o, "title", &title, &errs);
+	member_str(o, "opens_on", &opens, &errs);
+	member_str(o, "closes_on", &closes, &errs);
+	member_str(o, "draft_csv", &csv, &errs);
+	int64_t id = 0;
+	int rc = 1;
+	if (!errs.n) {
+		struct actor who = req_actor(r);
+		rc = consultation_open(r->db, &who, v, title, "draft_csv", csv, strlen(csv), opens,
+				       closes, &errs, &id);
+	}
+	if (!api_refused(r, rc, 0, &errs, "发布草案时出错。"))
+		one_answer(r, v, id, 201);
+	errlist_free(&errs);
+	json_decref(o);
+}
+
+/* POST /api/v1/villages/CODE/consultations/ID/comments */
+static void api_comment_add(struct req *r)
+{
+	struct village *v = req_village_or_404(r, r->arg[0]);
+	if (!v)
+		return;
+	int64_t id = parse_id(r->arg[1]);
+	json_t *o = body_or_400(r);
+	if (!o)
+		return;
+	errlist errs = {0};
+	const char *text, *body = "", *date = "";
+	int household = r->user->role == ROLE_HOUSEHOLD;
+	member_str(o, "text", &text, &errs);
+	if (!household) {
+		member_str(o, "body", &body, &errs);
+		member_str(o, "date", &date, &errs);
+	}
+	struct actor who = req_actor(r);
+	if (household)
+		who = (struct actor){0, arena_printf(r->a, "household:%s", r->user->login), r->ip};
+	int64_t cid = 0;
+	int rc = errs.n ? 1
+			: consultation_comment_add(r->db, &who, v, id, household ? r->user->id : 0,
+						   body, text, date, &errs, &cid);
+	if (!api_refused(r, rc, 0, &errs, "保存意见时出错。"))
+		one_answer(r, v, id, 201);
+	errlist_free(&errs);
+	json_decref(o);
+}
+
+/* POST /api/v1/villages/CODE/consultations/ID/comments/ID/answer */
+static void api_answer(struct req *r)
+{
+	struct village *v = req_village_or_404(r, r->arg[0]);
+	if (!v)
+		return;
+	json_t *o = body_or_400(r);
+	if (!o)
+		return;
+	errlist errs = {0};
+	const char *answer;
+	member_str(o, "answer", &answer, &errs);
+	struct actor who = req_actor(r);
+	int rc = errs.n ? 1
+			: consultation_answer(r->db, &who, v, parse_id(r->arg[2]), answer, &errs);
+	if (!api_refused(r, rc, 0, &errs, "保存答复时出错。"))
+		one_answer(r, v, parse_id(r->arg[1]), 200);
+	errlist_free(&errs);
+	json_decref(o);
+}
+
+/* POST /api/v1/villages/CODE/consultations/ID/adopt */
+static void api_adopt(struct req *r)
+{
+	struct village *v = req_village_or_404(r, r->arg[0]);
+	if (!v)
+		return;
+	json_t *o = body_or_400(r);
+	if (!o)
+		return;
+	errlist errs = {0};
+	struct std_adoption ad = STD_ADOPTION_INIT;
+	member_str(o, "adopted_on", &ad.adopted_on, &errs);
+	member_str(o, "effective_on", &ad.effective_on, &errs);
+	member_str(o, "meeting_type", &ad.meeting_type, &errs);
+	member_str(o, "meeting", &ad.meeting, &errs);
+	member_int(o, "entitled", -1, &ad.entitled, &errs);
+	member_int(o, "attendance", -1, &ad.attendance, &errs);
+	member_int(o, "votes_for", -1, &ad.votes_for, &errs);
+	member_int(o, "votes_against", -1, &ad.votes_against, &errs);
+	member_int(o, "votes_abstain", -1, &ad.votes_abstain, &errs);
+	struct actor who = req_actor(r);
+	int64_t id = parse_id(r->arg[1]), ver = 0;
+	int rc = errs.n ? 1 : consultation_adopt(r->db, &who, v, id, &ad, &errs, &ver);
+	if (!api_refused(r, rc, 0, &errs, "保存表决结果时出错。"))
+		one_answer(r, v, id, 201);
+	errlist_free(&errs);
+	json_decref(o);
+}
+
+const struct route consultation_api_routes[] = {
+	{"GET", "/api/v1/villages/*/consultations", api_consultations, 0, ROUTE_PUBLIC},
+	{"POST", "/api/v1/villages/*/consultations", api_consultation_open, ROLES_ADMIN, 0},
+	{"GET", "/api/v1/villages/*/consultations/*", api_consultation, 0, ROUTE_PUBLIC},
+	{"POST", "/api/v1/villages/*/consultations/*/comments", api_comment_add,
+	 ROLES_ADMIN | ROLE_HOUSEHOLD, 0},
+	{"POST", "/api/v1/villages/*/consultations/*/comments/*/answer", api_answer, ROLES_ADMIN, 0},
+	{"POST", "/api/v1/villages/*/consultations/*/adopt", api_adopt, ROLES_ADMIN, 0},
+	{0},
+};
