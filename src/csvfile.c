@@ -475,9 +475,14 @@ int csvfile_parse(const char *fname, const char *data, size_t len,
 	} else {
 		enum textenc e = textenc_to_utf8(data, len, &text);
 		if (e == TEXTENC_UNKNOWN) {
-			errlist_add(errs, "%s:1: 文件: 既不是 UTF-8 也不是 GBK/GB18030 编码的文本，无法读取。"
-					  UNREADABLE_HINT, fname);
-			return -1;
+			/* neither: the cells that are not UTF-8 are named one by
+			** one as before, and the hint says what to do about it */
+			int before = errs->n;
+			rc = parse_text(fname, data, len, spec, ncols, fn, ctx, errs);
+			if (errs->n > before)
+				errlist_add(errs, "%s: 文件既不是 UTF-8 也不是 GBK/GB18030 编码，无法读取。"
+						  UNREADABLE_HINT, fname);
+			return rc;
 		}
 	}
 	if (text.p)
