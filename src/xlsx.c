@@ -23,6 +23,7 @@ struct xlsx_sheet {
 	lxw_row_t row; /* the row being written (0-based; 0 title, 1 header) */
 	lxw_col_t col; /* the next cell */
 	lxw_row_t last_data; /* the last row of the table */
+	lxw_row_t hdr;       /* the header's row: 1, or 0 without a title */
 	int width[XLSX_MAX_COLS];
 };
 
@@ -106,20 +107,22 @@ struct xlsx_sheet *xlsx_sheet(struct xlsx_book *b, const char *name, const char 
 	s->ws = ws;
 	s->cols = cols;
 	s->ncols = ncols;
-	if (ncols > 1)
+	s->hdr = title ? 1 : 0;
+	if (title && ncols > 1)
 		worksheet_merge_range(ws, 0, 0, 0, (lxw_col_t)(ncols - 1), title, b->title);
-	else
+	else if (title)
 		worksheet_write_string(ws, 0, 0, title, b->title);
-	worksheet_set_row(ws, 0, 24, NULL);
+	if (title)
+		worksheet_set_row(ws, 0, 24, NULL);
 	for (int i = 0; i < ncols; i++) {
-		worksheet_write_string(ws, 1, (lxw_col_t)i, cols[i].title, b->header);
+		worksheet_write_string(ws, s->hdr, (lxw_col_t)i, cols[i].title, b->header);
 		int w = xlsx_text_width(cols[i].title) + 2; /* room for the filter button */
 		s->width[i] = w > cols[i].width ? w : cols[i].width;
 	}
-	worksheet_freeze_panes(ws, 2, 0);
-	worksheet_repeat_rows(ws, 1, 1); /* printed: the header on every page */
-	s->row = 2;
-	s->last_data = 1;
+	worksheet_freeze_panes(ws, s->hdr + 1, 0);
+	worksheet_repeat_rows(ws, s->hdr, s->hdr); /* printed: the header on every page */
+	s->row = s->hdr + 1;
+	s->last_data = s->hdr;
 	return s;
 }
 
@@ -224,7 +227,7 @@ int xlsx_close(struct xlsx_book *b)
 					     s->width[c] < XLSX_MAX_WIDTH ? s->width[c]
 									 : XLSX_MAX_WIDTH,
 					     NULL);
-		worksheet_autofilter(s->ws, 1, 0, s->last_data, (lxw_col_t)(s->ncols - 1));
+		worksheet_autofilter(s->ws, s->hdr, 0, s->last_data, (lxw_col_t)(s->ncols - 1));
 	}
 	lxw_error e = workbook_close(b->wb);
 	int failed = b->failed || e != LXW_NO_ERROR;

@@ -49,7 +49,8 @@ struct xlsx_sheet;
 struct xlsx_book *xlsx_open(const char *path);
 
 /* Add a sheet named name (≤ 31 characters, no []:*?/\) with title in its
-** first row and the columns cols[0..ncols).  NULL when it cannot (the book
+** first row and the columns cols[0..ncols).  title NULL: no title row, the
+** column titles are row 1 (an import template, read back as it is).  NULL when it cannot (the book
 ** is then failed: xlsx_close returns -1). */
 struct xlsx_sheet *xlsx_sheet(struct xlsx_book *b, const char *name, const char *title,
 			      const struct xlsx_col *cols, int ncols);
