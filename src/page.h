@@ -55,6 +55,14 @@ int page_unbase64(struct req *r, const char *name, const char **data, size_t *le
 ** data (base64) and confirm=1. */
 void page_confirm_fields(struct req *r, const char *fname, const char *data, size_t len);
 
+/* The links to the blank templates of import name ("households",
+** "entries", "catalog", "standard") and what files an import reads
+** (page_export.c); for every import page. */
+void page_template_links(struct req *r, const char *name);
+/* "读取为：…" — the format and encoding an uploaded file is read as, for
+** an import's preview (csvfile_format_name). */
+void page_upload_format(struct req *r, const char *data, size_t len);
+
 /* ---- what the scoring pages share ------------------------------------------ */
 
 struct household;
