@@ -96,6 +96,7 @@ static void import_preview(struct req *r, const struct village *v, const char *f
 	html(r, "<p>共 %d 行：将新增 <strong>%d</strong> 户，更新 <strong>%d</strong> 户，"
 		"<strong>%d</strong> 户没有变化。</p>",
 	     rep.n, rep.added, rep.updated, rep.unchanged);
+	page_upload_format(r, data, len);
 	if (rep.added + rep.updated) {
 		html_raw(r, "<table class=\"list wide\"><thead><tr><th>行</th><th>户编号</th>"
 			    "<th>户主</th><th>结果</th></tr></thead><tbody>");
@@ -111,7 +112,6 @@ static void import_preview(struct req *r, const struct village *v, const char *f
 		html_raw(r, "</tbody></table>");
 		html(r, "<form method=\"post\" action=\"/v/%s/import\">", url_encode(r->a, v->code));
 		html_csrf(r);
-		page_upload_format(r, data, len);
 		page_confirm_fields(r, fname, data, len);
 		html_raw(r, "<button type=\"submit\" class=\"primary\">确认导入</button></form>");
 		html(r, "<p><a href=\"/v/%s/import\">放弃，重新选择文件</a></p>",
