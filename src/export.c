@@ -71,6 +71,13 @@ static int entries_sheet(db *d, struct xlsx_book *b, const struct village *v, in
 		return -1;
 	int rc;
 	*sum = *count = 0;
+	db_stmt *cnt = db_prepare(d, "SELECT COUNT(*) FROM ledger_entry WHERE village_id = $v"
+				     " AND month >= $from AND month <= $to");
+	if (!cnt || db_bind_int(cnt, "$v", v->id) || db_bind_text(cnt, "$from", from) ||
+	    db_bind_text(cnt, "$to", to) || db_step(cnt) != DB_ROW)
+		return -1;
+	xlsx_expect_rows(s, db_column_int(cnt, 0));
+	db_reset(cnt);
 	while ((rc = db_step(st)) == DB_ROW) {
 		xlsx_int(s, db_column_int(st, 0));
 		xlsx_date(s, db_column_text(st, 1));
@@ -127,6 +134,7 @@ static int balances_sheet(db *d, arena *a, struct xlsx_book *b, const struct vil
 	date_today(today);
 	snprintf(title, sizeof title, "%s %d 年积分台账：积分余额（%s）", v->name, year, today);
 	struct xlsx_sheet *s = xlsx_sheet(b, "积分余额", title, balance_cols, 5);
+	xlsx_expect_rows(s, n);
 	for (int i = 0; i < n; i++) {
 		xlsx_text(s, rows[i].code);
 		xlsx_text(s, rows[i].name);
@@ -164,6 +172,7 @@ static int standard_sheet(db *d, arena *a, struct xlsx_book *b, const struct vil
 	else
 		snprintf(title, sizeof title, "%s 积分标准（%s 时没有施行中的标准）", v->name, on);
 	struct xlsx_sheet *s = xlsx_sheet(b, "积分标准", title, standard_cols, 8);
+	xlsx_expect_rows(s, ver ? ver->nitems : 0);
 	for (int i = 0; ver && i < ver->nitems; i++) {
 		const struct std_item *it = &ver->items[i];
 		xlsx_text(s, it->category);
@@ -261,15 +270,23 @@ int export_funds_xlsx(db *d, arena *a, const struct village *v, int year, const 
 	snprintf(to, sizeof to, "%04d-12-31", year);
 	snprintf(title, sizeof title, "%s %d 年积分超市资金台账：汇总", v->name, year);
 	struct xlsx_sheet *sum = xlsx_sheet(b, "资金汇总", title, summary_cols, 6);
+	xlsx_expect_rows(sum, FUND_SOURCES + 1);
 	snprintf(title, sizeof title, "%s %d 年积分超市资金台账：流水", v->name, year);
 	struct xlsx_sheet *mv = xlsx_sheet(b, "资金流水", title, move_cols, 9);
 
 	int64_t yin[FUND_SOURCES + 1] = {0}, yout[FUND_SOURCES + 1] = {0};
+	db_stmt *cnt = db_prepare(d, "SELECT COUNT(*) FROM fund_move WHERE village_id = $v"
+				     " AND date >= $from AND date <= $to");
+	int rc = -1, step;
+	if (!cnt || db_bind_int(cnt, "$v", v->id) || db_bind_text(cnt, "$from", from) ||
+	    db_bind_text(cnt, "$to", to) || db_step(cnt) != DB_ROW)
+		goto out;
+	xlsx_expect_rows(mv, db_column_int(cnt, 0));
+	db_reset(cnt);
 	db_stmt *st = db_prepare(d, "SELECT id, date, source, flow, amount_fen, donor, note,"
 				    " COALESCE(reversal_of, 0), recorded_by FROM fund_move"
 				    " WHERE village_id = $v AND date >= $from AND date <= $to"
 				    " ORDER BY date, id");
-	int rc = -1, step;
 	if (!st || db_bind_int(st, "$v", v->id) || db_bind_text(st, "$from", from) ||
 	    db_bind_text(st, "$to", to))
 		goto out;

@@ -74,6 +74,7 @@ int import_template_xlsx(const struct import_template *t, const char *path)
 	if (!b)
 		return -1;
 	struct xlsx_sheet *s = xlsx_sheet(b, t->title, NULL, cols, t->ncols);
+	xlsx_expect_rows(s, 1);
 	for (int i = 0; i < t->ncols; i++) {
 		if (i == t->date_col)
 			xlsx_date(s, t->example[i]);
@@ -86,6 +87,7 @@ int import_template_xlsx(const struct import_template *t, const char *path)
 		{"列名", XLSX_TEXT, 0}, {"英文列名", XLSX_TEXT, 0}, {"必填", XLSX_TEXT, 0}};
 	struct xlsx_sheet *h = xlsx_sheet(b, "填写说明", "填写说明（导入时只读取第一个工作表）",
 					  help_cols, 3);
+	xlsx_expect_rows(h, t->ncols);
 	for (int i = 0; i < t->ncols; i++) {
 		xlsx_text(h, t->spec[i].alias);
 		xlsx_text(h, t->spec[i].name);

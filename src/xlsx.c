@@ -3,9 +3,9 @@
 **
 ** Widths are measured while the rows are written and set at close, so the
 ** caller never guesses them; the autofilter too needs the last row.  The
-** book is built in libxlsxwriter's normal mode (not constant_memory), which
-** allows both and keeps the strings shared: the 台账 of a village-year is
-** a few thousand rows.
+** book is written in libxlsxwriter's constant_memory mode (see xlsx_open),
+** which allows both: column widths and the filter go into the sheet's
+** header part, assembled at close.
 */
 #include "xlsx.h"
 
@@ -24,6 +24,7 @@ struct xlsx_sheet {
 	lxw_col_t col; /* the next cell */
 	lxw_row_t last_data; /* the last row of the table */
 	lxw_row_t hdr;       /* the header's row: 1, or 0 without a title */
+	int filtered;        /* the autofilter is set */
 	int width[XLSX_MAX_COLS];
 };
 
@@ -58,7 +59,11 @@ int xlsx_text_width(const char *s)
 
 struct xlsx_book *xlsx_open(const char *path)
 {
-	lxw_workbook *wb = workbook_new(path);
+	/* constant_memory: each row goes to a temporary file once the next
+	** one starts (the kit writes rows in order), so a village-year of
+	** 70,000 entries takes a few MB, not 150; strings are then inline */
+	lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
+	lxw_workbook *wb = workbook_new_opt(path, &opts);
 	if (!wb)
 		return NULL;
 	struct xlsx_book *b = calloc(1, sizeof *b);
@@ -126,6 +131,26 @@ struct xlsx_sheet *xlsx_sheet(struct xlsx_book *b, const char *name, const char 
 	return s;
 }
 
+void xlsx_expect_rows(struct xlsx_sheet *s, int64_t n)
+{
+	if (!s || s->filtered || s->row != s->hdr + 1 || s->col)
+		return;
+	int64_t last = (int64_t)s->hdr + (n > 0 ? n : 0);
+	if (last >= LXW_ROW_MAX)
+		last = LXW_ROW_MAX - 1;
+	worksheet_autofilter(s->ws, s->hdr, 0, (lxw_row_t)last, (lxw_col_t)(s->ncols - 1));
+	s->filtered = 1;
+}
+
+/* Before the first data cell: without xlsx_expect_rows the filter covers
+** the columns to the sheet's end (constant_memory cannot go back to the
+** header row once the rows below it are written). */
+static void filter_before_data(struct xlsx_sheet *s)
+{
+	if (!s->filtered && s->row == s->hdr + 1 && s->col == 0)
+		xlsx_expect_rows(s, LXW_ROW_MAX);
+}
+
 /* Widen column col to w characters when it is narrower. */
 static void fit(struct xlsx_sheet *s, lxw_col_t col, int w)
 {
@@ -143,6 +168,7 @@ void xlsx_text(struct xlsx_sheet *s, const char *v)
 {
 	if (!s)
 		return;
+	filter_before_data(s);
 	if (v && *v) {
 		worksheet_write_string(s->ws, s->row, s->col, v, NULL);
 		fit(s, s->col, xlsx_text_width(v) + 1);
@@ -152,14 +178,17 @@ void xlsx_text(struct xlsx_sheet *s, const char *v)
 
 void xlsx_blank(struct xlsx_sheet *s)
 {
-	if (s)
-		s->col++;
+	if (!s)
+		return;
+	filter_before_data(s);
+	s->col++;
 }
 
 void xlsx_int(struct xlsx_sheet *s, int64_t v)
 {
 	if (!s)
 		return;
+	filter_before_data(s);
 	char tmp[24];
 	int_format(tmp, v, 0);
 	worksheet_write_number(s->ws, s->row, s->col, (double)v, s->book->integer);
@@ -171,6 +200,7 @@ void xlsx_cents(struct xlsx_sheet *s, int64_t v)
 {
 	if (!s)
 		return;
+	filter_before_data(s);
 	int yuan = next_kind(s) == XLSX_YUAN;
 	/* width: the digits, the point, and the thousands commas of yuan */
 	char tmp[24];
@@ -185,6 +215,7 @@ void xlsx_date(struct xlsx_sheet *s, const char *d)
 {
 	if (!s)
 		return;
+	filter_before_data(s);
 	if (d && date_valid(d)) {
 		lxw_datetime dt = {atoi(d), atoi(d + 5), atoi(d + 8), 0, 0, 0};
 		worksheet_write_datetime(s->ws, s->row, s->col, &dt, s->book->date);
@@ -227,7 +258,8 @@ int xlsx_close(struct xlsx_book *b)
 					     s->width[c] < XLSX_MAX_WIDTH ? s->width[c]
 									 : XLSX_MAX_WIDTH,
 					     NULL);
-		worksheet_autofilter(s->ws, s->hdr, 0, s->last_data, (lxw_col_t)(s->ncols - 1));
+		if (!s->filtered) /* no rows were written: the header row is still open */
+			worksheet_autofilter(s->ws, s->hdr, 0, s->hdr, (lxw_col_t)(s->ncols - 1));
 	}
 	lxw_error e = workbook_close(b->wb);
 	int failed = b->failed || e != LXW_NO_ERROR;

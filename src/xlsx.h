@@ -16,8 +16,9 @@
 **     ...
 **     if (xlsx_close(b)) ... error
 **
-** The writer holds the workbook in memory until xlsx_close() writes the
-** file (libxlsxwriter's own temporary files go to TMPDIR).  Memory of the
+** Rows stream to libxlsxwriter's temporary files (TMPDIR) as they are
+** written (constant memory: a row is final once the next one starts);
+** xlsx_close() assembles the file.  Memory of the
 ** book is malloc'd and freed by xlsx_close(), which must always be called.
 */
 #ifndef JIFEN_XLSX_H
@@ -54,6 +55,11 @@ struct xlsx_book *xlsx_open(const char *path);
 ** is then failed: xlsx_close returns -1). */
 struct xlsx_sheet *xlsx_sheet(struct xlsx_book *b, const char *name, const char *title,
 			      const struct xlsx_col *cols, int ncols);
+
+/* Declare, before the first row, that n rows follow: the autofilter then
+** covers exactly them (else it runs to the sheet's end, notes included).
+** The book streams rows to disk (constant memory), so it cannot wait. */
+void xlsx_expect_rows(struct xlsx_sheet *s, int64_t n);
 
 /* The next cell of the current row.  A cell of a kind other than the
 ** column's is written as its kind says (a text note in a number column).
