@@ -54,7 +54,7 @@ int utf8_valid(const char *s, size_t n)
 static int gb18030_to_utf8(const char *data, size_t len, buf *out)
 {
 	iconv_t cd = iconv_open("UTF-8", "GB18030");
-	if (cd == (iconv_t)-1)
+	if (cd == (iconv_t)-1) /* NOLINT(performance-no-int-to-ptr): iconv_open's error value */
 		return -1;
 	int rc = 0;
 	char *in = (char *)data; /* iconv's prototype; it does not write here */

@@ -38,21 +38,16 @@ struct xlsx_book {
 
 int xlsx_text_width(const char *s)
 {
+	if (!s)
+		return 0;
 	int w = 0;
-	const unsigned char *p = (const unsigned char *)s;
-	while (p && *p) {
-		if (*p < 0x80) {
-			w++;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t k = *p < 0x80 ? 1 : *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : 4;
+		/* ASCII and two-byte letters (Latin, Greek, Cyrillic) are narrow;
+		** CJK, full-width punctuation and emoji wide */
+		w += k >= 3 ? 2 : 1;
+		while (k-- && *p) /* a cut sequence stops at its NUL */
 			p++;
-		} else if (*p < 0xe0) {
-			w++; /* Latin, Greek, Cyrillic …: narrow */
-			p += 2;
-		} else {
-			w += 2; /* CJK, full-width punctuation, emoji */
-			p += *p < 0xf0 ? 3 : 4;
-		}
-		if (p[-1] == 0) /* a cut sequence: stop at its NUL */
-			break;
 	}
 	return w;
 }

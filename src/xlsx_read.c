@@ -325,20 +325,12 @@ static int count_cells(struct xr *x, size_t n)
 	return 0;
 }
 
-/* Excel's serial day number as YYYY-MM-DD (1900 date system: day 1 is
-** 1900-01-01, and serial 60 is the 1900-02-29 that never was). */
-static void serial_date(double v, char out[72])
+/* Excel's serial day number as YYYY-MM-DD (1900 date system: day 0 is
+** 1899-12-30 for every serial from 61 on; serial 60 is the 1900-02-29 that
+** never was, so the caller shifts the serials before it by one). */
+static void serial_date(double v, char out[11])
 {
-	long days = (long)floor(v);
-	/* days since 1970-01-01 (serial 25569), then the civil calendar */
-	long z = days - 25569 + 719468;
-	long era = (z >= 0 ? z : z - 146096) / 146097;
-	long doe = z - era * 146097;
-	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
-	long m = mp < 10 ? mp + 3 : mp - 9;
-	snprintf(out, 72, "%04ld-%02ld-%02ld", y + (m <= 2), m, d);
+	date_add_days("1899-12-30", (int)floor(v), out);
 }
 
 /* The text of the finished cell in x->text, as the CSV gets it, into out. */
