@@ -13,6 +13,7 @@
 #include "checkpoint.h"
 #include "commands.h"
 #include "csvfile.h"
+#include "csvout.h"
 #include "json.h"
 #include "ledger_tree.h"
 #include "receipt.h"
@@ -151,11 +152,23 @@ int cmd_announcement(struct cli *c)
 		return cli_db_failure(c);
 	buf b = {0};
 	if (!strcmp(format, "csv")) {
-		buf_puts(&b, "household,name,quarter_points,year_points,balance\n");
+		/* through the one CSV writer (formula guard): the same bytes as
+		** the signed leaf line for every normal name, but a name a
+		** spreadsheet would run (=…, @…) is written as text */
+		struct csv_out w;
+		csv_begin(&w, "\n");
+		csv_literal(&w, "household,name,quarter_points,year_points,balance");
+		csv_row_end(&w);
 		for (int i = 0; i < n; i++) {
-			announcement_line_csv(&b, &lines[i]);
-			buf_puts(&b, "\n");
+			csv_text(&w, lines[i].code);
+			csv_text(&w, lines[i].name);
+			csv_int(&w, lines[i].quarter_points);
+			csv_int(&w, lines[i].year_points);
+			csv_int(&w, lines[i].balance);
+			csv_row_end(&w);
 		}
+		buf_append(&b, w.b.p, w.b.len);
+		csv_finish(&w);
 	} else {
 		struct json_writer w;
 		jw_begin(&w, &b);

@@ -7,6 +7,10 @@
 
 #include "cli.h"
 
+/* cmd_export.c: the Excel 台账 */
+int cmd_export_ledger(struct cli *c);
+int cmd_export_funds(struct cli *c);
+
 /* cmd_import.c */
 int cmd_import_households(struct cli *c);
 

@@ -20,6 +20,9 @@
 */
 #include "csvfile.h"
 
+#include "textenc.h"
+#include "xlsx_read.h"
+
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -313,9 +316,11 @@ static void report_csv_error(struct csvread *r, int status, int at_end)
 /* csvfile_parse(): see csvfile.h.  Feeds data to libcsv chunk by chunk; the
 ** callbacks above do the work.  Returns the number of non-blank data rows
 ** read (valid or not), or -1 when there was no usable header. */
-int csvfile_parse(const char *fname, const char *data, size_t len,
-		  const struct csv_col *spec, int ncols,
-		  csv_row_fn fn, void *ctx, errlist *errs)
+/* Parse CSV text that is UTF-8 (or holds bytes that are not: those are
+** reported cell by cell). */
+static int parse_text(const char *fname, const char *data, size_t len,
+		      const struct csv_col *spec, int ncols,
+		      csv_row_fn fn, void *ctx, errlist *errs)
 {
 	int rc = -1;
 	struct csv_parser p;
@@ -449,4 +454,50 @@ out:
 	if (!rc)
 		errno = err;
 	return rc;
+}
+
+/* What to do with a file that cannot be read, for every message below. */
+#define UNREADABLE_HINT "请在 Excel 或 WPS 中“另存为”“CSV UTF-8（逗号分隔）”或 Excel 工作簿（.xlsx）后再导入"
+
+int csvfile_parse(const char *fname, const char *data, size_t len,
+		  const struct csv_col *spec, int ncols,
+		  csv_row_fn fn, void *ctx, errlist *errs)
+{
+	buf text = {0};
+	int rc = -1;
+	if (xlsx_is_zip(data, len)) {
+		char err[256];
+		if (xlsx_first_sheet_csv(data, len, &text, err)) {
+			errlist_add(errs, "%s:1: 文件: 无法读取这个 Excel 工作簿：%s。" UNREADABLE_HINT,
+				    fname, err);
+			return -1;
+		}
+	} else {
+		enum textenc e = textenc_to_utf8(data, len, &text);
+		if (e == TEXTENC_UNKNOWN) {
+			/* neither: the cells that are not UTF-8 are named one by
+			** one as before, and the hint says what to do about it */
+			int before = errs->n;
+			rc = parse_text(fname, data, len, spec, ncols, fn, ctx, errs);
+			if (errs->n > before)
+				errlist_add(errs, "%s: 文件既不是 UTF-8 也不是 GBK/GB18030 编码，无法读取。"
+						  UNREADABLE_HINT, fname);
+			return rc;
+		}
+	}
+	if (text.p)
+		rc = parse_text(fname, text.p, text.len, spec, ncols, fn, ctx, errs);
+	else
+		rc = parse_text(fname, data, len, spec, ncols, fn, ctx, errs);
+	buf_free(&text);
+	return rc;
+}
+
+const char *csvfile_format_name(const char *data, size_t len)
+{
+	if (xlsx_is_zip(data, len))
+		return "Excel 工作簿（.xlsx，读取第一个工作表）";
+	if (utf8_valid(data, len))
+		return len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3) ? "CSV，UTF-8（带 BOM）" : "CSV，UTF-8";
+	return "CSV，GB18030（GBK）编码，已转换为 UTF-8";
 }

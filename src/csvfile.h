@@ -1,6 +1,12 @@
 /*
 ** csvfile.h — reading the CSV formats of INTERFACES.md through libcsv.
 **
+** Also what Excel on Chinese Windows writes: a CSV that is not valid UTF-8
+** is read as GB18030 (a superset of GBK, textenc.c), and an .xlsx
+** (recognised by its ZIP signature) is read as its first sheet
+** (xlsx_read.c) — each turned into UTF-8 CSV text first, so every check
+** and message below is the same for all three.
+**
 ** UTF-8 with or without BOM, comma separated, RFC 4180 quoting (commas,
 ** quotes and newlines inside quoted fields), LF or CRLF.  The first record is
 ** the header; its names are matched against a column spec in English or the
@@ -45,6 +51,11 @@ typedef int (*csv_row_fn)(void *ctx, const struct csv_row *r);
 int csvfile_parse(const char *fname, const char *data, size_t len,
 		  const struct csv_col *spec, int ncols,
 		  csv_row_fn fn, void *ctx, errlist *errs);
+
+/* What csvfile_parse() reads data as, in Chinese, for an import's
+** preview: "CSV，UTF-8", "CSV，GB18030（GBK）…", "Excel 工作簿…".
+** (Converting is csvfile_parse's: a file neither reads is refused there.) */
+const char *csvfile_format_name(const char *data, size_t len);
 
 /* Read a whole file into malloc'd memory (caller frees); NULL on error with
 ** errno set.  *len receives the size.  Files over max bytes fail (EFBIG). */

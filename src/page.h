@@ -60,6 +60,13 @@ void page_confirm_fields(struct req *r, const char *fname, const char *data, siz
 ** the compare page, the adoption preview, the consultation's draft). */
 struct std_version;
 int render_diff(struct req *r, const struct std_version *a, const struct std_version *b);
+/* The links to the blank templates of import name ("households",
+** "entries", "catalog", "standard") and what files an import reads
+** (page_export.c); for every import page. */
+void page_template_links(struct req *r, const char *name);
+/* "读取为：…" — the format and encoding an uploaded file is read as, for
+** an import's preview (csvfile_format_name). */
+void page_upload_format(struct req *r, const char *data, size_t len);
 
 /* ---- what the scoring pages share ------------------------------------------ */
 

@@ -135,6 +135,8 @@ static void page_funds(struct req *r)
 	if (req_query(r, "done"))
 		html_notice(r, "已保存。");
 	fund_overview_cards(r, v);
+	html(r, "<p class=\"noprint\"><a href=\"/v/%s/funds.xlsx?year=%d\" download>下载 %d 年资金台账"
+		"（Excel）</a></p>", url_encode(r->a, v->code), year, year);
 	html(r, "<p class=\"hint\">待兑付积分 %lld 分 × 每分 %s 元 = %s 元；库存价值 %s 元。"
 		"兑付保障率 = (资金余额 + 库存价值) ÷ 待兑付金额，按分计算，四舍五入到两位小数。</p>",
 	     (long long)s.outstanding_points, yuan(r->a, s.point_value_fen),

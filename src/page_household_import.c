@@ -24,11 +24,12 @@ static void import_upload_form(struct req *r, const struct village *v)
 		"class=\"narrow\">",
 	     url_encode(r->a, v->code));
 	html_csrf(r);
-	html_raw(r, "<label>CSV 文件（UTF-8，逗号分隔）<input type=\"file\" name=\"file\" "
-		    "accept=\".csv,text/csv\" required></label>"
+	html_raw(r, "<label>CSV 或 Excel 文件<input type=\"file\" name=\"file\" "
+		    "accept=\".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\" required></label>"
 		    "<button type=\"submit\" class=\"primary\">上传并预览</button></form>"
 		    "<p class=\"hint\">上传后先显示预览：将新增、更新哪些户，以及每一处错误。"
 		    "确认之后才会写入；文件中只要有一处错误，就不会导入任何数据。</p>");
+	page_template_links(r, "households");
 	html_raw(r, "<h2>文件格式</h2><table class=\"list\"><thead><tr><th>列名</th><th>中文列名</th>"
 		    "<th>必填</th></tr></thead><tbody>");
 	for (int f = 0; f < HF_COUNT; f++)
@@ -95,6 +96,7 @@ static void import_preview(struct req *r, const struct village *v, const char *f
 	html(r, "<p>共 %d 行：将新增 <strong>%d</strong> 户，更新 <strong>%d</strong> 户，"
 		"<strong>%d</strong> 户没有变化。</p>",
 	     rep.n, rep.added, rep.updated, rep.unchanged);
+	page_upload_format(r, data, len);
 	if (rep.added + rep.updated) {
 		html_raw(r, "<table class=\"list wide\"><thead><tr><th>行</th><th>户编号</th>"
 			    "<th>户主</th><th>结果</th></tr></thead><tbody>");

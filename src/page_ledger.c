@@ -77,6 +77,9 @@ static void ledger_page(struct req *r, const struct village *v, const char *hcod
 		html_notice(r, "更正已记入台账。");
 	page_error_list(r, st->errs, "没有更正，原因如下：");
 	households_datalist(r, hh, nh);
+	if (req_has_role(r, ROLES_ADMIN))
+		html(r, "<p class=\"noprint\"><a href=\"/v/%s/ledger.xlsx\" download>下载本年积分台账"
+			"（Excel：积分记录、余额、标准）</a></p>", vc);
 	html(r, "<form method=\"get\" action=\"/v/%s/ledger\" class=\"inline noprint\">", vc);
 	html(r, "<label>户编号<input name=\"household\" list=\"households\" value=\"%s\" required "
 		"maxlength=\"32\"></label><button type=\"submit\">查看</button></form>",

@@ -663,11 +663,12 @@ static void import_form(struct req *r, const struct village *v, const char *mont
 		"enctype=\"multipart/form-data\" class=\"narrow\">",
 	     url_encode(r->a, v->code), month);
 	html_csrf(r);
-	html_raw(r, "<label>CSV 文件（UTF-8，逗号分隔）<input type=\"file\" name=\"file\" "
-		    "accept=\".csv,text/csv\" required></label>"
+	html_raw(r, "<label>CSV 或 Excel 文件<input type=\"file\" name=\"file\" "
+		    "accept=\".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\" required></label>"
 		    "<button type=\"submit\" class=\"primary\">上传并预览</button></form>"
 		    "<p class=\"hint\">先预览：检查每一行（参与户、积分项目、日期、上限等）；"
 		    "文件中只要有一处错误，就不会导入任何记录。</p>");
+	page_template_links(r, "entries");
 	html_raw(r, "<h2>文件格式</h2><table class=\"list\"><thead><tr><th>列名</th><th>中文列名</th>"
 		    "<th>必填</th></tr></thead><tbody>");
 	for (int f = 0; f < EF_COUNT; f++)
@@ -747,6 +748,7 @@ static void page_import_post(struct req *r)
 		     rep.rows, rep.households, (long long)rep.points, month_label(r->a, month));
 		html(r, "<form method=\"post\" action=\"/v/%s/sheets/%s/import\">", vc, month);
 		html_csrf(r);
+		page_upload_format(r, data, len);
 		page_confirm_fields(r, fname, data, len);
 		html_raw(r, "<button type=\"submit\" class=\"primary\">确认导入</button></form>");
 		html(r, "<p><a href=\"/v/%s/sheets/%s/import\">放弃，重新选择文件</a></p>", vc, month);

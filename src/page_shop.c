@@ -112,10 +112,11 @@ static void import_form(struct req *r, const void *ctx)
 		"enctype=\"multipart/form-data\" class=\"inline\">",
 	     url_encode(r->a, v->code));
 	html_csrf(r);
-	html_raw(r, "<label>CSV 文件<input type=\"file\" name=\"file\" accept=\".csv,text/csv\" "
+	html_raw(r, "<label>CSV 或 Excel 文件<input type=\"file\" name=\"file\" accept=\".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\" "
 		    "required></label><button type=\"submit\">预览</button></form>"
 		    "<p class=\"hint\">列：code 商品编号、name 名称、kind 类型（goods/物品、service/服务）、"
 		    "points 所需积分、stock 库存（空为不限量）、unit_cost 单价（元）、active 上架。</p>");
+	page_template_links(r, "catalog");
 }
 
 /* GET /v/CODE/shop: the staff's catalog and reservations. */
@@ -263,6 +264,7 @@ static void page_import_post(struct req *r)
 	html_raw(r, "</tbody></table>");
 	html(r, "<form method=\"post\" action=\"/v/%s/shop/import\">", url_encode(r->a, v->code));
 	html_csrf(r);
+	page_upload_format(r, up.data, up.len);
 	page_confirm_fields(r, up.fname, up.data, up.len);
 	html_raw(r, "<button type=\"submit\" class=\"primary\">确认导入</button></form>");
 	html_page_end(r);

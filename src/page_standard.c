@@ -533,10 +533,12 @@ static void adopt_page(struct req *r, const struct village *v, const struct adop
 	html(r, "<label class=\"check\"><input type=\"radio\" name=\"source\" value=\"csv\"%s> "
 		"上传本村的标准 CSV 文件</label>",
 	     csv ? " checked" : "");
-	html_raw(r, "<label>CSV 文件<input type=\"file\" name=\"file\" accept=\".csv,text/csv\">"
+	html_raw(r, "<label>CSV 或 Excel 文件<input type=\"file\" name=\"file\" accept=\".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\">"
 		    "</label><p class=\"hint\">列：类别、项目编号、项目名称、分值、每月上限、每年上限、"
-		    "一票否决、需佐证（UTF-8，首行为列名）。可先下载推荐模板或现行版本的 CSV 修改。"
-		    "</p></fieldset>");
+		    "一票否决、需佐证（首行为列名）。可先下载推荐模板或现行版本的 CSV 修改。"
+		    "</p>");
+	page_template_links(r, "standard");
+	html_raw(r, "</fieldset>");
 	html_raw(r, "<fieldset><legend>民主程序记录</legend>");
 	html(r, "<label>会议通过日期<input name=\"adopted_on\" type=\"date\" value=\"%s\" required>"
 		"</label>",
@@ -834,7 +836,7 @@ static void publish_page(struct req *r, const char *effective_on, const errlist 
 	html(r, "<label>生效日期<input name=\"effective_on\" type=\"date\" value=\"%s\" required>"
 		"</label>",
 	     effective_on ? effective_on : "");
-	html_raw(r, "<label>模板 CSV 文件<input type=\"file\" name=\"file\" accept=\".csv,text/csv\" "
+	html_raw(r, "<label>模板 CSV 或 Excel 文件<input type=\"file\" name=\"file\" accept=\".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\" "
 		    "required></label><button type=\"submit\" class=\"primary\">检查并预览</button>"
 		    "</form><p class=\"hint\">发布后各村可以采用新版模板；已通过的村级标准不受影响。</p>"
 		    "<p><a href=\"/standard/template\">返回推荐模板</a></p>");

@@ -45,6 +45,7 @@ extern const struct route group_routes[];
 extern const struct route group_api_routes[];
 extern const struct route consultation_routes[];
 extern const struct route consultation_api_routes[];
+extern const struct route export_routes[];
 
 const struct route *const route_tables[] = {
 	auth_routes,
@@ -84,6 +85,7 @@ const struct route *const route_tables[] = {
 	group_api_routes,
 	consultation_routes,
 	consultation_api_routes,
+	export_routes,
 	NULL,
 };
 

@@ -197,6 +197,9 @@ POST /passbook/redemptions/*/cancel              403  403 403  403 403  403 403 
 GET  /passbook/redemptions/*                     403  403 403  403 403  403 403  200 404    L
 GET  /v/*/funds                                  200  200 404  403 403  403 403  403 403    L
 POST /v/*/funds                                   ok   ok 404  403 403  403 403  403 403    L
+GET  /v/*/funds.xlsx                              200  200 404  403 403  403 403  403 403    L
+GET  /v/*/ledger.xlsx                             200  200 404  403 403  403 403  403 403    L
+GET  /templates/*                                 200  200 200  200 200  200 200  200 200  200
 POST /v/*/funds/*/reverse                         ok   ok 404  403 403  403 403  403 403    L
 GET  /v/*/year-end                               200  200 404  403 403  403 403  403 403    L
 POST /v/*/year-end                                ok   ok 404  403 403  403 403  403 403    L
@@ -489,9 +492,8 @@ SEGMENT = {
     "versions": "{version}", "p": "{token}", "announcements": "2024-Q2", "receipts": "001",
     "catalog": "RICE", "items": "RICE", "redemptions": "{red}", "counter": "001",
     "funds": "{fund}", "objections": "{objection}", "honours": "2024", "posts": "{post}",
-    "openings": "{post}",
-    "funds": "{fund}", "objections": "{objection}", "group": "{gm}",
-    "consultations": "{cons}", "comments": "{comment}",
+    "openings": "{post}", "group": "{gm}", "consultations": "{cons}", "comments": "{comment}",
+    "templates": "households.xlsx",
 }
 # Where a route needs another value than SEGMENT gives.
 OVERRIDE = {

@@ -694,7 +694,8 @@ def test_190_photos_by_content(db):
 
 
 CSV_BAD = [
-    ("not UTF-8", b"code,head_name,hukou,homestead,resident\n001,\xd5\xc5\xc8\xfd,1,1,1\n"),
+    # GBK reads (t_excel_import); bytes neither UTF-8 nor GB18030 do not
+    ("not UTF-8 nor GB18030", b"code,head_name,hukou,homestead,resident\n001,\xd5\xff\x80,1,1,1\n"),
     ("not UTF-8 in the first column", b"code,head_name,hukou,homestead,resident\n"
      b"\xd5\xc5,YF05,1,2024-06-01,x\n"),
     ("control characters", b"code,head_name,hukou,homestead,resident\n001,a\x01b,1,1,1\n"),

@@ -99,7 +99,8 @@ static const struct csvcase cases[] = {
 	{"csvfile-140", "code,head_name,note\nA1,张三,\"第一行\n第二行\"\nA2,李四,好\n", 0, 0, 2,
 	 "2:A1|张三|~|第一行\\n第二行\n3:A2|李四|~|好", ""},
 	{"csvfile-141", "code,head_name,note\r\nA1,张三,\"一\r\n二\r\n三\"\r\nA2,李四,\xff\r\n", 0, 0, 2,
-	 "2:A1|张三|~|一\\r\\n二\\r\\n三", "t.csv:3: note: 含有无效的UTF-8编码或控制字符"},
+	 "2:A1|张三|~|一\\r\\n二\\r\\n三", "t.csv:3: note: 含有无效的UTF-8编码或控制字符\n"
+	 "t.csv: 文件既不是 UTF-8 也不是 GBK/GB18030 编码，无法读取。请在 Excel 或 WPS 中“另存为”“CSV UTF-8（逗号分隔）”或 Excel 工作簿（.xlsx）后再导入"},
 	{"csvfile-150", "code,head_name,note\nA1,张三,\"他说\"\"好\"\"\"\n", 0, 0, 1,
 	 "2:A1|张三|~|他说\"好\"", ""},
 	{"csvfile-151", "code,head_name,note\nA1,张三,\"\"\"\"\n", 0, 0, 1, "2:A1|张三|~|\"", ""},
@@ -129,7 +130,8 @@ static const struct csvcase cases[] = {
 	 "t.csv:1: head_name: 缺少必填列「户主姓名」(head_name)"},
 	{"csvfile-202", "code,head\xff\n", 0, 0, -1, "",
 	 "t.csv:1: 第2列: 列名含有无效的UTF-8编码或控制字符\n"
-	 "t.csv:1: head_name: 缺少必填列「户主姓名」(head_name)"},
+	 "t.csv:1: head_name: 缺少必填列「户主姓名」(head_name)\n"
+	 "t.csv: 文件既不是 UTF-8 也不是 GBK/GB18030 编码，无法读取。请在 Excel 或 WPS 中“另存为”“CSV UTF-8（逗号分隔）”或 Excel 工作簿（.xlsx）后再导入"},
 
 	/* cells: extra, short, trimming, unnamed columns */
 	{"csvfile-210", "code,head_name\nA1,张三,多余\nA2,李四\n", 0, 0, 2, "3:A2|李四|~|~",
@@ -148,13 +150,16 @@ static const struct csvcase cases[] = {
 	 "t.csv:2: 第2列: 这一列没有列名，单元格应为空"},
 
 	/* invalid text */
-	{"csvfile-230", "code,head_name\nA1,\xe5\xbc\nA2,李四\n", 0, 0, 2, "3:A2|李四|~|~",
-	 "t.csv:2: head_name: 含有无效的UTF-8编码或控制字符"},
+	{"csvfile-230", "code,head_name\nA1,\xe5\xff\nA2,李四\n", 0, 0, 2, "3:A2|李四|~|~",
+	 "t.csv:2: head_name: 含有无效的UTF-8编码或控制字符\n"
+	 "t.csv: 文件既不是 UTF-8 也不是 GBK/GB18030 编码，无法读取。请在 Excel 或 WPS 中“另存为”“CSV UTF-8（逗号分隔）”或 Excel 工作簿（.xlsx）后再导入"},
 	{"csvfile-231", "户编号,户主姓名\nA1,\xc0\xaf\n", 0, 0, 1, "",
-	 "t.csv:2: 户主姓名: 含有无效的UTF-8编码或控制字符"},
+	 "t.csv:2: 户主姓名: 含有无效的UTF-8编码或控制字符\n"
+	 "t.csv: 文件既不是 UTF-8 也不是 GBK/GB18030 编码，无法读取。请在 Excel 或 WPS 中“另存为”“CSV UTF-8（逗号分隔）”或 Excel 工作簿（.xlsx）后再导入"},
 	{"csvfile-232", "code,head_name\n\xff,\xfe\n", 0, 0, 1, "",
 	 "t.csv:2: code: 含有无效的UTF-8编码或控制字符\n"
-	 "t.csv:2: head_name: 含有无效的UTF-8编码或控制字符"},
+	 "t.csv:2: head_name: 含有无效的UTF-8编码或控制字符\n"
+	 "t.csv: 文件既不是 UTF-8 也不是 GBK/GB18030 编码，无法读取。请在 Excel 或 WPS 中“另存为”“CSV UTF-8（逗号分隔）”或 Excel 工作簿（.xlsx）后再导入"},
 	{"csvfile-240", "code,head_name\nA1,张\x07三\n", 0, 0, 1, "",
 	 "t.csv:2: head_name: 含有无效的UTF-8编码或控制字符"},
 	{"csvfile-241", "code,head_name\nA1,张\0三\n", 26, 0, 1, "",
