@@ -56,4 +56,9 @@ int cmd_objections(struct cli *c);
 ** months, approved (called at the end of demo_load).  Returns an exit code. */
 int ledger_demo(struct cli *c);
 
+/* cmd_oversight.c: the town's report and oversight settings */
+int cmd_report(struct cli *c);
+int cmd_town_show(struct cli *c);
+int cmd_town_set(struct cli *c);
+
 #endif
