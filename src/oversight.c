@@ -30,7 +30,7 @@ static const char *const stage_default[OVERSIGHT_STAGES][2] = {
 	{"2024-04-01", "2024-10-31"},
 	{"2024-11-01", "2024-12-31"},
 };
-enum { ANNOUNCE_DAYS_DEFAULT = 15, APPROVE_DAYS_DEFAULT = 15, GOAL_PCT_DEFAULT = 100 };
+enum { ANNOUNCE_DAYS_DEFAULT = 15, APPROVE_DAYS_DEFAULT = 15, GOAL_PCT_DEFAULT = 80 };
 
 static const char *const stage_keys[OVERSIGHT_STAGES][2] = {
 	{"town.stage1_start", "town.stage1_end"},
@@ -305,6 +305,9 @@ static int read_figures(db *d, arena *a, int year, int64_t eff, const struct ove
 			continue;
 		r->months_approved++;
 		const char *month = db_column_text(s, 1), *met = db_column_text(s, 2);
+		int mn = month ? atoi(month + 5) : 0;
+		if (mn >= 1 && mn <= 12 && (!r->first_month || mn < r->first_month))
+			r->first_month = mn;
 		if (!eff || !month || !met || !date_valid(met))
 			continue;
 		int64_t late = day_number(met) - month_end(year, atoi(month + 5));
@@ -412,20 +415,20 @@ int oversight_dashboard(db *d, arena *a, int year, const char *today,
 	int this_year = atoi(today);
 	if (read_figures(d, a, year, t, set, rows, n))
 		return -1;
-	/* what was due by today: months whose on-time window has closed, and
-	** quarters likewise; a past year is all due, a future one nothing */
-	int64_t months_due = 0, quarters_due = 0;
-	for (int m = 1; m <= 12; m++)
-		if (year < this_year || (year == this_year && month_end(year, m) + set->approve_days < t))
-			months_due++;
-	for (int q = 1; q <= 4; q++)
-		if (year < this_year ||
-		    (year == this_year && month_end(year, q * 3) + set->announce_days < t))
-			quarters_due++;
 	for (int i = 0; i < *n; i++) {
 		struct oversight_row *r = &(*rows)[i];
-		r->months_due = months_due;
-		r->quarters_due = quarters_due;
+		/* what was due by today, from the month the village began scoring
+		** this year (a village that has not begun: from January); a past
+		** year is all due, a future one nothing */
+		int m0 = r->first_month ? (int)r->first_month : 1;
+		for (int m = m0; m <= 12; m++)
+			if (year < this_year ||
+			    (year == this_year && month_end(year, m) + set->approve_days < t))
+				r->months_due++;
+		for (int q = (m0 - 1) / 3 + 1; q <= 4; q++)
+			if (year < this_year ||
+			    (year == this_year && month_end(year, q * 3) + set->announce_days < t))
+				r->quarters_due++;
 		struct village v = {.id = r->village_id, .point_value_fen = r->point_value_fen};
 		struct fund_summary fs;
 		if (fund_summary(d, &v, &fs))

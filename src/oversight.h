@@ -79,10 +79,13 @@ struct oversight_row {
 	int64_t redemptions, points_redeemed;
 	int64_t fund_balance_fen;
 	/* ---- the dashboard's details (oversight_dashboard() only) ---- */
-	int64_t months_due;      /* months of the year ended by today */
+	int64_t first_month;     /* the first approved month of the year, 1–12; 0 none */
+	int64_t months_due;      /* months from first_month (January when none) whose
+				  * on-time window has closed by today */
 	int64_t months_late;     /* approved later than approve_days after the month */
 	int64_t late_days_max;   /* the latest approval's days after its month's end */
-	int64_t quarters_due;    /* quarters whose on-time window has closed by today */
+	int64_t quarters_due;    /* quarters from first_month's whose on-time window
+				  * has closed by today */
 	int64_t announcements_on_time;
 	int64_t objection_oldest_days; /* age of the oldest open objection, 0 none */
 	int has_fund_coverage;

@@ -1,0 +1,51 @@
+-- 017-oversight: the town's evaluation (评估) of each village's
+-- implementation, 第三阶段 总结提升.  The town defines the criteria and their
+-- weights (evaluation_criterion, seeded with the plan's default set); an
+-- evaluation copies each criterion as it stood, with the figure measured
+-- then, the evaluator's score (0–100) and remark.  Evaluations are never
+-- changed: a new judgement is a new row, the latest of a year is shown.
+
+CREATE TABLE evaluation_criterion(
+  id @ID@,
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  weight INTEGER NOT NULL CHECK (weight BETWEEN 0 AND 100),
+  seq INTEGER NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0,1))
+);
+INSERT INTO evaluation_criterion(code, name, weight, seq) VALUES
+  ('coverage', '户在、房在、人在的家庭户参与覆盖率', 20, 1),
+  ('standard', '积分标准经村民（代表）会议民主程序通过', 15, 2),
+  ('monthly', '一月一积分：每月按时评定并经两委集体审定', 15, 3),
+  ('announce', '一季一公示：每季度按时公示', 15, 4),
+  ('objections', '异议按时答复处理', 10, 5),
+  ('redemption', '一年一兑换：兑换及时兑现、资金有保障', 10, 6),
+  ('ledger', '台账资料完整', 15, 7);
+
+CREATE TABLE evaluation(
+  id @ID@,
+  village_id BIGINT NOT NULL REFERENCES village(id),
+  year INTEGER NOT NULL,
+  evaluator TEXT NOT NULL,                -- who evaluated (the group, by name)
+  evaluated_on TEXT NOT NULL,             -- YYYY-MM-DD
+  conclusion TEXT NOT NULL DEFAULT '',
+  weight_sum BIGINT NOT NULL,
+  total_x100 BIGINT NOT NULL,             -- Σ weight × score / Σ weight, × 100, rounded half up
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX evaluation_village ON evaluation(village_id, year, id);
+--@append_only evaluation
+
+CREATE TABLE evaluation_score(
+  evaluation_id BIGINT NOT NULL REFERENCES evaluation(id),
+  seq INTEGER NOT NULL,
+  code TEXT NOT NULL,
+  name TEXT NOT NULL,
+  weight INTEGER NOT NULL,
+  measured TEXT NOT NULL DEFAULT '',      -- the figure shown when it was scored
+  score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 100),
+  remark TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (evaluation_id, seq)
+);
+--@append_only evaluation_score
