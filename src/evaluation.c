@@ -146,6 +146,28 @@ void evaluation_prefill(arena *a, const struct oversight_row *r,
 	}
 }
 
+int evaluation_prefilled(db *d, arena *a, const struct village *v, int year,
+			 struct eval_score **out, int *n)
+{
+	struct oversight_settings set;
+	struct oversight_row *rows;
+	struct eval_criterion *crit;
+	int nr, nc;
+	char today[11];
+	date_today(today);
+	if (oversight_settings_load(d, &set) ||
+	    oversight_dashboard(d, a, year, today, &set, &rows, &nr) ||
+	    evaluation_criteria(d, a, &crit, &nc))
+		return -1;
+	struct eval_score *sc = arena_alloc(a, (size_t)(nc ? nc : 1) * sizeof *sc);
+	for (int i = 0; i < nr; i++)
+		if (rows[i].village_id == v->id)
+			evaluation_prefill(a, &rows[i], &set, crit, nc, sc);
+	*out = sc;
+	*n = nc;
+	return 0;
+}
+
 int64_t evaluation_total_x100(const struct eval_score *s, int n)
 {
 	int64_t num = 0, w = 0;
@@ -303,34 +325,25 @@ int evaluation_get(db *d, arena *a, int64_t village_id, int64_t id, struct evalu
 
 int evaluation_demo(db *d, arena *a, const struct actor *who, int year)
 {
-	struct oversight_settings set;
-	struct oversight_row *rows;
-	struct eval_criterion *crit;
-	int n, nc;
-	char today[11];
-	date_today(today);
-	if (oversight_settings_load(d, &set) ||
-	    oversight_dashboard(d, a, year, today, &set, &rows, &n) ||
-	    evaluation_criteria(d, a, &crit, &nc))
-		return -1;
-	if (!n)
-		return 0;
+	int nv = 0;
+	struct village *vs = village_list(d, a, &nv);
+	if (!vs || !nv)
+		return vs ? 0 : -1;
 	/* the first village by code: the evaluation group's finished form */
-	struct eval_score *sc = arena_alloc(a, (size_t)nc * sizeof *sc);
-	evaluation_prefill(a, &rows[0], &set, crit, nc, sc);
-	for (int i = 0; i < nc; i++) {
+	struct eval_score *sc;
+	int nc;
+	if (evaluation_prefilled(d, a, &vs[0], year, &sc, &nc))
+		return -1;
+	for (int i = 0; i < nc; i++)
 		if (sc[i].score < 0) {
 			sc[i].score = 90;
 			sc[i].remark = "台账按月装订，审定记录齐全，个别佐证照片缺说明";
 		}
-	}
-	struct village *v = village_by_id(d, a, rows[0].village_id);
 	errlist errs = {0};
 	int64_t id;
-	int rc = v ? evaluation_add(d, who, v, year, "镇积分管理自治工作组（王建国、李梅）", today,
-				    "积分制运行稳定，覆盖面需继续扩大；建议下一年度补齐未参与户的动员。",
-				    sc, nc, &errs, &id)
-		   : -1;
+	int rc = evaluation_add(d, who, &vs[0], year, "镇积分管理自治工作组（王建国、李梅）", NULL,
+				"积分制运行稳定，覆盖面需继续扩大；建议下一年度补齐未参与户的动员。",
+				sc, nc, &errs, &id);
 	errlist_free(&errs);
 	return rc ? -1 : 0;
 }

@@ -47,6 +47,12 @@ void evaluation_prefill(arena *a, const struct oversight_row *r,
 			const struct oversight_settings *set, const struct eval_criterion *crit,
 			int ncrit, struct eval_score *out);
 
+/* The pre-filled form of village v for year as of today: the active
+** criteria, each with its measured figure and suggested score (arena).
+** 0 or -1. */
+int evaluation_prefilled(db *d, arena *a, const struct village *v, int year,
+			 struct eval_score **out, int *n);
+
 struct evaluation {
 	int64_t id, village_id;
 	int year;

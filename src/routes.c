@@ -37,6 +37,9 @@ extern const struct route announcement_api_routes[];
 extern const struct route publication_routes[];
 extern const struct route objection_routes[];
 extern const struct route objection_api_routes[];
+extern const struct route town_routes[];
+extern const struct route evaluation_routes[];
+extern const struct route oversight_api_routes[];
 
 const struct route *const route_tables[] = {
 	auth_routes,
@@ -68,6 +71,9 @@ const struct route *const route_tables[] = {
 	publication_routes,
 	objection_routes,
 	objection_api_routes,
+	town_routes,
+	evaluation_routes,
+	oversight_api_routes,
 	NULL,
 };
 
@@ -82,12 +88,13 @@ extern const struct nav_link auth_nav[];
 extern const struct nav_link objection_nav[];
 extern const struct nav_link shop_nav[];
 extern const struct nav_link fund_nav[];
+extern const struct nav_link town_nav[];
 
 /* Every area's navigation links; html.c shows them by rank. */
 const struct nav_link *const nav_tables[] = {
 	village_nav, account_nav, standard_nav, passbook_nav, household_nav,
 	ledger_nav,  sheet_nav,   auth_nav,     shop_nav,     fund_nav,
-	objection_nav, NULL,
+	objection_nav, town_nav, NULL,
 };
 
 /* Match path against a route pattern, capturing '*' segments into arg. */
