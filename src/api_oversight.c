@@ -88,7 +88,7 @@ static int rows_or_500(struct req *r, int year, struct oversight_settings *set,
 	return 0;
 }
 
-/* GET /api/town/dashboard?year=&sort=&desc=1 */
+/* GET /api/v1/town/dashboard?year=&sort=&desc=1 */
 static void api_town_dashboard(struct req *r)
 {
 	int year = api_year_or_400(r);
@@ -137,7 +137,7 @@ static struct oversight_row *village_row(struct req *r, struct village **v, int 
 	return NULL;
 }
 
-/* GET /api/town/villages/CODE?year=: the figures, points per category and
+/* GET /api/v1/villages/CODE/oversight?year=: the figures, points per category and
 ** month, redemptions per month. */
 static void api_town_village(struct req *r)
 {
@@ -227,7 +227,7 @@ static void evaluation_json(struct req *r, const char *key, const struct evaluat
 	json_end_obj(r);
 }
 
-/* GET /api/town/villages/CODE/evaluations?year=: the year's evaluations
+/* GET /api/v1/villages/CODE/evaluations?year=: the year's evaluations
 ** (newest first), the latest with its scores, and the pre-filled form. */
 static void api_evaluations(struct req *r)
 {
@@ -263,7 +263,7 @@ static void api_evaluations(struct req *r)
 	json_send(r, 200);
 }
 
-/* POST /api/town/villages/CODE/evaluations: {"year", "evaluator", "date",
+/* POST /api/v1/villages/CODE/evaluations: {"year", "evaluator", "date",
 ** "conclusion", "scores": {"CODE": {"score": N, "remark": "…"}}} → 201
 ** with the new evaluation. */
 static void api_evaluation_post(struct req *r)
@@ -325,7 +325,7 @@ out:
 	errlist_free(&errs);
 }
 
-/* GET /api/town/villages/CODE/evaluations/ID */
+/* GET /api/v1/villages/CODE/evaluations/ID */
 static void api_evaluation_get(struct req *r)
 {
 	struct village *v = req_village_or_404(r, r->arg[0]);
@@ -346,10 +346,10 @@ static void api_evaluation_get(struct req *r)
 }
 
 const struct route oversight_api_routes[] = {
-	{"GET", "/api/town/dashboard", api_town_dashboard, ROLE_TOWN_ADMIN, 0},
-	{"GET", "/api/town/villages/*", api_town_village, ROLE_TOWN_ADMIN, 0},
-	{"GET", "/api/town/villages/*/evaluations", api_evaluations, ROLE_TOWN_ADMIN, 0},
-	{"POST", "/api/town/villages/*/evaluations", api_evaluation_post, ROLE_TOWN_ADMIN, 0},
-	{"GET", "/api/town/villages/*/evaluations/*", api_evaluation_get, ROLE_TOWN_ADMIN, 0},
+	{"GET", "/api/v1/town/dashboard", api_town_dashboard, ROLE_TOWN_ADMIN, 0},
+	{"GET", "/api/v1/villages/*/oversight", api_town_village, ROLE_TOWN_ADMIN, 0},
+	{"GET", "/api/v1/villages/*/evaluations", api_evaluations, ROLE_TOWN_ADMIN, 0},
+	{"POST", "/api/v1/villages/*/evaluations", api_evaluation_post, ROLE_TOWN_ADMIN, 0},
+	{"GET", "/api/v1/villages/*/evaluations/*", api_evaluation_get, ROLE_TOWN_ADMIN, 0},
 	{0},
 };
