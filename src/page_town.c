@@ -261,7 +261,7 @@ static void page_town_report_csv(struct req *r)
 		    arena_printf(r->a, "attachment; filename=\"report-%d.csv\"", year));
 	http_send(r, 200, "text/csv; charset=utf-8", w.b.p ? w.b.p : "", w.b.len);
 	csv_finish(&w);
-	http_security_event(r, "export.report", arena_printf(r->a, "report:%d", year), 0, NULL);
+	http_security_event(r, "security.export", arena_printf(r->a, "report:%d", year), 0, NULL);
 }
 
 /* The village's row of year (dashboard figures), or answers and NULL. */

@@ -224,6 +224,17 @@ POST /api/v1/villages/*/objections                 ok   ok 404  403 403  403 403
 POST /api/v1/villages/*/objections/*/decide        ok   ok 404  403 403  403 403  403 403  401
 GET  /api/v1/passbook/objections                  403  403 403  403 403  403 403  200 200  401
 POST /api/v1/passbook/objections                  403  403 403  403 403  403 403   ok  ok  401
+GET  /town                                        200  403 403  403 403  403 403  403 403    L
+GET  /town/report.csv                             200  403 403  403 403  403 403  403 403    L
+GET  /town/v/*                                    200  403 403  403 403  403 403  403 403    L
+GET  /town/v/*/evaluation                         200  403 403  403 403  403 403  403 403    L
+POST /town/v/*/evaluation                          ok  403 403  403 403  403 403  403 403    L
+GET  /town/v/*/evaluation/*                       200  403 403  403 403  403 403  403 403    L
+GET  /api/v1/town/dashboard                       200  403 403  403 403  403 403  403 403  401
+GET  /api/v1/villages/*/oversight                 200  403 403  403 403  403 403  403 403  401
+GET  /api/v1/villages/*/evaluations               200  403 403  403 403  403 403  403 403  401
+POST /api/v1/villages/*/evaluations                ok  403 403  403 403  403 403  403 403  401
+GET  /api/v1/villages/*/evaluations/*             200  403 403  403 403  403 403  403 403  401
 """
 
 
@@ -347,7 +358,12 @@ def prepare(db):
     cli_ok(db, "announce", "--village", "V1", "--quarter", "2024-Q2", "--date", "2024-07-05")
     objection = int(cli_ok(db, "objection", "add", "--village", "V1", "--quarter", "2024-Q2",
                            "--household", "001", "--reason", "不对", "--date", "2024-07-08"))
+    # an evaluation of V1 (the town's; INSERT is all its tables allow)
+    db.sql("INSERT INTO evaluation(village_id, year, evaluator, evaluated_on, weight_sum,"
+           " total_x100, created_by, created_at) SELECT id, 2024, '评估组', '2024-12-01', 100,"
+           " 8000, 'admin', 0 FROM village WHERE code = 'V1'")
     v = {
+        "evaluation": one(db, "SELECT MAX(id) FROM evaluation"),
         "objection": objection,
         "red": one(db, "SELECT MAX(id) FROM redemption"),
         "fund": one(db, "SELECT MAX(id) FROM fund_move"),
@@ -423,7 +439,8 @@ SEGMENT = {
     "ledger": "{ledger}", "evidence": "{evidence}", "declarations": "{decl}",
     "versions": "{version}", "p": "{token}", "announcements": "2024-Q2", "receipts": "001",
     "catalog": "RICE", "items": "RICE", "redemptions": "{red}", "counter": "001",
-    "funds": "{fund}", "objections": "{objection}",
+    "funds": "{fund}", "objections": "{objection}", "evaluation": "{evaluation}",
+    "evaluations": "{evaluation}", "town": "V1",
 }
 # Where a route needs another value than SEGMENT gives.
 OVERRIDE = {
