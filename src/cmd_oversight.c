@@ -2,7 +2,8 @@
 ** cmd_oversight.c — the town's CLI view: `jifen report` (INTERFACES.md,
 ** one row per village) and the town's oversight settings (`jifen town
 ** show`, `jifen town set KEY VALUE`: the stages of the plan and the
-** on-time windows, docs/oversight.md).
+** on-time windows, docs/oversight.md), and the evaluation's criteria
+** (`jifen evaluation criteria`).
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "csvout.h"
+#include "evaluation.h"
 #include "oversight.h"
 #include "village.h"
 
@@ -137,5 +139,40 @@ int cmd_town_set(struct cli *c)
 		return rc;
 	}
 	printf("已设置 %s = %s\n", cli_pos(c, 0), cli_pos(c, 1));
+	return EXIT_OK;
+}
+
+/* jifen evaluation criteria [--set CODE --weight N]
+** The town's evaluation criteria as code,weight,name lines in order; with
+** --set, change one criterion's weight (0–100; 0 leaves it out of the
+** total).  Exit 1 for an unknown code or a bad weight. */
+int cmd_evaluation_criteria(struct cli *c)
+{
+	static const char *const known[] = {"--set=", "--weight=", NULL};
+	int rc = cli_check_options(c, known);
+	if (rc)
+		return rc;
+	const char *code = cli_opt(c, "--set"), *ws = cli_opt(c, "--weight");
+	if (cli_npos(c) || !code != !ws)
+		return cli_usage(c);
+	if (code) {
+		int64_t w;
+		errlist errs = {0};
+		if (parse_int64(ws, &w))
+			w = -1;
+		rc = evaluation_criterion_set(c->db, &c->actor, code, w, &errs);
+		if (rc) {
+			rc = cli_area_failure(c, rc, &errs);
+			errlist_free(&errs);
+			return rc;
+		}
+	}
+	struct eval_criterion *cr;
+	int n;
+	if (evaluation_criteria(c->db, c->a, &cr, &n))
+		return cli_db_failure(c);
+	printf("code,weight,name\n");
+	for (int i = 0; i < n; i++)
+		printf("%s,%d,%s\n", cr[i].code, cr[i].weight, cr[i].name);
 	return EXIT_OK;
 }

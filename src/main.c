@@ -372,6 +372,8 @@ static const struct command {
 	 "见证方：联署检查点（不需要数据库）"},
 	{"report", NULL, cmd_report, "report [--year YYYY] [--format csv|json|xlsx] [--out FILE]",
 	 "全镇各村实施情况报表"},
+	{"evaluation", "criteria", cmd_evaluation_criteria,
+	 "evaluation criteria [--set CODE --weight N]", "镇评估指标及权重"},
 	{NULL, NULL, NULL, NULL, NULL},
 };
 

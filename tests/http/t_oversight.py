@@ -14,7 +14,8 @@ evaluation.
        evaluation is a new row, the latest shown; the tables refuse UPDATE
   080  evaluation through the page form and its printable report; a
        missing score is refused naming the criterion
-  090  `jifen town show` / `town set`: defaults, changes, bad values exit 1
+  090  `jifen town show` / `town set`: defaults, changes, bad values exit 1;
+       `jifen evaluation criteria --set CODE --weight N`
   100  village accounts get 403 on every dashboard and evaluation route
 """
 import datetime
@@ -371,6 +372,12 @@ def test_090_town_settings(db):
     eq(db.sql("SELECT value FROM setting WHERE name = 'town.stage1_end'"), [])
     eq(cli(db, "town", "set", "town.goal_pct")[0], 2)
     eq(cli_ok(db, "town"), "朱家角镇\n")
+    # the evaluation's criteria and weights are the town's
+    out = cli_ok(db, "evaluation", "criteria", "--set", "ledger", "--weight", "5")
+    check(out.startswith("code,weight,name\ncoverage,20,") and "\nledger,5,台账资料完整\n" in out, out)
+    for bad in (("--set", "nosuch", "--weight", "5"), ("--set", "ledger", "--weight", "101")):
+        eq(cli(db, "evaluation", "criteria", *bad)[0], 1, bad)
+    eq(cli(db, "evaluation", "criteria", "--set", "ledger")[0], 2)
 
 
 def test_100_village_accounts_refused(db):
