@@ -299,11 +299,12 @@ static void api_evaluation_post(struct req *r)
 		json_t *g = given ? json_object_get(given, sc[i].code) : NULL;
 		json_t *s = g ? json_object_get(g, "score") : NULL;
 		json_t *rm = g ? json_object_get(g, "remark") : NULL;
-		sc[i].score = s && json_is_integer(s) && json_integer_value(s) >= 0 &&
+		/* json_is_*() are false for NULL */
+		sc[i].score = json_is_integer(s) && json_integer_value(s) >= 0 &&
 					      json_integer_value(s) <= 100
 				      ? (int)json_integer_value(s)
 				      : -1;
-		sc[i].remark = rm && json_is_string(rm) ? arena_strdup(r->a, json_string_value(rm)) : "";
+		sc[i].remark = json_is_string(rm) ? arena_strdup(r->a, json_string_value(rm)) : "";
 	}
 	if (errs.n)
 		goto out;

@@ -49,3 +49,9 @@ CREATE TABLE evaluation_score(
   PRIMARY KEY (evaluation_id, seq)
 );
 --@append_only evaluation_score
+
+-- The town's figures count every village's eligible and participating
+-- households in one grouped scan (oversight.c); with this index the scan
+-- reads the index only: 0.37 → 0.06 s for `jifen report` on the county's
+-- 150,000 households (BENCHMARKS.md, workload 8).
+CREATE INDEX household_oversight ON household(village_id, eligible, participating, left_on);
