@@ -50,21 +50,26 @@ put entries "$(sqlite3 "$DB" 'SELECT COUNT(*) FROM ledger_entry')"
 YEAR=$(sqlite3 "$DB" 'SELECT substr(MAX(month), 1, 4) FROM approval')
 put year "$YEAR"
 
-# one timed run: time (s) and peak RSS (kB) of a command, median of REPS
+# one timed command, REPS times: the medians of its wall time (s), its CPU
+# time (user + system, s: less disturbed than wall time by the other work
+# on the machine) and its peak RSS (kB)
 timed() {
 	name=$1
 	shift
 	: >"$WORK/t.$name"
+	: >"$WORK/c.$name"
 	: >"$WORK/m.$name"
 	i=0
 	while [ $i -lt "$REPS" ]; do
 		t0=$(ns)
-		/usr/bin/time -f %M -o "$WORK/rss" "$@" >"$WORK/out.$name"
+		/usr/bin/time -f '%M %U %S' -o "$WORK/rss" "$@" >"$WORK/out.$name"
 		secs "$t0" "$(ns)" >>"$WORK/t.$name"
-		cat "$WORK/rss" >>"$WORK/m.$name"
+		awk '{ print $1 }' "$WORK/rss" >>"$WORK/m.$name"
+		awk '{ printf "%.2f\n", $2 + $3 }' "$WORK/rss" >>"$WORK/c.$name"
 		i=$((i + 1))
 	done
 	put "$name.s" "$(median <"$WORK/t.$name")"
+	put "$name.cpu_s" "$(median <"$WORK/c.$name")"
 	put "$name.rss_kb" "$(median <"$WORK/m.$name")"
 }
 
@@ -80,22 +85,25 @@ big=$(sqlite3 "$DB" "SELECT v.code FROM household h JOIN village v ON v.id = h.v
 	WHERE h.participating = 1 GROUP BY v.code ORDER BY COUNT(*) DESC, v.code LIMIT 1")
 timed balances_big "$J" --db "$DB" balances --village "$big"
 sqlite3 "$DB" "SELECT code FROM village ORDER BY code" >"$WORK/villages"
+# one shell running the 300 processes: time's CPU figures are its
+# children's sums, its peak RSS the largest child's
 t0=$(ns)
-maxrss=0
-while read -r code; do
-	/usr/bin/time -f %M -o "$WORK/rss" "$J" --db "$DB" balances --village "$code" >/dev/null
-	r=$(cat "$WORK/rss")
-	[ "$r" -gt "$maxrss" ] && maxrss=$r
-done <"$WORK/villages"
+/usr/bin/time -f '%M %U %S' -o "$WORK/rss" sh -c '
+	while read -r code; do
+		"$1" --db "$2" balances --village "$code" >/dev/null || exit 1
+	done <"$3"' sh "$J" "$DB" "$WORK/villages"
 put balances_all.s "$(secs "$t0" "$(ns)")"
-put balances_all.rss_max_kb "$maxrss"
+put balances_all.cpu_s "$(awk '{ printf "%.2f", $2 + $3 }' "$WORK/rss")"
+put balances_all.rss_max_kb "$(awk '{ print $1 }' "$WORK/rss")"
 
 say "the dashboard over HTTP ($REPS requests each)"
 port=$(python3 "$ROOT/bench/bench.py" port)
 "$J" --db "$DB" serve --listen "127.0.0.1:$port" >"$WORK/serve.log" 2>&1 &
 sp=$!
 until curl -fso /dev/null "http://127.0.0.1:$port/login"; do sleep 0.05; done
+c0=$(awk '{ print $14 + $15 }' "/proc/$sp/stat")
 put dashboard "$(python3 "$ROOT/bench/bench.py" dashboard "http://127.0.0.1:$port" townbench "$PASS" "$REPS")"
+put serve.cpu_ticks "$(($(awk '{ print $14 + $15 }' "/proc/$sp/stat") - c0)) (of $(getconf CLK_TCK)/s, for 2 × REPS requests)"
 put serve.rss_peak_kb "$(awk '/^VmHWM:/ { print $2 }' "/proc/$sp/status")"
 kill -TERM "$sp"
 wait "$sp" 2>/dev/null || true

@@ -56,6 +56,7 @@ static void row_json(struct req *r, const struct oversight_row *o)
 	} else
 		json_null(r, "standard");
 	json_int(r, "months_approved", o->months_approved);
+	json_int(r, "months_scored", o->months_scored);
 	json_int(r, "months_due", o->months_due);
 	json_int(r, "months_late", o->months_late);
 	json_int(r, "late_days_max", o->late_days_max);

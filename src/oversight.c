@@ -319,6 +319,18 @@ static int read_figures(db *d, arena *a, int year, int64_t eff, const struct ove
 	if (st != DB_DONE)
 		goto out;
 
+	s = db_prepare(d, "SELECT village_id, COUNT(*) FROM sheet WHERE month >= $m0 AND month <= $m1"
+			  " GROUP BY village_id");
+	if (!s || db_bind_text(s, "$m0", m0) || db_bind_text(s, "$m1", m1))
+		goto out;
+	while ((st = db_step(s)) == DB_ROW) {
+		struct oversight_row *r = row_of(&ix, rows, db_column_int(s, 0));
+		if (r)
+			r->months_scored = db_column_int(s, 1);
+	}
+	if (st != DB_DONE)
+		goto out;
+
 	s = db_prepare(d, "SELECT village_id, quarter, announced_on FROM announcement"
 			  " WHERE quarter >= $q0 AND quarter <= $q1");
 	if (!s || db_bind_text(s, "$q0", q0) || db_bind_text(s, "$q1", q1))

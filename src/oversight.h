@@ -74,6 +74,7 @@ struct oversight_row {
 	const char *standard_effective, *meeting_type, *meeting;
 	int64_t entitled, attendance, votes_for, votes_against, votes_abstain; /* -1 not recorded */
 	int64_t months_approved;
+	int64_t months_scored;   /* sheets of months of the year, any status */
 	int64_t announcements;
 	int64_t objections_open;
 	int64_t redemptions, points_redeemed;

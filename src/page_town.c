@@ -317,9 +317,10 @@ static void page_town_village(struct req *r)
 		html_raw(r, "</td></tr>");
 	} else
 		html_raw(r, "<tr><th>积分标准</th><td>未经民主程序通过</td></tr>");
-	html(r, "<tr><th>一月一积分</th><td>已审定 %lld 个月，应审定 %lld 个月，"
+	html(r, "<tr><th>一月一积分</th><td>已评分 %lld 个月，已审定 %lld 个月，应审定 %lld 个月，"
 		"迟于月末 %d 天的 %lld 个月，最迟一次在月末后 %lld 天</td></tr>",
-	     (long long)o->months_approved, (long long)o->months_due, set.approve_days,
+	     (long long)o->months_scored, (long long)o->months_approved, (long long)o->months_due,
+	     set.approve_days,
 	     (long long)o->months_late, (long long)o->late_days_max);
 	html(r, "<tr><th>一季一公示</th><td>公示 %lld 次，按时 %lld 次，应公示 %lld 个季度</td></tr>",
 	     (long long)o->announcements, (long long)o->announcements_on_time,

@@ -172,6 +172,10 @@ def test_040_demo_figures_match_database(db):
             eq(v["coverage"] or "", w["coverage"])
             eq(v["fund_balance"], w["fund_balance"])
             eq(v["standard"]["version"], int(w["standard_version"]))
+            eq(v["months_scored"], int(db.sql(
+                f"SELECT COUNT(*) FROM sheet s JOIN village v ON v.id = s.village_id"
+                f" WHERE v.code = '{v['village']}' AND s.month LIKE '{year}-%'")[0][0]))
+            check(v["months_scored"] > v["months_approved"], "the demo's draft month")
             # announcements on time: within town.announce_days (15) of the quarter's end
             on_time = 0
             for q, on in db.sql(f"SELECT a.quarter, a.announced_on FROM announcement a JOIN"
