@@ -12,15 +12,31 @@
 
 #include "json.h"
 
+/* The plan's default criteria (五、实施步骤 第三阶段 and 四、实施内容), in
+** effect until the town changes one (evaluation_criterion_set writes them). */
+static const struct eval_criterion default_criteria[] = {
+	{"coverage", "户在、房在、人在的家庭户参与覆盖率", 20, 1},
+	{"standard", "积分标准经村民（代表）会议民主程序通过", 15, 2},
+	{"monthly", "一月一积分：每月按时评定并经两委集体审定", 15, 3},
+	{"announce", "一季一公示：每季度按时公示", 15, 4},
+	{"objections", "异议按时答复处理", 10, 5},
+	{"redemption", "一年一兑换：兑换及时兑现、资金有保障", 10, 6},
+	{"ledger", "台账资料完整", 15, 7},
+};
+enum { DEFAULT_CRITERIA = sizeof default_criteria / sizeof *default_criteria };
+
 int evaluation_criteria(db *d, arena *a, struct eval_criterion **out, int *n)
 {
-	db_stmt *s = db_prepare(d, "SELECT code, name, weight, seq FROM evaluation_criterion"
-				   " WHERE active = 1 ORDER BY seq, code");
+	db_stmt *s = db_prepare(d, "SELECT code, name, weight, seq, active FROM evaluation_criterion"
+				   " ORDER BY seq, code");
 	if (!s)
 		return -1;
 	struct eval_criterion *c = NULL;
-	int k = 0, cap = 0, st;
+	int k = 0, cap = 0, rows = 0, st;
 	while ((st = db_step(s)) == DB_ROW) {
+		rows++;
+		if (!db_column_int(s, 4))
+			continue;
 		c = arena_grow(a, c, &cap, k, sizeof *c);
 		c[k].code = db_column_dup(s, 0, a);
 		c[k].name = db_column_dup(s, 1, a);
@@ -28,9 +44,16 @@ int evaluation_criteria(db *d, arena *a, struct eval_criterion **out, int *n)
 		c[k].seq = (int)db_column_int(s, 3);
 		k++;
 	}
+	if (st != DB_DONE)
+		return -1;
+	if (!rows) { /* the town has changed nothing: the plan's set */
+		c = arena_alloc(a, sizeof default_criteria);
+		memcpy(c, default_criteria, sizeof default_criteria);
+		k = DEFAULT_CRITERIA;
+	}
 	*out = c;
 	*n = k;
-	return st == DB_DONE ? 0 : -1;
+	return 0;
 }
 
 int evaluation_criterion_set(db *d, const struct actor *who, const char *code, int64_t weight,
@@ -42,7 +65,22 @@ int evaluation_criterion_set(db *d, const struct actor *who, const char *code, i
 	}
 	if (db_begin_write(d))
 		return -1;
-	db_stmt *s = db_prepare(d, "UPDATE evaluation_criterion SET weight = $w WHERE code = $c");
+	/* the first change writes the default set, which it then changes */
+	db_stmt *s = db_prepare(d, "SELECT COUNT(*) FROM evaluation_criterion");
+	if (!s || db_step(s) != DB_ROW)
+		goto fail;
+	int64_t rows = db_column_int(s, 0);
+	db_reset(s);
+	for (int i = 0; !rows && i < DEFAULT_CRITERIA; i++) {
+		s = db_prepare(d, "INSERT INTO evaluation_criterion(code, name, weight, seq)"
+				  " VALUES($c, $n, $w, $q)");
+		if (!s || db_bind_text(s, "$c", default_criteria[i].code) ||
+		    db_bind_text(s, "$n", default_criteria[i].name) ||
+		    db_bind_int(s, "$w", default_criteria[i].weight) ||
+		    db_bind_int(s, "$q", default_criteria[i].seq) || db_step(s) != DB_DONE)
+			goto fail;
+	}
+	s = db_prepare(d, "UPDATE evaluation_criterion SET weight = $w WHERE code = $c");
 	if (!s || db_bind_int(s, "$w", weight) || db_bind_text(s, "$c", code) ||
 	    db_step(s) != DB_DONE)
 		goto fail;

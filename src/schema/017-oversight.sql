@@ -1,6 +1,6 @@
 -- 017-oversight: the town's evaluation (评估) of each village's
 -- implementation, 第三阶段 总结提升.  The town defines the criteria and their
--- weights (evaluation_criterion, seeded with the plan's default set); an
+-- weights (evaluation_criterion; the plan's default set until it changes one); an
 -- evaluation copies each criterion as it stood, with the figure measured
 -- then, the evaluator's score (0–100) and remark.  Evaluations are never
 -- changed: a new judgement is a new row, the latest of a year is shown.
@@ -13,14 +13,9 @@ CREATE TABLE evaluation_criterion(
   seq INTEGER NOT NULL,
   active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0,1))
 );
-INSERT INTO evaluation_criterion(code, name, weight, seq) VALUES
-  ('coverage', '户在、房在、人在的家庭户参与覆盖率', 20, 1),
-  ('standard', '积分标准经村民（代表）会议民主程序通过', 15, 2),
-  ('monthly', '一月一积分：每月按时评定并经两委集体审定', 15, 3),
-  ('announce', '一季一公示：每季度按时公示', 15, 4),
-  ('objections', '异议按时答复处理', 10, 5),
-  ('redemption', '一年一兑换：兑换及时兑现、资金有保障', 10, 6),
-  ('ledger', '台账资料完整', 15, 7);
+-- Empty until the town changes a weight: evaluation.c holds the default set
+-- from the plan and writes it here whole on the first change (a row seeded by
+-- the migration would collide with the rows `jifen migrate-db` copies).
 
 CREATE TABLE evaluation(
   id @ID@,

@@ -284,7 +284,12 @@ def test_070_evaluation_api(db):
         eq(d["evaluations"], [])
         eq(d["latest"], None)
         form = d["form"]
+        # the plan's default set (the table is empty until the town changes a weight)
+        eq(db.sql("SELECT COUNT(*) FROM evaluation_criterion"), [["0"]])
+        cli_ok(db, "evaluation", "criteria", "--set", "ledger", "--weight", "12")
         weights = dict(db.sql("SELECT code, weight FROM evaluation_criterion WHERE active = 1"))
+        eq(weights["ledger"], "12")
+        form = c.get("/api/v1/villages/V1/evaluations?year=2024").json()["form"]
         eq({f["code"]: f["weight"] for f in form}, {k: int(v) for k, v in weights.items()})
         cov = next(f for f in form if f["code"] == "coverage")
         check("1.00" in cov["measured"], cov)
@@ -377,6 +382,8 @@ def test_090_town_settings(db):
     eq(cli(db, "town", "set", "town.goal_pct")[0], 2)
     eq(cli_ok(db, "town"), "朱家角镇\n")
     # the evaluation's criteria and weights are the town's
+    out = cli_ok(db, "evaluation", "criteria")
+    check("\nledger,15,台账资料完整\n" in out, out)
     out = cli_ok(db, "evaluation", "criteria", "--set", "ledger", "--weight", "5")
     check(out.startswith("code,weight,name\ncoverage,20,") and "\nledger,5,台账资料完整\n" in out, out)
     for bad in (("--set", "nosuch", "--weight", "5"), ("--set", "ledger", "--weight", "101")):
