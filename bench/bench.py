@@ -123,6 +123,30 @@ class Client:
             loc = h.get("location")
 
 
+def cmd_dashboard(url, login, password, reps):
+    """Workload 8: the town dashboard page and its JSON, reps times each on
+    one keep-alive connection; checks that every village is on it; prints
+    page_ms, json_ms (medians), page_bytes, json_bytes, villages."""
+    c = Client(url)
+    c.login(login, password)
+    out = {}
+    for name, path in (("page", "/town"), ("json", "/api/v1/town/dashboard")):
+        times, size = [], 0
+        for _ in range(int(reps)):
+            t0 = time.perf_counter()
+            st, _, data = c.request("GET", path)
+            times.append((time.perf_counter() - t0) * 1000)
+            if st != 200:
+                die(f"{path}: HTTP {st}")
+            size = len(data)
+        times.sort()
+        out[name + "_ms"] = f"{times[len(times) // 2]:.1f}"
+        out[name + "_bytes"] = str(size)
+        if name == "json":
+            out["villages"] = str(len(json.loads(data)["villages"]))
+    print(" ".join(f"{k}={v}" for k, v in out.items()))
+
+
 def cmd_tokens(url, login, password, dbpath, n, seed, out):
     db = sqlite3.connect(f"file:{dbpath}?mode=ro", uri=True)
     rows = db.execute("SELECT v.code, h.id, h.code FROM household h JOIN village v"
@@ -810,6 +834,8 @@ def main():
         print(free_port())
     elif cmd == "tokens":
         cmd_tokens(*a)
+    elif cmd == "dashboard":
+        cmd_dashboard(*a)
     elif cmd == "check-passbook":
         cmd_check_passbook(*a)
     elif cmd == "coldstart":

@@ -80,4 +80,13 @@ int honour_demo(struct cli *c);
 int group_demo(struct cli *c);
 int group_demo_finish(struct cli *c);
 
+/* cmd_oversight.c: the town's report and oversight settings */
+int cmd_report(struct cli *c);
+int cmd_town_show(struct cli *c);
+int cmd_town_set(struct cli *c);
+int cmd_evaluation_criteria(struct cli *c);
+/* oversight_demo.c: announcements, shops and an evaluation that make the
+** demo villages differ on the town dashboard (called by demo_load). */
+int oversight_demo(struct cli *c);
+
 #endif

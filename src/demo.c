@@ -141,6 +141,8 @@ int demo_load(struct cli *c)
 		return rc;
 	if ((rc = honour_demo(c)))
 		return rc;
+	if ((rc = oversight_demo(c)))
+		return rc;
 
 	/* a household with a PIN and a card, to try the passbook */
 	struct village *v0 = village_by_code(c->db, c->a, demo_villages[0].code);

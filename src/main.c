@@ -298,6 +298,8 @@ static const struct command {
 	 "import households --village CODE FILE [--dry-run]", "导入农户 CSV"},
 	{"backup", NULL, cmd_backup, "backup FILE", "在线备份整个数据库"},
 	{"config", NULL, cmd_config, "config [set NAME VALUE]", "查看或修改安全策略（密码、锁定、会话）"},
+	{"town", "show", cmd_town_show, "town show", "镇的督导设置（三个阶段日期、按时标准）"},
+	{"town", "set", cmd_town_set, "town set KEY VALUE", "修改一项镇督导设置"},
 	{"town", NULL, cmd_town, "town [NAME]", "查看或修改镇名（每页页脚）"},
 	{"routes", NULL, cmd_routes, "routes", "列出全部网页和 API 路由及其权限"},
 	{"migrate-db", NULL, cmd_migrate_db, "migrate-db --from FILE.db --to postgresql://…",
@@ -386,6 +388,10 @@ static const struct command {
 	{"witness", NULL, cmd_witness,
 	 "witness init|show|cosign --key WKEY [--name NAME] [--state FILE --log-key VKEY REQUEST]",
 	 "见证方：联署检查点（不需要数据库）"},
+	{"report", NULL, cmd_report, "report [--year YYYY] [--format csv|json|xlsx] [--out FILE]",
+	 "全镇各村实施情况报表"},
+	{"evaluation", "criteria", cmd_evaluation_criteria,
+	 "evaluation criteria [--set CODE --weight N]", "镇评估指标及权重"},
 	{NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -19,7 +19,7 @@ static void page_home(struct req *r)
 		return;
 	}
 	if (r->user->role == ROLE_TOWN_ADMIN)
-		http_redirect(r, "/villages");
+		http_redirect(r, "/town");
 	else if (r->user->role == ROLE_HOUSEHOLD)
 		http_redirect(r, "/passbook");
 	else

@@ -270,6 +270,17 @@ GET  /api/v1/villages/*/consultations/*           200  200 200  200 200  200 200
 POST /api/v1/villages/*/consultations/*/comments   ok   ok 404  403 403  403 403   ok 404  401
 POST /api/v1/villages/*/consultations/*/comments/*/answer  ok   ok 404  403 403  403 403  403 403  401
 POST /api/v1/villages/*/consultations/*/adopt      ok   ok 404  403 403  403 403  403 403  401
+GET  /town                                        200  403 403  403 403  403 403  403 403    L
+GET  /town/report.csv                             200  403 403  403 403  403 403  403 403    L
+GET  /town/v/*                                    200  403 403  403 403  403 403  403 403    L
+GET  /town/v/*/evaluation                         200  403 403  403 403  403 403  403 403    L
+POST /town/v/*/evaluation                          ok  403 403  403 403  403 403  403 403    L
+GET  /town/v/*/evaluation/*                       200  403 403  403 403  403 403  403 403    L
+GET  /api/v1/town/dashboard                       200  403 403  403 403  403 403  403 403  401
+GET  /api/v1/villages/*/oversight                 200  403 403  403 403  403 403  403 403  401
+GET  /api/v1/villages/*/evaluations               200  403 403  403 403  403 403  403 403  401
+POST /api/v1/villages/*/evaluations                ok  403 403  403 403  403 403  403 403  401
+GET  /api/v1/villages/*/evaluations/*             200  403 403  403 403  403 403  403 403  401
 """
 
 
@@ -398,7 +409,12 @@ def prepare(db):
            "2024-12-30", "--attendees", "王书记、李主任", "--resolution", "确认年度星级户")
     # a consultation open today with one meeting comment (征求意见)
     draft = open(STANDARD, encoding="utf-8").read()
+    # an evaluation of V1 (the town's; INSERT is all its tables allow)
+    db.sql("INSERT INTO evaluation(village_id, year, evaluator, evaluated_on, weight_sum,"
+           " total_x100, created_by, created_at) SELECT id, 2024, '评估组', '2024-12-01', 100,"
+           " 8000, 'admin', 0 FROM village WHERE code = 'V1'")
     v = {
+        "evaluation": one(db, "SELECT MAX(id) FROM evaluation"),
         "objection": objection,
         "red": one(db, "SELECT MAX(id) FROM redemption"),
         "fund": one(db, "SELECT MAX(id) FROM fund_move"),
@@ -493,7 +509,8 @@ SEGMENT = {
     "catalog": "RICE", "items": "RICE", "redemptions": "{red}", "counter": "001",
     "funds": "{fund}", "objections": "{objection}", "honours": "2024", "posts": "{post}",
     "openings": "{post}", "group": "{gm}", "consultations": "{cons}", "comments": "{comment}",
-    "templates": "households.xlsx",
+    "templates": "households.xlsx", "evaluation": "{evaluation}",
+    "evaluations": "{evaluation}", "town": "V1",
 }
 # Where a route needs another value than SEGMENT gives.
 OVERRIDE = {
