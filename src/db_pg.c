@@ -20,6 +20,7 @@
 ** state here, and a connection belongs to one thread.
 */
 #include "db_int.h"
+#include "metrics.h"
 #include "pgtools.h"
 
 #include <ctype.h>
@@ -307,6 +308,7 @@ static int ensure_connection(db *d)
 		return -1;
 	}
 	PGC(d)->generation++;
+	metrics_db_reconnect();
 	return 0;
 }
 

@@ -39,6 +39,7 @@
 #include "guard.h"
 #include "html.h"
 #include "idem.h"
+#include "metrics.h"
 #include "page.h"
 #include "village.h"
 
@@ -113,6 +114,7 @@ struct req_state {
 	int early;               /* answered on the headers, queue on the last call */
 	int dropping;            /* reading the body only to drop it */
 	int tls;                 /* came over TLS (a trusted proxy says so) */
+	double t0;               /* monotonic seconds at its start, for /metrics */
 };
 
 static const char PRE_COOKIE[] = "jifen_pre"; /* CSRF token before login */
@@ -256,6 +258,7 @@ void http_security_event(struct req *r, const char *action, const char *object,
 ** work), so nothing said now about sessions or records would be true. */
 static void http_unavailable(struct req *r)
 {
+	metrics_db_error();
 	http_error(r, 503, server_read_only
 				   ? "系统暂时不可用（数据库只读，不能保存任何修改），请稍后再试。"
 				   : "系统暂时不可用（数据库无法访问），请稍后再试。");
@@ -520,8 +523,10 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
 	(void)conn;
 	(void)toe;
 	struct req_state *rs = *con_cls;
-	if (rs)
+	if (rs) {
 		guard_conn_phase(rs->gc, GUARD_HEADER); /* the next request's clock */
+		metrics_request(metrics_class_of(rs->r.path), rs->r.status, monotonic_seconds() - rs->t0);
+	}
 	req_free(rs);
 	*con_cls = NULL;
 }
@@ -779,6 +784,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 		r->path = arena_strdup(r->a, url);
 		r->is_api = !strncmp(url, "/api/", 5);
 		r->status = 200;
+		rs->t0 = monotonic_seconds();
 		*con_cls = rs;
 		const union MHD_ConnectionInfo *si =
 			mhd.MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);

@@ -37,6 +37,7 @@ extern const struct route announcement_api_routes[];
 extern const struct route publication_routes[];
 extern const struct route objection_routes[];
 extern const struct route objection_api_routes[];
+extern const struct route health_routes[];
 
 const struct route *const route_tables[] = {
 	auth_routes,
@@ -68,6 +69,7 @@ const struct route *const route_tables[] = {
 	publication_routes,
 	objection_routes,
 	objection_api_routes,
+	health_routes,
 	NULL,
 };
 
