@@ -133,6 +133,8 @@ static const struct {
 	 NULL},
 	{"photo_mb_per_day", "每个账号（或户）每天最多上传照片（MB）", FIELD(photo_mb_per_day), 1, 10000,
 	 0, NULL},
+	{"requests_per_minute_per_address", "同一地址每分钟最多请求数（本机地址不计，0 不限）",
+	 FIELD(requests_per_minute_per_address), 0, 100000, 0, NULL},
 };
 #undef TEXT
 #undef FIELD

@@ -70,9 +70,10 @@ struct security_policy {
 	int declarations_per_day;  /* declarations of one household */
 	int photos_per_day;        /* photos one account or household uploads */
 	int photo_mb_per_day;      /* their bytes, in MB */
+	int requests_per_minute_per_address; /* ratelimit.h; 0 no limit */
 };
 #define SECURITY_POLICY_DEFAULTS                                                                 \
-	{8, 90, 5, 15, "address", 20, 30, 30, 12, 64, 30, 1024, 64, "", 10, 100, 20}
+	{8, 90, 5, 15, "address", 20, 30, 30, 12, 64, 30, 1024, 64, "", 10, 100, 20, 600}
 
 /* The policy in force (defaults for what is not set).  0 or -1. */
 int policy_load(db *d, struct security_policy *p);

@@ -40,6 +40,7 @@
 #include "html.h"
 #include "idem.h"
 #include "metrics.h"
+#include "ratelimit.h"
 #include "page.h"
 #include "village.h"
 
@@ -739,6 +740,12 @@ static int request_begin(struct req_state *rs, struct MHD_Connection *conn)
 		http_header(r, "Retry-After", "10");
 		return 1;
 	}
+	unsigned wait = ratelimit_take(&key);
+	if (wait) {
+		http_error(r, 429, "来自这个地址的请求太多，请稍后再试。");
+		http_header(r, "Retry-After", arena_printf(r->a, "%u", wait));
+		return 1;
+	}
 	r->content_type = mhd.MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 	mhd.MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, r);
 	r->db = thread_db();
@@ -936,6 +943,7 @@ int http_serve(const struct server_config *cfg)
 		fprintf(stderr, "%s\n", err);
 		return 3;
 	}
+	ratelimit_start((unsigned)pol.requests_per_minute_per_address);
 
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
