@@ -24,6 +24,7 @@ struct village {
 	const char *stars;             /* "none" or "60,80,100" */
 	int reservation_hours;         /* a reservation holds this long */
 	const char *supervision_phone; /* 监督电话, "" none */
+	int pin_failures_per_hour;     /* schema 022: the village's PIN budget (auth.c) */
 };
 
 /* Valid village code: 1–32 of [A-Za-z0-9_-]. */
