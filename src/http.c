@@ -36,6 +36,7 @@
 #include "audit.h"
 #include "api.h"
 #include "auth.h"
+#include "errlog.h"
 #include "guard.h"
 #include "html.h"
 #include "idem.h"
@@ -526,7 +527,12 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
 	struct req_state *rs = *con_cls;
 	if (rs) {
 		guard_conn_phase(rs->gc, GUARD_HEADER); /* the next request's clock */
-		metrics_request(metrics_class_of(rs->r.path), rs->r.status, monotonic_seconds() - rs->t0);
+		enum metrics_class mc = metrics_class_of(rs->r.path);
+		metrics_request(mc, rs->r.status, monotonic_seconds() - rs->t0);
+		if (rs->r.status >= 500)
+			errlog_request(rs->r.status, rs->r.method, rs->rt ? rs->rt->pattern : NULL,
+				       metrics_class_name(mc),
+				       rs->r.db && db_failed(rs->r.db) ? db_errmsg(rs->r.db) : NULL);
 	}
 	req_free(rs);
 	*con_cls = NULL;
@@ -789,7 +795,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 		r->conn = conn;
 		r->method = arena_strdup(r->a, method);
 		r->path = arena_strdup(r->a, url);
-		r->is_api = !strncmp(url, "/api/", 5);
+		r->is_api = !strncmp(url, "/api/", 5) || !strcmp(url, "/healthz");
 		r->status = 200;
 		rs->t0 = monotonic_seconds();
 		*con_cls = rs;
