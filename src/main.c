@@ -436,6 +436,28 @@ static int own_key_option(char **words, int nwords)
 	return nwords && (!strcmp(words[0], "verify-receipt") || !strcmp(words[0], "witness"));
 }
 
+/* A global option "NAME VALUE" or "NAME=VALUE" at argv[*i]: 1 with *out
+** set (and *i past the value), 0 when argv[*i] is something else, -1 when
+** the value is missing (said on stderr). */
+static int global_option(int argc, char **argv, int *i, const char *name, const char **out)
+{
+	size_t n = strlen(name);
+	if (strncmp(argv[*i], name, n))
+		return 0;
+	if (argv[*i][n] == '=') {
+		*out = argv[*i] + n + 1;
+		return 1;
+	}
+	if (argv[*i][n])
+		return 0;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "%s 需要一个值\n", name);
+		return -1;
+	}
+	*out = argv[++*i];
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *db_url = getenv("JIFEN_DB"), *key_path = getenv("JIFEN_KEY");
@@ -447,31 +469,14 @@ int main(int argc, char **argv)
 	if (!words)
 		return EXIT_FAILURE_3;
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--config")) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "--config 需要一个值\n");
-				goto out;
-			}
-			config_path = argv[++i];
-		} else if (!strncmp(argv[i], "--config=", 9))
-			config_path = argv[i] + 9;
-		else if (!strcmp(argv[i], "--db")) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "--db 需要一个值\n");
-				goto out;
-			}
-			db_url = argv[++i];
-		} else if (!strncmp(argv[i], "--db=", 5))
-			db_url = argv[i] + 5;
-		else if (!strcmp(argv[i], "--key") && !own_key_option(words, nwords)) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "--key 需要一个值\n");
-				goto out;
-			}
-			key_path = argv[++i];
-		} else if (!strncmp(argv[i], "--key=", 6) && !own_key_option(words, nwords))
-			key_path = argv[i] + 6;
-		else
+		int got = global_option(argc, argv, &i, "--config", &config_path);
+		if (!got)
+			got = global_option(argc, argv, &i, "--db", &db_url);
+		if (!got && !own_key_option(words, nwords))
+			got = global_option(argc, argv, &i, "--key", &key_path);
+		if (got < 0)
+			goto out;
+		if (!got)
 			words[nwords++] = argv[i];
 	}
 	if (nwords == 1 && !strcmp(words[0], "--version")) {
