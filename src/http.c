@@ -920,6 +920,15 @@ int http_serve(const struct server_config *cfg)
 	}
 	if (mhd_load())
 		return 3;
+	/* SIGTERM/SIGINT are taken by sigwait() below; block them before any
+	** thread starts (guard.c's too), so that every thread inherits the
+	** mask — a thread started earlier could take a SIGTERM and die of it. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	server_db_url = cfg->db_url;
 	pthread_key_create(&db_key, thread_db_close);
 
@@ -957,14 +966,6 @@ int http_serve(const struct server_config *cfg)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 
-	/* SIGTERM/SIGINT are taken by sigwait() below; block them before the
-	** pool threads start so that they inherit the mask. */
-	sigset_t sigs;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	signal(SIGPIPE, SIG_IGN);
 
 	unsigned threads = cfg->threads ? cfg->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	if (threads < 1)
