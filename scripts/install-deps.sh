@@ -10,7 +10,8 @@ PKGS="build-essential cmake pkg-config git ca-certificates curl
 libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-client
 libssl-dev libsodium-dev libcsv-dev libjansson-dev libxlsxwriter-dev libqrencode-dev libzip-dev libexpat1-dev
 libcmocka-dev wrk python3 python3-cryptography python3-openpyxl python3-prometheus-client chromium fonts-wqy-microhei poppler-utils nodejs
-clang libclang-rt-14-dev llvm clang-tidy clang-format cppcheck $*"
+clang libclang-rt-14-dev llvm clang-tidy clang-format cppcheck
+debhelper fakeroot lintian systemd man-db $*"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "pin_budget.h"
 
 enum { TOUCH_INTERVAL = 60 };
 
@@ -133,6 +134,8 @@ static const struct {
 	 NULL},
 	{"photo_mb_per_day", "每个账号（或户）每天最多上传照片（MB）", FIELD(photo_mb_per_day), 1, 10000,
 	 0, NULL},
+	{"requests_per_minute_per_address", "同一地址每分钟最多请求数（本机地址不计，0 不限）",
+	 FIELD(requests_per_minute_per_address), 0, 100000, 0, NULL},
 };
 #undef TEXT
 #undef FIELD
@@ -675,6 +678,14 @@ enum login_result auth_login_household(db *d, const char *village_code, const ch
 	enum login_result res = attempt_refused(d, &pol, key, from->key, 1, 0, rep);
 	if (res != LOGIN_OK)
 		return res;
+	/* the village's budget of failures (pin_budget.h), across households
+	** and addresses */
+	int wait = pin_budget_wait(d, village_code, NULL);
+	if (wait) {
+		rep->retry_after = wait;
+		rep->village_paused = wait > 0;
+		return wait < 0 ? LOGIN_ERROR : LOGIN_THROTTLED;
+	}
 	db_stmt *s = db_prepare(d,
 		"SELECT h.id, h.pin_hash FROM household h JOIN village v ON v.id=h.village_id"
 		" WHERE v.code=$v AND h.code=$h AND h.pin_hash IS NOT NULL AND h.left_on IS NULL");

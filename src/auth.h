@@ -70,9 +70,10 @@ struct security_policy {
 	int declarations_per_day;  /* declarations of one household */
 	int photos_per_day;        /* photos one account or household uploads */
 	int photo_mb_per_day;      /* their bytes, in MB */
+	int requests_per_minute_per_address; /* ratelimit.h; 0 no limit */
 };
 #define SECURITY_POLICY_DEFAULTS                                                                 \
-	{8, 90, 5, 15, "address", 20, 30, 30, 12, 64, 30, 1024, 64, "", 10, 100, 20}
+	{8, 90, 5, 15, "address", 20, 30, 30, 12, 64, 30, 1024, 64, "", 10, 100, 20, 600}
 
 /* The policy in force (defaults for what is not set).  0 or -1. */
 int policy_load(db *d, struct security_policy *p);
@@ -166,6 +167,7 @@ struct login_report {
 	int alert;             /* BAD: this failure reached login_max_failures: the
 			       ** caller audits security.login_failures */
 	int64_t village_id;    /* BAD, alert: the account's village (0 town/unknown) */
+	int village_paused;    /* household THROTTLED: by the village's PIN budget */
 };
 
 /* Check login/password (staff) and record the attempt.  In order:
@@ -186,7 +188,8 @@ enum login_result auth_login_account(db *d, const char *login, const char *passw
 				     struct login_report *rep);
 /* The same for a household: village code, household code and PIN.  The
 ** address throttle applies; the lock is per household, for every address
-** (a PIN has only a million values), and no delay. */
+** (a PIN has only a million values), and no delay; and the village's
+** budget of failures (pin_budget.h): LOGIN_THROTTLED, rep->village_paused. */
 enum login_result auth_login_household(db *d, const char *village_code, const char *hcode,
 				       const char *pin, const struct login_from *from,
 				       int64_t *household_id, struct login_report *rep);

@@ -12,6 +12,8 @@
 #include "db.h"
 #include "util.h"
 
+struct jifen_conf;
+
 enum { EXIT_OK = 0, EXIT_REJECTED = 1, EXIT_USAGE = 2, EXIT_FAILURE_3 = 3 };
 
 struct cli {
@@ -22,6 +24,7 @@ struct cli {
 	int argc;           /* words after the subcommand name(s), options included */
 	char **argv;
 	const char *usage;  /* the command's usage line, from main.c's table */
+	const struct jifen_conf *conf; /* the configuration file's settings (conffile.h) */
 };
 
 /* Print "用法: jifen " and the command's usage line to stderr; returns 2. */

@@ -17,6 +17,10 @@ int cmd_import_households(struct cli *c);
 /* cmd_migrate.c: move a SQLite database to PostgreSQL. */
 int cmd_migrate_db(struct cli *c);
 
+/* cmd_deploy.c: backup (one file, or dated with retention) and restore */
+int cmd_backup(struct cli *c);
+int cmd_restore(struct cli *c);
+
 /* demo.c: load the demo town into an empty database, print its logins. */
 int demo_load(struct cli *c);
 

@@ -397,6 +397,18 @@ int db_backup(db *d, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+int db_restore_dump(db *d, const char *path, char *err, size_t errlen)
+{
+	if (!d->ops->restore) {
+		snprintf(err, errlen, "%s 数据库不能这样恢复", d->ops->name);
+		return -1;
+	}
+	int rc = d->ops->restore(d, path);
+	if (rc)
+		snprintf(err, errlen, "%s", d->err);
+	return rc;
+}
+
 /* The argument of a marker line "--@name ARG" (p, n bytes, skip the length of
 ** "--@name "): ARG with the white space around it removed, into out. */
 static void marker_arg(const char *p, size_t n, size_t skip, char *out, size_t outlen)

@@ -146,9 +146,15 @@ int64_t db_changes(db *d);
 ** schema version after the run. */
 int db_migrate(db *d, int *version, char *err, size_t errlen);
 
-/* A consistent copy of the whole database into a new SQLite file at path
-** (SQLite backend: online backup API).  Returns 0 or -1 with err. */
+/* A consistent copy of the whole database into a new file at path, whole
+** or not at all: SQLite's online backup API into a SQLite file; on
+** PostgreSQL pg_dump's custom format (-Fc), checked with pg_restore
+** --list.  Returns 0 or -1 with err. */
 int db_backup(db *d, const char *path, char *err, size_t errlen);
+/* PostgreSQL: pg_restore a db_backup() dump into d, which must hold no
+** table.  0, 1 (not empty: rejected, err says so) or -1 with err; -1 on
+** SQLite, whose restore is a file swap (cmd_deploy.c). */
+int db_restore_dump(db *d, const char *path, char *err, size_t errlen);
 
 /* ---- bulk loading ------------------------------------------------------
 ** Many rows into one table inside the caller's transaction: PostgreSQL

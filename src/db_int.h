@@ -42,6 +42,9 @@ struct db_ops {
 	int (*begin_write)(db *d);
 	const char *begin_snapshot; /* SQL that starts a one-snapshot read transaction */
 	int (*backup)(db *d, const char *path);
+	/* a backup into this empty database (PostgreSQL; NULL on SQLite, whose
+	** restore swaps files, see cmd_deploy.c): 0, 1 not empty, -1 */
+	int (*restore)(db *d, const char *path);
 	/* bulk loading: sql_cols is "table(c1,c2,...)" */
 	int (*copy_begin)(struct db_copy *c, const char *table, const char *const *cols, int ncols);
 	int (*copy_row)(struct db_copy *c, const char *const *vals);

@@ -20,6 +20,8 @@
 ** state here, and a connection belongs to one thread.
 */
 #include "db_int.h"
+#include "metrics.h"
+#include "pgtools.h"
 
 #include <ctype.h>
 #include <dlfcn.h>
@@ -41,7 +43,8 @@
 ** pq and called through it. */
 #define PQ_LIBRARY "libpq.so.5"
 #define PQ_FUNCTIONS(X)                                                                 \
-	X(PQclear) X(PQcmdStatus) X(PQcmdTuples) X(PQconnectdbParams)                   \
+	X(PQclear) X(PQcmdStatus) X(PQcmdTuples) X(PQconnectdbParams) X(PQconninfo)     \
+	X(PQconninfoFree)                                                               \
 	X(PQdescribePrepared) X(PQerrorMessage) X(PQexec) X(PQexecPrepared)             \
 	X(PQfinish) X(PQfname) X(PQgetResult) X(PQgetisnull) X(PQgetvalue)              \
 	X(PQnfields) X(PQntuples) X(PQprepare) X(PQputCopyData) X(PQputCopyEnd)         \
@@ -169,19 +172,6 @@ static void record_changes(db *d, PGresult *r)
 	const char *n = pq.PQcmdTuples(r);
 	if (*n && strncmp(tag, "SELECT", 6) != 0)
 		d->changes = strtoll(n, NULL, 10);
-}
-
-/* Quote s for a POSIX shell in single quotes (for the pg_dump hint). */
-static void shell_quote(buf *b, const char *s)
-{
-	buf_puts(b, "'");
-	for (; *s; s++) {
-		if (*s == '\'')
-			buf_puts(b, "'\\''");
-		else
-			buf_append(b, s, 1);
-	}
-	buf_puts(b, "'");
 }
 
 /* The URL with any password replaced by "***", for error messages that may
@@ -318,6 +308,7 @@ static int ensure_connection(db *d)
 		return -1;
 	}
 	PGC(d)->generation++;
+	metrics_db_reconnect();
 	return 0;
 }
 
@@ -708,18 +699,80 @@ static int pg_begin_write(db *d)
 	return pg_exec(d, "BEGIN");
 }
 
-/* backup: PostgreSQL has pg_dump for that; tell the user the exact
-** command for this database and file.  Always returns -1. */
+/* The open connection's parameters as the environment variables libpq
+** reads (PGHOST=…, PGPASSWORD=…): PQconninfo names each option's variable,
+** so every parameter of the URL — several hosts, target_session_attrs,
+** sslmode — reaches pg_dump without a password on its command line.
+** malloc'd, free with env_free(). */
+static char **conn_env(db *d)
+{
+	PQconninfoOption *opts = pq.PQconninfo(CONN(d));
+	size_t n = 0;
+	for (PQconninfoOption *o = opts; o && o->keyword; o++)
+		n++;
+	char **env = calloc(n + 1, sizeof *env);
+	if (!env)
+		abort();
+	size_t k = 0;
+	for (PQconninfoOption *o = opts; o && o->keyword; o++) {
+		if (!o->envvar || !o->val || !*o->val)
+			continue;
+		size_t len = strlen(o->envvar) + strlen(o->val) + 2;
+		env[k] = malloc(len);
+		if (!env[k])
+			abort();
+		snprintf(env[k++], len, "%s=%s", o->envvar, o->val);
+	}
+	if (opts)
+		pq.PQconninfoFree(opts);
+	return env;
+}
+
+static void env_free(char **env)
+{
+	for (char **e = env; *e; e++) {
+		/* the password is in one of them: gone before free() */
+		memset(*e, 0, strlen(*e));
+		free(*e);
+	}
+	free(env);
+}
+
+/* backup: pg_dump -Fc of this database, checked with pg_restore --list. */
 static int pg_backup(db *d, const char *path)
 {
-	buf cmd = {0};
-	buf_puts(&cmd, "pg_dump -Fc ");
-	shell_quote(&cmd, PGC(d)->url);
-	buf_puts(&cmd, " > ");
-	shell_quote(&cmd, path);
-	db_set_error(d, "PostgreSQL 数据库请用 pg_dump 备份: %s", buf_cstr(&cmd));
-	buf_free(&cmd);
-	return -1;
+	if (ensure_connection(d))
+		return -1;
+	char **env = conn_env(d);
+	int rc = pgtool_dump(env, path, d->err, sizeof d->err);
+	env_free(env);
+	return rc;
+}
+
+/* restore: a dump of pg_backup into this database, which must hold no
+** table yet (a restore never mixes with existing data).  0, 1 when the
+** database is not empty (d->err says so), -1 on failure. */
+static int pg_restore_dump(db *d, const char *path)
+{
+	if (ensure_connection(d))
+		return -1;
+	PGresult *r = pq.PQexec(CONN(d), "SELECT count(*) FROM pg_catalog.pg_tables"
+					 " WHERE schemaname NOT IN ('pg_catalog', 'information_schema')");
+	if (pq.PQresultStatus(r) != PGRES_TUPLES_OK) {
+		result_error(d, r);
+		pq.PQclear(r);
+		return -1;
+	}
+	long tables = strtol(pq.PQgetvalue(r, 0, 0), NULL, 10);
+	pq.PQclear(r);
+	if (tables) {
+		db_set_error(d, "目标数据库不是空的（已有 %ld 张表）: 只能恢复到新建的空数据库", tables);
+		return 1;
+	}
+	char **env = conn_env(d);
+	int rc = pgtool_restore(env, path, d->err, sizeof d->err);
+	env_free(env);
+	return rc;
 }
 
 /* Bulk loading on PostgreSQL: COPY table(cols) FROM STDIN in text format,
@@ -858,6 +911,7 @@ const struct db_ops db_pg_ops = {
 	.begin_write = pg_begin_write,
 	.begin_snapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
 	.backup = pg_backup,
+	.restore = pg_restore_dump,
 	.copy_begin = pg_copy_begin,
 	.copy_row = pg_copy_row,
 	.copy_end = pg_copy_end,

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pin_budget.h"
 #include "village.h"
 
 static void escape_into(buf *b, const char *s, size_t n)
@@ -233,6 +234,15 @@ void html_page_begin(struct req *r, const char *title)
 		session_clear_notice(r->db, r->user);
 		r->user->notice = NULL;
 	}
+	/* the village's PIN logins paused by its budget (pin_budget.h) */
+	int64_t failures;
+	int wait;
+	if (r->user && r->user->role == ROLE_VILLAGE_ADMIN && r->user->village_code &&
+	    (wait = pin_budget_wait(r->db, r->user->village_code, &failures)) > 0)
+		html(r, "<p class=\"error\" role=\"alert\">警告：本村近一小时有 %lld 次 PIN 登录失败，可能有人在猜测"
+			"农户 PIN。全村的 PIN 登录已暂停，约 %d 分钟后恢复；二维码卡不受影响。"
+			"上限可在本村设置中修改（pin_failures_per_hour）。</p>",
+		     (long long)failures, (wait + 59) / 60);
 }
 
 void html_page_end(struct req *r)

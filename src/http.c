@@ -36,9 +36,12 @@
 #include "audit.h"
 #include "api.h"
 #include "auth.h"
+#include "errlog.h"
 #include "guard.h"
 #include "html.h"
 #include "idem.h"
+#include "metrics.h"
+#include "ratelimit.h"
 #include "page.h"
 #include "village.h"
 
@@ -113,6 +116,7 @@ struct req_state {
 	int early;               /* answered on the headers, queue on the last call */
 	int dropping;            /* reading the body only to drop it */
 	int tls;                 /* came over TLS (a trusted proxy says so) */
+	double t0;               /* monotonic seconds at its start, for /metrics */
 };
 
 static const char PRE_COOKIE[] = "jifen_pre"; /* CSRF token before login */
@@ -256,6 +260,7 @@ void http_security_event(struct req *r, const char *action, const char *object,
 ** work), so nothing said now about sessions or records would be true. */
 static void http_unavailable(struct req *r)
 {
+	metrics_db_error();
 	http_error(r, 503, server_read_only
 				   ? "系统暂时不可用（数据库只读，不能保存任何修改），请稍后再试。"
 				   : "系统暂时不可用（数据库无法访问），请稍后再试。");
@@ -520,8 +525,15 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
 	(void)conn;
 	(void)toe;
 	struct req_state *rs = *con_cls;
-	if (rs)
+	if (rs) {
 		guard_conn_phase(rs->gc, GUARD_HEADER); /* the next request's clock */
+		enum metrics_class mc = metrics_class_of(rs->r.path);
+		metrics_request(mc, rs->r.status, monotonic_seconds() - rs->t0);
+		if (rs->r.status >= 500)
+			errlog_request(rs->r.status, rs->r.method, rs->rt ? rs->rt->pattern : NULL,
+				       metrics_class_name(mc),
+				       rs->r.db && db_failed(rs->r.db) ? db_errmsg(rs->r.db) : NULL);
+	}
 	req_free(rs);
 	*con_cls = NULL;
 }
@@ -734,6 +746,12 @@ static int request_begin(struct req_state *rs, struct MHD_Connection *conn)
 		http_header(r, "Retry-After", "10");
 		return 1;
 	}
+	unsigned wait = ratelimit_take(&key);
+	if (wait) {
+		http_error(r, 429, "来自这个地址的请求太多，请稍后再试。");
+		http_header(r, "Retry-After", arena_printf(r->a, "%u", wait));
+		return 1;
+	}
 	r->content_type = mhd.MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 	mhd.MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, r);
 	r->db = thread_db();
@@ -777,8 +795,9 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 		r->conn = conn;
 		r->method = arena_strdup(r->a, method);
 		r->path = arena_strdup(r->a, url);
-		r->is_api = !strncmp(url, "/api/", 5);
+		r->is_api = !strncmp(url, "/api/", 5) || !strcmp(url, "/healthz");
 		r->status = 200;
+		rs->t0 = monotonic_seconds();
 		*con_cls = rs;
 		const union MHD_ConnectionInfo *si =
 			mhd.MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
@@ -901,6 +920,15 @@ int http_serve(const struct server_config *cfg)
 	}
 	if (mhd_load())
 		return 3;
+	/* SIGTERM/SIGINT are taken by sigwait() below; block them before any
+	** thread starts (guard.c's too), so that every thread inherits the
+	** mask — a thread started earlier could take a SIGTERM and die of it. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	server_db_url = cfg->db_url;
 	pthread_key_create(&db_key, thread_db_close);
 
@@ -930,6 +958,7 @@ int http_serve(const struct server_config *cfg)
 		fprintf(stderr, "%s\n", err);
 		return 3;
 	}
+	ratelimit_start((unsigned)pol.requests_per_minute_per_address);
 
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -937,14 +966,6 @@ int http_serve(const struct server_config *cfg)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 
-	/* SIGTERM/SIGINT are taken by sigwait() below; block them before the
-	** pool threads start so that they inherit the mask. */
-	sigset_t sigs;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	signal(SIGPIPE, SIG_IGN);
 
 	unsigned threads = cfg->threads ? cfg->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	if (threads < 1)

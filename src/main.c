@@ -13,10 +13,12 @@
 #include "auth.h"
 #include "cli.h"
 #include "commands.h"
+#include "conffile.h"
 #include "http.h"
 #include "json.h"
 #include "ledger.h"
 #include "signing.h"
+#include "version.h"
 #include "village.h"
 
 /* ---- commands --------------------------------------------------------- */
@@ -48,6 +50,16 @@ static int cmd_init(struct cli *c)
 	}
 	if (created)
 		printf("已生成签名密钥: %s\n", signing_key_path());
+	/* the configuration file names the town of a packaged install */
+	if (c->conf->town && strcmp(town_name(c->db, c->a), c->conf->town)) {
+		errlist terrs = {0};
+		int trc = town_name_set(c->db, &c->actor, c->conf->town, &terrs);
+		if (trc) {
+			trc = cli_area_failure(c, trc, &terrs);
+			errlist_free(&terrs);
+			return trc;
+		}
+	}
 	if (cli_flag(c, "--demo"))
 		return demo_load(c);
 	return EXIT_OK;
@@ -71,7 +83,9 @@ static int cmd_serve(struct cli *c)
 		return EXIT_USAGE;
 	}
 	struct server_config cfg = {
-		.listen = cli_opt(c, "--listen") ? cli_opt(c, "--listen") : "127.0.0.1:8080",
+		.listen = cli_opt(c, "--listen")  ? cli_opt(c, "--listen")
+			  : c->conf->listen ? c->conf->listen
+					    : "127.0.0.1:8080",
 		.db_url = c->db_url,
 		.threads = (unsigned)threads,
 	};
@@ -142,29 +156,6 @@ static int cmd_user_add(struct cli *c)
 		return rc;
 	}
 	printf("已添加账号 %s (%s)\n", login, role_label(role_from_name(role)));
-	return EXIT_OK;
-}
-
-/* jifen backup FILE
-** A consistent copy of the whole database while the server runs. */
-static int cmd_backup(struct cli *c)
-{
-	int rc = cli_check_options(c, no_options);
-	if (rc)
-		return rc;
-	if (cli_npos(c) != 1)
-		return cli_usage(c);
-	const char *path = cli_pos(c, 0);
-	if (access(path, F_OK) == 0) {
-		fprintf(stderr, "%s 已经存在，不会覆盖\n", path);
-		return EXIT_REJECTED;
-	}
-	char err[512];
-	if (db_backup(c->db, path, err, sizeof err)) {
-		fprintf(stderr, "%s\n", err);
-		return EXIT_FAILURE_3;
-	}
-	printf("已备份到 %s\n", path);
 	return EXIT_OK;
 }
 
@@ -296,7 +287,9 @@ static const struct command {
 	 "user add LOGIN --role ROLE [--village CODE] [--password-stdin]", "添加账号"},
 	{"import", "households", cmd_import_households,
 	 "import households --village CODE FILE [--dry-run]", "导入农户 CSV"},
-	{"backup", NULL, cmd_backup, "backup FILE", "在线备份整个数据库"},
+	{"backup", NULL, cmd_backup, "backup FILE | --dir DIR [--keep-days N]",
+	 "在线备份整个数据库（PostgreSQL 用 pg_dump）；--dir 按日期命名并删除旧备份"},
+	{"restore", NULL, cmd_restore, "restore FILE", "从备份恢复（先核对台账；服务须已停止）"},
 	{"config", NULL, cmd_config, "config [set NAME VALUE]", "查看或修改安全策略（密码、锁定、会话）"},
 	{"town", "show", cmd_town_show, "town show", "镇的督导设置（三个阶段日期、按时标准）"},
 	{"town", "set", cmd_town_set, "town set KEY VALUE", "修改一项镇督导设置"},
@@ -397,10 +390,66 @@ static const struct command {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "用法: jifen [--db URL] COMMAND ...\n命令:\n");
+	fprintf(f, "用法: jifen [--db URL] [--config FILE] COMMAND ...\n命令:\n");
 	for (const struct command *c = commands; c->name; c++)
 		fprintf(f, "  jifen %-23s  %s\n", c->usage, c->summary);
-	fprintf(f, "数据库: --db 文件路径 或 postgresql://…，或环境变量 JIFEN_DB；默认 ./jifen.db\n");
+	fprintf(f, "数据库: --db 文件路径 或 postgresql://…，或环境变量 JIFEN_DB，或配置文件的 db；"
+		   "默认 ./jifen.db\n");
+	fprintf(f, "配置文件: --config FILE 或 JIFEN_CONFIG；由 systemd 启动时默认 %s\n",
+		CONF_DEFAULT_PATH);
+	fprintf(f, "jifen --version 打印版本和提交；jifen help --man 打印手册页 jifen(1)\n");
+}
+
+/* Write s to f escaped for roff: a backslash doubled, a line's leading
+** '.' or '\'' guarded, '-' as \- so that options copy-paste as hyphens. */
+static void roff(FILE *f, const char *s)
+{
+	for (const char *p = s; *p; p++) {
+		if ((p == s || p[-1] == '\n') && (*p == '.' || *p == '\''))
+			fputs("\\&", f);
+		if (*p == '\\')
+			fputs("\\e", f);
+		else if (*p == '-')
+			fputs("\\-", f);
+		else
+			fputc(*p, f);
+	}
+}
+
+/* jifen help --man: the manual page jifen(1) in roff, from the same table
+** `jifen help` prints, so that the packaged man page cannot drift from the
+** binary it documents (CMake generates it at build time). */
+static void man_page(FILE *f)
+{
+	fprintf(f, ".TH JIFEN 1 \"\" \"jifen %s\" \"jifen\"\n", jifen_version);
+	fputs(".SH NAME\njifen \\- 乡村治理积分制：积分台账、积分超市、季度公示（网页、API 和命令行）\n"
+	      ".SH SYNOPSIS\n.B jifen\n[\\fB\\-\\-db\\fR \\fIURL\\fR] "
+	      "[\\fB\\-\\-config\\fR \\fIFILE\\fR] [\\fB\\-\\-key\\fR \\fIFILE\\fR] "
+	      "\\fICOMMAND\\fR ...\n.br\n.B jifen \\-\\-version\n"
+	      ".SH DESCRIPTION\n一个程序提供网页、JSON API 和命令行；数据库为 SQLite 文件或 PostgreSQL。\n"
+	      ".SH COMMANDS\n",
+	      f);
+	for (const struct command *c = commands; c->name; c++) {
+		fputs(".TP\n.B jifen ", f);
+		roff(f, c->usage);
+		fputc('\n', f);
+		roff(f, c->summary);
+		fputc('\n', f);
+	}
+	fputs(".SH OPTIONS\n.TP\n.BI \\-\\-db \" URL\"\n"
+	      "数据库：文件路径（SQLite）或 postgresql:// URL；也可用环境变量 JIFEN_DB。"
+	      "优先于配置文件。\n"
+	      ".TP\n.BI \\-\\-config \" FILE\"\n配置文件；也可用环境变量 JIFEN_CONFIG。"
+	      "由 systemd 启动时默认读 ",
+	      f);
+	roff(f, CONF_DEFAULT_PATH);
+	fputs("。\n.TP\n.BI \\-\\-key \" FILE\"\n签名密钥文件；也可用环境变量 JIFEN_KEY。\n"
+	      ".SH EXIT STATUS\n0 完成；1 输入被拒绝（未写入任何内容）；2 用法错误；3 其他失败。\n"
+	      ".SH FILES\n.TP\n.I /etc/jifen/jifen.conf\n"
+	      "配置：db、listen、key、town、backup_dir、backup_keep_days（名称 = 值）。\n"
+	      ".TP\n.I /var/lib/jifen\nSQLite 数据库、签名密钥和备份。\n"
+	      ".SH SEE ALSO\n/usr/share/doc/jifen/\n",
+	      f);
 }
 
 /* verify-receipt's --key is the verifier key to check with, witness's the
@@ -411,34 +460,75 @@ static int own_key_option(char **words, int nwords)
 	return nwords && (!strcmp(words[0], "verify-receipt") || !strcmp(words[0], "witness"));
 }
 
+/* A global option "NAME VALUE" or "NAME=VALUE" at argv[*i]: 1 with *out
+** set (and *i past the value), 0 when argv[*i] is something else, -1 when
+** the value is missing (said on stderr). */
+static int global_option(int argc, char **argv, int *i, const char *name, const char **out)
+{
+	size_t n = strlen(name);
+	if (strncmp(argv[*i], name, n))
+		return 0;
+	if (argv[*i][n] == '=') {
+		*out = argv[*i] + n + 1;
+		return 1;
+	}
+	if (argv[*i][n])
+		return 0;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "%s 需要一个值\n", name);
+		return -1;
+	}
+	*out = argv[++*i];
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *db_url = getenv("JIFEN_DB"), *key_path = getenv("JIFEN_KEY");
+	const char *config_path = NULL;
+	struct jifen_conf conf = {0};
 	char **words = calloc((size_t)argc + 1, sizeof *words);
 	struct cli c = {.actor = {0, "cli", ""}};
 	int nwords = 0, rc = EXIT_USAGE;
 	if (!words)
 		return EXIT_FAILURE_3;
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--db")) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "--db 需要一个值\n");
-				goto out;
-			}
-			db_url = argv[++i];
-		} else if (!strncmp(argv[i], "--db=", 5))
-			db_url = argv[i] + 5;
-		else if (!strcmp(argv[i], "--key") && !own_key_option(words, nwords)) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "--key 需要一个值\n");
-				goto out;
-			}
-			key_path = argv[++i];
-		} else if (!strncmp(argv[i], "--key=", 6) && !own_key_option(words, nwords))
-			key_path = argv[i] + 6;
-		else
+		int got = global_option(argc, argv, &i, "--config", &config_path);
+		if (!got)
+			got = global_option(argc, argv, &i, "--db", &db_url);
+		if (!got && !own_key_option(words, nwords))
+			got = global_option(argc, argv, &i, "--key", &key_path);
+		if (got < 0)
+			goto out;
+		if (!got)
 			words[nwords++] = argv[i];
 	}
+	if (nwords == 1 && !strcmp(words[0], "--version")) {
+		printf("jifen %s (%s)\n", jifen_version, jifen_commit);
+		rc = EXIT_OK;
+		goto out;
+	}
+	if (nwords == 2 && !strcmp(words[0], "help") && !strcmp(words[1], "--man")) {
+		man_page(stdout);
+		rc = EXIT_OK;
+		goto out;
+	}
+	c.a = arena_new();
+	int conf_required;
+	const char *cpath = conf_path(config_path, &conf_required);
+	if (cpath) {
+		char cerr[512];
+		if (conf_load(c.a, cpath, conf_required, &conf, cerr, sizeof cerr)) {
+			fprintf(stderr, "%s\n", cerr);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
+	c.conf = &conf;
+	if ((!db_url || !*db_url) && conf.db)
+		db_url = conf.db;
+	if ((!key_path || !*key_path) && conf.key)
+		key_path = conf.key;
 	if (!db_url || !*db_url)
 		db_url = "jifen.db";
 	if (nwords == 0 || !strcmp(words[0], "help") || !strcmp(words[0], "--help") ||
@@ -474,15 +564,15 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	c.db_url = db_url;
-	c.a = arena_new();
 	signing_set_key_path(key_path && *key_path ? key_path
 						   : signing_default_key_path(c.a, db_url));
 	c.argc = nwords - skip;
 	c.argv = words + skip;
 	c.usage = cmd->usage;
-	/* migrate-db opens its own two databases, routes needs none: --db is
-	** not opened for them */
-	if (cmd->fn == cmd_migrate_db || cmd->fn == cmd_routes || cmd->fn == cmd_verify_receipt ||
+	/* migrate-db opens its own two databases, restore its target without
+	** upgrading it (an empty PostgreSQL database must stay empty), routes
+	** needs none: --db is not opened for them */
+	if (cmd->fn == cmd_migrate_db || cmd->fn == cmd_restore || cmd->fn == cmd_routes || cmd->fn == cmd_verify_receipt ||
 	    cmd->fn == cmd_witness) {
 		rc = cmd->fn(&c);
 		goto out;

@@ -124,8 +124,11 @@ static void page_login_post(struct req *r)
 		http_header(r, "Retry-After", arena_printf(r->a, "%d", rep.retry_after));
 		login_form(r, village, hcode,
 			   arena_printf(r->a, "%s，请 %d 分钟后再试。",
-					res == LOGIN_THROTTLED ? "这个地址登录失败的次数过多，已暂停登录"
-							       : "PIN 输错次数过多，已暂时锁定",
+					rep.village_paused
+						? "本村近一小时 PIN 登录失败的次数过多，已暂停全村的 PIN "
+						  "登录（扫二维码卡仍可查看存折）"
+					: res == LOGIN_THROTTLED ? "这个地址登录失败的次数过多，已暂停登录"
+								 : "PIN 输错次数过多，已暂时锁定",
 					(rep.retry_after + 59) / 60));
 		return;
 	case LOGIN_BAD:

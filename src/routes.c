@@ -49,6 +49,7 @@ extern const struct route export_routes[];
 extern const struct route town_routes[];
 extern const struct route evaluation_routes[];
 extern const struct route oversight_api_routes[];
+extern const struct route health_routes[];
 
 const struct route *const route_tables[] = {
 	auth_routes,
@@ -92,6 +93,7 @@ const struct route *const route_tables[] = {
 	town_routes,
 	evaluation_routes,
 	oversight_api_routes,
+	health_routes,
 	NULL,
 };
 

@@ -20,7 +20,7 @@ int village_code_valid(const char *code)
 /* Fill v from the current row of s (columns in the order of VILLAGE_COLS). */
 #define VILLAGE_COLS "id, code, name, admits_tenants, objection_days, yearend_rule," \
 		     " yearend_cap, created_at, redemption_window, point_value_fen, stars," \
-		     " reservation_hours, supervision_phone"
+		     " reservation_hours, supervision_phone, pin_failures_per_hour"
 static void village_from_row(db_stmt *s, arena *a, struct village *v)
 {
 	v->id = db_column_int(s, 0);
@@ -38,6 +38,7 @@ static void village_from_row(db_stmt *s, arena *a, struct village *v)
 	v->stars = arena_strdup(a, db_column_text(s, 10));
 	v->reservation_hours = (int)db_column_int(s, 11);
 	v->supervision_phone = arena_strdup(a, db_column_text(s, 12));
+	v->pin_failures_per_hour = (int)db_column_int(s, 13);
 }
 
 /* The village of the bound statement s (at most one row), or NULL. */

@@ -39,6 +39,7 @@ struct village {
 	const char *stars;             /* "none" or "60,80,100" */
 	int reservation_hours;         /* a reservation holds this long */
 	const char *supervision_phone; /* 监督电话, "" none */
+	int pin_failures_per_hour;     /* schema 022: the village's PIN budget (auth.c) */
 };
 
 /* v's year_end setting as INTERFACES.md writes it: "carry", "clear" or

@@ -14,11 +14,13 @@
 const char *const village_setting_keys[VILLAGE_SETTING_COUNT] = {
 	"admits_tenants", "objection_days", "redemption_window", "year_end",
 	"point_value",    "stars",          "reservation_hours", "supervision_phone",
+	"pin_failures_per_hour",
 };
 
 static const char *const setting_labels[VILLAGE_SETTING_COUNT] = {
 	"租赁户可以参与", "公示异议期（天）", "兑换期", "年底未兑换积分", "每分价值（元）",
 	"星级户门槛（年度积分）", "预约保留（小时）", "监督电话",
+	"全村每小时 PIN 登录失败上限（超过后暂停 PIN 登录一小时）",
 };
 
 /* The most stars a village may set. */
@@ -49,6 +51,8 @@ const char *village_setting_value(arena *a, const struct village *v, int i)
 		return arena_printf(a, "%d", v->reservation_hours);
 	case 7:
 		return v->supervision_phone;
+	case 8:
+		return arena_printf(a, "%d", v->pin_failures_per_hour);
 	}
 	return "";
 }
@@ -190,10 +194,16 @@ int village_setting_parse(arena *a, struct village *v, const char *key, const ch
 			return 1;
 		}
 		v->supervision_phone = arena_strdup(a, value);
+	} else if (!strcmp(key, "pin_failures_per_hour")) {
+		if (int_in(value, 1, 10000, &n)) {
+			errlist_add(errs, "pin_failures_per_hour（全村每小时 PIN 登录失败上限）应为 1–10000 的整数");
+			return 1;
+		}
+		v->pin_failures_per_hour = (int)n;
 	} else {
 		errlist_add(errs, "没有设置项“%s”；可设置: admits_tenants、objection_days、"
 				  "redemption_window、year_end、point_value、stars、reservation_hours、"
-				  "supervision_phone",
+				  "supervision_phone、pin_failures_per_hour",
 			    text_is_clean(key, 0) ? key : "?");
 		return 1;
 	}
@@ -224,12 +234,13 @@ int village_settings_save(db *d, arena *a, const struct actor *who, const struct
 	if (rc)
 		return rc;
 	db_stmt *s = db_prepare(d, "UPDATE village SET redemption_window = $w, point_value_fen = $pv,"
-				   " stars = $st, reservation_hours = $rh, supervision_phone = $ph"
-				   " WHERE id = $id");
+				   " stars = $st, reservation_hours = $rh, supervision_phone = $ph,"
+				   " pin_failures_per_hour = $pf WHERE id = $id");
 	if (!s || db_bind_text(s, "$w", nv->redemption_window) ||
 	    db_bind_int(s, "$pv", nv->point_value_fen) || db_bind_text(s, "$st", nv->stars) ||
 	    db_bind_int(s, "$rh", nv->reservation_hours) ||
-	    db_bind_text(s, "$ph", nv->supervision_phone) || db_bind_int(s, "$id", nv->id) ||
+	    db_bind_text(s, "$ph", nv->supervision_phone) ||
+	    db_bind_int(s, "$pf", nv->pin_failures_per_hour) || db_bind_int(s, "$id", nv->id) ||
 	    db_step(s) != DB_DONE)
 		return -1;
 	char obj[40];

@@ -4,7 +4,10 @@
 ** them: admits_tenants, objection_days, redemption_window, year_end,
 ** point_value, stars, and two of jifen's own, reservation_hours (how long
 ** a reservation of the points shop holds its points and stock, 1–720,
-** default 48) and supervision_phone (监督电话, 7–15 digits or empty).
+** default 48), supervision_phone (监督电话, 7–15 digits or empty) and
+** pin_failures_per_hour (failed household PIN logins of the whole village
+** within an hour after which PIN logins pause for an hour, 1–10000,
+** default 20; schema 022, auth.c).
 ** Values are text in the CLI's spelling ("yes", "carry_cap:100", "0.10").
 */
 #ifndef JIFEN_VILLAGE_SETTING_H
@@ -16,7 +19,7 @@
 #include "village.h"
 
 /* The keys in the order `village show` prints them. */
-enum { VILLAGE_SETTING_COUNT = 8 };
+enum { VILLAGE_SETTING_COUNT = 9 };
 extern const char *const village_setting_keys[VILLAGE_SETTING_COUNT];
 /* The Chinese label of key i (for the page). */
 const char *village_setting_label(int i);

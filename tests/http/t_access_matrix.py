@@ -217,6 +217,10 @@ GET  /v/*/announcements                           200  200 200  200 200  200 200
 GET  /v/*/announcements/*                         200  200 200  200 200  200 200  200 200  200
 GET  /v/*/announcements/*/print                   200  200 200  200 200  200 200  200 200  200
 GET  /verify                                      200  200 200  200 200  200 200  200 200  200
+# health and metrics: public; /metrics only for loopback clients, which the
+# test's clients are (t_deploy.py asks it through a trusted proxy: 403)
+GET  /healthz                                     200  200 200  200 200  200 200  200 200  200
+GET  /metrics                                     200  200 200  200 200  200 200  200 200  200
 POST /v/*/households/*/name-consent                ok   ok 404  403 403  403 403  403 403    L
 GET  /v/*/objections                             200  200 404  403 403  403 403  403 403    L
 POST /v/*/objections                              ok   ok 404  403 403  403 403  403 403    L
