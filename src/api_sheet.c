@@ -238,6 +238,8 @@ static void api_entry_add(struct req *r)
 	member_str(o, "household", &in.household_code, &errs);
 	member_str(o, "item", &in.item_code, &errs);
 	member_int(o, "quantity", 1, &in.quantity, &errs);
+	if (in.quantity == 0) /* a 0 sent is refused, as the CSV refuses it (0 means 1 inside) */
+		in.quantity = -1;
 	member_str(o, "date", &in.date, &errs);
 	member_str(o, "note", &in.note, &errs);
 	member_str(o, "photo", &photo, &errs);

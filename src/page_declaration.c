@@ -46,7 +46,7 @@ static void declarations_page(struct req *r, const struct village *v, const errl
 		html_notice(r, "已采纳，记入当月积分表。");
 	if (req_query(r, "declined") && !errs)
 		html_notice(r, "已不予采纳，农户可以看到原因。");
-	page_error_list(r, errs, "没有处理，原因如下：");
+	page_error_list(r, errs, PAGE_NOT_SAVED);
 	html_raw(r, "<p class=\"hint\">农户自己申报的好人好事。采纳后按所选积分项目记入申报日期"
 		    "所在月份的积分表（仍需村两委审定）；不予采纳须写明原因。</p>");
 	html(r, "<h2>待审核（%d）</h2>", np);

@@ -75,7 +75,7 @@ static void ledger_page(struct req *r, const struct village *v, const char *hcod
 			     : arena_printf(r->a, "%s · 积分台账", v->name));
 	if (req_query(r, "corrected") && !st->errs)
 		html_notice(r, "更正已记入台账。");
-	page_error_list(r, st->errs, "没有更正，原因如下：");
+	page_error_list(r, st->errs, PAGE_NOT_SAVED);
 	households_datalist(r, hh, nh);
 	html(r, "<form method=\"get\" action=\"/v/%s/ledger\" class=\"inline noprint\">", vc);
 	html(r, "<label>户编号<input name=\"household\" list=\"households\" value=\"%s\" required "
