@@ -105,6 +105,7 @@ enum {
 struct req_state {
 	struct req r;
 	const struct route *rt;  /* found on the headers; NULL: answered there */
+	int expired;             /* a page's POST without a live session */
 	struct guard_conn *gc;   /* the connection's guard (NULL: not watched) */
 	char *body;              /* malloc'd, NUL-terminated; r.body points here */
 	size_t body_len, body_cap;
@@ -386,6 +387,13 @@ static int admit(struct req_state *rs)
 				http_error(r, 401, "请先登录。");
 				return 1;
 			}
+			if (!strcmp(r->method, "POST")) {
+				/* a form sent after the session expired: read its
+				** body, then page_login_expired() keeps what was typed */
+				rs->expired = 1;
+				rs->rt = rt;
+				return 0;
+			}
 			http_redirect(r, arena_printf(r->a, "/login?next=%s",
 						      url_encode(r->a, r->path)));
 			return 1;
@@ -415,6 +423,10 @@ static void dispatch(struct req_state *rs)
 {
 	struct req *r = &rs->r;
 	const struct route *rt = rs->rt;
+	if (rs->expired) { /* no handler runs without a session */
+		page_login_expired(r);
+		return;
+	}
 	if (!strcmp(r->method, "POST") && !(rt->flags & ROUTE_NO_CSRF) && !csrf_ok(r)) {
 		http_security_event(r, "security.csrf", NULL, 0, NULL);
 		http_error(r, 403, "页面已过期或来源不明（CSRF 校验失败），请返回重新提交。");

@@ -34,7 +34,7 @@ static void page_home(struct req *r)
 ** them.  Text that is not UTF-8 is refused too. */
 static const char *safe_next(const char *next)
 {
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) >= 512 ||
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) >= 4096 ||
 	    !text_is_clean(next, 0))
 		return "/";
 	for (const unsigned char *p = (const unsigned char *)next; *p; p++)
@@ -43,15 +43,19 @@ static const char *safe_next(const char *next)
 	return next;
 }
 
-static void login_form(struct req *r, const char *login, const char *error)
+/* The login form with error (NULL: none) above it; next the page to go
+** to after login (NULL: the next field of the query or form). */
+static void login_form_next(struct req *r, const char *login, const char *error,
+			    const char *next)
 {
 	html_page_begin(r, "登录");
 	if (error)
 		html_error_box(r, error);
 	html(r, "<form method=\"post\" action=\"/login\" class=\"narrow\">");
 	html_csrf(r);
-	html(r, "<input type=\"hidden\" name=\"next\" value=\"%s\">",
-	     safe_next(req_query(r, "next") ? req_query(r, "next") : req_form(r, "next")));
+	if (!next)
+		next = req_query(r, "next") ? req_query(r, "next") : req_form(r, "next");
+	html(r, "<input type=\"hidden\" name=\"next\" value=\"%s\">", safe_next(next));
 	html(r, "<label>账号<input name=\"login\" value=\"%s\" autocomplete=\"username\" "
 		"required autofocus></label>",
 	     login ? login : "");
@@ -60,6 +64,62 @@ static void login_form(struct req *r, const char *login, const char *error)
 		    "<button type=\"submit\" class=\"primary\">登录</button></form>"
 		    "<p class=\"hint\">农户查积分请用 <a href=\"/passbook/login\">户编号登录</a>。</p>");
 	html_page_end(r);
+}
+
+static void login_form(struct req *r, const char *login, const char *error)
+{
+	login_form_next(r, login, error, NULL);
+}
+
+/* The path (and no query) of the Referer when it is this site's page,
+** else NULL. */
+static const char *referer_path(struct req *r)
+{
+	const char *ref = http_request_header(r, "Referer"), *host = http_request_header(r, "Host");
+	const char *p = ref ? strstr(ref, "://") : NULL;
+	if (!p || !host)
+		return NULL;
+	p += 3;
+	size_t hl = strlen(host);
+	if (strncmp(p, host, hl) || p[hl] != '/')
+		return NULL;
+	p += hl;
+	return arena_strndup(r->a, p, strcspn(p, "?#"));
+}
+
+void page_login_expired(struct req *r)
+{
+	/* back to the page of the form; without a Referer, the parent of the
+	** POST's path (…/sheets/M/entries → …/sheets/M), never the POST-only
+	** path itself (its GET is a 405) */
+	const char *back = referer_path(r);
+	if (!back || !*back) {
+		char *b = arena_strdup(r->a, r->path);
+		char *slash = strrchr(b, '/');
+		if (slash && slash != b)
+			*slash = 0;
+		back = b;
+	}
+	buf q = {0};
+	int file = 0;
+	buf_printf(&q, "%s%srestore=1", back, strchr(back, '?') ? "&" : "?");
+	for (const struct param *p = r->form; p; p = p->next) {
+		if (p->filename) {
+			file |= p->len > 0;
+			continue;
+		}
+		if (!strcmp(p->name, "csrf") || !text_is_clean(p->value, 1))
+			continue;
+		buf_printf(&q, "&%s=%s", url_encode(r->a, p->name), url_encode(r->a, p->value));
+	}
+	const char *next = q.len < 4000 ? arena_strdup(r->a, buf_cstr(&q)) : back;
+	buf_free(&q);
+	r->status = 401;
+	login_form_next(r, NULL,
+			file ? "登录已过期，请重新登录。登录后回到原来的页面，填写的内容已保留，"
+			       "照片需要重新选择。"
+			     : "登录已过期，请重新登录。登录后回到原来的页面，填写的内容已保留。",
+			next);
 }
 
 /* GET /login */

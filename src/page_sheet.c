@@ -461,7 +461,13 @@ static void sheet_page(struct req *r, const struct village *v, const char *month
 		def.date = arena_strdup(r->a, today);
 	else
 		def.date = month_last_day(r->a, month);
-	const struct entry_form *f = st->form ? st->form : &def;
+	/* restore=1: the entry form sent after the session expired, back
+	** from the login (page_login_expired) */
+	struct entry_form kept = {req_query_trim(r, "household"), req_query_trim(r, "item"),
+				  req_query_trim(r, "quantity"), req_query_trim(r, "date"),
+				  req_query_trim(r, "note")};
+	int restore = req_query(r, "restore") && text_is_clean(kept.note, 1);
+	const struct entry_form *f = st->form ? st->form : restore ? &kept : &def;
 	struct std_version *sv = NULL;
 	const char *vdate = date_valid(f->date) ? f->date : def.date;
 	if (standard_in_force(r->db, r->a, v->id, vdate, 1, &sv) < 0) {
@@ -489,6 +495,8 @@ static void sheet_page(struct req *r, const struct village *v, const char *month
 	for (size_t i = 0; i < sizeof notes / sizeof *notes; i++)
 		if (req_query(r, notes[i].q) && !st->errs)
 			html_notice(r, notes[i].msg);
+	if (restore && !st->errs && *kept.household)
+		html_notice(r, "已重新登录。刚才填写的内容还在下面，还没有记入，请核对后点“记入”。");
 	const char *imp = req_query(r, "imported");
 	if (imp && text_is_clean(imp, 0) && !st->errs)
 		html_notice(r, arena_printf(r->a, "已导入 %s 条积分记录。", imp));
@@ -507,7 +515,8 @@ static void sheet_page(struct req *r, const struct village *v, const char *month
 			html(r, "<p class=\"error\">%s 没有施行中的积分标准，不能记分。请先"
 				"<a href=\"/v/%s/standard\">通过本村积分标准</a>。</p>",
 			     vdate, vc);
-		entry_form_html(r, v, month, f, sv, st->autofocus || st->form != NULL || hh != NULL);
+		entry_form_html(r, v, month, f, sv,
+				st->autofocus || st->form != NULL || hh != NULL || restore);
 	}
 	html_raw(r, "</section>");
 	html_raw(r, "<h2 id=\"entries\">本月积分记录</h2>");

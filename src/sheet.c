@@ -521,7 +521,7 @@ static int check_entry(struct entry_ctx *c, const struct entry_input *in,
 		msgs[EF_DATE] = "日期不能为空";
 	else if (!date_valid(date))
 		msgs[EF_DATE] = arena_printf(a, "“%s”不是有效日期，格式应为 YYYY-MM-DD", date);
-	else if (strncmp(date, c->month, 7))
+	else if (strncmp(date, c->month, 7) && !(in->late_deed && strncmp(date, c->month, 7) < 0))
 		msgs[EF_DATE] = arena_printf(a, "日期 %s 不在 %s 月内", date, c->month);
 	else if (strcmp(date, c->today) > 0)
 		msgs[EF_DATE] = arena_printf(a, "日期 %s 晚于今天（%s）", date, c->today);
