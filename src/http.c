@@ -105,7 +105,7 @@ enum {
 struct req_state {
 	struct req r;
 	const struct route *rt;  /* found on the headers; NULL: answered there */
-	int expired;             /* a page's POST without a live session */
+	int expired;             /* a page's POST without a live session: 1, 2 with a dead cookie */
 	struct guard_conn *gc;   /* the connection's guard (NULL: not watched) */
 	char *body;              /* malloc'd, NUL-terminated; r.body points here */
 	size_t body_len, body_cap;
@@ -390,7 +390,7 @@ static int admit(struct req_state *rs)
 			if (!strcmp(r->method, "POST")) {
 				/* a form sent after the session expired: read its
 				** body, then page_login_expired() keeps what was typed */
-				rs->expired = 1;
+				rs->expired = sid ? 2 : 1;
 				rs->rt = rt;
 				return 0;
 			}
@@ -424,7 +424,7 @@ static void dispatch(struct req_state *rs)
 	struct req *r = &rs->r;
 	const struct route *rt = rs->rt;
 	if (rs->expired) { /* no handler runs without a session */
-		page_login_expired(r);
+		page_login_expired(r, rs->expired == 2);
 		return;
 	}
 	if (!strcmp(r->method, "POST") && !(rt->flags & ROUTE_NO_CSRF) && !csrf_ok(r)) {

@@ -34,7 +34,7 @@ static void page_home(struct req *r)
 ** them.  Text that is not UTF-8 is refused too. */
 static const char *safe_next(const char *next)
 {
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) >= 4096 ||
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) >= 8192 ||
 	    !text_is_clean(next, 0))
 		return "/";
 	for (const unsigned char *p = (const unsigned char *)next; *p; p++)
@@ -43,19 +43,15 @@ static const char *safe_next(const char *next)
 	return next;
 }
 
-/* The login form with error (NULL: none) above it; next the page to go
-** to after login (NULL: the next field of the query or form). */
-static void login_form_next(struct req *r, const char *login, const char *error,
-			    const char *next)
+static void login_form(struct req *r, const char *login, const char *error)
 {
 	html_page_begin(r, "登录");
 	if (error)
 		html_error_box(r, error);
 	html(r, "<form method=\"post\" action=\"/login\" class=\"narrow\">");
 	html_csrf(r);
-	if (!next)
-		next = req_query(r, "next") ? req_query(r, "next") : req_form(r, "next");
-	html(r, "<input type=\"hidden\" name=\"next\" value=\"%s\">", safe_next(next));
+	html(r, "<input type=\"hidden\" name=\"next\" value=\"%s\">",
+	     safe_next(req_query(r, "next") ? req_query(r, "next") : req_form(r, "next")));
 	html(r, "<label>账号<input name=\"login\" value=\"%s\" autocomplete=\"username\" "
 		"required autofocus></label>",
 	     login ? login : "");
@@ -64,11 +60,6 @@ static void login_form_next(struct req *r, const char *login, const char *error,
 		    "<button type=\"submit\" class=\"primary\">登录</button></form>"
 		    "<p class=\"hint\">农户查积分请用 <a href=\"/passbook/login\">户编号登录</a>。</p>");
 	html_page_end(r);
-}
-
-static void login_form(struct req *r, const char *login, const char *error)
-{
-	login_form_next(r, login, error, NULL);
 }
 
 /* The path (and no query) of the Referer when it is this site's page,
@@ -87,7 +78,7 @@ static const char *referer_path(struct req *r)
 	return arena_strndup(r->a, p, strcspn(p, "?#"));
 }
 
-void page_login_expired(struct req *r)
+void page_login_expired(struct req *r, int had_session)
 {
 	/* back to the page of the form; without a Referer, the parent of the
 	** POST's path (…/sheets/M/entries → …/sheets/M), never the POST-only
@@ -102,7 +93,7 @@ void page_login_expired(struct req *r)
 	}
 	buf q = {0};
 	int file = 0;
-	buf_printf(&q, "%s%srestore=1", back, strchr(back, '?') ? "&" : "?");
+	buf_printf(&q, "%s?restore=1", back);
 	for (const struct param *p = r->form; p; p = p->next) {
 		if (p->filename) {
 			file |= p->len > 0;
@@ -112,14 +103,27 @@ void page_login_expired(struct req *r)
 			continue;
 		buf_printf(&q, "&%s=%s", url_encode(r->a, p->name), url_encode(r->a, p->value));
 	}
-	const char *next = q.len < 4000 ? arena_strdup(r->a, buf_cstr(&q)) : back;
+	const char *next = q.len < 8000 ? arena_strdup(r->a, buf_cstr(&q)) : back;
 	buf_free(&q);
-	r->status = 401;
-	login_form_next(r, NULL,
-			file ? "登录已过期，请重新登录。登录后回到原来的页面，填写的内容已保留，"
-			       "照片需要重新选择。"
-			     : "登录已过期，请重新登录。登录后回到原来的页面，填写的内容已保留。",
-			next);
+	http_redirect(r, arena_printf(r->a, "/login?why=%s&next=%s",
+				      had_session ? (file ? "expired-photo" : "expired")
+						  : (file ? "login-photo" : "login"),
+				      url_encode(r->a, next)));
+}
+
+/* The notice of the login page when a form sent without a live session
+** brought the user here (?why=, page_login_expired()). */
+static const char *login_why(struct req *r)
+{
+	const char *why = req_query(r, "why");
+	if (!why)
+		return NULL;
+	int photo = strstr(why, "photo") != NULL;
+	const char *kept = photo ? "登录后回到原来的页面，填写的内容已保留，照片需要重新选择。"
+				 : "登录后回到原来的页面，填写的内容已保留。";
+	return arena_printf(r->a, "%s%s",
+			    !strncmp(why, "expired", 7) ? "登录已过期，请重新登录。" : "请先登录。",
+			    kept);
 }
 
 /* GET /login */
@@ -129,7 +133,7 @@ static void page_login(struct req *r)
 		http_redirect(r, "/");
 		return;
 	}
-	login_form(r, NULL, NULL);
+	login_form(r, NULL, login_why(r));
 }
 
 /* A wait as Chinese words: "N 秒" under two minutes, else minutes. */

@@ -125,6 +125,9 @@ POST /v/*/sheets/*/import                          ok   ok 404   ok 404  403 403
 POST /v/*/sheets/*/submit                          ok   ok 404   ok 404  403 403  403 403    L
 POST /v/*/sheets/*/return                          ok   ok 404  403 403  403 403  403 403    L
 POST /v/*/sheets/*/approve                         ok   ok 404  403 403  403 403  403 403    L
+GET  /v/*/sheets/*/review                         200  200 404  200 404  403 403  403 403    L
+GET  /v/*/sheets/*/bulk                           200  200 404  200 404  403 403  403 403    L
+POST /v/*/sheets/*/bulk                            ok   ok 404   ok 404  403 403  403 403    L
 GET  /v/*/ledger                                  200  200 404  200 404  403 403  403 403    L
 POST /v/*/ledger/*/correct                         ok   ok 404  403 403  403 403  403 403    L
 GET  /v/*/evidence/*                              200  200 404  200 404  403 403  403 403    L
