@@ -163,7 +163,7 @@ int sheet_changes_since_submit(db *d, arena *a, const struct sheet *sh, int64_t 
 	db_reset(s);
 	if (!*first_submit)
 		return 0;
-	int cap = 16, st;
+	int cap = 0, st; /* *rows starts NULL: arena_grow allocates at the first */
 	/* entries are added after the first submission only on a returned
 	** sheet; the audit time is in seconds, so "after" is ">" */
 	s = db_prepare(d, "SELECT h.code, e.item_code, e.date, e.points, e.recorded_by, e.created_at"
