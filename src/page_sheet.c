@@ -231,9 +231,9 @@ static void entry_form_html(struct req *r, const struct village *v, const char *
 	html_raw(r, "<p class=\"hint\">需佐证的项目要附照片或填写说明。记入后回到这里，"
 		    "上一户保留，可以连续录入。</p>");
 	html(r, "<p class=\"noprint\"><a href=\"/v/%s/sheets/%s/bulk\">一个项目记给多户"
-		"（如参加村民大会）</a> · <a href=\"/v/%s/sheets/%s/import\">用 CSV 文件批量导入</a>"
-		"</p>",
-	     vc, month, vc, month);
+		"（如参加村民大会）</a> · <a href=\"/v/%s/checkins\">现场扫码签到</a> · "
+		"<a href=\"/v/%s/sheets/%s/import\">用 CSV 文件批量导入</a></p>",
+	     vc, month, vc, vc, month);
 }
 
 void sheet_entries_table(struct req *r, const struct village *v, const char *month,
@@ -399,9 +399,12 @@ static void filter_form(struct req *r, const struct village *v, const char *mont
 {
 	const char *vc = url_encode(r->a, v->code);
 	const char *me = r->user ? r->user->login : "";
-	html(r, "<form method=\"get\" action=\"/v/%s/sheets/%s\" class=\"inline filter\" "
+	int on = f->household_id || f->item_code || f->recorded_by || f->deductions;
+	/* folded unless in use: on a phone the entries come first */
+	html(r, "<details class=\"noprint\"%s><summary>筛选记录（农户、项目、记录人、减分）</summary>"
+		"<form method=\"get\" action=\"/v/%s/sheets/%s\" class=\"inline filter\" "
 		"role=\"search\">",
-	     vc, month);
+	     on ? " open" : "", vc, month);
 	html(r, "<label>农户<input name=\"fh\" list=\"households\" value=\"%s\" maxlength=\"50\">"
 		"</label>",
 	     fh);
@@ -411,11 +414,11 @@ static void filter_form(struct req *r, const struct village *v, const char *mont
 	html(r, "<label>记录人<input name=\"fb\" value=\"%s\" maxlength=\"64\"></label>",
 	     f->recorded_by ? f->recorded_by : "");
 	html(r, "<label class=\"check\"><input type=\"checkbox\" name=\"fneg\" value=\"1\"%s>只看减分"
-		"</label><button type=\"submit\">筛选</button></form>",
+		"</label><button type=\"submit\">筛选</button></form></details>",
 	     f->deductions ? " checked" : "");
 	html(r, "<p class=\"noprint\"><a href=\"/v/%s/sheets/%s?fb=%s\">我本月记的</a>", vc, month,
 	     url_encode(r->a, me));
-	if (f->household_id || f->item_code || f->recorded_by || f->deductions)
+	if (on)
 		html(r, " · <a href=\"/v/%s/sheets/%s\">显示全部</a>", vc, month);
 	html_raw(r, "</p>");
 }

@@ -19,6 +19,7 @@ extern const struct route passbook_api_routes[];
 extern const struct route standard_routes[];
 extern const struct route sheet_routes[];
 extern const struct route sheet_review_routes[];
+extern const struct route checkin_routes[];
 extern const struct route ledger_routes[];
 extern const struct route evidence_routes[];
 extern const struct route declaration_routes[];
@@ -52,6 +53,7 @@ const struct route *const route_tables[] = {
 	standard_routes,
 	sheet_routes,
 	sheet_review_routes,
+	checkin_routes,
 	ledger_routes,
 	evidence_routes,
 	declaration_routes,

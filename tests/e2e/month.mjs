@@ -161,6 +161,10 @@ async function run(width, height, ua, phone) {
               JSON.stringify(box));
       }
     }
+    if (!phone) {
+      mkdirSync(path.join(root, "docs", "screenshots"), { recursive: true });
+      await sc.page.screenshot({ path: path.join(root, "docs", "screenshots", "sheet.png"), fullPage: true });
+    }
     // everyone at the 村民大会: one item, five households, one submit
     await sc.click("a[href$='/bulk']");
     await sc.select("#item", "CW01");
@@ -212,10 +216,6 @@ async function run(width, height, ua, phone) {
     const st = await sc.page.textContent(".status-box");
     check(`m-010 ${label} submitted`, st.includes("已提交") && st.includes("10 条"), st);
     check(`m-010 ${label} the scorer's interactions: ${sc.n}`, !phone || sc.n <= 47, `${sc.n} > 47`);
-    if (!phone) {
-      mkdirSync(path.join(root, "docs", "screenshots"), { recursive: true });
-      await sc.page.screenshot({ path: path.join(root, "docs", "screenshots", "sheet.png") });
-    }
 
     // ---- the committee reviews and approves, counted
     admin.n = 0;

@@ -20,6 +20,9 @@ through the real binary on both backends:
        takes a head's name; the correction form only on request
   100  a second serve on the same address refuses with a Chinese error;
        another port works; no "port" line for a fixed port
+  110  QR check-in: a scorer opens one, households scan it with their
+       passbook session (one draft entry each, once), another village's
+       household gets 404, the scorer sees the list and closes it
 
 Run: JIFEN_BIN=build/jifen python3 tests/http/t_scoring_month.py [NAME...]
 """
@@ -341,6 +344,67 @@ def test_100_second_serve_refused(db):
         first.terminate()
         out, _ = first.communicate(timeout=20)
     check(not re.search(r"^port \d+", out, re.M), f"no port line for a fixed port: {out!r}")
+
+
+def household_client(s, village, code, pin):
+    c = s.client()
+    c.get("/passbook/login")
+    r = c.post("/passbook/login", {"village": village, "household": code, "pin": pin})
+    eq(r.status, 303, r.text[:300])
+    c.get("/passbook")
+    return c
+
+
+def pin_of(a, village, hid):
+    a.get(f"/v/{village}/households/{hid}/card")
+    r = a.post(f"/v/{village}/households/{hid}/pin", {})
+    return re.search(r'登录 PIN</p><div class="big">(\d{6})</div>', r.text).group(1)
+
+
+def test_110_qr_checkin(db):
+    SP.setup(db)
+    ids = {(r[0], r[1]): r[2] for r in db.sql("SELECT v.code, h.code, h.id FROM household h"
+                                               " JOIN village v ON v.id = h.village_id")}
+    with SP.Run(db) as s:
+        a = s.login("V1-admin")
+        pins = {k: pin_of(a, "V1", ids[("V1", k)]) for k in ("001", "002")}
+        pin_v2 = pin_of(s.login("V2-admin"), "V2", ids[("V2", "001")])
+        c = s.login("V1-scorer")
+        r = c.post("/v/V1/checkins", {"item": "NOPE", "date": "2024-06-12"})
+        eq(r.status, 400)
+        check("没有保存，原因如下：" in r.text and "NOPE" in r.text)
+        r = c.post("/v/V1/checkins", {"item": "CW01", "date": "2024-06-12"})
+        eq(r.status, 303, r.text[:300])
+        page = c.get(r.header("Location")).text
+        m = re.search(r"/c/([0-9a-f]{32})", page)
+        check(m and "<svg" in page, "the QR code of /c/TOKEN")
+        url = "/c/" + m.group(1)
+        anon = s.client()
+        check("登录本户的积分存折" in anon.get(url).text, "anonymous: log in first")
+        h1 = household_client(s, "V1", "001", pins["001"])
+        check("签到</button>" in h1.get(url).text)
+        r = h1.post(url, {})
+        eq(r.status, 200, r.text[:300])
+        check("签到成功" in r.text)
+        check("已经签到过了" in h1.post(url, {}).text, "once per household")
+        h2 = household_client(s, "V1", "002", pins["002"])
+        eq(h2.post(url, {}).status, 200)
+        other = household_client(s, "V2", "001", pin_v2)
+        eq(other.get(url).status, 404, "another village's household")
+        eq(other.post(url, {}).status, 404)
+        eq(db.sql("SELECT h.code, e.item_code, e.date, e.recorded_by FROM entry e JOIN household h"
+                  " ON h.id = e.household_id ORDER BY h.code"),
+           [["001", "CW01", "2024-06-12", "V1-scorer"], ["002", "CW01", "2024-06-12", "V1-scorer"]])
+        cid = db.sql("SELECT id FROM checkin")[0][0]
+        page = c.get(f"/v/V1/checkins/{cid}").text
+        check("已签到 2 户" in page and "张三" in page and "李四" in page, "the list")
+        eq(s.login("V2-scorer").get(f"/v/V1/checkins/{cid}").status, 404)
+        eq(c.post(f"/v/V1/checkins/{cid}/close", {}).status, 303)
+        h3 = household_client(s, "V1", "003", pin_of(a, "V1", ids[("V1", "003")]))
+        r = h3.post(url, {})
+        eq(r.status, 400)
+        check("签到已经结束" in r.text)
+        eq(entries(db), 2)
 
 
 if __name__ == "__main__":
