@@ -530,10 +530,10 @@ static void sheet_page(struct req *r, const struct village *v, const char *month
 		/* one page at a time: a sheet may hold hundreds of thousands */
 		html_raw(r, "<p class=\"noprint pager\">");
 		if (after)
-			html(r, "<a href=\"/v/%s/sheets/%s?after=0%s#entries\">第一页</a> ", vc, month,
+			html(r, "<a href=\"/v/%s/sheets/%s?after=0%s\">第一页</a> ", vc, month,
 			     fqs);
 		if (next)
-			html(r, "<a rel=\"next\" href=\"/v/%s/sheets/%s?after=%lld%s#entries\">下一页</a>",
+			html(r, "<a rel=\"next\" href=\"/v/%s/sheets/%s?after=%lld%s\">下一页</a>",
 			     vc, month, (long long)next, fqs);
 		html_raw(r, "</p>");
 	}
