@@ -8,11 +8,19 @@ LISTEN=${1:-127.0.0.1:8080}
 scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)"
+# The logins (and the demo household's PIN, which is stored only hashed)
+# are printed once by init --demo: keep them in demo.logins.txt so that
+# every later run prints them again.
 if [ ! -f demo.db ]; then
-	build/jifen --db demo.db init --demo
+	build/jifen --db demo.db init --demo | tee demo.logins.txt
 else
 	build/jifen --db demo.db init
 	echo "（demo.db 已存在，沿用；删除它可重新生成演示数据）"
+	if [ -f demo.logins.txt ]; then
+		cat demo.logins.txt
+	else
+		echo "（演示账号的密码见 README；农户 PIN 只在第一次生成时显示）"
+	fi
 fi
 echo
 echo "请用浏览器打开 http://$LISTEN/login 登录（按 Ctrl-C 停止）"

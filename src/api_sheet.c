@@ -237,6 +237,8 @@ static void api_entry_add(struct req *r)
 	member_str(b.o, "household", &in.household_code, &b.errs);
 	member_str(b.o, "item", &in.item_code, &b.errs);
 	member_int(b.o, "quantity", 1, &in.quantity, &b.errs);
+	if (in.quantity == 0) /* a 0 sent is refused, as the CSV refuses it (0 means 1 inside) */
+		in.quantity = -1;
 	member_str(b.o, "date", &in.date, &b.errs);
 	member_str(b.o, "note", &in.note, &b.errs);
 	member_str(b.o, "photo", &photo, &b.errs);

@@ -244,6 +244,34 @@ static int pending_declaration(db *d, arena *a, const struct village *v, int64_t
 	return 0;
 }
 
+/* The month a declaration of month goes into: its own, unless that sheet
+** is approved already (the committees approved it while the declaration
+** waited); then the newest open sheet after it, else the current month's
+** (created as a draft when missing).  month is replaced; *late set when it
+** changed (the entry keeps the deed's date).  0 or -1. */
+static int late_deed_month(db *d, arena *a, int64_t village_id, char month[8], int *late)
+{
+	struct sheet *sh;
+	int rc = sheet_get(d, a, village_id, month, &sh);
+	if (rc < 0)
+		return -1;
+	if (rc > 0 || sh->status != SHEET_APPROVED)
+		return 0;
+	*late = 1;
+	char today[11];
+	date_today(today);
+	snprintf(month, 8, "%.7s", today);
+	db_stmt *s = db_prepare(d, "SELECT month FROM sheet WHERE village_id = $v AND month > $m"
+				   " AND status IN ('draft', 'returned') ORDER BY month DESC LIMIT 1");
+	if (!s || db_bind_int(s, "$v", village_id) || db_bind_text(s, "$m", sh->month))
+		return -1;
+	int st = db_step(s);
+	if (st == DB_ROW)
+		snprintf(month, 8, "%.7s", db_column_text(s, 0));
+	db_reset(s);
+	return st == DB_ROW || st == DB_DONE ? 0 : -1;
+}
+
 int declaration_accept(db *d, const struct actor *who, const struct village *v, int64_t id,
 		       const char *item_code, errlist *errs, int64_t *entry_id)
 {
@@ -258,7 +286,12 @@ int declaration_accept(db *d, const struct actor *who, const struct village *v, 
 		goto out;
 	char month[8];
 	snprintf(month, sizeof month, "%.7s", x->date);
+	int late = 0;
+	rc = late_deed_month(d, a, v->id, month, &late);
+	if (rc)
+		goto out;
 	struct entry_input in = {
+		.late_deed = late,
 		.household_id = x->household_id,
 		.item_code = item_code && *item_code ? item_code : x->item_code,
 		.date = x->date,

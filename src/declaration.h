@@ -55,7 +55,10 @@ int declaration_list(db *d, arena *a, int64_t village_id, int64_t household_id, 
 
 /* declaration_accept(): a scorer accepts pending declaration id into the
 ** sheet of its date's month as an entry of item_code (quantity 1, the
-** declaration's note and photo): entry_add's checks apply.  Returns 0
+** declaration's note and photo): entry_add's checks apply.  When that
+** month's sheet is approved already, the entry goes onto the newest open
+** sheet after it, else the current month's, and keeps the deed's date
+** (entry_input.late_deed).  Returns 0
 ** (*entry_id), SHEET_NOT_FOUND (errs), 1, -1. */
 int declaration_accept(db *d, const struct actor *who, const struct village *v, int64_t id,
 		       const char *item_code, errlist *errs, int64_t *entry_id);

@@ -2,10 +2,14 @@
 ** demo_ledger.c — the scoring half of `jifen init --demo`: every demo
 ** village adopts the town template at a villagers' representatives meeting,
 ** its scorer records three months of realistic entries (the three months
-** before the current one, so that the passbooks show points of this year
+** before the last one, so that the passbooks show points of this year
 ** and quarter) through the entries CSV import, the two committees approve
-** each month, one entry per village is corrected, this month's sheet is a
-** draft in progress, and a few households have a declaration waiting.  Everything goes through the same area functions a
+** each month, one entry per village is corrected, last month's sheet is a
+** draft in progress, and a few households have a declaration of it
+** waiting.  The draft is last month's, not this month's: a month that has
+** ended takes an entry on any of its days, where this month's refused
+** every date after today ("晚于今天") to whoever tried the demo late in the
+** month.  Everything goes through the same area functions a
 ** real village uses (standard_adopt_template, sheet_import_entries,
 ** sheet_approve, ledger_correct, declaration_create), so the demo exercises
 ** them.  A fixed seed: every demo database is the same, up to the dates.
@@ -159,11 +163,10 @@ int ledger_demo(struct cli *c)
 		date_today(today);
 		for (int m = 0; m < 3; m++) {
 			char month[16], next[16], meeting[24];
-			month_before(today, 3 - m, month);
-			/* the committees meet early in the next month (not after today) */
-			month_before(today, 2 - m, next);
-			snprintf(meeting, sizeof meeting, "%.7s-%02d", next,
-				 m == 2 && atoi(today + 8) < 3 ? atoi(today + 8) : 3);
+			month_before(today, 4 - m, month);
+			/* the committees meet early in the next month, which has ended */
+			month_before(today, 3 - m, next);
+			snprintf(meeting, sizeof meeting, "%.7s-03", next);
 			buf csv = {0};
 			if (demo_entries_csv(c->db, v->id, month, 28, &seed, &csv)) {
 				buf_free(&csv);
@@ -188,11 +191,11 @@ int ledger_demo(struct cli *c)
 						NULL)))
 				return demo_failed(c, "集体审定", rc, &errs);
 		}
-		/* this month's sheet: a draft the scorer is still filling in */
+		/* last month's sheet: a draft the scorer is still filling in */
 		char now_month[16];
-		month_before(today, 0, now_month);
+		month_before(today, 1, now_month);
 		buf csv = {0};
-		if (demo_entries_csv(c->db, v->id, now_month, (unsigned)atoi(today + 8), &seed, &csv)) {
+		if (demo_entries_csv(c->db, v->id, now_month, 20, &seed, &csv)) {
 			buf_free(&csv);
 			return demo_failed(c, "积分记录", -1, &errs);
 		}
@@ -204,7 +207,7 @@ int ledger_demo(struct cli *c)
 			return demo_failed(c, "积分记录", rc, &errs);
 		/* one correction: the first HJ01 of the middle month was a double entry */
 		char mid[16];
-		month_before(today, 2, mid);
+		month_before(today, 3, mid);
 		db_stmt *s = db_prepare(c->db, "SELECT MIN(id) FROM ledger_entry WHERE village_id = $v"
 					       " AND item_code = 'HJ01' AND month = $m");
 		if (!s || db_bind_int(s, "$v", v->id) || db_bind_text(s, "$m", mid) ||
@@ -231,13 +234,14 @@ int ledger_demo(struct cli *c)
 		for (int k = 0; k < 2; k++) {
 			struct actor hh = {0, "household", ""};
 			int64_t did;
-			if (hids[k] && (rc = declaration_create(c->db, &hh, v, hids[k], deeds[k][0], today,
+			if (hids[k] && (rc = declaration_create(c->db, &hh, v, hids[k], deeds[k][0],
+							       arena_printf(c->a, "%s-2%d", now_month, k),
 							       deeds[k][1], NULL, &errs, &did)))
 				return demo_failed(c, "申报", rc, &errs);
 		}
 	}
 	printf("演示积分: 各村已通过积分标准（推荐模板），%lld 条积分记录分三个月集体审定记入台账，"
-	       "本月积分表为草稿。\n",
+	       "上月积分表为草稿。\n",
 	       (long long)total_entries);
 	return EXIT_OK;
 }

@@ -108,6 +108,7 @@ enum {
 struct req_state {
 	struct req r;
 	const struct route *rt;  /* found on the headers; NULL: answered there */
+	int expired;             /* a page's POST without a live session: 1, 2 with a dead cookie */
 	struct guard_conn *gc;   /* the connection's guard (NULL: not watched) */
 	char *body;              /* malloc'd, NUL-terminated; r.body points here */
 	size_t body_len, body_cap;
@@ -391,6 +392,13 @@ static int admit(struct req_state *rs)
 				http_error(r, 401, "请先登录。");
 				return 1;
 			}
+			if (!strcmp(r->method, "POST")) {
+				/* a form sent after the session expired: read its
+				** body, then page_login_expired() keeps what was typed */
+				rs->expired = sid ? 2 : 1;
+				rs->rt = rt;
+				return 0;
+			}
 			http_redirect(r, arena_printf(r->a, "/login?next=%s",
 						      url_encode(r->a, r->path)));
 			return 1;
@@ -420,6 +428,10 @@ static void dispatch(struct req_state *rs)
 {
 	struct req *r = &rs->r;
 	const struct route *rt = rs->rt;
+	if (rs->expired) { /* no handler runs without a session */
+		page_login_expired(r, rs->expired == 2);
+		return;
+	}
 	if (!strcmp(r->method, "POST") && !(rt->flags & ROUTE_NO_CSRF) && !csrf_ok(r)) {
 		http_security_event(r, "security.csrf", NULL, 0, NULL);
 		http_error(r, 403, "页面已过期或来源不明（CSRF 校验失败），请返回重新提交。");
@@ -981,18 +993,32 @@ int http_serve(const struct server_config *cfg)
 		(unsigned)CONNECTION_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)CONNECTION_TIMEOUT, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)HEADER_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
-		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
+		/* no MHD_OPTION_LISTENING_ADDRESS_REUSE: it sets SO_REUSEPORT, and
+		** a second serve on the same address then started and silently
+		** took half the requests into its own database; without it MHD
+		** sets only SO_REUSEADDR (a restart is not held up by TIME_WAIT)
+		** and the second bind fails with EADDRINUSE */
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
 	if (!daemon) {
-		fprintf(stderr, "无法在 %s 上监听: %s\n", cfg->listen, strerror(errno));
+		if (errno == EADDRINUSE)
+			fprintf(stderr, "无法在 %s 上监听: 这个地址已被占用（可能已有一个 jifen serve "
+					"在运行）。请先停止它，或用 --listen 换一个端口。\n",
+				cfg->listen);
+		else
+			fprintf(stderr, "无法在 %s 上监听: %s\n", cfg->listen, strerror(errno));
 		guard_stop();
 		return 3;
 	}
 	const union MHD_DaemonInfo *di = mhd.MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+	unsigned port = di ? (unsigned)di->port : 0;
 	printf("jifen 已启动: http://%s (数据库 %s, %u 个线程)\n", cfg->listen, db_backend(probe),
 	       threads);
-	if (di)
-		printf("port %u\n", (unsigned)di->port);
+	/* the port the system chose, for tests that listen on port 0; a fixed
+	** port is in the line above already */
+	int ephemeral = ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port == 0
+						 : ((struct sockaddr_in *)&ss)->sin_port == 0;
+	if (port && ephemeral)
+		printf("port %u\n", port);
 	fflush(stdout);
 
 	int sig = 0;

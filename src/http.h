@@ -109,6 +109,11 @@ const char *req_form_trim(struct req *r, const char *name);
 const struct param *req_file(struct req *r, const char *name);
 /* A request header or cookie value, NULL when absent. */
 const char *http_request_header(struct req *r, const char *name);
+/* A page's form posted without a live session (page_auth.c): 303 to the
+** login page (saying the session expired when had_session), whose login
+** returns to the page the form was on with the typed fields in the query
+** (restore=1), never to the POST-only URL. */
+void page_login_expired(struct req *r, int had_session);
 const char *http_cookie_value(struct req *r, const char *name);
 /* The CSRF token forms carry before login (a double-submit cookie, set now
 ** when the browser has none). */

@@ -583,6 +583,28 @@ int ledger_household_entries(db *d, arena *a, int64_t village_id, int64_t househ
 	return st == DB_ROW || st == DB_DONE ? 0 : -1;
 }
 
+int ledger_village_recent(db *d, arena *a, int64_t village_id, int offset, int limit,
+			  struct ledger_entry **rows, int *n)
+{
+	*rows = NULL;
+	*n = 0;
+	if (limit <= 0)
+		return 0;
+	db_stmt *s = db_prepare(d, "SELECT " ENTRY_COLS DISPLAY_COLS " FROM ledger_entry le" DISPLAY_JOINS
+				   " WHERE le.village_id = $v"
+				   " ORDER BY le.date DESC, le.seq DESC LIMIT $lim OFFSET $off");
+	if (!s || db_bind_int(s, "$v", village_id) || db_bind_int(s, "$lim", limit) ||
+	    db_bind_int(s, "$off", offset < 0 ? 0 : offset))
+		return -1;
+	struct ledger_entry *list = arena_alloc(a, (size_t)limit * sizeof *list);
+	int st;
+	while ((st = db_step(s)) == DB_ROW && *n < limit)
+		entry_from_row(s, a, &list[(*n)++], 1);
+	db_reset(s);
+	*rows = list;
+	return st == DB_ROW || st == DB_DONE ? 0 : -1;
+}
+
 /* The passbook's columns: what the page and its JSON show, all held by the
 ** index ledger_passbook (schema 005) but the item's name and the
 ** corrections' sum, which come from small tables that stay cached.  Read

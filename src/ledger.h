@@ -174,6 +174,12 @@ int ledger_correct_tx(db *d, arena *a, const struct actor *who, const struct vil
 ** Returns 0, 1 none (or another village's), -1. */
 int ledger_entry_get(db *d, arena *a, int64_t village_id, int64_t id, struct ledger_entry **out);
 
+/* ledger_village_recent(): the village's entries of every household, the
+** latest date first (then seq), limit from offset, with the display
+** columns (household code and name included).  0 or -1. */
+int ledger_village_recent(db *d, arena *a, int64_t village_id, int offset, int limit,
+			  struct ledger_entry **rows, int *n);
+
 /* ledger_household_entries(): the household's entries (of village_id),
 ** newest first (date, then seq), rows [offset, offset+limit), with display
 ** fields (item name, approval meeting date, corrected sums).  *total the

@@ -23,6 +23,10 @@ void page_error(struct req *r, int status, const char *msg);
 ** when errs is empty. */
 void page_error_list(struct req *r, const errlist *errs, const char *headline);
 
+/* The one headline of a refusal that wrote nothing (a form sent back with
+** its messages): every page says it the same way. */
+#define PAGE_NOT_SAVED "没有保存，原因如下："
+
 /* The largest file the web imports take: it travels back base64 in the
 ** confirm form (larger files: the CLI). */
 enum { WEB_IMPORT_MAX = 8 * 1024 * 1024 };

@@ -34,7 +34,7 @@ static void page_home(struct req *r)
 ** them.  Text that is not UTF-8 is refused too. */
 static const char *safe_next(const char *next)
 {
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) >= 512 ||
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) >= 8192 ||
 	    !text_is_clean(next, 0))
 		return "/";
 	for (const unsigned char *p = (const unsigned char *)next; *p; p++)
@@ -62,6 +62,70 @@ static void login_form(struct req *r, const char *login, const char *error)
 	html_page_end(r);
 }
 
+/* The path (and no query) of the Referer when it is this site's page,
+** else NULL. */
+static const char *referer_path(struct req *r)
+{
+	const char *ref = http_request_header(r, "Referer"), *host = http_request_header(r, "Host");
+	const char *p = ref ? strstr(ref, "://") : NULL;
+	if (!p || !host)
+		return NULL;
+	p += 3;
+	size_t hl = strlen(host);
+	if (strncmp(p, host, hl) || p[hl] != '/')
+		return NULL;
+	p += hl;
+	return arena_strndup(r->a, p, strcspn(p, "?#"));
+}
+
+void page_login_expired(struct req *r, int had_session)
+{
+	/* back to the page of the form; without a Referer, the parent of the
+	** POST's path (…/sheets/M/entries → …/sheets/M), never the POST-only
+	** path itself (its GET is a 405) */
+	const char *back = referer_path(r);
+	if (!back || !*back) {
+		char *b = arena_strdup(r->a, r->path);
+		char *slash = strrchr(b, '/');
+		if (slash && slash != b)
+			*slash = 0;
+		back = b;
+	}
+	buf q = {0};
+	int file = 0;
+	buf_printf(&q, "%s?restore=1", back);
+	for (const struct param *p = r->form; p; p = p->next) {
+		if (p->filename) {
+			file |= p->len > 0;
+			continue;
+		}
+		if (!strcmp(p->name, "csrf") || !text_is_clean(p->value, 1))
+			continue;
+		buf_printf(&q, "&%s=%s", url_encode(r->a, p->name), url_encode(r->a, p->value));
+	}
+	const char *next = q.len < 8000 ? arena_strdup(r->a, buf_cstr(&q)) : back;
+	buf_free(&q);
+	http_redirect(r, arena_printf(r->a, "/login?why=%s&next=%s",
+				      had_session ? (file ? "expired-photo" : "expired")
+						  : (file ? "login-photo" : "login"),
+				      url_encode(r->a, next)));
+}
+
+/* The notice of the login page when a form sent without a live session
+** brought the user here (?why=, page_login_expired()). */
+static const char *login_why(struct req *r)
+{
+	const char *why = req_query(r, "why");
+	if (!why)
+		return NULL;
+	int photo = strstr(why, "photo") != NULL;
+	const char *kept = photo ? "登录后回到原来的页面，填写的内容已保留，照片需要重新选择。"
+				 : "登录后回到原来的页面，填写的内容已保留。";
+	return arena_printf(r->a, "%s%s",
+			    !strncmp(why, "expired", 7) ? "登录已过期，请重新登录。" : "请先登录。",
+			    kept);
+}
+
 /* GET /login */
 static void page_login(struct req *r)
 {
@@ -69,7 +133,7 @@ static void page_login(struct req *r)
 		http_redirect(r, "/");
 		return;
 	}
-	login_form(r, NULL, NULL);
+	login_form(r, NULL, login_why(r));
 }
 
 /* A wait as Chinese words: "N 秒" under two minutes, else minutes. */

@@ -43,12 +43,13 @@ static void declarations_page(struct req *r, const struct village *v, const errl
 		r->status = 400;
 	html_page_begin(r, arena_printf(r->a, "%s · 积分申报", v->name));
 	if (req_query(r, "accepted") && !errs)
-		html_notice(r, "已采纳，记入当月积分表。");
+		html_notice(r, "已采纳，记入积分表（日期仍为申报的日期）。");
 	if (req_query(r, "declined") && !errs)
 		html_notice(r, "已不予采纳，农户可以看到原因。");
-	page_error_list(r, errs, "没有处理，原因如下：");
+	page_error_list(r, errs, PAGE_NOT_SAVED);
 	html_raw(r, "<p class=\"hint\">农户自己申报的好人好事。采纳后按所选积分项目记入申报日期"
-		    "所在月份的积分表（仍需村两委审定）；不予采纳须写明原因。</p>");
+		    "所在月份的积分表（仍需村两委审定）；那个月已经审定的，记入之后最近的草稿积分表"
+		    "（没有就记入本月），日期不变。不予采纳须写明原因。</p>");
 	html(r, "<h2>待审核（%d）</h2>", np);
 	if (!np)
 		html_raw(r, "<p>没有待审核的申报。</p>");

@@ -34,13 +34,59 @@ struct ledger_state {
 	const char *amount, *reason;
 };
 
-/* The ledger page of the household code hcode (NULL: only the picker). */
+/* The village's latest ledger entries, by date: the ledger page before a
+** household is picked. */
+static void recent_entries(struct req *r, const struct village *v)
+{
+	const char *vc = url_encode(r->a, v->code);
+	struct ledger_entry *rows;
+	int n;
+	if (ledger_village_recent(r->db, r->a, v->id, 0, LEDGER_PER_PAGE, &rows, &n)) {
+		html_error_box(r, "读取积分台账时出错。");
+		return;
+	}
+	html_raw(r, "<h2>最近记入台账的积分</h2>");
+	if (!n) {
+		html_raw(r, "<p>台账里还没有积分。</p>");
+		return;
+	}
+	html_raw(r, "<table class=\"list wide ledger\"><thead><tr><th>日期</th><th>农户</th>"
+		    "<th>积分项目</th><th class=\"num\">分值</th><th>类型</th><th>审定会议</th>"
+		    "</tr></thead><tbody>");
+	for (int i = 0; i < n; i++) {
+		const struct ledger_entry *e = &rows[i];
+		html(r, "<tr><td>%s</td><td><a href=\"/v/%s/ledger?household=%s#e%lld\">%s %s</a></td>"
+			"<td>%s %s</td>",
+		     e->date, vc, url_encode(r->a, e->household_code), (long long)e->id,
+		     e->household_code, e->household_name, e->item_code,
+		     e->item_name ? e->item_name : "");
+		points_cell(r, e->points);
+		html(r, "<td>%s</td><td>%s</td></tr>",
+		     ledger_kind_label(e->kind),
+		     e->meeting_date ? e->meeting_date : "");
+	}
+	html_raw(r, "</tbody></table>");
+}
+
+/* The ledger page of the household hcode (its code, or its head's name
+** when that names one household; NULL: the picker and the latest). */
 static void ledger_page(struct req *r, const struct village *v, const char *hcode,
 			const struct ledger_state *st)
 {
 	const char *vc = url_encode(r->a, v->code);
 	struct household *h = NULL;
 	int rc = hcode && *hcode ? household_get_by_code(r->db, r->a, v->id, hcode, &h) : 1;
+	if (rc > 0 && hcode && *hcode) {
+		/* a head's name typed instead of the code: the one household of it */
+		struct household *byname;
+		int nb;
+		int64_t tb;
+		rc = household_list(r->db, r->a, v->id, hcode, HH_ALL, 1, 2, &byname, &nb, &tb);
+		if (!rc && nb == 1 && !strcmp(byname[0].head_name, hcode))
+			h = &byname[0];
+		else if (!rc)
+			rc = 1;
+	}
 	if (rc < 0) {
 		http_error(r, 500, "读取农户信息时出错。");
 		return;
@@ -75,21 +121,23 @@ static void ledger_page(struct req *r, const struct village *v, const char *hcod
 			     : arena_printf(r->a, "%s · 积分台账", v->name));
 	if (req_query(r, "corrected") && !st->errs)
 		html_notice(r, "更正已记入台账。");
-	page_error_list(r, st->errs, "没有更正，原因如下：");
+	page_error_list(r, st->errs, PAGE_NOT_SAVED);
 	households_datalist(r, hh, nh);
 	if (req_has_role(r, ROLES_ADMIN))
 		html(r, "<p class=\"noprint\"><a href=\"/v/%s/ledger.xlsx\" download>下载本年积分台账"
 			"（Excel：积分记录、余额、标准）</a></p>", vc);
 	html(r, "<form method=\"get\" action=\"/v/%s/ledger\" class=\"inline noprint\">", vc);
-	html(r, "<label>户编号<input name=\"household\" list=\"households\" value=\"%s\" required "
-		"maxlength=\"32\"></label><button type=\"submit\">查看</button></form>",
+	html(r, "<label>农户（户编号或户主姓名）<input name=\"household\" list=\"households\" "
+		"value=\"%s\" required maxlength=\"50\"></label><button type=\"submit\">查看</button>"
+		"</form>",
 	     hcode ? hcode : "");
 	if (hcode && *hcode && !h) {
-		html_error_box(r, arena_printf(r->a, "本村没有户编号为“%s”的农户。", hcode));
+		html_error_box(r, arena_printf(r->a, "本村没有户编号或户主姓名为“%s”的农户。", hcode));
 		html_page_end(r);
 		return;
 	}
 	if (!h) {
+		recent_entries(r, v);
 		html_page_end(r);
 		return;
 	}
@@ -139,15 +187,19 @@ static void ledger_page(struct req *r, const struct village *v, const char *hcod
 		if (admin) {
 			html_raw(r, "<td class=\"noprint\">");
 			if (score && left > 0) {
+				/* the form only on request: a table of fifty open
+				** correction forms invites a slip */
 				int refused = st->entry_id == e->id;
-				html(r, "<form method=\"post\" action=\"/v/%s/ledger/%lld/correct\" "
+				html(r, "<details%s><summary>更正</summary>"
+					"<form method=\"post\" action=\"/v/%s/ledger/%lld/correct\" "
 					"class=\"inline correct\" data-confirm=\"更正将记入台账，不能撤销。确定？\">",
-				     vc, (long long)e->id);
+				     refused ? " open" : "", vc, (long long)e->id);
 				html_csrf(r);
 				html(r, "<label>冲减分数<input name=\"amount\" type=\"number\" min=\"1\" "
 					"max=\"%lld\" value=\"%s\" required></label>"
 					"<label>原因<input name=\"reason\" maxlength=\"500\" value=\"%s\" "
-					"required></label><button type=\"submit\">更正</button></form>",
+					"required></label><button type=\"submit\">记入更正</button></form>"
+					"</details>",
 				     (long long)left, refused && st->amount ? st->amount : "",
 				     refused && st->reason ? st->reason : "");
 			}

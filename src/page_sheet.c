@@ -33,19 +33,22 @@
 #include "html.h"
 #include "page.h"
 #include "page_group.h"
+#include "page_sheet.h"
 #include "ledger.h"
 #include "req.h"
 #include "sheet.h"
+#include "sheet_review.h"
 #include "standard.h"
 #include "village.h"
 
 /* ---- small helpers ---------------------------------------------------------- */
 
-/* "2024 年 05 月" of "2024-05" (arena). */
-static const char *month_label(arena *a, const char *month)
+/* "2024 年 5 月" of "2024-05" (arena): months are said as "9 月", not "09 月". */
+const char *sheet_month_label(arena *a, const char *month)
 {
-	return arena_printf(a, "%.4s 年 %.2s 月", month, month + 5);
+	return arena_printf(a, "%.4s 年 %d 月", month, atoi(month + 5));
 }
+#define month_label sheet_month_label
 
 /* The current month "YYYY-MM" into out. */
 static void this_month(char out[8])
@@ -68,7 +71,7 @@ static const char *month_last_day(arena *a, const char *month)
 }
 
 /* The status tag of a sheet. */
-static void status_tag(struct req *r, int status)
+void sheet_status_tag(struct req *r, int status)
 {
 	const char *cls = status == SHEET_APPROVED    ? "ok"
 			  : status == SHEET_RETURNED  ? "no"
@@ -136,7 +139,7 @@ static void page_sheets(struct req *r)
 		const struct sheet *s = &rows[i];
 		html(r, "<tr><td><a href=\"/v/%s/sheets/%s\">%s</a></td><td>", vc,
 		     url_encode(r->a, s->month), month_label(r->a, s->month));
-		status_tag(r, s->status);
+		sheet_status_tag(r, s->status);
 		html(r, "</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td>",
 		     (long long)s->households, (long long)s->entry_count);
 		points_cell(r, s->points_plus);
@@ -150,6 +153,10 @@ static void page_sheets(struct req *r)
 
 /* ---- the entry screen --------------------------------------------------------- */
 
+/* Entries per page of the sheet's web page: a phone reloads it after every
+** entry, so one page stays small (the API pages by SHEET_PAGE_DEFAULT). */
+enum { SHEET_PAGE_WEB = 100 };
+
 /* The entry form's texts (kept when the form comes back with errors). */
 struct entry_form {
 	const char *household, *item, *quantity, *date, *note;
@@ -159,12 +166,36 @@ struct entry_form {
 struct sheet_state {
 	const struct entry_form *form; /* NULL: defaults */
 	const errlist *errs;           /* messages of the rejected action */
-	const char *approve_date, *approve_attendees, *approve_resolution;
-	const char *return_reason;
 	int autofocus;                 /* put the focus on the entry form */
 };
 
-/* The entry form at the top of the sheet page. */
+/* The confirmation of the entry just added (?added=ID), where the eye is:
+** at the top of the entry block the page scrolls to, naming the
+** household, the item and the points, with an undo while the sheet is
+** open. */
+static void added_notice(struct req *r, const struct village *v, const char *month, int open)
+{
+	int64_t id = req_query_int(r, "added", 0, 0, INT64_MAX);
+	struct entry *e = NULL;
+	if (id <= 0 || entry_get(r->db, r->a, v->id, id, &e) || strncmp(e->date, month, 7))
+		return;
+	html(r, "<div class=\"notice added\" role=\"status\"><p>已记入：%s家 · %s %+lld 分"
+		"<span class=\"hint\">（%s，%s）</span></p>",
+	     e->household_name, e->item_name ? e->item_name : e->item_code, (long long)e->points,
+	     e->household_code, e->date);
+	if (open && req_has_role(r, ROLES_ENTRY)) {
+		html(r, "<form method=\"post\" action=\"/v/%s/sheets/%s/entries/%lld/remove\" "
+			"class=\"inline\">",
+		     url_encode(r->a, v->code), month, (long long)e->id);
+		html_csrf(r);
+		html_raw(r, "<input type=\"hidden\" name=\"undo\" value=\"1\">"
+			    "<button type=\"submit\">撤销这一条</button></form>");
+	}
+	html_raw(r, "</div>");
+}
+
+/* The entry form at the top of the sheet page, after the confirmation of
+** the last entry. */
 static void entry_form_html(struct req *r, const struct village *v, const char *month,
 			    const struct entry_form *f, const struct std_version *sv,
 			    int autofocus)
@@ -178,7 +209,7 @@ static void entry_form_html(struct req *r, const struct village *v, const char *
 	}
 	households_datalist(r, hh, nh);
 	html(r, "<form method=\"post\" action=\"/v/%s/sheets/%s/entries\" "
-		"enctype=\"multipart/form-data\" class=\"inline entry-form\" id=\"add\">",
+		"enctype=\"multipart/form-data\" class=\"inline entry-form\">",
 	     vc, month);
 	html_csrf(r);
 	html(r, "<label>农户（户编号或户主姓名）<input name=\"household\" id=\"household\" "
@@ -198,26 +229,27 @@ static void entry_form_html(struct req *r, const struct village *v, const char *
 	html_raw(r, "<label>照片（JPEG/PNG，最多 5 MB）<input type=\"file\" name=\"photo\" "
 		    "accept=\"image/jpeg,image/png\"></label>"
 		    "<button type=\"submit\" class=\"primary\">记入</button></form>");
-	html_raw(r, "<p class=\"hint\">需佐证的项目要附照片或填写说明。记入后回到本表，"
-		    "光标回到农户一栏，上一户保留，可以连续录入。</p>");
+	html_raw(r, "<p class=\"hint\">需佐证的项目要附照片或填写说明。记入后回到这里，"
+		    "上一户保留，可以连续录入。</p>");
+	html(r, "<p class=\"noprint\"><a href=\"/v/%s/sheets/%s/bulk\">一个项目记给多户"
+		"（如参加村民大会）</a> · <a href=\"/v/%s/checkins\">现场扫码签到</a> · "
+		"<a href=\"/v/%s/sheets/%s/import\">用 CSV 文件批量导入</a></p>",
+	     vc, month, vc, vc, month);
 }
 
-/* The entries of the sheet grouped by household, with a running total per
-** household and the sheet's (paged: the page's) total; remove buttons
-** when can_remove. */
-static void entries_table(struct req *r, const struct village *v, const char *month,
-			  const struct entry *rows, int n, int can_remove, int paged)
+void sheet_entries_table(struct req *r, const struct village *v, const char *month,
+			 const struct entry *rows, int n, int can_remove, int paged)
 {
 	const char *vc = url_encode(r->a, v->code);
 	if (!n) {
-		html_raw(r, "<p>本表还没有积分记录。</p>");
+		html_raw(r, "<p>没有符合的积分记录。</p>");
 		return;
 	}
 	html_raw(r, "<table class=\"list wide entries\"><thead><tr><th>日期</th><th>积分项目</th>"
 		    "<th class=\"num\">次数</th><th class=\"num\">分值</th><th class=\"num\">本户累计</th>"
 		    "<th>说明</th><th>佐证</th><th>记录人</th>");
 	if (can_remove)
-		html_raw(r, "<th></th>");
+		html_raw(r, "<th>操作</th>");
 	html_raw(r, "</tr></thead><tbody>");
 	int64_t total = 0, run = 0;
 	int households = 0;
@@ -227,7 +259,7 @@ static void entries_table(struct req *r, const struct village *v, const char *mo
 		if (i == 0 || e->household_id != rows[i - 1].household_id) {
 			run = 0;
 			households++;
-			html(r, "<tr class=\"group\"><th colspan=\"%d\">%s %s</th></tr>",
+			html(r, "<tr class=\"group\"><th colspan=\"%d\" scope=\"rowgroup\">%s %s</th></tr>",
 			     can_remove ? 9 : 8, e->household_code, e->household_name);
 		}
 		run += e->points;
@@ -268,10 +300,10 @@ static void approval_record(struct req *r, const struct village *v, const struct
 		html_error_box(r, "读取审定记录时出错。");
 		return;
 	}
-	html_raw(r, "<h2>集体审定记录</h2><dl class=\"record\">");
+	html_raw(r, "<h2 id=\"approval\">集体审定记录</h2><dl class=\"record\">");
 	html(r, "<dt>会议日期</dt><dd>%s</dd>", ap->meeting_date);
-	html(r, "<dt>出席人员</dt><dd>%s</dd>", ap->attendees);
-	html(r, "<dt>决议</dt><dd class=\"pre\">%s</dd>", ap->resolution);
+	html(r, "<dt>参会人员</dt><dd>%s</dd>", ap->attendees);
+	html(r, "<dt>会议决议</dt><dd class=\"pre\">%s</dd>", ap->resolution);
 	html(r, "<dt>记入台账</dt><dd>%lld 条，合计 %+lld 分", (long long)ap->entry_count,
 	     (long long)ap->points_total);
 	if (ap->seq_first)
@@ -283,52 +315,115 @@ static void approval_record(struct req *r, const struct village *v, const struct
 	html_raw(r, "</dl>");
 }
 
-/* The workflow section: submit, return and approve forms as the sheet's
-** status and the user's role allow. */
-static void workflow_forms(struct req *r, const struct village *v, const char *month,
-			   const struct sheet *s, const struct sheet_state *st)
+/* The month's status and what can be done with it now, at the top of the
+** page (a phone user never scrolls past hundreds of entries to find it):
+** the counts, who submitted or returned it, 提交村两委审定 for the
+** scorers, and the link to the committee's review (集体审定) for admins. */
+static void status_box(struct req *r, const struct village *v, const char *month,
+		       const struct sheet *s)
 {
 	const char *vc = url_encode(r->a, v->code);
-	int admin = req_has_role(r, ROLES_ADMIN);
-	if (!s)
-		return;
-	if (sheet_is_open(s) && s->entry_count > 0) {
-		html_raw(r, "<h2>提交审定</h2>");
-		html(r, "<form method=\"post\" action=\"/v/%s/sheets/%s/submit\" "
+	html_raw(r, "<section class=\"status-box\"><p class=\"status\">状态：");
+	sheet_status_tag(r, s ? s->status : SHEET_DRAFT);
+	if (s)
+		html(r, "　%lld 户，%lld 条，加分 %+lld，减分 %+lld，合计 %+lld", (long long)s->households,
+		     (long long)s->entry_count, (long long)s->points_plus, (long long)s->points_minus,
+		     (long long)(s->points_plus + s->points_minus));
+	else
+		html_raw(r, "　尚无记录");
+	html_raw(r, "</p>");
+	if (s && s->submitted_by && s->status == SHEET_SUBMITTED)
+		html(r, "<p class=\"hint\">%s 于 %s 提交，等待村两委集体审定。</p>", s->submitted_by,
+		     time_format(r->a, s->submitted_at, ""));
+	if (s && s->status == SHEET_RETURNED && s->return_reason)
+		html(r, "<p class=\"error\">已被 %s 退回（%s）：%s</p>",
+		     s->returned_by ? s->returned_by : "", time_format(r->a, s->returned_at, ""),
+		     s->return_reason);
+	html_raw(r, "<div class=\"actions-row\">");
+	if (s && sheet_is_open(s) && s->entry_count > 0 && req_has_role(r, ROLES_ENTRY)) {
+		html(r, "<form method=\"post\" action=\"/v/%s/sheets/%s/submit\" class=\"inline\" "
 			"data-confirm=\"提交后不能再修改，确定提交村两委审定？\">",
 		     vc, month);
 		html_csrf(r);
-		html_raw(r, "<p class=\"hint\">本月录入完成后提交，由村两委会议集体审定。</p>"
-			    "<button type=\"submit\" class=\"primary\">提交村两委审定</button></form>");
+		html_raw(r, "<button type=\"submit\" class=\"primary\">提交村两委审定</button></form>");
 	}
-	if (s->status == SHEET_SUBMITTED && admin) {
-		html_raw(r, "<h2>集体审定</h2>");
-		html(r, "<form method=\"post\" action=\"/v/%s/sheets/%s/approve\" class=\"narrow\" "
-			"data-confirm=\"审定后本表全部记入积分台账，不能撤销。确定？\">",
-		     vc, month);
-		html_csrf(r);
-		html(r, "<label>会议日期<input name=\"meeting_date\" type=\"date\" value=\"%s\" "
-			"required></label>",
-		     st->approve_date ? st->approve_date : "");
-		html(r, "<label>出席人员<textarea name=\"attendees\" rows=\"2\" maxlength=\"500\" "
-			"required>\n%s</textarea></label>",
-		     st->approve_attendees ? st->approve_attendees : "");
-		html(r, "<label>决议<textarea name=\"resolution\" rows=\"3\" maxlength=\"2000\" "
-			"required>\n%s</textarea></label>",
-		     st->approve_resolution ? st->approve_resolution : "");
-		html_raw(r, "<button type=\"submit\" class=\"primary\">审定通过，记入台账</button></form>");
-		html(r, "<h2>退回重新录入</h2><form method=\"post\" action=\"/v/%s/sheets/%s/return\" "
-			"class=\"narrow\">",
-		     vc, month);
-		html_csrf(r);
-		html(r, "<label>退回原因<textarea name=\"reason\" rows=\"2\" maxlength=\"500\" required>"
-			"\n%s</textarea></label><button type=\"submit\">退回</button></form>",
-		     st->return_reason ? st->return_reason : "");
-	} else if (s->status == SHEET_SUBMITTED) {
-		html_raw(r, "<p class=\"hint\">本表已提交，等待村两委集体审定。</p>");
+	if (s && s->entry_count > 0 && req_has_role(r, ROLES_ADMIN))
+		html(r, "<a class=\"button%s\" href=\"/v/%s/sheets/%s/review\">%s</a>",
+		     s->status == SHEET_SUBMITTED ? " primary" : "", vc, month,
+		     s->status == SHEET_SUBMITTED ? "审阅并集体审定" : "审阅本表");
+	if (s && s->status == SHEET_APPROVED)
+		html_raw(r, "<a href=\"#approval\">集体审定记录</a>");
+	html_raw(r, "</div></section>");
+}
+
+/* The filter of the entries list from the query: fh household (code or
+** head's name), fi item code, fb scorer login, fneg deductions only; the
+** same as a query string for the pager's links into *qs. */
+static int entries_filter(struct req *r, const struct village *v, struct entry_filter *f,
+			  const char **fh, const char **qs)
+{
+	memset(f, 0, sizeof *f);
+	*fh = req_query_trim(r, "fh");
+	const char *fi = req_query_trim(r, "fi"), *fb = req_query_trim(r, "fb");
+	f->deductions = req_query(r, "fneg") != NULL;
+	*qs = "";
+	if (**fh) {
+		struct household *h;
+		int rc = household_get_by_code(r->db, r->a, v->id, *fh, &h);
+		if (rc > 0) {
+			struct household *rows;
+			int n;
+			int64_t total;
+			if (household_list(r->db, r->a, v->id, *fh, HH_ALL, 1, 2, &rows, &n, &total))
+				return -1;
+			h = n == 1 ? &rows[0] : NULL;
+		} else if (rc < 0)
+			return -1;
+		f->household_id = h ? h->id : -1; /* none: no entry matches */
+		*qs = arena_printf(r->a, "&fh=%s", url_encode(r->a, *fh));
 	}
-	if (s->status == SHEET_APPROVED)
-		approval_record(r, v, s);
+	if (*fi) {
+		f->item_code = fi;
+		*qs = arena_printf(r->a, "%s&fi=%s", *qs, url_encode(r->a, fi));
+	}
+	if (*fb) {
+		f->recorded_by = fb;
+		*qs = arena_printf(r->a, "%s&fb=%s", *qs, url_encode(r->a, fb));
+	}
+	if (f->deductions)
+		*qs = arena_printf(r->a, "%s&fneg=1", *qs);
+	return 0;
+}
+
+/* The filter form above the entries list, and the scorer's own entries
+** one click away ("我记的"). */
+static void filter_form(struct req *r, const struct village *v, const char *month,
+			const struct entry_filter *f, const char *fh, const struct std_version *sv)
+{
+	const char *vc = url_encode(r->a, v->code);
+	const char *me = r->user ? r->user->login : "";
+	int on = f->household_id || f->item_code || f->recorded_by || f->deductions;
+	/* folded unless in use: on a phone the entries come first */
+	html(r, "<details class=\"noprint\"%s><summary>筛选记录（农户、项目、记录人、减分）</summary>"
+		"<form method=\"get\" action=\"/v/%s/sheets/%s\" class=\"inline filter\" "
+		"role=\"search\">",
+	     on ? " open" : "", vc, month);
+	html(r, "<label>农户<input name=\"fh\" list=\"households\" value=\"%s\" maxlength=\"50\">"
+		"</label>",
+	     fh);
+	html_raw(r, "<label>积分项目");
+	item_select(r, "fi", sv, f->item_code ? f->item_code : "", 0);
+	html_raw(r, "</label>");
+	html(r, "<label>记录人<input name=\"fb\" value=\"%s\" maxlength=\"64\"></label>",
+	     f->recorded_by ? f->recorded_by : "");
+	html(r, "<label class=\"check\"><input type=\"checkbox\" name=\"fneg\" value=\"1\"%s>只看减分"
+		"</label><button type=\"submit\">筛选</button></form></details>",
+	     f->deductions ? " checked" : "");
+	html(r, "<p class=\"noprint\"><a href=\"/v/%s/sheets/%s?fb=%s\">我本月记的</a>", vc, month,
+	     url_encode(r->a, me));
+	if (on)
+		html(r, " · <a href=\"/v/%s/sheets/%s\">显示全部</a>", vc, month);
+	html_raw(r, "</p>");
 }
 
 /* Render the sheet page of month (the sheet may not exist yet). */
@@ -348,8 +443,11 @@ static void sheet_page(struct req *r, const struct village *v, const char *month
 	int64_t after = req_query_int_or_400(r, "after", 0, 0, INT64_MAX, NULL), next = 0;
 	if (after < 0)
 		return;
-	if (s && sheet_entries_page(r->db, r->a, v->id, s->id, after, SHEET_PAGE_DEFAULT, &rows, &n,
-				    &next)) {
+	struct entry_filter flt;
+	const char *fh, *fqs;
+	if (entries_filter(r, v, &flt, &fh, &fqs) ||
+	    (s && sheet_entries_find(r->db, r->a, v->id, s->id, &flt, after, SHEET_PAGE_WEB, &rows,
+				     &n, &next))) {
 		http_error(r, 500, "读取积分记录时出错。");
 		return;
 	}
@@ -369,7 +467,13 @@ static void sheet_page(struct req *r, const struct village *v, const char *month
 		def.date = arena_strdup(r->a, today);
 	else
 		def.date = month_last_day(r->a, month);
-	const struct entry_form *f = st->form ? st->form : &def;
+	/* restore=1: the entry form sent after the session expired, back
+	** from the login (page_login_expired) */
+	struct entry_form kept = {req_query_trim(r, "household"), req_query_trim(r, "item"),
+				  req_query_trim(r, "quantity"), req_query_trim(r, "date"),
+				  req_query_trim(r, "note")};
+	int restore = req_query(r, "restore") && text_is_clean(kept.note, 1);
+	const struct entry_form *f = st->form ? st->form : restore ? &kept : &def;
 	struct std_version *sv = NULL;
 	const char *vdate = date_valid(f->date) ? f->date : def.date;
 	if (standard_in_force(r->db, r->a, v->id, vdate, 1, &sv) < 0) {
@@ -384,13 +488,11 @@ static void sheet_page(struct req *r, const struct village *v, const char *month
 		"<a href=\"/v/%s/declarations\">积分申报</a> · <a href=\"/v/%s/balances\">积分余额</a>"
 		"</p>",
 	     vc, vc, vc);
-	const char *added = req_query(r, "added");
-	if (added && !st->errs)
-		html_notice(r, arena_printf(r->a, "已记入%s%s。", hh ? "：" : "", hh ? hh : ""));
 	static const struct {
 		const char *q, *msg;
 	} notes[] = {
 		{"removed", "已删除这条积分记录。"},
+		{"undone", "已撤销刚才记入的那一条。"},
 		{"submitted", "已提交村两委审定。"},
 		{"returned", "已退回积分小组重新录入。"},
 		{"approved", "已审定：本表全部积分已记入积分台账。"},
@@ -399,54 +501,47 @@ static void sheet_page(struct req *r, const struct village *v, const char *month
 	for (size_t i = 0; i < sizeof notes / sizeof *notes; i++)
 		if (req_query(r, notes[i].q) && !st->errs)
 			html_notice(r, notes[i].msg);
+	if (restore && !st->errs && *kept.household)
+		html_notice(r, "已重新登录。刚才填写的内容还在下面，还没有记入，请核对后点“记入”。");
 	const char *imp = req_query(r, "imported");
 	if (imp && text_is_clean(imp, 0) && !st->errs)
 		html_notice(r, arena_printf(r->a, "已导入 %s 条积分记录。", imp));
-	page_error_list(r, st->errs, st->errs && st->errs->n == 1
-					? "没有记入，原因如下："
-					: "有以下问题，没有保存任何内容：");
-
-	html_raw(r, "<p class=\"status\">状态：");
-	status_tag(r, s ? s->status : SHEET_DRAFT);
-	if (s)
-		html(r, "　%lld 户，%lld 条，加分 %+lld，减分 %+lld，合计 %+lld", (long long)s->households,
-		     (long long)s->entry_count, (long long)s->points_plus, (long long)s->points_minus,
-		     (long long)(s->points_plus + s->points_minus));
-	else
-		html_raw(r, "　尚无记录");
-	html_raw(r, "</p>");
-	if (s && s->submitted_by && s->status == SHEET_SUBMITTED)
-		html(r, "<p class=\"hint\">%s 于 %s 提交。</p>", s->submitted_by,
-		     time_format(r->a, s->submitted_at, ""));
-	if (s && s->status == SHEET_RETURNED && s->return_reason)
-		html(r, "<p class=\"error\">已被 %s 退回（%s）：%s</p>",
-		     s->returned_by ? s->returned_by : "", time_format(r->a, s->returned_at, ""),
-		     s->return_reason);
+	const char *many = req_query(r, "many");
+	if (many && text_is_clean(many, 0) && !st->errs)
+		html_notice(r, arena_printf(r->a, "已给 %s 户各记入一条。", many));
+	status_box(r, v, month, s);
 
 	int can_enter = open && req_has_role(r, ROLES_ENTRY);
+	html_raw(r, "<section id=\"add\">");
+	if (!st->errs)
+		added_notice(r, v, month, open);
+	page_error_list(r, st->errs, PAGE_NOT_SAVED);
 	if (can_enter) {
 		if (!sv)
 			html(r, "<p class=\"error\">%s 没有施行中的积分标准，不能记分。请先"
 				"<a href=\"/v/%s/standard\">通过本村积分标准</a>。</p>",
 			     vdate, vc);
-		entry_form_html(r, v, month, f, sv, st->autofocus || st->form != NULL || hh != NULL);
-		html(r, "<p class=\"noprint\"><a href=\"/v/%s/sheets/%s/import\">用 CSV 文件批量导入"
-			"</a></p>",
-		     vc, month);
+		entry_form_html(r, v, month, f, sv,
+				st->autofocus || st->form != NULL || hh != NULL || restore);
 	}
-	html_raw(r, "<h2>本月积分记录</h2>");
-	entries_table(r, v, month, rows, n, can_enter, after || next);
+	html_raw(r, "</section>");
+	html_raw(r, "<h2 id=\"entries\">本月积分记录</h2>");
+	if (s && s->entry_count)
+		filter_form(r, v, month, &flt, fh, sv);
+	sheet_entries_table(r, v, month, rows, n, can_enter, after || next || *fqs);
 	if (after || next) {
 		/* one page at a time: a sheet may hold hundreds of thousands */
 		html_raw(r, "<p class=\"noprint pager\">");
 		if (after)
-			html(r, "<a href=\"/v/%s/sheets/%s\">第一页</a> ", vc, month);
+			html(r, "<a href=\"/v/%s/sheets/%s?after=0%s\">第一页</a> ", vc, month,
+			     fqs);
 		if (next)
-			html(r, "<a rel=\"next\" href=\"/v/%s/sheets/%s?after=%lld\">下一页</a>", vc,
-			     month, (long long)next);
+			html(r, "<a rel=\"next\" href=\"/v/%s/sheets/%s?after=%lld%s\">下一页</a>",
+			     vc, month, (long long)next, fqs);
 		html_raw(r, "</p>");
 	}
-	workflow_forms(r, v, month, s, st);
+	if (s && s->status == SHEET_APPROVED)
+		approval_record(r, v, s);
 	html_raw(r, "<script src=\"/static/sheet.js\" defer></script>");
 	html_page_end(r);
 }
@@ -466,9 +561,8 @@ static void page_sheet(struct req *r)
 
 /* The household text of the form resolved to a household code: the text
 ** when it is a household's code, else the code of the one participating
-** household whose head has exactly that name.  Several of the same name:
-** a message in errs and NULL.  Unknown: the text itself (entry_add names
-** it as unknown). */
+** household whose head has exactly that name.  Several of the same name,
+** or none: a message in errs naming what was typed, and NULL. */
 static const char *resolve_household(struct req *r, const struct village *v, const char *text,
 				     errlist *errs)
 {
@@ -489,15 +583,19 @@ static const char *resolve_household(struct req *r, const struct village *v, con
 			same++;
 		}
 	if (same > 1) {
-		errlist_add(errs, "户主姓名为“%s”的参与户有 %d 户，请输入户编号", text, same);
+		errlist_add(errs, "农户: 户主姓名为“%s”的参与户有 %d 户，请输入户编号", text, same);
 		return NULL;
 	}
-	return found ? found : text;
+	if (!found)
+		/* what was typed may be a name: do not call it a 户编号 */
+		errlist_add(errs, "农户: 本村参与户中没有户编号或户主姓名为“%s”的", text);
+	return found;
 }
 
 /* POST /v/CODE/sheets/YYYY-MM/entries: household, item, quantity, date,
-** note, photo (file).  Success: back to the sheet with the household and
-** date kept; rejection: the sheet with the messages and the form as sent. */
+** note, photo (file).  Success: back to the entry block of the sheet with
+** the confirmation, the household and date kept; rejection: the sheet
+** with the messages and the form as sent. */
 static void page_entry_add(struct req *r)
 {
 	struct village *v = req_village_or_404(r, r->arg[0]);
@@ -513,15 +611,17 @@ static void page_entry_add(struct req *r)
 	struct actor who = req_actor(r);
 	struct entry_input in = {0};
 	int64_t q = 1;
-	if (*f.quantity && parse_int64(f.quantity, &q))
+	/* a typed 0 is refused as the CSV refuses it (entry_input's 0 means 1) */
+	if (*f.quantity && (parse_int64(f.quantity, &q) || q == 0))
 		q = -1;
 	in.quantity = q;
 	in.item_code = f.item;
 	in.date = f.date;
 	in.note = f.note;
 	int rc = 0;
+	int64_t id = 0;
 	if (!*f.household)
-		errlist_add(&errs, "请填写农户（户编号或户主姓名）");
+		errlist_add(&errs, "农户: 请填写户编号或户主姓名");
 	else if (!(in.household_code = resolve_household(r, v, f.household, &errs)) && !errs.n)
 		rc = -1;
 	char hash[65];
@@ -531,24 +631,23 @@ static void page_entry_add(struct req *r)
 		if (rc == 0)
 			in.photo = hash;
 	}
-	if (!rc && !errs.n) {
-		int64_t id = 0;
+	if (!rc && !errs.n)
 		rc = entry_add(r->db, &who, v, month, &in, &errs, &id);
-	}
 	if (rc < 0)
 		http_error(r, 500, "记入时出错，没有保存。");
 	else if (rc > 0 || errs.n) {
 		struct sheet_state st = {.form = &f, .errs = &errs, .autofocus = 1};
 		sheet_page(r, v, month, &st);
 	} else
-		http_redirect(r, arena_printf(r->a, "/v/%s/sheets/%s?added=1&hh=%s&date=%s#add",
-					      url_encode(r->a, v->code), month,
+		http_redirect(r, arena_printf(r->a, "/v/%s/sheets/%s?added=%lld&hh=%s&date=%s#add",
+					      url_encode(r->a, v->code), month, (long long)id,
 					      url_encode(r->a, in.household_code),
 					      url_encode(r->a, f.date)));
 	errlist_free(&errs);
 }
 
-/* POST /v/CODE/sheets/YYYY-MM/entries/ID/remove */
+/* POST /v/CODE/sheets/YYYY-MM/entries/ID/remove (undo=1: the undo of the
+** confirmation, back to the entry form with that household kept) */
 static void page_entry_remove(struct req *r)
 {
 	struct village *v = req_village_or_404(r, r->arg[0]);
@@ -561,7 +660,8 @@ static void page_entry_remove(struct req *r)
 	errlist errs = {0};
 	struct actor who = req_actor(r);
 	int rc = SHEET_NOT_FOUND;
-	if (!id)
+	struct entry *e = NULL;
+	if (!id || entry_get(r->db, r->a, v->id, id, &e) > 0)
 		errlist_add(&errs, "本村没有这条积分记录");
 	else
 		rc = entry_remove(r->db, &who, v, id, &errs);
@@ -572,7 +672,12 @@ static void page_entry_remove(struct req *r)
 	else if (rc > 0) {
 		struct sheet_state st = {.errs = &errs};
 		sheet_page(r, v, month, &st);
-	} else
+	} else if (req_form(r, "undo") && e)
+		http_redirect(r, arena_printf(r->a, "/v/%s/sheets/%s?undone=1&hh=%s&date=%s#add",
+					      url_encode(r->a, v->code), month,
+					      url_encode(r->a, e->household_code),
+					      url_encode(r->a, e->date)));
+	else
 		http_redirect(r, arena_printf(r->a, "/v/%s/sheets/%s?removed=1",
 					      url_encode(r->a, v->code), month));
 	errlist_free(&errs);
@@ -601,7 +706,7 @@ static void page_submit(struct req *r)
 	errlist_free(&errs);
 }
 
-/* POST /v/CODE/sheets/YYYY-MM/return: reason */
+/* POST /v/CODE/sheets/YYYY-MM/return: reason; refused: the review page */
 static void page_return(struct req *r)
 {
 	struct village *v = req_village_or_404(r, r->arg[0]);
@@ -616,17 +721,17 @@ static void page_return(struct req *r)
 	int rc = sheet_return(r->db, &who, v, month, reason, &errs);
 	if (rc < 0)
 		http_error(r, 500, "退回时出错。");
-	else if (rc > 0) {
-		struct sheet_state st = {.errs = &errs, .return_reason = reason};
-		sheet_page(r, v, month, &st);
-	} else
+	else if (rc > 0)
+		sheet_review_page(r, v, month, &errs, NULL, NULL, NULL, reason);
+	else
 		http_redirect(r, arena_printf(r->a, "/v/%s/sheets/%s?returned=1",
 					      url_encode(r->a, v->code), month));
 	errlist_free(&errs);
 }
 
 /* POST /v/CODE/sheets/YYYY-MM/approve: meeting_date, attendees, resolution.
-** sheet_approve() posts the whole sheet to the ledger in one transaction. */
+** sheet_approve() posts the whole sheet to the ledger in one transaction;
+** refused: the review page with the messages and the fields as sent. */
 static void page_approve(struct req *r)
 {
 	struct village *v = req_village_or_404(r, r->arg[0]);
@@ -642,13 +747,10 @@ static void page_approve(struct req *r)
 	int rc = sheet_approve(r->db, r->a, &who, v, month, &in, 0, &errs, NULL);
 	if (rc < 0)
 		http_error(r, 500, "审定时出错，没有记入台账。");
-	else if (rc > 0) {
-		struct sheet_state st = {.errs = &errs,
-					 .approve_date = in.meeting_date,
-					 .approve_attendees = in.attendees,
-					 .approve_resolution = in.resolution};
-		sheet_page(r, v, month, &st);
-	} else
+	else if (rc > 0)
+		sheet_review_page(r, v, month, &errs, in.meeting_date, in.attendees, in.resolution,
+				  NULL);
+	else
 		http_redirect(r, arena_printf(r->a, "/v/%s/sheets/%s?approved=1",
 					      url_encode(r->a, v->code), month));
 	errlist_free(&errs);

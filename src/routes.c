@@ -18,6 +18,8 @@ extern const struct route passbook_routes[];
 extern const struct route passbook_api_routes[];
 extern const struct route standard_routes[];
 extern const struct route sheet_routes[];
+extern const struct route sheet_review_routes[];
+extern const struct route checkin_routes[];
 extern const struct route ledger_routes[];
 extern const struct route evidence_routes[];
 extern const struct route declaration_routes[];
@@ -63,6 +65,8 @@ const struct route *const route_tables[] = {
 	passbook_api_routes,
 	standard_routes,
 	sheet_routes,
+	sheet_review_routes,
+	checkin_routes,
 	ledger_routes,
 	evidence_routes,
 	declaration_routes,

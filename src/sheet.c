@@ -199,14 +199,7 @@ static void closed_message(errlist *errs, const struct sheet *sh)
 
 /* ---- entries: reading ------------------------------------------------------- */
 
-#define ENTRY_SEL "SELECT e.id, e.sheet_id, e.village_id, e.household_id, e.item_id," \
-		  " e.version_id, h.code, h.head_name, e.item_code, i.name, i.category, i.points," \
-		  " i.veto, i.evidence, e.date, e.quantity, e.points, e.note, e.photo," \
-		  " COALESCE(e.declaration_id, 0), e.recorded_by, e.created_at" \
-		  " FROM entry e JOIN household h ON h.id = e.household_id" \
-		  " JOIN standard_item i ON i.id = e.item_id"
-
-static void entry_from_row(db_stmt *s, arena *a, struct entry *e)
+void sheet_entry_from_row(db_stmt *s, arena *a, struct entry *e)
 {
 	e->id = db_column_int(s, 0);
 	e->sheet_id = db_column_int(s, 1);
@@ -247,7 +240,7 @@ int sheet_entries(db *d, arena *a, int64_t village_id, int64_t sheet_id, int64_t
 	struct entry *list = arena_alloc(a, (size_t)cap * sizeof *list);
 	while ((st = db_step(s)) == DB_ROW) {
 		list = arena_grow(a, list, &cap, *n, sizeof *list);
-		entry_from_row(s, a, &list[(*n)++]);
+		sheet_entry_from_row(s, a, &list[(*n)++]);
 	}
 	*rows = list;
 	return st == DB_DONE ? 0 : -1;
@@ -280,7 +273,7 @@ int sheet_entries_page(db *d, arena *a, int64_t village_id, int64_t sheet_id, in
 			break;
 		}
 		list = arena_grow(a, list, &cap, *n, sizeof *list);
-		entry_from_row(s, a, &list[(*n)++]);
+		sheet_entry_from_row(s, a, &list[(*n)++]);
 	}
 	*rows = list;
 	return st == DB_DONE ? 0 : -1;
@@ -528,7 +521,7 @@ static int check_entry(struct entry_ctx *c, const struct entry_input *in,
 		msgs[EF_DATE] = "日期不能为空";
 	else if (!date_valid(date))
 		msgs[EF_DATE] = arena_printf(a, "“%s”不是有效日期，格式应为 YYYY-MM-DD", date);
-	else if (strncmp(date, c->month, 7))
+	else if (strncmp(date, c->month, 7) && !(in->late_deed && strncmp(date, c->month, 7) < 0))
 		msgs[EF_DATE] = arena_printf(a, "日期 %s 不在 %s 月内", date, c->month);
 	else if (strcmp(date, c->today) > 0)
 		msgs[EF_DATE] = arena_printf(a, "日期 %s 晚于今天（%s）", date, c->today);
@@ -541,7 +534,7 @@ static int check_entry(struct entry_ctx *c, const struct entry_input *in,
 		bad++;
 
 	/* item, under the version in force on the date */
-	const struct std_item *it = NULL;
+	const struct std_item *it = NULL, *evidence_item = NULL;
 	const struct std_version *ver = NULL;
 	const char *icode = in->item_code ? in->item_code : "";
 	if (!*icode) {
@@ -560,6 +553,18 @@ static int check_entry(struct entry_ctx *c, const struct entry_input *in,
 						     icode, date, ver->version);
 			bad++;
 		}
+	} else {
+		/* the date is wrong, so no version is known; still name an item
+		** no version has, and check evidence against the newest version
+		** that has it: a row's every error in one reading */
+		const struct std_item *any = NULL;
+		for (int k = c->book.n - 1; k >= 0 && !any; k--)
+			any = standard_item_by_code(c->book.v[k], icode);
+		if (!any && c->book.n) {
+			msgs[EF_ITEM] = arena_printf(a, "项目编号“%s”不在本村的积分标准中", icode);
+			bad++;
+		}
+		evidence_item = any;
 	}
 
 	/* quantity */
@@ -583,9 +588,12 @@ static int check_entry(struct entry_ctx *c, const struct entry_input *in,
 			msgs[EF_NOTE] = "佐证照片不存在，请重新上传";
 			bad++;
 		}
-	} else if (it && it->evidence && !*note) {
-		msgs[EF_NOTE] = arena_printf(a, "「%s %s」需要佐证: 请附照片或填写说明", it->code,
-					     it->name);
+	}
+	if (it)
+		evidence_item = it;
+	if (!msgs[EF_NOTE] && !photo && evidence_item && evidence_item->evidence && !*note) {
+		msgs[EF_NOTE] = arena_printf(a, "「%s %s」需要佐证: 请附照片或填写说明",
+					     evidence_item->code, evidence_item->name);
 		bad++;
 	}
 	if (bad)
@@ -759,7 +767,7 @@ int entry_remove(db *d, const struct actor *who, const struct village *v, int64_
 	if (st != DB_ROW)
 		goto out;
 	struct entry e;
-	entry_from_row(s, a, &e);
+	sheet_entry_from_row(s, a, &e);
 	db_reset(s);
 	int locked = sheet_lock_open(d, e.sheet_id);
 	if (locked) {

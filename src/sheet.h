@@ -108,6 +108,9 @@ struct entry_input {
 	const char *note;           /* NULL or "" none; ≤ 500 characters */
 	const char *photo;          /* evidence hash of this village or NULL */
 	int64_t declaration_id;     /* set by declaration_accept, else 0 */
+	int late_deed;              /* 1 (declaration_accept): the deed's month is approved
+				    ** already, so the date may be in an earlier month
+				    ** than the sheet's; it keeps the deed's date */
 };
 
 /* sheet_entries(): the entries of sheet_id (village-scoped), ordered by

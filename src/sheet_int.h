@@ -11,6 +11,18 @@
 #include "sheet.h"
 #include "standard.h"
 
+/* The columns of struct entry, for sheet_entry_from_row() (sheet.c and
+** sheet_view.c read entries the same way). */
+#define ENTRY_SEL "SELECT e.id, e.sheet_id, e.village_id, e.household_id, e.item_id," \
+		  " e.version_id, h.code, h.head_name, e.item_code, i.name, i.category, i.points," \
+		  " i.veto, i.evidence, e.date, e.quantity, e.points, e.note, e.photo," \
+		  " COALESCE(e.declaration_id, 0), e.recorded_by, e.created_at" \
+		  " FROM entry e JOIN household h ON h.id = e.household_id" \
+		  " JOIN standard_item i ON i.id = e.item_id"
+
+/* An entry from a row of ENTRY_SEL (strings in a). */
+void sheet_entry_from_row(db_stmt *s, arena *a, struct entry *e);
+
 /* What the checks need of a household. */
 struct hh_info {
 	int64_t id;

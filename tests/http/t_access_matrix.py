@@ -126,6 +126,15 @@ POST /v/*/sheets/*/import                          ok   ok 404   ok 404  403 403
 POST /v/*/sheets/*/submit                          ok   ok 404   ok 404  403 403  403 403    L
 POST /v/*/sheets/*/return                          ok   ok 404  403 403  403 403  403 403    L
 POST /v/*/sheets/*/approve                         ok   ok 404  403 403  403 403  403 403    L
+GET  /v/*/sheets/*/review                         200  200 404  200 404  403 403  403 403    L
+GET  /v/*/sheets/*/bulk                           200  200 404  200 404  403 403  403 403    L
+POST /v/*/sheets/*/bulk                            ok   ok 404   ok 404  403 403  403 403    L
+GET  /v/*/checkins                               200  200 404  200 404  403 403  403 403    L
+POST /v/*/checkins                                 ok   ok 404   ok 404  403 403  403 403    L
+GET  /v/*/checkins/*                              200  200 404  200 404  403 403  403 403    L
+POST /v/*/checkins/*/close                         ok   ok 404   ok 404  403 403  403 403    L
+GET  /c/*                                         200  200 200  200 200  200 200  200 404  200
+POST /c/*                                         403  403 403  403 403  403 403   ok 404    L
 GET  /v/*/ledger                                  200  200 404  200 404  403 403  403 403    L
 POST /v/*/ledger/*/correct                         ok   ok 404  403 403  403 403  403 403    L
 GET  /v/*/evidence/*                              200  200 404  200 404  403 403  403 403    L
@@ -458,6 +467,10 @@ def prepare(db):
                       headers={"Content-Type": "image/png", "X-CSRF-Token": a.csrf})
         eq(r.status, 201, "evidence")
         v["evidence"] = r.json()["hash"]
+        r = a.post("/v/V1/checkins", {"item": "CW01", "date": TODAY})
+        eq(r.status, 303, "check-in opened: " + r.text[:300])
+        v["checkin"] = one(db, "SELECT MAX(id) FROM checkin")
+        v["checkin_token"] = db.sql("SELECT token FROM checkin")[0][0]
         r = a.post_multipart("/v/V1/shop/items/RICE/photo", {},
                              {"photo": ("rice.png", png_bytes(3), "image/png")})
         eq(r.status, 303, "catalog photo: " + r.text[:300])
@@ -515,6 +528,7 @@ SEGMENT = {
     "openings": "{post}", "group": "{gm}", "consultations": "{cons}", "comments": "{comment}",
     "templates": "households.xlsx", "evaluation": "{evaluation}",
     "evaluations": "{evaluation}", "town": "V1",
+    "funds": "{fund}", "objections": "{objection}", "checkins": "{checkin}", "c": "{checkin_token}",
 }
 # Where a route needs another value than SEGMENT gives.
 OVERRIDE = {

@@ -365,6 +365,8 @@ def test_160_submit_approve_ledger(db):
         eq(count(db, "SELECT COUNT(*) FROM ledger_entry"), 0)
         a = s.login("V1-admin")
         r = a.get(f"/v/V1/sheets/{MONTH}")
+        check(f'href="/v/V1/sheets/{MONTH}/review"' in r.text, "the review linked at the top")
+        r = a.get(f"/v/V1/sheets/{MONTH}/review")
         check("审定通过，记入台账" in r.text and "退回" in r.text)
         r = a.post(f"/v/V1/sheets/{MONTH}/approve", dict(MEETING, attendees=""))
         eq(r.status, 400)
