@@ -57,6 +57,11 @@ function town() {
   for (const [login, role] of [["V1-admin", "village_admin"], ["V1-scorer", "scorer"]])
     jifen(["user", "add", login, "--role", role, "--village", "V1", "--password-stdin"],
           PASSWORD + "\n");
+  // the scoring group the plan requires before a month can be submitted
+  for (const [name, role, login] of [["V1书记", "committee", "V1-admin"],
+                                     ["V1代表", "representative", "V1-scorer"]])
+    jifen(["group", "add", "--village", "V1", "--name", name, "--role", role, "--account", login,
+           "--joined", "2024-01-01", "--meeting-date", "2024-01-01", "--attendees", "村党组织全体委员"]);
   jifen(["import", "standard", "--village", "V1", path.join(here, "..", "data", "sample-standard.csv"),
          "--adopted", "2024-01-01", "--effective", "2024-01-01"]);
   writeFileSync(path.join(dir, "hh.csv"), "code,head_name,hukou,homestead,resident,joined\n" +
