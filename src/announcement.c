@@ -16,6 +16,7 @@
 #include "ledger_tree.h"
 #include "merkle.h"
 #include "note.h"
+#include "passbook_store.h"
 #include "signing.h"
 
 /* ---- small rules -------------------------------------------------------------- */
@@ -415,6 +416,11 @@ int announcement_announce(db *d, arena *a, const struct actor *who, const struct
 		   quarter, date, until, (long long)size, cp->root, n, root64);
 	char *obj = arena_printf(a, "announcement:%lld", (long long)ann->id);
 	int arc = audit_record(d, who, v->id, "announcement.announce", obj, NULL, buf_cstr(&js));
+	/* every household's passbook shows its receipt of this announcement:
+	** stored again before the commit, which is the announcement day's
+	** first read of them all */
+	if (passbook_store_touch_village(d, v->id))
+		arc = -1;
 	buf_free(&js);
 	if (arc || db_commit(d))
 		goto out;

@@ -378,6 +378,10 @@ int passbook_load(db *d, arena *a, int64_t village_id, int64_t household_id, int
 		  int per_page, struct passbook *pb)
 {
 	memset(pb, 0, sizeof *pb);
+	/* inside a write: the stored passbook rendered before its COMMIT
+	** (passbook_store.c) sees what the transaction wrote */
+	if (db_in_transaction(d))
+		return passbook_load_tx(d, a, village_id, household_id, page, per_page, pb);
 	/* One read transaction for the dozen statements of the view: they see
 	** one snapshot (balance, counts and entries agree while an approval
 	** commits), and SQLite takes its read lock (fcntl, fstat of the files)
