@@ -20,3 +20,17 @@ CREATE TABLE passbook_store(
   json TEXT NOT NULL             -- the first page's JSON
 );
 CREATE INDEX passbook_store_village ON passbook_store(village_id);
+
+-- Every household's receipt (docs/transparency.md) of an announcement,
+-- written with the announcement: the passbook shows the newest one, which
+-- otherwise costs rebuilding the announcement's Merkle tree of every line
+-- on each page (a third of a page's instructions, BENCHMARKS.md).  The
+-- same text `jifen receipt` prints; announcements from before this
+-- migration have none and are computed as before.
+CREATE TABLE announcement_receipt(
+  announcement_id BIGINT NOT NULL REFERENCES announcement(id),
+  code TEXT NOT NULL,                     -- the household's code in the line
+  receipt TEXT NOT NULL,
+  PRIMARY KEY (announcement_id, code)
+);
+--@append_only announcement_receipt

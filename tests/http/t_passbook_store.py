@@ -197,6 +197,16 @@ def test_130_objection_upheld(db):
     try:
         tok = token_of(s, "V1", "H02", db)
         before = same_as_fresh(s, tok, "after the announcement")
+        # the receipt stored with the announcement is the one computed from
+        # its lines (`jifen receipt` rebuilds the tree)
+        import html
+        receipt = cli_ok(db, "receipt", "--village", "V1", "--quarter", "2024-Q2",
+                         "--household", "H02")
+        page = s.client().get(f"/p/{tok}").text
+        check(html.escape(receipt.strip(), quote=True).replace("&#x27;", "&#39;") in page,
+              "the stored receipt on the page equals the computed one")
+        eq(db.sql("SELECT COUNT(*) FROM announcement_receipt")[0][0],
+           db.sql("SELECT COUNT(*) FROM announcement_line")[0][0], "one receipt a line")
         seq = O.seq_of(db, "H02", "ZF02", "2024-05")
         i = O.add(db, "--entry", str(seq))
         cli_ok(db, "objection", "decide", "--village", "V1", "--id", str(i), "--uphold",
