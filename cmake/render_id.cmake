@@ -1,7 +1,7 @@
 # Writes OUT: the passbook renderer's id (passbook_store.c), the SHA-256 of
 # the files whose code decides the bytes of a stored passbook.  A binary
 # built from other markup has another id and never serves the rows an older
-# one stored: it renders them again (docs/passbook-store.md).
+# one stored: it renders them again (src/passbook_store.h).
 # Usage: cmake -DOUT=file.c -DSRC=srcdir -DFILES=a.c,b.c -P render_id.cmake
 string(REPLACE "," ";" FILES "${FILES}")
 set(all "")

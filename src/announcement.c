@@ -642,6 +642,18 @@ int announcement_receipt(db *d, arena *a, const struct village *v,
 	struct announcement_line *lines;
 	int n;
 	*out = NULL;
+	/* stored with the announcement (021): one read */
+	db_stmt *s = db_prepare(d, "SELECT receipt FROM announcement_receipt"
+				   " WHERE announcement_id = $a AND code = $c");
+	int st;
+	if (!s || db_bind_int(s, "$a", ann->id) || db_bind_text(s, "$c", household_code) ||
+	    (st = db_step(s)) == DB_ERROR)
+		return -1;
+	if (st == DB_ROW)
+		*out = db_column_dup(s, 0, a);
+	db_reset(s);
+	if (*out)
+		return 0;
 	if (announcement_lines(d, a, ann->id, &lines, &n))
 		return -1;
 	int at = -1;
