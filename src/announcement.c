@@ -274,7 +274,7 @@ static void lines_tree(const struct announcement_line *lines, int n, const char 
 
 static char *receipt_text(arena *a, const struct announcement *ann,
 			  const struct announcement_line *lines, int n, int at,
-			  struct merkle_memtree *t);
+			  struct merkle_memtree *t, int with_checkpoint);
 
 
 /* Every line's receipt of ann (stored already, ann->id set) into
@@ -295,7 +295,7 @@ static int store_receipts(db *d, arena *a, const struct announcement *ann,
 	snprintf(id, sizeof id, "%lld", (long long)ann->id);
 	int rc = 0;
 	for (int i = 0; i < n && !rc; i++) {
-		char *text = receipt_text(a, ann, lines, n, i, t);
+		char *text = receipt_text(a, ann, lines, n, i, t, 0);
 		const char *vals[3] = {id, lines[i].code, text};
 		rc = !text || db_copy_row(c, vals);
 	}
@@ -609,10 +609,12 @@ static char *note_origin(arena *a, const char *note)
 }
 
 /* The receipt text of line at of lines[0..n) of ann, whose tree t holds
-** (arena a), or NULL when no proof can be made. */
+** (arena a), or NULL when no proof can be made.  Without with_checkpoint
+** it stops before the ledger checkpoint, the part that grows when a
+** witness cosigns: what announcement_receipt stores. */
 static char *receipt_text(arena *a, const struct announcement *ann,
 			  const struct announcement_line *lines, int n, int at,
-			  struct merkle_memtree *t)
+			  struct merkle_memtree *t, int with_checkpoint)
 {
 	uint8_t proof[MERKLE_MAX_PROOF][32];
 	size_t np;
@@ -629,7 +631,7 @@ static char *receipt_text(arena *a, const struct announcement *ann,
 		b64(proof[i], h);
 		buf_printf(&b, "%s\n", h);
 	}
-	buf_printf(&b, "\n%s%s", ann->note, ann->checkpoint);
+	buf_printf(&b, "\n%s%s", ann->note, with_checkpoint ? ann->checkpoint : "");
 	char *out = arena_strdup(a, buf_cstr(&b));
 	buf_free(&b);
 	return out;
@@ -649,8 +651,8 @@ int announcement_receipt(db *d, arena *a, const struct village *v,
 	if (!s || db_bind_int(s, "$a", ann->id) || db_bind_text(s, "$c", household_code) ||
 	    (st = db_step(s)) == DB_ERROR)
 		return -1;
-	if (st == DB_ROW)
-		*out = db_column_dup(s, 0, a);
+	if (st == DB_ROW) /* then the checkpoint as it stands, cosignatures and all */
+		*out = arena_printf(a, "%s%s", db_column_text(s, 0), ann->checkpoint);
 	db_reset(s);
 	if (*out)
 		return 0;
@@ -669,7 +671,7 @@ int announcement_receipt(db *d, arena *a, const struct village *v,
 	struct merkle_memtree t = {.a = a};
 	lines_tree(lines, n, ledger_origin, ann->quarter, ann->announced_on, ann->objection_until,
 		   ann->ledger_size, ann->ledger_root, &t);
-	*out = receipt_text(a, ann, lines, n, at, &t);
+	*out = receipt_text(a, ann, lines, n, at, &t, 1);
 	if (!*out) {
 		db_set_error(d, "公示的默克尔证明无法生成");
 		return -1;
@@ -752,7 +754,7 @@ int announcement_latest_receipt(db *d, arena *a, const struct village *v,
 	errlist errs = {0};
 	int rc = announcement_get(d, a, v->id, quarter, ann);
 	if (!rc && stored)
-		*receipt = stored;
+		*receipt = arena_printf(a, "%s%s", stored, (*ann)->checkpoint);
 	else if (!rc)
 		rc = announcement_receipt(d, a, v, *ann, household_code, &errs, receipt);
 	errlist_free(&errs);
@@ -831,6 +833,9 @@ int announcement_cosign(db *d, arena *a, const struct actor *who, const struct v
 			       arena_printf(a, "announcement:%lld", (long long)ann->id), NULL,
 			       buf_cstr(&js));
 	buf_free(&js);
+	/* the passbooks show the receipt, which carries the cosignatures */
+	if (!arc && *added && passbook_store_touch_village(d, v->id))
+		arc = -1;
 	if (arc || db_commit(d))
 		goto out;
 	return 0;

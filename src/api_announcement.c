@@ -124,12 +124,8 @@ static void api_receipt(struct req *r)
 	errlist errs = {0};
 	char *text;
 	int rc = announcement_receipt(r->db, r->a, v, ann, r->arg[2], &errs, &text);
-	if (!api_refused(r, rc, 1, &errs, "生成回执时出错。")) {
-		/* a published announcement's receipt never changes: its frozen
-		** text may be kept by anyone for good */
-		http_header(r, "Cache-Control", "public, max-age=31536000, immutable");
+	if (!api_refused(r, rc, 1, &errs, "生成回执时出错。"))
 		send_text(r, text);
-	}
 	errlist_free(&errs);
 }
 

@@ -25,12 +25,14 @@ CREATE INDEX passbook_store_village ON passbook_store(village_id);
 -- written with the announcement: the passbook shows the newest one, which
 -- otherwise costs rebuilding the announcement's Merkle tree of every line
 -- on each page (a third of a page's instructions, BENCHMARKS.md).  The
--- same text `jifen receipt` prints; announcements from before this
--- migration have none and are computed as before.
+-- same text `jifen receipt` prints up to the ledger checkpoint, which is
+-- appended when read (a witness's cosignature adds to it later);
+-- announcements from before this migration have none and are computed as
+-- before.  Not append-only: a cache of what the lines give, like
+-- passbook_store.
 CREATE TABLE announcement_receipt(
   announcement_id BIGINT NOT NULL REFERENCES announcement(id),
   code TEXT NOT NULL,                     -- the household's code in the line
   receipt TEXT NOT NULL,
   PRIMARY KEY (announcement_id, code)
 );
---@append_only announcement_receipt
