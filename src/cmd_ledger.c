@@ -370,8 +370,11 @@ int cmd_passbook_render(struct cli *c)
 		vs = village_or_reject(c, vcode);
 		if (!vs)
 			return EXIT_REJECTED;
-	} else if (!(vs = village_list(c->db, c->a, &nv)) && db_failed(c->db))
-		return cli_db_failure(c);
+	} else if (!(vs = village_list(c->db, c->a, &nv))) {
+		if (db_failed(c->db))
+			return cli_db_failure(c);
+		nv = 0; /* no village yet */
+	}
 	int64_t total = 0;
 	for (int i = 0; i < nv; i++) {
 		int64_t n = 0;
