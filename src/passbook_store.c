@@ -144,6 +144,12 @@ int passbook_store_touch(db *d, int64_t household_id)
 	return household_id > 0 ? db_touch(d, household_id) : 0;
 }
 
+int passbook_store_forget(db *d, int64_t household_id)
+{
+	db_stmt *s = db_prepare(d, "DELETE FROM passbook_store WHERE household_id = $h");
+	return !s || db_bind_int(s, "$h", household_id) || db_step(s) != DB_DONE ? -1 : 0;
+}
+
 int passbook_store_touch_village(db *d, int64_t village_id)
 {
 	return village_id > 0 ? db_touch(d, -village_id) : 0;

@@ -12,9 +12,9 @@
 **     writers call passbook_store_touch() (or _touch_village()) and the
 **     touch handler (db_touch) renders the touched passbooks just before
 **     COMMIT, so a reader sees old bytes with old data or new with new;
-**   - a posting that touches 64 households or more (ledger.c's
-**     LEDGER_BULK_TOTALS: a village's monthly sheet, a bulk load, the
-**     10,000 households of one 100,000-entry sheet)
+**   - a posting that touches more than PASSBOOK_STORE_EAGER_MAX households
+**     (a village's monthly sheet, a bulk load, the 10,000 households of
+**     one 100,000-entry sheet; set-wise from 64 on, ledger.c)
 **     deletes their rows set-wise instead (ledger.c), so that posting stays
 **     within half of raw inserts; those passbooks are rendered on the fly
 **     until the next announcement or `jifen passbook-render` stores them;
@@ -42,6 +42,9 @@
 extern const char passbook_render_id[];
 
 enum {
+	/* households a posting renders inside its transaction; more: their
+	** rows are deleted (ledger.c) */
+	PASSBOOK_STORE_EAGER_MAX = 8,
 	/* the byte standing for the card's URL in a stored page */
 	PASSBOOK_STORE_BASE = 0x01,
 };
@@ -67,6 +70,9 @@ void passbook_store_init(passbook_render_fn fn);
 ** before this transaction commits.  Returns 0 or -1. */
 int passbook_store_touch(db *d, int64_t household_id);
 int passbook_store_touch_village(db *d, int64_t village_id);
+/* Delete the household's stored passbook (rendered on the fly until it is
+** stored again), inside the caller's transaction.  Returns 0 or -1. */
+int passbook_store_forget(db *d, int64_t household_id);
 
 /* A stored passbook found. */
 struct passbook_stored {
