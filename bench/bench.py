@@ -70,6 +70,22 @@ def die(msg):
 
 
 def free_port():
+    """A free loopback port: from JIFEN_BENCH_PORTS ("FIRST-LAST", for a
+    machine shared by several runs that each own a range) when set, else
+    any the kernel gives."""
+    span = os.environ.get("JIFEN_BENCH_PORTS")
+    if span:
+        first, last = (int(x) for x in span.split("-"))
+        for port in random.sample(range(first, last + 1), last - first + 1):
+            s = socket.socket()
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
+            finally:
+                s.close()
+        die(f"no free port in {span}")
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
@@ -227,6 +243,26 @@ def cmd_check_passbook(url, tokens_path, expected_path, outdir, most=None):
             f.write(pad_to(sample, mean, kind))
     print(f"checked={len(toks)} page_bytes={round(sum(map(len, pages)) / len(pages))} "
           f"json_bytes={round(sum(map(len, jsons)) / len(jsons))}")
+
+
+def cmd_etags(url, tokens_path, prefix, out):
+    """The ETag of every card's answer at PREFIX (what a phone keeps after
+    its first look), as "TOKEN<TAB>ETAG" lines for announce_day.lua."""
+    c = Client(url)
+    t0 = time.time()
+    n = 0
+    with open(tokens_path) as f, open(out, "w") as o:
+        for line in f:
+            tok = line.split("\t")[0].strip()
+            if not tok:
+                continue
+            st, headers, _ = c.request("GET", f"{prefix}{tok}")
+            etag = headers.get("etag") or headers.get("ETag")
+            if st != 200 or not etag:
+                die(f"{prefix}{tok[:8]}…: HTTP {st}, ETag {etag!r}")
+            o.write(f"{tok}\t{etag}\n")
+            n += 1
+    print(f"etags={n} seconds={time.time() - t0:.3f}")
 
 
 def cmd_coldstart(argv):
@@ -596,6 +632,59 @@ def cmd_report(results_path, out):
       "every chain and balance after the load.")
     w("")
 
+    ad = [d for d in datasets if f"{d}.ad.cold.rps" in R]
+    if ad:
+        w(f"## 8. Announcement day: every household opens its card (wrk -t2 -c64 "
+          f"-d{R.get('wrk_duration', '10s')}, cards drawn uniformly from all)")
+        w("")
+        w("| data set | backend | pass | jifen req/s | p50 | p99 | server CPU per request | "
+          "nginx static (same size, same script) req/s | CPU per request | ratio req/s | "
+          "ratio CPU | target |")
+        w("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+        for d in ad:
+            n = f"{d}.ad.nginx"
+            for k, backend, label in ((f"{d}.ad.cold", "SQLite", "cold (200)"),
+                                      (f"{d}.ad.warm", "SQLite", "warm (If-None-Match: 304)"),
+                                      (f"{d}.ad_pg.cold", "PostgreSQL, 2 × serve behind nginx",
+                                       "cold (200)"),
+                                      (f"{d}.ad_pg.warm", "PostgreSQL, 2 × serve behind nginx",
+                                       "warm (304)")):
+                if k + ".rps" not in R:
+                    continue
+                r = ratio(num(k + ".rps"), num(n + ".rps"))
+                rc = ratio(num(k + ".cpu_us"), num(n + ".cpu_us"))
+                p99 = num(k + ".p99_ms")
+                ok = ("met" if r and r >= 1.0 and rc is not None and rc <= 2 and p99 is not None
+                      and p99 <= 10 else "not met")
+                w(f"| {d} | {backend} | {label} | {fmt_num(num(k + '.rps'))} | "
+                  f"{R.get(k + '.p50_ms')} ms | {R.get(k + '.p99_ms')} ms | "
+                  f"{R.get(k + '.cpu_us', '–')} µs | {fmt_num(num(n + '.rps'))} | "
+                  f"{R.get(n + '.cpu_us', '–')} µs | {fmt_num(r, 2)}× | {fmt_num(rc, 2)}× | "
+                  f"≥ 1.0× req/s, CPU ≤ 2×, p99 ≤ 10 ms: {ok} |")
+        w("")
+        for d in ad:
+            w(f"{d}: page {fmt_num(num(d + '.ad.bytes'))} B with the receipt's QR code; "
+              f"{fmt_num(num(d + '.ad_stored'))} passbooks stored"
+              + (f" by announcing every village ({R[d + '.ad_announce_s']} s)"
+                 if d + '.ad_announce_s' in R else "")
+              + (f"; stored after the load by `jifen passbook-render` in {R[d + '.pb_render_s']} s"
+                 if d + '.pb_render_s' in R else "")
+              + (f"; {fmt_num(num(d + '.ad.instructions'))} instructions per page "
+                 "(`perf stat -e instructions`)" if d + '.ad.instructions' in R else
+                 "; instructions per page: `perf stat` has no counter on this VM")
+              + (f"; SQLite → PostgreSQL `migrate-db` {R[d + '.ad_pg_migrate_s']} s"
+                 if d + '.ad_pg_migrate_s' in R else "") + ".")
+        w("")
+        w("The cold pass is the announcement day: each request a card nobody opened a moment "
+          "before, answered from its stored bytes (one indexed read: token → household → "
+          "stored page; passbook_store.h).  The warm pass sends the ETag the phone kept "
+          "(bench.py etags fetched them) and counts only 304s without a body.  The first "
+          "cards' pages and JSON are checked against the generator before the load; every "
+          "answer during it is checked by the wrk script.  On PostgreSQL the server CPU is "
+          "the two jifen instances' (nginx's own is not counted); the nginx column is the "
+          "static file on SQLite's row.")
+        w("")
+
     w(f"## 1. Passbook under load (wrk -t2 -c64 -d{R.get('wrk_duration', '10s')}, keep-alive, "
       "random households)")
     w("")
@@ -838,6 +927,8 @@ def main():
         cmd_dashboard(*a)
     elif cmd == "check-passbook":
         cmd_check_passbook(*a)
+    elif cmd == "etags":
+        cmd_etags(*a)
     elif cmd == "coldstart":
         cmd_coldstart(a)
     elif cmd == "http-balances":

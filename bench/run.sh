@@ -21,6 +21,8 @@
 #   town    30 villages, 15,000 households, 3 years
 #   county  300 villages, 150,000 households, 1 year
 #   all     town and county (default); ~15 minutes on 2 cores
+#   passbook [SET]  workloads 1 and 8 alone (the passbook, the announcement
+#           day) on one set (default county), for a re-run on a quiet machine
 #
 # Not part of scripts/test.sh (it is heavy).  Needs root on Debian 12 for
 # scripts/install-bench-deps.sh (skipped with JIFEN_BENCH_NO_INSTALL=1).
@@ -35,15 +37,17 @@ smoke) SETS=smoke SHEET=smallsheet NTOK=all CHECK_MAX=20 WRK_D=2s REPS=1 PROFILE
 town) SETS=town SHEET=bigsheet NTOK=all CHECK_MAX=2000 WRK_D=10s REPS=3 PROFILE_REQS=300 ;;
 county) SETS=county SHEET=bigsheet NTOK=all CHECK_MAX=2000 WRK_D=10s REPS=3 PROFILE_REQS=300 ;;
 all) SETS="town county" SHEET=bigsheet NTOK=all CHECK_MAX=2000 WRK_D=10s REPS=3 PROFILE_REQS=300 ;;
+passbook) SETS=${2:-county} SHEET=bigsheet NTOK=all CHECK_MAX=2000 WRK_D=10s REPS=3 PROFILE_REQS=300 ;;
 *)
-	echo "usage: bench/run.sh [smoke|town|county|all]" >&2
+	echo "usage: bench/run.sh [smoke|town|county|all|passbook [smoke|town|county]]" >&2
 	exit 2
 	;;
 esac
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 WORK=${JIFEN_BENCH_DIR:-/tmp/jifen-bench}
-if [ "$MODE" = smoke ]; then
+if [ "$MODE" = smoke ] || [ "$MODE" = passbook ]; then
+	# a partial run never replaces the whole report
 	OUT=${JIFEN_BENCH_OUT:-$WORK/BENCHMARKS.md}
 else
 	OUT=${JIFEN_BENCH_OUT:-$ROOT/BENCHMARKS.md}
@@ -132,13 +136,16 @@ cpu_ticks() {
 	echo $t
 }
 
-# wrk_run NAME URL PREFIX MARKER TOKENS SERVER_PID: one wrk run, figures
-# under NAME, with the server's CPU time per request
+# wrk_run NAME URL PREFIX MARKER TOKENS "SERVER_PID…": one wrk run, figures
+# under NAME, with the servers' CPU time per request; WRK_SCRIPT and
+# WRK_MODE (its last argument) choose another script than passbook.lua
 wrk_run() {
-	c0=$(cpu_ticks "$6")
-	out=$(wrk -t2 -c64 -d"$WRK_D" --latency -s "$ROOT/bench/wrk/passbook.lua" "$2" \
-		-- "$5" "$3" "$4") || fail "wrk $2$3"
-	c1=$(cpu_ticks "$6")
+	# shellcheck disable=SC2086 # $6: the server PIDs, a list
+	c0=$(cpu_ticks $6)
+	out=$(wrk -t2 -c64 -d"$WRK_D" --latency -s "${WRK_SCRIPT:-$ROOT/bench/wrk/passbook.lua}" \
+		"$2" -- "$5" "$3" "$4" ${WRK_MODE:-}) || fail "wrk $2$3"
+	# shellcheck disable=SC2086
+	c1=$(cpu_ticks $6)
 	printf '%s\n' "$out" >"$WORK/wrk-$1.txt"
 	line=$(printf '%s\n' "$out" | grep '^RESULT ') || fail "wrk printed no RESULT line"
 	for k in non200 badbody sockerr; do
@@ -256,6 +263,14 @@ passbook_set() {
 	put "$1.tokens" "$(field tokens "$(cat "$WORK/last.log")")"
 	put "$1.tokens_issue_s" "$(field seconds "$(cat "$WORK/last.log")")"
 	stop_pid "$SERVER_PID"
+	# the load's sheets (64+ households each) left the stored passbooks to
+	# be rendered on the fly (passbook_store.h); store them, as the
+	# quarter's announcement does
+	say "$1: storing every passbook (jifen passbook-render)"
+	t0=$(ns)
+	run_ok "$J" --db "$db" passbook-render
+	put "$1.pb_render_s" "$(secs "$t0" "$(ns)")"
+	put "$1.pb_stored" "$(sqlite3 "$db" "SELECT COUNT(*) FROM passbook_store")"
 	tok1=$(head -n 1 "$tokens" | cut -f 1)
 
 	say "$1: cold start"
@@ -418,6 +433,120 @@ announce_set() {
 	put "$1.ann_receipts_per_s" "$(field receipts_per_s "$pr")"
 	put "$1.ann_proof_hashes" "$(field proof_hashes "$pr")"
 	stop_pid "$SERVER_PID"
+}
+
+# ---- workload 8: the announcement day -------------------------------------------------------
+
+# nginx_static NAME DIR: nginx serving DIR/html (bench/nginx.conf.in) in the
+# background; sets NGINX_PID and NGINX_PORT
+nginx_static() {
+	NGINX_PORT=$($PY port)
+	sed -e "s|@PREFIX@|$2|g" -e "s|@PORT@|$NGINX_PORT|g" "$ROOT/bench/nginx.conf.in" >"$2/nginx.conf"
+	cs=$($PY coldstart nginx -c "$2/nginx.conf" -p "$2" -- "http://127.0.0.1:$NGINX_PORT/ready") ||
+		fail "nginx did not start"
+	NGINX_PID=$(field pid "$cs")
+	PIDS="$PIDS $NGINX_PID"
+}
+
+# ad_passes NAME URL "PIDS": the cold pass (every card uniformly, plain
+# GETs) and the warm pass (the same with the ETag each phone kept: 304s)
+ad_passes() {
+	run_ok $PY etags "$2" "$WORK/$AD_SET.tokens" /p/ "$WORK/$AD_SET.etags"
+	WRK_SCRIPT=$ROOT/bench/wrk/announce_day.lua WRK_MODE=cold \
+		wrk_run "$1.cold" "$2" /p/ "积分余额" "$WORK/$AD_SET.etags" "$3"
+	WRK_SCRIPT=$ROOT/bench/wrk/announce_day.lua WRK_MODE=warm \
+		wrk_run "$1.warm" "$2" /p/ "积分余额" "$WORK/$AD_SET.etags" "$3"
+}
+
+# announceday_set NAME DB: the quarter announced in every village (unless
+# workload 7 did), then every household opens its card: on SQLite, beside
+# nginx serving a file of the page's new size (the receipt's QR code), and
+# on PostgreSQL with two `jifen serve` behind nginx as load balancer
+announceday_set() {
+	d=$WORK/data/$1
+	db=$2
+	AD_SET=$1
+	. "$d/meta.sh"
+	q=$($PY quarter "$LAST_MONTH")
+	if [ "$(sqlite3 "$db" "SELECT COUNT(*) FROM announcement WHERE quarter = '$q'")" = 0 ]; then
+		say "$1: announcing $q in every village (each stores its village's passbooks)"
+		t0=$(ns)
+		while IFS="$(printf '\t')" read -r code name <&3; do
+			run_ok "$J" --db "$db" announce --village "$code" --quarter "$q"
+		done 3<"$d/villages.tsv"
+		put "$1.ad_announce_s" "$(secs "$t0" "$(ns)")"
+	fi
+	put "$1.ad_stored" "$(sqlite3 "$db" "SELECT COUNT(*) FROM passbook_store")"
+	cat "$db" >/dev/null
+	port=$($PY port)
+	url=http://127.0.0.1:$port
+	start_jifen "$db" "$port"
+	say "$1: announcement day on SQLite: checking $CHECK_MAX cards, then cold and warm passes"
+	ng=$WORK/nginx-ad
+	rm -rf "$ng"
+	mkdir -p "$ng/html" "$ng/tmp"
+	chmod -R 755 "$ng"
+	run_ok $PY check-passbook "$url" "$WORK/$1.tokens" "$d/expected.tsv" "$ng/html" "$CHECK_MAX"
+	put "$1.ad.bytes" "$(field page_bytes "$(cat "$WORK/last.log")")"
+	ad_passes "$1.ad" "$url" "$SERVER_PID"
+	# instructions per stored page, where perf has the counter (not on
+	# every VM: then "–")
+	if command -v perf >/dev/null; then
+		perf stat -e instructions -x, -p "$SERVER_PID" -o "$WORK/perf-stat.txt" \
+			wrk -t1 -c8 -d3s -s "$ROOT/bench/wrk/announce_day.lua" "$url" \
+			-- "$WORK/$1.etags" /p/ "积分余额" cold >"$WORK/wrk-perfstat.txt" 2>&1 || true
+		ins=$(awk -F, '/instructions/ { print $1 }' "$WORK/perf-stat.txt" | grep -E '^[0-9]+$' || true)
+		reqs=$(field requests "$(grep '^RESULT ' "$WORK/wrk-perfstat.txt" || true)")
+		if [ -n "$ins" ] && [ -n "$reqs" ] && [ "$reqs" -gt 0 ]; then
+			put "$1.ad.instructions" "$((ins / reqs))"
+		fi
+	fi
+	stop_pid "$SERVER_PID"
+	nginx_static "$1" "$ng"
+	WRK_SCRIPT=$ROOT/bench/wrk/announce_day.lua WRK_MODE=cold \
+		wrk_run "$1.ad.nginx" "http://127.0.0.1:$NGINX_PORT" /p/ "积分余额" \
+		"$WORK/$1.etags" "$NGINX_PID"
+	kill -QUIT "$NGINX_PID" 2>/dev/null || true
+	stop_pid "$NGINX_PID"
+
+	say "$1: announcement day on PostgreSQL, two jifen serve behind nginx"
+	pg_key_in_work
+	PGDIR=$WORK/pg-ad
+	"$ROOT/scripts/pg-test-cluster.sh" stop "$PGDIR" >/dev/null 2>&1 || rm -rf "$PGDIR"
+	pgurl=$("$ROOT/scripts/pg-test-cluster.sh" start "$PGDIR" "$($PY port)") ||
+		fail "PostgreSQL cluster"
+	pgdb=${pgurl%/*}/bench_ad
+	run_ok psql -X "$pgurl" -qc "CREATE DATABASE bench_ad"
+	t0=$(ns)
+	run_ok "$J" migrate-db --from "$db" --to "$pgdb"
+	put "$1.ad_pg_migrate_s" "$(secs "$t0" "$(ns)")"
+	run_ok psql -X "$pgdb" -qc "VACUUM ANALYZE"
+	p1=$($PY port)
+	start_jifen "$pgdb" "$p1"
+	s1=$SERVER_PID
+	p2=$($PY port)
+	start_jifen "$pgdb" "$p2"
+	s2=$SERVER_PID
+	lb=$WORK/nginx-lb
+	rm -rf "$lb"
+	mkdir -p "$lb/tmp"
+	lport=$($PY port)
+	sed -e "s|@PREFIX@|$lb|g" -e "s|@PORT@|$lport|g" -e "s|@UP1@|$p1|g" -e "s|@UP2@|$p2|g" \
+		"$ROOT/bench/nginx-lb.conf.in" >"$lb/nginx.conf"
+	cs=$($PY coldstart nginx -c "$lb/nginx.conf" -p "$lb" -- "http://127.0.0.1:$lport/login") ||
+		fail "nginx load balancer did not start"
+	lbpid=$(field pid "$cs")
+	PIDS="$PIDS $lbpid"
+	run_ok $PY check-passbook "http://127.0.0.1:$lport" "$WORK/$1.tokens" "$d/expected.tsv" \
+		"$lb/tmp" 200
+	ad_passes "$1.ad_pg" "http://127.0.0.1:$lport" "$s1 $s2"
+	kill -QUIT "$lbpid" 2>/dev/null || true
+	stop_pid "$lbpid"
+	stop_pid "$s1"
+	stop_pid "$s2"
+	"$ROOT/scripts/pg-test-cluster.sh" stop "$PGDIR" >/dev/null 2>&1 || true
+	PGDIR=""
+	unset JIFEN_KEY
 }
 
 # ---- workload 2: posting ---------------------------------------------------------------------------
@@ -728,6 +857,19 @@ for s in $SETS; do
 	gen_set "$s"
 	load_set "$s" "$WORK/$s.db"
 done
+if [ "$MODE" = passbook ]; then
+	for s in $SETS; do
+		say "== $s: workload 1 (passbook), then 8 (announcement day)"
+		passbook_set "$s" "$WORK/$s.db"
+		announceday_set "$s" "$WORK/$s.db"
+	done
+	put loadavg_end "$(cut -d ' ' -f 1-3 /proc/loadavg)"
+	put total_s "$(($(date +%s) - T_START))"
+	cp "$RESULTS" "$WORK/results-$MODE.txt"
+	$PY report "$RESULTS" "$OUT" || fail "report"
+	say "done in $(($(date +%s) - T_START)) s: $OUT"
+	exit 0
+fi
 for s in $SETS; do
 	say "== $s: workloads 1, 4, 5 (passbook, memory, cold start)"
 	passbook_set "$s" "$WORK/$s.db"
@@ -735,6 +877,8 @@ for s in $SETS; do
 	balances_set "$s" "$WORK/$s.db"
 	say "== $s: workload 7 (announcements, receipts, proofs)"
 	announce_set "$s" "$WORK/$s.db"
+	say "== $s: workload 8 (announcement day)"
+	announceday_set "$s" "$WORK/$s.db"
 done
 say "== workload 2 (posting)"
 posting

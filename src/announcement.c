@@ -16,6 +16,7 @@
 #include "ledger_tree.h"
 #include "merkle.h"
 #include "note.h"
+#include "passbook_store.h"
 #include "signing.h"
 
 /* ---- small rules -------------------------------------------------------------- */
@@ -271,6 +272,37 @@ static void lines_tree(const struct announcement_line *lines, int n, const char 
 	buf_free(&data);
 }
 
+static char *receipt_text(arena *a, const struct announcement *ann,
+			  const struct announcement_line *lines, int n, int at,
+			  struct merkle_memtree *t, int with_checkpoint);
+
+
+/* Every line's receipt of ann (stored already, ann->id set) into
+** announcement_receipt, from the tree t of its lines, so that a passbook
+** shows its receipt with one read.  Inside the caller's transaction.
+** Returns 0 or -1. */
+static int store_receipts(db *d, arena *a, const struct announcement *ann,
+			  const struct announcement_line *lines, int n,
+			  struct merkle_memtree *t)
+{
+	if (!n)
+		return 0;
+	static const char *const cols[] = {"announcement_id", "code", "receipt"};
+	db_copy *c = db_copy_begin(d, "announcement_receipt", cols, 3);
+	if (!c)
+		return -1;
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)ann->id);
+	int rc = 0;
+	for (int i = 0; i < n && !rc; i++) {
+		char *text = receipt_text(a, ann, lines, n, i, t, 0);
+		const char *vals[3] = {id, lines[i].code, text};
+		rc = !text || db_copy_row(c, vals);
+	}
+	int erc = db_copy_end(c);
+	return rc || erc ? -1 : 0;
+}
+
 /* Insert ann and its lines (bulk load) in the caller's transaction; sets
 ** ann->id.  Returns 0 or -1. */
 static int store(db *d, struct announcement *ann, const struct announcement_line *lines, int n)
@@ -406,7 +438,7 @@ int announcement_announce(db *d, arena *a, const struct actor *who, const struct
 		goto out;
 	}
 	ann->note = note;
-	if (store(d, ann, lines, n))
+	if (store(d, ann, lines, n) || store_receipts(d, a, ann, lines, n, &t))
 		goto out;
 	buf js = {0};
 	buf_printf(&js, "{\"quarter\":\"%s\",\"date\":\"%s\",\"objection_until\":\"%s\","
@@ -415,6 +447,11 @@ int announcement_announce(db *d, arena *a, const struct actor *who, const struct
 		   quarter, date, until, (long long)size, cp->root, n, root64);
 	char *obj = arena_printf(a, "announcement:%lld", (long long)ann->id);
 	int arc = audit_record(d, who, v->id, "announcement.announce", obj, NULL, buf_cstr(&js));
+	/* every household's passbook shows its receipt of this announcement:
+	** stored again before the commit, which is the announcement day's
+	** first read of them all */
+	if (passbook_store_touch_village(d, v->id))
+		arc = -1;
 	buf_free(&js);
 	if (arc || db_commit(d))
 		goto out;
@@ -571,6 +608,35 @@ static char *note_origin(arena *a, const char *note)
 	return arena_strndup(a, note, strcspn(note, "\n"));
 }
 
+/* The receipt text of line at of lines[0..n) of ann, whose tree t holds
+** (arena a), or NULL when no proof can be made.  Without with_checkpoint
+** it stops before the ledger checkpoint, the part that grows when a
+** witness cosigns: what announcement_receipt stores. */
+static char *receipt_text(arena *a, const struct announcement *ann,
+			  const struct announcement_line *lines, int n, int at,
+			  struct merkle_memtree *t, int with_checkpoint)
+{
+	uint8_t proof[MERKLE_MAX_PROOF][32];
+	size_t np;
+	struct merkle_reader r = merkle_memtree_reader(t);
+	if (merkle_prove_inclusion((uint64_t)at, (uint64_t)n, &r, proof, &np))
+		return NULL;
+	buf b = {0};
+	buf_puts(&b, "jifen-receipt/v1\nline ");
+	announcement_line_csv(&b, &lines[at]);
+	buf_printf(&b, "\nquarter %s\ndate %s\nobjection_until %s\nindex %d\n", ann->quarter,
+		   ann->announced_on, ann->objection_until, at);
+	for (size_t i = 0; i < np; i++) {
+		char h[45];
+		b64(proof[i], h);
+		buf_printf(&b, "%s\n", h);
+	}
+	buf_printf(&b, "\n%s%s", ann->note, with_checkpoint ? ann->checkpoint : "");
+	char *out = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
 int announcement_receipt(db *d, arena *a, const struct village *v,
 			 const struct announcement *ann, const char *household_code,
 			 errlist *errs, char **out)
@@ -578,6 +644,18 @@ int announcement_receipt(db *d, arena *a, const struct village *v,
 	struct announcement_line *lines;
 	int n;
 	*out = NULL;
+	/* stored with the announcement (021): one read */
+	db_stmt *s = db_prepare(d, "SELECT receipt FROM announcement_receipt"
+				   " WHERE announcement_id = $a AND code = $c");
+	int st;
+	if (!s || db_bind_int(s, "$a", ann->id) || db_bind_text(s, "$c", household_code) ||
+	    (st = db_step(s)) == DB_ERROR)
+		return -1;
+	if (st == DB_ROW) /* then the checkpoint as it stands, cosignatures and all */
+		*out = arena_printf(a, "%s%s", db_column_text(s, 0), ann->checkpoint);
+	db_reset(s);
+	if (*out)
+		return 0;
 	if (announcement_lines(d, a, ann->id, &lines, &n))
 		return -1;
 	int at = -1;
@@ -593,26 +671,11 @@ int announcement_receipt(db *d, arena *a, const struct village *v,
 	struct merkle_memtree t = {.a = a};
 	lines_tree(lines, n, ledger_origin, ann->quarter, ann->announced_on, ann->objection_until,
 		   ann->ledger_size, ann->ledger_root, &t);
-	uint8_t proof[MERKLE_MAX_PROOF][32];
-	size_t np;
-	struct merkle_reader r = merkle_memtree_reader(&t);
-	if (merkle_prove_inclusion((uint64_t)at, (uint64_t)n, &r, proof, &np)) {
+	*out = receipt_text(a, ann, lines, n, at, &t, 1);
+	if (!*out) {
 		db_set_error(d, "公示的默克尔证明无法生成");
 		return -1;
 	}
-	buf b = {0};
-	buf_puts(&b, "jifen-receipt/v1\nline ");
-	announcement_line_csv(&b, &lines[at]);
-	buf_printf(&b, "\nquarter %s\ndate %s\nobjection_until %s\nindex %d\n", ann->quarter,
-		   ann->announced_on, ann->objection_until, at);
-	for (size_t i = 0; i < np; i++) {
-		char h[45];
-		b64(proof[i], h);
-		buf_printf(&b, "%s\n", h);
-	}
-	buf_printf(&b, "\n%s%s", ann->note, ann->checkpoint);
-	*out = arena_strdup(a, buf_cstr(&b));
-	buf_free(&b);
 	return 0;
 }
 
@@ -673,8 +736,10 @@ int announcement_latest_receipt(db *d, arena *a, const struct village *v,
 				const char *household_code, struct announcement **ann,
 				char **receipt)
 {
-	db_stmt *s = db_prepare(d, "SELECT an.quarter FROM announcement an JOIN announcement_line l"
-				   " ON l.announcement_id = an.id WHERE an.village_id = $v"
+	db_stmt *s = db_prepare(d, "SELECT an.quarter, r.receipt FROM announcement an"
+				   " JOIN announcement_line l ON l.announcement_id = an.id"
+				   " LEFT JOIN announcement_receipt r ON r.announcement_id = an.id"
+				   " AND r.code = l.code WHERE an.village_id = $v"
 				   " AND l.code = $code ORDER BY an.quarter DESC LIMIT 1");
 	int st;
 	if (!s || db_bind_int(s, "$v", v->id) || db_bind_text(s, "$code", household_code) ||
@@ -683,10 +748,14 @@ int announcement_latest_receipt(db *d, arena *a, const struct village *v,
 	if (st != DB_ROW)
 		return 1;
 	char *quarter = db_column_dup(s, 0, a);
+	/* stored with the announcement; computed for those from before 021 */
+	char *stored = db_column_is_null(s, 1) ? NULL : db_column_dup(s, 1, a);
 	db_reset(s);
 	errlist errs = {0};
 	int rc = announcement_get(d, a, v->id, quarter, ann);
-	if (!rc)
+	if (!rc && stored)
+		*receipt = arena_printf(a, "%s%s", stored, (*ann)->checkpoint);
+	else if (!rc)
 		rc = announcement_receipt(d, a, v, *ann, household_code, &errs, receipt);
 	errlist_free(&errs);
 	return rc;
@@ -764,6 +833,9 @@ int announcement_cosign(db *d, arena *a, const struct actor *who, const struct v
 			       arena_printf(a, "announcement:%lld", (long long)ann->id), NULL,
 			       buf_cstr(&js));
 	buf_free(&js);
+	/* the passbooks show the receipt, which carries the cosignatures */
+	if (!arc && *added && passbook_store_touch_village(d, v->id))
+		arc = -1;
 	if (arc || db_commit(d))
 		goto out;
 	return 0;

@@ -11,6 +11,7 @@
 
 #include "evidence.h"
 #include "json.h"
+#include "passbook_store.h"
 
 const struct csv_col catalog_csv_spec[CF_COUNT] = {
 	[CF_CODE] = {"code", "商品编号", 1},
@@ -325,6 +326,9 @@ static int import_write(db *d, arena *a, const struct actor *who, const struct v
 		    db_bind_int(s, "$cost", it->unit_cost_fen) || db_bind_int(s, "$act", it->active) ||
 		    db_bind_int(s, "$now", now) || db_bind_int(s, "$id", old->id) ||
 		    db_step(s) != DB_DONE)
+			return -1;
+		/* the passbooks name the item in their shop section */
+		if (strcmp(old->name, it->name) && passbook_store_touch_village(d, v->id))
 			return -1;
 	}
 	cur.village_id = v->id;

@@ -35,6 +35,7 @@ int cmd_import_entries(struct cli *c);
 int cmd_sheet_approve(struct cli *c);
 int cmd_balances(struct cli *c);
 int cmd_verify(struct cli *c);
+int cmd_passbook_render(struct cli *c);
 int cmd_ledger_correct(struct cli *c);
 
 /* cmd_shop.c: village settings, the points shop, funds, the year end */

@@ -64,6 +64,7 @@ void db_close(db *d)
 		if (d->cache[i].stmt)
 			d->ops->finalize(d->cache[i].stmt);
 	free(d->cache);
+	free(d->touched);
 	d->ops->close(d);
 	free(d);
 }
@@ -297,12 +298,55 @@ int db_commit_hook_ran(db *d)
 	return d->commit_ran;
 }
 
+/* The process's touch handler (db_set_touch_handler): set once before
+** any thread runs, read-only after. */
+static db_touch_fn touch_handler;
+
+void db_set_touch_handler(db_touch_fn fn)
+{
+	touch_handler = fn;
+}
+
+int db_touch(db *d, int64_t key)
+{
+	if (!touch_handler || !key)
+		return 0;
+	for (size_t i = 0; i < d->ntouched; i++)
+		if (d->touched[i] == key)
+			return 0;
+	if (d->ntouched == d->captouched) {
+		size_t cap = d->captouched ? 2 * d->captouched : 16;
+		int64_t *p = realloc(d->touched, cap * sizeof *p);
+		if (!p) {
+			db_set_error(d, "内存不足");
+			return -1;
+		}
+		d->touched = p;
+		d->captouched = cap;
+	}
+	d->touched[d->ntouched++] = key;
+	return 0;
+}
+
+/* Hand the touched keys to the handler (inside the transaction). */
+static int touch_run(db *d)
+{
+	if (!d->in_tx || !d->ntouched || !touch_handler)
+		return 0;
+	size_t n = d->ntouched;
+	d->ntouched = 0; /* what the handler itself touches is its own business */
+	return touch_handler(d, d->touched, n);
+}
+
 int db_commit(db *d)
 {
 	db_commit_fn fn = d->in_tx ? d->commit_fn : NULL;
+	if (touch_run(d))
+		return -1;
 	if (fn && fn(d, d->commit_arg))
 		return -1;
 	int rc = db_exec(d, "COMMIT");
+	d->ntouched = 0;
 	if (rc == 0) {
 		d->in_tx = 0;
 		if (fn) {
@@ -321,6 +365,7 @@ int db_rollback(db *d)
 	int rc = db_exec(d, "ROLLBACK");
 	memcpy(d->err, saved, sizeof saved);
 	d->in_tx = 0;
+	d->ntouched = 0;
 	return rc;
 }
 

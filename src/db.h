@@ -136,6 +136,19 @@ void db_on_commit(db *d, db_commit_fn fn, void *arg);
 /* 1 when the hook set by db_on_commit() has run (and committed). */
 int db_commit_hook_ran(db *d);
 
+/* db_touch(): note inside a write transaction that what key names was
+** changed: key > 0 a household, key < 0 the village -key (every household
+** of it).  Just before the transaction's COMMIT (before the db_on_commit()
+** hook) the process's touch handler, set once at start-up with
+** db_set_touch_handler(), gets the distinct keys and may write in the same
+** transaction (passbook_store.c re-renders those passbooks there); a
+** failing handler makes db_commit() fail.  Keys are forgotten at COMMIT and
+** ROLLBACK.  Without a handler db_touch() does nothing.  Returns 0, or -1
+** out of memory (the connection's error set). */
+int db_touch(db *d, int64_t key);
+typedef int (*db_touch_fn)(db *d, const int64_t *keys, size_t n);
+void db_set_touch_handler(db_touch_fn fn);
+
 /* Rows changed by the last INSERT/UPDATE/DELETE statement. */
 int64_t db_changes(db *d);
 

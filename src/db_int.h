@@ -79,6 +79,11 @@ struct db {
 	void *commit_arg;
 	int commit_ran;
 	int failed;             /* a statement failed since db_release(): db_failed() */
+	/* db_touch(): the households (> 0) and villages (< 0, negated) this
+	** transaction changed the passbook of, handed to the touch handler
+	** before COMMIT; forgotten at COMMIT and ROLLBACK */
+	int64_t *touched;
+	size_t ntouched, captouched;
 	void *backend;          /* backend private state */
 };
 

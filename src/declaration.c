@@ -9,6 +9,7 @@
 #include "auth.h"
 
 #include "json.h"
+#include "passbook_store.h"
 #include "sheet_int.h"
 
 #include <stdio.h>
@@ -132,6 +133,9 @@ int declaration_create(db *d, const struct actor *who, const struct village *v,
 		goto out;
 	int64_t new_id = db_column_int(s, 0);
 	db_reset(s);
+	/* the passbook lists its declarations */
+	if (passbook_store_touch(d, household_id))
+		goto out;
 	char obj[48];
 	snprintf(obj, sizeof obj, "declaration:%lld", (long long)new_id);
 	buf js = {0};
@@ -241,7 +245,8 @@ static int pending_declaration(db *d, arena *a, const struct village *v, int64_t
 		return 1;
 	}
 	*out = x;
-	return 0;
+	/* accepted or declined, it reads so on the household's passbook */
+	return passbook_store_touch(d, x->household_id) ? -1 : 0;
 }
 
 /* The month a declaration of month goes into: its own, unless that sheet

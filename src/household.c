@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "passbook_store.h"
 #include "village.h"
 
 const struct csv_col household_csv_spec[HF_COUNT] = {
@@ -515,7 +516,8 @@ int household_update_row(db *d, int64_t village_id, struct household *h)
 	if (st != DB_DONE)
 		return -1;
 	h->updated_at = now;
-	return 0;
+	/* its code and head's name head the passbook */
+	return passbook_store_touch(d, h->id) ? -1 : 0;
 }
 
 int household_save(db *d, const struct actor *who, const struct village *v,

@@ -17,6 +17,7 @@
 #include "http.h"
 #include "json.h"
 #include "ledger.h"
+#include "page_passbook.h"
 #include "signing.h"
 #include "version.h"
 #include "village.h"
@@ -309,6 +310,8 @@ static const struct command {
 	 "集体审定，整表记入台账"},
 	{"balances", NULL, cmd_balances, "balances --village CODE [--format csv|json]", "各户积分余额"},
 	{"verify", NULL, cmd_verify, "verify [--village CODE]", "核对台账哈希链和积分余额"},
+	{"passbook-render", NULL, cmd_passbook_render, "passbook-render [--village CODE]",
+	 "重新生成存放的积分存折（升级或批量导入之后）"},
 	{"ledger", "correct", cmd_ledger_correct,
 	 "ledger correct --village CODE --entry ID --points N --reason TEXT", "更正台账记录"},
 	{"village", "show", cmd_village_show, "village show CODE", "本村全部设置（key,value）"},
@@ -563,6 +566,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "libsodium 初始化失败\n");
 		goto out;
 	}
+	/* the stored passbooks are rendered by the page code, inside the
+	** transactions of every command that changes them (passbook_store.h) */
+	passbook_store_init(passbook_render);
 	c.db_url = db_url;
 	signing_set_key_path(key_path && *key_path ? key_path
 						   : signing_default_key_path(c.a, db_url));

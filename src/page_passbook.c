@@ -27,8 +27,10 @@
 #include "html.h"
 #include "page.h"
 #include "page_group.h"
+#include "page_passbook.h"
 #include "page_shop.h"
 #include "passbook.h"
+#include "redemption.h"
 #include "req.h"
 #include "sheet.h"
 #include "standard.h"
@@ -359,16 +361,133 @@ static int token_or_404(struct req *r, int64_t *village_id, int64_t *household_i
 	return rc ? -1 : 0;
 }
 
-/* GET /p/TOKEN[?page=N]: the passbook read-only, without login. */
+/* The whole read-only page of pb at base: what /p/TOKEN answers and what
+** passbook_store.c stores (base PASSBOOK_STORE_BASE). */
+static void token_page(struct req *r, const struct passbook *pb, const char *base)
+{
+	readonly_begin(r, "积分存折");
+	passbook_body(r, pb, base, 1);
+	html_page_end(r);
+}
+
+int passbook_render(db *d, arena *a, int64_t village_id, int64_t household_id,
+		    struct passbook_rendered *out)
+{
+	static const char base[] = {PASSBOOK_STORE_BASE, 0};
+	struct req r = {.a = a, .db = d, .method = "GET", .path = "", .ip = "", .ip_key = ""};
+	struct passbook pb;
+	int rc = passbook_load(d, a, village_id, household_id, 1, PASSBOOK_PER_PAGE, &pb);
+	if (rc)
+		return rc;
+	token_page(&r, &pb, base);
+	out->html = r.out;
+	memset(&r.out, 0, sizeof r.out);
+	passbook_json(&r, &pb);
+	out->json = r.out;
+	memcpy(out->as_of, pb.today, sizeof out->as_of);
+	/* the shop section reads 已过期 once a live reservation's time is up:
+	** the stored bytes hold until the first of them */
+	struct redemption *list;
+	int n;
+	if (redemption_list(d, a, village_id, household_id, NULL, 10, &list, &n))
+		return -1;
+	out->valid_until = INT64_MAX;
+	for (int i = 0; i < n; i++)
+		if (!strcmp(list[i].status, "reserved") && list[i].expires_at < out->valid_until)
+			out->valid_until = list[i].expires_at;
+	return db_failed(d) ? -1 : 0;
+}
+
+/* 1 when If-None-Match names etag (or is "*"). */
+static int etag_matches(struct req *r, const char *etag)
+{
+	const char *inm = http_request_header(r, "If-None-Match");
+	return inm && (strstr(inm, etag) || !strcmp(inm, "*"));
+}
+
+/* The headers of a passbook answer: revalidated each time (no-cache), in
+** the browser only (private). */
+static void passbook_headers(struct req *r, const char *etag)
+{
+	http_header(r, "ETag", etag);
+	http_header(r, "Cache-Control", "private, no-cache");
+}
+
+int passbook_answer_stored(struct req *r, const char *token, int json, int64_t *vid,
+			   int64_t *hid)
+{
+	struct passbook_stored st;
+	const char *base = token ? arena_printf(r->a, "/p/%s", token) : NULL;
+	int cond = http_request_header(r, "If-None-Match") != NULL;
+	/* a revalidation reads the ETag only; the body when it changed */
+	buf *into = cond ? NULL : &r->out;
+	int rc = token ? passbook_store_by_token(r->db, token, json, into, base, &st)
+		       : passbook_store_by_household(r->db, r->user->village_id, r->user->id,
+						     json, into, base, &st);
+	if (rc == 0 && cond) {
+		if (etag_matches(r, st.etag)) {
+			passbook_headers(r, st.etag);
+			if (token)
+				http_header(r, "X-Robots-Tag", "noindex, nofollow");
+			r->status = 304;
+			r->answered = 1;
+			return 1;
+		}
+		rc = token ? passbook_store_by_token(r->db, token, json, &r->out, base, &st)
+			   : passbook_store_by_household(r->db, r->user->village_id, r->user->id,
+							 json, &r->out, base, &st);
+	}
+	if (rc == 1) {
+		http_error(r, 404, json ? "这张积分卡无效或已作废。"
+					: "这张积分卡无效或已作废，请找村委会重新领取。");
+		return 1;
+	}
+	if (rc < 0) {
+		http_error(r, 500, "读取积分存折时出错，请稍后再试。");
+		return 1;
+	}
+	if (vid)
+		*vid = st.village_id;
+	if (hid)
+		*hid = st.household_id;
+	if (rc == 2) {
+		r->out.len = 0;
+		return 0;
+	}
+	passbook_headers(r, st.etag);
+	if (token)
+		http_header(r, "X-Robots-Tag", "noindex, nofollow");
+	r->ctype = json ? "application/json; charset=utf-8" : "text/html; charset=utf-8";
+	r->status = 200;
+	r->answered = 1;
+	return 1;
+}
+
+void passbook_conditional(struct req *r)
+{
+	if (r->status != 200)
+		return;
+	char etag[24];
+	passbook_store_etag(r->out.p ? r->out.p : "", r->out.len, etag);
+	passbook_headers(r, etag);
+	if (etag_matches(r, etag)) {
+		r->status = 304;
+		r->out.len = 0;
+	}
+}
+
+/* GET /p/TOKEN[?page=N]: the passbook read-only, without login; the first
+** page from its stored bytes when they may be served. */
 static void page_token(struct req *r)
 {
 	int64_t vid, hid;
 	struct passbook pb;
+	if (!req_query(r, "page") && passbook_answer_stored(r, r->arg[0], 0, NULL, NULL))
+		return;
 	if (token_or_404(r, &vid, &hid) || load_or_reply(r, vid, hid, &pb))
 		return;
-	readonly_begin(r, "积分存折");
-	passbook_body(r, &pb, arena_printf(r->a, "/p/%s", r->arg[0]), 1);
-	html_page_end(r);
+	token_page(r, &pb, arena_printf(r->a, "/p/%s", r->arg[0]));
+	passbook_conditional(r);
 }
 
 /* Send photo hash of village_id if the household may see it, else 404. */

@@ -11,6 +11,7 @@
 */
 #include "passbook.h"
 
+#include <dlfcn.h>
 #include <qrencode.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -378,6 +379,10 @@ int passbook_load(db *d, arena *a, int64_t village_id, int64_t household_id, int
 		  int per_page, struct passbook *pb)
 {
 	memset(pb, 0, sizeof *pb);
+	/* inside a write: the stored passbook rendered before its COMMIT
+	** (passbook_store.c) sees what the transaction wrote */
+	if (db_in_transaction(d))
+		return passbook_load_tx(d, a, village_id, household_id, page, per_page, pb);
 	/* One read transaction for the dozen statements of the view: they see
 	** one snapshot (balance, counts and entries agree while an approval
 	** commits), and SQLite takes its read lock (fcntl, fstat of the files)
@@ -450,10 +455,62 @@ int passbook_host_valid(const char *host)
 			    "0123456789.-:[]") == n;
 }
 
+/* Append the decimal digits of v to b (the path is ~2,000 numbers: printf
+** was half of a page's instructions, BENCHMARKS.md). */
+static void put_uint(buf *b, unsigned v)
+{
+	char tmp[12];
+	int n = 0;
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) && n < (int)sizeof tmp);
+	char out[12];
+	for (int i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	buf_append(b, out, (size_t)n);
+}
+
+/* libqrencode's QRcode_encodeMask(), when the library exports it (Debian's
+** 4.1 does; it is not in qrencode.h): one fixed mask instead of trying all
+** eight and scoring each, which was ~80 % of the encoding (callgrind: the
+** Mask_calc* functions).  Any of the eight masks gives a valid code; the
+** scoring only avoids patterns that could slow a poor scanner, which a
+** code of random-looking base64 seldom has.  NULL: not exported. */
+typedef QRcode *(*encode_mask_fn)(QRinput *input, int mask);
+static encode_mask_fn encode_mask(void)
+{
+	static encode_mask_fn fn;
+	static int looked;
+	if (!__atomic_load_n(&looked, __ATOMIC_ACQUIRE)) {
+		void *p = dlsym(RTLD_DEFAULT, "QRcode_encodeMask");
+		encode_mask_fn f;
+		memcpy(&f, &p, sizeof f);
+		__atomic_store_n(&fn, f, __ATOMIC_RELAXED);
+		__atomic_store_n(&looked, 1, __ATOMIC_RELEASE);
+	}
+	return __atomic_load_n(&fn, __ATOMIC_RELAXED);
+}
+
+/* text as a QR code of level M, 8-bit mode, or NULL. */
+static QRcode *qr_encode(const char *text)
+{
+	encode_mask_fn fn = encode_mask();
+	if (!fn)
+		return QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	QRinput *in = QRinput_new2(0, QR_ECLEVEL_M);
+	if (!in)
+		return NULL;
+	QRcode *q = QRinput_append(in, QR_MODE_8, (int)strlen(text), (const unsigned char *)text)
+			    ? NULL
+			    : fn(in, 2);
+	QRinput_free(in);
+	return q;
+}
+
 const char *passbook_qr_path(arena *a, const char *text, int *size)
 {
 	enum { QUIET = 4 };
-	QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	QRcode *q = qr_encode(text);
 	if (!q)
 		return NULL;
 	int w = q->width;
@@ -468,8 +525,16 @@ const char *passbook_qr_path(arena *a, const char *text, int *size)
 			int start = x;
 			while (x < w && (row[x] & 1))
 				x++;
-			buf_printf(&b, "M%d %dh%dv1h-%dz", start + QUIET, y + QUIET, x - start,
-				   x - start);
+			/* "M%d %dh%dv1h-%dz" */
+			buf_append(&b, "M", 1);
+			put_uint(&b, (unsigned)(start + QUIET));
+			buf_append(&b, " ", 1);
+			put_uint(&b, (unsigned)(y + QUIET));
+			buf_append(&b, "h", 1);
+			put_uint(&b, (unsigned)(x - start));
+			buf_append(&b, "v1h-", 4);
+			put_uint(&b, (unsigned)(x - start));
+			buf_append(&b, "z", 1);
 		}
 	}
 	QRcode_free(q);

@@ -12,6 +12,7 @@
 #include "catalog.h"
 #include "household.h"
 #include "json.h"
+#include "passbook_store.h"
 #include "ledger.h"
 #include "village_setting.h"
 
@@ -248,6 +249,10 @@ static int audit_redemption(struct rctx *c, const char *action, const struct red
 			    const char *extra)
 {
 	char obj[48];
+	/* every act on a redemption is audited here, and each shows on the
+	** household's passbook (its shop section) */
+	if (passbook_store_touch(c->d, x->household_id))
+		return -1;
 	snprintf(obj, sizeof obj, "redemption:%lld", (long long)x->id);
 	char *after = arena_printf(c->a, "{\"household\":%lld,\"item\":%lld,\"quantity\":%lld,"
 					 "\"points\":%lld%s%s}",
@@ -644,10 +649,20 @@ int redemption_expire_due(db *d, int64_t village_id)
 		return -1;
 	db_stmt *s = db_prepare(d, "UPDATE redemption SET status = 'expired', closed_by = 'system',"
 				   " closed_at = $now WHERE village_id = $v AND status = 'reserved'"
-				   " AND expires_at <= $now");
+				   " AND expires_at <= $now RETURNING household_id");
 	int64_t now = now_unix();
-	if (!s || db_bind_int(s, "$now", now) || db_bind_int(s, "$v", village_id) ||
-	    db_step(s) != DB_DONE || db_commit(d)) {
+	int st = DB_ERROR;
+	if (s && !db_bind_int(s, "$now", now) && !db_bind_int(s, "$v", village_id))
+		/* the expired reservations' passbooks are stored again (their rows
+		** were not served since the expiry: passbook_store.h) */
+		while ((st = db_step(s)) == DB_ROW)
+			if (passbook_store_touch(d, db_column_int(s, 0))) {
+				st = DB_ERROR;
+				break;
+			}
+	if (s)
+		db_reset(s);
+	if (st != DB_DONE || db_commit(d)) {
 		db_rollback(d);
 		return -1;
 	}

@@ -11,8 +11,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <sodium.h>
 
 /* ---- arena ------------------------------------------------------------ */
 
@@ -602,8 +602,10 @@ void random_hex(char *out, size_t nbytes)
 
 void sha256_hex(const void *p, size_t n, char out[65])
 {
-	unsigned char md[32];
-	unsigned int len = 0;
-	EVP_Digest(p, n, md, &len, EVP_sha256(), NULL);
+	/* libsodium's, not OpenSSL's one-shot EVP_Digest: that allocates a
+	** context and looks the algorithm up on every call, and every card
+	** request (the token's hash) and stored passbook (its ETag) hashes */
+	unsigned char md[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(md, p, n);
 	hex_encode(md, 32, out);
 }

@@ -9,6 +9,7 @@
 
 #include "household.h"
 #include "json.h"
+#include "passbook_store.h"
 
 int village_code_valid(const char *code)
 {
@@ -253,7 +254,10 @@ int town_name_set(db *d, const struct actor *who, const char *name, errlist *err
 	db_stmt *s = db_prepare(d, "INSERT INTO setting(name, value) VALUES('town.name', $v)"
 				   " ON CONFLICT (name) DO UPDATE SET value = excluded.value");
 	int rc = 0;
+	/* every passbook's footer names the town: the stored ones go (set-wise;
+	** rendered on the fly until `jifen passbook-render`) */
 	if (!s || db_bind_text(s, "$v", name) || db_step(s) != DB_DONE ||
+	    db_exec(d, "DELETE FROM passbook_store") ||
 	    audit_record(d, who, 0, "town.name", "town", buf_cstr(&before), buf_cstr(&after)) ||
 	    db_commit(d))
 		rc = -1;

@@ -489,6 +489,7 @@ def test_040_consistent_rewrite_is_caught(db):
     eq(rc, 1, err)
     check(anchor in err, err)
     db.sql("DELETE FROM announcement_line")
+    db.sql("DELETE FROM announcement_receipt")
     db.sql("DELETE FROM announcement")
     db.sql("DELETE FROM ledger_checkpoint")
     rc, out, err = cli(db, "verify")

@@ -533,4 +533,5 @@ def test_190_corrections_and_declines(db):
         s.stop()
 
 
-J.main(globals())
+if __name__ == "__main__":  # t_passbook_store imports its helpers
+    J.main(globals())

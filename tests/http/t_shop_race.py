@@ -365,4 +365,5 @@ def test_060_pages(db):
         s.stop()
 
 
-J.main(globals())
+if __name__ == "__main__":  # t_passbook_store imports its helpers
+    J.main(globals())

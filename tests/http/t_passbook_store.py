@@ -1,0 +1,282 @@
+"""The stored passbooks (passbook_store.h, issue 16) through the real binary:
+every household's card page /p/TOKEN and its JSON are stored as bytes in
+the transaction of each change, served from one read with an ETag, and
+never stale.
+
+  100  a stored page and JSON equal the ones rendered on the fly; ETag,
+       Cache-Control, 304 on If-None-Match, a changed ETag after a write
+  110  freshness: a page read, an approval acknowledged (web, on another
+       instance), the page read again shows the new entries
+  120  after every kind of write (posting, correction, redemption reserve /
+       hand-out / cancel, year end, declaration and its decision) the
+       stored bytes equal a fresh rendering, and `jifen verify` agrees
+  130  an upheld objection (posted by its decision) likewise
+  140  `jifen verify` finds a tampered stored passbook
+  150  a bulk posting (64+ households) drops the rows, the pages stay
+       right (rendered on the fly), `jifen passbook-render` stores them
+  160  an unknown or revoked token is 404 on the stored path too"""
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import jifentest as J  # noqa: E402
+from jifentest import check, cli, cli_ok, eq  # noqa: E402
+import shoptest  # noqa: E402
+import t_passbook as P  # noqa: E402
+
+
+def token_of(s, village, code, db):
+    return P.issue_token(P.admin(s, f"{village}-admin"), village, P.hid(db, village, code))[0]
+
+
+def stored(r):
+    """True when r came from a stored passbook (its ETag says so)."""
+    etag = r.header("ETag") or ""
+    return etag.startswith('"h-') or etag.startswith('"j-')
+
+
+def same_as_fresh(s, tok, what):
+    """The stored page and JSON of tok are served from the store and equal
+    what the binary renders on the fly now (?page=1 skips the store)."""
+    c = s.client()
+    for path in (f"/p/{tok}", f"/api/v1/p/{tok}"):
+        a = c.get(path)
+        b = c.get(path + "?page=1")
+        eq(a.status, 200, f"{what}: {path}")
+        check(stored(a), f"{what}: {path} served from the store (ETag {a.header('ETag')})")
+        check(not stored(b), f"{what}: {path}?page=1 rendered on the fly")
+        eq(a.body, b.body, f"{what}: {path} stored bytes equal a fresh rendering")
+    return c.get(f"/api/v1/p/{tok}").json()
+
+
+def verify_ok(db, what):
+    rc, out, err = cli(db, "verify")
+    eq(rc, 0, f"{what}: verify {out} {err}")
+    check("积分存折完好" in out, out)
+
+
+def test_100_stored_etag_304(db):
+    P.setup(db)
+    s = J.Server(db)
+    try:
+        tok = token_of(s, "V1", "001", db)
+        j = same_as_fresh(s, tok, "after setup")
+        eq((j["balance"], j["year_points"], j["quarter_points"]), P.expected("001"))
+        c = s.client()
+        r = c.get(f"/p/{tok}")
+        etag = r.header("ETag")
+        eq(r.header("Cache-Control"), "private, no-cache")
+        eq(r.header("X-Robots-Tag"), "noindex, nofollow")
+        check("\x01" not in r.text, "the URL placeholder is replaced")
+        r2 = c.get(f"/p/{tok}", headers={"If-None-Match": etag})
+        eq(r2.status, 304, "revalidation")
+        eq(r2.body, b"", "304 without a body")
+        eq(r2.header("ETag"), etag)
+        eq(c.get(f"/p/{tok}", headers={"If-None-Match": '"h-0000"'}).status, 200)
+        rj = c.get(f"/api/v1/p/{tok}")
+        check(rj.header("ETag") != etag, "page and JSON have their own ETags")
+        eq(c.get(f"/api/v1/p/{tok}", headers={"If-None-Match": rj.header("ETag")}).status, 304)
+        # on the fly: an ETag too, and a 304
+        r3 = c.get(f"/p/{tok}?page=1")
+        eq(c.get(f"/p/{tok}?page=1", headers={"If-None-Match": r3.header("ETag")}).status, 304)
+        # a write changes the ETag
+        cli_ok(db, "ledger", "correct", "--village", "V1", "--entry",
+               db.sql("SELECT MIN(id) FROM ledger_entry")[0][0], "--points", "1",
+               "--reason", "多记了")
+        r4 = c.get(f"/p/{tok}", headers={"If-None-Match": etag})
+        eq(r4.status, 200, "changed after the correction")
+        check(r4.header("ETag") != etag, "new ETag")
+        # the household's own JSON (session) is served from the store too
+        pin = P.set_pin(P.admin(s), "V1", P.hid(db, "V1", "001"))
+        hc, _ = P.household_login(s, "V1", "001", pin)
+        own = hc.get("/api/v1/passbook")
+        eq(own.status, 200)
+        check(stored(own), "own JSON stored")
+        eq(own.body, c.get(f"/api/v1/p/{tok}").body, "own JSON = card JSON")
+    finally:
+        s.stop()
+
+
+def approve_web(server, village, month):
+    c = server.client()
+    c.login(f"{village}-admin")
+    c.get(f"/v/{village}/sheets/{month}")
+    eq(c.post(f"/v/{village}/sheets/{month}/submit", {}).status, 303, "submit")
+    r = c.post(f"/v/{village}/sheets/{month}/approve",
+               {"meeting_date": "2024-10-08", "attendees": "村两委全体", "resolution": "同意"})
+    eq(r.status, 303, f"approve: {r.text[:300]}")
+
+
+def test_110_fresh_across_instances(db):
+    shoptest.shop_village(db)
+    a, b = J.Server(db), J.Server(db)
+    try:
+        tok = token_of(a, "V1", "H1", db)
+        c = b.client()
+        before = c.get(f"/api/v1/p/{tok}").json()
+        page = c.get(f"/p/{tok}")
+        eq((before["balance"], before["total"]), (100, 1))
+        path = shoptest.write(db, "sep.csv", "household,item,quantity,date,note\n"
+                              "H1,HJ05,2,2024-09-10,新的一条\n")
+        cli_ok(db, "import", "entries", "--village", "V1", "--month", "2024-09", path)
+        approve_web(a, "V1", "2024-09")
+        # acknowledged on a: b's next read has it, and the old ETag is not current
+        after = c.get(f"/api/v1/p/{tok}").json()
+        eq((after["balance"], after["total"]), (120, 2), "new entry visible on the other instance")
+        eq(after["entries"][0]["note"], "新的一条")
+        r = c.get(f"/p/{tok}", headers={"If-None-Match": page.header("ETag")})
+        eq(r.status, 200, "old ETag no longer matches")
+        check("新的一条" in r.text and '<div class="big">120</div>' in r.text, "page fresh")
+        same_as_fresh(b, tok, "after the web approval")
+    finally:
+        a.stop()
+        b.stop()
+
+
+def test_120_every_write(db):
+    shoptest.shop_village(db)
+    cli_ok(db, "village", "set", "V1", "year_end", "carry_cap:50")
+    s = J.Server(db)
+    try:
+        tok = token_of(s, "V1", "H1", db)
+        same_as_fresh(s, tok, "start")
+        shoptest.score(db, "V1", "2024-07", {"H1": 20, "H2": 10})
+        eq(same_as_fresh(s, tok, "posting")["balance"], 120)
+        entry = db.sql("SELECT MAX(id) FROM ledger_entry WHERE household_id = %s"
+                       % P.hid(db, "V1", "H1"))[0][0]
+        cli_ok(db, "ledger", "correct", "--village", "V1", "--entry", entry, "--points", "10",
+               "--reason", "多记了")
+        eq(same_as_fresh(s, tok, "correction")["balance"], 110)
+        verify_ok(db, "after correction")
+        cli_ok(db, "redeem", "--village", "V1", "--household", "H1", "--item", "HAIR",
+               "--date", "2024-08-01")
+        eq(same_as_fresh(s, tok, "redemption")["balance"], 100)
+        # a reservation at the counter, its hand-out; another, cancelled
+        from t_shop_race import Api
+        shop = Api(s, "V1-shop")
+        hid = P.hid(db, "V1", "H1")
+        r = shop.post("/api/v1/villages/V1/redemptions", {"household": "H1", "item": "RICE"})
+        eq(r.status, 201, r.text)
+        eq(same_as_fresh(s, tok, "reservation")["balance"], 100)
+        eq(shop.post(f"/api/v1/villages/V1/redemptions/{r.json()['id']}/handout").status, 200)
+        eq(same_as_fresh(s, tok, "hand-out")["balance"], 70)
+        r = shop.post("/api/v1/villages/V1/redemptions", {"household": "H1", "item": "HAIR"})
+        eq(r.status, 201, r.text)
+        eq(shop.post(f"/api/v1/villages/V1/redemptions/{r.json()['id']}/cancel").status, 200)
+        check("已取消" in s.client().get(f"/p/{tok}").text, "the cancel shows")
+        same_as_fresh(s, tok, "cancel")
+        verify_ok(db, "after redemptions")
+        # a declaration by the household, then its decline
+        pin = P.set_pin(P.admin(s), "V1", hid)
+        hc, _ = P.household_login(s, "V1", "H1", pin)
+        hc.get("/passbook/declare")
+        r = hc.post_multipart("/passbook/declare",
+                              {"date": P.TODAY.isoformat(), "note": "帮邻居收稻谷", "item": ""},
+                              {})
+        eq(r.status, 303, f"declare: {r.text[:300]}")
+        j = same_as_fresh(s, tok, "declaration")
+        eq(j["declarations"][0]["status"], "pending")
+        did = db.sql("SELECT MAX(id) FROM declaration")[0][0]
+        adm = P.admin(s)
+        adm.get("/v/V1/declarations")
+        r = adm.post(f"/v/V1/declarations/{did}/decline", {"reason": "证据不足"})
+        check(r.status in (200, 303), f"decline: {r.status} {r.text[:200]}")
+        j = same_as_fresh(s, tok, "declaration decided")
+        eq(j["declarations"][0]["status"], "declined")
+        verify_ok(db, "after every write")
+    finally:
+        s.stop()
+
+
+def test_130_objection_upheld(db):
+    import t_objection as O
+    O.setup(db)
+    s = J.Server(db)
+    try:
+        tok = token_of(s, "V1", "H02", db)
+        before = same_as_fresh(s, tok, "after the announcement")
+        # the receipt stored with the announcement is the one computed from
+        # its lines (`jifen receipt` rebuilds the tree)
+        import html
+        receipt = cli_ok(db, "receipt", "--village", "V1", "--quarter", "2024-Q2",
+                         "--household", "H02")
+        page = s.client().get(f"/p/{tok}").text
+        check(html.escape(receipt.strip(), quote=True).replace("&#x27;", "&#39;") in page,
+              "the stored receipt on the page equals the computed one")
+        eq(db.sql("SELECT COUNT(*) FROM announcement_receipt")[0][0],
+           db.sql("SELECT COUNT(*) FROM announcement_line")[0][0], "one receipt a line")
+        seq = O.seq_of(db, "H02", "ZF02", "2024-05")
+        i = O.add(db, "--entry", str(seq))
+        cli_ok(db, "objection", "decide", "--village", "V1", "--id", str(i), "--uphold",
+               "--reason", "多扣了", "--entry", str(seq), "--points", "5")
+        after = same_as_fresh(s, tok, "objection upheld")
+        eq(after["balance"], before["balance"] + 5, "the correction is on the passbook")
+        verify_ok(db, "after the objection")
+    finally:
+        s.stop()
+
+
+def test_140_verify_finds_tampering(db):
+    shoptest.shop_village(db)
+    verify_ok(db, "untouched")
+    hid = P.hid(db, "V1", "H2")
+    db.sql("UPDATE passbook_store SET html = replace(html, '积分余额', '积分余额 9999')"
+           f" WHERE household_id = {hid}")
+    rc, out, err = cli(db, "verify")
+    eq(rc, 1, "a tampered stored passbook is a finding")
+    check("H2" in err and "积分存折" in err, err)
+    # a stale one (the ledger changed behind the store's back) too
+    cli_ok(db, "passbook-render", "--village", "V1")
+    verify_ok(db, "re-rendered")
+    db.sql(f"UPDATE household_balance SET balance = balance WHERE household_id = {hid}")
+    db.sql(f"UPDATE passbook_store SET json = replace(json, '\"balance\":100',"
+           f" '\"balance\":101') WHERE household_id = {hid}")
+    rc, out, err = cli(db, "verify")
+    eq(rc, 1, "stale JSON is a finding")
+
+
+def test_150_bulk_posting(db):
+    codes = [f"B{i:03d}" for i in range(1, 71)]
+    J.town(db)
+    J.standard_and_households(db, "V1", codes)
+    tokens = {}
+    s = J.Server(db)
+    try:
+        for code in ("B001", "B070"):
+            tokens[code] = token_of(s, "V1", code, db)
+        shoptest.score(db, "V1", "2024-06", {c: 10 for c in codes})
+        eq(db.sql("SELECT COUNT(*) FROM passbook_store")[0][0], "0",
+           "a bulk posting drops the rows instead of rendering 70 pages")
+        c = s.client()
+        r = c.get(f"/api/v1/p/{tokens['B070']}")
+        check(not stored(r), "rendered on the fly")
+        eq(r.json()["balance"], 10)
+        out = cli_ok(db, "passbook-render")
+        check("70" in out, out)
+        same_as_fresh(s, tokens["B001"], "after passbook-render")
+        verify_ok(db, "bulk")
+    finally:
+        s.stop()
+
+
+def test_160_unknown_token(db):
+    shoptest.shop_village(db)
+    s = J.Server(db)
+    try:
+        c = s.client()
+        eq(c.get("/p/" + "0" * 64).status, 404)
+        eq(c.get("/api/v1/p/" + "0" * 64).status, 404)
+        tok = token_of(s, "V1", "H1", db)
+        a = P.admin(s)
+        a.get(f"/v/V1/households/{P.hid(db, 'V1', 'H1')}/card")
+        eq(a.post(f"/v/V1/households/{P.hid(db, 'V1', 'H1')}/card-token/revoke", {}).status, 303)
+        eq(c.get(f"/p/{tok}").status, 404, "revoked: 404 though the row is stored")
+        eq(c.get(f"/api/v1/p/{tok}").status, 404)
+    finally:
+        s.stop()
+
+
+if __name__ == "__main__":
+    J.main(globals())
