@@ -392,10 +392,12 @@ static int admit(struct req_state *rs)
 				http_error(r, 401, "请先登录。");
 				return 1;
 			}
-			if (!strcmp(r->method, "POST")) {
-				/* a form sent after the session expired: read its
-				** body, then page_login_expired() keeps what was typed */
-				rs->expired = sid ? 2 : 1;
+			if (!strcmp(r->method, "POST") && sid) {
+				/* a form sent after the session expired (a cookie of a
+				** dead session): read its body, then page_login_expired()
+				** keeps what was typed.  Without a cookie the POST is
+				** refused on its headers, its body never read. */
+				rs->expired = 2;
 				rs->rt = rt;
 				return 0;
 			}
