@@ -55,6 +55,12 @@ int page_unbase64(struct req *r, const char *name, const char **data, size_t *le
 ** data (base64) and confirm=1. */
 void page_confirm_fields(struct req *r, const char *fname, const char *data, size_t len);
 
+/* The villagers' front door: the household login form with what may be
+** read without logging in (page_passbook.c); GET / shows it to visitors.
+** village, hcode: the fields' values; error: a box on top (NULL none). */
+void page_passbook_login_form(struct req *r, const char *village, const char *hcode,
+			      const char *error);
+
 /* ---- what the scoring pages share ------------------------------------------ */
 
 struct household;
