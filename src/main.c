@@ -254,6 +254,38 @@ static int cmd_town(struct cli *c)
 	return EXIT_OK;
 }
 
+/* jifen town-url [URL|none]
+** Show the address villagers reach the server at (printed on household
+** cards and in their QR codes), or set it: https://HOST[:PORT][/PATH];
+** none removes it (the cards then use the address the admin's browser
+** used, with a warning). */
+static int cmd_town_url(struct cli *c)
+{
+	int rc = cli_check_options(c, no_options);
+	if (rc)
+		return rc;
+	int n = cli_npos(c);
+	if (n > 1)
+		return cli_usage(c);
+	if (n == 0) {
+		const char *url = town_public_url(c->db, c->a);
+		printf("%s\n", url ? url : "（未设置）");
+		return EXIT_OK;
+	}
+	errlist errs = {0};
+	rc = town_public_url_set(c->db, &c->actor, cli_pos(c, 0), &errs);
+	if (rc) {
+		rc = cli_area_failure(c, rc, &errs);
+		errlist_free(&errs);
+		return rc;
+	}
+	if (!strcmp(cli_pos(c, 0), "none"))
+		printf("已取消公开网址\n");
+	else
+		printf("公开网址已改为 %s\n", cli_pos(c, 0));
+	return EXIT_OK;
+}
+
 /* jifen routes
 ** List every web and API route: method, pattern, the roles that may call
 ** it (or "public"), and its flags.  The access-matrix test reads it, so
@@ -299,6 +331,7 @@ static const struct command {
 	{"backup", NULL, cmd_backup, "backup FILE", "在线备份整个数据库"},
 	{"config", NULL, cmd_config, "config [set NAME VALUE]", "查看或修改安全策略（密码、锁定、会话）"},
 	{"town", NULL, cmd_town, "town [NAME]", "查看或修改镇名（每页页脚）"},
+	{"town-url", NULL, cmd_town_url, "town-url [URL|none]", "查看或设置公开网址（积分卡和二维码上的网址）"},
 	{"routes", NULL, cmd_routes, "routes", "列出全部网页和 API 路由及其权限"},
 	{"migrate-db", NULL, cmd_migrate_db, "migrate-db --from FILE.db --to postgresql://…",
 	 "把 SQLite 数据库迁移到 PostgreSQL"},

@@ -61,6 +61,15 @@ void page_confirm_fields(struct req *r, const char *fname, const char *data, siz
 void page_passbook_login_form(struct req *r, const char *village, const char *hcode,
 			      const char *error);
 
+/* The household cards' address (page_cards.c).  page_request_origin():
+** "http(s)://HOST" of this request (arena), or NULL when its Host header is
+** missing or holds what a URL must not.  page_card_base_url(): the town's
+** public URL, else that origin, else "".  page_card_url_warning(): an
+** error box when the public URL is unset or names this machine. */
+const char *page_request_origin(struct req *r);
+const char *page_card_base_url(struct req *r);
+void page_card_url_warning(struct req *r);
+
 /* ---- what the scoring pages share ------------------------------------------ */
 
 struct household;

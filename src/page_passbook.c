@@ -535,18 +535,6 @@ static int card_target(struct req *r, struct village **v, struct household **h)
 	return rc ? -1 : 0;
 }
 
-/* "http(s)://HOST" of this request for printing on a card (arena), or NULL
-** when the Host header is missing or holds characters a URL must not. */
-static const char *request_origin(struct req *r)
-{
-	const char *host = http_request_header(r, "Host");
-	if (!passbook_host_valid(host))
-		return NULL;
-	const char *proto = http_request_header(r, "X-Forwarded-Proto");
-	return arena_printf(r->a, "%s://%s", proto && !strcmp(proto, "https") ? "https" : "http",
-			    host);
-}
-
 /* The card page: the printable card (with the PIN and/or the QR code when
 ** they were just made: pin, token not NULL), the household's access state
 ** and the admin's forms.  notice, errs: lines on top (NULL: none). */
@@ -556,14 +544,17 @@ static void card_page(struct req *r, const struct village *v, const struct house
 {
 	const char *vc = url_encode(r->a, v->code);
 	const char *hurl = arena_printf(r->a, "/v/%s/households/%lld", vc, (long long)h->id);
-	const char *origin = request_origin(r);
+	const char *origin = page_card_base_url(r);
 	struct passbook_access acc;
 	if (passbook_access_get(r->db, v->id, h->id, &acc)) {
 		http_error(r, 500, "读取积分卡信息时出错。");
 		return;
 	}
 	html_page_begin(r, arena_printf(r->a, "农户积分卡 · %s", h->code));
-	html(r, "<p class=\"noprint\"><a href=\"%s\">返回农户信息</a></p>", hurl);
+	html(r, "<p class=\"noprint\"><a href=\"%s\">返回农户信息</a> · "
+		"<a href=\"/v/%s/cards\">批量打印本村积分卡</a></p>",
+	     hurl, vc);
+	page_card_url_warning(r);
 	if (notice)
 		html_notice(r, notice);
 	html_error_boxes(r, errs);
@@ -572,15 +563,15 @@ static void card_page(struct req *r, const struct village *v, const struct house
 	html(r, "<p><b>%s</b> 乡村治理积分卡</p>", v->name);
 	html(r, "<div class=\"big\">%s</div><p>户主：%s</p>", h->code, h->head_name);
 	if (token) {
-		const char *url = arena_printf(r->a, "%s/p/%s", origin ? origin : "", token);
+		const char *url = arena_printf(r->a, "%s/p/%s", origin, token);
 		page_qr_svg(r, url, 240, "积分存折二维码");
 		html(r, "<p>微信或手机相机扫码，查看本户积分</p><p class=\"hint\">%s</p>", url);
 	}
 	receipt_qr(r, v, h);
 	if (pin) {
 		html(r, "<p>登录 PIN</p><div class=\"big\">%s</div>", pin);
-		html(r, "<p class=\"hint\">登录网址 %s/passbook/login · 村编号 %s · 户编号 %s</p>",
-		     origin ? origin : "", v->code, h->code);
+		html(r, "<p class=\"hint\">登录网址 %s · %s · 户主 %s（或户编号 %s）</p>",
+		     origin, v->name, h->head_name, h->code);
 	}
 	html_raw(r, "</section>");
 	if (pin || token)
@@ -679,7 +670,7 @@ static void page_token_post(struct req *r)
 	char token[2 * PASSBOOK_TOKEN_BYTES + 1], pin[PASSBOOK_PIN_DIGITS + 1];
 	errlist errs = {0};
 	int with_pin = req_form(r, "pin") != NULL;
-	if (!request_origin(r)) {
+	if (!*page_card_base_url(r)) {
 		errlist_add(&errs, "请求的主机名（Host）无效，无法生成二维码网址。");
 		card_failed(r, v, h, 1, &errs);
 		errlist_free(&errs);

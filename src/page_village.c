@@ -119,6 +119,7 @@ static void page_village(struct req *r)
 		html(r, "<li><a href=\"/v/%s/import\">批量导入农户（CSV）</a></li>", vc);
 		html(r, "<li><a href=\"/v/%s/settings\">本村设置</a></li>", vc);
 		html(r, "<li><a href=\"/v/%s/audit\">操作日志</a></li>", vc);
+		html(r, "<li><a href=\"/v/%s/cards\">批量打印积分卡</a></li>", vc);
 		html(r, "<li><a href=\"/v/%s/funds\">资金来源</a></li>", vc);
 		html(r, "<li><a href=\"/v/%s/year-end\">年终处理</a></li>", vc);
 	}

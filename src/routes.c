@@ -15,6 +15,7 @@ extern const struct route household_routes[];
 extern const struct route household_import_routes[];
 extern const struct route household_api_routes[];
 extern const struct route passbook_routes[];
+extern const struct route cards_routes[];
 extern const struct route passbook_api_routes[];
 extern const struct route standard_routes[];
 extern const struct route sheet_routes[];
@@ -47,6 +48,7 @@ const struct route *const route_tables[] = {
 	household_import_routes,
 	household_api_routes,
 	passbook_routes,
+	cards_routes,
 	passbook_api_routes,
 	standard_routes,
 	sheet_routes,
