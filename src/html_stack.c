@@ -47,19 +47,26 @@ static int span_of(const char *p, const char *e, const char *name)
 static void text_of(const char *p, const char *e, char *out)
 {
 	size_t n = 0;
-	int intag = 0;
+	int intag = 0, cut = 0;
 	for (; p < e; p++) {
 		if (*p == '<')
 			intag = 1;
 		else if (*p == '>')
 			intag = 0;
-		else if (!intag && n + 1 < LABEL_MAX && *p != '\n' && *p != '"')
+		else if (!intag && *p != '\n' && *p != '"') {
+			if (n + 1 >= LABEL_MAX) {
+				cut = 1;
+				break;
+			}
 			out[n++] = *p;
+		}
 	}
-	while (n > 0 && ((unsigned char)out[n - 1] & 0xc0) == 0x80)
-		n--; /* do not end inside a UTF-8 sequence */
-	if (n > 0 && ((unsigned char)out[n - 1] & 0x80))
-		n--;
+	if (cut) { /* do not end inside a UTF-8 sequence */
+		while (n > 0 && ((unsigned char)out[n - 1] & 0xc0) == 0x80)
+			n--;
+		if (n > 0 && ((unsigned char)out[n - 1] & 0x80))
+			n--;
+	}
 	out[n] = 0;
 }
 

@@ -10,6 +10,7 @@
 
 extern const struct route auth_routes[];
 extern const struct route village_routes[];
+extern const struct route audit_routes[];
 extern const struct route account_routes[];
 extern const struct route household_routes[];
 extern const struct route household_import_routes[];
@@ -42,6 +43,7 @@ extern const struct route objection_api_routes[];
 const struct route *const route_tables[] = {
 	auth_routes,
 	village_routes,
+	audit_routes,
 	settings_routes,
 	account_routes,
 	household_routes,
@@ -74,6 +76,7 @@ const struct route *const route_tables[] = {
 };
 
 extern const struct nav_link village_nav[];
+extern const struct nav_link audit_nav[];
 extern const struct nav_link account_nav[];
 extern const struct nav_link standard_nav[];
 extern const struct nav_link passbook_nav[];
@@ -87,7 +90,7 @@ extern const struct nav_link fund_nav[];
 
 /* Every area's navigation links; html.c shows them by rank. */
 const struct nav_link *const nav_tables[] = {
-	village_nav, account_nav, standard_nav, passbook_nav, household_nav,
+	village_nav, audit_nav, account_nav, standard_nav, passbook_nav, household_nav,
 	ledger_nav,  sheet_nav,   auth_nav,     shop_nav,     fund_nav,
 	objection_nav, NULL,
 };
