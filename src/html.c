@@ -248,8 +248,10 @@ void html_page_begin(struct req *r, const char *title)
 	int elder = html_elder_mode(r);
 	r->ctype = "text/html; charset=utf-8";
 	/* the share card WeChat shows for a link: title, description, image */
+	html_raw(r, "<!doctype html>\n<html lang=\"zh-CN\"");
+	html_raw(r, elder ? " class=\"elder\">" : ">");
 	html(r,
-	     "<!doctype html>\n<html lang=\"zh-CN\"%s><head><meta charset=\"utf-8\">"
+	     "<head><meta charset=\"utf-8\">"
 	     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 	     "<title>%s · 乡村治理积分</title>"
 	     "<meta name=\"description\" content=\"%s乡村治理积分制：农户积分实时可查，"
@@ -258,7 +260,7 @@ void html_page_begin(struct req *r, const char *title)
 	     "<meta property=\"og:image\" content=\"/static/share.png\">"
 	     "<link rel=\"stylesheet\" href=\"/static/app.css\">"
 	     "<script src=\"/static/app.js\" defer></script></head>",
-	     elder ? " class=\"elder\"" : "", title, town_name(r->db, r->a), title);
+	     title, town_name(r->db, r->a), title);
 	/* the idle timeout, for the script's warning before it ends a session */
 	struct security_policy pol = SECURITY_POLICY_DEFAULTS;
 	if (r->user)

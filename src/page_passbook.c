@@ -372,8 +372,10 @@ static void readonly_begin(struct req *r, const char *title)
 	r->ctype = "text/html; charset=utf-8";
 	http_header(r, "X-Robots-Tag", "noindex, nofollow");
 	int elder = html_elder_mode(r);
+	html_raw(r, "<!doctype html>\n<html lang=\"zh-CN\"");
+	html_raw(r, elder ? " class=\"elder\">" : ">");
 	html(r,
-	     "<!doctype html>\n<html lang=\"zh-CN\"%s><head><meta charset=\"utf-8\">"
+	     "<head><meta charset=\"utf-8\">"
 	     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 	     "<meta name=\"robots\" content=\"noindex, nofollow\">"
 	     "<title>%s · 乡村治理积分</title>"
@@ -383,7 +385,7 @@ static void readonly_begin(struct req *r, const char *title)
 	     "<header class=\"top\"><span class=\"brand\">乡村治理积分</span>"
 	     "<a class=\"mode\" href=\"/mode?elder=%d&amp;back=%s\">%s</a></header>"
 	     "<main id=\"main\" tabindex=\"-1\"><h1>%s</h1>",
-	     elder ? " class=\"elder\"" : "", title, !elder, url_encode(r->a, r->path),
+	     title, !elder, url_encode(r->a, r->path),
 	     elder ? "标准字号" : "长辈模式（大字）", title);
 }
 

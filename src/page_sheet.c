@@ -216,7 +216,7 @@ static void entries_table(struct req *r, const struct village *v, const char *mo
 		    "<th class=\"num\">次数</th><th class=\"num\">分值</th><th class=\"num\">本户累计</th>"
 		    "<th>说明</th><th>佐证</th><th>记录人</th>");
 	if (can_remove)
-		html_raw(r, "<th></th>");
+		html_raw(r, "<th>操作</th>");
 	html_raw(r, "</tr></thead><tbody>");
 	int64_t total = 0, run = 0;
 	int households = 0;
