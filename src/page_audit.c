@@ -34,16 +34,6 @@ static const char *when_words(arena *a, int64_t at)
 	return arena_strdup(a, when);
 }
 
-/* s with A–Z in lower case (arena). */
-static const char *lower_ascii(arena *a, const char *s)
-{
-	char *out = arena_strdup(a, s);
-	for (char *p = out; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	return out;
-}
-
 /* One JSON value of key as people read it. */
 static const char *value_words(struct req *r, const char *key, json_t *val)
 {
@@ -160,13 +150,8 @@ static void audit_page(struct req *r, const struct village *v)
 	html_page_begin(r, v ? arena_printf(r->a, "%s · 操作日志", v->name) : "操作日志（全镇）");
 	filter_form(r, v, who, hcode, kind);
 	if (v && hcode && *hcode) {
-		/* as typed, in lower case, and each with the village's prefix */
 		struct household *h = NULL;
-		const char *full = arena_printf(r->a, "%s-%s", v->code, hcode);
-		const char *tries[] = {hcode, lower_ascii(r->a, hcode), full, lower_ascii(r->a, full)};
-		int found = 0;
-		for (size_t t = 0; t < 4 && !found; t++)
-			found = household_get_by_code(r->db, r->a, v->id, tries[t], &h) == 0 && h;
+		int found = household_find_typed(r->db, r->a, v->id, hcode, &h) == 0 && h;
 		if (!found) {
 			html(r, "<p class=\"error\" role=\"alert\">本村没有户编号 %s 的农户。</p>",
 			     hcode);

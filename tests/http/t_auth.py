@@ -176,7 +176,7 @@ def test_170_settings_and_audit(db):
         eq(db.sql("SELECT admits_tenants, objection_days, yearend_rule FROM village WHERE code='V1'"),
            [["1", "10", "carry_cap"]])
         r = c.get("/v/V1/audit")
-        check("village.settings" in r.text and "V1-admin" in r.text and "127.0.0.1" in r.text)
+        check("修改本村设置" in r.text and "V1-admin" in r.text and "127.0.0.1" in r.text)
         # the audit log refuses changes in the database itself
         rc = None
         try:
@@ -375,7 +375,7 @@ def test_240_security_events_audited(db):
         # the town admin sees them; a village admin only their village's
         t = s.client()
         t.login("admin")
-        check("security.login_failed" in t.get("/audit").text)
+        check("登录失败" in t.get("/audit").text)
     finally:
         s.stop()
 
