@@ -89,13 +89,18 @@ async function roleContext(role, mode, elder) {
   return { ctx, page };
 }
 
+const MONTH = new Date().toISOString().slice(0, 7);
 const roles = [
   { name: "public", landing: "/", known: ["/verify", "/standard/template", `/p/${token}`, "/v/zhangma/catalog",
     "/v/zhangma/standard", "/v/zhangma/announcements", "/passbook/login"] },
-  { name: "household", household: true, landing: "/passbook", known: ["/passbook/declare"] },
-  { name: "town", login: "admin", landing: "/", known: ["/villages", "/audit"] },
-  { name: "village", login: "zhangma-admin", landing: "/", known: ["/v/zhangma/cards", "/v/zhangma/households/1",
-    "/v/zhangma/households/1/card", "/v/zhangma/audit?household=001"] },
+  { name: "household", household: true, landing: "/passbook", known: ["/passbook/declare", "/passbook/shop",
+    "/passbook/objection"] },
+  { name: "town", login: "admin", landing: "/", known: ["/villages", "/audit", "/standard/template/publish"] },
+  { name: "village", login: "zhangma-admin", landing: "/", max: 28, known: ["/v/zhangma/cards",
+    "/v/zhangma/households/1", "/v/zhangma/households/1/card", "/v/zhangma/audit?household=001",
+    "/v/zhangma/standard/adopt", "/v/zhangma/import", `/v/zhangma/sheets/${MONTH}/import`,
+    "/v/zhangma/households/new", "/v/zhangma/households/1/edit", "/v/zhangma/ledger", "/v/zhangma/settings",
+    "/v/zhangma/year-end", "/v/zhangma/balances"] },
   { name: "scorer", login: "zhangma-scorer", landing: "/", known: [] },
   { name: "shop", login: "zhangma-shop", landing: "/", known: [] },
 ];
@@ -103,8 +108,9 @@ const roles = [
 const skip = (u) => /^\/(logout|static\/|mode|api\/)/.test(u.pathname) ||
   /\.(csv|xlsx|json|png|jpg|pdf|txt)$/.test(u.pathname) || /\/evidence\/|\/photo$|\/export/.test(u.pathname) ||
   u.searchParams.has("before") || u.searchParams.has("page") && u.searchParams.get("page") !== "2";
-// one page per shape of URL: /v/x/households/12 stands for every household
-const shape = (u) => u.pathname.replace(/\/\d+(?=\/|$)/g, "/N").replace(/\/[0-9a-f]{32,}/g, "/T")
+// one page per shape of URL: /v/x/households/12 stands for every household of
+// every village (a village's own pages are the same code as another's)
+const shape = (u) => u.pathname.replace(/^\/v\/[^/]+/, "/v/V").replace(/\/\d+(?=\/|$)/g, "/N").replace(/\/[0-9a-f]{32,}/g, "/T")
   .replace(/\/\d{4}-(Q\d|\d\d)(?=\/|$)/g, "/P") + (u.search ? "?" + [...u.searchParams.keys()].sort().join("&") : "");
 const PER_ROLE = Number(process.env.CRAWL_PER_ROLE || 16);
 const audited = new Set(); // shapes audited already, by whichever role reached them first
@@ -112,8 +118,8 @@ const audited = new Set(); // shapes audited already, by whichever role reached 
 async function discover(role) {
   const { ctx, page } = await roleContext(role, modes[1], false);
   const seen = new Map(); // shape -> url
-  const queue = [role.landing, ...role.known];
-  while (queue.length && seen.size < PER_ROLE) {
+  const queue = [...role.known, role.landing]; // the known first: the cap must not cut them
+  while (queue.length && seen.size < (role.max || PER_ROLE)) {
     const u = new URL(queue.shift(), base);
     if (u.origin !== base || skip(u) || seen.has(shape(u))) continue;
     const res = await page.goto(u.href).catch(() => null);
