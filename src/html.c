@@ -293,7 +293,7 @@ void html_page_begin(struct req *r, const char *title)
 void html_read_aloud(struct req *r, const char *target_id)
 {
 	html(r, "<p class=\"speak-row\"><button type=\"button\" class=\"speak\" "
-		"data-speak=\"%s\" hidden>🔊 朗读</button></p>",
+		"data-speak=\"%s\" hidden>朗读</button></p>",
 	     target_id);
 }
 

@@ -15,13 +15,13 @@ document.addEventListener('submit', function (e) {
     b.hidden = false;
     b.addEventListener('click', function () {
       var s = window.speechSynthesis;
-      if (s.speaking) { s.cancel(); b.textContent = '🔊 朗读'; return; }
+      if (s.speaking) { s.cancel(); b.textContent = '朗读'; return; }
       var el = document.getElementById(b.getAttribute('data-speak'));
       if (!el) return;
       var u = new SpeechSynthesisUtterance(el.innerText);
       u.lang = 'zh-CN'; u.rate = 0.85;
-      u.onend = function () { b.textContent = '🔊 朗读'; };
-      b.textContent = '⏹ 停止朗读';
+      u.onend = function () { b.textContent = '朗读'; };
+      b.textContent = '停止朗读';
       s.speak(u);
     });
   });

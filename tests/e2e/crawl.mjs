@@ -219,7 +219,7 @@ try {
     await page.screenshot({ path: path.join(shots, "passbook-phone.png") });
     const speak = await page.$eval("button.speak", (b) => !b.hidden && ("speechSynthesis" in window)).catch(() => false);
     const hasSpeech = await page.evaluate(() => "speechSynthesis" in window);
-    check("c-070 朗读 button shown with speech synthesis", speak === hasSpeech, `${speak} ${hasSpeech}`);
+    check("c-070 read-aloud button shown with speech synthesis", speak === hasSpeech, `${speak} ${hasSpeech}`);
     await ctx.close();
   }
 
