@@ -105,7 +105,7 @@ static void label_table(buf *out, const char *p, const char *e)
 		int span = span_of(q, ge, "colspan");
 		text_of(ge + 1, close, labels[ncol]);
 		for (int k = 1; k < span && ncol + k < LABEL_COLS; k++)
-			strcpy(labels[ncol + k], labels[ncol]);
+			memcpy(labels[ncol + k], labels[ncol], LABEL_MAX);
 		ncol += span;
 		if (find(ge, close, "</tr>"))
 			break;
