@@ -229,9 +229,12 @@ static int cmd_config(struct cli *c)
 	return EXIT_OK;
 }
 
-/* jifen town [NAME]
-** Show the town's name (the footer of every page), or change it. */
-static int cmd_town(struct cli *c)
+/* The shape of `jifen town` and `jifen town-url`: no argument shows the
+** setting (get; NULL prints unset), one sets it (set) and prints done with
+** the value; more is a usage error. */
+static int town_setting_cmd(struct cli *c, const char *(*get)(db *, arena *),
+			    int (*set)(db *, const struct actor *, const char *, errlist *),
+			    const char *done)
 {
 	int rc = cli_check_options(c, no_options);
 	if (rc)
@@ -240,18 +243,26 @@ static int cmd_town(struct cli *c)
 	if (n > 1)
 		return cli_usage(c);
 	if (n == 0) {
-		printf("%s\n", town_name(c->db, c->a));
+		const char *value = get(c->db, c->a);
+		printf("%s\n", value ? value : "（未设置）");
 		return EXIT_OK;
 	}
 	errlist errs = {0};
-	rc = town_name_set(c->db, &c->actor, cli_pos(c, 0), &errs);
+	rc = set(c->db, &c->actor, cli_pos(c, 0), &errs);
 	if (rc) {
 		rc = cli_area_failure(c, rc, &errs);
 		errlist_free(&errs);
 		return rc;
 	}
-	printf("镇名已改为 %s\n", cli_pos(c, 0));
+	printf("%s%s\n", done, cli_pos(c, 0));
 	return EXIT_OK;
+}
+
+/* jifen town [NAME]
+** Show the town's name (the footer of every page), or change it. */
+static int cmd_town(struct cli *c)
+{
+	return town_setting_cmd(c, town_name, town_name_set, "镇名已改为 ");
 }
 
 /* jifen town-url [URL|none]
@@ -261,29 +272,7 @@ static int cmd_town(struct cli *c)
 ** used, with a warning). */
 static int cmd_town_url(struct cli *c)
 {
-	int rc = cli_check_options(c, no_options);
-	if (rc)
-		return rc;
-	int n = cli_npos(c);
-	if (n > 1)
-		return cli_usage(c);
-	if (n == 0) {
-		const char *url = town_public_url(c->db, c->a);
-		printf("%s\n", url ? url : "（未设置）");
-		return EXIT_OK;
-	}
-	errlist errs = {0};
-	rc = town_public_url_set(c->db, &c->actor, cli_pos(c, 0), &errs);
-	if (rc) {
-		rc = cli_area_failure(c, rc, &errs);
-		errlist_free(&errs);
-		return rc;
-	}
-	if (!strcmp(cli_pos(c, 0), "none"))
-		printf("已取消公开网址\n");
-	else
-		printf("公开网址已改为 %s\n", cli_pos(c, 0));
-	return EXIT_OK;
+	return town_setting_cmd(c, town_public_url, town_public_url_set, "公开网址已改为 ");
 }
 
 /* jifen routes

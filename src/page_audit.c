@@ -13,7 +13,6 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "audit.h"
 #include "audit_words.h"
@@ -22,17 +21,6 @@
 #include "html.h"
 #include "req.h"
 #include "village.h"
-
-/* A Unix time as "2026-12-01 09:30" (arena). */
-static const char *when_words(arena *a, int64_t at)
-{
-	char when[32];
-	time_t t = (time_t)at;
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-	return arena_strdup(a, when);
-}
 
 /* One JSON value of key as people read it. */
 static const char *value_words(struct req *r, const char *key, json_t *val)
@@ -44,7 +32,7 @@ static const char *value_words(struct req *r, const char *key, json_t *val)
 		if (audit_field_is_yesno(key))
 			return n ? "是" : "否";
 		if (audit_field_is_time(key) && n > 0)
-			return when_words(r->a, (int64_t)n);
+			return time_format(r->a, (int64_t)n, NULL);
 		return arena_printf(r->a, "%lld", (long long)n);
 	}
 	if (json_is_true(val))
@@ -176,7 +164,7 @@ static void audit_page(struct req *r, const struct village *v)
 		for (int i = 0; i < nrows; i++) {
 			const struct audit_row *a = &rows[i];
 			html(r, "<tr><td>%s</td><td>%s<br><span class=\"hint\">%s</span></td>",
-			     when_words(r->a, a->at), a->login, a->ip);
+			     time_format(r->a, a->at, NULL), a->login, a->ip);
 			if (!v)
 				html(r, "<td>%s</td>", a->village_code ? a->village_code : "全镇");
 			html(r, "<td>%s</td><td>%s</td><td>", audit_action_words(a->action),
