@@ -341,6 +341,12 @@ def standard_and_households(db, village, codes, meeting=None):
     cli_ok(db, "import", "households", "--village", village, hh)
 
 
+def without_labels(text):
+    """A page without the data-label attributes html_stack.c gives table
+    cells (their column names, for phones), for tests that match markup."""
+    return re.sub(r' data-label="[^"]*"', "", text)
+
+
 def unescaped(text, hostile):
     """True when the hostile string appears raw (unescaped) in text."""
     return hostile in text
