@@ -492,6 +492,12 @@ int audit_verify(db *d, errlist *errs, int64_t *checked)
 int audit_list(db *d, arena *a, int64_t village_id, int64_t before, struct audit_row **rows,
 	       int *n)
 {
+	return audit_search(d, a, village_id, before, NULL, rows, n);
+}
+
+int audit_search(db *d, arena *a, int64_t village_id, int64_t before,
+		 const struct audit_filter *f, struct audit_row **rows, int *n)
+{
 	*rows = NULL;
 	*n = 0;
 	db_stmt *s = db_prepare(d,
@@ -499,8 +505,15 @@ int audit_list(db *d, arena *a, int64_t village_id, int64_t before, struct audit
 		"       v.code"
 		"  FROM audit a LEFT JOIN village v ON v.id = a.village_id"
 		" WHERE a.id < $before AND (CAST($v AS BIGINT) = 0 OR a.village_id = CAST($v AS BIGINT))"
+		"   AND ($login = '' OR a.login = $login)"
+		"   AND ($object = '' OR a.object = $object OR a.login = $actor)"
+		"   AND ($kind = '' OR a.action LIKE $kind)"
 		" ORDER BY a.id DESC LIMIT 100");
-	if (!s || db_bind_int(s, "$before", before) || db_bind_int(s, "$v", village_id))
+	if (!s || db_bind_int(s, "$before", before) || db_bind_int(s, "$v", village_id) ||
+	    db_bind_text(s, "$login", f && f->login ? f->login : "") ||
+	    db_bind_text(s, "$object", f && f->object ? f->object : "") ||
+	    db_bind_text(s, "$actor", f && f->actor ? f->actor : "") ||
+	    db_bind_text(s, "$kind", f && f->action_like ? f->action_like : ""))
 		return -1;
 	struct audit_row *out = arena_alloc(a, AUDIT_PAGE * sizeof *out);
 	int st;

@@ -88,4 +88,15 @@ enum { AUDIT_PAGE = 100 };
 int audit_list(db *d, arena *a, int64_t village_id, int64_t before, struct audit_row **rows,
 	       int *n);
 
+/* What the audit pages filter by; NULL or "" fields do not filter. */
+struct audit_filter {
+	const char *login;       /* the person who acted (account login) */
+	const char *object;      /* the object acted on ("household:42") */
+	const char *actor;       /* ... or the same household acting ("household:zhangma-001") */
+	const char *action_like; /* LIKE pattern of action codes ("household.%") */
+};
+/* audit_list() with filter f (NULL: none).  0 or -1. */
+int audit_search(db *d, arena *a, int64_t village_id, int64_t before,
+		 const struct audit_filter *f, struct audit_row **rows, int *n);
+
 #endif

@@ -186,10 +186,16 @@ struct login_report {
 enum login_result auth_login_account(db *d, const char *login, const char *password,
 				     const struct login_from *from, int64_t *account_id,
 				     struct login_report *rep);
-/* The same for a household: village code, household code and PIN.  The
-** address throttle applies; the lock is per household, for every address
-** (a PIN has only a million values), and no delay; and the village's
-** budget of failures (pin_budget.h): LOGIN_THROTTLED, rep->village_paused. */
+/* The same for a household: the village (its code, any case, or its
+** name), who (the household code in any case, with or without the
+** village's prefix — "001", "ZHANGMA-001" — or the head's name) and the
+** PIN.  A head's name several households share tries the PIN against each
+** (at most four).  Every failure is the same LOGIN_BAD, and a PIN is
+** checked even when nothing matched, so that the answer tells nobody
+** whether a household exists.  The address throttle applies; the lock is
+** per village and who as typed (lower case), for every address (a PIN has
+** only a million values), and no delay; and the village's budget of
+** failures (pin_budget.h): LOGIN_THROTTLED, rep->village_paused. */
 enum login_result auth_login_household(db *d, const char *village_code, const char *hcode,
 				       const char *pin, const struct login_from *from,
 				       int64_t *household_id, struct login_report *rep);

@@ -136,6 +136,20 @@ int household_get_by_code(db *d, arena *a, int64_t village_id, const char *code,
 	return get_one(s, a, out);
 }
 
+int household_find_typed(db *d, arena *a, int64_t village_id, const char *typed,
+			 struct household **out)
+{
+	*out = NULL;
+	db_stmt *s = db_prepare(d, "SELECT " HH_COLS " FROM household"
+				   " WHERE village_id = $v AND (lower(code) = lower($code)"
+				   "   OR lower(code) = lower((SELECT code FROM village WHERE id = $v)"
+				   "                          || '-' || $code))"
+				   " ORDER BY length(code), code LIMIT 1");
+	if (!s || db_bind_int(s, "$v", village_id) || db_bind_text(s, "$code", typed))
+		return -1;
+	return get_one(s, a, out);
+}
+
 /* ---- validation ------------------------------------------------------------ */
 
 /* A text field: clean UTF-8 without control characters (newlines only when

@@ -88,6 +88,10 @@ int household_check(arena *a, const char *const vals[HF_COUNT], const char *toda
 int household_get(db *d, arena *a, int64_t village_id, int64_t id, struct household **out);
 int household_get_by_code(db *d, arena *a, int64_t village_id, const char *code,
 			  struct household **out);
+/* The same for a code as people type it: any case, with or without the
+** village's prefix ("001", "ZHANGMA-001" for zhangma-001).  0, 1 none, -1. */
+int household_find_typed(db *d, arena *a, int64_t village_id, const char *typed,
+			 struct household **out);
 
 /* The list filters (the tabs of the household list). */
 enum household_filter {

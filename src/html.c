@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "pin_budget.h"
+#include "auth.h"
+#include "household.h"
 #include "village.h"
 
 static void escape_into(buf *b, const char *s, size_t n)
@@ -205,29 +207,82 @@ static void nav(struct req *r)
 	html_raw(r, "</nav>");
 }
 
+/* 1 when the request asks for 长辈模式 (the large-type mode): its cookie,
+** set by GET /mode (page_elder.c). */
+int html_elder_mode(struct req *r)
+{
+	const char *m = http_cookie_value(r, ELDER_COOKIE);
+	return m && !strcmp(m, "1");
+}
+
+/* "张马村 · 张三家" for a household, "login · 张马村" for village staff,
+** the login alone for the town: names, never codes, in the top bar. */
+static void who_line(struct req *r)
+{
+	struct user *u = r->user;
+	struct village *v = u->village_id ? village_by_id(r->db, r->a, u->village_id) : NULL;
+	const char *vname = v ? v->name : u->village_code;
+	if (u->role == ROLE_HOUSEHOLD) {
+		struct household *h = NULL;
+		if (v && household_get(r->db, r->a, v->id, u->id, &h) == 0 && h)
+			html(r, "<span class=\"who\">%s · %s家</span>", vname, h->head_name);
+		else
+			html(r, "<span class=\"who\">%s</span>", vname ? vname : u->login);
+		return;
+	}
+	html(r, "<span class=\"who\">%s", u->login);
+	if (vname)
+		html(r, " · %s", vname);
+	html_raw(r, "</span>");
+}
+
+/* The link that turns 长辈模式 on or off and comes back to this page:
+** a plain link, so it works without script. */
+static void elder_switch(struct req *r, int elder)
+{
+	html(r, "<a class=\"mode\" href=\"/mode?elder=%d&amp;back=%s\">%s</a>", !elder,
+	     url_encode(r->a, r->path), elder ? "标准字号" : "长辈模式（大字）");
+}
+
 void html_page_begin(struct req *r, const char *title)
 {
+	int elder = html_elder_mode(r);
 	r->ctype = "text/html; charset=utf-8";
+	/* the share card WeChat shows for a link: title, description, image */
+	html_raw(r, "<!doctype html>\n<html lang=\"zh-CN\"");
+	html_raw(r, elder ? " class=\"elder\">" : ">");
 	html(r,
-	     "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+	     "<head><meta charset=\"utf-8\">"
 	     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 	     "<title>%s · 乡村治理积分</title>"
+	     "<meta name=\"description\" content=\"%s乡村治理积分制：农户积分实时可查，"
+	     "季度公示，积分超市兑换。\">"
+	     "<meta property=\"og:title\" content=\"%s · 乡村治理积分\">"
+	     "<meta property=\"og:image\" content=\"/static/share.png\">"
 	     "<link rel=\"stylesheet\" href=\"/static/app.css\">"
-	     "<script src=\"/static/app.js\" defer></script></head><body>"
-	     "<header class=\"top\"><a class=\"brand\" href=\"/\">乡村治理积分</a>",
-	     title);
+	     "<script src=\"/static/app.js\" defer></script></head>",
+	     title, town_name(r->db, r->a), title);
+	/* the idle timeout, for the script's warning before it ends a session */
+	struct security_policy pol = SECURITY_POLICY_DEFAULTS;
+	if (r->user)
+		policy_load(r->db, &pol);
+	if (r->user)
+		html(r, "<body data-idle=\"%d\">", pol.session_idle_minutes * 60);
+	else
+		html_raw(r, "<body>");
+	html_raw(r, "<a class=\"skip\" href=\"#main\">跳到正文</a>"
+		    "<header class=\"top\"><a class=\"brand\" href=\"/\">乡村治理积分</a>");
+	if (r->user)
+		who_line(r);
+	elder_switch(r, elder);
 	if (r->user) {
-		html(r, "<span class=\"who\">%s", r->user->login);
-		if (r->user->village_code)
-			html(r, " · %s", r->user->village_code);
-		html_raw(r, "</span>");
 		html_raw(r, "<form class=\"logout\" method=\"post\" action=\"/logout\">");
 		html_csrf(r);
 		html_raw(r, "<button type=\"submit\">退出</button></form>");
 	}
 	html_raw(r, "</header>");
 	nav(r);
-	html(r, "<main><h1>%s</h1>", title);
+	html(r, "<main id=\"main\" tabindex=\"-1\"><h1>%s</h1>", title);
 	/* the failures since the last login, on the first page after it */
 	if (r->user && r->user->notice) {
 		html_notice(r, r->user->notice);
@@ -245,10 +300,18 @@ void html_page_begin(struct req *r, const char *title)
 		     (long long)failures, (wait + 59) / 60);
 }
 
+void html_read_aloud(struct req *r, const char *target_id)
+{
+	html(r, "<p class=\"speak-row\"><button type=\"button\" class=\"speak\" "
+		"data-speak=\"%s\" hidden>朗读</button></p>",
+	     target_id);
+}
+
 void html_page_end(struct req *r)
 {
 	html(r, "</main><footer>%s乡村治理积分制 · jifen</footer></body></html>\n",
 	     town_name(r->db, r->a));
+	html_table_labels(&r->out);
 	r->answered = 1;
 	if (!r->status)
 		r->status = 200;

@@ -23,6 +23,17 @@ char *html_escape(arena *a, const char *s);
 ** answers 200 (or r->status when set). */
 void html_page_begin(struct req *r, const char *title);
 void html_page_end(struct req *r);
+/* The cookie of 长辈模式 (large type, MIIT 适老化): "1" on. */
+#define ELDER_COOKIE "jifen_elder"
+/* 1 when this request's page is in 长辈模式. */
+int html_elder_mode(struct req *r);
+/* A 朗读 (read aloud) button for the element with id target_id: hidden
+** until app.js finds the browser's speech synthesis. */
+void html_read_aloud(struct req *r, const char *target_id);
+/* Give every cell of each <table> with a <thead> a data-label naming its
+** column (html_stack.c), so that on a phone, where the stylesheet stacks
+** a row's cells, no number stands without its label.  In place on b. */
+void html_table_labels(buf *b);
 /* The hidden CSRF input of a form. */
 void html_csrf(struct req *r);
 /* A flash message line (info or error) at the top of the content. */

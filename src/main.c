@@ -221,9 +221,12 @@ static int cmd_config(struct cli *c)
 	return EXIT_OK;
 }
 
-/* jifen town [NAME]
-** Show the town's name (the footer of every page), or change it. */
-static int cmd_town(struct cli *c)
+/* The shape of `jifen town` and `jifen town-url`: no argument shows the
+** setting (get; NULL prints unset), one sets it (set) and prints done with
+** the value; more is a usage error. */
+static int town_setting_cmd(struct cli *c, const char *(*get)(db *, arena *),
+			    int (*set)(db *, const struct actor *, const char *, errlist *),
+			    const char *done)
 {
 	int rc = cli_check_options(c, no_options);
 	if (rc)
@@ -232,18 +235,36 @@ static int cmd_town(struct cli *c)
 	if (n > 1)
 		return cli_usage(c);
 	if (n == 0) {
-		printf("%s\n", town_name(c->db, c->a));
+		const char *value = get(c->db, c->a);
+		printf("%s\n", value ? value : "（未设置）");
 		return EXIT_OK;
 	}
 	errlist errs = {0};
-	rc = town_name_set(c->db, &c->actor, cli_pos(c, 0), &errs);
+	rc = set(c->db, &c->actor, cli_pos(c, 0), &errs);
 	if (rc) {
 		rc = cli_area_failure(c, rc, &errs);
 		errlist_free(&errs);
 		return rc;
 	}
-	printf("镇名已改为 %s\n", cli_pos(c, 0));
+	printf("%s%s\n", done, cli_pos(c, 0));
 	return EXIT_OK;
+}
+
+/* jifen town [NAME]
+** Show the town's name (the footer of every page), or change it. */
+static int cmd_town(struct cli *c)
+{
+	return town_setting_cmd(c, town_name, town_name_set, "镇名已改为 ");
+}
+
+/* jifen town-url [URL|none]
+** Show the address villagers reach the server at (printed on household
+** cards and in their QR codes), or set it: https://HOST[:PORT][/PATH];
+** none removes it (the cards then use the address the admin's browser
+** used, with a warning). */
+static int cmd_town_url(struct cli *c)
+{
+	return town_setting_cmd(c, town_public_url, town_public_url_set, "公开网址已改为 ");
 }
 
 /* jifen routes
@@ -295,6 +316,7 @@ static const struct command {
 	{"town", "show", cmd_town_show, "town show", "镇的督导设置（三个阶段日期、按时标准）"},
 	{"town", "set", cmd_town_set, "town set KEY VALUE", "修改一项镇督导设置"},
 	{"town", NULL, cmd_town, "town [NAME]", "查看或修改镇名（每页页脚）"},
+	{"town-url", NULL, cmd_town_url, "town-url [URL|none]", "查看或设置公开网址（积分卡和二维码上的网址）"},
 	{"routes", NULL, cmd_routes, "routes", "列出全部网页和 API 路由及其权限"},
 	{"migrate-db", NULL, cmd_migrate_db, "migrate-db --from FILE.db --to postgresql://…",
 	 "把 SQLite 数据库迁移到 PostgreSQL"},

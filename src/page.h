@@ -71,6 +71,20 @@ void page_template_links(struct req *r, const char *name);
 /* "读取为：…" — the format and encoding an uploaded file is read as, for
 ** an import's preview (csvfile_format_name). */
 void page_upload_format(struct req *r, const char *data, size_t len);
+/* The villagers' front door: the household login form with what may be
+** read without logging in (page_passbook.c); GET / shows it to visitors.
+** village, hcode: the fields' values; error: a box on top (NULL none). */
+void page_passbook_login_form(struct req *r, const char *village, const char *hcode,
+			      const char *error);
+
+/* The household cards' address (page_cards.c).  page_request_origin():
+** "http(s)://HOST" of this request (arena), or NULL when its Host header is
+** missing or holds what a URL must not.  page_card_base_url(): the town's
+** public URL, else that origin, else "".  page_card_url_warning(): an
+** error box when the public URL is unset or names this machine. */
+const char *page_request_origin(struct req *r);
+const char *page_card_base_url(struct req *r);
+void page_card_url_warning(struct req *r);
 
 /* ---- what the scoring pages share ------------------------------------------ */
 

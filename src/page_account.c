@@ -41,7 +41,7 @@ static void accounts_page(struct req *r, const errlist *errs, const char *notice
 						    rows[i].last_failure_ip ? rows[i].last_failure_ip : "",
 						    time_format(r->a, rows[i].last_failure_at, NULL)));
 	html_raw(r, "<table class=\"list\"><thead><tr><th>账号</th><th>角色</th><th>所属</th>"
-		    "<th>状态</th><th></th></tr></thead><tbody>");
+		    "<th>状态</th><th>操作</th></tr></thead><tbody>");
 	for (int i = 0; i < n; i++) {
 		const struct account_row *x = &rows[i];
 		html(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>", x->login,

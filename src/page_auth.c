@@ -9,13 +9,14 @@
 #include "auth.h"
 #include "embed.h"
 #include "html.h"
+#include "page.h"
 #include "req.h"
 
 /* GET / : each role's home. */
 static void page_home(struct req *r)
 {
-	if (!r->user) {
-		http_redirect(r, "/login");
+	if (!r->user) { /* most visitors are villagers: their door first */
+		page_passbook_login_form(r, NULL, NULL, NULL);
 		return;
 	}
 	if (r->user->role == ROLE_TOWN_ADMIN)
@@ -274,6 +275,21 @@ static void page_password_post(struct req *r)
 	errlist_free(&errs);
 }
 
+/* GET /mode?elder=1|0&back=PATH: turn 长辈模式 (large type, MIIT's
+** 适老化 rules) on or off for this browser — a cookie for a year, not a
+** setting of the account, so that it works before login and on a shared
+** PC each person sets it once — and go back to the page it was chosen
+** on.  A plain link so that it works without script. */
+static void page_mode(struct req *r)
+{
+	const char *elder = req_query(r, "elder");
+	if (elder && !strcmp(elder, "1"))
+		http_cookie(r, ELDER_COOKIE, "1", 365 * 86400);
+	else
+		http_cookie(r, ELDER_COOKIE, "", -1);
+	http_redirect(r, safe_next(req_query(r, "back")));
+}
+
 /* GET /static/NAME: the embedded assets, cached by the browser for a day
 ** and revalidated by ETag. */
 static void page_static(struct req *r)
@@ -293,6 +309,7 @@ static void page_static(struct req *r)
 				 : !strcmp(dot, ".js")  ? "text/javascript; charset=utf-8"
 				 : !strcmp(dot, ".svg") ? "image/svg+xml"
 				 : !strcmp(dot, ".png") ? "image/png"
+				 : !strcmp(dot, ".jpg") ? "image/jpeg"
 							: "application/octet-stream";
 		if (inm && !strcmp(inm, etag))
 			http_send(r, 304, ct, "", 0);
@@ -311,6 +328,7 @@ const struct route auth_routes[] = {
 	{"GET", "/account/password", page_password, ROLE_STAFF, 0},
 	{"POST", "/account/password", page_password_post, ROLE_STAFF, 0},
 	{"GET", "/static/*", page_static, 0, ROUTE_PUBLIC},
+	{"GET", "/mode", page_mode, 0, ROUTE_PUBLIC},
 	{0},
 };
 

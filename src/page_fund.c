@@ -154,7 +154,7 @@ static void page_funds(struct req *r)
 	monthly_chart(r, income, spent, year);
 	fund_forms(r, v);
 	html_raw(r, "<h2>资金记录</h2><table class=\"list wide\"><thead><tr><th>编号</th><th>日期</th>"
-		    "<th>来源</th><th>收支</th><th class=\"num\">金额（元）</th><th>说明</th><th></th>"
+		    "<th>来源</th><th>收支</th><th class=\"num\">金额（元）</th><th>说明</th><th>操作</th>"
 		    "</tr></thead><tbody>");
 	const char *vc = url_encode(r->a, v->code);
 	for (int i = 0; i < n; i++) {

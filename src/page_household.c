@@ -591,7 +591,7 @@ static void render_detail(struct req *r, const struct village *v, const struct h
 		html_raw(r, "<p class=\"hint\">还没有登记家庭成员。</p>");
 	else {
 		html_raw(r, "<table class=\"list wide\"><thead><tr><th>姓名</th><th>与户主关系</th>"
-			    "<th>党员</th><th>联系电话</th><th></th></tr></thead><tbody>");
+			    "<th>党员</th><th>联系电话</th><th>操作</th></tr></thead><tbody>");
 		for (int i = 0; i < nm; i++) {
 			const struct member *m = &ms[i];
 			html(r, "<tr class=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>",

@@ -49,7 +49,12 @@ static const char *signed_points(arena *a, int64_t p)
 
 /* ---- login ------------------------------------------------------------------- */
 
-static void login_form(struct req *r, const char *village, const char *hcode, const char *error)
+/* The villagers' front door (GET /, GET /passbook/login): the village by
+** its name, the household by its head's name or the code on its card, and
+** the PIN; what a villager may read without logging in; the staff login
+** last.  error: the box on top (NULL: none). */
+void page_passbook_login_form(struct req *r, const char *village, const char *hcode,
+			      const char *error)
 {
 	int n = 0;
 	struct village *vs = village_list(r->db, r->a, &n);
@@ -61,25 +66,39 @@ static void login_form(struct req *r, const char *village, const char *hcode, co
 	if (n > 0 && n <= LOGIN_SELECT_MAX) {
 		html_raw(r, "<label>村<select name=\"village\" required>");
 		if (!village || !*village)
-			html_raw(r, "<option value=\"\">请选择</option>");
+			html_raw(r, "<option value=\"\">请选择本村</option>");
 		for (int i = 0; i < n; i++)
 			html(r, "<option value=\"%s\"%s>%s</option>", vs[i].code,
-			     village && !strcmp(village, vs[i].code) ? " selected" : "", vs[i].name);
+			     village && (!strcmp(village, vs[i].code) || !strcmp(village, vs[i].name))
+				     ? " selected"
+				     : "",
+			     vs[i].name);
 		html_raw(r, "</select></label>");
 	} else
-		html(r, "<label>村编号<input name=\"village\" value=\"%s\" required "
+		html(r, "<label>村名<input name=\"village\" value=\"%s\" required "
 			"autocapitalize=\"off\"></label>",
 		     village ? village : "");
-	html(r, "<label>户编号<input name=\"household\" value=\"%s\" required "
-		"autocapitalize=\"off\" autocomplete=\"username\"></label>",
+	html(r, "<label>户主姓名（或积分卡上的户编号）<input name=\"household\" value=\"%s\" "
+		"required autocapitalize=\"off\" autocomplete=\"username\"></label>",
 	     hcode ? hcode : "");
 	html_raw(r, "<label>PIN（6 位数字）<input name=\"pin\" type=\"password\" "
 		    "inputmode=\"numeric\" autocomplete=\"current-password\" maxlength=\"6\" "
 		    "required></label>"
 		    "<button type=\"submit\" class=\"primary\">查看积分</button></form>"
 		    "<p class=\"hint\">PIN 由村委会发放；忘记了请找村委会重设。"
-		    "也可以扫描积分卡上的二维码查看。</p>"
-		    "<p class=\"hint\"><a href=\"/login\">村、镇工作人员登录</a></p>");
+		    "也可以扫描积分卡上的二维码查看。</p>");
+	if (n > 0 && n <= LOGIN_SELECT_MAX) {
+		html_raw(r, "<h2>不用登录也能看</h2><ul class=\"plain\">");
+		for (int i = 0; i < n; i++) {
+			const char *vc = url_encode(r->a, vs[i].code);
+			html(r, "<li>%s：<a href=\"/v/%s/standard\">积分标准</a> · "
+				"<a href=\"/v/%s/announcements\">季度公示</a> · "
+				"<a href=\"/v/%s/catalog\">积分超市</a></li>",
+			     vs[i].name, vc, vc, vc);
+		}
+		html_raw(r, "</ul>");
+	}
+	html_raw(r, "<p><a href=\"/login\">村、镇工作人员登录</a></p>");
 	html_page_end(r);
 }
 
@@ -90,7 +109,7 @@ static void page_login(struct req *r)
 		http_redirect(r, "/passbook");
 		return;
 	}
-	login_form(r, req_query(r, "v"), req_query(r, "h"), NULL);
+	page_passbook_login_form(r, req_query(r, "v"), req_query(r, "h"), NULL);
 }
 
 /* POST /passbook/login: village, household, pin. */
@@ -124,7 +143,7 @@ static void page_login_post(struct req *r)
 		http_security_event(r, "security.household_login_locked", object, 0, who);
 		r->status = 429;
 		http_header(r, "Retry-After", arena_printf(r->a, "%d", rep.retry_after));
-		login_form(r, village, hcode,
+		page_passbook_login_form(r, village, hcode,
 			   arena_printf(r->a, "%s，请 %d 分钟后再试。",
 					rep.village_paused
 						? "本村近一小时 PIN 登录失败的次数过多，已暂停全村的 PIN "
@@ -136,7 +155,9 @@ static void page_login_post(struct req *r)
 	case LOGIN_BAD:
 		http_security_event(r, "security.household_login_failed", object, 0, who);
 		r->status = 401;
-		login_form(r, village, hcode, "村、户编号或 PIN 不正确。");
+		page_passbook_login_form(r, village, hcode,
+					 "没有找到这一户，或 PIN 不对。请核对村名、户主姓名（或积分卡上的"
+					 "户编号，写 001 或 zhangma-001 都可以）和 6 位 PIN。");
 		return;
 	case LOGIN_ERROR:
 		http_error(r, 500, "登录时出错，请稍后再试。");
@@ -242,9 +263,12 @@ static void passbook_body(struct req *r, const struct passbook *pb, const char *
 			  int readonly)
 {
 	const struct household *h = pb->household;
-	html(r, "<p>%s · 户编号 <b>%s</b> · 户主 %s</p>", pb->village->name, h->code, h->head_name);
-	html(r, "<section class=\"cards\"><div class=\"card\"><div class=\"big\">%lld</div>"
-		"积分余额</div>",
+	const char *vc = url_encode(r->a, pb->village->code);
+	html(r, "<p class=\"lead\"><b>%s · %s家</b> <span class=\"hint\">户编号 %s</span></p>",
+	     pb->village->name, h->head_name, h->code);
+	html_read_aloud(r, "main");
+	html(r, "<section class=\"cards\" id=\"passbook-figures\"><div class=\"card\">"
+		"<div class=\"big\">%lld</div>积分余额</div>",
 	     (long long)pb->sum.balance);
 	html(r, "<div class=\"card\"><div class=\"big\">%s</div>%d 年得分</div>",
 	     signed_points(r->a, pb->sum.year_points), pb->year);
@@ -254,6 +278,10 @@ static void passbook_body(struct req *r, const struct passbook *pb, const char *
 		html(r, "<p class=\"error\" role=\"alert\">一票否决：%d 年度不参加评优和兑换。</p>",
 		     pb->year);
 	html(r, "<p class=\"hint\">截至 %s。余额等于下面全部积分记录的合计。</p>", pb->today);
+	html(r, "<ul class=\"actions\"><li><a href=\"/v/%s/standard\">本村积分标准</a></li>"
+		"<li><a href=\"/v/%s/announcements\">季度公示</a></li>"
+		"<li><a href=\"/v/%s/catalog\">积分超市</a></li></ul>",
+	     vc, vc, vc);
 	receipt_qr(r, pb->village, h);
 
 	html(r, "<h2>积分记录（共 %lld 条）</h2>", (long long)pb->total);
@@ -339,15 +367,22 @@ static void readonly_begin(struct req *r, const char *title)
 {
 	r->ctype = "text/html; charset=utf-8";
 	http_header(r, "X-Robots-Tag", "noindex, nofollow");
+	int elder = html_elder_mode(r);
+	html_raw(r, "<!doctype html>\n<html lang=\"zh-CN\"");
+	html_raw(r, elder ? " class=\"elder\">" : ">");
 	html(r,
-	     "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+	     "<head><meta charset=\"utf-8\">"
 	     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 	     "<meta name=\"robots\" content=\"noindex, nofollow\">"
 	     "<title>%s · 乡村治理积分</title>"
-	     "<link rel=\"stylesheet\" href=\"/static/app.css\"></head><body>"
-	     "<header class=\"top\"><span class=\"brand\">乡村治理积分</span></header>"
-	     "<main><h1>%s</h1>",
-	     title, title);
+	     "<link rel=\"stylesheet\" href=\"/static/app.css\">"
+	     "<script src=\"/static/app.js\" defer></script></head><body>"
+	     "<a class=\"skip\" href=\"#main\">跳到正文</a>"
+	     "<header class=\"top\"><span class=\"brand\">乡村治理积分</span>"
+	     "<a class=\"mode\" href=\"/mode?elder=%d&amp;back=%s\">%s</a></header>"
+	     "<main id=\"main\" tabindex=\"-1\"><h1>%s</h1>",
+	     title, !elder, url_encode(r->a, r->path),
+	     elder ? "标准字号" : "长辈模式（大字）", title);
 }
 
 /* The household a card token opens, or answers 404 (500) and returns -1. */
@@ -615,18 +650,6 @@ static int card_target(struct req *r, struct village **v, struct household **h)
 	return rc ? -1 : 0;
 }
 
-/* "http(s)://HOST" of this request for printing on a card (arena), or NULL
-** when the Host header is missing or holds characters a URL must not. */
-static const char *request_origin(struct req *r)
-{
-	const char *host = http_request_header(r, "Host");
-	if (!passbook_host_valid(host))
-		return NULL;
-	const char *proto = http_request_header(r, "X-Forwarded-Proto");
-	return arena_printf(r->a, "%s://%s", proto && !strcmp(proto, "https") ? "https" : "http",
-			    host);
-}
-
 /* The card page: the printable card (with the PIN and/or the QR code when
 ** they were just made: pin, token not NULL), the household's access state
 ** and the admin's forms.  notice, errs: lines on top (NULL: none). */
@@ -636,14 +659,17 @@ static void card_page(struct req *r, const struct village *v, const struct house
 {
 	const char *vc = url_encode(r->a, v->code);
 	const char *hurl = arena_printf(r->a, "/v/%s/households/%lld", vc, (long long)h->id);
-	const char *origin = request_origin(r);
+	const char *origin = page_card_base_url(r);
 	struct passbook_access acc;
 	if (passbook_access_get(r->db, v->id, h->id, &acc)) {
 		http_error(r, 500, "读取积分卡信息时出错。");
 		return;
 	}
 	html_page_begin(r, arena_printf(r->a, "农户积分卡 · %s", h->code));
-	html(r, "<p class=\"noprint\"><a href=\"%s\">返回农户信息</a></p>", hurl);
+	html(r, "<p class=\"noprint\"><a href=\"%s\">返回农户信息</a> · "
+		"<a href=\"/v/%s/cards\">批量打印本村积分卡</a></p>",
+	     hurl, vc);
+	page_card_url_warning(r);
 	if (notice)
 		html_notice(r, notice);
 	html_error_boxes(r, errs);
@@ -652,15 +678,15 @@ static void card_page(struct req *r, const struct village *v, const struct house
 	html(r, "<p><b>%s</b> 乡村治理积分卡</p>", v->name);
 	html(r, "<div class=\"big\">%s</div><p>户主：%s</p>", h->code, h->head_name);
 	if (token) {
-		const char *url = arena_printf(r->a, "%s/p/%s", origin ? origin : "", token);
+		const char *url = arena_printf(r->a, "%s/p/%s", origin, token);
 		page_qr_svg(r, url, 240, "积分存折二维码");
 		html(r, "<p>微信或手机相机扫码，查看本户积分</p><p class=\"hint\">%s</p>", url);
 	}
 	receipt_qr(r, v, h);
 	if (pin) {
 		html(r, "<p>登录 PIN</p><div class=\"big\">%s</div>", pin);
-		html(r, "<p class=\"hint\">登录网址 %s/passbook/login · 村编号 %s · 户编号 %s</p>",
-		     origin ? origin : "", v->code, h->code);
+		html(r, "<p class=\"hint\">登录网址 %s · %s · 户主 %s（或户编号 %s）</p>",
+		     origin, v->name, h->head_name, h->code);
 	}
 	html_raw(r, "</section>");
 	if (pin || token)
@@ -759,7 +785,7 @@ static void page_token_post(struct req *r)
 	char token[2 * PASSBOOK_TOKEN_BYTES + 1], pin[PASSBOOK_PIN_DIGITS + 1];
 	errlist errs = {0};
 	int with_pin = req_form(r, "pin") != NULL;
-	if (!request_origin(r)) {
+	if (!*page_card_base_url(r)) {
 		errlist_add(&errs, "请求的主机名（Host）无效，无法生成二维码网址。");
 		card_failed(r, v, h, 1, &errs);
 		errlist_free(&errs);

@@ -160,6 +160,7 @@ static void page_announcement(struct req *r)
 					ann->quarter);
 	html_page_begin(r, arena_printf(r->a, "%s · %s积分公示", v->name,
 					quarter_words(r->a, ann->quarter)));
+	html_read_aloud(r, "main");
 	html(r, "<p class=\"lead\">公示期 <b>%s</b> 至 <b>%s</b>。对本户积分有异议的，"
 		"请在公示期内登录积分存折提出，或向村委会电话、来信、来访反映。</p>",
 	     ann->announced_on, ann->objection_until);

@@ -59,6 +59,7 @@ static void page_catalog(struct req *r)
 		return;
 	}
 	html_page_begin(r, arena_printf(r->a, "%s · 积分超市", v->name));
+	html_read_aloud(r, "main");
 	html(r, "<p class=\"lead\">兑换期：%s。积分可兑换下列物品和服务。</p>",
 	     !strcmp(v->redemption_window, "always") ? "全年" : v->redemption_window);
 	html_raw(r, "<table class=\"list wide\"><thead><tr><th>编号</th><th>名称</th><th>类型</th>"

@@ -158,7 +158,7 @@ static void render_versions(struct req *r, const char *base, const struct std_ve
 {
 	html_raw(r, "<table class=\"list wide versions\"><thead><tr><th>版本</th><th>生效日期</th>"
 		    "<th>通过日期</th><th>会议</th><th>出席（实到/应到）</th>"
-		    "<th>表决（赞成/反对/弃权）</th><th>状态</th><th class=\"noprint\"></th>"
+		    "<th>表决（赞成/反对/弃权）</th><th>状态</th><th class=\"noprint\">操作</th>"
 		    "</tr></thead><tbody>");
 	for (int i = 0; i < n; i++) {
 		const struct std_version *v = &rows[i];

@@ -1,7 +1,7 @@
 /*
 ** page_village.c — the town's list of villages with their participation,
-** adding a village, a village's overview (settings: page_settings.c), and the audit log
-** pages (town: all villages; village admin: own village).
+** adding a village, a village's overview (settings: page_settings.c; the
+** audit log: page_audit.c).
 */
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +122,7 @@ static void page_village(struct req *r)
 		html(r, "<li><a href=\"/v/%s/import\">批量导入农户（CSV）</a></li>", vc);
 		html(r, "<li><a href=\"/v/%s/settings\">本村设置</a></li>", vc);
 		html(r, "<li><a href=\"/v/%s/audit\">操作日志</a></li>", vc);
+		html(r, "<li><a href=\"/v/%s/cards\">批量打印积分卡</a></li>", vc);
 		html(r, "<li><a href=\"/v/%s/funds\">资金来源</a></li>", vc);
 		html(r, "<li><a href=\"/v/%s/year-end\">年终处理</a></li>", vc);
 	}
@@ -140,73 +141,16 @@ static void page_village(struct req *r)
 	html_page_end(r);
 }
 
-/* The audit table: all villages (village_id 0) or one; newest first,
-** AUDIT_PAGE a page, ?before=ID pages back. */
-static void audit_table(struct req *r, int64_t village_id)
-{
-	int64_t before = INT64_MAX, n;
-	const char *b = req_query(r, "before");
-	if (b && !parse_int64(b, &n) && n > 0)
-		before = n;
-	struct audit_row *rows;
-	int nrows;
-	if (audit_list(r->db, r->a, village_id, before, &rows, &nrows)) {
-		http_error(r, 500, "读取日志时出错。");
-		return;
-	}
-	html_raw(r, "<table class=\"list audit\"><thead><tr><th>时间</th><th>账号</th><th>地址</th>"
-		    "<th>村</th><th>操作</th><th>对象</th><th>变更前</th><th>变更后</th></tr></thead><tbody>");
-	for (int i = 0; i < nrows; i++) {
-		const struct audit_row *a = &rows[i];
-		char when[32];
-		time_t t = (time_t)a->at;
-		struct tm tm;
-		localtime_r(&t, &tm);
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-		html(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
-			"<td class=\"json\">%s</td><td class=\"json\">%s</td></tr>",
-		     when, a->login, a->ip, a->village_code, a->action, a->object, a->before,
-		     a->after);
-	}
-	html_raw(r, "</tbody></table>");
-	if (nrows == AUDIT_PAGE)
-		html(r, "<p><a href=\"?before=%lld\">更早的记录</a></p>",
-		     (long long)rows[nrows - 1].id);
-}
-
-/* GET /audit: the whole town's audit log (town admin). */
-static void page_audit_town(struct req *r)
-{
-	html_page_begin(r, "操作日志（全镇）");
-	audit_table(r, 0);
-	html_page_end(r);
-}
-
-/* GET /v/CODE/audit */
-static void page_audit_village(struct req *r)
-{
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	html_page_begin(r, arena_printf(r->a, "%s · 操作日志", v->name));
-	audit_table(r, v->id);
-	html_page_end(r);
-}
-
 const struct route village_routes[] = {
 	{"GET", "/villages", page_villages, ROLE_STAFF, 0},
 	{"POST", "/villages", page_villages_post, ROLE_TOWN_ADMIN, 0},
-	{"GET", "/audit", page_audit_town, ROLE_TOWN_ADMIN, 0},
 	{"GET", "/v/*", page_village, ROLE_STAFF, 0},
-	{"GET", "/v/*/audit", page_audit_village, ROLES_ADMIN, 0},
 	{0},
 };
 
 /* The navigation links of this file's pages (html.h). */
 const struct nav_link village_nav[] = {
 	{10, ROLE_TOWN_ADMIN, "各村", "/villages", 0},
-	{30, ROLE_TOWN_ADMIN, "操作日志", "/audit", 0},
 	{100, ROLE_VILLAGE_ADMIN | ROLE_SCORER | ROLE_SHOPKEEPER, "本村概况", "", 1},
-	{210, ROLE_VILLAGE_ADMIN, "操作日志", "/audit", 1},
 	{0},
 };

@@ -10,11 +10,13 @@
 
 extern const struct route auth_routes[];
 extern const struct route village_routes[];
+extern const struct route audit_routes[];
 extern const struct route account_routes[];
 extern const struct route household_routes[];
 extern const struct route household_import_routes[];
 extern const struct route household_api_routes[];
 extern const struct route passbook_routes[];
+extern const struct route cards_routes[];
 extern const struct route passbook_api_routes[];
 extern const struct route standard_routes[];
 extern const struct route sheet_routes[];
@@ -56,12 +58,14 @@ extern const struct route health_routes[];
 const struct route *const route_tables[] = {
 	auth_routes,
 	village_routes,
+	audit_routes,
 	settings_routes,
 	account_routes,
 	household_routes,
 	household_import_routes,
 	household_api_routes,
 	passbook_routes,
+	cards_routes,
 	passbook_api_routes,
 	standard_routes,
 	sheet_routes,
@@ -102,6 +106,7 @@ const struct route *const route_tables[] = {
 };
 
 extern const struct nav_link village_nav[];
+extern const struct nav_link audit_nav[];
 extern const struct nav_link account_nav[];
 extern const struct nav_link standard_nav[];
 extern const struct nav_link passbook_nav[];
@@ -118,7 +123,7 @@ extern const struct nav_link town_nav[];
 
 /* Every area's navigation links; html.c shows them by rank. */
 const struct nav_link *const nav_tables[] = {
-	village_nav, account_nav, standard_nav, passbook_nav, household_nav,
+	village_nav, audit_nav, account_nav, standard_nav, passbook_nav, household_nav,
 	ledger_nav,  sheet_nav,   auth_nav,     shop_nav,     fund_nav,
 	objection_nav, honour_nav, welfare_post_nav, town_nav, NULL,
 };

@@ -232,39 +232,102 @@ int town_name_init(db *d)
 	return db_step(s) == DB_DONE ? 0 : -1;
 }
 
-int town_name_set(db *d, const struct actor *who, const char *name, errlist *errs)
+/* Store setting key (a town.* name) as value (NULL: remove it), in its own
+** transaction with an audit record (action key, object "town") holding
+** {field: before} and {field: after}.  0 or -1. */
+static int town_setting_set(db *d, const struct actor *who, const char *key, const char *field,
+			    const char *before_value, const char *value)
 {
-	if (!name || !*name || utf8_len(name) > 50 || !text_is_clean(name, 0)) {
-		errlist_add(errs, "镇名无效: 不能为空，最多 50 个字，不能含控制字符");
-		return 1;
-	}
 	if (db_begin_write(d))
 		return -1;
-	arena *a = arena_new();
 	buf before = {0}, after = {0};
 	struct json_writer w;
 	jw_begin(&w, &before);
 	jw_obj(&w, NULL);
-	jw_str(&w, "name", town_name(d, a));
+	jw_str(&w, field, before_value);
 	jw_end_obj(&w);
 	jw_begin(&w, &after);
 	jw_obj(&w, NULL);
-	jw_str(&w, "name", name);
+	jw_str(&w, field, value ? value : "");
 	jw_end_obj(&w);
-	db_stmt *s = db_prepare(d, "INSERT INTO setting(name, value) VALUES('town.name', $v)"
-				   " ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+	db_stmt *s = value ? db_prepare(d, "INSERT INTO setting(name, value) VALUES($k, $v)"
+					   " ON CONFLICT (name) DO UPDATE SET value = excluded.value")
+			   : db_prepare(d, "DELETE FROM setting WHERE name = $k");
 	int rc = 0;
-	/* every passbook's footer names the town: the stored ones go (set-wise;
-	** rendered on the fly until `jifen passbook-render`) */
-	if (!s || db_bind_text(s, "$v", name) || db_step(s) != DB_DONE ||
-	    db_exec(d, "DELETE FROM passbook_store") ||
-	    audit_record(d, who, 0, "town.name", "town", buf_cstr(&before), buf_cstr(&after)) ||
+	/* the stored passbooks show the town's name and links: they go
+	** (set-wise; rendered on the fly until `jifen passbook-render`) */
+	if (!s || db_bind_text(s, "$k", key) || (value && db_bind_text(s, "$v", value)) ||
+	    db_step(s) != DB_DONE || db_exec(d, "DELETE FROM passbook_store") ||
+	    audit_record(d, who, 0, key, "town", buf_cstr(&before), buf_cstr(&after)) ||
 	    db_commit(d))
 		rc = -1;
 	if (rc)
 		db_rollback(d);
 	buf_free(&before);
 	buf_free(&after);
+	return rc;
+}
+
+int town_name_set(db *d, const struct actor *who, const char *name, errlist *errs)
+{
+	if (!name || !*name || utf8_len(name) > 50 || !text_is_clean(name, 0)) {
+		errlist_add(errs, "镇名无效: 不能为空，最多 50 个字，不能含控制字符");
+		return 1;
+	}
+	arena *a = arena_new();
+	int rc = town_setting_set(d, who, "town.name", "name", town_name(d, a), name);
+	arena_free(a);
+	return rc;
+}
+
+const char *town_public_url(db *d, arena *a)
+{
+	db_stmt *s = d ? db_prepare(d, "SELECT value FROM setting WHERE name = 'town.public_url'")
+		       : NULL;
+	const char *url = NULL;
+	if (s && db_step(s) == DB_ROW)
+		url = arena_strdup(a, db_column_text(s, 0));
+	if (s)
+		db_reset(s);
+	return url && *url ? url : NULL;
+}
+
+/* 1 when url is "http(s)://HOST[:PORT][/PATH]" with nothing a printed
+** address or an HTML attribute must not hold, and no slash at the end. */
+static int public_url_valid(const char *url)
+{
+	size_t n = strlen(url);
+	const char *host = !strncmp(url, "https://", 8) ? url + 8
+			   : !strncmp(url, "http://", 7) ? url + 7
+							 : NULL;
+	if (!host || !*host || *host == '/' || n > 200 || url[n - 1] == '/')
+		return 0;
+	return strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789.-:[]/_~%") == strlen(host);
+}
+
+int town_public_url_is_loopback(const char *url)
+{
+	if (!url)
+		return 1;
+	const char *host = strstr(url, "://");
+	host = host ? host + 3 : url;
+	return !strncmp(host, "127.", 4) || !strncmp(host, "localhost", 9) ||
+	       !strncmp(host, "[::1]", 5) || !strncmp(host, "0.0.0.0", 7);
+}
+
+int town_public_url_set(db *d, const struct actor *who, const char *url, errlist *errs)
+{
+	int clear = url && !strcmp(url, "none");
+	if (!clear && (!url || !public_url_valid(url))) {
+		errlist_add(errs, "公开网址无效: 应为 http:// 或 https:// 开头的网址，如 "
+				  "https://jifen.zhujiajiao.gov.cn，末尾不带 /；none 表示不设");
+		return 1;
+	}
+	arena *a = arena_new();
+	const char *old = town_public_url(d, a);
+	int rc = town_setting_set(d, who, "town.public_url", "public_url", old ? old : "",
+				  clear ? NULL : url);
 	arena_free(a);
 	return rc;
 }

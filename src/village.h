@@ -99,4 +99,16 @@ int town_name_init(db *d);
 ** transaction with an audit record (town.name) by who.  0, 1 (errs), -1. */
 int town_name_set(db *d, const struct actor *who, const char *name, errlist *errs);
 
+/* The address villagers reach the server at, printed on cards and in their
+** QR codes ("https://jifen.example.cn", no slash at the end): setting
+** town.public_url, set by `jifen town-url URL`.  NULL when unset (arena a). */
+const char *town_public_url(db *d, arena *a);
+/* Set it (an http(s) URL, 200 bytes at most) or with "none" remove it, in
+** its own transaction with an audit record (town.public_url).  0, 1
+** (errs), -1. */
+int town_public_url_set(db *d, const struct actor *who, const char *url, errlist *errs);
+/* 1 when url is NULL or names this machine (127.*, localhost, [::1],
+** 0.0.0.0): a card printed with it opens nothing on a villager's phone. */
+int town_public_url_is_loopback(const char *url);
+
 #endif

@@ -58,13 +58,14 @@ COLUMNS = (("town_admin", "own"),
 TABLE = """
 #                                                 town  v.admin   scorer    shop      househ.   anon
 #                                                       own oth   own oth   own oth   own oth
-GET  /                                            303  303 303  303 303  303 303  303 303    L
+GET  /                                            303  303 303  303 303  303 303  303 303  200
 GET  /login                                       303  303 303  303 303  303 303  303 303  200
 POST /login                                       pub  pub pub  pub pub  pub pub  pub pub  pub
 POST /logout                                      out  out out  out out  out out  out out    L
 GET  /account/password                            200  200 200  200 200  200 200  403 403    L
 POST /account/password                             ok   ok  ok   ok  ok   ok  ok  403 403    L
 GET  /static/*                                    200  200 200  200 200  200 200  200 200  200
+GET  /mode                                        303  303 303  303 303  303 303  303 303  303
 GET  /villages                                    200  303 303  303 303  303 303  403 403    L
 POST /villages                                     ok  403 403  403 403  403 403  403 403    L
 GET  /audit                                       200  403 403  403 403  403 403  403 403    L
@@ -99,6 +100,7 @@ GET  /passbook/evidence/*                         403  403 403  403 403  403 403
 GET  /p/*                                         200  200 200  200 200  200 200  200 200  200
 GET  /p/*/evidence/*                              200  200 200  200 200  200 200  200 200  200
 GET  /v/*/households/*/card                       200  200 404  403 403  403 403  403 403    L
+GET  /v/*/cards                                   200  200 404  403 403  403 403  403 403    L
 POST /v/*/households/*/pin                         ok   ok 404  403 403  403 403  403 403    L
 POST /v/*/households/*/card-token                  ok   ok 404  403 403  403 403  403 403    L
 POST /v/*/households/*/card-token/revoke           ok   ok 404  403 403  403 403  403 403    L

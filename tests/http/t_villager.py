@@ -1,0 +1,196 @@
+"""The villagers' way in and what the village office prints and reads
+(issue 15 items 5, 7, 9), through the real binary on both backends:
+
+  010  GET / is the villagers' front door for a visitor: the village by
+       name, links to every village's public standard, announcements, catalog
+  020  the household logs in by head's name, by 001, by ZHANGMA-style code
+       in upper case, with the village given by code or by name; the top bar
+       reads "V1村 · 户主1家"; the passbook links the standard,
+       announcements and catalog
+  030  no enumeration: a wrong PIN, an unknown head's name and an unknown
+       code get the same status and the same page; throttled like PIN logins
+  040  town.public_url: `jifen town-url` shows, sets, refuses a bad URL,
+       removes with none; cards say so when unset or loopback, and carry it
+  050  batch printing: every participating household's card in code order,
+       a selection, no token minted, the QR card still valid
+  060  the audit log in Chinese, field by field, dates not Unix times, and
+       its filters by person, household and kind
+  070  长辈模式: /mode sets and clears the cookie and goes back only to a
+       local page; the page carries class="elder"
+"""
+import re
+
+import jifentest as J
+from jifentest import check, cli_ok, eq
+
+STANDARD = J.SAMPLE_STANDARD
+
+
+def setup(db):
+    """V1 with households V1-001… (heads 户主1…) and PINs for 001 and 002
+    (the same head's name for 003 as for 001), V2 with one; the server."""
+    J.town(db)
+    J.standard_and_households(db, "V1", ["V1-001", "V1-002", "V1-003", "V1-010"])
+    J.standard_and_households(db, "V2", ["001"])
+    db.sql("UPDATE household SET head_name='户主1' WHERE code='V1-003'")
+    s = J.Server(db)
+    a = s.client()
+    a.login("V1-admin")
+    pins = {}
+    for code in ("V1-001", "V1-002", "V1-003"):
+        hid = db.sql(f"SELECT h.id FROM household h JOIN village v ON v.id=h.village_id "
+                     f"WHERE v.code='V1' AND h.code='{code}'")[0][0]
+        a.get(f"/v/V1/households/{hid}/card")
+        r = a.post(f"/v/V1/households/{hid}/card-token", {"pin": "1"})
+        eq(r.status, 200, "card with PIN")
+        pins[code] = re.search(r'登录 PIN</p><div class="big">(\d{6})</div>', r.text).group(1)
+    return s, a, pins
+
+
+def door(s, village, who, pin):
+    c = s.client()
+    c.get("/")
+    return c, c.post("/passbook/login", {"village": village, "household": who, "pin": pin})
+
+
+def test_010_front_door(db):
+    s, _, _ = setup(db)
+    try:
+        r = s.client().get("/")
+        eq(r.status, 200)
+        check("农户查积分" in r.text and "<option value=\"V1\">V1村</option>" in r.text, "village by name")
+        for link in ("/v/V1/standard", "/v/V1/announcements", "/v/V1/catalog", "/v/V2/catalog", "/login"):
+            check(f'href="{link}"' in r.text, link)
+        check('name="description"' in r.text and 'property="og:image"' in r.text, "share meta")
+    finally:
+        s.stop()
+
+
+def test_020_ways_in(db):
+    s, _, pins = setup(db)
+    try:
+        for village, who in (("V1", "V1-001"), ("V1", "001"), ("v1", "v1-001"), ("V1村", "001")):
+            c, r = door(s, village, who, pins["V1-001"])
+            eq(r.status, 303, f"{village}/{who}")
+            p = c.get("/passbook")
+            eq(p.status, 200)
+            check('<span class="who">V1村 · 户主1家</span>' in p.text, "names in the top bar")
+            for link in ("/v/V1/standard", "/v/V1/announcements", "/v/V1/catalog"):
+                check(f'href="{link}"' in p.text, link)
+        # two households share a head's name: each PIN opens its own
+        for code in ("V1-001", "V1-003"):
+            c, r = door(s, "V1", "户主1", pins[code])
+            eq(r.status, 303, code)
+            eq(c.get("/api/v1/session").json().get("login"), code, "the household of that PIN")
+    finally:
+        s.stop()
+
+
+def test_030_no_enumeration(db):
+    s, _, pins = setup(db)
+    try:
+        wrong = "000000" if pins["V1-001"] != "000000" else "111111"
+        answers = []
+        for who, pin in (("001", wrong), ("没有这人", pins["V1-001"]), ("999", pins["V1-001"]),
+                         ("V1-010", "123456")):  # 010 has no PIN at all
+            _, r = door(s, "V1", who, pin)
+            body = re.sub(r'value="[^"]*"', "", r.text)  # the form keeps what was typed
+            answers.append((r.status, body))
+        eq(len({a for a in answers}), 1, "one answer for every failure")
+        eq(answers[0][0], 401)
+        check("户主姓名" in answers[0][1] and "001" in answers[0][1], "says what to check")
+        # throttled as PIN logins are: the household's lock counts "001" and "V1-001" apart
+        # from other households but the same however it is cased
+        statuses = [door(s, "V1", "V1-002" if i % 2 else "v1-002", wrong)[1].status for i in range(12)]
+        check(429 in statuses, f"locked after failures: {statuses}")
+    finally:
+        s.stop()
+
+
+def test_040_public_url(db):
+    s, a, _ = setup(db)
+    try:
+        eq(cli_ok(db, "town-url").strip(), "（未设置）")
+        rc, _, err = J.cli(db, "town-url", "ftp://x")
+        eq(rc, 1, "a bad URL")
+        check("公开网址无效" in err)
+        hid = db.sql("SELECT id FROM household WHERE code='V1-002'")[0][0]
+        page = a.get(f"/v/V1/households/{hid}/card").text
+        check("还没有设置公开网址" in page, "warning when unset")
+        cli_ok(db, "town-url", "http://127.0.0.1:8080")
+        check("服务器本机地址" in a.get("/v/V1/cards").text, "warning when loopback")
+        cli_ok(db, "town-url", "https://jifen.example.cn")
+        eq(cli_ok(db, "town-url").strip(), "https://jifen.example.cn")
+        r = a.post(f"/v/V1/households/{hid}/card-token", {})
+        eq(r.status, 200)
+        check("https://jifen.example.cn/p/" in r.text and "公开网址" not in r.text, "the card carries it")
+        check("https://jifen.example.cn" in a.get("/v/V1/cards").text)
+        eq(db.sql("SELECT COUNT(*) FROM audit WHERE action='town.public_url'"), [["2"]], "audited")
+        cli_ok(db, "town-url", "none")
+        eq(cli_ok(db, "town-url").strip(), "（未设置）")
+    finally:
+        s.stop()
+
+
+def test_050_batch_cards(db):
+    s, a, _ = setup(db)
+    try:
+        before = db.sql("SELECT household_id, token_hash, revoked_at FROM passbook_token ORDER BY 1, 2")
+        r = a.get("/v/V1/cards")
+        eq(r.status, 200)
+        codes = re.findall(r"户编号 (V1-\d+)</p>", r.text)
+        eq(codes, ["V1-001", "V1-002", "V1-003", "V1-010"], "every card, in code order")
+        check("共 4 张卡" in r.text)
+        r = a.get("/v/V1/cards?h=002%20v1-010")
+        eq(re.findall(r"户编号 (V1-\d+)</p>", r.text), ["V1-002", "V1-010"], "a selection")
+        check("没有户编号" in a.get("/v/V1/cards?h=777").text, "an unknown selection named")
+        eq(db.sql("SELECT household_id, token_hash, revoked_at FROM passbook_token ORDER BY 1, 2"),
+           before, "printing mints and revokes nothing")
+        eq(a.get("/v/V2/cards").status, 404, "another village's cards")
+    finally:
+        s.stop()
+
+
+def test_060_audit_in_chinese(db):
+    s, a, pins = setup(db)
+    try:
+        r = a.get("/v/V1/audit")
+        eq(r.status, 200)
+        check("发放二维码积分卡" in r.text and "passbook.token<" not in r.text, "actions in words")
+        check(re.search(r"PIN 设置时间：（空） → \d{4}-\d\d-\d\d \d\d:\d\d", r.text), "dates, field names")
+        check(not re.search(r"\b1[6-9]\d{8}\b", r.text), "no Unix times")
+        r = a.get("/v/V1/audit?household=002")
+        check(f"农户 V1-002（户主2）" in r.text and "V1-001" not in r.text, "one household")
+        r = a.get("/v/V1/audit?kind=passbook")
+        check("发放二维码积分卡" in r.text and "导入新增农户" not in r.text, "one kind")
+        r = a.get("/v/V1/audit?who=nobody")
+        check("没有符合条件的记录" in r.text, "a person with no acts")
+        r = a.get("/v/V1/audit?who=V1-admin&kind=passbook&household=v1-001")
+        check("V1-001" in r.text and "V1-002" not in r.text, "filters together: " + r.text[-3000:])
+        check("本村没有户编号" in a.get("/v/V1/audit?household=nope").text)
+    finally:
+        s.stop()
+
+
+def test_070_elder_mode(db):
+    s, _, _ = setup(db)
+    try:
+        c = s.client()
+        r = c.get("/mode?elder=1&back=/v/V1/catalog")
+        eq(r.status, 303)
+        eq(r.header("Location"), "/v/V1/catalog")
+        check("jifen_elder=1" in r.header("Set-Cookie"))
+        r = c.get("/mode?elder=1&back=//evil.example")
+        eq(r.header("Location"), "/", "only a local page")
+        p = c.get("/v/V1/catalog")
+        check('<html lang="zh-CN" class="elder">' in p.text, "large type")
+        check("标准字号" in p.text and 'data-speak="main"' in p.text, "switch back, read aloud")
+        eq(c.get("/mode?elder=0&back=/v/V1/catalog").status, 303)
+        p = c.get("/v/V1/catalog")
+        check('<html lang="zh-CN">' in p.text and "长辈模式" in p.text)
+    finally:
+        s.stop()
+
+
+if __name__ == "__main__":
+    J.main(globals())
