@@ -155,7 +155,9 @@ const char *http_request_header(struct req *r, const char *name)
 
 const char *http_cookie_value(struct req *r, const char *name)
 {
-	return mhd.MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+	/* a page rendered outside a request (the stored passbooks, at commit)
+	** has no connection and no cookies */
+	return r->conn ? mhd.MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name) : NULL;
 }
 
 /* ---- answering ---------------------------------------------------------- */

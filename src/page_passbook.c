@@ -517,7 +517,9 @@ static void page_token(struct req *r)
 {
 	int64_t vid, hid;
 	struct passbook pb;
-	if (!req_query(r, "page") && passbook_answer_stored(r, r->arg[0], 0, NULL, NULL))
+	/* the stored page is the normal type size: 长辈模式 renders its own */
+	if (!req_query(r, "page") && !html_elder_mode(r) &&
+	    passbook_answer_stored(r, r->arg[0], 0, NULL, NULL))
 		return;
 	if (token_or_404(r, &vid, &hid) || load_or_reply(r, vid, hid, &pb))
 		return;
