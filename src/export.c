@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fund.h"
+#include "honour.h"
 #include "ledger.h"
 #include "standard.h"
 #include "xlsx.h"
@@ -336,4 +337,51 @@ int export_funds_xlsx(db *d, arena *a, const struct village *v, int year, const 
 	rc = 0;
 out:
 	return finish(b, rc, path, errs);
+}
+
+static const struct xlsx_col honour_cols[] = {
+	{"户编号", XLSX_TEXT, 0},   {"户主", XLSX_TEXT, 0},       {"年度积分", XLSX_INT, 0},
+	{"名次", XLSX_INT, 0},      {"星级", XLSX_INT, 0},        {"可评星", XLSX_TEXT, 0},
+	{"不能评星的原因", XLSX_TEXT, 0}, {"党员户", XLSX_TEXT, 0}, {"评先选优", XLSX_TEXT, 0},
+};
+
+int export_honours_xlsx(db *d, arena *a, const struct village *v, int year, const char *path,
+			errlist *errs)
+{
+	struct honour_confirmation *c = NULL;
+	struct honour_row *rows;
+	int n;
+	int got = honour_confirmed(d, a, v->id, year, &c, &rows, &n);
+	if (got < 0 || (got && honour_list(d, a, v, year, &rows, &n))) {
+		errlist_add(errs, "读取数据失败");
+		return -1;
+	}
+	struct xlsx_book *b = xlsx_open(path);
+	if (!b) {
+		errlist_add(errs, "无法创建 Excel 文件 %s", path);
+		return -1;
+	}
+	char title[256];
+	snprintf(title, sizeof title, "%s %d 年度星级户评定%s", v->name, year,
+		 got ? "（尚未经村两委确认）" : "");
+	struct xlsx_sheet *s = xlsx_sheet(b, "星级户", title, honour_cols,
+					  (int)(sizeof honour_cols / sizeof *honour_cols));
+	xlsx_expect_rows(s, n);
+	for (int i = 0; i < n; i++) {
+		const struct honour_row *h = &rows[i];
+		xlsx_text(s, h->code);
+		xlsx_text(s, h->name);
+		xlsx_int(s, h->year_points);
+		xlsx_int(s, h->rank);
+		xlsx_int(s, h->stars);
+		xlsx_text(s, h->eligible ? "是" : "否");
+		xlsx_text(s, h->veto_reason);
+		xlsx_text(s, h->party_member ? "是" : "");
+		xlsx_text(s, h->model ? "是" : "");
+		xlsx_row_end(s);
+	}
+	if (!got)
+		xlsx_note(s, arena_printf(a, "村两委于 %s 确认（%s）：%s", c->meeting_date, c->attendees,
+					  c->resolution));
+	return xlsx_close(b);
 }

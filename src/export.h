@@ -33,5 +33,11 @@ int export_ledger_xlsx(db *d, arena *a, const struct village *v, int year, const
 		       errlist *errs);
 int export_funds_xlsx(db *d, arena *a, const struct village *v, int year, const char *path,
 		      errlist *errs);
+/* The honours of the year (荣誉): the confirmed, frozen list with its
+** meeting once the committees confirmed it, else the ranking as the ledger
+** stands (honour.c) — one sheet, the columns of `jifen honours` and the
+** veto reason, party member and model-household marks. */
+int export_honours_xlsx(db *d, arena *a, const struct village *v, int year, const char *path,
+			errlist *errs);
 
 #endif

@@ -1,7 +1,8 @@
 /*
 ** page_export.c — the Excel downloads of the pages: a village's 台账 of a
 ** year (/v/CODE/ledger.xlsx, linked from the ledger page) and its funds
-** (/v/CODE/funds.xlsx, linked from the funds page), built by export.c; and
+** (/v/CODE/funds.xlsx, linked from the funds page) and its honours
+** (/v/CODE/honours.xlsx, beside the honours list's CSV), built by export.c; and
 ** the blank import templates (/templates/NAME.xlsx|csv, public: they hold
 ** no data), linked from every import page.
 **
@@ -113,6 +114,11 @@ static void page_funds_xlsx(struct req *r)
 	page_export(r, export_funds_xlsx, "funds", "资金台账");
 }
 
+static void page_honours_xlsx(struct req *r)
+{
+	page_export(r, export_honours_xlsx, "honours", "星级户");
+}
+
 /* GET /templates/NAME.xlsx or NAME.csv: a blank import template. */
 static void page_template(struct req *r)
 {
@@ -161,6 +167,7 @@ void page_upload_format(struct req *r, const char *data, size_t len)
 const struct route export_routes[] = {
 	{"GET", "/v/*/ledger.xlsx", page_ledger_xlsx, ROLES_ADMIN, 0},
 	{"GET", "/v/*/funds.xlsx", page_funds_xlsx, ROLES_ADMIN, 0},
+	{"GET", "/v/*/honours.xlsx", page_honours_xlsx, ROLES_VIEW, 0},
 	{"GET", "/templates/*", page_template, 0, ROUTE_PUBLIC},
 	{0},
 };

@@ -175,8 +175,9 @@ static void honours_page(struct req *r, const struct village *v, int year, const
 		"<label>年度<input name=\"year\" inputmode=\"numeric\" size=\"5\" value=\"%d\"></label>"
 		"<button type=\"submit\">查看</button></form>",
 	     vc, year);
-	html(r, "<p class=\"noprint\"><a href=\"/v/%s/honours.csv?year=%d\">下载名单 CSV</a></p>", vc,
-	     year);
+	html(r, "<p class=\"noprint\"><a href=\"/v/%s/honours.xlsx?year=%d\">下载名单 Excel</a> · "
+		"<a href=\"/v/%s/honours.csv?year=%d\">CSV</a></p>",
+	     vc, year, vc, year);
 	if (!got) {
 		meeting_words(r, c);
 		html(r, "<p class=\"noprint\"><a href=\"/v/%s/honours/%d\">公开的荣誉榜</a> · "

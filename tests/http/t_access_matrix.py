@@ -245,6 +245,7 @@ GET  /api/v1/passbook/objections                  403  403 403  403 403  403 403
 POST /api/v1/passbook/objections                  403  403 403  403 403  403 403   ok  ok  401
 GET  /v/*/honours                                 200  200 404  200 404  403 403  403 403    L
 GET  /v/*/honours.csv                             200  200 404  200 404  403 403  403 403    L
+GET  /v/*/honours.xlsx                            200  200 404  200 404  403 403  403 403    L
 POST /v/*/honours/*/confirm                        ok   ok 404  403 403  403 403  403 403    L
 GET  /v/*/honours/*                               200  200 200  200 200  200 200  200 200  200
 GET  /v/*/honours/*/print                         200  200 200  200 200  200 200  200 200  200

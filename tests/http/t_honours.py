@@ -190,6 +190,20 @@ def test_030_confirm(db):
         r = c.get("/v/V1/honours.csv?year=2024")
         eq(r.status, 200)
         eq(r.body, b"\xef\xbb\xbf" + frozen.replace("\n", "\r\n").encode())
+        # the same frozen list as an Excel workbook, read back (python3-openpyxl)
+        import io
+        import openpyxl
+        r = c.get("/v/V1/honours.xlsx?year=2024")
+        eq(r.status, 200)
+        ws = openpyxl.load_workbook(io.BytesIO(r.body))["星级户"]
+        check("2024 年度星级户评定" in ws["A1"].value, ws["A1"].value)
+        eq(ws.freeze_panes, "A3")
+        cells = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
+        table = [row[:6] for row in cells if row[0] and row[1]]
+        want = [ln.split(",") for ln in frozen.splitlines()[1:]]
+        eq([[str(x) for x in row] for row in table], want)
+        check(all(isinstance(row[2], int) for row in table), "year points are numbers")
+        check(any(row[0] and "确认" in str(row[0]) for row in cells), "the meeting as a note")
     finally:
         s.stop()
 
