@@ -21,7 +21,9 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 # playwright-core for tests/e2e, exactly as locked, once (it drives the Debian
 # chromium: PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD, and the tests pass executablePath)
-if [ ! -f tests/e2e/node_modules/playwright-core/package.json ]; then
+# (again when one of the packages package.json names is missing)
+if [ ! -f tests/e2e/node_modules/playwright-core/package.json ] ||
+	[ ! -f tests/e2e/node_modules/axe-core/package.json ]; then
 	(cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 fi
 STAGES=${JIFEN_TEST_STAGES:-tests asan fuzz lint}

@@ -363,7 +363,10 @@ static void page_passbook(struct req *r)
 
 /* A read-only page frame for /p/TOKEN: like html_page_begin without the
 ** user bar and script, and with noindex (the URL is a secret). */
-static void readonly_begin(struct req *r, const char *title)
+/* back: the page's own path for the 长辈模式 link, as it stands in a query
+** (the card's path is hex and '/'; a stored page holds PASSBOOK_STORE_BASE
+** there, replaced when sent, so it must not be escaped). */
+static void readonly_begin(struct req *r, const char *title, const char *back)
 {
 	r->ctype = "text/html; charset=utf-8";
 	http_header(r, "X-Robots-Tag", "noindex, nofollow");
@@ -381,7 +384,7 @@ static void readonly_begin(struct req *r, const char *title)
 	     "<header class=\"top\"><span class=\"brand\">乡村治理积分</span>"
 	     "<a class=\"mode\" href=\"/mode?elder=%d&amp;back=%s\">%s</a></header>"
 	     "<main id=\"main\" tabindex=\"-1\"><h1>%s</h1>",
-	     title, !elder, url_encode(r->a, r->path),
+	     title, !elder, back,
 	     elder ? "标准字号" : "长辈模式（大字）", title);
 }
 
@@ -400,7 +403,7 @@ static int token_or_404(struct req *r, int64_t *village_id, int64_t *household_i
 ** passbook_store.c stores (base PASSBOOK_STORE_BASE). */
 static void token_page(struct req *r, const struct passbook *pb, const char *base)
 {
-	readonly_begin(r, "积分存折");
+	readonly_begin(r, "积分存折", base);
 	passbook_body(r, pb, base, 1);
 	html_page_end(r);
 }
