@@ -121,7 +121,7 @@ static void group_page(struct req *r, const struct village *v, const errlist *er
 	if (staff)
 		html_raw(r, "<th>账号</th><th>加入</th><th>离开</th><th>组建会议</th>");
 	if (admin)
-		html_raw(r, "<th></th>");
+		html_raw(r, "<th>操作</th>");
 	html_raw(r, "</tr></thead><tbody>");
 	for (int i = 0; i < n; i++) {
 		const struct group_member *m = &rows[i];

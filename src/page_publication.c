@@ -215,6 +215,7 @@ static void page_print(struct req *r)
 					 quarter_words(r->a, ann->quarter));
 	r->ctype = "text/html; charset=utf-8";
 	html(r, "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 		"<title>%s</title>",
 	     title);
 	html_raw(r, "<link rel=\"stylesheet\" href=\"/static/bulletin.css\">");

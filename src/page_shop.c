@@ -163,7 +163,7 @@ static void page_shop(struct req *r)
 			     vc, ic);
 			html_csrf(r);
 			html_raw(r, "<input type=\"file\" name=\"photo\" accept=\"image/jpeg,image/png\" "
-				    "required><button type=\"submit\">照片</button></form>");
+				    "aria-label=\"商品照片\" required><button type=\"submit\">照片</button></form>");
 			html(r, "<form method=\"post\" action=\"/v/%s/shop/items/%s/offer\" class=\"inline\">",
 			     vc, ic);
 			html_csrf(r);
@@ -176,8 +176,8 @@ static void page_shop(struct req *r)
 			html(r, "<form method=\"post\" action=\"/v/%s/shop/items/%s/restock\" class=\"inline\">",
 			     vc, ic);
 			html_csrf(r);
-			html_raw(r, "<input name=\"quantity\" type=\"number\" min=\"1\" required size=\"4\">"
-				    "<button type=\"submit\">入库</button></form>");
+			html_raw(r, "<input name=\"quantity\" type=\"number\" min=\"1\" required size=\"4\" "
+				    "aria-label=\"入库数量\"><button type=\"submit\">入库</button></form>");
 			html(r, "<form method=\"post\" action=\"/v/%s/shop/items/%s/low-stock\" class=\"inline\">",
 			     vc, ic);
 			html_csrf(r);
@@ -696,7 +696,7 @@ static void page_own_shop(struct req *r)
 		html_raw(r, "<form method=\"post\" action=\"/passbook/reserve\" class=\"inline\">");
 		html_csrf(r);
 		html(r, "<input type=\"hidden\" name=\"item\" value=\"%s\"><input name=\"quantity\" "
-			"type=\"number\" min=\"1\" value=\"1\" size=\"3\"><button type=\"submit\">预约"
+			"type=\"number\" min=\"1\" value=\"1\" size=\"3\" aria-label=\"数量\"><button type=\"submit\">预约"
 			"</button></form></td></tr>",
 		     items[i].code);
 	}

@@ -50,8 +50,9 @@ static void sort_th(struct req *r, int year, const char *cur, int desc, const ch
 		    const char *label, int num)
 {
 	int on = !strcmp(cur, key);
-	html(r, "<th%s%s><a href=\"/town?year=%d&amp;sort=%s%s\">%s%s</a></th>",
-	     num ? " class=\"num\"" : "", on ? " aria-sort=\"ascending\"" : "", year, key,
+	/* html() escapes its %s arguments: the attribute's quotes stay in the format */
+	html(r, "<th%s aria-sort=\"%s\"><a href=\"/town?year=%d&amp;sort=%s%s\">%s%s</a></th>",
+	     num ? " class=\"num\"" : "", on ? (desc ? "descending" : "ascending") : "none", year, key,
 	     on && !desc ? "&amp;desc=1" : "", label, on ? (desc ? " ▲" : " ▼") : "");
 }
 
