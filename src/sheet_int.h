@@ -22,6 +22,11 @@
 
 /* An entry from a row of ENTRY_SEL (strings in a). */
 void sheet_entry_from_row(db_stmt *s, arena *a, struct entry *e);
+/* Read a page of entries from s, a query of ENTRY_SEL asked for limit + 1
+** rows: at most limit into *rows (arena), *n of them, and *next the last
+** one's id when there is one more (else left as it is).  0 or -1. */
+int sheet_entries_read_page(db_stmt *s, arena *a, int limit, struct entry **rows, int *n,
+			    int64_t *next);
 
 /* What the checks need of a household. */
 struct hh_info {

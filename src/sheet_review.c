@@ -57,20 +57,7 @@ int sheet_entries_find(db *d, arena *a, int64_t village_id, int64_t sheet_id,
 	    db_bind_int(s, "$neg", f->deductions ? 1 : 0) || db_bind_int(s, "$after", after) ||
 	    db_bind_int(s, "$lim", (int64_t)limit + 1))
 		return -1;
-	int cap = 64, st;
-	struct entry *list = arena_alloc(a, (size_t)cap * sizeof *list);
-	while ((st = db_step(s)) == DB_ROW) {
-		if (*n == limit) { /* one more than asked: there is a next page */
-			*next = list[*n - 1].id;
-			db_reset(s);
-			st = DB_DONE;
-			break;
-		}
-		list = arena_grow(a, list, &cap, *n, sizeof *list);
-		sheet_entry_from_row(s, a, &list[(*n)++]);
-	}
-	*rows = list;
-	return st == DB_DONE ? 0 : -1;
+	return sheet_entries_read_page(s, a, limit, rows, n, next);
 }
 
 int sheet_category_totals(db *d, arena *a, int64_t village_id, int64_t sheet_id,
