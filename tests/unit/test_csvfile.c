@@ -2,8 +2,8 @@
 ** test_csvfile.c — unit tests of src/csvfile.c: numbered, data-driven cases
 ** of whole CSV texts against one column spec, each checking the return
 ** value, the rows the callback saw and the error lines; then the column
-** names, a file larger than one libcsv feed, and file_read_all(); then the
-** export writer of src/csvout.c.
+** names, a file larger than one libcsv feed, and file_read_all().  The
+** export writer of src/csvout.c is tested in test_csvout.c.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 #include "csvfile.h"
-#include "csvout.h"
 
 /* A households-like spec: two required columns, two optional. */
 static const struct csv_col spec[] = {
@@ -363,90 +362,10 @@ static void test_file_read_all_pipe(void **state)
 	close(fds[0]);
 }
 
-/* ---- csvout.c: the writer of every export ------------------------------- */
-
-/* csvout-100…: one text cell as written, data-driven. */
-static void test_csvout_cells(void **state)
-{
-	(void)state;
-	static const struct {
-		const char *in, *out;
-	} c[] = {
-		{"H01", "H01"},					 /* 100 plain */
-		{"张三", "张三"},				 /* 101 plain UTF-8 */
-		{"a,b", "\"a,b\""},				 /* 102 comma */
-		{"a\"b", "\"a\"\"b\""},			 /* 103 quote */
-		{"a\nb", "\"a\nb\""},			 /* 104 line break */
-		{"-a\",5000,\"b", "\"'-a\"\",5000,\"\"b\""}, /* 105 guard inside the quotes */
-		{"=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\""}, /* 106 */
-		{"@SUM(1)", "\"'@SUM(1)\""},		 /* 107 */
-		{"+1", "\"'+1\""},			 /* 108 */
-		{"\t=1", "\"'\t=1\""},			 /* 109 tab */
-		{"\r=1", "\"'\r=1\""},			 /* 110 carriage return */
-		{"a=b", "a=b"},				 /* 111 not at the start */
-		{"", ""},				 /* 112 empty */
-	};
-	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
-		struct csv_out w;
-		csv_begin(&w, "\n");
-		csv_text(&w, c[i].in);
-		assert_string_equal(buf_cstr(&w.b), c[i].out);
-		csv_finish(&w);
-	}
-}
-
-/* csvout-120: numbers are never guarded; cells are separated, rows ended. */
-static void test_csvout_row(void **state)
-{
-	(void)state;
-	struct csv_out w;
-	csv_begin(&w, "\r\n");
-	csv_text(&w, "H02");
-	csv_text(&w, "-x");
-	csv_int(&w, -5);
-	csv_int(&w, 0);
-	csv_row_end(&w);
-	assert_string_equal(buf_cstr(&w.b), "H02,\"'-x\",-5,0\r\n");
-	csv_finish(&w);
-}
-
-static int csv_collect(void *arg, const char *p, size_t n)
-{
-	buf *b = arg;
-	assert_true(n <= CSV_CHUNK + 1024);
-	buf_append(b, p, n);
-	return 0;
-}
-
-/* csvout-130: with a flush function the writer holds at most a chunk and
-** a row; what it hands on is the whole text. */
-static void test_csvout_flush(void **state)
-{
-	(void)state;
-	buf all = {0};
-	struct csv_out w;
-	csv_begin(&w, "\n");
-	w.flush = csv_collect;
-	w.arg = &all;
-	for (int i = 0; i < 20000; i++) {
-		csv_text(&w, "户主");
-		csv_int(&w, i);
-		csv_row_end(&w);
-		assert_true(w.b.len <= CSV_CHUNK + 64);
-	}
-	assert_int_equal(csv_finish(&w), 0);
-	size_t want = 0;
-	char line[32];
-	for (int i = 0; i < 20000; i++)
-		want += (size_t)snprintf(line, sizeof line, "户主,%d\n", i);
-	assert_int_equal(all.len, want);
-	buf_free(&all);
-}
-
 int main(void)
 {
 	enum { NCASE = sizeof cases / sizeof cases[0] };
-	struct CMUnitTest tests[NCASE + 7];
+	struct CMUnitTest tests[NCASE + 4];
 	int n = 0;
 	for (int i = 0; i < NCASE; i++)
 		tests[n++] = (struct CMUnitTest){cases[i].name, run_case, NULL, NULL,
@@ -455,8 +374,5 @@ int main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_big_file);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_file_read_all);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_file_read_all_pipe);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_csvout_cells);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_csvout_row);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_csvout_flush);
 	return _cmocka_run_group_tests("csvfile", tests, (size_t)n, NULL, NULL);
 }
