@@ -487,6 +487,7 @@ int xlsx_first_sheet_csv(const char *data, size_t len, buf *csv, char err[256])
 		if (src)
 			zip_source_free(src);
 		snprintf(err, 256, "文件像压缩包，但无法打开，可能已损坏或不完整");
+		buf_free(csv); /* as on every other failure (xlsx_read.h) */
 		return -1;
 	}
 	int rc = -1;
