@@ -14,6 +14,52 @@
 
 #include "textenc.h"
 
+/* textenc-010, -020: moved from test_xlsx.c as they were. */
+static void test_utf8_valid(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		int ok;
+	} cases[] = {
+		{"", 1},           {"abc", 1},          {"张三", 1},       {"\xf0\x9f\x98\x80", 1},
+		{"\xc0\xaf", 0},   {"\xe0\x80\xaf", 0}, {"\xed\xa0\x80", 0}, {"\xf4\x90\x80\x80", 0},
+		{"\xe5\xbc", 0},   {"\xff", 0},         {"\xd5\xc5", 0},   {"a\x01" "b", 1},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		assert_int_equal(utf8_valid(cases[i].s, strlen(cases[i].s)), cases[i].ok);
+}
+
+static void test_gb18030(void **state)
+{
+	(void)state;
+	buf out = {0};
+	/* 张三 in GBK */
+	assert_int_equal(textenc_to_utf8("\xd5\xc5\xc8\xfd,1\n", 7, &out), TEXTENC_GB18030);
+	assert_int_equal(out.len, strlen("张三,1\n"));
+	assert_memory_equal(out.p, "张三,1\n", out.len);
+	buf_free(&out);
+	/* 𠀀 (U+20000) is a four-byte GB18030 sequence, outside GBK */
+	assert_int_equal(textenc_to_utf8("\x95\x32\x82\x36", 4, &out), TEXTENC_GB18030);
+	assert_memory_equal(out.p, "𠀀", out.len);
+	buf_free(&out);
+	/* UTF-8 is left alone */
+	assert_int_equal(textenc_to_utf8("张三", strlen("张三"), &out), TEXTENC_UTF8);
+	assert_int_equal(out.len, 0);
+	/* neither: 0xFF is no GB18030 lead byte; a cut two-byte sequence */
+	assert_int_equal(textenc_to_utf8("a\xff" "b", 3, &out), TEXTENC_UNKNOWN);
+	assert_int_equal(textenc_to_utf8("ab\xd5", 3, &out), TEXTENC_UNKNOWN);
+	assert_int_equal(out.len, 0);
+	/* a large file converts whole (several iconv passes) */
+	buf big = {0};
+	for (int i = 0; i < 100000; i++)
+		buf_append(&big, "\xd5\xc5", 2);
+	assert_int_equal(textenc_to_utf8(big.p, big.len, &out), TEXTENC_GB18030);
+	assert_int_equal(out.len, 300000);
+	buf_free(&out);
+	buf_free(&big);
+}
+
 /* textenc-100: well-formed and ill-formed UTF-8, data-driven; lengths are
 ** given so that NUL inside a text counts as a byte. */
 static void textenc_100_utf8_valid(void **state)
@@ -139,6 +185,8 @@ static void textenc_150_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_utf8_valid),
+		cmocka_unit_test(test_gb18030),
 		cmocka_unit_test(textenc_100_utf8_valid),
 		cmocka_unit_test(textenc_110_utf8_untouched),
 		cmocka_unit_test(textenc_120_gb18030),
