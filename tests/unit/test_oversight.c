@@ -3,7 +3,10 @@
 ** evaluation.c that need no database: the weighted total of an
 ** evaluation (integers, half up), the ratio text, the attention rule and
 ** the stage reached, sorting (attention first, ties by code, desc), and
-** the pre-filled scores.
+** the pre-filled scores; then, on both backends, oversight_demo.c, the demo
+** town's oversight data (the villages of its plan get shops and funds or
+** not, the first village by code its evaluation; a village it does not
+** find is passed over).
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +16,10 @@
 
 #include <string.h>
 
+#include "unitfix.h"
+
+#include "cli.h"
+#include "commands.h"
 #include "evaluation.h"
 #include "oversight.h"
 
@@ -104,11 +111,62 @@ static void oversight_110_judge(void **state)
 	arena_free(a);
 }
 
+/* oversight-200: the demo's oversight data on villages without a ledger:
+** no quarter to announce (passed over), shops and funds for anzhuang and
+** zhangma, none for linjia or a village outside the plan, an evaluation of
+** this year for the first village by code. */
+static void oversight_200_demo(void **state)
+{
+	struct unitfix *f = UF(state);
+	errlist errs = {0};
+	int64_t id;
+	assert_int_equal(village_insert(f->d, "anzhuang", "安庄村", &errs, &id), 0);
+	int64_t anzhuang = id;
+	assert_int_equal(village_insert(f->d, "zhangma", "张马村", &errs, &id), 0);
+	assert_int_equal(village_insert(f->d, "linjia", "林家村", &errs, &id), 0);
+	int64_t linjia = id;
+	struct cli c = {.db = f->d, .a = f->a, .actor = f->who};
+	assert_int_equal(oversight_demo(&c), EXIT_OK);
+	db_stmt *s = db_prepare(f->d, "SELECT COUNT(*) FROM shop_item WHERE village_id = $v");
+	db_bind_int(s, "$v", anzhuang);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_int_equal(db_column_int(s, 0), 3);
+	db_reset(s);
+	db_bind_int(s, "$v", linjia);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_int_equal(db_column_int(s, 0), 0);
+	db_reset(s);
+	s = db_prepare(f->d, "SELECT COALESCE(SUM(amount_fen), 0) FROM fund_move WHERE village_id = $v"
+			     " AND flow = 'income'");
+	db_bind_int(s, "$v", anzhuang);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_int_equal(db_column_int(s, 0), 420000);
+	db_reset(s);
+	db_bind_int(s, "$v", linjia);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_int_equal(db_column_int(s, 0), 0);
+	db_reset(s);
+	assert_int_equal(unitfix_int(f->d, "SELECT COUNT(*) FROM shop_item"), 6);
+	assert_int_equal(unitfix_int(f->d, "SELECT COUNT(*) FROM redemption"), 0);
+	/* the first village by code is V1 here (digits sort first): its evaluation */
+	char today[11];
+	date_today(today);
+	struct evaluation *list;
+	int n;
+	assert_int_equal(evaluation_list(f->d, f->a, f->v->id, atoi(today), &list, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(unitfix_int(f->d, "SELECT COUNT(*) FROM evaluation"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(oversight_100_total),
 		cmocka_unit_test(oversight_110_judge),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	const struct CMUnitTest on_sqlite[] = {
+		cmocka_unit_test_setup_teardown(oversight_200_demo, unitfix_setup_sqlite, unitfix_teardown)};
+	const struct CMUnitTest on_pg[] = {
+		cmocka_unit_test_setup_teardown(oversight_200_demo, unitfix_setup_pg, unitfix_teardown)};
+	UNITFIX_MAIN("oversight", tests, 2, on_sqlite, on_pg);
 }
