@@ -306,4 +306,36 @@ static inline void step_hv(struct fixture *f, const char *sql, int64_t h, int64_
 		fail_msg("%s: %s", sql, db_errmsg(f->d));
 }
 
+/* The single integer of sql (a literal) with $x bound to x. */
+static inline int64_t query_int_x(struct fixture *f, const char *sql, int64_t x)
+{
+	db_stmt *s = db_prepare(f->d, sql);
+	if (!s || db_bind_int(s, "$x", x) || db_step(s) != DB_ROW)
+		fail_msg("%s: %s", sql, db_errmsg(f->d));
+	int64_t v = db_column_int(s, 0);
+	db_reset(s);
+	return v;
+}
+
+/* main() of an area test: the rules group (nrules 0: none), then
+** CASES(sqlite_setup) and, when JIFEN_TEST_PG is set, CASES(pg_setup);
+** CASES is a macro of the test file listing its database cases for a
+** setup function.  Returns main's exit status. */
+#define LEDGERFIX_MAIN(area, rules, nrules, CASES, sqlite_setup, pg_setup)                     \
+	do {                                                                                   \
+		int failed_ = nrules ? _cmocka_run_group_tests(area "/rules", rules, nrules, NULL, \
+							       NULL)                               \
+				     : 0;                                                          \
+		const struct CMUnitTest on_sqlite_[] = {CASES(sqlite_setup)};                      \
+		failed_ += cmocka_run_group_tests_name(area "/sqlite", on_sqlite_, NULL, NULL);    \
+		const char *pg_ = getenv("JIFEN_TEST_PG");                                         \
+		if (pg_ && *pg_) {                                                                 \
+			const struct CMUnitTest on_pg_[] = {CASES(pg_setup)};                      \
+			failed_ += cmocka_run_group_tests_name(area "/postgresql", on_pg_, NULL,   \
+							       NULL);                              \
+		} else                                                                             \
+			fprintf(stderr, "[  SKIP    ] " area "/postgresql: JIFEN_TEST_PG is not set\n"); \
+		return failed_ ? 1 : 0;                                                            \
+	} while (0)
+
 #endif

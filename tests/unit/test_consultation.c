@@ -333,14 +333,5 @@ static void consultation_140_link(void **state)
 int main(void)
 {
 	const struct CMUnitTest rules[] = {cmocka_unit_test(consultation_100_state)};
-	const struct CMUnitTest on_sqlite[] = {DBCASES(setup_sqlite)};
-	int failed = cmocka_run_group_tests_name("consultation/rules", rules, NULL, NULL);
-	failed += cmocka_run_group_tests_name("consultation/sqlite", on_sqlite, NULL, NULL);
-	const char *pg = getenv("JIFEN_TEST_PG");
-	if (pg && *pg) {
-		const struct CMUnitTest on_pg[] = {DBCASES(setup_pg)};
-		failed += cmocka_run_group_tests_name("consultation/postgresql", on_pg, NULL, NULL);
-	} else
-		fprintf(stderr, "[  SKIP    ] consultation/postgresql: JIFEN_TEST_PG is not set\n");
-	return failed ? 1 : 0;
+	LEDGERFIX_MAIN("consultation", rules, 1, DBCASES, setup_sqlite, setup_pg);
 }

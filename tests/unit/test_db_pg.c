@@ -16,16 +16,6 @@
 
 #include "testdb.h"
 
-static int64_t one_int(db *d, const char *sql)
-{
-	db_stmt *s = db_prepare(d, sql);
-	assert_non_null(s);
-	assert_int_equal(db_step(s), DB_ROW);
-	int64_t v = db_column_int(s, 0);
-	db_reset(s);
-	return v;
-}
-
 static int setup(void **state)
 {
 	struct testdb *t = calloc(1, sizeof *t);
@@ -62,7 +52,7 @@ static void db_pg_100_urls(void **state)
 	db *d = NULL;
 	assert_int_equal(db_open(alt, &d, err, sizeof err), 0);
 	assert_string_equal(db_backend(d), "postgresql");
-	assert_int_equal(one_int(d, "SELECT 1 + 1"), 2);
+	assert_int_equal(testdb_int(d, "SELECT 1 + 1"), 2);
 	db_close(d);
 }
 
@@ -77,14 +67,14 @@ static void db_pg_110_snapshot(void **state)
 	char err[512];
 	assert_int_equal(db_open(t->url, &other, err, sizeof err), 0);
 	assert_int_equal(db_begin_snapshot(t->d), 0);
-	assert_int_equal(one_int(t->d, "SELECT COUNT(*) FROM s110"), 1);
+	assert_int_equal(testdb_int(t->d, "SELECT COUNT(*) FROM s110"), 1);
 	assert_int_equal(db_exec(other, "INSERT INTO s110 VALUES (2)"), 0);
-	assert_int_equal(one_int(t->d, "SELECT COUNT(*) FROM s110"), 1);
+	assert_int_equal(testdb_int(t->d, "SELECT COUNT(*) FROM s110"), 1);
 	assert_int_equal(db_commit(t->d), 0);
 	assert_int_equal(db_begin(t->d), 0);
-	assert_int_equal(one_int(t->d, "SELECT COUNT(*) FROM s110"), 2);
+	assert_int_equal(testdb_int(t->d, "SELECT COUNT(*) FROM s110"), 2);
 	assert_int_equal(db_exec(other, "INSERT INTO s110 VALUES (3)"), 0);
-	assert_int_equal(one_int(t->d, "SELECT COUNT(*) FROM s110"), 3);
+	assert_int_equal(testdb_int(t->d, "SELECT COUNT(*) FROM s110"), 3);
 	assert_int_equal(db_commit(t->d), 0);
 	db_close(other);
 }
@@ -109,7 +99,7 @@ static void db_pg_120_writable(void **state)
 	snprintf(url, sizeof url, "%s%%20-cdefault_transaction_read_only%%3Don", t->url);
 	db *ro = NULL;
 	assert_int_equal(db_open(url, &ro, err, sizeof err), 0);
-	assert_int_equal(one_int(ro, "SELECT COUNT(*) FROM schema_version") > 0, 1);
+	assert_int_equal(testdb_int(ro, "SELECT COUNT(*) FROM schema_version") > 0, 1);
 	assert_false(db_writable(ro));
 	assert_false(db_in_transaction(ro));
 	db_close(ro);
@@ -170,8 +160,8 @@ static void db_pg_140_restore(void **state)
 	assert_int_equal(db_open(ub, &dbb, err, sizeof err), 0);
 	if (db_restore_dump(dbb, path, err, sizeof err))
 		fail_msg("restore: %s", err);
-	assert_int_equal(one_int(dbb, "SELECT COUNT(*) FROM village WHERE code = 'V1'"), 1);
-	assert_int_equal(one_int(dbb, "SELECT MAX(version) FROM schema_version"), version);
+	assert_int_equal(testdb_int(dbb, "SELECT COUNT(*) FROM village WHERE code = 'V1'"), 1);
+	assert_int_equal(testdb_int(dbb, "SELECT MAX(version) FROM schema_version"), version);
 	db_close(da);
 	db_close(dbb);
 	unlink(path);

@@ -20,16 +20,6 @@
 
 #include "testdb.h"
 
-static int64_t one_int(db *d, const char *sql)
-{
-	db_stmt *s = db_prepare(d, sql);
-	assert_non_null(s);
-	assert_int_equal(db_step(s), DB_ROW);
-	int64_t v = db_column_int(s, 0);
-	db_reset(s);
-	return v;
-}
-
 static const char *one_text(db *d, const char *sql)
 {
 	static char out[256];
@@ -64,8 +54,8 @@ static void db_sqlite_100_open(void **state)
 	struct testdb *t = *state;
 	assert_string_equal(db_backend(t->d), "sqlite");
 	assert_string_equal(one_text(t->d, "PRAGMA journal_mode"), "wal");
-	assert_int_equal(one_int(t->d, "PRAGMA foreign_keys"), 1);
-	assert_int_equal(one_int(t->d, "PRAGMA busy_timeout"), 10000);
+	assert_int_equal(testdb_int(t->d, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(testdb_int(t->d, "PRAGMA busy_timeout"), 10000);
 	/* a missing file is created */
 	char path[300];
 	snprintf(path, sizeof path, "%s-new", t->path);
@@ -98,12 +88,12 @@ static void db_sqlite_110_snapshot(void **state)
 	assert_int_equal(db_open(t->path, &other, err, sizeof err), 0);
 	assert_int_equal(db_begin_snapshot(t->d), 0);
 	assert_true(db_in_transaction(t->d));
-	assert_int_equal(one_int(t->d, "SELECT COUNT(*) FROM t"), 1);
+	assert_int_equal(testdb_int(t->d, "SELECT COUNT(*) FROM t"), 1);
 	assert_int_equal(db_exec(other, "INSERT INTO t(v) VALUES ('b')"), 0);
-	assert_int_equal(one_int(t->d, "SELECT COUNT(*) FROM t"), 1);
+	assert_int_equal(testdb_int(t->d, "SELECT COUNT(*) FROM t"), 1);
 	assert_int_equal(db_commit(t->d), 0);
 	assert_false(db_in_transaction(t->d));
-	assert_int_equal(one_int(t->d, "SELECT COUNT(*) FROM t"), 2);
+	assert_int_equal(testdb_int(t->d, "SELECT COUNT(*) FROM t"), 2);
 	db_close(other);
 }
 
@@ -119,7 +109,7 @@ static void db_sqlite_120_backup(void **state)
 	assert_int_equal(db_backup(t->d, path, err, sizeof err), 0);
 	db *copy = NULL;
 	assert_int_equal(db_open(path, &copy, err, sizeof err), 0);
-	assert_int_equal(one_int(copy, "SELECT COUNT(*) FROM t"), 2);
+	assert_int_equal(testdb_int(copy, "SELECT COUNT(*) FROM t"), 2);
 	db_close(copy);
 	unlink(path);
 	char p2[320];
@@ -224,7 +214,7 @@ static void db_sqlite_150_commit_hooks(void **state)
 	assert_true(db_commit_hook_ran(t->d));
 	assert_int_equal(ntouched, 2);
 	assert_true((touched[0] == 7 && touched[1] == -2) || (touched[0] == -2 && touched[1] == 7));
-	assert_int_equal(one_int(t->d, "SELECT COUNT(*) FROM t"), 2);
+	assert_int_equal(testdb_int(t->d, "SELECT COUNT(*) FROM t"), 2);
 
 	/* a failing handler */
 	ntouched = 0;
@@ -234,7 +224,7 @@ static void db_sqlite_150_commit_hooks(void **state)
 	assert_int_equal(db_touch(t->d, 3), 0);
 	assert_int_equal(db_commit(t->d), -1);
 	db_rollback(t->d);
-	assert_int_equal(one_int(t->d, "SELECT COUNT(*) FROM t"), 2);
+	assert_int_equal(testdb_int(t->d, "SELECT COUNT(*) FROM t"), 2);
 	/* a failing hook */
 	touch_fails = 0;
 	assert_int_equal(db_begin_write(t->d), 0);
@@ -243,7 +233,7 @@ static void db_sqlite_150_commit_hooks(void **state)
 	assert_int_equal(db_commit(t->d), -1);
 	assert_false(db_commit_hook_ran(t->d));
 	db_rollback(t->d);
-	assert_int_equal(one_int(t->d, "SELECT COUNT(*) FROM t"), 2);
+	assert_int_equal(testdb_int(t->d, "SELECT COUNT(*) FROM t"), 2);
 	/* the hook belongs to the next transaction that commits: a rolled-back
 	** one did not, so it is still armed (a request's retry still records
 	** its key) until the caller clears it, as http.c does after a request */

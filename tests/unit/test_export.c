@@ -18,20 +18,16 @@
 
 #include "ledgerfix.h"
 
+#include "csvfile.h"
 #include "export.h"
 #include "xlsx_read.h"
 
 /* The first sheet of the workbook at path as CSV (arena), the file removed. */
 static const char *first_sheet(struct fixture *f, const char *path)
 {
-	FILE *fp = fopen(path, "rb");
-	assert_non_null(fp);
-	fseek(fp, 0, SEEK_END);
-	size_t len = (size_t)ftell(fp);
-	rewind(fp);
-	char *data = malloc(len);
-	assert_int_equal(fread(data, 1, len, fp), len);
-	fclose(fp);
+	size_t len;
+	char *data = file_read_all(path, 64 << 20, &len);
+	assert_non_null(data);
 	unlink(path);
 	buf csv = {0};
 	char err[256];
@@ -136,14 +132,5 @@ static void export_120_funds_honours_and_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest rules[] = {cmocka_unit_test(export_100_year)};
-	const struct CMUnitTest on_sqlite[] = {DBCASES(setup_sqlite)};
-	int failed = cmocka_run_group_tests_name("export/rules", rules, NULL, NULL);
-	failed += cmocka_run_group_tests_name("export/sqlite", on_sqlite, NULL, NULL);
-	const char *pg = getenv("JIFEN_TEST_PG");
-	if (pg && *pg) {
-		const struct CMUnitTest on_pg[] = {DBCASES(setup_pg)};
-		failed += cmocka_run_group_tests_name("export/postgresql", on_pg, NULL, NULL);
-	} else
-		fprintf(stderr, "[  SKIP    ] export/postgresql: JIFEN_TEST_PG is not set\n");
-	return failed ? 1 : 0;
+	LEDGERFIX_MAIN("export", rules, 1, DBCASES, setup_sqlite, setup_pg);
 }

@@ -11,17 +11,7 @@
 #include "unitfix.h"
 
 #include "html.h"
-
-static struct req *new_req(struct unitfix *f)
-{
-	struct req *r = arena_alloc(f->a, sizeof *r);
-	memset(r, 0, sizeof *r);
-	r->a = f->a;
-	r->db = f->d;
-	r->method = "GET";
-	r->path = "/x";
-	return r;
-}
+#include "reqfix.h"
 
 /* html-100: escaping and formats. */
 static void html_100_format(void **state)
@@ -136,7 +126,7 @@ static void html_120_page(void **state)
 	assert_int_equal(town_name_set(f->d, &f->who, "朱家角镇", &errs), 0);
 	struct user u = {.id = 1, .login = "v1admin", .role = ROLE_VILLAGE_ADMIN,
 			 .village_id = f->v->id, .village_code = "V1", .csrf = "tok123"};
-	struct req *r = new_req(f);
+	struct req *r = reqfix_new(f->a, f->d, "GET", 0);
 	r->user = &u;
 	html_page_begin(r, "积分表 <2024>");
 	html(r, "<p>%s</p>", "正文");
@@ -159,7 +149,7 @@ static void html_120_page(void **state)
 
 	/* a town admin: no village links; a scorer: the scorer's */
 	struct user t = {.id = 2, .login = "town", .role = ROLE_TOWN_ADMIN, .csrf = "t"};
-	r = new_req(f);
+	r = reqfix_new(f->a, f->d, "GET", 0);
 	r->user = &t;
 	html_page_begin(r, "全镇");
 	html_page_end(r);
@@ -168,14 +158,14 @@ static void html_120_page(void **state)
 	buf_free(&r->out);
 	struct user s = {.id = 3, .login = "s1", .role = ROLE_SCORER, .village_id = f->v->id,
 			 .village_code = "V1", .csrf = "s"};
-	r = new_req(f);
+	r = reqfix_new(f->a, f->d, "GET", 0);
 	r->user = &s;
 	html_page_begin(r, "记分");
 	html_page_end(r);
 	nav_matches(&s, buf_cstr(&r->out), f->a);
 	buf_free(&r->out);
 	/* a status set before the end is kept */
-	r = new_req(f);
+	r = reqfix_new(f->a, f->d, "GET", 0);
 	r->user = &s;
 	r->status = 422;
 	html_page_begin(r, "错误");
@@ -197,7 +187,7 @@ static void html_130_pin_warning(void **state)
 	}
 	struct user u = {.id = 1, .login = "v1admin", .role = ROLE_VILLAGE_ADMIN,
 			 .village_id = f->v->id, .village_code = "V1", .csrf = "x"};
-	struct req *r = new_req(f);
+	struct req *r = reqfix_new(f->a, f->d, "GET", 0);
 	r->user = &u;
 	html_page_begin(r, "首页");
 	html_page_end(r);
@@ -208,7 +198,7 @@ static void html_130_pin_warning(void **state)
 	/* not the other village's admin */
 	struct user w = {.id = 2, .login = "v2admin", .role = ROLE_VILLAGE_ADMIN,
 			 .village_id = f->w->id, .village_code = "V2", .csrf = "x"};
-	r = new_req(f);
+	r = reqfix_new(f->a, f->d, "GET", 0);
 	r->user = &w;
 	html_page_begin(r, "首页");
 	html_page_end(r);

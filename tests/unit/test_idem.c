@@ -13,27 +13,7 @@
 
 #include "http.h"
 #include "idem.h"
-
-static struct req *new_req(struct unitfix *f, int is_api)
-{
-	struct req *r = arena_alloc(f->a, sizeof *r);
-	memset(r, 0, sizeof *r);
-	r->a = f->a;
-	r->db = f->d;
-	r->method = "POST";
-	r->path = "/x";
-	r->is_api = is_api;
-	return r;
-}
-
-/* The request's response header name, NULL when absent. */
-static const char *header(struct req *r, const char *name)
-{
-	for (struct param *h = r->headers; h; h = h->next)
-		if (!strcmp(h->name, name))
-			return h->value;
-	return NULL;
-}
+#include "reqfix.h"
 
 /* A write and the key in one transaction; the commit's result. */
 static int write_with_key(struct unitfix *f, struct idem *k, const char *name)
@@ -100,7 +80,7 @@ static void idem_120_store_and_replay(void **state)
 {
 	struct unitfix *f = UF(state);
 	struct idem k = {"a:3", "k-120"};
-	struct req *r = new_req(f, 1);
+	struct req *r = reqfix_new(f->a, f->d, "POST", 1);
 	assert_int_equal(idem_replay(r, &k), 0);
 	assert_false(r->answered);
 	assert_int_equal(write_with_key(f, &k, "一村"), 0);
@@ -110,19 +90,19 @@ static void idem_120_store_and_replay(void **state)
 	idem_store(r, &k);
 	buf_free(&r->out);
 
-	struct req *again = new_req(f, 1);
+	struct req *again = reqfix_new(f->a, f->d, "POST", 1);
 	assert_int_equal(idem_replay(again, &k), 1);
 	assert_true(again->answered);
 	assert_int_equal(again->status, 201);
 	assert_string_equal(again->ctype, "application/json");
 	assert_string_equal(buf_cstr(&again->out), "{\"id\":9,\"name\":\"张三\"}");
-	assert_string_equal(header(again, "Location"), "/api/villages/V1/entries/9");
-	assert_string_equal(header(again, "Idempotent-Replayed"), "true");
+	assert_string_equal(reqfix_header(again, "Location"), "/api/villages/V1/entries/9");
+	assert_string_equal(reqfix_header(again, "Idempotent-Replayed"), "true");
 	buf_free(&again->out);
 
 	/* another principal's same key is not this one */
 	struct idem other = {"a:4", "k-120"};
-	struct req *r3 = new_req(f, 1);
+	struct req *r3 = reqfix_new(f->a, f->d, "POST", 1);
 	assert_int_equal(idem_replay(r3, &other), 0);
 }
 
@@ -133,14 +113,14 @@ static void idem_130_lost_answer(void **state)
 	struct unitfix *f = UF(state);
 	struct idem k = {"a:5", "lost"};
 	assert_int_equal(write_with_key(f, &k, "一村"), 0);
-	struct req *r = new_req(f, 1);
+	struct req *r = reqfix_new(f->a, f->d, "POST", 1);
 	assert_int_equal(idem_replay(r, &k), 1);
 	assert_int_equal(r->status, 200);
 	assert_non_null(strstr(buf_cstr(&r->out), "\"replayed\":true"));
 	assert_non_null(strstr(buf_cstr(&r->out), "没有再次写入"));
-	assert_string_equal(header(r, "Idempotent-Replayed"), "true");
+	assert_string_equal(reqfix_header(r, "Idempotent-Replayed"), "true");
 	buf_free(&r->out);
-	struct req *w = new_req(f, 0);
+	struct req *w = reqfix_new(f->a, f->d, "POST", 0);
 	assert_int_equal(idem_replay(w, &k), 1);
 	assert_non_null(strstr(buf_cstr(&w->out), "没有再次写入"));
 	assert_non_null(strstr(buf_cstr(&w->out), "<html"));
@@ -158,36 +138,36 @@ static void idem_140_what_is_kept(void **state)
 	assert_int_equal(write_with_key(f, &bin, "一村"), 0);
 	assert_int_equal(write_with_key(f, &redirect, "一村"), 0);
 
-	struct req *r = new_req(f, 1);
+	struct req *r = reqfix_new(f->a, f->d, "POST", 1);
 	char *large = arena_alloc(f->a, 70000);
 	memset(large, 'x', 70000);
 	http_send(r, 200, "text/csv", large, 70000);
 	idem_store(r, &big);
 	buf_free(&r->out);
-	r = new_req(f, 1);
+	r = reqfix_new(f->a, f->d, "POST", 1);
 	http_send(r, 200, "image/png", "\x89PNG\r\n\x1a\n\0\0", 10);
 	idem_store(r, &bin);
 	buf_free(&r->out);
-	r = new_req(f, 0);
+	r = reqfix_new(f->a, f->d, "POST", 0);
 	http_redirect(r, "/villages/V1/sheets/2024-05");
 	r->ctype = NULL;
 	idem_store(r, &redirect);
 	buf_free(&r->out);
 
-	struct req *a = new_req(f, 1);
+	struct req *a = reqfix_new(f->a, f->d, "POST", 1);
 	assert_int_equal(idem_replay(a, &big), 1);
 	assert_int_equal(a->status, 200);
 	assert_string_equal(a->ctype, "text/csv");
 	assert_int_equal(a->out.len, 0);
-	assert_null(header(a, "Location"));
-	struct req *b = new_req(f, 1);
+	assert_null(reqfix_header(a, "Location"));
+	struct req *b = reqfix_new(f->a, f->d, "POST", 1);
 	assert_int_equal(idem_replay(b, &bin), 1);
 	assert_int_equal(b->out.len, 0);
-	struct req *c = new_req(f, 0);
+	struct req *c = reqfix_new(f->a, f->d, "POST", 0);
 	assert_int_equal(idem_replay(c, &redirect), 1);
 	assert_int_equal(c->status, 303);
 	assert_string_equal(c->ctype, "text/html; charset=utf-8");
-	assert_string_equal(header(c, "Location"), "/villages/V1/sheets/2024-05");
+	assert_string_equal(reqfix_header(c, "Location"), "/villages/V1/sheets/2024-05");
 	buf_free(&a->out);
 	buf_free(&b->out);
 	buf_free(&c->out);

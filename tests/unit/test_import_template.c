@@ -33,20 +33,6 @@ static int keep(void *ctx, const struct csv_row *r)
 	return 0;
 }
 
-/* The bytes of a file (malloc'd). */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	*len = (size_t)ftell(f);
-	rewind(f);
-	char *p = malloc(*len + 1);
-	assert_int_equal(fread(p, 1, *len, f), *len);
-	fclose(f);
-	return p;
-}
-
 /* data read against t's spec gives exactly t's example row. */
 static void reads_back(const struct import_template *t, const char *fname, const char *data,
 		       size_t len)
@@ -110,7 +96,8 @@ static void import_template_110_xlsx(void **state)
 		close(fd);
 		assert_int_equal(import_template_xlsx(t, path), 0);
 		size_t len;
-		char *data = slurp(path, &len);
+		char *data = file_read_all(path, 64 << 20, &len);
+		assert_non_null(data);
 		unlink(path);
 		reads_back(t, "template.xlsx", data, len);
 		free(data);

@@ -59,13 +59,7 @@ static void drop_audit_triggers(struct fixture *f)
 
 static int64_t v1_approval(struct fixture *f)
 {
-	db_stmt *s = db_prepare(f->d, "SELECT id FROM approval WHERE village_id = $x");
-	assert_non_null(s);
-	db_bind_int(s, "$x", f->v->id);
-	assert_int_equal(db_step(s), DB_ROW);
-	int64_t id = db_column_int(s, 0);
-	db_reset(s);
-	return id;
+	return query_int_x(f, "SELECT id FROM approval WHERE village_id = $x", f->v->id);
 }
 
 /* ledger_anchors-100: intact villages verify. */
@@ -109,11 +103,7 @@ static void ledger_anchors_120_audit_rows(void **state)
 
 	step_x(f, "DELETE FROM audit WHERE action = 'standard.adopt' AND village_id = $x", f->w->id,
 	       DB_DONE);
-	db_stmt *s = db_prepare(f->d, "SELECT id FROM standard_version WHERE village_id = $x");
-	db_bind_int(s, "$x", f->w->id);
-	assert_int_equal(db_step(s), DB_ROW);
-	int64_t ver = db_column_int(s, 0);
-	db_reset(s);
+	int64_t ver = query_int_x(f, "SELECT id FROM standard_version WHERE village_id = $x", f->w->id);
 	snprintf(want, sizeof want, "村 V2 标准第 1 版（编号 %lld）在审计日志中没有存证", (long long)ver);
 	expect_village(f, f->w, 1, want);
 }
@@ -166,13 +156,5 @@ static void ledger_anchors_140_item_points(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest on_sqlite[] = {DBCASES(setup_sqlite)};
-	int failed = cmocka_run_group_tests_name("ledger_anchors/sqlite", on_sqlite, NULL, NULL);
-	const char *pg = getenv("JIFEN_TEST_PG");
-	if (pg && *pg) {
-		const struct CMUnitTest on_pg[] = {DBCASES(setup_pg)};
-		failed += cmocka_run_group_tests_name("ledger_anchors/postgresql", on_pg, NULL, NULL);
-	} else
-		fprintf(stderr, "[  SKIP    ] ledger_anchors/postgresql: JIFEN_TEST_PG is not set\n");
-	return failed ? 1 : 0;
+	LEDGERFIX_MAIN("ledger_anchors", (const struct CMUnitTest *)NULL, 0, DBCASES, setup_sqlite, setup_pg);
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "csvfile.h"
 #include "csvout.h"
 #include "oversight.h"
 #include "xlsx_read.h"
@@ -83,13 +84,9 @@ static void oversight_report_120_xlsx(void **state)
 	close(fd);
 	char err[256] = "";
 	assert_int_equal(oversight_report_xlsx(path, "朱家角镇", 2024, rows, 2, err, sizeof err), 0);
-	FILE *f = fopen(path, "rb");
-	fseek(f, 0, SEEK_END);
-	size_t len = (size_t)ftell(f);
-	rewind(f);
-	char *data = malloc(len);
-	assert_int_equal(fread(data, 1, len, f), len);
-	fclose(f);
+	size_t len;
+	char *data = file_read_all(path, 64 << 20, &len);
+	assert_non_null(data);
 	unlink(path);
 	buf csv = {0};
 	char rerr[256];

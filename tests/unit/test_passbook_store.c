@@ -273,14 +273,5 @@ static void passbook_store_150_verify(void **state)
 int main(void)
 {
 	const struct CMUnitTest rules[] = {cmocka_unit_test(passbook_store_100_etag)};
-	const struct CMUnitTest on_sqlite[] = {DBCASES(setup_store_sqlite)};
-	int failed = cmocka_run_group_tests_name("passbook_store/rules", rules, NULL, NULL);
-	failed += cmocka_run_group_tests_name("passbook_store/sqlite", on_sqlite, NULL, NULL);
-	const char *pg = getenv("JIFEN_TEST_PG");
-	if (pg && *pg) {
-		const struct CMUnitTest on_pg[] = {DBCASES(setup_store_pg)};
-		failed += cmocka_run_group_tests_name("passbook_store/postgresql", on_pg, NULL, NULL);
-	} else
-		fprintf(stderr, "[  SKIP    ] passbook_store/postgresql: JIFEN_TEST_PG is not set\n");
-	return failed ? 1 : 0;
+	LEDGERFIX_MAIN("passbook_store", rules, 1, DBCASES, setup_store_sqlite, setup_store_pg);
 }

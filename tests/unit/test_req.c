@@ -15,20 +15,8 @@
 
 #include "ledgerfix.h"
 
+#include "reqfix.h"
 #include "req.h"
-
-/* A GET to the API (errors answered as JSON) against f's database. */
-static struct req *new_req(struct fixture *f)
-{
-	struct req *r = arena_alloc(f->a, sizeof *r);
-	memset(r, 0, sizeof *r);
-	r->a = f->a;
-	r->db = f->d;
-	r->method = "GET";
-	r->path = "/api/test";
-	r->is_api = 1;
-	return r;
-}
 
 static void add_query(struct req *r, const char *name, const char *value)
 {
@@ -63,7 +51,7 @@ static void not_answered(struct req *r)
 static void req_100_actor(void **state)
 {
 	struct fixture *f = F(state);
-	struct req *r = new_req(f);
+	struct req *r = reqfix_new(f->a, f->d, "GET", 1);
 	struct user u = {.id = 42, .login = "v1admin", .role = ROLE_VILLAGE_ADMIN};
 	r->user = &u;
 	struct actor who = req_actor(r);
@@ -78,7 +66,7 @@ static void req_100_actor(void **state)
 static void req_110_month(void **state)
 {
 	struct fixture *f = F(state);
-	struct req *r = new_req(f);
+	struct req *r = reqfix_new(f->a, f->d, "GET", 1);
 	assert_string_equal(req_month_or_404(r, "2024-05"), "2024-05");
 	char today[11], this_month[8];
 	date_today(today);
@@ -99,7 +87,7 @@ static void req_110_month(void **state)
 static void req_120_id(void **state)
 {
 	struct fixture *f = F(state);
-	struct req *r = new_req(f);
+	struct req *r = reqfix_new(f->a, f->d, "GET", 1);
 	assert_int_equal(req_id_or_404(r, "12", "没有这一户。"), 12);
 	assert_int_equal(req_id_or_404(r, "007", "没有这一户。"), 7);
 	not_answered(r);
@@ -124,7 +112,7 @@ static void req_130_ledger_entry(void **state)
 	approve_ok(f, f->w, "2024-05");
 	int64_t mine = query_int(f->d, "SELECT MIN(id) FROM ledger_entry");
 	int64_t theirs = query_int(f->d, "SELECT MAX(id) FROM ledger_entry");
-	struct req *r = new_req(f);
+	struct req *r = reqfix_new(f->a, f->d, "GET", 1);
 	char s[32];
 	snprintf(s, sizeof s, "%lld", (long long)mine);
 	struct ledger_entry *e = req_ledger_entry_or_404(r, f->v, s);
@@ -147,7 +135,7 @@ static void req_130_ledger_entry(void **state)
 static void req_140_public_village(void **state)
 {
 	struct fixture *f = F(state);
-	struct req *r = new_req(f);
+	struct req *r = reqfix_new(f->a, f->d, "GET", 1);
 	struct village *v = req_public_village_or_404(r, "V2");
 	assert_non_null(v);
 	assert_int_equal(v->id, f->w->id);
@@ -167,7 +155,7 @@ static void req_140_public_village(void **state)
 static void req_150_query_int(void **state)
 {
 	struct fixture *f = F(state);
-	struct req *r = new_req(f);
+	struct req *r = reqfix_new(f->a, f->d, "GET", 1);
 	assert_int_equal(req_query_int_or_400(r, "page", 1, 1, 100, NULL), 1);
 	add_query(r, "empty", "");
 	assert_int_equal(req_query_int_or_400(r, "empty", 5, 1, 100, NULL), 5);
@@ -198,7 +186,7 @@ static void req_150_query_int(void **state)
 static void req_160_params(void **state)
 {
 	struct fixture *f = F(state);
-	struct req *r = new_req(f);
+	struct req *r = reqfix_new(f->a, f->d, "GET", 1);
 	add_query(r, "q", "  张三 \t");
 	assert_string_equal(req_query_trim(r, "q"), "张三");
 	assert_string_equal(req_query(r, "q"), "  张三 \t"); /* the original untouched */
@@ -254,13 +242,5 @@ static void req_170_upload_name(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest on_sqlite[] = {DBCASES(setup_sqlite)};
-	int failed = cmocka_run_group_tests_name("req/sqlite", on_sqlite, NULL, NULL);
-	const char *pg = getenv("JIFEN_TEST_PG");
-	if (pg && *pg) {
-		const struct CMUnitTest on_pg[] = {DBCASES(setup_pg)};
-		failed += cmocka_run_group_tests_name("req/postgresql", on_pg, NULL, NULL);
-	} else
-		fprintf(stderr, "[  SKIP    ] req/postgresql: JIFEN_TEST_PG is not set\n");
-	return failed ? 1 : 0;
+	LEDGERFIX_MAIN("req", (const struct CMUnitTest *)NULL, 0, DBCASES, setup_sqlite, setup_pg);
 }

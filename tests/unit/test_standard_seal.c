@@ -17,17 +17,10 @@
 
 #include "ledgerfix.h"
 
-/* The latest standard version of village id (db_prepare caches by the
-** literal's address: the SQL is a literal, the village a binding). */
+/* The latest standard version of village id. */
 static int64_t version_of(struct fixture *f, int64_t village_id)
 {
-	db_stmt *s = db_prepare(f->d, "SELECT MAX(id) FROM standard_version WHERE village_id = $v");
-	assert_non_null(s);
-	db_bind_int(s, "$v", village_id);
-	assert_int_equal(db_step(s), DB_ROW);
-	int64_t id = db_column_int(s, 0);
-	db_reset(s);
-	return id;
+	return query_int_x(f, "SELECT MAX(id) FROM standard_version WHERE village_id = $x", village_id);
 }
 
 static int64_t v1_version(struct fixture *f)
@@ -193,13 +186,5 @@ static void standard_seal_130_no_items(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest on_sqlite[] = {DBCASES(setup_sqlite)};
-	int failed = cmocka_run_group_tests_name("standard_seal/sqlite", on_sqlite, NULL, NULL);
-	const char *pg = getenv("JIFEN_TEST_PG");
-	if (pg && *pg) {
-		const struct CMUnitTest on_pg[] = {DBCASES(setup_pg)};
-		failed += cmocka_run_group_tests_name("standard_seal/postgresql", on_pg, NULL, NULL);
-	} else
-		fprintf(stderr, "[  SKIP    ] standard_seal/postgresql: JIFEN_TEST_PG is not set\n");
-	return failed ? 1 : 0;
+	LEDGERFIX_MAIN("standard_seal", (const struct CMUnitTest *)NULL, 0, DBCASES, setup_sqlite, setup_pg);
 }

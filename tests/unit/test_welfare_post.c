@@ -305,14 +305,5 @@ static void welfare_post_140_decide(void **state)
 int main(void)
 {
 	const struct CMUnitTest rules[] = {cmocka_unit_test(welfare_post_100_points_part)};
-	const struct CMUnitTest on_sqlite[] = {DBCASES(setup_sqlite)};
-	int failed = cmocka_run_group_tests_name("welfare_post/rules", rules, NULL, NULL);
-	failed += cmocka_run_group_tests_name("welfare_post/sqlite", on_sqlite, NULL, NULL);
-	const char *pg = getenv("JIFEN_TEST_PG");
-	if (pg && *pg) {
-		const struct CMUnitTest on_pg[] = {DBCASES(setup_pg)};
-		failed += cmocka_run_group_tests_name("welfare_post/postgresql", on_pg, NULL, NULL);
-	} else
-		fprintf(stderr, "[  SKIP    ] welfare_post/postgresql: JIFEN_TEST_PG is not set\n");
-	return failed ? 1 : 0;
+	LEDGERFIX_MAIN("welfare_post", rules, 1, DBCASES, setup_sqlite, setup_pg);
 }

@@ -102,4 +102,17 @@ static inline int testdb_close(struct testdb *t)
 	return rc;
 }
 
+/* The single integer of sql (a literal: db_prepare caches by address);
+** -1 when it fails. */
+static inline int64_t testdb_int(db *d, const char *sql)
+{
+	db_stmt *s = db_prepare(d, sql);
+	int64_t v = -1;
+	if (s && db_step(s) == DB_ROW)
+		v = db_column_int(s, 0);
+	if (s)
+		db_reset(s);
+	return v;
+}
+
 #endif
