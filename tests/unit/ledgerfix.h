@@ -143,21 +143,30 @@ static inline int64_t hid(struct fixture *f, const struct village *v, const char
 	return h->id;
 }
 
-/* Adopt csv for v (adopted/effective dates); returns the area's result,
-** failing the test on a database error. */
-static inline int adopt(struct fixture *f, const struct village *v, const char *csv,
-		 const char *adopted, const char *effective, errlist *errs, int64_t *id)
+/* The vote of a representatives' meeting adopting a standard on adopted,
+** in effect from effective. */
+static inline struct std_adoption fix_adoption(const char *adopted, const char *effective)
 {
 	struct std_adoption ad = STD_ADOPTION_INIT;
 	ad.adopted_on = adopted;
 	ad.effective_on = effective;
-	ad.meeting_type = "村民代表会议";
+	ad.meeting_type = STD_MEETING_REPRESENTATIVES;
 	ad.meeting = "测试会议";
 	ad.entitled = 40;
 	ad.attendance = 35;
 	ad.votes_for = 33;
 	ad.votes_against = 1;
 	ad.votes_abstain = 1;
+	return ad;
+}
+
+/* Adopt csv for v (adopted/effective dates); returns the area's result,
+** failing the test on a database error. */
+static inline int adopt(struct fixture *f, const struct village *v, const char *csv,
+		 const char *adopted, const char *effective, errlist *errs, int64_t *id)
+{
+	struct std_adoption ad = fix_adoption(adopted, effective);
+	ad.meeting_type = "村民代表会议";
 	int64_t dummy;
 	int rc = standard_adopt_csv(f->d, &f->who, v, &ad, "s.csv", csv, strlen(csv), 0, errs,
 				    id ? id : &dummy);

@@ -74,21 +74,6 @@ static void period_over(struct fixture *f, int64_t id)
 	assert_int_equal(db_step(s), DB_DONE);
 }
 
-static struct std_adoption vote(void)
-{
-	struct std_adoption ad = STD_ADOPTION_INIT;
-	ad.adopted_on = today;
-	ad.effective_on = today;
-	ad.meeting_type = STD_MEETING_REPRESENTATIVES;
-	ad.meeting = "村民代表会议";
-	ad.entitled = 40;
-	ad.attendance = 35;
-	ad.votes_for = 33;
-	ad.votes_against = 1;
-	ad.votes_abstain = 1;
-	return ad;
-}
-
 /* consultation-100: states on a date and their labels; body labels. */
 static void consultation_100_state(void **state)
 {
@@ -233,7 +218,7 @@ static void consultation_130_adopt(void **state)
 	int64_t k1, k2;
 	assert_int_equal(comment(f, f->v, cid, hid(f, f->v, "H2"), "", "加一条", NULL, &msg, &k1), 0);
 	assert_int_equal(comment(f, f->v, cid, 0, "hongbai", "婚丧从简", NULL, &msg, &k2), 0);
-	struct std_adoption ad = vote();
+	struct std_adoption ad = fix_adoption(today, today);
 	errlist errs = {0};
 	int64_t ver = 0;
 	int64_t versions = query_int(f->d, "SELECT COUNT(*) FROM standard_version");
@@ -301,7 +286,7 @@ static void consultation_140_link(void **state)
 	dates();
 	errlist errs = {0};
 	int64_t ver;
-	struct std_adoption ad = vote();
+	struct std_adoption ad = fix_adoption(today, today);
 	ad.without_consultation = "上级统一部署，时间紧";
 	assert_int_equal(standard_adopt_csv(f->d, &f->who, f->v, &ad, "s.csv", template_csv(),
 					    strlen(template_csv()), 0, &errs, &ver), 0);

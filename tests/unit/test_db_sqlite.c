@@ -31,6 +31,17 @@ static const char *one_text(db *d, const char *sql)
 	return out;
 }
 
+/* Remove a SQLite file and its WAL companions. */
+static void remove_db(const char *path)
+{
+	char p[320];
+	unlink(path);
+	snprintf(p, sizeof p, "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", path);
+	unlink(p);
+}
+
 static int setup(void **state)
 {
 	struct testdb *t = calloc(1, sizeof *t);
@@ -66,12 +77,7 @@ static void db_sqlite_100_open(void **state)
 	struct stat st;
 	assert_int_equal(stat(path, &st), 0);
 	db_close(d);
-	unlink(path);
-	char p2[320];
-	snprintf(p2, sizeof p2, "%s-wal", path);
-	unlink(p2);
-	snprintf(p2, sizeof p2, "%s-shm", path);
-	unlink(p2);
+	remove_db(path);
 	/* a folder that does not exist is an error in Chinese naming the file */
 	assert_int_equal(db_open("/no/such/dir/x.db", &d, err, sizeof err), -1);
 	assert_non_null(strstr(err, "/no/such/dir/x.db"));
@@ -111,12 +117,7 @@ static void db_sqlite_120_backup(void **state)
 	assert_int_equal(db_open(path, &copy, err, sizeof err), 0);
 	assert_int_equal(testdb_int(copy, "SELECT COUNT(*) FROM t"), 2);
 	db_close(copy);
-	unlink(path);
-	char p2[320];
-	snprintf(p2, sizeof p2, "%s-wal", path);
-	unlink(p2);
-	snprintf(p2, sizeof p2, "%s-shm", path);
-	unlink(p2);
+	remove_db(path);
 	assert_int_equal(db_backup(t->d, "/no/such/dir/b.db", err, sizeof err), -1);
 	assert_non_null(strstr(err, "无法创建备份文件 /no/such/dir/b.db"));
 	/* no dump restore on SQLite: its restore is a file swap */

@@ -79,13 +79,7 @@ static inline int unitfix_teardown(void **state)
 /* The single integer a query answers (-1 on error). */
 static inline int64_t unitfix_int(db *d, const char *sql)
 {
-	db_stmt *s = db_prepare(d, sql);
-	int64_t v = -1;
-	if (s && db_step(s) == DB_ROW)
-		v = db_column_int(s, 0);
-	if (s)
-		db_reset(s);
-	return v;
+	return testdb_int(d, sql);
 }
 
 /* Run the rules group (may be empty), then db on SQLite and, when
