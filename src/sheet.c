@@ -187,9 +187,11 @@ static int sheet_lock_open(db *d, int64_t sheet_id)
 	return db_changes(d) == 1 ? 0 : 1;
 }
 
-/* The message for a sheet that takes no entries. */
+/* The message for a sheet that takes no entries; a conflict of its state
+** (errlist.refusal), which the API answers 409. */
 static void closed_message(errlist *errs, const struct sheet *sh)
 {
+	errlist_refuse(errs, REFUSED_CONFLICT, sh->status);
 	if (sh->status == SHEET_APPROVED)
 		errlist_add(errs, "%s 的积分表已审定，不能再改动；发现错误请做更正", sh->month);
 	else
