@@ -192,11 +192,9 @@ static int sheet_refused(struct req *r, int rc, int not_found, const errlist *er
 ** {household, item, quantity, date, note, photo} -> 201 {id, month, ...} */
 static void api_entry_add(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	const char *month = req_month_or_404(r, r->arg[1]);
-	if (!month)
+	struct village *v;
+	const char *month;
+	if (req_village_month_or_404(r, &v, &month))
 		return;
 	struct api_body b;
 	if (api_body_read(r, &b))
@@ -237,11 +235,9 @@ static void api_entry_add(struct req *r)
 /* POST /api/v1/villages/CODE/sheets/YYYY-MM/entries/ID/remove */
 static void api_entry_remove(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	const char *month = req_month_or_404(r, r->arg[1]);
-	if (!month)
+	struct village *v;
+	const char *month;
+	if (req_village_month_or_404(r, &v, &month))
 		return;
 	int64_t id = req_id_or_404(r, r->arg[2], "没有这条积分记录。");
 	if (!id)
@@ -263,11 +259,9 @@ static void api_entry_remove(struct req *r)
 /* POST /api/v1/villages/CODE/sheets/YYYY-MM/submit -> the sheet */
 static void api_submit(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	const char *month = req_month_or_404(r, r->arg[1]);
-	if (!month)
+	struct village *v;
+	const char *month;
+	if (req_village_month_or_404(r, &v, &month))
 		return;
 	errlist errs = {0};
 	struct actor who = req_actor(r);
@@ -280,11 +274,9 @@ static void api_submit(struct req *r)
 /* POST /api/v1/villages/CODE/sheets/YYYY-MM/return: {reason} -> the sheet */
 static void api_return(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	const char *month = req_month_or_404(r, r->arg[1]);
-	if (!month)
+	struct village *v;
+	const char *month;
+	if (req_village_month_or_404(r, &v, &month))
 		return;
 	struct api_body b;
 	if (api_body_read(r, &b))
@@ -306,11 +298,9 @@ static void api_return(struct req *r)
 ** {meeting_date, attendees, resolution} -> the approval */
 static void api_approve(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	const char *month = req_month_or_404(r, r->arg[1]);
-	if (!month)
+	struct village *v;
+	const char *month;
+	if (req_village_month_or_404(r, &v, &month))
 		return;
 	struct api_body b;
 	if (api_body_read(r, &b))
