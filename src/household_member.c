@@ -61,8 +61,10 @@ int member_check(arena *a, const char *const vals[MF_COUNT], struct member *m,
 	"m.id, m.household_id, m.name, m.relation, m.party_member, m.phone, m.removed_on," \
 	" m.created_at"
 
-static void read_member(db_stmt *s, arena *a, struct member *m)
+/* A row of "SELECT " MEMBER_COLS (a db_row_fn). */
+static void read_member(db_stmt *s, arena *a, void *row)
 {
+	struct member *m = row;
 	memset(m, 0, sizeof *m);
 	m->id = db_column_int(s, 0);
 	m->household_id = db_column_int(s, 1);
@@ -90,21 +92,7 @@ int member_list(db *d, arena *a, int64_t village_id, int64_t household_id, int w
 	if (!s || db_bind_int(s, "$v", village_id) || db_bind_int(s, "$h", household_id) ||
 	    db_bind_int(s, "$all", with_removed ? 1 : 0))
 		return -1;
-	int cap = 0, st;
-	struct member *out = NULL;
-	while ((st = db_step(s)) == DB_ROW) {
-		if (*n == cap) {
-			int ncap = cap ? cap * 2 : 8;
-			struct member *grown = arena_alloc(a, sizeof *grown * (size_t)ncap);
-			if (*n)
-				memcpy(grown, out, sizeof *out * (size_t)*n);
-			out = grown;
-			cap = ncap;
-		}
-		read_member(s, a, &out[(*n)++]);
-	}
-	*rows = out;
-	return st == DB_DONE ? 0 : -1;
+	return db_read_rows(s, a, sizeof **rows, read_member, rows, n);
 }
 
 int member_get(db *d, arena *a, int64_t village_id, int64_t household_id, int64_t member_id,
