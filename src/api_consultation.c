@@ -110,110 +110,94 @@ static void api_consultation(struct req *r)
 /* POST /api/v1/villages/CODE/consultations */
 static void api_consultation_open(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
+	struct api_body b;
+	struct village *v = api_village_body(r, &b);
 	if (!v)
 		return;
-	json_t *o = body_or_400(r);
-	if (!o)
-		return;
-	errlist errs = {0};
 	const char *title, *opens, *closes, *csv;
-	member_str(o, "title", &title, &errs);
-	member_str(o, "opens_on", &opens, &errs);
-	member_str(o, "closes_on", &closes, &errs);
-	member_str(o, "draft_csv", &csv, &errs);
+	member_str(b.o, "title", &title, &b.errs);
+	member_str(b.o, "opens_on", &opens, &b.errs);
+	member_str(b.o, "closes_on", &closes, &b.errs);
+	member_str(b.o, "draft_csv", &csv, &b.errs);
 	int64_t id = 0;
 	int rc = 1;
-	if (!errs.n) {
+	if (!b.errs.n) {
 		struct actor who = req_actor(r);
 		rc = consultation_open(r->db, &who, v, title, "draft_csv", csv, strlen(csv), opens,
-				       closes, &errs, &id);
+				       closes, &b.errs, &id);
 	}
-	if (!api_refused(r, rc, 0, &errs, "发布草案时出错。"))
+	if (!api_refused(r, rc, 0, &b.errs, "发布草案时出错。"))
 		one_answer(r, v, id, 201);
-	errlist_free(&errs);
-	json_decref(o);
+	api_body_free(&b);
 }
 
 /* POST /api/v1/villages/CODE/consultations/ID/comments */
 static void api_comment_add(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
+	int64_t id = parse_id(r->arg[1]);
+	struct api_body b;
+	struct village *v = api_village_body(r, &b);
 	if (!v)
 		return;
-	int64_t id = parse_id(r->arg[1]);
-	json_t *o = body_or_400(r);
-	if (!o)
-		return;
-	errlist errs = {0};
 	const char *text, *body = "", *date = "";
 	int household = r->user->role == ROLE_HOUSEHOLD;
-	member_str(o, "text", &text, &errs);
+	member_str(b.o, "text", &text, &b.errs);
 	if (!household) {
-		member_str(o, "body", &body, &errs);
-		member_str(o, "date", &date, &errs);
+		member_str(b.o, "body", &body, &b.errs);
+		member_str(b.o, "date", &date, &b.errs);
 	}
 	struct actor who = req_actor(r);
 	if (household)
 		who = (struct actor){0, arena_printf(r->a, "household:%s", r->user->login), r->ip};
 	int64_t cid = 0;
-	int rc = errs.n ? 1
+	int rc = b.errs.n ? 1
 			: consultation_comment_add(r->db, &who, v, id, household ? r->user->id : 0,
-						   body, text, date, &errs, &cid);
-	if (!api_refused(r, rc, 0, &errs, "保存意见时出错。"))
+						   body, text, date, &b.errs, &cid);
+	if (!api_refused(r, rc, 0, &b.errs, "保存意见时出错。"))
 		one_answer(r, v, id, 201);
-	errlist_free(&errs);
-	json_decref(o);
+	api_body_free(&b);
 }
 
 /* POST /api/v1/villages/CODE/consultations/ID/comments/ID/answer */
 static void api_answer(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
+	struct api_body b;
+	struct village *v = api_village_body(r, &b);
 	if (!v)
 		return;
-	json_t *o = body_or_400(r);
-	if (!o)
-		return;
-	errlist errs = {0};
 	const char *answer;
-	member_str(o, "answer", &answer, &errs);
+	member_str(b.o, "answer", &answer, &b.errs);
 	struct actor who = req_actor(r);
-	int rc = errs.n ? 1
-			: consultation_answer(r->db, &who, v, parse_id(r->arg[2]), answer, &errs);
-	if (!api_refused(r, rc, 0, &errs, "保存答复时出错。"))
+	int rc = b.errs.n ? 1
+			: consultation_answer(r->db, &who, v, parse_id(r->arg[2]), answer, &b.errs);
+	if (!api_refused(r, rc, 0, &b.errs, "保存答复时出错。"))
 		one_answer(r, v, parse_id(r->arg[1]), 200);
-	errlist_free(&errs);
-	json_decref(o);
+	api_body_free(&b);
 }
 
 /* POST /api/v1/villages/CODE/consultations/ID/adopt */
 static void api_adopt(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
+	struct api_body b;
+	struct village *v = api_village_body(r, &b);
 	if (!v)
 		return;
-	json_t *o = body_or_400(r);
-	if (!o)
-		return;
-	errlist errs = {0};
 	struct std_adoption ad = STD_ADOPTION_INIT;
-	member_str(o, "adopted_on", &ad.adopted_on, &errs);
-	member_str(o, "effective_on", &ad.effective_on, &errs);
-	member_str(o, "meeting_type", &ad.meeting_type, &errs);
-	member_str(o, "meeting", &ad.meeting, &errs);
-	member_int(o, "entitled", -1, &ad.entitled, &errs);
-	member_int(o, "attendance", -1, &ad.attendance, &errs);
-	member_int(o, "votes_for", -1, &ad.votes_for, &errs);
-	member_int(o, "votes_against", -1, &ad.votes_against, &errs);
-	member_int(o, "votes_abstain", -1, &ad.votes_abstain, &errs);
+	member_str(b.o, "adopted_on", &ad.adopted_on, &b.errs);
+	member_str(b.o, "effective_on", &ad.effective_on, &b.errs);
+	member_str(b.o, "meeting_type", &ad.meeting_type, &b.errs);
+	member_str(b.o, "meeting", &ad.meeting, &b.errs);
+	member_int(b.o, "entitled", -1, &ad.entitled, &b.errs);
+	member_int(b.o, "attendance", -1, &ad.attendance, &b.errs);
+	member_int(b.o, "votes_for", -1, &ad.votes_for, &b.errs);
+	member_int(b.o, "votes_against", -1, &ad.votes_against, &b.errs);
+	member_int(b.o, "votes_abstain", -1, &ad.votes_abstain, &b.errs);
 	struct actor who = req_actor(r);
 	int64_t id = parse_id(r->arg[1]), ver = 0;
-	int rc = errs.n ? 1 : consultation_adopt(r->db, &who, v, id, &ad, &errs, &ver);
-	if (!api_refused(r, rc, 0, &errs, "保存表决结果时出错。"))
+	int rc = b.errs.n ? 1 : consultation_adopt(r->db, &who, v, id, &ad, &b.errs, &ver);
+	if (!api_refused(r, rc, 0, &b.errs, "保存表决结果时出错。"))
 		one_answer(r, v, id, 201);
-	errlist_free(&errs);
-	json_decref(o);
+	api_body_free(&b);
 }
 
 const struct route consultation_api_routes[] = {

@@ -90,11 +90,9 @@ static void api_declarations(struct req *r)
 /* POST /api/v1/villages/CODE/declarations/ID/accept: {item} -> {entry_id} */
 static void api_declaration_accept(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	int64_t id = req_id_or_404(r, r->arg[1], "没有这条申报。");
-	if (!id)
+	struct village *v;
+	int64_t id;
+	if (req_village_id_or_404(r, &v, &id, "没有这条申报。"))
 		return;
 	struct api_body b;
 	if (api_body_read(r, &b))
@@ -122,11 +120,9 @@ static void api_declaration_accept(struct req *r)
 /* POST /api/v1/villages/CODE/declarations/ID/decline: {reason} */
 static void api_declaration_decline(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	int64_t id = req_id_or_404(r, r->arg[1], "没有这条申报。");
-	if (!id)
+	struct village *v;
+	int64_t id;
+	if (req_village_id_or_404(r, &v, &id, "没有这条申报。"))
 		return;
 	struct api_body b;
 	if (api_body_read(r, &b))

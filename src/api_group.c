@@ -66,60 +66,50 @@ static void api_group(struct req *r)
 /* POST /api/v1/villages/CODE/group */
 static void api_group_add(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
+	struct api_body b;
+	struct village *v = api_village_body(r, &b);
 	if (!v)
 		return;
-	json_t *o = body_or_400(r);
-	if (!o)
-		return;
-	errlist errs = {0};
 	struct group_member_input in = {0};
-	member_str(o, "name", &in.name, &errs);
-	member_str(o, "role", &in.role, &errs);
-	member_str(o, "account", &in.account_login, &errs);
-	member_str(o, "joined_on", &in.joined_on, &errs);
-	member_str(o, "meeting_date", &in.meeting_date, &errs);
-	member_str(o, "attendees", &in.attendees, &errs);
-	member_str(o, "appointed_by", &in.appointed_by, &errs);
+	member_str(b.o, "name", &in.name, &b.errs);
+	member_str(b.o, "role", &in.role, &b.errs);
+	member_str(b.o, "account", &in.account_login, &b.errs);
+	member_str(b.o, "joined_on", &in.joined_on, &b.errs);
+	member_str(b.o, "meeting_date", &in.meeting_date, &b.errs);
+	member_str(b.o, "attendees", &in.attendees, &b.errs);
+	member_str(b.o, "appointed_by", &in.appointed_by, &b.errs);
 	int64_t id = 0;
 	int rc = 1;
-	if (!errs.n) {
+	if (!b.errs.n) {
 		struct actor who = req_actor(r);
-		rc = group_member_add(r->db, &who, v, &in, &errs, &id);
+		rc = group_member_add(r->db, &who, v, &in, &b.errs, &id);
 	}
-	if (!api_refused(r, rc, 0, &errs, "保存小组成员时出错。"))
+	if (!api_refused(r, rc, 0, &b.errs, "保存小组成员时出错。"))
 		roster_answer(r, v, 201);
-	errlist_free(&errs);
-	json_decref(o);
+	api_body_free(&b);
 }
 
 /* POST /api/v1/villages/CODE/group/ID/leave */
 static void api_group_leave(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
+	struct village *v;
+	int64_t id;
+	if (req_village_id_or_404(r, &v, &id, "小组里没有这名成员。"))
 		return;
-	int64_t id = parse_id(r->arg[1]);
-	if (!id) {
-		http_error(r, 404, "小组里没有这名成员。");
+	struct api_body b;
+	if (api_body_read(r, &b))
 		return;
-	}
-	json_t *o = body_or_400(r);
-	if (!o)
-		return;
-	errlist errs = {0};
 	const char *left_on, *reason;
-	member_str(o, "left_on", &left_on, &errs);
-	member_str(o, "reason", &reason, &errs);
+	member_str(b.o, "left_on", &left_on, &b.errs);
+	member_str(b.o, "reason", &reason, &b.errs);
 	int rc = 1;
-	if (!errs.n) {
+	if (!b.errs.n) {
 		struct actor who = req_actor(r);
-		rc = group_member_leave(r->db, &who, v, id, left_on, reason, &errs);
+		rc = group_member_leave(r->db, &who, v, id, left_on, reason, &b.errs);
 	}
-	if (!api_refused(r, rc, 0, &errs, "保存时出错。"))
+	if (!api_refused(r, rc, 0, &b.errs, "保存时出错。"))
 		roster_answer(r, v, 200);
-	errlist_free(&errs);
-	json_decref(o);
+	api_body_free(&b);
 }
 
 const struct route group_api_routes[] = {

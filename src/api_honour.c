@@ -87,27 +87,25 @@ static void api_honours_confirm(struct req *r)
 		http_error(r, 404, "没有这一年度。");
 		return;
 	}
-	json_t *o = body_or_400(r);
-	if (!o)
+	struct api_body b;
+	if (api_body_read(r, &b))
 		return;
-	errlist errs = {0};
 	struct honour_confirm_input in = {0};
-	member_str(o, "meeting_date", &in.meeting_date, &errs);
-	member_str(o, "attendees", &in.attendees, &errs);
-	member_str(o, "resolution", &in.resolution, &errs);
+	member_str(b.o, "meeting_date", &in.meeting_date, &b.errs);
+	member_str(b.o, "attendees", &in.attendees, &b.errs);
+	member_str(b.o, "resolution", &in.resolution, &b.errs);
 	const char **models;
-	member_str_array(o, "models", r->a, &models, &in.n_models, &errs);
+	member_str_array(b.o, "models", r->a, &models, &in.n_models, &b.errs);
 	in.models = models;
 	int64_t id = 0;
-	int rc = errs.n ? 1 : 0;
+	int rc = b.errs.n ? 1 : 0;
 	if (!rc) {
 		struct actor who = req_actor(r);
-		rc = honour_confirm(r->db, r->a, &who, v, (int)year, &in, &errs, &id);
+		rc = honour_confirm(r->db, r->a, &who, v, (int)year, &in, &b.errs, &id);
 	}
-	if (!api_refused(r, rc, 0, &errs, "确认荣誉时出错。"))
+	if (!api_refused(r, rc, 0, &b.errs, "确认荣誉时出错。"))
 		honours_answer(r, v, (int)year, 201);
-	errlist_free(&errs);
-	json_decref(o);
+	api_body_free(&b);
 }
 
 const struct route honour_api_routes[] = {

@@ -269,34 +269,31 @@ static void api_evaluations(struct req *r)
 ** with the new evaluation. */
 static void api_evaluation_post(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
+	struct api_body b;
+	struct village *v = api_village_body(r, &b);
 	if (!v)
 		return;
-	json_t *o = body_or_400(r);
-	if (!o)
-		return;
-	errlist errs = {0};
 	char today[11];
 	date_today(today);
 	int64_t year;
 	const char *evaluator, *date, *conclusion;
-	member_int(o, "year", atoi(today), &year, &errs);
-	member_str(o, "evaluator", &evaluator, &errs);
-	member_str(o, "date", &date, &errs);
-	member_str(o, "conclusion", &conclusion, &errs);
-	json_t *given = json_object_get(o, "scores");
+	member_int(b.o, "year", atoi(today), &year, &b.errs);
+	member_str(b.o, "evaluator", &evaluator, &b.errs);
+	member_str(b.o, "date", &date, &b.errs);
+	member_str(b.o, "conclusion", &conclusion, &b.errs);
+	json_t *given = json_object_get(b.o, "scores");
 	if (given && !json_is_object(given))
-		errlist_add(&errs, "scores 应为对象：{\"指标代码\": {\"score\": 0–100, \"remark\": \"…\"}}");
+		errlist_add(&b.errs, "scores 应为对象：{\"指标代码\": {\"score\": 0–100, \"remark\": \"…\"}}");
 	struct eval_score *sc = NULL;
 	int nc = 0, rc = 1;
 	int64_t id = 0;
-	if (!errs.n && (year < 1900 || year > 2199))
-		errlist_add(&errs, "year 应为 1900–2199 的年份");
-	if (!errs.n && evaluation_prefilled(r->db, r->a, v, (int)year, &sc, &nc)) {
+	if (!b.errs.n && (year < 1900 || year > 2199))
+		errlist_add(&b.errs, "year 应为 1900–2199 的年份");
+	if (!b.errs.n && evaluation_prefilled(r->db, r->a, v, (int)year, &sc, &nc)) {
 		rc = -1;
 		goto out;
 	}
-	for (int i = 0; !errs.n && i < nc; i++) {
+	for (int i = 0; !b.errs.n && i < nc; i++) {
 		json_t *g = given ? json_object_get(given, sc[i].code) : NULL;
 		json_t *s = g ? json_object_get(g, "score") : NULL;
 		json_t *rm = g ? json_object_get(g, "remark") : NULL;
@@ -307,14 +304,13 @@ static void api_evaluation_post(struct req *r)
 				      : -1;
 		sc[i].remark = json_is_string(rm) ? arena_strdup(r->a, json_string_value(rm)) : "";
 	}
-	if (errs.n)
+	if (b.errs.n)
 		goto out;
 	struct actor who = req_actor(r);
-	rc = evaluation_add(r->db, &who, v, (int)year, evaluator, date, conclusion, sc, nc, &errs,
+	rc = evaluation_add(r->db, &who, v, (int)year, evaluator, date, conclusion, sc, nc, &b.errs,
 			    &id);
 out:
-	json_decref(o);
-	if (!api_refused(r, rc ? rc : errs.n ? 1 : 0, 0, &errs, "保存评估时出错。")) {
+	if (!api_refused(r, rc ? rc : b.errs.n ? 1 : 0, 0, &b.errs, "保存评估时出错。")) {
 		struct evaluation e;
 		if (evaluation_get(r->db, r->a, v->id, id, &e))
 			http_error(r, 500, "读取评估时出错。");
@@ -324,17 +320,15 @@ out:
 			json_send(r, 201);
 		}
 	}
-	errlist_free(&errs);
+	api_body_free(&b);
 }
 
 /* GET /api/v1/villages/CODE/evaluations/ID */
 static void api_evaluation_get(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	int64_t id = req_id_or_404(r, r->arg[1], "没有这份评估。");
-	if (!id)
+	struct village *v;
+	int64_t id;
+	if (req_village_id_or_404(r, &v, &id, "没有这份评估。"))
 		return;
 	struct evaluation e;
 	int rc = evaluation_get(r->db, r->a, v->id, id, &e);

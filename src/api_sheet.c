@@ -169,65 +169,32 @@ static void api_sheet(struct req *r)
 		send_sheet(r, v, month, 200);
 }
 
-/* The sheet's status when it exists (-1: none), or answers 500 (-2). */
-static int sheet_status_or_500(struct req *r, const struct village *v, const char *month)
+/* Answer what the sheet area answered: when it refused for the sheet's
+** state (errlist.refusal), 409 with that status and what cannot be done,
+** or 404 when the month has no sheet; any other refusal as api_refused().
+** Returns rc. */
+static int sheet_refused(struct req *r, int rc, int not_found, const errlist *errs,
+			 const char *month, const char *what, const char *fail_msg)
 {
-	struct sheet *s;
-	int rc = sheet_get(r->db, r->a, v->id, month, &s);
-	if (rc < 0) {
-		http_error(r, 500, "读取积分表时出错。");
-		return -2;
+	if (rc > 0 && errs->refusal == REFUSED_CONFLICT) {
+		http_error(r, 409, arena_printf(r->a, "%s 积分表%s，%s", month,
+						sheet_status_label(errs->state), what));
+		return rc;
 	}
-	return rc ? -1 : s->status;
-}
-
-/* Answer 409 with the sheet's status in the message. */
-static void conflict(struct req *r, const char *month, int status, const char *what)
-{
-	http_error(r, 409, arena_printf(r->a, "%s 积分表%s，%s", month, sheet_status_label(status),
-					what));
-}
-
-/* What a change needs of the month's sheet. */
-enum sheet_want {
-	WANT_OPEN_OR_NONE, /* draft or returned, or none yet (the first entry makes it) */
-	WANT_OPEN,         /* draft or returned */
-	WANT_SUBMITTED,    /* submitted: return and approve */
-};
-
-/* The sheet of month must be as want says: else answers 500, 404 (no
-** sheet) or 409 (the sheet's status and what cannot be done) and returns
-** -1; 0 when it is. */
-static int sheet_state_or_reply(struct req *r, const struct village *v, const char *month,
-				enum sheet_want want, const char *what)
-{
-	int st = sheet_status_or_500(r, v, month);
-	if (st == -2)
-		return -1;
-	if (st == -1 && want != WANT_OPEN_OR_NONE) {
+	if (rc > 0 && errs->refusal == REFUSED_NOT_FOUND) {
 		http_error(r, 404, "这个月还没有积分表。");
-		return -1;
+		return rc;
 	}
-	int ok = want == WANT_SUBMITTED ? st == SHEET_SUBMITTED
-					: st != SHEET_SUBMITTED && st != SHEET_APPROVED;
-	if (!ok) {
-		conflict(r, month, st, what);
-		return -1;
-	}
-	return 0;
+	return api_refused(r, rc, not_found, errs, fail_msg);
 }
 
 /* POST /api/v1/villages/CODE/sheets/YYYY-MM/entries:
 ** {household, item, quantity, date, note, photo} -> 201 {id, month, ...} */
 static void api_entry_add(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	const char *month = req_month_or_404(r, r->arg[1]);
-	if (!month)
-		return;
-	if (sheet_state_or_reply(r, v, month, WANT_OPEN_OR_NONE, "不能再记入"))
+	struct village *v;
+	const char *month;
+	if (req_village_month_or_404(r, &v, &month))
 		return;
 	struct api_body b;
 	if (api_body_read(r, &b))
@@ -249,7 +216,7 @@ static void api_entry_add(struct req *r)
 		struct actor who = req_actor(r);
 		rc = entry_add(r->db, &who, v, month, &in, &b.errs, &id);
 	}
-	if (!api_refused(r, rc, 0, &b.errs, "记入时出错，没有保存。")) {
+	if (!sheet_refused(r, rc, 0, &b.errs, month, "不能再记入", "记入时出错，没有保存。")) {
 		json_begin(r);
 		json_obj(r, NULL);
 		json_int(r, "id", id);
@@ -268,21 +235,18 @@ static void api_entry_add(struct req *r)
 /* POST /api/v1/villages/CODE/sheets/YYYY-MM/entries/ID/remove */
 static void api_entry_remove(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	const char *month = req_month_or_404(r, r->arg[1]);
-	if (!month)
+	struct village *v;
+	const char *month;
+	if (req_village_month_or_404(r, &v, &month))
 		return;
 	int64_t id = req_id_or_404(r, r->arg[2], "没有这条积分记录。");
 	if (!id)
 		return;
-	if (sheet_state_or_reply(r, v, month, WANT_OPEN_OR_NONE, "不能删除记录"))
-		return;
 	errlist errs = {0};
 	struct actor who = req_actor(r);
 	int rc = entry_remove(r->db, &who, v, id, &errs);
-	if (!api_refused(r, rc, SHEET_NOT_FOUND, &errs, "删除时出错，没有删除。")) {
+	if (!sheet_refused(r, rc, SHEET_NOT_FOUND, &errs, month, "不能删除记录",
+			   "删除时出错，没有删除。")) {
 		json_begin(r);
 		json_obj(r, NULL);
 		json_int(r, "removed", id);
@@ -295,18 +259,14 @@ static void api_entry_remove(struct req *r)
 /* POST /api/v1/villages/CODE/sheets/YYYY-MM/submit -> the sheet */
 static void api_submit(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	const char *month = req_month_or_404(r, r->arg[1]);
-	if (!month)
-		return;
-	if (sheet_state_or_reply(r, v, month, WANT_OPEN, "不能再提交"))
+	struct village *v;
+	const char *month;
+	if (req_village_month_or_404(r, &v, &month))
 		return;
 	errlist errs = {0};
 	struct actor who = req_actor(r);
 	int rc = sheet_submit(r->db, &who, v, month, &errs);
-	if (!api_refused(r, rc, 0, &errs, "提交时出错。"))
+	if (!sheet_refused(r, rc, 0, &errs, month, "不能再提交", "提交时出错。"))
 		send_sheet(r, v, month, 200);
 	errlist_free(&errs);
 }
@@ -314,12 +274,9 @@ static void api_submit(struct req *r)
 /* POST /api/v1/villages/CODE/sheets/YYYY-MM/return: {reason} -> the sheet */
 static void api_return(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	const char *month = req_month_or_404(r, r->arg[1]);
-	if (!month || sheet_state_or_reply(r, v, month, WANT_SUBMITTED,
-					   "只有已提交的积分表可以退回"))
+	struct village *v;
+	const char *month;
+	if (req_village_month_or_404(r, &v, &month))
 		return;
 	struct api_body b;
 	if (api_body_read(r, &b))
@@ -331,7 +288,8 @@ static void api_return(struct req *r)
 		struct actor who = req_actor(r);
 		rc = sheet_return(r->db, &who, v, month, reason, &b.errs);
 	}
-	if (!api_refused(r, rc, 0, &b.errs, "退回时出错。"))
+	if (!sheet_refused(r, rc, 0, &b.errs, month, "只有已提交的积分表可以退回",
+			   "退回时出错。"))
 		send_sheet(r, v, month, 200);
 	api_body_free(&b);
 }
@@ -340,12 +298,9 @@ static void api_return(struct req *r)
 ** {meeting_date, attendees, resolution} -> the approval */
 static void api_approve(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	const char *month = req_month_or_404(r, r->arg[1]);
-	if (!month || sheet_state_or_reply(r, v, month, WANT_SUBMITTED,
-					   "只有已提交的积分表可以审定"))
+	struct village *v;
+	const char *month;
+	if (req_village_month_or_404(r, &v, &month))
 		return;
 	struct api_body b;
 	if (api_body_read(r, &b))
@@ -360,7 +315,8 @@ static void api_approve(struct req *r)
 		struct actor who = req_actor(r);
 		rc = sheet_approve(r->db, r->a, &who, v, month, &in, 0, &b.errs, &ap);
 	}
-	if (!api_refused(r, rc, 0, &b.errs, "审定时出错，没有记入台账。")) {
+	if (!sheet_refused(r, rc, 0, &b.errs, month, "只有已提交的积分表可以审定",
+			   "审定时出错，没有记入台账。")) {
 		json_begin(r);
 		json_obj(r, NULL);
 		json_str(r, "village", v->code);

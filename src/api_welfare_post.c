@@ -124,27 +124,25 @@ static void api_posts(struct req *r)
 static void api_post_add(struct req *r)
 {
 	struct village *v = req_village_or_404(r, r->arg[0]);
-	json_t *o = v ? body_or_400(r) : NULL;
-	if (!o)
+	struct api_body b;
+	if (!v || api_body_read(r, &b))
 		return;
-	errlist errs = {0};
 	struct welfare_post_input in = {0};
-	member_str(o, "title", &in.title, &errs);
-	member_str(o, "description", &in.description, &errs);
-	member_int(o, "places", 0, &in.places, &errs);
-	member_str(o, "apply_from", &in.apply_from, &errs);
-	member_str(o, "apply_until", &in.apply_until, &errs);
-	member_int(o, "points_weight", -1, &in.points_weight, &errs);
+	member_str(b.o, "title", &in.title, &b.errs);
+	member_str(b.o, "description", &in.description, &b.errs);
+	member_int(b.o, "places", 0, &in.places, &b.errs);
+	member_str(b.o, "apply_from", &in.apply_from, &b.errs);
+	member_str(b.o, "apply_until", &in.apply_until, &b.errs);
+	member_int(b.o, "points_weight", -1, &in.points_weight, &b.errs);
 	int64_t id = 0;
-	int rc = errs.n ? 1 : 0;
+	int rc = b.errs.n ? 1 : 0;
 	if (!rc) {
 		struct actor who = req_actor(r);
-		rc = welfare_post_add(r->db, r->a, &who, v, &in, &errs, &id);
+		rc = welfare_post_add(r->db, r->a, &who, v, &in, &b.errs, &id);
 	}
-	if (!api_refused(r, rc, 0, &errs, "发布公益岗位时出错。"))
+	if (!api_refused(r, rc, 0, &b.errs, "发布公益岗位时出错。"))
 		post_answer(r, v, id, 201, 0);
-	errlist_free(&errs);
-	json_decref(o);
+	api_body_free(&b);
 }
 
 /* GET /api/v1/villages/CODE/posts/ID */
@@ -161,27 +159,25 @@ static void api_application_add(struct req *r)
 {
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	int64_t id = v ? post_id_or_404(r, v, r->arg[1]) : 0;
-	json_t *o = id ? body_or_400(r) : NULL;
-	if (!o)
+	struct api_body b;
+	if (!id || api_body_read(r, &b))
 		return;
-	errlist errs = {0};
 	const char *household, *note, *date;
-	member_str(o, "household", &household, &errs);
-	member_str(o, "note", &note, &errs);
-	member_str(o, "date", &date, &errs);
+	member_str(b.o, "household", &household, &b.errs);
+	member_str(b.o, "note", &note, &b.errs);
+	member_str(b.o, "date", &date, &b.errs);
 	char today[11];
 	date_today(today);
 	int64_t app = 0;
-	int rc = errs.n ? 1 : 0;
+	int rc = b.errs.n ? 1 : 0;
 	if (!rc) {
 		struct actor who = req_actor(r);
 		rc = welfare_apply(r->db, r->a, &who, v, id, household, "office", note,
-				   *date ? date : today, &errs, &app);
+				   *date ? date : today, &b.errs, &app);
 	}
-	if (!api_refused(r, rc, 0, &errs, "登记报名时出错。"))
+	if (!api_refused(r, rc, 0, &b.errs, "登记报名时出错。"))
 		post_answer(r, v, id, 201, 0);
-	errlist_free(&errs);
-	json_decref(o);
+	api_body_free(&b);
 }
 
 /* POST /api/v1/villages/CODE/posts/ID/decide */
@@ -189,24 +185,22 @@ static void api_post_decide(struct req *r)
 {
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	int64_t id = v ? post_id_or_404(r, v, r->arg[1]) : 0;
-	json_t *o = id ? body_or_400(r) : NULL;
-	if (!o)
+	struct api_body b;
+	if (!id || api_body_read(r, &b))
 		return;
-	errlist errs = {0};
 	const char *reason;
 	const char **codes;
 	int nc;
-	member_str(o, "reason", &reason, &errs);
-	member_str_array(o, "selected", r->a, &codes, &nc, &errs);
-	int rc = errs.n ? 1 : 0;
+	member_str(b.o, "reason", &reason, &b.errs);
+	member_str_array(b.o, "selected", r->a, &codes, &nc, &b.errs);
+	int rc = b.errs.n ? 1 : 0;
 	if (!rc) {
 		struct actor who = req_actor(r);
-		rc = welfare_decide(r->db, r->a, &who, v, id, codes, nc, reason, &errs);
+		rc = welfare_decide(r->db, r->a, &who, v, id, codes, nc, reason, &b.errs);
 	}
-	if (!api_refused(r, rc, 0, &errs, "确定人选时出错。"))
+	if (!api_refused(r, rc, 0, &b.errs, "确定人选时出错。"))
 		post_answer(r, v, id, 200, 0);
-	errlist_free(&errs);
-	json_decref(o);
+	api_body_free(&b);
 }
 
 /* GET /api/v1/passbook/posts */
@@ -230,23 +224,21 @@ static void api_passbook_apply(struct req *r)
 		return;
 	}
 	int64_t id = post_id_or_404(r, v, r->arg[0]);
-	json_t *o = id ? body_or_400(r) : NULL;
-	if (!o)
+	struct api_body b;
+	if (!id || api_body_read(r, &b))
 		return;
-	errlist errs = {0};
 	const char *note;
-	member_str(o, "note", &note, &errs);
+	member_str(b.o, "note", &note, &b.errs);
 	char today[11];
 	date_today(today);
 	struct actor who = {0, arena_printf(r->a, "household:%s", h->code), r->ip};
 	int64_t app = 0;
-	int rc = errs.n ? 1
+	int rc = b.errs.n ? 1
 			: welfare_apply(r->db, r->a, &who, v, id, h->code, "online", note, today,
-					&errs, &app);
-	if (!api_refused(r, rc, 0, &errs, "提交报名时出错。"))
+					&b.errs, &app);
+	if (!api_refused(r, rc, 0, &b.errs, "提交报名时出错。"))
 		post_answer(r, v, id, 201, h->id);
-	errlist_free(&errs);
-	json_decref(o);
+	api_body_free(&b);
 }
 
 const struct route welfare_post_api_routes[] = {

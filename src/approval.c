@@ -35,6 +35,7 @@ static int sheet_transition(db *d, const struct actor *who, const struct village
 		goto out;
 	if (got) {
 		errlist_add(errs, "%s 还没有积分表", month_valid(month) ? month : "这个月");
+		errlist_refuse(errs, REFUSED_NOT_FOUND, 0);
 		rc = 1;
 		goto out;
 	}
@@ -42,6 +43,7 @@ static int sheet_transition(db *d, const struct actor *who, const struct village
 	if (to == SHEET_SUBMITTED) {
 		if (!sheet_is_open(sh)) {
 			errlist_add(errs, "%s 的积分表%s，不能提交", month, sheet_status_label(sh->status));
+			errlist_refuse(errs, REFUSED_CONFLICT, sh->status);
 			rc = 1;
 			goto out;
 		}
@@ -61,6 +63,7 @@ static int sheet_transition(db *d, const struct actor *who, const struct village
 		if (sh->status != SHEET_SUBMITTED) {
 			errlist_add(errs, "%s 的积分表%s，只有已提交的才能退回", month,
 				    sheet_status_label(sh->status));
+			errlist_refuse(errs, REFUSED_CONFLICT, sh->status);
 			rc = 1;
 			goto out;
 		}
@@ -228,6 +231,7 @@ int sheet_approve(db *d, arena *a, const struct actor *who, const struct village
 		goto out;
 	if (got) {
 		errlist_add(errs, "%s 还没有积分表", month);
+		errlist_refuse(errs, REFUSED_NOT_FOUND, 0);
 		rc = 1;
 		goto out;
 	}
@@ -251,6 +255,7 @@ int sheet_approve(db *d, arena *a, const struct actor *who, const struct village
 		else
 			errlist_add(errs, "%s 的积分表%s，须先由评分小组提交", month,
 				    sheet_status_label(sh->status));
+		errlist_refuse(errs, REFUSED_CONFLICT, sh->status);
 		rc = 1;
 		goto out;
 	}

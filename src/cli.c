@@ -135,6 +135,16 @@ int cli_area_failure(struct cli *c, int rc, const errlist *errs)
 	return cli_db_failure(c);
 }
 
+int cli_added(struct cli *c, int rc, errlist *errs, int64_t id)
+{
+	if (rc)
+		rc = cli_area_failure(c, rc, errs);
+	else
+		printf("%lld\n", (long long)id);
+	errlist_free(errs);
+	return rc;
+}
+
 int cli_usage(struct cli *c)
 {
 	fprintf(stderr, "用法: jifen %s\n", c->usage ? c->usage : "help");

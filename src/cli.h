@@ -51,6 +51,9 @@ int cli_db_failure(struct cli *c);
 /* The exit code of an area function's failure rc: 1 (rejected) prints
 ** errs and returns 1, -1 prints the database error and returns 3. */
 int cli_area_failure(struct cli *c, int rc, const errlist *errs);
+/* The end of a command that adds one row: rc 0 prints id, the new row's,
+** and returns 0; else cli_area_failure().  errs is freed. */
+int cli_added(struct cli *c, int rc, errlist *errs, int64_t id);
 
 /* cli_check_options() that prints the usage line on a problem: 2, else 0. */
 int cli_options_or_usage(struct cli *c, const char *const *known);

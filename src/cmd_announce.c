@@ -22,21 +22,6 @@
 
 enum { RECEIPT_MAX_BYTES = 64 * 1024 };
 
-/* Check options; on a usage problem print usage and return 2, else 0. */
-static int check_or_usage(struct cli *c, const char *const *known)
-{
-	int rc = cli_check_options(c, known);
-	return rc ? cli_usage(c) : 0;
-}
-
-static struct village *village_or_reject(struct cli *c, const char *code)
-{
-	struct village *v = village_by_code(c->db, c->a, code);
-	if (!v)
-		fprintf(stderr, "没有编号为“%s”的村\n", code);
-	return v;
-}
-
 static void b64(const uint8_t h[32], char out[45])
 {
 	sodium_bin2base64(out, 45, h, 32, sodium_base64_VARIANT_ORIGINAL);
@@ -49,7 +34,7 @@ static void b64(const uint8_t h[32], char out[45])
 int cmd_key_show(struct cli *c)
 {
 	static const char *const known[] = {NULL};
-	int rc = check_or_usage(c, known);
+	int rc = cli_options_or_usage(c, known);
 	if (rc)
 		return rc;
 	if (cli_npos(c))
@@ -77,13 +62,13 @@ int cmd_key_show(struct cli *c)
 int cmd_announce(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--quarter=", "--date=", NULL};
-	int rc = check_or_usage(c, known);
+	int rc = cli_options_or_usage(c, known);
 	if (rc)
 		return rc;
 	const char *vcode = cli_opt(c, "--village"), *quarter = cli_opt(c, "--quarter");
 	if (!vcode || !quarter || cli_npos(c))
 		return cli_usage(c);
-	struct village *v = village_or_reject(c, vcode);
+	struct village *v = cli_village_or_reject(c, vcode);
 	if (!v)
 		return EXIT_REJECTED;
 	char today[11];
@@ -107,7 +92,7 @@ static struct announcement *announcement_or_reject(struct cli *c, struct village
 {
 	const char *vcode = cli_opt(c, "--village"), *quarter = cli_opt(c, "--quarter");
 	*rc = EXIT_REJECTED;
-	struct village *v = village_or_reject(c, vcode);
+	struct village *v = cli_village_or_reject(c, vcode);
 	if (!v)
 		return NULL;
 	if (quarter_parse(quarter, NULL, NULL, NULL, NULL, NULL)) {
@@ -135,7 +120,7 @@ static struct announcement *announcement_or_reject(struct cli *c, struct village
 int cmd_announcement(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--quarter=", "--format=", NULL};
-	int rc = check_or_usage(c, known);
+	int rc = cli_options_or_usage(c, known);
 	if (rc)
 		return rc;
 	const char *format = cli_opt(c, "--format") ? cli_opt(c, "--format") : "csv";
@@ -189,12 +174,12 @@ int cmd_announcement(struct cli *c)
 int cmd_announcements(struct cli *c)
 {
 	static const char *const known[] = {"--village=", NULL};
-	int rc = check_or_usage(c, known);
+	int rc = cli_options_or_usage(c, known);
 	if (rc)
 		return rc;
 	if (!cli_opt(c, "--village") || cli_npos(c))
 		return cli_usage(c);
-	struct village *v = village_or_reject(c, cli_opt(c, "--village"));
+	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
 	if (!v)
 		return EXIT_REJECTED;
 	struct announcement *rows;
@@ -216,7 +201,7 @@ int cmd_announcements(struct cli *c)
 int cmd_announcement_cosign(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--quarter=", "--witness-key=", NULL};
-	int rc = check_or_usage(c, known);
+	int rc = cli_options_or_usage(c, known);
 	if (rc)
 		return rc;
 	const char *path = cli_pos(c, 0), *wkey = cli_opt(c, "--witness-key");
@@ -258,7 +243,7 @@ int cmd_announcement_cosign(struct cli *c)
 int cmd_receipt(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--quarter=", "--household=", NULL};
-	int rc = check_or_usage(c, known);
+	int rc = cli_options_or_usage(c, known);
 	if (rc)
 		return rc;
 	const char *hh = cli_opt(c, "--household");
@@ -287,7 +272,7 @@ int cmd_receipt(struct cli *c)
 int cmd_verify_receipt(struct cli *c)
 {
 	static const char *const known[] = {"--key=", NULL};
-	int rc = check_or_usage(c, known);
+	int rc = cli_options_or_usage(c, known);
 	if (rc)
 		return rc;
 	const char *path = cli_pos(c, 0), *keyarg = cli_opt(c, "--key");
@@ -355,14 +340,14 @@ int cmd_proof(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--seq=", "--size=", "--from=", "--to=",
 					    NULL};
-	int rc = check_or_usage(c, known);
+	int rc = cli_options_or_usage(c, known);
 	if (rc)
 		return rc;
 	const char *what = cli_pos(c, 0);
 	if (!cli_opt(c, "--village") || cli_npos(c) != 1 ||
 	    (strcmp(what, "inclusion") && strcmp(what, "consistency")))
 		return cli_usage(c);
-	struct village *v = village_or_reject(c, cli_opt(c, "--village"));
+	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
 	if (!v)
 		return EXIT_REJECTED;
 	int64_t size, a = 0, b = 0;
@@ -420,7 +405,7 @@ int cmd_proof(struct cli *c)
 int cmd_witness(struct cli *c)
 {
 	static const char *const known[] = {"--key=", "--name=", "--state=", "--log-key=", NULL};
-	int rc = check_or_usage(c, known);
+	int rc = cli_options_or_usage(c, known);
 	if (rc)
 		return rc;
 	const char *what = cli_pos(c, 0), *keypath = cli_opt(c, "--key");
@@ -481,7 +466,7 @@ rejected:
 int cmd_witness_request(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--old=", "--quarter=", NULL};
-	int rc = check_or_usage(c, known);
+	int rc = cli_options_or_usage(c, known);
 	if (rc)
 		return rc;
 	int64_t old;
@@ -489,7 +474,7 @@ int cmd_witness_request(struct cli *c)
 		return cli_usage(c);
 	if (opt_int(c, "--old", 0, &old))
 		return EXIT_USAGE;
-	struct village *v = village_or_reject(c, cli_opt(c, "--village"));
+	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
 	if (!v)
 		return EXIT_REJECTED;
 	struct ledger_checkpoint *cp = NULL;

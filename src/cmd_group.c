@@ -46,12 +46,7 @@ int cmd_group_add(struct cli *c)
 	errlist errs = {0};
 	int64_t id = 0;
 	int rc = group_member_add(c->db, &c->actor, v, &in, &errs, &id);
-	if (rc)
-		rc = cli_area_failure(c, rc, &errs);
-	else
-		printf("%lld\n", (long long)id);
-	errlist_free(&errs);
-	return rc;
+	return cli_added(c, rc, &errs, id);
 }
 
 /* jifen group leave --village CODE --id N --date YYYY-MM-DD [--reason TEXT]

@@ -103,10 +103,5 @@ int cmd_honours_confirm(struct cli *c)
 	errlist errs = {0};
 	int64_t id;
 	rc = honour_confirm(c->db, c->a, &c->actor, v, year, &in, &errs, &id);
-	if (rc)
-		rc = cli_area_failure(c, rc, &errs);
-	else
-		printf("%lld\n", (long long)id);
-	errlist_free(&errs);
-	return rc;
+	return cli_added(c, rc, &errs, id);
 }

@@ -25,22 +25,6 @@
 /* The largest CSV file these commands read. */
 enum { LEDGER_CSV_MAX_BYTES = 256 * 1024 * 1024 };
 
-/* Check options; on a usage problem print usage and return 2, else 0. */
-static int options_or_usage(struct cli *c, const char *const *known)
-{
-	int rc = cli_check_options(c, known);
-	return rc ? cli_usage(c) : 0;
-}
-
-/* The village named by --village, or NULL after printing why (exit 1). */
-static struct village *village_or_reject(struct cli *c, const char *code)
-{
-	struct village *v = village_by_code(c->db, c->a, code);
-	if (!v)
-		fprintf(stderr, "没有编号为“%s”的村\n", code);
-	return v;
-}
-
 /* Read a CSV file or print why not (NULL). Caller frees. */
 static char *read_csv(const char *path, size_t *len)
 {
@@ -66,14 +50,14 @@ int cmd_import_standard(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--adopted=", "--effective=", "--meeting=",
 					    "--meeting-type=", "--dry-run", NULL};
-	int rc = options_or_usage(c, known);
+	int rc = cli_options_or_usage(c, known);
 	if (rc)
 		return rc;
 	const char *vcode = cli_opt(c, "--village"), *path = cli_pos(c, 0);
 	const char *adopted = cli_opt(c, "--adopted"), *effective = cli_opt(c, "--effective");
 	if (!vcode || !*vcode || !path || cli_npos(c) != 1 || !adopted || !effective)
 		return cli_usage(c);
-	struct village *v = village_or_reject(c, vcode);
+	struct village *v = cli_village_or_reject(c, vcode);
 	if (!v)
 		return EXIT_REJECTED;
 	size_t len;
@@ -121,7 +105,7 @@ out:
 int cmd_import_entries(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--month=", "--dry-run", NULL};
-	int rc = options_or_usage(c, known);
+	int rc = cli_options_or_usage(c, known);
 	if (rc)
 		return rc;
 	const char *vcode = cli_opt(c, "--village"), *month = cli_opt(c, "--month");
@@ -132,7 +116,7 @@ int cmd_import_entries(struct cli *c)
 		fprintf(stderr, "--month: 月份应为 YYYY-MM，不是“%s”\n", month);
 		return EXIT_REJECTED;
 	}
-	struct village *v = village_or_reject(c, vcode);
+	struct village *v = cli_village_or_reject(c, vcode);
 	if (!v)
 		return EXIT_REJECTED;
 	size_t len;
@@ -168,7 +152,7 @@ int cmd_sheet_approve(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--month=", "--meeting-date=",
 					    "--attendees=", "--resolution=", NULL};
-	int rc = options_or_usage(c, known);
+	int rc = cli_options_or_usage(c, known);
 	if (rc)
 		return rc;
 	const char *vcode = cli_opt(c, "--village"), *month = cli_opt(c, "--month");
@@ -181,7 +165,7 @@ int cmd_sheet_approve(struct cli *c)
 	    cli_npos(c)) {
 		return cli_usage(c);
 	}
-	struct village *v = village_or_reject(c, vcode);
+	struct village *v = cli_village_or_reject(c, vcode);
 	if (!v)
 		return EXIT_REJECTED;
 	errlist errs = {0};
@@ -218,14 +202,14 @@ static int csv_to_stdout(void *arg, const char *p, size_t n)
 int cmd_balances(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--format=", NULL};
-	int rc = options_or_usage(c, known);
+	int rc = cli_options_or_usage(c, known);
 	if (rc)
 		return rc;
 	const char *vcode = cli_opt(c, "--village");
 	const char *format = cli_opt(c, "--format") ? cli_opt(c, "--format") : "csv";
 	if (!vcode || !*vcode || cli_npos(c) || (strcmp(format, "csv") && strcmp(format, "json")))
 		return cli_usage(c);
-	struct village *v = village_or_reject(c, vcode);
+	struct village *v = cli_village_or_reject(c, vcode);
 	if (!v)
 		return EXIT_REJECTED;
 	char today[11];
@@ -270,7 +254,7 @@ int cmd_balances(struct cli *c)
 int cmd_verify(struct cli *c)
 {
 	static const char *const known[] = {"--village=", NULL};
-	int rc = options_or_usage(c, known);
+	int rc = cli_options_or_usage(c, known);
 	if (rc)
 		return rc;
 	if (cli_npos(c))
@@ -278,7 +262,7 @@ int cmd_verify(struct cli *c)
 	const char *vcode = cli_opt(c, "--village");
 	int64_t vid = 0;
 	if (vcode) {
-		struct village *v = village_or_reject(c, vcode);
+		struct village *v = cli_village_or_reject(c, vcode);
 		if (!v)
 			return EXIT_REJECTED;
 		vid = v->id;
@@ -322,7 +306,7 @@ int cmd_ledger_correct(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--entry=", "--points=", "--reason=",
 					    NULL};
-	int rc = options_or_usage(c, known);
+	int rc = cli_options_or_usage(c, known);
 	if (rc)
 		return rc;
 	const char *vcode = cli_opt(c, "--village"), *reason = cli_opt(c, "--reason");
@@ -332,7 +316,7 @@ int cmd_ledger_correct(struct cli *c)
 	    parse_int64(cli_opt(c, "--points"), &points)) {
 		return cli_usage(c);
 	}
-	struct village *v = village_or_reject(c, vcode);
+	struct village *v = cli_village_or_reject(c, vcode);
 	if (!v)
 		return EXIT_REJECTED;
 	errlist errs = {0};
@@ -358,7 +342,7 @@ out:
 int cmd_passbook_render(struct cli *c)
 {
 	static const char *const known[] = {"--village=", NULL};
-	int rc = options_or_usage(c, known);
+	int rc = cli_options_or_usage(c, known);
 	if (rc)
 		return rc;
 	if (cli_npos(c))
@@ -367,7 +351,7 @@ int cmd_passbook_render(struct cli *c)
 	struct village *vs;
 	int nv = 1;
 	if (vcode) {
-		vs = village_or_reject(c, vcode);
+		vs = cli_village_or_reject(c, vcode);
 		if (!vs)
 			return EXIT_REJECTED;
 	} else if (!(vs = village_list(c->db, c->a, &nv))) {

@@ -10,13 +10,6 @@
 #include "csvout.h"
 #include "objection.h"
 
-/* Check options; on a usage problem print usage and return 2, else 0. */
-static int check_or_usage(struct cli *c, const char *const *known)
-{
-	int rc = cli_check_options(c, known);
-	return rc ? cli_usage(c) : 0;
-}
-
 /* The village of --village, or NULL after printing why. */
 static struct village *village_of(struct cli *c)
 {
@@ -46,7 +39,7 @@ int cmd_objection_add(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--quarter=", "--household=", "--reason=",
 					    "--entry=", "--date=", NULL};
-	int rc = check_or_usage(c, known);
+	int rc = cli_options_or_usage(c, known);
 	if (rc)
 		return rc;
 	int64_t seq;
@@ -65,12 +58,7 @@ int cmd_objection_add(struct cli *c)
 	errlist errs = {0};
 	int64_t id = 0;
 	rc = objection_add(c->db, c->a, &c->actor, v, &in, &errs, &id);
-	if (rc)
-		rc = cli_area_failure(c, rc, &errs);
-	else
-		printf("%lld\n", (long long)id);
-	errlist_free(&errs);
-	return rc;
+	return cli_added(c, rc, &errs, id);
 }
 
 /* jifen objection decide --village CODE --id N --reject --reason TEXT
@@ -86,7 +74,7 @@ int cmd_objection_decide(struct cli *c)
 	static const char *const known[] = {"--village=", "--id=", "--reject", "--uphold",
 					    "--reason=", "--entry=", "--points=", "--item=",
 					    "--date=", NULL};
-	int rc = check_or_usage(c, known);
+	int rc = cli_options_or_usage(c, known);
 	if (rc)
 		return rc;
 	int64_t id, seq, points;
@@ -131,7 +119,7 @@ int cmd_objection_decide(struct cli *c)
 int cmd_objections(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--quarter=", NULL};
-	int rc = check_or_usage(c, known);
+	int rc = cli_options_or_usage(c, known);
 	if (rc)
 		return rc;
 	if (!cli_opt(c, "--village") || cli_npos(c))

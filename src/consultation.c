@@ -194,6 +194,22 @@ int consultation_last(db *d, arena *a, int64_t village_id, struct consultation *
 	return 0;
 }
 
+/* A row of consultation_comments()'s SELECT. */
+static void read_comment(db_stmt *s, arena *a, void *row)
+{
+	struct consultation_comment *k = row;
+	k->id = db_column_int(s, 0);
+	k->consultation_id = db_column_int(s, 1);
+	k->household_id = db_column_int(s, 2);
+	k->household_code = db_column_dup(s, 3, a);
+	k->body = db_column_dup(s, 4, a);
+	k->text = db_column_dup(s, 5, a);
+	k->commented_on = db_column_dup(s, 6, a);
+	k->answer = db_column_dup(s, 7, a);
+	k->answered_on = db_column_dup(s, 8, a);
+	k->recorded_by = db_column_dup(s, 9, a);
+}
+
 int consultation_comments(db *d, arena *a, int64_t village_id, int64_t id,
 			  struct consultation_comment **rows, int *n)
 {
@@ -207,23 +223,7 @@ int consultation_comments(db *d, arena *a, int64_t village_id, int64_t id,
 		" WHERE k.consultation_id = $c AND k.village_id = $v ORDER BY k.id");
 	if (!s || db_bind_int(s, "$c", id) || db_bind_int(s, "$v", village_id))
 		return -1;
-	int cap = 0, st;
-	while ((st = db_step(s)) == DB_ROW) {
-		*rows = arena_grow(a, *rows, &cap, *n, sizeof **rows);
-		struct consultation_comment *k = &(*rows)[(*n)++];
-		k->id = db_column_int(s, 0);
-		k->consultation_id = db_column_int(s, 1);
-		k->household_id = db_column_int(s, 2);
-		k->household_code = db_column_dup(s, 3, a);
-		k->body = db_column_dup(s, 4, a);
-		k->text = db_column_dup(s, 5, a);
-		k->commented_on = db_column_dup(s, 6, a);
-		k->answer = db_column_dup(s, 7, a);
-		k->answered_on = db_column_dup(s, 8, a);
-		k->recorded_by = db_column_dup(s, 9, a);
-	}
-	db_reset(s);
-	return st == DB_DONE ? 0 : -1;
+	return db_read_rows(s, a, sizeof **rows, read_comment, rows, n);
 }
 
 /* The checks of a comment that read the database, inside the transaction.

@@ -197,6 +197,20 @@ int db_step_one(db_stmt *s)
 	return st == DB_ROW ? 0 : st == DB_DONE ? 1 : -1;
 }
 
+int db_read_rows(db_stmt *s, arena *a, size_t size, db_row_fn read, void *rows_out, int *n)
+{
+	char *rows = NULL;
+	int cap = 0, st;
+	*n = 0;
+	while ((st = db_step(s)) == DB_ROW) {
+		rows = arena_grow(a, rows, &cap, *n, size);
+		read(s, a, rows + (size_t)(*n)++ * size); /* arena memory: zeroed */
+	}
+	db_reset(s);
+	memcpy(rows_out, &rows, sizeof rows);
+	return st == DB_DONE ? 0 : -1;
+}
+
 const char *db_column_text(db_stmt *s, int col)
 {
 	return s->d->ops->column_text(s, col);

@@ -76,6 +76,14 @@ int db_step(db_stmt *s);
 /* db_step() of a lookup of at most one row: 0 a row (read its columns,
 ** then db_reset), 1 no row, -1 an error. */
 int db_step_one(db_stmt *s);
+/* db_read_rows(): step s (prepared and bound) to its end into a new array
+** in arena a of elements of size bytes, each zeroed and then filled by
+** read(s, a, row); the array's address goes to *(T **)rows_out (NULL when
+** there is none), its length to *n.  0, or -1 after a failed step.  The
+** getters' loop, written once: each area keeps only its row reader. */
+struct arena;
+typedef void (*db_row_fn)(db_stmt *s, struct arena *a, void *row);
+int db_read_rows(db_stmt *s, struct arena *a, size_t size, db_row_fn read, void *rows_out, int *n);
 
 /* Columns of the current row, numbered from 0.  Text stays valid until the
 ** next step/reset of the statement. NULL reads as 0 / NULL. */

@@ -2,7 +2,8 @@
 ** household.c — the domain rules of households and members (household.h):
 ** eligibility 户在、房在、人在 and participation, field validation with
 ** Chinese messages, village-scoped lookups and lists, saving with audit
-** records, leaving, members, the change history and the CSV import.
+** records, leaving and the change history.  Members are in
+** household_member.c, the CSV import in household_import.c.
 **
 ** Every query carries the village condition: a household id alone never
 ** fetches a row, so a page that forgot its own check still could not reach
@@ -155,8 +156,8 @@ int household_find_typed(db *d, arena *a, int64_t village_id, const char *typed,
 /* A text field: clean UTF-8 without control characters (newlines only when
 ** allow_nl), at most maxlen characters, present when required.  Returns
 ** NULL or the message. */
-static const char *check_text(arena *a, const char *label, const char *s, size_t maxlen,
-			      int required, int allow_nl)
+const char *household_check_text(arena *a, const char *label, const char *s, size_t maxlen,
+				 int required, int allow_nl)
 {
 	if (!*s)
 		return required ? arena_printf(a, "%s不能为空", label) : NULL;
@@ -169,7 +170,7 @@ static const char *check_text(arena *a, const char *label, const char *s, size_t
 }
 
 /* Phone: 7–15 digits, or empty.  NULL or the message. */
-static const char *check_phone(arena *a, const char *label, const char *s)
+const char *household_check_phone(arena *a, const char *label, const char *s)
 {
 	size_t n = strlen(s);
 	if (!n)
@@ -181,7 +182,8 @@ static const char *check_phone(arena *a, const char *label, const char *s)
 
 /* A yes/no field into *out.  Empty: def when def >= 0, else the "required"
 ** message.  NULL or the message. */
-static const char *check_yesno(arena *a, const char *label, const char *s, int def, int *out)
+const char *household_check_yesno(arena *a, const char *label, const char *s, int def,
+				  int *out)
 {
 	if (!*s) {
 		if (def >= 0) {
@@ -231,11 +233,11 @@ int household_check(arena *a, const char *const vals[HF_COUNT], const char *toda
 	if (given)
 		*given = g;
 
-	msgs[HF_CODE] = check_text(a, "户编号", v[HF_CODE], 32, 1, 0);
+	msgs[HF_CODE] = household_check_text(a, "户编号", v[HF_CODE], 32, 1, 0);
 	h->code = arena_strdup(a, v[HF_CODE]);
-	msgs[HF_HEAD_NAME] = check_text(a, "户主姓名", v[HF_HEAD_NAME], 50, 1, 0);
+	msgs[HF_HEAD_NAME] = household_check_text(a, "户主姓名", v[HF_HEAD_NAME], 50, 1, 0);
 	h->head_name = arena_strdup(a, v[HF_HEAD_NAME]);
-	msgs[HF_ADDRESS] = check_text(a, "地址", v[HF_ADDRESS], 200, 0, 1);
+	msgs[HF_ADDRESS] = household_check_text(a, "地址", v[HF_ADDRESS], 200, 0, 1);
 	h->address = normalize_newlines(a, v[HF_ADDRESS]);
 
 	h->member_count = 0;
@@ -249,13 +251,13 @@ int household_check(arena *a, const char *const vals[HF_COUNT], const char *toda
 			h->member_count = n;
 	}
 
-	msgs[HF_PHONE] = check_phone(a, "联系电话", v[HF_PHONE]);
+	msgs[HF_PHONE] = household_check_phone(a, "联系电话", v[HF_PHONE]);
 	h->phone = arena_strdup(a, v[HF_PHONE]);
 
-	msgs[HF_HUKOU] = check_yesno(a, "本地户籍", v[HF_HUKOU], -1, &h->hukou);
-	msgs[HF_HOMESTEAD] = check_yesno(a, "宅基地房屋", v[HF_HOMESTEAD], -1, &h->homestead);
-	msgs[HF_RESIDENT] = check_yesno(a, "常住", v[HF_RESIDENT], -1, &h->resident);
-	msgs[HF_TENANT] = check_yesno(a, "租赁户", v[HF_TENANT], 0, &h->tenant);
+	msgs[HF_HUKOU] = household_check_yesno(a, "本地户籍", v[HF_HUKOU], -1, &h->hukou);
+	msgs[HF_HOMESTEAD] = household_check_yesno(a, "宅基地房屋", v[HF_HOMESTEAD], -1, &h->homestead);
+	msgs[HF_RESIDENT] = household_check_yesno(a, "常住", v[HF_RESIDENT], -1, &h->resident);
+	msgs[HF_TENANT] = household_check_yesno(a, "租赁户", v[HF_TENANT], 0, &h->tenant);
 
 	h->joined = NULL;
 	if (*v[HF_JOINED]) {
@@ -424,21 +426,6 @@ void household_json(buf *b, const struct household *h)
 	jw_end_obj(&w);
 }
 
-/* The member as a JSON object appended to b (audit before/after). */
-static void member_json(buf *b, const struct member *m)
-{
-	struct json_writer w;
-	jw_begin(&w, b);
-	jw_obj(&w, NULL);
-	jw_int(&w, "member_id", m->id);
-	jw_str(&w, "name", m->name);
-	jw_str(&w, "relation", m->relation);
-	jw_int(&w, "party_member", m->party_member);
-	jw_str(&w, "phone", m->phone);
-	jw_str(&w, "removed_on", m->removed_on);
-	jw_end_obj(&w);
-}
-
 /* ---- writing households ---------------------------------------------------------- */
 
 /* The audit object of a household: "household:ID" into out. */
@@ -447,18 +434,23 @@ void household_object_name(char out[40], int64_t id)
 	snprintf(out, 40, "household:%" PRId64, id);
 }
 
-/* Record a household change: before/after households (either NULL). */
-static int audit_household(db *d, const struct actor *who, int64_t village_id,
-			   const char *action, int64_t id, const struct household *before,
-			   const struct household *after)
+/* household_json() for household_audit(). */
+static void household_row_json(buf *b, const void *row)
+{
+	household_json(b, row);
+}
+
+int household_audit(db *d, const struct actor *who, int64_t village_id, const char *action,
+		    int64_t household_id, void (*to_json)(buf *b, const void *row),
+		    const void *before, const void *after)
 {
 	buf b1 = {0}, b2 = {0};
 	char obj[40];
-	household_object_name(obj, id);
+	household_object_name(obj, household_id);
 	if (before)
-		household_json(&b1, before);
+		to_json(&b1, before);
 	if (after)
-		household_json(&b2, after);
+		to_json(&b2, after);
 	int rc = audit_record(d, who, village_id, action, obj, before ? buf_cstr(&b1) : NULL,
 			      after ? buf_cstr(&b2) : NULL);
 	buf_free(&b1);
@@ -582,8 +574,8 @@ int household_save(db *d, const struct actor *who, const struct village *v,
 	}
 	if (st)
 		goto out;
-	if (audit_household(d, who, v->id, before ? "household.update" : "household.add", h->id,
-			    before, h))
+	if (household_audit(d, who, v->id, before ? "household.update" : "household.add", h->id,
+			    household_row_json, before, h))
 		goto out;
 	if (db_commit(d))
 		goto out;
@@ -614,7 +606,7 @@ int household_leave(db *d, const struct actor *who, const struct village *v, int
 		errlist_add(errs, "退出日期不能晚于今天（%s）", today);
 		bad++;
 	}
-	const char *m = check_text(a, "退出原因", reason, 200, 1, 0);
+	const char *m = household_check_text(a, "退出原因", reason, 200, 1, 0);
 	if (m) {
 		errlist_add(errs, "%s", m);
 		bad++;
@@ -652,7 +644,8 @@ int household_leave(db *d, const struct actor *who, const struct village *v, int
 	household_compute(&after, v);
 	if (household_update_row(d, v->id, &after))
 		goto out;
-	if (audit_household(d, who, v->id, "household.leave", id, before, &after))
+	if (household_audit(d, who, v->id, "household.leave", id, household_row_json, before,
+			    &after))
 		goto out;
 	if (db_commit(d))
 		goto out;
@@ -715,229 +708,6 @@ int household_recompute_village(db *d, const struct village *v)
 	rc = 0;
 out:
 	free(fixes);
-	return rc;
-}
-
-/* ---- members --------------------------------------------------------------------------- */
-
-static const char *const member_labels[MF_COUNT] = {"姓名", "与户主关系", "党员", "联系电话"};
-
-const char *member_field_label(int f)
-{
-	return f >= 0 && f < MF_COUNT ? member_labels[f] : "";
-}
-
-int member_check(arena *a, const char *const vals[MF_COUNT], struct member *m,
-		 const char *msgs[MF_COUNT])
-{
-	const char *v[MF_COUNT];
-	for (int f = 0; f < MF_COUNT; f++) {
-		msgs[f] = NULL;
-		v[f] = vals[f] ? vals[f] : "";
-	}
-	msgs[MF_NAME] = check_text(a, "姓名", v[MF_NAME], 50, 1, 0);
-	m->name = arena_strdup(a, v[MF_NAME]);
-	msgs[MF_RELATION] = check_text(a, "与户主关系", v[MF_RELATION], 20, 0, 0);
-	m->relation = arena_strdup(a, v[MF_RELATION]);
-	msgs[MF_PARTY] = check_yesno(a, "党员", v[MF_PARTY], 0, &m->party_member);
-	msgs[MF_PHONE] = check_phone(a, "联系电话", v[MF_PHONE]);
-	m->phone = arena_strdup(a, v[MF_PHONE]);
-	int bad = 0;
-	for (int f = 0; f < MF_COUNT; f++)
-		bad += msgs[f] != NULL;
-	return bad;
-}
-
-#define MEMBER_COLS                                                                   \
-	"m.id, m.household_id, m.name, m.relation, m.party_member, m.phone, m.removed_on," \
-	" m.created_at"
-
-static void read_member(db_stmt *s, arena *a, struct member *m)
-{
-	memset(m, 0, sizeof *m);
-	m->id = db_column_int(s, 0);
-	m->household_id = db_column_int(s, 1);
-	m->name = db_column_dup(s, 2, a);
-	m->relation = db_column_dup(s, 3, a);
-	if (!m->relation)
-		m->relation = "";
-	m->party_member = (int)db_column_int(s, 4);
-	m->phone = db_column_dup(s, 5, a);
-	if (!m->phone)
-		m->phone = "";
-	m->removed_on = db_column_dup(s, 6, a);
-	m->created_at = db_column_int(s, 7);
-}
-
-int member_list(db *d, arena *a, int64_t village_id, int64_t household_id, int with_removed,
-		struct member **rows, int *n)
-{
-	*rows = NULL;
-	*n = 0;
-	db_stmt *s = db_prepare(d, "SELECT " MEMBER_COLS " FROM member m"
-				   " JOIN household h ON h.id = m.household_id"
-				   " WHERE h.village_id = $v AND m.household_id = $h"
-				   " AND ($all = 1 OR m.removed_on IS NULL) ORDER BY m.id");
-	if (!s || db_bind_int(s, "$v", village_id) || db_bind_int(s, "$h", household_id) ||
-	    db_bind_int(s, "$all", with_removed ? 1 : 0))
-		return -1;
-	int cap = 0, st;
-	struct member *out = NULL;
-	while ((st = db_step(s)) == DB_ROW) {
-		if (*n == cap) {
-			int ncap = cap ? cap * 2 : 8;
-			struct member *grown = arena_alloc(a, sizeof *grown * (size_t)ncap);
-			if (*n)
-				memcpy(grown, out, sizeof *out * (size_t)*n);
-			out = grown;
-			cap = ncap;
-		}
-		read_member(s, a, &out[(*n)++]);
-	}
-	*rows = out;
-	return st == DB_DONE ? 0 : -1;
-}
-
-int member_get(db *d, arena *a, int64_t village_id, int64_t household_id, int64_t member_id,
-	       struct member **out)
-{
-	*out = NULL;
-	db_stmt *s = db_prepare(d, "SELECT " MEMBER_COLS " FROM member m"
-				   " JOIN household h ON h.id = m.household_id"
-				   " WHERE h.village_id = $v AND m.household_id = $h AND m.id = $m");
-	if (!s || db_bind_int(s, "$v", village_id) || db_bind_int(s, "$h", household_id) ||
-	    db_bind_int(s, "$m", member_id))
-		return -1;
-	int st = db_step_one(s);
-	if (st)
-		return st;
-	struct member *m = arena_alloc(a, sizeof *m);
-	read_member(s, a, m);
-	db_reset(s);
-	*out = m;
-	return 0;
-}
-
-/* Record a member change on its household's audit object. */
-static int audit_member(db *d, const struct actor *who, int64_t village_id, const char *action,
-			int64_t household_id, const struct member *before,
-			const struct member *after)
-{
-	buf b1 = {0}, b2 = {0};
-	char obj[40];
-	household_object_name(obj, household_id);
-	if (before)
-		member_json(&b1, before);
-	if (after)
-		member_json(&b2, after);
-	int rc = audit_record(d, who, village_id, action, obj, before ? buf_cstr(&b1) : NULL,
-			      after ? buf_cstr(&b2) : NULL);
-	buf_free(&b1);
-	buf_free(&b2);
-	return rc;
-}
-
-int member_save(db *d, const struct actor *who, const struct village *v, int64_t household_id,
-		struct member *m, errlist *errs)
-{
-	int rc = -1, in_tx = 0, got;
-	arena *a = arena_new();
-	if (db_begin_write(d))
-		goto out;
-	in_tx = 1;
-	struct household *h;
-	if ((got = household_get(d, a, v->id, household_id, &h)) < 0)
-		goto out;
-	if (got) {
-		errlist_add(errs, "本村没有这一户");
-		rc = 1;
-		goto out;
-	}
-	struct member *before = NULL;
-	if (m->id) {
-		if ((got = member_get(d, a, v->id, household_id, m->id, &before)) < 0)
-			goto out;
-		if (got || before->removed_on) {
-			errlist_add(errs, "这一户没有这位成员");
-			rc = 1;
-			goto out;
-		}
-		db_stmt *s = db_prepare(d, "UPDATE member SET name = $name, relation = $rel,"
-					   " party_member = $party, phone = $phone"
-					   " WHERE id = $m AND household_id = $h");
-		if (!s || db_bind_text(s, "$name", m->name) ||
-		    db_bind_text(s, "$rel", m->relation) ||
-		    db_bind_int(s, "$party", m->party_member) ||
-		    db_bind_text(s, "$phone", m->phone) || db_bind_int(s, "$m", m->id) ||
-		    db_bind_int(s, "$h", household_id) || db_step(s) != DB_DONE)
-			goto out;
-		m->created_at = before->created_at;
-	} else {
-		db_stmt *s = db_prepare(d, "INSERT INTO member(household_id, name, relation,"
-					   " party_member, phone, created_at)"
-					   " VALUES ($h, $name, $rel, $party, $phone, $now)"
-					   " RETURNING id");
-		m->created_at = now_unix();
-		if (!s || db_bind_int(s, "$h", household_id) ||
-		    db_bind_text(s, "$name", m->name) || db_bind_text(s, "$rel", m->relation) ||
-		    db_bind_int(s, "$party", m->party_member) ||
-		    db_bind_text(s, "$phone", m->phone) || db_bind_int(s, "$now", m->created_at) ||
-		    db_step(s) != DB_ROW)
-			goto out;
-		m->id = db_column_int(s, 0);
-		db_reset(s);
-	}
-	m->household_id = household_id;
-	m->removed_on = NULL;
-	if (audit_member(d, who, v->id, before ? "member.update" : "member.add", household_id,
-			 before, m))
-		goto out;
-	if (db_commit(d))
-		goto out;
-	in_tx = 0;
-	rc = 0;
-out:
-	if (in_tx)
-		db_rollback(d);
-	arena_free(a);
-	return rc;
-}
-
-int member_remove(db *d, const struct actor *who, const struct village *v,
-		  int64_t household_id, int64_t member_id, errlist *errs)
-{
-	int rc = -1, in_tx = 0, got;
-	arena *a = arena_new();
-	char today[11];
-	date_today(today);
-	if (db_begin_write(d))
-		goto out;
-	in_tx = 1;
-	struct member *before;
-	if ((got = member_get(d, a, v->id, household_id, member_id, &before)) < 0)
-		goto out;
-	if (got || before->removed_on) {
-		errlist_add(errs, "这一户没有这位成员");
-		rc = 1;
-		goto out;
-	}
-	db_stmt *s = db_prepare(d, "UPDATE member SET removed_on = $day"
-				   " WHERE id = $m AND household_id = $h AND removed_on IS NULL");
-	if (!s || db_bind_text(s, "$day", today) || db_bind_int(s, "$m", member_id) ||
-	    db_bind_int(s, "$h", household_id) || db_step(s) != DB_DONE)
-		goto out;
-	struct member after = *before;
-	after.removed_on = today;
-	if (audit_member(d, who, v->id, "member.remove", household_id, before, &after))
-		goto out;
-	if (db_commit(d))
-		goto out;
-	in_tx = 0;
-	rc = 0;
-out:
-	if (in_tx)
-		db_rollback(d);
-	arena_free(a);
 	return rc;
 }
 

@@ -1,7 +1,8 @@
 /*
-** household_int.h — what household.c shares with household_import.c only:
-** the columns of a household row and the writes of one row.  Not for
-** other files.
+** household_int.h — what household.c shares with the files split off it
+** (household_import.c, household_member.c) only: the columns of a
+** household row, the writes of one row, the field checks and the audit
+** row.  Not for other files.
 */
 #ifndef JIFEN_HOUSEHOLD_INT_H
 #define JIFEN_HOUSEHOLD_INT_H
@@ -23,5 +24,24 @@ void household_object_name(char out[40], int64_t id);
 /* UPDATE household h->id of village vid to h's fields (leaving fields
 ** included).  Returns 0, DB_CONSTRAINT when the code is taken, -1. */
 int household_update_row(db *d, int64_t village_id, struct household *h);
+
+/* The field checks of household_check() and member_check(), each NULL or
+** the message naming label (arena):
+** text: clean UTF-8 without control characters (newlines only when
+** allow_nl), at most maxlen characters, present when required;
+** phone: 7–15 digits, or empty;
+** yes/no into *out: empty is def when def >= 0, else "required". */
+const char *household_check_text(arena *a, const char *label, const char *s, size_t maxlen,
+				 int required, int allow_nl);
+const char *household_check_phone(arena *a, const char *label, const char *s);
+const char *household_check_yesno(arena *a, const char *label, const char *s, int def,
+				  int *out);
+
+/* Record a change on household:household_id's audit object: before and
+** after (either NULL) are rows that to_json writes as a JSON object (a
+** household through household_json(), a member).  audit_record()'s 0/-1. */
+int household_audit(db *d, const struct actor *who, int64_t village_id, const char *action,
+		    int64_t household_id, void (*to_json)(buf *b, const void *row),
+		    const void *before, const void *after);
 
 #endif

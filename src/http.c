@@ -1,8 +1,9 @@
 /*
 ** http.c — libmicrohttpd glue: the server's life cycle, one struct req per
 ** request with its arena, routing through the areas' tables, sessions,
-** CSRF, body limits, security headers, and the small parsers of outside
-** input (urlencoded and multipart bodies, URL escapes).
+** body limits and security headers.  The CSRF tokens are in http_csrf.c,
+** the parsers of outside input (urlencoded and multipart bodies, URL
+** escapes) in http_parse.c.
 **
 ** libmicrohttpd calls the access handler several times per request.  The
 ** first call has the headers: it finds the route, loads the session and
@@ -17,6 +18,7 @@
 ** one, with no more data, checks CSRF and runs the handler.
 */
 #include "http.h"
+#include "http_int.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -120,12 +122,9 @@ struct req_state {
 	double t0;               /* monotonic seconds at its start, for /metrics */
 };
 
-static const char PRE_COOKIE[] = "jifen_pre"; /* CSRF token before login */
-
 /* Set once before the daemon starts; read-only afterwards. */
 static const char *server_db_url;
 static int server_read_only; /* the database took no write when serve started */
-static unsigned char server_key[32]; /* server_secret(): signs pre-login tokens */
 static pthread_key_t db_key;
 
 static void thread_db_close(void *p)
@@ -294,76 +293,6 @@ struct village *req_village_or_404(struct req *r, const char *code)
 }
 
 /* ---- dispatch ----------------------------------------------------------- */
-
-/* Constant-time comparison of two NUL-terminated tokens. */
-static int token_equal(const char *a, const char *b)
-{
-	size_t n = strlen(a);
-	if (!n || n != strlen(b))
-		return 0;
-	unsigned char diff = 0;
-	for (size_t i = 0; i < n; i++)
-		diff |= (unsigned char)(a[i] ^ b[i]);
-	return diff == 0;
-}
-
-/* A pre-login token is 32 random bytes and their HMAC-SHA256 under the
-** server's secret, both as hex: a double-submit cookie alone would take
-** any value an attacker can plant in both cookie and form (a cookie set by
-** a sibling subdomain, one character long); this one only jifen issues,
-** and every instance of a town checks it with the same secret. */
-enum { PRE_TOKEN_LEN = 128 };
-
-/* The MAC of the 64 hex characters at nonce, as 64 hex + NUL into out. */
-static void pre_token_mac(const char *nonce, char *out)
-{
-	unsigned char mac[crypto_auth_hmacsha256_BYTES];
-	crypto_auth_hmacsha256_state st;
-	crypto_auth_hmacsha256_init(&st, server_key, sizeof server_key);
-	crypto_auth_hmacsha256_update(&st, (const unsigned char *)nonce, 64);
-	crypto_auth_hmacsha256_final(&st, mac);
-	sodium_bin2hex(out, 65, mac, sizeof mac);
-}
-
-/* 1 when t is a pre-login token this server (or another instance of the
-** town) issued. */
-static int pre_token_valid(const char *t)
-{
-	if (strlen(t) != PRE_TOKEN_LEN || strspn(t, "0123456789abcdef") != PRE_TOKEN_LEN)
-		return 0;
-	char mac[65];
-	pre_token_mac(t, mac);
-	return sodium_memcmp(mac, t + 64, 64) == 0;
-}
-
-/* The CSRF token a POST must carry: the session's, or before login the
-** double-submit cookie's, which must be one jifen issued. */
-static int csrf_ok(struct req *r)
-{
-	const char *sent = req_form(r, "csrf");
-	if (!sent)
-		sent = mhd.MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
-	if (!sent)
-		return 0;
-	if (r->user)
-		return token_equal(sent, r->user->csrf);
-	const char *pre = mhd.MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, PRE_COOKIE);
-	return pre && pre_token_valid(pre) && token_equal(sent, pre);
-}
-
-/* The token the login forms carry before a session exists: the cookie's
-** when jifen issued it, or a new one set now. */
-const char *http_pre_csrf(struct req *r)
-{
-	const char *pre = mhd.MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, PRE_COOKIE);
-	if (pre && pre_token_valid(pre))
-		return pre;
-	char *t = arena_alloc(r->a, PRE_TOKEN_LEN + 1);
-	random_hex(t, 32);
-	pre_token_mac(t, t + 64);
-	http_cookie(r, PRE_COOKIE, t, 0);
-	return t;
-}
 
 /* The checks that need only the headers: route, session, password change
 ** and role.  0 to go on (rs->rt set), 1 when r is answered. */
@@ -953,10 +882,13 @@ int http_serve(const struct server_config *cfg)
 	if (!probe)
 		return 3;
 	struct security_policy pol;
-	if (policy_load(probe, &pol) || server_secret(probe, server_key)) {
+	unsigned char key[32];
+	if (policy_load(probe, &pol) || server_secret(probe, key)) {
 		fprintf(stderr, "无法读取安全设置: %s\n", db_errmsg(probe));
 		return 3;
 	}
+	csrf_key_set(key);
+	sodium_memzero(key, sizeof key);
 	server_read_only = db_writable(probe) == 0;
 	if (server_read_only)
 		fprintf(stderr, "警告: 数据库 %s 不可写（只读文件或只读的数据库），"

@@ -220,18 +220,173 @@ static struct oversight_row *row_of(const struct imap *ix, struct oversight_row 
 	return sl ? &rows[sl->v - 1] : NULL;
 }
 
+/* What the fills of read_figures() read beside the row. */
+struct figures {
+	arena *a;
+	int year;
+	int64_t eff; /* the day number the year is judged at, 0: not */
+	const struct oversight_settings *set;
+};
+
+static void fill_households(const struct figures *f, struct oversight_row *r, db_stmt *s)
+{
+	(void)f;
+	r->eligible = db_column_int(s, 1);
+	r->participating = db_column_int(s, 2);
+}
+
+/* the query is ascending: the last row of a village is its newest version in force */
+static void fill_standard(const struct figures *f, struct oversight_row *r, db_stmt *s)
+{
+	r->standard_version = db_column_int(s, 1);
+	r->standard_adopted = db_column_dup(s, 2, f->a);
+	r->standard_effective = db_column_dup(s, 3, f->a);
+	r->meeting_type = db_column_dup(s, 4, f->a);
+	r->meeting = db_column_dup(s, 5, f->a);
+	int64_t *votes[5] = {&r->entitled, &r->attendance, &r->votes_for, &r->votes_against,
+			     &r->votes_abstain};
+	for (int i = 0; i < 5; i++)
+		*votes[i] = db_column_is_null(s, 6 + i) ? -1 : db_column_int(s, 6 + i);
+}
+
+static void fill_approval(const struct figures *f, struct oversight_row *r, db_stmt *s)
+{
+	r->months_approved++;
+	const char *month = db_column_text(s, 1), *met = db_column_text(s, 2);
+	int mn = month ? atoi(month + 5) : 0;
+	if (mn >= 1 && mn <= 12 && (!r->first_month || mn < r->first_month))
+		r->first_month = mn;
+	if (!f->eff || !month || !met || !date_valid(met))
+		return;
+	int64_t late = day_number(met) - month_end(f->year, atoi(month + 5));
+	if (late > r->late_days_max)
+		r->late_days_max = late;
+	if (late > f->set->approve_days)
+		r->months_late++;
+}
+
+static void fill_sheets(const struct figures *f, struct oversight_row *r, db_stmt *s)
+{
+	(void)f;
+	r->months_scored = db_column_int(s, 1);
+}
+
+static void fill_announcement(const struct figures *f, struct oversight_row *r, db_stmt *s)
+{
+	r->announcements++;
+	const char *q = db_column_text(s, 1), *on = db_column_text(s, 2);
+	if (!f->eff || !q || !on || !date_valid(on))
+		return;
+	int qn = q[6] - '0';
+	if (qn >= 1 && qn <= 4 && day_number(on) - month_end(f->year, qn * 3) <= f->set->announce_days)
+		r->announcements_on_time++;
+}
+
+static void fill_objection(const struct figures *f, struct oversight_row *r, db_stmt *s)
+{
+	r->objections_open++;
+	const char *rec = db_column_text(s, 1);
+	if (f->eff && rec && date_valid(rec)) {
+		int64_t age = f->eff - day_number(rec);
+		if (age > r->objection_oldest_days)
+			r->objection_oldest_days = age;
+	}
+}
+
+static void fill_redemptions(const struct figures *f, struct oversight_row *r, db_stmt *s)
+{
+	(void)f;
+	r->redemptions = db_column_int(s, 1);
+	r->points_redeemed = db_column_int(s, 2);
+}
+
+static void fill_fund(const struct figures *f, struct oversight_row *r, db_stmt *s)
+{
+	(void)f;
+	r->fund_balance_fen = db_column_int(s, 1);
+}
+
+/* The year's range a figure query binds as $lo and $hi. */
+enum figure_range { RANGE_NONE, RANGE_END, RANGE_DAYS, RANGE_MONTHS, RANGE_QUARTERS };
+
+/* The queries of read_figures() after the villages: each row's first
+** column is a village id, whose row fill() adds the rest to. */
+static const struct figure_query {
+	const char *sql;
+	enum figure_range range; /* RANGE_END: only $hi, the year's last day */
+	void (*fill)(const struct figures *f, struct oversight_row *r, db_stmt *s);
+} figure_queries[] = {
+	{"SELECT village_id,"
+	 " SUM(CASE WHEN eligible = 1 AND left_on IS NULL THEN 1 ELSE 0 END),"
+	 " SUM(CASE WHEN participating = 1 THEN 1 ELSE 0 END)"
+	 " FROM household GROUP BY village_id",
+	 RANGE_NONE, fill_households},
+	{"SELECT village_id, version, adopted_on, effective_on, meeting_type,"
+	 " meeting, entitled, attendance, votes_for, votes_against, votes_abstain"
+	 " FROM standard_version WHERE village_id IS NOT NULL AND effective_on <= $hi"
+	 " ORDER BY village_id, effective_on, version",
+	 RANGE_END, fill_standard},
+	{"SELECT village_id, month, meeting_date FROM approval"
+	 " WHERE month >= $lo AND month <= $hi",
+	 RANGE_MONTHS, fill_approval},
+	{"SELECT village_id, COUNT(*) FROM sheet WHERE month >= $lo AND month <= $hi"
+	 " GROUP BY village_id",
+	 RANGE_MONTHS, fill_sheets},
+	{"SELECT village_id, quarter, announced_on FROM announcement"
+	 " WHERE quarter >= $lo AND quarter <= $hi",
+	 RANGE_QUARTERS, fill_announcement},
+	{"SELECT village_id, received_on FROM objection WHERE status = 'open'", RANGE_NONE,
+	 fill_objection},
+	{"SELECT village_id, COUNT(*), COALESCE(SUM(points), 0) FROM redemption"
+	 " WHERE status = 'handed_out' AND date >= $lo AND date <= $hi"
+	 " GROUP BY village_id",
+	 RANGE_DAYS, fill_redemptions},
+	{"SELECT village_id, COALESCE(SUM(income_fen - spent_fen), 0)"
+	 " FROM fund_balance GROUP BY village_id",
+	 RANGE_NONE, fill_fund},
+};
+
+/* Run figure query q over the year and fill the rows of the villages
+** (ix: id → index + 1) it names.  0, or -1. */
+static int run_figure_query(db *d, const struct figure_query *q, const struct figures *f,
+			    const struct imap *ix, struct oversight_row *rows)
+{
+	int y = f->year % 10000;
+	char lo[16] = "", hi[16] = "";
+	switch (q->range) {
+	case RANGE_NONE: break;
+	case RANGE_END: snprintf(hi, sizeof hi, "%04d-12-31", y); break;
+	case RANGE_DAYS:
+		snprintf(lo, sizeof lo, "%04d-01-01", y);
+		snprintf(hi, sizeof hi, "%04d-12-31", y);
+		break;
+	case RANGE_MONTHS:
+		snprintf(lo, sizeof lo, "%04d-01", y);
+		snprintf(hi, sizeof hi, "%04d-12", y);
+		break;
+	case RANGE_QUARTERS:
+		snprintf(lo, sizeof lo, "%04d-Q1", y);
+		snprintf(hi, sizeof hi, "%04d-Q4", y);
+		break;
+	}
+	db_stmt *s = db_prepare(d, q->sql);
+	if (!s || (*lo && db_bind_text(s, "$lo", lo)) || (*hi && db_bind_text(s, "$hi", hi)))
+		return -1;
+	int st;
+	while ((st = db_step(s)) == DB_ROW) {
+		struct oversight_row *r = row_of(ix, rows, db_column_int(s, 0));
+		if (r)
+			q->fill(f, r, s);
+	}
+	return st == DB_DONE ? 0 : -1;
+}
+
 /* The figures of oversight_report(), and with eff (the day number the
 ** year is judged at, 0: not) the approval and announcement details. */
 static int read_figures(db *d, arena *a, int year, int64_t eff, const struct oversight_settings *set,
 			struct oversight_row **out, int *nout)
 {
-	char y0[16], y1[16], m0[16], m1[16], q0[16], q1[16];
-	snprintf(y0, sizeof y0, "%04d-01-01", year % 10000);
-	snprintf(y1, sizeof y1, "%04d-12-31", year % 10000);
-	snprintf(m0, sizeof m0, "%04d-01", year % 10000);
-	snprintf(m1, sizeof m1, "%04d-12", year % 10000);
-	snprintf(q0, sizeof q0, "%04d-Q1", year % 10000);
-	snprintf(q1, sizeof q1, "%04d-Q4", year % 10000);
+	const struct figures f = {.a = a, .year = year, .eff = eff, .set = set};
 	struct imap ix = {.a = a};
 	struct oversight_row *rows = NULL;
 	int n = 0, cap = 0, st, rc = -1;
@@ -254,147 +409,9 @@ static int read_figures(db *d, arena *a, int year, int64_t eff, const struct ove
 	}
 	if (st != DB_DONE)
 		goto out;
-
-	s = db_prepare(d, "SELECT village_id,"
-			  " SUM(CASE WHEN eligible = 1 AND left_on IS NULL THEN 1 ELSE 0 END),"
-			  " SUM(CASE WHEN participating = 1 THEN 1 ELSE 0 END)"
-			  " FROM household GROUP BY village_id");
-	if (!s)
-		goto out;
-	while ((st = db_step(s)) == DB_ROW) {
-		struct oversight_row *r = row_of(&ix, rows, db_column_int(s, 0));
-		if (!r)
-			continue;
-		r->eligible = db_column_int(s, 1);
-		r->participating = db_column_int(s, 2);
-	}
-	if (st != DB_DONE)
-		goto out;
-
-	/* ascending: the last row of a village is its newest version in force */
-	s = db_prepare(d, "SELECT village_id, version, adopted_on, effective_on, meeting_type,"
-			  " meeting, entitled, attendance, votes_for, votes_against, votes_abstain"
-			  " FROM standard_version WHERE village_id IS NOT NULL AND effective_on <= $end"
-			  " ORDER BY village_id, effective_on, version");
-	if (!s || db_bind_text(s, "$end", y1))
-		goto out;
-	while ((st = db_step(s)) == DB_ROW) {
-		struct oversight_row *r = row_of(&ix, rows, db_column_int(s, 0));
-		if (!r)
-			continue;
-		r->standard_version = db_column_int(s, 1);
-		r->standard_adopted = db_column_dup(s, 2, a);
-		r->standard_effective = db_column_dup(s, 3, a);
-		r->meeting_type = db_column_dup(s, 4, a);
-		r->meeting = db_column_dup(s, 5, a);
-		int64_t *votes[5] = {&r->entitled, &r->attendance, &r->votes_for, &r->votes_against,
-				     &r->votes_abstain};
-		for (int i = 0; i < 5; i++)
-			*votes[i] = db_column_is_null(s, 6 + i) ? -1 : db_column_int(s, 6 + i);
-	}
-	if (st != DB_DONE)
-		goto out;
-
-	s = db_prepare(d, "SELECT village_id, month, meeting_date FROM approval"
-			  " WHERE month >= $m0 AND month <= $m1");
-	if (!s || db_bind_text(s, "$m0", m0) || db_bind_text(s, "$m1", m1))
-		goto out;
-	while ((st = db_step(s)) == DB_ROW) {
-		struct oversight_row *r = row_of(&ix, rows, db_column_int(s, 0));
-		if (!r)
-			continue;
-		r->months_approved++;
-		const char *month = db_column_text(s, 1), *met = db_column_text(s, 2);
-		int mn = month ? atoi(month + 5) : 0;
-		if (mn >= 1 && mn <= 12 && (!r->first_month || mn < r->first_month))
-			r->first_month = mn;
-		if (!eff || !month || !met || !date_valid(met))
-			continue;
-		int64_t late = day_number(met) - month_end(year, atoi(month + 5));
-		if (late > r->late_days_max)
-			r->late_days_max = late;
-		if (late > set->approve_days)
-			r->months_late++;
-	}
-	if (st != DB_DONE)
-		goto out;
-
-	s = db_prepare(d, "SELECT village_id, COUNT(*) FROM sheet WHERE month >= $m0 AND month <= $m1"
-			  " GROUP BY village_id");
-	if (!s || db_bind_text(s, "$m0", m0) || db_bind_text(s, "$m1", m1))
-		goto out;
-	while ((st = db_step(s)) == DB_ROW) {
-		struct oversight_row *r = row_of(&ix, rows, db_column_int(s, 0));
-		if (r)
-			r->months_scored = db_column_int(s, 1);
-	}
-	if (st != DB_DONE)
-		goto out;
-
-	s = db_prepare(d, "SELECT village_id, quarter, announced_on FROM announcement"
-			  " WHERE quarter >= $q0 AND quarter <= $q1");
-	if (!s || db_bind_text(s, "$q0", q0) || db_bind_text(s, "$q1", q1))
-		goto out;
-	while ((st = db_step(s)) == DB_ROW) {
-		struct oversight_row *r = row_of(&ix, rows, db_column_int(s, 0));
-		if (!r)
-			continue;
-		r->announcements++;
-		const char *q = db_column_text(s, 1), *on = db_column_text(s, 2);
-		if (!eff || !q || !on || !date_valid(on))
-			continue;
-		int qn = q[6] - '0';
-		if (qn >= 1 && qn <= 4 &&
-		    day_number(on) - month_end(year, qn * 3) <= set->announce_days)
-			r->announcements_on_time++;
-	}
-	if (st != DB_DONE)
-		goto out;
-
-	s = db_prepare(d, "SELECT village_id, received_on FROM objection WHERE status = 'open'");
-	if (!s)
-		goto out;
-	while ((st = db_step(s)) == DB_ROW) {
-		struct oversight_row *r = row_of(&ix, rows, db_column_int(s, 0));
-		if (!r)
-			continue;
-		r->objections_open++;
-		const char *rec = db_column_text(s, 1);
-		if (eff && rec && date_valid(rec)) {
-			int64_t age = eff - day_number(rec);
-			if (age > r->objection_oldest_days)
-				r->objection_oldest_days = age;
-		}
-	}
-	if (st != DB_DONE)
-		goto out;
-
-	s = db_prepare(d, "SELECT village_id, COUNT(*), COALESCE(SUM(points), 0) FROM redemption"
-			  " WHERE status = 'handed_out' AND date >= $d0 AND date <= $d1"
-			  " GROUP BY village_id");
-	if (!s || db_bind_text(s, "$d0", y0) || db_bind_text(s, "$d1", y1))
-		goto out;
-	while ((st = db_step(s)) == DB_ROW) {
-		struct oversight_row *r = row_of(&ix, rows, db_column_int(s, 0));
-		if (!r)
-			continue;
-		r->redemptions = db_column_int(s, 1);
-		r->points_redeemed = db_column_int(s, 2);
-	}
-	if (st != DB_DONE)
-		goto out;
-
-	s = db_prepare(d, "SELECT village_id, COALESCE(SUM(income_fen - spent_fen), 0)"
-			  " FROM fund_balance GROUP BY village_id");
-	if (!s)
-		goto out;
-	while ((st = db_step(s)) == DB_ROW) {
-		struct oversight_row *r = row_of(&ix, rows, db_column_int(s, 0));
-		if (r)
-			r->fund_balance_fen = db_column_int(s, 1);
-	}
-	if (st != DB_DONE)
-		goto out;
+	for (size_t i = 0; i < sizeof figure_queries / sizeof figure_queries[0]; i++)
+		if (run_figure_query(d, &figure_queries[i], &f, &ix, rows))
+			goto out;
 	rc = 0;
 out:
 	db_rollback(d);

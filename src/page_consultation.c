@@ -355,11 +355,9 @@ static void after_write(struct req *r, const struct village *v, int rc, errlist 
 ** text (admins: a meeting's). */
 static void page_comment_post(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	int64_t id = req_id_or_404(r, r->arg[1], "找不到这份征求意见。");
-	if (!id)
+	struct village *v;
+	int64_t id;
+	if (req_village_id_or_404(r, &v, &id, "找不到这份征求意见。"))
 		return;
 	int household = r->user->role == ROLE_HOUSEHOLD;
 	struct actor who = req_actor(r);
@@ -403,11 +401,9 @@ static int64_t form_count(struct req *r, const char *name)
 /* POST /v/CODE/consultations/ID/adopt: the adoption record's fields. */
 static void page_adopt_post(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	int64_t id = req_id_or_404(r, r->arg[1], "找不到这份征求意见。");
-	if (!id)
+	struct village *v;
+	int64_t id;
+	if (req_village_id_or_404(r, &v, &id, "找不到这份征求意见。"))
 		return;
 	struct std_adoption ad = STD_ADOPTION_INIT;
 	ad.adopted_on = req_form_trim(r, "adopted_on");

@@ -169,11 +169,9 @@ static void page_evaluation_post(struct req *r)
 /* GET /town/v/CODE/evaluation/ID: the printable report of one evaluation. */
 static void page_evaluation_report(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	int64_t id = req_id_or_404(r, r->arg[1], "没有这份评估。");
-	if (!id)
+	struct village *v;
+	int64_t id;
+	if (req_village_id_or_404(r, &v, &id, "没有这份评估。"))
 		return;
 	struct evaluation e;
 	int rc = evaluation_get(r->db, r->a, v->id, id, &e);

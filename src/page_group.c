@@ -192,11 +192,9 @@ static void page_group_add(struct req *r)
 /* POST /v/CODE/group/ID/leave: left_on, reason. */
 static void page_group_leave(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	int64_t id = req_id_or_404(r, r->arg[1], "找不到这名小组成员。");
-	if (!id)
+	struct village *v;
+	int64_t id;
+	if (req_village_id_or_404(r, &v, &id, "找不到这名小组成员。"))
 		return;
 	struct actor who = req_actor(r);
 	errlist errs = {0};

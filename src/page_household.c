@@ -72,6 +72,15 @@ static struct household *household_or_404(struct req *r, const struct village *v
 	return rc ? NULL : h;
 }
 
+/* The opener of the pages of one household: the village r->arg[0] into
+** *v (req_village_or_404()) and its household r->arg[1], or NULL when r
+** is answered. */
+static struct household *village_household_or_404(struct req *r, struct village **v)
+{
+	*v = req_village_or_404(r, r->arg[0]);
+	return *v ? household_or_404(r, *v) : NULL;
+}
+
 static const char *yesno(int b)
 {
 	return b ? "是" : "否";
@@ -331,10 +340,8 @@ static void page_new_post(struct req *r)
 /* GET /v/CODE/households/ID/edit */
 static void page_edit(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	struct household *h = household_or_404(r, v);
+	struct village *v;
+	struct household *h = village_household_or_404(r, &v);
 	if (!h)
 		return;
 	const char *vals[HF_COUNT];
@@ -347,10 +354,8 @@ static void page_edit(struct req *r)
 /* POST /v/CODE/households/ID/edit */
 static void page_edit_post(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	struct household *h = household_or_404(r, v);
+	struct village *v;
+	struct household *h = village_household_or_404(r, &v);
 	if (!h)
 		return;
 	const char *url = detail_url(r, v, h->id);
@@ -662,10 +667,8 @@ static void render_detail(struct req *r, const struct village *v, const struct h
 /* GET /v/CODE/households/ID */
 static void page_detail(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	struct household *h = household_or_404(r, v);
+	struct village *v;
+	struct household *h = village_household_or_404(r, &v);
 	if (h)
 		render_detail(r, v, h, NULL);
 }
@@ -673,10 +676,8 @@ static void page_detail(struct req *r)
 /* POST /v/CODE/households/ID/leave: date, reason. */
 static void page_leave_post(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	struct household *h = household_or_404(r, v);
+	struct village *v;
+	struct household *h = village_household_or_404(r, &v);
 	if (!h)
 		return;
 	const char *date = req_form_trim(r, "date"), *reason = req_form_trim(r, "reason");
@@ -708,10 +709,8 @@ static void member_read(struct req *r, const char *vals[MF_COUNT])
 /* POST /v/CODE/households/ID/members: add a member. */
 static void page_member_add(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	struct household *h = household_or_404(r, v);
+	struct village *v;
+	struct household *h = village_household_or_404(r, &v);
 	if (!h)
 		return;
 	const char *vals[MF_COUNT], *msgs[MF_COUNT];
@@ -776,10 +775,8 @@ static void member_form(struct req *r, const struct village *v, const struct hou
 /* GET /v/CODE/households/ID/members/MID/edit */
 static void page_member_edit(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	struct household *h = household_or_404(r, v);
+	struct village *v;
+	struct household *h = village_household_or_404(r, &v);
 	if (!h)
 		return;
 	struct member *m = member_or_404(r, v, h);
@@ -792,10 +789,8 @@ static void page_member_edit(struct req *r)
 /* POST /v/CODE/households/ID/members/MID/edit */
 static void page_member_edit_post(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	struct household *h = household_or_404(r, v);
+	struct village *v;
+	struct household *h = village_household_or_404(r, &v);
 	if (!h)
 		return;
 	struct member *m = member_or_404(r, v, h);
@@ -823,10 +818,8 @@ static void page_member_edit_post(struct req *r)
 /* POST /v/CODE/households/ID/members/MID/remove */
 static void page_member_remove(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	struct household *h = household_or_404(r, v);
+	struct village *v;
+	struct household *h = village_household_or_404(r, &v);
 	if (!h)
 		return;
 	struct member *m = member_or_404(r, v, h);

@@ -549,11 +549,9 @@ static void sheet_page(struct req *r, const struct village *v, const char *month
 /* GET /v/CODE/sheets/YYYY-MM */
 static void page_sheet(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	const char *month = req_month_or_404(r, r->arg[1]);
-	if (!month)
+	struct village *v;
+	const char *month;
+	if (req_village_month_or_404(r, &v, &month))
 		return;
 	struct sheet_state st = {0};
 	sheet_page(r, v, month, &st);
@@ -598,11 +596,9 @@ static const char *resolve_household(struct req *r, const struct village *v, con
 ** with the messages and the form as sent. */
 static void page_entry_add(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	const char *month = req_month_or_404(r, r->arg[1]);
-	if (!month)
+	struct village *v;
+	const char *month;
+	if (req_village_month_or_404(r, &v, &month))
 		return;
 	struct entry_form f = {req_form_trim(r, "household"), req_form_trim(r, "item"),
 			       req_form_trim(r, "quantity"), req_form_trim(r, "date"),
@@ -650,11 +646,9 @@ static void page_entry_add(struct req *r)
 ** confirmation, back to the entry form with that household kept) */
 static void page_entry_remove(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	const char *month = req_month_or_404(r, r->arg[1]);
-	if (!month)
+	struct village *v;
+	const char *month;
+	if (req_village_month_or_404(r, &v, &month))
 		return;
 	int64_t id = parse_id(r->arg[2]);
 	errlist errs = {0};
@@ -686,11 +680,9 @@ static void page_entry_remove(struct req *r)
 /* POST /v/CODE/sheets/YYYY-MM/submit */
 static void page_submit(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	const char *month = req_month_or_404(r, r->arg[1]);
-	if (!month)
+	struct village *v;
+	const char *month;
+	if (req_village_month_or_404(r, &v, &month))
 		return;
 	errlist errs = {0};
 	struct actor who = req_actor(r);
@@ -709,11 +701,9 @@ static void page_submit(struct req *r)
 /* POST /v/CODE/sheets/YYYY-MM/return: reason; refused: the review page */
 static void page_return(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	const char *month = req_month_or_404(r, r->arg[1]);
-	if (!month)
+	struct village *v;
+	const char *month;
+	if (req_village_month_or_404(r, &v, &month))
 		return;
 	const char *reason = req_form_trim(r, "reason");
 	errlist errs = {0};
@@ -734,11 +724,9 @@ static void page_return(struct req *r)
 ** refused: the review page with the messages and the fields as sent. */
 static void page_approve(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	const char *month = req_month_or_404(r, r->arg[1]);
-	if (!month)
+	struct village *v;
+	const char *month;
+	if (req_village_month_or_404(r, &v, &month))
 		return;
 	struct approval_input in = {req_form_trim(r, "meeting_date"), req_form_trim(r, "attendees"),
 				    req_form_trim(r, "resolution")};
@@ -782,11 +770,9 @@ static void import_form(struct req *r, const struct village *v, const char *mont
 /* GET /v/CODE/sheets/YYYY-MM/import */
 static void page_import(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	const char *month = req_month_or_404(r, r->arg[1]);
-	if (!month)
+	struct village *v;
+	const char *month;
+	if (req_village_month_or_404(r, &v, &month))
 		return;
 	html_page_begin(r, arena_printf(r->a, "%s · %s 批量导入积分记录", v->name,
 					month_label(r->a, month)));
@@ -812,11 +798,9 @@ static void upload_form(struct req *r, const void *ctx)
 ** (dry run); the preview's form (confirm=1, the file back in base64) adds. */
 static void page_import_post(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	const char *month = req_month_or_404(r, r->arg[1]);
-	if (!month)
+	struct village *v;
+	const char *month;
+	if (req_village_month_or_404(r, &v, &month))
 		return;
 	const char *vc = url_encode(r->a, v->code);
 	struct month_form mf = {v, month};

@@ -180,11 +180,9 @@ void sheet_review_page(struct req *r, const struct village *v, const char *month
 /* GET /v/CODE/sheets/YYYY-MM/review */
 static void page_review(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	const char *month = req_month_or_404(r, r->arg[1]);
-	if (!month)
+	struct village *v;
+	const char *month;
+	if (req_village_month_or_404(r, &v, &month))
 		return;
 	sheet_review_page(r, v, month, NULL, NULL, NULL, NULL, NULL);
 }
@@ -248,11 +246,9 @@ static void bulk_page(struct req *r, const struct village *v, const char *month,
 /* GET /v/CODE/sheets/YYYY-MM/bulk */
 static void page_bulk(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	const char *month = req_month_or_404(r, r->arg[1]);
-	if (!month)
+	struct village *v;
+	const char *month;
+	if (req_village_month_or_404(r, &v, &month))
 		return;
 	bulk_page(r, v, month, NULL, NULL, NULL, NULL, NULL, 0, 0);
 }
@@ -260,11 +256,9 @@ static void page_bulk(struct req *r)
 /* POST /v/CODE/sheets/YYYY-MM/bulk: item, date, note, all=1 or hh=ID... */
 static void page_bulk_post(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	const char *month = req_month_or_404(r, r->arg[1]);
-	if (!month)
+	struct village *v;
+	const char *month;
+	if (req_village_month_or_404(r, &v, &month))
 		return;
 	const char *item = req_form_trim(r, "item"), *date = req_form_trim(r, "date"),
 		   *note = req_form_trim(r, "note");

@@ -33,6 +33,24 @@ int64_t req_id_or_404(struct req *r, const char *s, const char *msg)
 	return id;
 }
 
+int req_village_month_or_404(struct req *r, struct village **v, const char **month)
+{
+	*month = NULL;
+	*v = req_village_or_404(r, r->arg[0]);
+	if (*v)
+		*month = req_month_or_404(r, r->arg[1]);
+	return *month ? 0 : -1;
+}
+
+int req_village_id_or_404(struct req *r, struct village **v, int64_t *id, const char *msg)
+{
+	*id = 0;
+	*v = req_village_or_404(r, r->arg[0]);
+	if (*v)
+		*id = req_id_or_404(r, r->arg[1], msg);
+	return *id ? 0 : -1;
+}
+
 struct ledger_entry *req_ledger_entry_or_404(struct req *r, const struct village *v,
 					     const char *s)
 {

@@ -24,6 +24,12 @@ const char *req_month_or_404(struct req *r, const char *m);
 ** returns 0. */
 int64_t req_id_or_404(struct req *r, const char *s, const char *msg);
 
+/* The openers of the village URLs /v/CODE/... : the village r->arg[0]
+** (req_village_or_404()) and then the month or the id r->arg[1]; 0 with
+** both set, or -1 when r is answered (404, another village's too). */
+int req_village_month_or_404(struct req *r, struct village **v, const char **month);
+int req_village_id_or_404(struct req *r, struct village **v, int64_t *id, const char *msg);
+
 /* The ledger entry of v whose id is the path segment s, or answers 404
 ** (unknown, not a number, or another village's) or 500 and returns NULL. */
 struct ledger_entry;

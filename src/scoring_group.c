@@ -203,6 +203,24 @@ out:
 	return rc;
 }
 
+/* A row of group_members()'s SELECT. */
+static void read_group_member(db_stmt *s, arena *a, void *row)
+{
+	struct group_member *m = row;
+	m->id = db_column_int(s, 0);
+	m->village_id = db_column_int(s, 1);
+	m->name = db_column_dup(s, 2, a);
+	m->role = db_column_dup(s, 3, a);
+	m->account_login = db_column_dup(s, 4, a);
+	m->joined_on = db_column_dup(s, 5, a);
+	m->left_on = db_column_dup(s, 6, a);
+	m->left_reason = db_column_dup(s, 7, a);
+	m->meeting_date = db_column_dup(s, 8, a);
+	m->attendees = db_column_dup(s, 9, a);
+	m->appointed_by = db_column_dup(s, 10, a);
+	m->recorded_by = db_column_dup(s, 11, a);
+}
+
 int group_members(db *d, arena *a, int64_t village_id, int current_only,
 		  struct group_member **rows, int *n)
 {
@@ -216,31 +234,7 @@ int group_members(db *d, arena *a, int64_t village_id, int current_only,
 		" ORDER BY CASE WHEN left_on IS NULL THEN 0 ELSE 1 END, joined_on, id");
 	if (!s || db_bind_int(s, "$v", village_id) || db_bind_int(s, "$cur", current_only ? 1 : 0))
 		return -1;
-	int cap = 0, st;
-	while ((st = db_step(s)) == DB_ROW) {
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 16;
-			struct group_member *g = arena_alloc(a, sizeof *g * (size_t)cap);
-			if (*n)
-				memcpy(g, *rows, sizeof *g * (size_t)*n);
-			*rows = g;
-		}
-		struct group_member *m = &(*rows)[(*n)++];
-		m->id = db_column_int(s, 0);
-		m->village_id = db_column_int(s, 1);
-		m->name = db_column_dup(s, 2, a);
-		m->role = db_column_dup(s, 3, a);
-		m->account_login = db_column_dup(s, 4, a);
-		m->joined_on = db_column_dup(s, 5, a);
-		m->left_on = db_column_dup(s, 6, a);
-		m->left_reason = db_column_dup(s, 7, a);
-		m->meeting_date = db_column_dup(s, 8, a);
-		m->attendees = db_column_dup(s, 9, a);
-		m->appointed_by = db_column_dup(s, 10, a);
-		m->recorded_by = db_column_dup(s, 11, a);
-	}
-	db_reset(s);
-	return st == DB_DONE ? 0 : -1;
+	return db_read_rows(s, a, sizeof **rows, read_group_member, rows, n);
 }
 
 /* Count the current members of village_id in role.  Returns the count or -1. */

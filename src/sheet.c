@@ -187,9 +187,11 @@ static int sheet_lock_open(db *d, int64_t sheet_id)
 	return db_changes(d) == 1 ? 0 : 1;
 }
 
-/* The message for a sheet that takes no entries. */
+/* The message for a sheet that takes no entries; a conflict of its state
+** (errlist.refusal), which the API answers 409. */
 static void closed_message(errlist *errs, const struct sheet *sh)
 {
+	errlist_refuse(errs, REFUSED_CONFLICT, sh->status);
 	if (sh->status == SHEET_APPROVED)
 		errlist_add(errs, "%s 的积分表已审定，不能再改动；发现错误请做更正", sh->month);
 	else
@@ -285,6 +287,17 @@ int sheet_entries_page(db *d, arena *a, int64_t village_id, int64_t sheet_id, in
 	return sheet_entries_read_page(s, a, limit, rows, n, next);
 }
 
+/* A row of sheet_totals()'s SELECT. */
+static void read_total(db_stmt *s, arena *a, void *row)
+{
+	struct sheet_total *t = row;
+	t->household_id = db_column_int(s, 0);
+	t->household_code = arena_strdup(a, db_column_text(s, 1));
+	t->household_name = arena_strdup(a, db_column_text(s, 2));
+	t->entries = db_column_int(s, 3);
+	t->points = db_column_int(s, 4);
+}
+
 int sheet_totals(db *d, arena *a, int64_t village_id, int64_t sheet_id,
 		 struct sheet_total **rows, int *n)
 {
@@ -296,19 +309,7 @@ int sheet_totals(db *d, arena *a, int64_t village_id, int64_t sheet_id,
 				   " GROUP BY h.id, h.code, h.head_name ORDER BY length(h.code), h.code");
 	if (!s || db_bind_int(s, "$s", sheet_id) || db_bind_int(s, "$v", village_id))
 		return -1;
-	int cap = 64, st;
-	struct sheet_total *list = arena_alloc(a, (size_t)cap * sizeof *list);
-	while ((st = db_step(s)) == DB_ROW) {
-		list = arena_grow(a, list, &cap, *n, sizeof *list);
-		struct sheet_total *t = &list[(*n)++];
-		t->household_id = db_column_int(s, 0);
-		t->household_code = arena_strdup(a, db_column_text(s, 1));
-		t->household_name = arena_strdup(a, db_column_text(s, 2));
-		t->entries = db_column_int(s, 3);
-		t->points = db_column_int(s, 4);
-	}
-	*rows = list;
-	return st == DB_DONE ? 0 : -1;
+	return db_read_rows(s, a, sizeof **rows, read_total, rows, n);
 }
 
 /* ---- entries: the checks ------------------------------------------------------ */

@@ -145,7 +145,12 @@ int sheet_totals(db *d, arena *a, int64_t village_id, int64_t sheet_id,
 ** is in force on the date or it has no such item; quantity out of range;
 ** the item needs evidence and neither photo nor note is given; the photo is
 ** not one of the village's; a cap would be passed (message names it).
-** Returns 0 (*entry_id set when not NULL), 1, -1. */
+** Returns 0 (*entry_id set when not NULL), 1, -1.
+** A refusal for the sheet's state — here, in entry_remove(), the import,
+** sheet_submit/_return/_approve — is also marked in errs (refusal
+** REFUSED_CONFLICT, state the sheet's status; no sheet: REFUSED_NOT_FOUND),
+** inside the transaction that saw it, so the API answers 409/404 without
+** checking the status before. */
 int entry_add(db *d, const struct actor *who, const struct village *v, const char *month,
 	      const struct entry_input *in, errlist *errs, int64_t *entry_id);
 

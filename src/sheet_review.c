@@ -60,6 +60,17 @@ int sheet_entries_find(db *d, arena *a, int64_t village_id, int64_t sheet_id,
 	return sheet_entries_read_page(s, a, limit, rows, n, next);
 }
 
+/* A row of sheet_category_totals()'s SELECT. */
+static void read_category_total(db_stmt *s, arena *a, void *row)
+{
+	struct sheet_category_total *t = row;
+	t->category = arena_strdup(a, db_column_text(s, 0));
+	t->entries = db_column_int(s, 1);
+	t->households = db_column_int(s, 2);
+	t->plus = db_column_int(s, 3);
+	t->minus = db_column_int(s, 4);
+}
+
 int sheet_category_totals(db *d, arena *a, int64_t village_id, int64_t sheet_id,
 			  struct sheet_category_total **rows, int *n)
 {
@@ -73,19 +84,7 @@ int sheet_category_totals(db *d, arena *a, int64_t village_id, int64_t sheet_id,
 				   " GROUP BY i.category ORDER BY MIN(e.item_code)");
 	if (!s || db_bind_int(s, "$s", sheet_id) || db_bind_int(s, "$v", village_id))
 		return -1;
-	int cap = 16, st;
-	struct sheet_category_total *list = arena_alloc(a, (size_t)cap * sizeof *list);
-	while ((st = db_step(s)) == DB_ROW) {
-		list = arena_grow(a, list, &cap, *n, sizeof *list);
-		struct sheet_category_total *t = &list[(*n)++];
-		t->category = arena_strdup(a, db_column_text(s, 0));
-		t->entries = db_column_int(s, 1);
-		t->households = db_column_int(s, 2);
-		t->plus = db_column_int(s, 3);
-		t->minus = db_column_int(s, 4);
-	}
-	*rows = list;
-	return st == DB_DONE ? 0 : -1;
+	return db_read_rows(s, a, sizeof **rows, read_category_total, rows, n);
 }
 
 int sheet_household_totals(db *d, arena *a, int64_t village_id, int64_t sheet_id,

@@ -267,6 +267,12 @@ void errlist_add(errlist *e, const char *fmt, ...)
 	e->n++;
 }
 
+void errlist_refuse(errlist *e, int refusal, int state)
+{
+	e->refusal = refusal;
+	e->state = state;
+}
+
 void errlist_free(errlist *e)
 {
 	for (int i = 0; i < e->n; i++)
@@ -274,6 +280,7 @@ void errlist_free(errlist *e)
 	free(e->msg);
 	e->msg = NULL;
 	e->n = e->cap = 0;
+	e->refusal = e->state = 0;
 }
 
 /* ---- dates and text ----------------------------------------------------- */

@@ -57,8 +57,16 @@ void buf_field_int(buf *b, int64_t v);
 typedef struct errlist {
 	char **msg;
 	int n, cap;
+	/* why an area refused, when not for the input (REFUSED_INPUT, 0): the
+	** object is missing or its state forbids the act — state, in the
+	** area's enum, says which; the API answers those 404 and 409, the
+	** pages and the CLI show msg as for any refusal */
+	int refusal, state;
 } errlist;
+enum errlist_refusal { REFUSED_INPUT, REFUSED_NOT_FOUND, REFUSED_CONFLICT };
 void errlist_add(errlist *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Say why the refusal is not the input's fault (errlist.refusal). */
+void errlist_refuse(errlist *e, int refusal, int state);
 void errlist_free(errlist *e);
 
 /* ---- dates and text ----------------------------------------------------- */

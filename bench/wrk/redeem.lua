@@ -7,14 +7,8 @@
 --
 --   wrk ... -s redeem.lua URL -- HOUSEHOLDS_FILE VILLAGE ITEM COOKIE CSRF
 
-local threads = {}
-local counter = 0
-
-function setup(thread)
-	counter = counter + 1
-	thread:set("id", counter)
-	table.insert(threads, thread)
-end
+-- setup() and done(): checked.lua, next to this script
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "checked.lua")
 
 function init(args)
 	households = {}
@@ -44,21 +38,4 @@ function response(status, headers, body)
 	elseif not body:find('"balance"', 1, true) then
 		badbody = badbody + 1
 	end
-end
-
-function done(summary, latency, requests)
-	local c, b, bb = 0, 0, 0
-	for _, t in ipairs(threads) do
-		c = c + t:get("checked")
-		b = b + t:get("bad")
-		bb = bb + t:get("badbody")
-	end
-	local e = summary.errors
-	io.write(string.format(
-		"RESULT requests=%d seconds=%.3f rps=%.1f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f " ..
-		"checked=%d non200=%d badbody=%d sockerr=%d\n",
-		summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
-		latency:percentile(50) / 1000, latency:percentile(90) / 1000,
-		latency:percentile(99) / 1000, c, b, bb,
-		e.connect + e.read + e.write + e.timeout))
 end

@@ -117,6 +117,36 @@ static void ledger_280_workflow(void **state)
 	errlist_free(&errs);
 }
 
+/* ledger-285: a refusal for the sheet's state says so (errlist.refusal),
+** which the API answers 404 / 409, while the return code stays 1. */
+static void ledger_285_refusal_kinds(void **state)
+{
+	struct fixture *f = F(state);
+	adopt_template(f);
+	errlist errs = {0};
+	assert_int_equal(sheet_submit(f->d, &f->who, f->v, "2024-05", &errs), 1);
+	assert_int_equal(errs.refusal, REFUSED_NOT_FOUND);
+	errlist_free(&errs);
+	assert_int_equal(errs.refusal, REFUSED_INPUT);
+	add_ok(f, f->v, "H1", "HJ01", "2024-05-03", 1, NULL);
+	assert_int_equal(sheet_return(f->d, &f->who, f->v, "2024-05", "再核一遍", &errs), 1);
+	assert_int_equal(errs.refusal, REFUSED_CONFLICT);
+	assert_int_equal(errs.state, SHEET_DRAFT);
+	errlist_free(&errs);
+	assert_int_equal(sheet_submit(f->d, &f->who, f->v, "2024-05", &errs), 0);
+	assert_int_equal(add(f, f->v, "H2", "HJ01", "2024-05-04", 1, NULL, &errs), 1);
+	assert_int_equal(errs.refusal, REFUSED_CONFLICT);
+	assert_int_equal(errs.state, SHEET_SUBMITTED);
+	errlist_free(&errs);
+	assert_int_equal(sheet_submit(f->d, &f->who, f->v, "2024-05", &errs), 1);
+	assert_int_equal(errs.refusal, REFUSED_CONFLICT);
+	assert_int_equal(errs.state, SHEET_SUBMITTED);
+	errlist_free(&errs);
+	assert_int_equal(sheet_return(f->d, &f->who, f->v, "2024-05", "", &errs), 1);
+	assert_int_equal(errs.refusal, REFUSED_INPUT); /* the reason, not the state */
+	errlist_free(&errs);
+}
+
 /* ledger-290: a failure half-way through posting leaves nothing behind. */
 static void ledger_290_approve_atomic(void **state)
 {
@@ -164,6 +194,7 @@ static void ledger_290_approve_atomic(void **state)
 
 #define DBCASES(setup) \
 	cmocka_unit_test_setup_teardown(ledger_280_workflow, setup, teardown),\
+	cmocka_unit_test_setup_teardown(ledger_285_refusal_kinds, setup, teardown),\
 	cmocka_unit_test_setup_teardown(ledger_290_approve_atomic, setup, teardown)
 
 int main(void)
