@@ -55,6 +55,7 @@
 #define MHD_LIBRARY "libmicrohttpd.so.12"
 #define MHD_FUNCTIONS(X)                                                                \
 	X(MHD_add_response_header) X(MHD_create_response_from_buffer)                   \
+	X(MHD_create_response_from_callback)                                            \
 	X(MHD_destroy_response) X(MHD_get_connection_info) X(MHD_get_connection_values) \
 	X(MHD_get_daemon_info) X(MHD_lookup_connection_value) X(MHD_queue_response)     \
 	X(MHD_quiesce_daemon) X(MHD_start_daemon) X(MHD_stop_daemon)
@@ -189,13 +190,75 @@ void http_cookie(struct req *r, const char *name, const char *value, int max_age
 	http_header(r, "Set-Cookie", v);
 }
 
+static void stream_free(void *cls);
+
 void http_send(struct req *r, int status, const char *ctype, const void *p, size_t n)
 {
+	stream_free(r->stream); /* a handler that changed its mind */
+	r->stream = NULL;
 	r->out.len = 0;
 	buf_append(&r->out, p, n);
 	r->status = status;
 	r->ctype = ctype;
 	r->answered = 1;
+}
+
+/* Free a stream and what its producer holds. */
+static void stream_free(void *cls)
+{
+	struct http_stream *s = cls;
+	if (!s)
+		return;
+	if (s->done)
+		s->done(s);
+	csv_finish(&s->w);
+	free(s);
+}
+
+void http_send_stream(struct req *r, int status, const char *ctype, struct http_stream *s)
+{
+	int rc = s->next(s, r->db);
+	if (rc < 0) {
+		stream_free(s);
+		http_error(r, 500, "读取导出数据时出错。");
+		return;
+	}
+	s->ended = rc == 0;
+	stream_free(r->stream);
+	r->stream = s;
+	r->out.len = 0;
+	r->status = status;
+	r->ctype = ctype;
+	r->answered = 1;
+}
+
+/* libmicrohttpd's reader of a streamed answer: the bytes of the batch in
+** hand, then the next batch, read on this thread's own connection. */
+static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	(void)pos;
+	struct http_stream *s = cls;
+	for (;;) {
+		if (s->sent < s->w.b.len) {
+			size_t n = s->w.b.len - s->sent;
+			if (n > max)
+				n = max;
+			memcpy(out, s->w.b.p + s->sent, n);
+			s->sent += n;
+			return (ssize_t)n;
+		}
+		s->w.b.len = s->sent = 0;
+		if (s->ended)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		db *d = thread_db();
+		if (!d)
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		int rc = s->next(s, d);
+		db_release(d); /* nothing of the batch stays open for the next request */
+		if (rc < 0)
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		s->ended = rc == 0;
+	}
 }
 
 void http_redirect(struct req *r, const char *url)
@@ -206,6 +269,8 @@ void http_redirect(struct req *r, const char *url)
 
 void http_error(struct req *r, int status, const char *msg)
 {
+	stream_free(r->stream);
+	r->stream = NULL;
 	r->out.len = 0;
 	r->headers = NULL;
 	if ((status == 500 || status == 503) && r->db && db_disk_full(r->db)) {
@@ -485,11 +550,22 @@ static void add_security_headers(struct MHD_Response *resp)
 
 static enum MHD_Result queue_reply(struct MHD_Connection *conn, struct req *r)
 {
-	struct MHD_Response *resp = mhd.MHD_create_response_from_buffer(
-		r->out.len, r->out.p ? r->out.p : (void *)"", r->out.p ? MHD_RESPMEM_MUST_FREE
-									: MHD_RESPMEM_PERSISTENT);
-	r->out.p = NULL; /* the response owns it now */
-	r->out.len = r->out.cap = 0;
+	struct MHD_Response *resp;
+	if (r->stream) {
+		/* the response owns the stream now, and frees it when it is sent
+		** or the client went away (MHD calls stream_free then) */
+		resp = mhd.MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, CSV_CHUNK, stream_read,
+							     r->stream, stream_free);
+		if (!resp)
+			stream_free(r->stream);
+		r->stream = NULL;
+	} else {
+		resp = mhd.MHD_create_response_from_buffer(
+			r->out.len, r->out.p ? r->out.p : (void *)"",
+			r->out.p ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+		r->out.p = NULL; /* the response owns it now */
+		r->out.len = r->out.cap = 0;
+	}
 	if (!resp)
 		return MHD_NO;
 	add_security_headers(resp);
@@ -528,6 +604,7 @@ static void req_free(struct req_state *rs)
 		return;
 	if (rs->r.db)
 		db_release(rs->r.db);
+	stream_free(rs->r.stream); /* an answer never queued */
 	buf_free(&rs->r.out);
 	arena_free(rs->r.a);
 	body_free(rs);

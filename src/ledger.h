@@ -223,6 +223,13 @@ void ledger_balances_csv(struct csv_out *w, const struct ledger_balance *rows, i
 ** in one snapshot of its own (not inside a transaction).  0 or -1. */
 int ledger_balances(db *d, arena *a, int64_t village_id, int year, struct ledger_balance **rows,
 		    int *n);
+/* ledger_balances_after(): the next at most limit rows of ledger_balances()
+** in its order, after the household code after (NULL: from the first),
+** into *rows (arena a), *n of them (fewer than limit: the last page).
+** Each page is its own statement, not one snapshot: a page shows the
+** balances as they are when it is read.  ledger_balances.c.  0 or -1. */
+int ledger_balances_after(db *d, arena *a, int64_t village_id, int year, const char *after,
+			  int limit, struct ledger_balance **rows, int *n);
 
 /* The chain head of village_id: *seq (0 when empty) and hash (the genesis
 ** value when empty).  Returns 0 or -1. */
