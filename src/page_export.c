@@ -2,7 +2,9 @@
 ** page_export.c — the Excel downloads of the pages: a village's 台账 of a
 ** year (/v/CODE/ledger.xlsx, linked from the ledger page) and its funds
 ** (/v/CODE/funds.xlsx, linked from the funds page) and its honours
-** (/v/CODE/honours.xlsx, beside the honours list's CSV), built by export.c; and
+** (/v/CODE/honours.xlsx, beside the honours list's CSV), built by export.c;
+** the town's report (/town/report.xlsx, on the town dashboard beside its
+** CSV, oversight_report.c); and
 ** the blank import templates (/templates/NAME.xlsx|csv, public: they hold
 ** no data), linked from every import page.
 **
@@ -22,8 +24,10 @@
 #include "html.h"
 #include "http.h"
 #include "import_template.h"
+#include "oversight.h"
 #include "page.h"
 #include "req.h"
+#include "village.h"
 #include "xlsx.h"
 
 /* The largest workbook served (a village-year is well under 5 MB). */
@@ -119,6 +123,37 @@ static void page_honours_xlsx(struct req *r)
 	page_export(r, export_honours_xlsx, "honours", "星级户");
 }
 
+/* GET /town/report.xlsx?year=YYYY (default: this year): `jifen report
+** --format xlsx` as the town dashboard's download. */
+static void page_town_report_xlsx(struct req *r)
+{
+	char today[11];
+	date_today(today);
+	int64_t year = req_query_int_or_400(r, "year", atoi(today), 1900, 2199,
+					    "year 应为 1900–2199 的年份");
+	if (year < 0)
+		return;
+	struct oversight_row *rows;
+	int n;
+	if (oversight_report(r->db, r->a, (int)year, &rows, &n)) {
+		http_error(r, 500, "读取各村数据时出错。");
+		return;
+	}
+	char *path = temp_path(r);
+	char err[512];
+	if (!path || oversight_report_xlsx(path, town_name(r->db, r->a), (int)year, rows, n, err,
+					   sizeof err)) {
+		if (path)
+			unlink(path);
+		http_error(r, 500, "导出失败，请稍后再试");
+		return;
+	}
+	http_security_event(r, "security.export",
+			    arena_printf(r->a, "report.xlsx:%lld", (long long)year), 0, NULL);
+	send_workbook(r, path, arena_printf(r->a, "%lld年各村实施情况.xlsx", (long long)year),
+		      arena_printf(r->a, "report-%lld.xlsx", (long long)year));
+}
+
 /* GET /templates/NAME.xlsx or NAME.csv: a blank import template. */
 static void page_template(struct req *r)
 {
@@ -168,6 +203,7 @@ const struct route export_routes[] = {
 	{"GET", "/v/*/ledger.xlsx", page_ledger_xlsx, ROLES_ADMIN, 0},
 	{"GET", "/v/*/funds.xlsx", page_funds_xlsx, ROLES_ADMIN, 0},
 	{"GET", "/v/*/honours.xlsx", page_honours_xlsx, ROLES_VIEW, 0},
+	{"GET", "/town/report.xlsx", page_town_report_xlsx, ROLE_TOWN_ADMIN, 0},
 	{"GET", "/templates/*", page_template, 0, ROUTE_PUBLIC},
 	{0},
 };
