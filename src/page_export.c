@@ -9,10 +9,12 @@
 ** no data), linked from every import page.
 **
 ** libxlsxwriter writes only to a file, so a workbook is written to a
-** temporary file in TMPDIR, read back, removed, and sent with the
+** temporary file in TMPDIR, removed, streamed from it, and sent with the
 ** Chinese file name in an RFC 5987 filename* (and an ASCII one for old
 ** browsers).
 */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,17 +32,20 @@
 #include "village.h"
 #include "xlsx.h"
 
-/* The largest workbook served (a village-year is well under 5 MB). */
-enum { EXPORT_MAX_BYTES = 64 * 1024 * 1024 };
-
-/* Send data as a download named name (UTF-8) with ascii as the fallback. */
-static void send_download(struct req *r, const char *ctype, const char *name, const char *ascii,
-			  const char *data, size_t len)
+/* The headers of a download named name (UTF-8) with ascii as the fallback. */
+static void download_headers(struct req *r, const char *name, const char *ascii)
 {
 	http_header(r, "Content-Disposition",
 		    arena_printf(r->a, "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii,
 				 url_encode(r->a, name)));
 	http_header(r, "Cache-Control", "no-store");
+}
+
+/* Send data as a download named name with ascii as the fallback. */
+static void send_download(struct req *r, const char *ctype, const char *name, const char *ascii,
+			  const char *data, size_t len)
+{
+	download_headers(r, name, ascii);
 	http_send(r, 200, ctype, data, len);
 }
 
@@ -57,20 +62,52 @@ static char *temp_path(struct req *r)
 	return path;
 }
 
-/* Read the workbook at path into the arena, remove the file, send it. */
+/* A workbook being sent from its (already removed) temporary file. */
+struct file_stream {
+	struct http_stream s;
+	int fd;
+};
+
+/* http_stream next(): the next 64 KB of the file. */
+static int file_next(struct http_stream *hs, db *d)
+{
+	(void)d;
+	struct file_stream *fs = (struct file_stream *)hs;
+	char *p = buf_space(&hs->w.b, CSV_CHUNK);
+	ssize_t n;
+	do
+		n = read(fs->fd, p, CSV_CHUNK);
+	while (n < 0 && errno == EINTR);
+	hs->w.b.len -= CSV_CHUNK - (n > 0 ? (size_t)n : 0);
+	return n < 0 ? -1 : n > 0;
+}
+
+static void file_done(struct http_stream *hs)
+{
+	close(((struct file_stream *)hs)->fd);
+}
+
+/* Send the workbook at path as a download (name, ascii as in
+** send_download), streamed from the file a chunk at a time — a village's
+** 台账 of a year may be megabytes, and the answer holds one chunk, not the
+** file — and remove the file now (the open descriptor keeps it readable). */
 static void send_workbook(struct req *r, const char *path, const char *name, const char *ascii)
 {
-	size_t len;
-	char *data = file_read_all(path, EXPORT_MAX_BYTES, &len);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	unlink(path);
-	if (!data) {
+	struct file_stream *fs = fd < 0 ? NULL : calloc(1, sizeof *fs);
+	if (!fs) {
+		if (fd >= 0)
+			close(fd);
 		http_error(r, 500, "无法读取生成的 Excel 文件");
 		return;
 	}
-	char *copy = arena_alloc(r->a, len + 1);
-	memcpy(copy, data, len);
-	free(data);
-	send_download(r, XLSX_CONTENT_TYPE, name, ascii, copy, len);
+	fs->fd = fd;
+	fs->s.next = file_next;
+	fs->s.done = file_done;
+	csv_begin(&fs->s.w, "");
+	download_headers(r, name, ascii);
+	http_send_stream(r, 200, XLSX_CONTENT_TYPE, &fs->s);
 }
 
 typedef int (*export_fn)(db *d, arena *a, const struct village *v, int year, const char *path,
