@@ -108,7 +108,7 @@ until curl -fso /dev/null "http://127.0.0.1:$port/login"; do
 	sleep 0.05
 done
 c0=$(awk '{ print $14 + $15 }' "/proc/$sp/stat")
-put dashboard "$(python3 "$ROOT/bench/bench.py" dashboard "http://127.0.0.1:$port" townbench "$PASS" "$REPS")"
+put dashboard "$(python3 "$ROOT/bench/bench.py" dashboard "http://127.0.0.1:$port" townbench "$PASS" "$REPS" "$sp")"
 put serve.cpu_ticks "$(($(awk '{ print $14 + $15 }' "/proc/$sp/stat") - c0)) (of $(getconf CLK_TCK)/s, for 2 × REPS requests)"
 put serve.rss_peak_kb "$(awk '/^VmHWM:/ { print $2 }' "/proc/$sp/status")"
 kill -TERM "$sp"
