@@ -926,8 +926,8 @@ def cmd_report(results_path, out):
         cpu_req = (f"{dash['serve_cpu_ms']} ms a request (the server's CPU over the "
                    f"{reps:g} + {reps:g} requests, the login excluded)"
                    if "serve_cpu_ms" in dash else "–")
-        peak = (f"{float(dash['serve_rss_peak_kb']) / 1024:.1f} MB"
-                if "serve_rss_peak_kb" in dash else "–")
+        peak = (f"{float(dash['serve_rss_peak_kb']) / 1024:.1f} MB over both, after the login"
+                if "serve_rss_peak_kb" in dash else mb("serve.rss_peak_kb") + " after both")
         w("## 8. The town's view: `jifen report` and the town dashboard (issue 14)")
         w("")
         w(f"`bench/oversight.sh` on a copy of the {d} set ({R.get(k + 'villages')} villages, "
@@ -949,7 +949,7 @@ def cmd_report(results_path, out):
           f"{mb('report_xlsx.rss_kb')} |")
         w(f"| `GET /town`, the dashboard page ({kb(dash.get('page_bytes'))}) | "
           f"{dash.get('page_ms', '?')} ms | {cpu_req} | `jifen serve` "
-          f"{peak} over both (after the login; {mb('serve.rss_peak_kb')} with it) |")
+          f"{peak} |")
         w(f"| `GET /api/v1/town/dashboard` ({kb(dash.get('json_bytes'))}) | "
           f"{dash.get('json_ms', '?')} ms | (the same) | – |")
         w(f"| beside: `jifen balances` of the largest village | {R.get(k + 'balances_big.s')} s "
