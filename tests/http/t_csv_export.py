@@ -163,6 +163,13 @@ def test_040_large_balances_streamed(db):
                               eligible, participating, created_at, updated_at)
         SELECT {vid}, CAST(k AS TEXT), {name}, 1, 1, 1, 1, CASE WHEN k % 50 = 0 THEN 0 ELSE 1 END,
                0, 0 FROM n""")
+    # and codes whose order by characters then bytes differs from their
+    # order by bytes alone, or by a locale (non-ASCII, case, punctuation)
+    for code in ("张", "é", "Z9", "z", "张三十", "ab", "a-b", "Ab", "10张"):
+        db.sql(f"INSERT INTO household(village_id, code, head_name, hukou, homestead, resident,"
+               f" eligible, participating, created_at, updated_at)"
+               f" VALUES ({vid}, '{code}', '户主{code}', 1, 1, 1, 1, 1, 0, 0)")
+    n += 9
     db.sql(f"INSERT INTO household_balance(household_id, village_id, balance)"
            f" SELECT id, village_id, id % 97 - 40 FROM household WHERE id % 3 > 0")
     year = time.gmtime().tm_year
