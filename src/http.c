@@ -17,6 +17,7 @@
 ** one, with no more data, checks CSRF and runs the handler.
 */
 #include "http.h"
+#include "http_int.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -135,7 +136,7 @@ static void thread_db_close(void *p)
 }
 
 /* This server thread's connection, opened on first use. */
-static db *thread_db(void)
+db *http_thread_db(void)
 {
 	db *d = pthread_getspecific(db_key);
 	if (!d) {
@@ -190,75 +191,15 @@ void http_cookie(struct req *r, const char *name, const char *value, int max_age
 	http_header(r, "Set-Cookie", v);
 }
 
-static void stream_free(void *cls);
-
 void http_send(struct req *r, int status, const char *ctype, const void *p, size_t n)
 {
-	stream_free(r->stream); /* a handler that changed its mind */
+	http_stream_free(r->stream); /* a handler that changed its mind */
 	r->stream = NULL;
 	r->out.len = 0;
 	buf_append(&r->out, p, n);
 	r->status = status;
 	r->ctype = ctype;
 	r->answered = 1;
-}
-
-/* Free a stream and what its producer holds. */
-static void stream_free(void *cls)
-{
-	struct http_stream *s = cls;
-	if (!s)
-		return;
-	if (s->done)
-		s->done(s);
-	csv_finish(&s->w);
-	free(s);
-}
-
-void http_send_stream(struct req *r, int status, const char *ctype, struct http_stream *s)
-{
-	int rc = s->next(s, r->db);
-	if (rc < 0) {
-		stream_free(s);
-		http_error(r, 500, "读取导出数据时出错。");
-		return;
-	}
-	s->ended = rc == 0;
-	stream_free(r->stream);
-	r->stream = s;
-	r->out.len = 0;
-	r->status = status;
-	r->ctype = ctype;
-	r->answered = 1;
-}
-
-/* libmicrohttpd's reader of a streamed answer: the bytes of the batch in
-** hand, then the next batch, read on this thread's own connection. */
-static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
-{
-	(void)pos;
-	struct http_stream *s = cls;
-	for (;;) {
-		if (s->sent < s->w.b.len) {
-			size_t n = s->w.b.len - s->sent;
-			if (n > max)
-				n = max;
-			memcpy(out, s->w.b.p + s->sent, n);
-			s->sent += n;
-			return (ssize_t)n;
-		}
-		s->w.b.len = s->sent = 0;
-		if (s->ended)
-			return MHD_CONTENT_READER_END_OF_STREAM;
-		db *d = thread_db();
-		if (!d)
-			return MHD_CONTENT_READER_END_WITH_ERROR;
-		int rc = s->next(s, d);
-		db_release(d); /* nothing of the batch stays open for the next request */
-		if (rc < 0)
-			return MHD_CONTENT_READER_END_WITH_ERROR;
-		s->ended = rc == 0;
-	}
 }
 
 void http_redirect(struct req *r, const char *url)
@@ -269,7 +210,7 @@ void http_redirect(struct req *r, const char *url)
 
 void http_error(struct req *r, int status, const char *msg)
 {
-	stream_free(r->stream);
+	http_stream_free(r->stream);
 	r->stream = NULL;
 	r->out.len = 0;
 	r->headers = NULL;
@@ -553,11 +494,12 @@ static enum MHD_Result queue_reply(struct MHD_Connection *conn, struct req *r)
 	struct MHD_Response *resp;
 	if (r->stream) {
 		/* the response owns the stream now, and frees it when it is sent
-		** or the client went away (MHD calls stream_free then) */
-		resp = mhd.MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, CSV_CHUNK, stream_read,
-							     r->stream, stream_free);
+		** or the client went away (MHD calls http_stream_free then) */
+		resp = mhd.MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, CSV_CHUNK,
+							     http_stream_read, r->stream,
+							     http_stream_free);
 		if (!resp)
-			stream_free(r->stream);
+			http_stream_free(r->stream);
 		r->stream = NULL;
 	} else {
 		resp = mhd.MHD_create_response_from_buffer(
@@ -604,7 +546,7 @@ static void req_free(struct req_state *rs)
 		return;
 	if (rs->r.db)
 		db_release(rs->r.db);
-	stream_free(rs->r.stream); /* an answer never queued */
+	http_stream_free(rs->r.stream); /* an answer never queued */
 	buf_free(&rs->r.out);
 	arena_free(rs->r.a);
 	body_free(rs);
@@ -847,7 +789,7 @@ static int request_begin(struct req_state *rs, struct MHD_Connection *conn)
 	}
 	r->content_type = mhd.MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 	mhd.MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, r);
-	r->db = thread_db();
+	r->db = http_thread_db();
 	if (!r->db) {
 		http_unavailable(r);
 		return 1;
@@ -1026,7 +968,7 @@ int http_serve(const struct server_config *cfg)
 	pthread_key_create(&db_key, thread_db_close);
 
 	/* A database that does not open is a start-up failure, not a 503 later. */
-	db *probe = thread_db();
+	db *probe = http_thread_db();
 	if (!probe)
 		return 3;
 	struct security_policy pol;
