@@ -10,8 +10,8 @@
 # copy, never the original).
 # (The county's generation and loading through the CLI, ~15 minutes on 2
 # idle cores, is run.sh's; this script only reads it.)
-# Prints key=value lines; BENCHMARKS.md's "Workload 8" is written from them
-# by hand.  Work files go to $JIFEN_BENCH_DIR (default /tmp/jifen-bench-oversight).
+# Prints key=value lines; bench/run.sh runs it on the county (and the smoke
+# set) and writes BENCHMARKS.md's section 8 from them (bench.py report).  Work files go to $JIFEN_BENCH_DIR (default /tmp/jifen-bench-oversight).
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -100,9 +100,15 @@ say "the dashboard over HTTP ($REPS requests each)"
 port=$(python3 "$ROOT/bench/bench.py" port)
 "$J" --db "$DB" serve --listen "127.0.0.1:$port" >"$WORK/serve.log" 2>&1 &
 sp=$!
-until curl -fso /dev/null "http://127.0.0.1:$port/login"; do sleep 0.05; done
+trap 'kill "$sp" 2>/dev/null || true' EXIT # a failed step leaves no server behind
+i=0
+until curl -fso /dev/null "http://127.0.0.1:$port/login"; do
+	i=$((i + 1))
+	[ $i -lt 600 ] || { echo "jifen serve did not answer" >&2; exit 1; }
+	sleep 0.05
+done
 c0=$(awk '{ print $14 + $15 }' "/proc/$sp/stat")
-put dashboard "$(python3 "$ROOT/bench/bench.py" dashboard "http://127.0.0.1:$port" townbench "$PASS" "$REPS")"
+put dashboard "$(python3 "$ROOT/bench/bench.py" dashboard "http://127.0.0.1:$port" townbench "$PASS" "$REPS" "$sp")"
 put serve.cpu_ticks "$(($(awk '{ print $14 + $15 }' "/proc/$sp/stat") - c0)) (of $(getconf CLK_TCK)/s, for 2 × REPS requests)"
 put serve.rss_peak_kb "$(awk '/^VmHWM:/ { print $2 }' "/proc/$sp/status")"
 kill -TERM "$sp"

@@ -14,6 +14,9 @@
 #   7. announcing a quarter (the largest village, then every village) beside
 #      `jifen balances` of the same villages; receipts (sizes, each checked
 #      offline); verify after; inclusion proofs and receipts per second
+#   8. (issue 14) the town's view on the county (and the smoke set):
+#      `jifen report` and the town dashboard, time and peak RSS, beside
+#      `jifen balances` over the same data (bench/oversight.sh)
 # then profiles the passbook page under callgrind (perf has no hardware
 # counters on these VMs) and records the top entries.
 #
@@ -186,6 +189,7 @@ put os "$(. /etc/os-release && echo "$PRETTY_NAME")"
 put commit "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo '+uncommitted src changes')"
 put loadavg_start "$(cut -d ' ' -f 1-3 /proc/loadavg)"
 put wrk_duration "$WRK_D"
+put reps "$REPS"
 
 # ---- data and load ---------------------------------------------------------------------
 
@@ -763,6 +767,27 @@ redemptions() {
 	unset JIFEN_KEY
 }
 
+# ---- workload 8 (issue 14): the town's view ------------------------------------------------------
+
+# oversight_set NAME DB: bench/oversight.sh on a copy of DB, its key=value
+# lines put as NAME.ov.KEY (BENCHMARKS.md's section 8 is written from them)
+oversight_set() {
+	out=$WORK/oversight-$1.txt
+	JIFEN_BENCH_DIR=$WORK/oversight-$1 REPS=$REPS sh "$ROOT/bench/oversight.sh" "$2" \
+		>"$out" 2>"$WORK/oversight-$1.log" || {
+		tail -n 20 "$WORK/oversight-$1.log" >&2
+		fail "bench/oversight.sh $1"
+	}
+	while IFS='=' read -r k v; do
+		put "$1.ov.$k" "$v"
+	done <"$out"
+	[ "$(sed -n 's/^report_csv.rows=//p' "$out")" = "$(sed -n 's/^villages=//p' "$out")" ] ||
+		fail "oversight $1: jifen report has not one row per village"
+	[ "$(field villages "$(sed -n 's/^dashboard=//p' "$out")")" = \
+		"$(sed -n 's/^villages=//p' "$out")" ] ||
+		fail "oversight $1: the dashboard does not list every village"
+}
+
 # ---- profile ------------------------------------------------------------------------------------
 
 # profile_set NAME DB: callgrind of `jifen serve` answering PROFILE_REQS
@@ -879,6 +904,13 @@ for s in $SETS; do
 	announce_set "$s" "$WORK/$s.db"
 	say "== $s: workload 8 (announcement day)"
 	announceday_set "$s" "$WORK/$s.db"
+	case $s in
+	town) ;; # the town's view is measured on the county (300 villages)
+	*)
+		say "== $s: workload 8 (the town's view: jifen report, the dashboard)"
+		oversight_set "$s" "$WORK/$s.db"
+		;;
+	esac
 done
 say "== workload 2 (posting)"
 posting

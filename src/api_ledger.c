@@ -87,7 +87,9 @@ static void ledger_fields(struct req *r, const struct ledger_entry *e)
 	json_str(r, "hash", e->hash);
 }
 
-/* GET /api/v1/villages/CODE/ledger?household=CODE&offset=&limit= */
+/* GET /api/v1/villages/CODE/ledger?household=CODE&after=&limit= (or
+** &offset=): a page of the household's entries; "next", the URL of the
+** page after it, when more follow (by cursor: after=its last entry). */
 static void api_ledger(struct req *r)
 {
 	struct village *v = req_village_or_404(r, r->arg[0]);
@@ -101,6 +103,13 @@ static void api_ledger(struct req *r)
 	int64_t offset = req_query_int_or_400(r, "offset", 0, 0, 100000000, NULL);
 	if (offset < 0)
 		return;
+	int64_t after = req_query_int_or_400(r, "after", 0, 1, INT64_MAX, NULL);
+	if (after < 0)
+		return;
+	if (after && offset) {
+		http_error(r, 400, "after 和 offset 只能用一个：after 接着上一页的最后一条。");
+		return;
+	}
 	int64_t limit = req_query_int_or_400(r, "limit", LEDGER_LIMIT, 1, LEDGER_LIMIT_MAX, NULL);
 	if (limit < 0)
 		return;
@@ -116,10 +125,19 @@ static void api_ledger(struct req *r)
 	struct ledger_entry *rows;
 	int n;
 	int64_t total;
+	int more = 0;
 	if (ledger_household_summary(r->db, v->id, h->id, today, &sum) ||
-	    ledger_household_entries(r->db, r->a, v->id, h->id, (int)offset, (int)limit, &rows, &n,
-				     &total)) {
+	    ledger_household_entries(r->db, r->a, v->id, h->id, (int)offset,
+				     after ? 0 : (int)limit, &rows, &n, &total)) {
 		http_error(r, 500, "读取积分台账时出错。");
+		return;
+	}
+	if (!after)
+		more = offset + n < total;
+	else if ((rc = ledger_household_entries_after(r->db, r->a, v->id, h->id, after, (int)limit,
+						      &rows, &n, &more))) {
+		http_error(r, rc < 0 ? 500 : 400,
+			   rc < 0 ? "读取积分台账时出错。" : "after: 不是这一户的台账记录。");
 		return;
 	}
 	json_begin(r);
@@ -143,6 +161,11 @@ static void api_ledger(struct req *r)
 		json_end_obj(r);
 	}
 	json_end_arr(r);
+	if (more && n)
+		json_str(r, "next",
+			 arena_printf(r->a, "/api/v1/villages/%s/ledger?household=%s&after=%lld&limit=%lld",
+				      url_encode(r->a, v->code), url_encode(r->a, h->code),
+				      (long long)rows[n - 1].id, (long long)limit));
 	json_end_obj(r);
 	json_send(r, 200);
 }

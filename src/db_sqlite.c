@@ -44,6 +44,23 @@ static void sqlite_no_delete(buf *b, const char *t)
 ** mutex in every sqlite3_malloc and sqlite3_free (~270 of each per
 ** passbook page), which the server's threads would share; jifen never
 ** reads the statistics. */
+/* The collation "C": bytewise, as SQLite's own BINARY.  PostgreSQL has it
+** under that name whatever the database's locale, so that SQL needing
+** bytewise order (a keyset over codes: ledger_balances_after) writes
+** COLLATE "C" and runs the same on both. */
+static int collate_c(void *arg, int na, const void *a, int nb, const void *b)
+{
+	(void)arg;
+	int c = memcmp(a, b, (size_t)(na < nb ? na : nb));
+	return c ? c : na - nb;
+}
+
+/* Register what every connection's SQL may use; 0 or an SQLite code. */
+static int sqlite_register(sqlite3 *c)
+{
+	return sqlite3_create_collation_v2(c, "C", SQLITE_UTF8, NULL, collate_c, NULL);
+}
+
 static void sqlite_configure(void)
 {
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
@@ -67,7 +84,8 @@ static int sqlite_open_immutable(db *d, const char *path)
 				 SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
 	buf_free(&uri);
 	d->conn = c;
-	if (rc != SQLITE_OK || sqlite3_exec(c, "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+	if (rc != SQLITE_OK || sqlite_register(c) != SQLITE_OK ||
+	    sqlite3_exec(c, "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
 					       "SELECT COUNT(*) FROM sqlite_master",
 					    NULL, NULL, NULL) != SQLITE_OK) {
 		db_set_error(d, "无法打开数据库 %s: %s", path, c ? sqlite3_errmsg(c) : "内存不足");
@@ -85,7 +103,7 @@ static int sqlite_open(db *d, const char *path)
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 				 NULL);
 	d->conn = c;
-	if (rc != SQLITE_OK) {
+	if (rc != SQLITE_OK || sqlite_register(c) != SQLITE_OK) {
 		db_set_error(d, "无法打开数据库 %s: %s", path, c ? sqlite3_errmsg(c) : "内存不足");
 		return -1;
 	}

@@ -57,6 +57,7 @@
 #define MHD_LIBRARY "libmicrohttpd.so.12"
 #define MHD_FUNCTIONS(X)                                                                \
 	X(MHD_add_response_header) X(MHD_create_response_from_buffer)                   \
+	X(MHD_create_response_from_callback)                                            \
 	X(MHD_destroy_response) X(MHD_get_connection_info) X(MHD_get_connection_values) \
 	X(MHD_get_daemon_info) X(MHD_lookup_connection_value) X(MHD_queue_response)     \
 	X(MHD_quiesce_daemon) X(MHD_start_daemon) X(MHD_stop_daemon)
@@ -133,7 +134,7 @@ static void thread_db_close(void *p)
 }
 
 /* This server thread's connection, opened on first use. */
-static db *thread_db(void)
+db *http_thread_db(void)
 {
 	db *d = pthread_getspecific(db_key);
 	if (!d) {
@@ -190,6 +191,8 @@ void http_cookie(struct req *r, const char *name, const char *value, int max_age
 
 void http_send(struct req *r, int status, const char *ctype, const void *p, size_t n)
 {
+	http_stream_free(r->stream); /* a handler that changed its mind */
+	r->stream = NULL;
 	r->out.len = 0;
 	buf_append(&r->out, p, n);
 	r->status = status;
@@ -205,6 +208,8 @@ void http_redirect(struct req *r, const char *url)
 
 void http_error(struct req *r, int status, const char *msg)
 {
+	http_stream_free(r->stream);
+	r->stream = NULL;
 	r->out.len = 0;
 	r->headers = NULL;
 	if ((status == 500 || status == 503) && r->db && db_disk_full(r->db)) {
@@ -414,11 +419,23 @@ static void add_security_headers(struct MHD_Response *resp)
 
 static enum MHD_Result queue_reply(struct MHD_Connection *conn, struct req *r)
 {
-	struct MHD_Response *resp = mhd.MHD_create_response_from_buffer(
-		r->out.len, r->out.p ? r->out.p : (void *)"", r->out.p ? MHD_RESPMEM_MUST_FREE
-									: MHD_RESPMEM_PERSISTENT);
-	r->out.p = NULL; /* the response owns it now */
-	r->out.len = r->out.cap = 0;
+	struct MHD_Response *resp;
+	if (r->stream) {
+		/* the response owns the stream now, and frees it when it is sent
+		** or the client went away (MHD calls http_stream_free then) */
+		resp = mhd.MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, CSV_CHUNK,
+							     http_stream_read, r->stream,
+							     http_stream_free);
+		if (!resp)
+			http_stream_free(r->stream);
+		r->stream = NULL;
+	} else {
+		resp = mhd.MHD_create_response_from_buffer(
+			r->out.len, r->out.p ? r->out.p : (void *)"",
+			r->out.p ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+		r->out.p = NULL; /* the response owns it now */
+		r->out.len = r->out.cap = 0;
+	}
 	if (!resp)
 		return MHD_NO;
 	add_security_headers(resp);
@@ -457,6 +474,7 @@ static void req_free(struct req_state *rs)
 		return;
 	if (rs->r.db)
 		db_release(rs->r.db);
+	http_stream_free(rs->r.stream); /* an answer never queued */
 	buf_free(&rs->r.out);
 	arena_free(rs->r.a);
 	body_free(rs);
@@ -699,7 +717,7 @@ static int request_begin(struct req_state *rs, struct MHD_Connection *conn)
 	}
 	r->content_type = mhd.MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 	mhd.MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, r);
-	r->db = thread_db();
+	r->db = http_thread_db();
 	if (!r->db) {
 		http_unavailable(r);
 		return 1;
@@ -878,7 +896,7 @@ int http_serve(const struct server_config *cfg)
 	pthread_key_create(&db_key, thread_db_close);
 
 	/* A database that does not open is a start-up failure, not a 503 later. */
-	db *probe = thread_db();
+	db *probe = http_thread_db();
 	if (!probe)
 		return 3;
 	struct security_policy pol;

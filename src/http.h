@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "auth.h"
+#include "csvout.h"
 #include "db.h"
 #include "json.h"
 #include "util.h"
@@ -55,6 +56,7 @@ struct req {
 	int answered;          /* a complete response is set */
 	struct json_writer jw; /* api.h's json_*(): the writer over out */
 	void *conn;            /* struct MHD_Connection * */
+	struct http_stream *stream; /* a streamed answer (http_send_stream), else NULL */
 };
 
 /* The name of the session cookie (its value: the token of auth.h's
@@ -129,6 +131,37 @@ void http_error(struct req *r, int status, const char *msg);
 void http_cookie(struct req *r, const char *name, const char *value, int max_age);
 /* A complete response from bytes (copied). */
 void http_send(struct req *r, int status, const char *ctype, const void *p, size_t n);
+
+/* ---- streamed answers ---------------------------------------------------- */
+/* A download written a batch at a time while it is sent, so that its
+** memory is one batch whatever its size (an export of every household).
+** The producer embeds this as the first member of its own calloc'd state,
+** keeps its keyset position there, and writes rows through w (csvout.h).
+**
+** next() is called on the thread that sends the answer, with that
+** thread's database connection d — not the request's, which may serve
+** other requests between two batches — and must finish every statement
+** it steps before it returns (it holds nothing open between batches: a
+** batch is one keyset page).  It returns 1 when more batches follow, 0
+** after the last, -1 on a failure; after the first batch a failure can
+** only cut the download short (the status is sent), and the client sees
+** an incomplete answer, never a complete-looking wrong one.
+**
+** done() (may be NULL) frees what the producer holds beside the state;
+** the kit then frees w and the state itself.  It runs when the answer is
+** sent, when the client goes away mid-stream, or at once when the request
+** ends without the answer being queued. */
+struct http_stream {
+	int (*next)(struct http_stream *s, db *d);
+	void (*done)(struct http_stream *s);
+	struct csv_out w;
+	size_t sent; /* the kit's: bytes of w.b already handed to the client */
+	int ended;   /* the kit's: next() said that was the last batch */
+};
+/* Answer r with status and ctype from s (which it now owns): the first
+** batch is written now, on the request's connection, so that a failure
+** there is a 500 page; the rest as the client reads. */
+void http_send_stream(struct req *r, int status, const char *ctype, struct http_stream *s);
 
 /* ---- access ------------------------------------------------------------ */
 struct village; /* village.h */

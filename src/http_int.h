@@ -1,10 +1,16 @@
 /*
 ** http_int.h — what http.c shares with the files split off it
-** (http_csrf.c); not for handlers, which see http.h only.
+** (http_csrf.c: the CSRF tokens; http_stream.c: this server thread's
+** database connection and the streamed answer's callbacks).  Not for
+** handlers, which see http.h only.
 */
 #ifndef JIFEN_HTTP_INT_H
 #define JIFEN_HTTP_INT_H
 
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "db.h"
 #include "http.h"
 
 /* Keep the server's secret (auth.h's server_secret()) that signs the
@@ -15,5 +21,18 @@ void csrf_key_set(const unsigned char key[32]);
 ** before login the double-submit cookie's, which must be one jifen issued
 ** and the same as the form's (or the X-CSRF-Token header's). */
 int csrf_ok(struct req *r);
+
+/* This server thread's connection, opened on first use; NULL when the
+** database cannot be opened (said on stderr). */
+db *http_thread_db(void);
+
+/* libmicrohttpd's content reader of a streamed answer (cls: the struct
+** http_stream): the bytes of the batch in hand, then the next batch read
+** on this thread's own connection; the end, or an error that cuts the
+** answer short. */
+ssize_t http_stream_read(void *cls, uint64_t pos, char *out, size_t max);
+/* Free a stream (cls; NULL: nothing) and what its producer holds: the
+** response's free callback, and http.c's for an answer never queued. */
+void http_stream_free(void *cls);
 
 #endif

@@ -188,6 +188,17 @@ int ledger_household_entries(db *d, arena *a, int64_t village_id, int64_t househ
 			     int offset, int limit, struct ledger_entry **rows, int *n,
 			     int64_t *total);
 
+/* ledger_household_entries_after(): the page of ledger_household_entries()
+** that follows the household's entry after (an entry id; 0: the newest
+** first) in the same order, keyed by that entry's (date, seq): at most
+** limit rows into *rows, *more 1 when rows follow them (the next page:
+** after = the last row's id).  Entries posted between two pages never
+** repeat a row or hide one.  ledger_page.c.  0; 1 when after is not an
+** entry of this household; -1 on an error. */
+int ledger_household_entries_after(db *d, arena *a, int64_t village_id, int64_t household_id,
+				   int64_t after, int limit, struct ledger_entry **rows, int *n,
+				   int *more);
+
 /* ledger_passbook_entries(): the same rows with only what a passbook shows
 ** (no hashes, recorded_by, posted_at, household or meeting fields), read
 ** from the index ledger_passbook alone; no count (the caller has
@@ -223,6 +234,13 @@ void ledger_balances_csv(struct csv_out *w, const struct ledger_balance *rows, i
 ** in one snapshot of its own (not inside a transaction).  0 or -1. */
 int ledger_balances(db *d, arena *a, int64_t village_id, int year, struct ledger_balance **rows,
 		    int *n);
+/* ledger_balances_after(): the next at most limit rows of ledger_balances()
+** in its order, after the household code after (NULL: from the first),
+** into *rows (arena a), *n of them (fewer than limit: the last page).
+** Each page is its own statement, not one snapshot: a page shows the
+** balances as they are when it is read.  ledger_page.c.  0 or -1. */
+int ledger_balances_after(db *d, arena *a, int64_t village_id, int year, const char *after,
+			  int limit, struct ledger_balance **rows, int *n);
 
 /* The chain head of village_id: *seq (0 when empty) and hash (the genesis
 ** value when empty).  Returns 0 or -1. */

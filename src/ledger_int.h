@@ -43,8 +43,16 @@ static inline int month_year(const char *month)
 		   " COALESCE(le.entry_id, 0), COALESCE(le.correction_of, 0), le.reason," \
 		   " le.recorded_by, le.note, le.photo, le.posted_at, le.prev_hash, le.hash"
 #define ENTRY_NCOLS 22
-/* Fill e from the current row: ENTRY_COLS, then ledger.c's display columns
-** when display. */
+/* The display columns after ENTRY_COLS (with the joins of DISPLAY_JOINS). */
+#define DISPLAY_COLS ", COALESCE(i.name, ''), COALESCE(i.category, ''), h.code, h.head_name," \
+		     " a.meeting_date, COALESCE(i.veto, 0)," \
+		     " (SELECT COALESCE(SUM(c.points), 0) FROM ledger_entry c" \
+		     "  WHERE c.correction_of = le.id)"
+#define DISPLAY_JOINS " LEFT JOIN standard_item i ON i.id = le.item_id" \
+		      " JOIN household h ON h.id = le.household_id" \
+		      " LEFT JOIN approval a ON a.id = le.approval_id"
+
+/* Fill e from the current row: ENTRY_COLS, then DISPLAY_COLS when display. */
 void entry_from_row(db_stmt *s, arena *a, struct ledger_entry *e, int display);
 
 /* ---- `jifen verify` (ledger_verify.c, ledger_anchors.c) ---------------- */

@@ -143,7 +143,7 @@ void oversight_report_csv(struct csv_out *w, const struct oversight_row *rows, i
 ** (coverage null without eligible households), standard_version and
 ** standard_adopted null without a standard; one object per line. */
 void oversight_report_json(buf *b, const struct oversight_row *rows, int n);
-/* The report as an xlsx workbook at path (libxlsxwriter): a title row
+/* The report as an xlsx workbook at path (the xlsx kit): a title row
 ** with the town and year, the header row frozen under it, numbers as
 ** numbers, the adoption date as a date.  0, or -1 with a message in err. */
 int oversight_report_xlsx(const char *path, const char *town, int year,

@@ -1,8 +1,8 @@
 /*
 ** oversight_report.c — the bytes of the town's report (`jifen report`,
 ** the dashboard's downloads): CSV and JSON exactly as INTERFACES.md names
-** the columns, and the xlsx workbook written with libxlsxwriter directly
-** (to move onto the shared xlsx kit once it exists).  The rows come from
+** the columns, and the xlsx workbook through the xlsx kit (xlsx.h), the
+** one way every export writes a sheet.  The rows come from
 ** oversight_report(); nothing is computed here.
 */
 #include "oversight.h"
@@ -10,10 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xlsxwriter.h>
 
 #include "csvout.h"
 #include "json.h"
+#include "xlsx.h"
 
 static const char *const report_columns[] = {
 	"village",         "name",          "eligible",       "participating", "coverage",
@@ -86,68 +86,58 @@ void oversight_report_json(buf *b, const struct oversight_row *rows, int n)
 	buf_puts(b, n ? "\n]\n" : "]\n");
 }
 
+/* The report's columns in the workbook: the CSV's, titled in Chinese. */
+static const struct xlsx_col report_xlsx_cols[] = {
+	{"村编号", XLSX_TEXT, 10},     {"村名", XLSX_TEXT, 16},         {"符合条件户", XLSX_INT, 12},
+	{"参与户", XLSX_INT, 10},      {"覆盖率", XLSX_DEC2, 10},       {"标准版本", XLSX_INT, 10},
+	{"标准通过日期", XLSX_DATE, 14}, {"已审定月数", XLSX_INT, 12},    {"季度公示次数", XLSX_INT, 14},
+	{"未答复异议", XLSX_INT, 12},  {"兑换次数", XLSX_INT, 10},      {"兑换积分", XLSX_INT, 10},
+	{"资金余额（元）", XLSX_YUAN, 16},
+};
+
 int oversight_report_xlsx(const char *path, const char *town, int year,
 			  const struct oversight_row *rows, int n, char *err, size_t errlen)
 {
-	static const char *const heads[] = {
-		"村编号", "村名", "符合条件户", "参与户", "覆盖率", "标准版本", "标准通过日期",
-		"已审定月数", "季度公示次数", "未答复异议", "兑换次数", "兑换积分", "资金余额（元）",
-		NULL,
-	};
-	static const double widths[] = {10, 16, 12, 10, 10, 10, 14, 12, 14, 12, 10, 10, 16};
-	lxw_workbook_options opt = {.constant_memory = 0, .tmpdir = NULL};
-	lxw_workbook *wb = workbook_new_opt(path, &opt);
-	if (!wb) {
+	struct xlsx_book *b = xlsx_open(path);
+	if (!b) {
 		snprintf(err, errlen, "无法创建文件 %s", path);
 		return -1;
 	}
-	lxw_worksheet *ws = workbook_add_worksheet(wb, "各村情况");
-	lxw_format *title = workbook_add_format(wb), *head = workbook_add_format(wb);
-	lxw_format *ratio = workbook_add_format(wb), *money = workbook_add_format(wb);
-	lxw_format *date = workbook_add_format(wb);
-	format_set_bold(title);
-	format_set_font_size(title, 14);
-	format_set_bold(head);
-	format_set_bottom(head, LXW_BORDER_THIN);
-	format_set_num_format(ratio, "0.00");
-	format_set_num_format(money, "0.00");
-	format_set_num_format(date, "yyyy-mm-dd");
 	char t[256];
 	snprintf(t, sizeof t, "%s %d 年乡村治理积分制各村实施情况", town, year);
-	worksheet_write_string(ws, 0, 0, t, title);
-	for (int c = 0; heads[c]; c++) {
-		worksheet_write_string(ws, 1, (lxw_col_t)c, heads[c], head);
-		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL);
-	}
-	worksheet_freeze_panes(ws, 2, 0);
-	for (int i = 0; i < n; i++) {
-		const struct oversight_row *r = &rows[i];
-		lxw_row_t y = (lxw_row_t)(i + 2);
-		worksheet_write_string(ws, y, 0, r->code, NULL);
-		worksheet_write_string(ws, y, 1, r->name, NULL);
-		worksheet_write_number(ws, y, 2, (double)r->eligible, NULL);
-		worksheet_write_number(ws, y, 3, (double)r->participating, NULL);
-		if (r->has_coverage)
-			worksheet_write_number(ws, y, 4, (double)r->coverage_x100 / 100.0, ratio);
-		if (r->standard_version)
-			worksheet_write_number(ws, y, 5, (double)r->standard_version, NULL);
-		if (r->standard_version && r->standard_adopted &&
-		    date_valid(r->standard_adopted)) {
-			lxw_datetime dt = {.year = atoi(r->standard_adopted),
-					   .month = atoi(r->standard_adopted + 5),
-					   .day = atoi(r->standard_adopted + 8)};
-			worksheet_write_datetime(ws, y, 6, &dt, date);
+	struct xlsx_sheet *s =
+		xlsx_sheet(b, "各村情况", t, report_xlsx_cols,
+			   (int)(sizeof report_xlsx_cols / sizeof report_xlsx_cols[0]));
+	if (s) {
+		xlsx_expect_rows(s, n);
+		for (int i = 0; i < n; i++) {
+			const struct oversight_row *r = &rows[i];
+			xlsx_text(s, r->code);
+			xlsx_text(s, r->name);
+			xlsx_int(s, r->eligible);
+			xlsx_int(s, r->participating);
+			if (r->has_coverage)
+				xlsx_cents(s, r->coverage_x100);
+			else
+				xlsx_blank(s);
+			if (r->standard_version) {
+				xlsx_int(s, r->standard_version);
+				xlsx_date(s, r->standard_adopted);
+			} else {
+				xlsx_blank(s);
+				xlsx_blank(s);
+			}
+			xlsx_int(s, r->months_approved);
+			xlsx_int(s, r->announcements);
+			xlsx_int(s, r->objections_open);
+			xlsx_int(s, r->redemptions);
+			xlsx_int(s, r->points_redeemed);
+			xlsx_cents(s, r->fund_balance_fen);
+			xlsx_row_end(s);
 		}
-		worksheet_write_number(ws, y, 7, (double)r->months_approved, NULL);
-		worksheet_write_number(ws, y, 8, (double)r->announcements, NULL);
-		worksheet_write_number(ws, y, 9, (double)r->objections_open, NULL);
-		worksheet_write_number(ws, y, 10, (double)r->redemptions, NULL);
-		worksheet_write_number(ws, y, 11, (double)r->points_redeemed, NULL);
-		worksheet_write_number(ws, y, 12, (double)r->fund_balance_fen / 100.0, money);
 	}
-	lxw_error e = workbook_close(wb);
-	if (e != LXW_NO_ERROR) {
-		snprintf(err, errlen, "写入 %s 失败: %s", path, lxw_strerror(e));
+	if (xlsx_close(b)) {
+		snprintf(err, errlen, "写入 %s 失败", path);
 		return -1;
 	}
 	return 0;

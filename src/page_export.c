@@ -2,15 +2,19 @@
 ** page_export.c — the Excel downloads of the pages: a village's 台账 of a
 ** year (/v/CODE/ledger.xlsx, linked from the ledger page) and its funds
 ** (/v/CODE/funds.xlsx, linked from the funds page) and its honours
-** (/v/CODE/honours.xlsx, beside the honours list's CSV), built by export.c; and
+** (/v/CODE/honours.xlsx, beside the honours list's CSV), built by export.c;
+** the town's report (/town/report.xlsx, on the town dashboard beside its
+** CSV, oversight_report.c); and
 ** the blank import templates (/templates/NAME.xlsx|csv, public: they hold
 ** no data), linked from every import page.
 **
 ** libxlsxwriter writes only to a file, so a workbook is written to a
-** temporary file in TMPDIR, read back, removed, and sent with the
+** temporary file in TMPDIR, removed, streamed from it, and sent with the
 ** Chinese file name in an RFC 5987 filename* (and an ASCII one for old
 ** browsers).
 */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,21 +26,26 @@
 #include "html.h"
 #include "http.h"
 #include "import_template.h"
+#include "oversight.h"
 #include "page.h"
 #include "req.h"
+#include "village.h"
 #include "xlsx.h"
 
-/* The largest workbook served (a village-year is well under 5 MB). */
-enum { EXPORT_MAX_BYTES = 64 * 1024 * 1024 };
-
-/* Send data as a download named name (UTF-8) with ascii as the fallback. */
-static void send_download(struct req *r, const char *ctype, const char *name, const char *ascii,
-			  const char *data, size_t len)
+/* The headers of a download named name (UTF-8) with ascii as the fallback. */
+static void download_headers(struct req *r, const char *name, const char *ascii)
 {
 	http_header(r, "Content-Disposition",
 		    arena_printf(r->a, "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii,
 				 url_encode(r->a, name)));
 	http_header(r, "Cache-Control", "no-store");
+}
+
+/* Send data as a download named name with ascii as the fallback. */
+static void send_download(struct req *r, const char *ctype, const char *name, const char *ascii,
+			  const char *data, size_t len)
+{
+	download_headers(r, name, ascii);
 	http_send(r, 200, ctype, data, len);
 }
 
@@ -53,20 +62,52 @@ static char *temp_path(struct req *r)
 	return path;
 }
 
-/* Read the workbook at path into the arena, remove the file, send it. */
+/* A workbook being sent from its (already removed) temporary file. */
+struct file_stream {
+	struct http_stream s;
+	int fd;
+};
+
+/* http_stream next(): the next 64 KB of the file. */
+static int file_next(struct http_stream *hs, db *d)
+{
+	(void)d;
+	struct file_stream *fs = (struct file_stream *)hs;
+	char *p = buf_space(&hs->w.b, CSV_CHUNK);
+	ssize_t n;
+	do
+		n = read(fs->fd, p, CSV_CHUNK);
+	while (n < 0 && errno == EINTR);
+	hs->w.b.len -= CSV_CHUNK - (n > 0 ? (size_t)n : 0);
+	return n < 0 ? -1 : n > 0;
+}
+
+static void file_done(struct http_stream *hs)
+{
+	close(((struct file_stream *)hs)->fd);
+}
+
+/* Send the workbook at path as a download (name, ascii as in
+** send_download), streamed from the file a chunk at a time — a village's
+** 台账 of a year may be megabytes, and the answer holds one chunk, not the
+** file — and remove the file now (the open descriptor keeps it readable). */
 static void send_workbook(struct req *r, const char *path, const char *name, const char *ascii)
 {
-	size_t len;
-	char *data = file_read_all(path, EXPORT_MAX_BYTES, &len);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	unlink(path);
-	if (!data) {
+	struct file_stream *fs = fd < 0 ? NULL : calloc(1, sizeof *fs);
+	if (!fs) {
+		if (fd >= 0)
+			close(fd);
 		http_error(r, 500, "无法读取生成的 Excel 文件");
 		return;
 	}
-	char *copy = arena_alloc(r->a, len + 1);
-	memcpy(copy, data, len);
-	free(data);
-	send_download(r, XLSX_CONTENT_TYPE, name, ascii, copy, len);
+	fs->fd = fd;
+	fs->s.next = file_next;
+	fs->s.done = file_done;
+	csv_begin(&fs->s.w, "");
+	download_headers(r, name, ascii);
+	http_send_stream(r, 200, XLSX_CONTENT_TYPE, &fs->s);
 }
 
 typedef int (*export_fn)(db *d, arena *a, const struct village *v, int year, const char *path,
@@ -119,6 +160,37 @@ static void page_honours_xlsx(struct req *r)
 	page_export(r, export_honours_xlsx, "honours", "星级户");
 }
 
+/* GET /town/report.xlsx?year=YYYY (default: this year): `jifen report
+** --format xlsx` as the town dashboard's download. */
+static void page_town_report_xlsx(struct req *r)
+{
+	char today[11];
+	date_today(today);
+	int64_t year = req_query_int_or_400(r, "year", atoi(today), 1900, 2199,
+					    "year 应为 1900–2199 的年份");
+	if (year < 0)
+		return;
+	struct oversight_row *rows;
+	int n;
+	if (oversight_report(r->db, r->a, (int)year, &rows, &n)) {
+		http_error(r, 500, "读取各村数据时出错。");
+		return;
+	}
+	char *path = temp_path(r);
+	char err[512];
+	if (!path || oversight_report_xlsx(path, town_name(r->db, r->a), (int)year, rows, n, err,
+					   sizeof err)) {
+		if (path)
+			unlink(path);
+		http_error(r, 500, "导出失败，请稍后再试");
+		return;
+	}
+	http_security_event(r, "security.export",
+			    arena_printf(r->a, "report.xlsx:%lld", (long long)year), 0, NULL);
+	send_workbook(r, path, arena_printf(r->a, "%lld年各村实施情况.xlsx", (long long)year),
+		      arena_printf(r->a, "report-%lld.xlsx", (long long)year));
+}
+
 /* GET /templates/NAME.xlsx or NAME.csv: a blank import template. */
 static void page_template(struct req *r)
 {
@@ -168,6 +240,7 @@ const struct route export_routes[] = {
 	{"GET", "/v/*/ledger.xlsx", page_ledger_xlsx, ROLES_ADMIN, 0},
 	{"GET", "/v/*/funds.xlsx", page_funds_xlsx, ROLES_ADMIN, 0},
 	{"GET", "/v/*/honours.xlsx", page_honours_xlsx, ROLES_VIEW, 0},
+	{"GET", "/town/report.xlsx", page_town_report_xlsx, ROLE_TOWN_ADMIN, 0},
 	{"GET", "/templates/*", page_template, 0, ROUTE_PUBLIC},
 	{0},
 };

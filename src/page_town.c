@@ -176,9 +176,10 @@ static void page_town(struct req *r)
 	}
 	html(r, "<form method=\"get\" action=\"/town\" class=\"inline noprint\"><label>年份"
 		"<input name=\"year\" value=\"%d\" inputmode=\"numeric\" size=\"6\"></label>"
-		"<button type=\"submit\">查看</button> <a href=\"/town/report.csv?year=%d\">"
-		"下载报表（CSV）</a></form>",
-	     year, year);
+		"<button type=\"submit\">查看</button> 下载报表："
+		"<a href=\"/town/report.xlsx?year=%d\">Excel（.xlsx）</a> · "
+		"<a href=\"/town/report.csv?year=%d\">CSV</a></form>",
+	     year, year, year);
 	html_raw(r, "<section class=\"cards\">");
 	html(r, "<div class=\"card\"><div class=\"big\">%d</div>个村</div>", n);
 	html(r, "<div class=\"card\"><div class=\"big\">%d</div>个村需关注</div>", attn);

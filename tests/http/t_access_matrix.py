@@ -288,6 +288,7 @@ POST /api/v1/villages/*/consultations/*/comments/*/answer  ok   ok 404  403 403 
 POST /api/v1/villages/*/consultations/*/adopt      ok   ok 404  403 403  403 403  403 403  401
 GET  /town                                        200  403 403  403 403  403 403  403 403    L
 GET  /town/report.csv                             200  403 403  403 403  403 403  403 403    L
+GET  /town/report.xlsx                            200  403 403  403 403  403 403  403 403    L
 GET  /town/v/*                                    200  403 403  403 403  403 403  403 403    L
 GET  /town/v/*/evaluation                         200  403 403  403 403  403 403  403 403    L
 POST /town/v/*/evaluation                          ok  403 403  403 403  403 403  403 403    L

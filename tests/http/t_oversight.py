@@ -5,6 +5,9 @@ evaluation.
   010  `jifen report` CSV byte for byte on a town built here
   020  `jifen report --format json` byte for byte, --out, usage errors
   030  `jifen report --format xlsx --out`: read back with openpyxl
+  035  the dashboard's /town/report.xlsx: linked from /town, read back with
+       openpyxl, the same cells as `jifen report --format xlsx`; a bad
+       year 400
   040  the demo town: report and /api/v1/town/dashboard against the database
        queried here (sqlite3 / psql), not through the program
   050  the charts: coverage bars and the points-by-category columns carry
@@ -97,6 +100,35 @@ def test_030_report_xlsx(db):
     eq(row[7:], [1, 0, 0, 1, 30, 79.75])
     eq([c.value for c in ws[4]][4:7], [None, None, None])
     eq(ws.max_row, 4)
+
+
+def test_035_dashboard_report_xlsx(db):
+    import io
+    import openpyxl
+    small_town(db)
+    path = os.path.join(db.dir, "r.xlsx")
+    cli_ok(db, "report", "--year", "2024", "--format", "xlsx", "--out", path)
+    want = [[c.value for c in row] for row in openpyxl.load_workbook(path).active.iter_rows()]
+    s = J.Server(db)
+    try:
+        c = s.client()
+        c.login("admin")
+        check('href="/town/report.xlsx?year=2024"' in c.get("/town?year=2024").text,
+              "the dashboard links the workbook")
+        r = c.get("/town/report.xlsx?year=2024")
+        eq(r.status, 200, r.text[:200])
+        eq(r.header("Content-Type"),
+           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        check('filename="report-2024.xlsx"' in r.header("Content-Disposition"),
+              r.header("Content-Disposition"))
+        ws = openpyxl.load_workbook(io.BytesIO(r.body)).active
+        eq(ws.freeze_panes, "A3")
+        got = [[c.value for c in row] for row in ws.iter_rows()]
+        eq(got, want, "the CLI's cells")
+        eq(got[2][:6], ["V1", "V1村", 4, 3, 0.75, 1])
+        eq(c.get("/town/report.xlsx?year=24").status, 400)
+    finally:
+        s.stop()
 
 
 # ---- the demo town against the database ----------------------------------
@@ -398,7 +430,7 @@ def test_100_village_accounts_refused(db):
         for login in ("V1-admin", "V1-scorer", "V1-shop"):
             c = s.client()
             c.login(login)
-            for path in ("/town", "/town/report.csv", "/town/v/V1", "/town/v/V1/evaluation",
+            for path in ("/town", "/town/report.csv", "/town/report.xlsx", "/town/v/V1", "/town/v/V1/evaluation",
                          "/api/v1/town/dashboard", "/api/v1/villages/V1/oversight",
                          "/api/v1/villages/V1/evaluations"):
                 eq(c.get(path).status, 403, f"{login} {path}")

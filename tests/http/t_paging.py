@@ -13,6 +13,11 @@ entries`):
   040  bad cursors and limits are 400
   050  the declarations' list: the API pages by id (?before=, "next"), the
        page shows the newest 500 at most
+  060  a household's ledger API by cursor (?after=, "next"): walking it
+       while entries are posted between pages (a month approved late, with
+       older dates; a correction, newest) gives every entry exactly once,
+       newest first; offset/limit still work and end in a "next" cursor;
+       bad cursors are 400
 """
 import json
 import os
@@ -178,6 +183,65 @@ def test_050_declarations(db):
         r = c.get("/v/V1/declarations")
         eq(r.status, 200)
         check(len(r.body) < 3 * 1024 * 1024, f"page {len(r.body)} bytes: two lists of 500 at most")
+    finally:
+        s.stop()
+
+
+def test_060_ledger_cursor(db):
+    J.town(db, villages=("V1",))
+    J.standard_and_households(db, "V1", ["H01", "H02"])
+    for m in range(6, 13):
+        J.score_month(db, f"2024-{m:02d}", [("H01", "PA03", d, 1, "") for d in (3, 9, 17)]
+                      + [("H02", "PA03", 5, 1, "")])
+    before = {int(r[0]) for r in db.sql(
+        "SELECT le.id FROM ledger_entry le JOIN household h ON h.id = le.household_id"
+        " WHERE h.code = 'H01'")}
+    eq(len(before), 21)
+    s = J.Server(db)
+    try:
+        c = s.client()
+        c.login("V1-admin")
+        base = "/api/v1/villages/V1/ledger?household=H01"
+        url, seen, keys, pages = base + "&limit=4", [], [], 0
+        while url:
+            j = c.get(url).json()
+            check(len(j["entries"]) <= 4, "a page of 4 at most")
+            seen += [e["id"] for e in j["entries"]]
+            keys += [(e["date"], e["seq"]) for e in j["entries"]]
+            eq(j["total"] >= 21, True)
+            url = j.get("next")
+            pages += 1
+            if pages == 1:
+                # between pages: a late month (dates older than the cursor:
+                # they come in the later pages) and a correction (today:
+                # before the cursor, so not in this walk)
+                J.score_month(db, "2024-05", [("H01", "PA03", 8, 1, "")])
+                r = c.request("POST", f"/api/v1/villages/V1/ledger/{seen[0]}/correct",
+                              body=json.dumps({"amount": 1, "reason": "复核"}).encode(),
+                              headers={"Content-Type": "application/json",
+                                       "X-CSRF-Token": c.csrf})
+                eq(r.status, 201, r.text[:300])
+        eq(len(seen), len(set(seen)), "no entry twice")
+        check(before <= set(seen), "every entry of the start")
+        late = {int(r[0]) for r in db.sql("SELECT id FROM ledger_entry WHERE month = '2024-05'")}
+        check(late <= set(seen), "the late month's entry, after the cursor")
+        eq(keys, sorted(keys, reverse=True), "newest first")
+        check(pages >= 6, f"{pages} pages")
+        # offset/limit as before, with a cursor to go on
+        j = c.get(base + "&offset=2&limit=3").json()
+        eq(j["offset"], 2)
+        ids = [e["id"] for e in j["entries"]]
+        eq(len(ids), 3)
+        eq(j["next"], f"{base}&after={ids[-1]}&limit=3")
+        j2 = c.get(j["next"]).json()
+        full = [e["id"] for e in c.get(base + "&limit=1000").json()["entries"]]
+        eq(ids + [e["id"] for e in j2["entries"]], full[2:8], "offset page, then the cursor's")
+        check("next" not in c.get(base + "&limit=1000").json(), "one page: no next")
+        other = db.sql("SELECT le.id FROM ledger_entry le JOIN household h"
+                       " ON h.id = le.household_id WHERE h.code = 'H02'")[0][0]
+        for q in ("after=x", "after=0", "after=-3", f"after={other}", "after=99999999",
+                  f"after={full[0]}&offset=1"):
+            eq(c.get(f"{base}&{q}").status, 400, q)
     finally:
         s.stop()
 
