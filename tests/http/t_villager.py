@@ -17,6 +17,8 @@
        its filters by person, household and kind
   070  长辈模式: /mode sets and clears the cookie and goes back only to a
        local page; the page carries class="elder"
+  080  the 长辈模式 switch keeps the page's query: a list's search, a year
+       and its sort come back as they were, Chinese and '&' included
 """
 import re
 
@@ -188,6 +190,32 @@ def test_070_elder_mode(db):
         eq(c.get("/mode?elder=0&back=/v/V1/catalog").status, 303)
         p = c.get("/v/V1/catalog")
         check('<html lang="zh-CN">' in p.text and "长辈模式" in p.text)
+    finally:
+        s.stop()
+
+
+def test_080_elder_switch_keeps_query(db):
+    s, a, _ = setup(db)
+    try:
+        t = s.client()
+        t.login("admin")
+        for c, path in ((a, "/v/V1/households?q=%E6%88%B7%E4%B8%BB1&page=1"),
+                        (t, "/town?year=2024&sort=code&desc=1"),
+                        (s.client(), "/v/V1/standard?x=a%26b%3Dc")):
+            page = c.get(path).text
+            m = re.search(r'<a class="mode" href="(/mode\?elder=1&amp;back=[^"]*)"', page)
+            check(m, f"the switch on {path}")
+            r = c.get(m.group(1).replace("&amp;", "&"))
+            eq(r.status, 303)
+            want = path
+            eq(r.header("Location"), want, f"back to {path}")
+            p = c.get(r.header("Location"))
+            check('class="elder"' in p.text, "large type on the same page")
+            m = re.search(r'<a class="mode" href="(/mode\?elder=0&amp;back=[^"]*)"', p.text)
+            eq(c.get(m.group(1).replace("&amp;", "&")).header("Location"), want, "and back")
+        # a page without a query keeps its bare path
+        page = s.client().get("/v/V1/catalog").text
+        check('href="/mode?elder=1&amp;back=%2Fv%2FV1%2Fcatalog"' in page, "bare path")
     finally:
         s.stop()
 
