@@ -19,7 +19,13 @@
        local page; the page carries class="elder"
   080  the 长辈模式 switch keeps the page's query: a list's search, a year
        and its sort come back as they were, Chinese and '&' included
+  090  the demo's login hints name the front door as it is: `init --demo`
+       prints /, the village's name, the head's name and the card's short
+       code with the PIN, and logging in with exactly those works; the staff
+       login page sends villagers to /; scripts/demo.sh and the README say
+       the same (no /passbook/login, no 户编号登录)
 """
+import os
 import re
 
 import jifentest as J
@@ -218,6 +224,37 @@ def test_080_elder_switch_keeps_query(db):
         check('href="/mode?elder=1&amp;back=%2Fv%2FV1%2Fcatalog"' in page, "bare path")
     finally:
         s.stop()
+
+
+def test_090_demo_login_hints(db):
+    out = cli_ok(db, "init", "--demo")
+    m = re.search(r"打开首页 /，村选 (\S+?)，户主姓名填 (\S+?)（或积分卡上的户编号 (\d+)），PIN (\d{6})",
+                  out)
+    check(m, out)
+    village, head, short, pin = m.groups()
+    check("/passbook/login" not in out and "工作人员登录: /login" in out, out)
+    eq(db.sql(f"SELECT h.head_name FROM household h JOIN village v ON v.id = h.village_id"
+              f" WHERE v.name = '{village}' AND h.code = v.code || '-{short}'"
+              f" AND h.pin_hash IS NOT NULL"), [[head]], "the printed household has the PIN")
+    s = J.Server(db)
+    try:
+        for who in (head, short):
+            c = s.client()
+            front = c.get("/")
+            check(f">{village}</option>" in front.text and "户主姓名" in front.text, "the door")
+            r = c.post("/passbook/login", {"village": village, "household": who, "pin": pin})
+            eq(r.status, 303, f"login as printed ({who}): {r.text[:300]}")
+            eq(r.header("Location"), "/passbook")
+        staff = s.client().get("/login").text
+        check('农户查积分请到<a href="/">首页</a>' in staff and "户编号登录" not in staff, "staff page")
+    finally:
+        s.stop()
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    for name in ("scripts/demo.sh", "README.md"):
+        with open(os.path.join(root, name), encoding="utf-8") as f:
+            text = f.read()
+        check("passbook/login" not in text and "户编号登录" not in text, name)
+        check("$LISTEN/ " in text or "home page `/`" in text, f"{name} names the front door")
 
 
 if __name__ == "__main__":
