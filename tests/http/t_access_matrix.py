@@ -289,6 +289,9 @@ POST /api/v1/villages/*/consultations/*/adopt      ok   ok 404  403 403  403 403
 GET  /town                                        200  403 403  403 403  403 403  403 403    L
 GET  /town/report.csv                             200  403 403  403 403  403 403  403 403    L
 GET  /town/v/*                                    200  403 403  403 403  403 403  403 403    L
+GET  /town/settings                             200  403 403  403 403  403 403  403 403    L
+POST /town/settings/public-url                    ok  403 403  403 403  403 403  403 403    L
+POST /town/settings/name                          ok  403 403  403 403  403 403  403 403    L
 GET  /town/v/*/evaluation                         200  403 403  403 403  403 403  403 403    L
 POST /town/v/*/evaluation                          ok  403 403  403 403  403 403  403 403    L
 GET  /town/v/*/evaluation/*                       200  403 403  403 403  403 403  403 403    L

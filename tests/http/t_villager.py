@@ -24,6 +24,11 @@
        code with the PIN, and logging in with exactly those works; the staff
        login page sends villagers to /; scripts/demo.sh and the README say
        the same (no /passbook/login, no 户编号登录)
+  100  the town's settings page (/town/settings): the public URL set,
+       refused (nothing saved, the value kept, the message of the CLI),
+       warned about when loopback, removed; CSRF required; audited as the
+       town admin; the town's name; the card pages link it; village
+       accounts get 403
 """
 import os
 import re
@@ -255,6 +260,56 @@ def test_090_demo_login_hints(db):
             text = f.read()
         check("passbook/login" not in text and "户编号登录" not in text, name)
         check("$LISTEN/ " in text or "home page `/`" in text, f"{name} names the front door")
+
+
+def test_100_town_settings_page(db):
+    s, a, _ = setup(db)
+    try:
+        t = s.client()
+        t.login("admin")
+        p = t.get("/town/settings")
+        eq(p.status, 200)
+        check("还没有设置公开网址" in p.text and 'name="csrf"' in p.text, "warns, carries CSRF")
+        check('href="/town/settings"' in p.text and "镇设置" in p.text, "in the town's menu")
+        check("town.approve_days" in p.text, "the oversight settings shown")
+        r = t.post("/town/settings/public-url", {"public_url": "ftp://x<y"})
+        eq(r.status, 400)
+        check("公开网址无效" in r.text and 'value="ftp://x&lt;y"' in r.text, "refused, kept, escaped")
+        eq(cli_ok(db, "town-url").strip(), "（未设置）", "nothing saved")
+        eq(t.post("/town/settings/public-url", {"public_url": "https://a.example"},
+                  csrf=False).status, 403, "no CSRF token")
+        eq(cli_ok(db, "town-url").strip(), "（未设置）")
+        hid = db.sql("SELECT id FROM household WHERE code='V1-002'")[0][0]
+        check('href="/town/settings#public-url"' in t.get(f"/v/V1/households/{hid}/card").text,
+              "the card page links the town's settings")
+        check("镇设置" in a.get("/v/V1/cards").text, "and tells a village admin who sets it")
+        r = t.post("/town/settings/public-url", {"public_url": "http://127.0.0.1:8080"})
+        eq(r.status, 303)
+        eq(r.header("Location"), "/town/settings?saved=url")
+        check("服务器本机地址" in t.get(r.header("Location")).text, "loopback warned")
+        r = t.post("/town/settings/public-url", {"public_url": " https://jifen.example.cn "})
+        eq(r.status, 303)
+        eq(cli_ok(db, "town-url").strip(), "https://jifen.example.cn")
+        p = t.get("/town/settings?saved=url").text
+        check("公开网址已改为 https://jifen.example.cn" in p and "服务器本机地址" not in p, "saved")
+        check("https://jifen.example.cn" in a.get("/v/V1/cards").text, "the cards carry it")
+        eq(db.sql("SELECT login, after_json FROM audit WHERE action='town.public_url'"
+                  " ORDER BY id"),
+           [["admin", '{"public_url":"http://127.0.0.1:8080"}'],
+            ["admin", '{"public_url":"https://jifen.example.cn"}']], "audited, by the town admin")
+        eq(t.post("/town/settings/public-url", {"public_url": ""}).status, 303)
+        eq(cli_ok(db, "town-url").strip(), "（未设置）", "empty removes it")
+        eq(t.post("/town/settings/name", {"name": ""}).status, 400)
+        eq(t.post("/town/settings/name", {"name": "朱家角镇试点"}).status, 303)
+        eq(cli_ok(db, "town").strip(), "朱家角镇试点")
+        check("朱家角镇试点" in t.get("/town/settings").text)
+        for c in (a, s.client()):
+            eq(c.get("/town/settings").status, 403 if c is a else 303)
+            eq(c.post("/town/settings/public-url", {"public_url": "https://x.example"}).status,
+               403 if c is a else 303)
+        eq(cli_ok(db, "town-url").strip(), "（未设置）", "a village admin cannot set it")
+    finally:
+        s.stop()
 
 
 if __name__ == "__main__":
