@@ -44,13 +44,7 @@ static void settings_page(struct req *r, const char *form, const errlist *errs,
 	html_raw(r, "<h2 id=\"public-url\">公开网址</h2>");
 	if (form && !strcmp(form, "url"))
 		page_error_list(r, errs, "没有保存：");
-	if (!url)
-		html_raw(r, "<p class=\"error\" role=\"alert\">还没有设置公开网址：积分卡和二维码上会印成"
-			    "管理员浏览器所用的地址，村民的手机可能打不开。</p>");
-	else if (town_public_url_is_loopback(url))
-		html(r, "<p class=\"error\" role=\"alert\">公开网址 %s 是服务器本机地址，村民的手机打不开。"
-			"请改为村民能访问的网址。</p>",
-		     url);
+	page_card_url_warning(r); /* the card pages' warning, word for word */
 	html_raw(r, "<form method=\"post\" action=\"/town/settings/public-url\" class=\"narrow\">");
 	html_csrf(r);
 	html(r, "<label>村民访问本系统的网址<input name=\"public_url\" value=\"%s\" type=\"url\" "

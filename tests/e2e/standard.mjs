@@ -10,49 +10,18 @@
 //   s-050  at 1366×768 it stays a table with its header row (the committee's PC)
 // A failure's screenshot goes to build/e2e-artifacts/standard-*.png.
 // Run: JIFEN_BIN=build/jifen node tests/e2e/standard.mjs  (ctest runs it)
-import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { WECHAT_UA, artDir, browser as launch, checks, database, serve } from "./lib/harness.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const bin = process.env.JIFEN_BIN || path.join(here, "..", "..", "build", "jifen");
-const artDir = path.join(path.dirname(path.resolve(bin)), "e2e-artifacts");
-mkdirSync(artDir, { recursive: true });
-const dir = mkdtempSync(path.join(tmpdir(), "jifen-e2e-std-"));
-const db = path.join(dir, "jifen.db");
-const env = { ...process.env, JIFEN_KEY: db + ".key" };
-const jifen = (...args) => execFileSync(bin, ["--db", db, ...args], { env, encoding: "utf8" });
-let failed = 0, passed = 0;
-function check(name, cond, detail) {
-  if (cond) { passed++; console.log(`ok   ${name}`); }
-  else { failed++; console.log(`FAIL ${name}: ${detail}`); }
-  return cond;
-}
-const WECHAT_UA = "Mozilla/5.0 (Linux; Android 12; M2012K11AC Build/SKQ1.211006.001; wv) " +
-  "AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/107.0.5304.141 Mobile Safari/537.36 " +
-  "XWEB/5043 MMWEBSDK/20221109 MMWEBID/8770 MicroMessenger/8.0.31.2281(0x28001F37) WeChat/arm64 " +
-  "Weixin NetType/WIFI Language/zh_CN ABI/arm64";
-
-jifen("init", "--demo");
-const server = spawn(bin, ["--db", db, "serve", "--listen", "127.0.0.1:0"], { env });
-const port = await new Promise((resolve, reject) => {
-  let out = "";
-  server.stdout.on("data", (d) => { out += d; const m = out.match(/port (\d+)/); if (m) resolve(m[1]); });
-  server.on("exit", (c) => reject(new Error("server exited " + c)));
-  setTimeout(() => reject(new Error("server did not start")), 20000);
-});
-const base = `http://127.0.0.1:${port}`;
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const t = database("jifen-e2e-std-");
+const { check, done } = checks();
+t.jifen("init", "--demo");
+const { server, base } = await serve(t);
+const browser = await launch();
 
 // The standard in force as its CSV says it (the download link of the page): [{category, code,
-// name, points, cap_month, cap_year}] in order.  The demo's names have no commas or quotes.
+// name, points, capm (每月上限)}] in order.  The demo's names have no commas or quotes.
 async function standardCsv(page) {
   const href = await page.getAttribute("a[href$='/csv']", "href");
   const text = await (await page.request.get(base + href)).text();
@@ -153,12 +122,10 @@ try {
     await page.screenshot({ path: path.join(artDir, "standard-desktop.png"), fullPage: true });
   await ctx.close();
 } catch (e) {
-  failed++;
-  console.log("FAIL", e.stack || e);
+  check("no exception", false, e.stack || e);
 } finally {
   await browser.close();
   server.kill();
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(t.dir, { recursive: true, force: true });
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+done();
