@@ -23,5 +23,6 @@ else
 	fi
 fi
 echo
-echo "请用浏览器打开 http://$LISTEN/login 登录（按 Ctrl-C 停止）"
+echo "村民查积分：用浏览器打开 http://$LISTEN/ （选村，填户主姓名和 PIN）"
+echo "村、镇工作人员：http://$LISTEN/login 登录（按 Ctrl-C 停止）"
 exec build/jifen --db demo.db serve --listen "$LISTEN"

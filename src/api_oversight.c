@@ -69,6 +69,13 @@ static void row_json(struct req *r, const struct oversight_row *o)
 	json_int(r, "points_redeemed", o->points_redeemed);
 	json_str(r, "fund_balance", fen_format(fen, o->fund_balance_fen));
 	ratio(r, "fund_coverage", o->has_fund_coverage, o->fund_coverage_x100);
+	json_obj(r, "group");
+	json_int(r, "members", o->group.members);
+	json_int(r, "committee", o->group.committee);
+	json_int(r, "representatives", o->group.representatives);
+	json_bool(r, "ok", o->group.ok);
+	json_str(r, "missing", o->group.missing);
+	json_end_obj(r);
 	json_int(r, "stage", o->stage);
 	json_int(r, "attention", o->attention);
 	json_str(r, "attention_why", o->attention_why);

@@ -165,9 +165,17 @@ int demo_load(struct cli *c)
 		printf("  %s-admin / %s-scorer / %s-shop   %s 村管理员 / 评分员 / 积分超市\n",
 		       demo_villages[i].code, demo_villages[i].code, demo_villages[i].code,
 		       demo_villages[i].name);
-	printf("演示农户: 在 /passbook/login 选 %s，户编号 %s，PIN %s；\n"
-	       "  或不登录直接打开积分卡链接 /p/%s\n",
-	       demo_villages[0].name, hh[0].code, pin, token);
+	/* the villagers' front door as it is: the home page, the village by
+	** name, the head's name (the card's short code works too), the PIN */
+	const char *card_code = hh[0].code;
+	size_t vlen = strlen(demo_villages[0].code);
+	if (!strncmp(card_code, demo_villages[0].code, vlen) && card_code[vlen] == '-')
+		card_code += vlen + 1;
+	printf("演示农户（村民查积分）: 打开首页 /，村选 %s，户主姓名填 %s"
+	       "（或积分卡上的户编号 %s），PIN %s；\n"
+	       "  或不登录直接打开积分卡链接 /p/%s\n"
+	       "工作人员登录: /login\n",
+	       demo_villages[0].name, hh[0].head_name, card_code, pin, token);
 	return EXIT_OK;
 fail:
 	db_rollback(c->db);

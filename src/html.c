@@ -236,12 +236,37 @@ static void who_line(struct req *r)
 	html_raw(r, "</span>");
 }
 
-/* The link that turns 长辈模式 on or off and comes back to this page:
-** a plain link, so it works without script. */
+/* This page's path with its query as the browser sent it (the parameters
+** in their order, each re-encoded), so that the 长辈模式 switch comes
+** back to the same year, filter or page of a list (arena). */
+static const char *page_with_query(struct req *r)
+{
+	int n = 0;
+	for (const struct param *q = r->query; q; q = q->next)
+		n++;
+	if (!n)
+		return r->path;
+	/* r->query holds the parameters last first */
+	const struct param **qs = arena_alloc(r->a, (size_t)n * sizeof *qs);
+	int i = n;
+	for (const struct param *q = r->query; q; q = q->next)
+		qs[--i] = q;
+	buf b = {0};
+	buf_puts(&b, r->path);
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%c%s=%s", i ? '&' : '?', url_encode(r->a, qs[i]->name),
+			   url_encode(r->a, qs[i]->value));
+	const char *out = arena_strdup(r->a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+/* The link that turns 长辈模式 on or off and comes back to this page
+** (its query kept): a plain link, so it works without script. */
 static void elder_switch(struct req *r, int elder)
 {
 	html(r, "<a class=\"mode\" href=\"/mode?elder=%d&amp;back=%s\">%s</a>", !elder,
-	     url_encode(r->a, r->path), elder ? "标准字号" : "长辈模式（大字）");
+	     url_encode(r->a, page_with_query(r)), elder ? "标准字号" : "长辈模式（大字）");
 }
 
 void html_page_begin(struct req *r, const char *title)

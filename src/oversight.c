@@ -381,6 +381,20 @@ static int run_figure_query(db *d, const struct figure_query *q, const struct fi
 	return st == DB_DONE ? 0 : -1;
 }
 
+/* group_status_all()'s callback: the village's row takes its group's
+** status. */
+struct group_fill {
+	const struct imap *ix;
+	struct oversight_row *rows;
+};
+static void group_fill_row(void *ctx, int64_t village_id, const struct group_status *st)
+{
+	struct group_fill *g = ctx;
+	struct oversight_row *r = row_of(g->ix, g->rows, village_id);
+	if (r)
+		r->group = *st;
+}
+
 /* The figures of oversight_report(), and with eff (the day number the
 ** year is judged at, 0: not) the approval and announcement details. */
 static int read_figures(db *d, arena *a, int year, int64_t eff, const struct oversight_settings *set,
@@ -389,6 +403,7 @@ static int read_figures(db *d, arena *a, int year, int64_t eff, const struct ove
 	const struct figures f = {.a = a, .year = year, .eff = eff, .set = set};
 	struct imap ix = {.a = a};
 	struct oversight_row *rows = NULL;
+	struct group_fill gf = {&ix, NULL};
 	int n = 0, cap = 0, st, rc = -1;
 	if (db_begin_snapshot(d))
 		return -1;
@@ -404,6 +419,7 @@ static int read_figures(db *d, arena *a, int year, int64_t eff, const struct ove
 		r->name = db_column_dup(s, 2, a);
 		r->entitled = r->attendance = r->votes_for = r->votes_against = r->votes_abstain = -1;
 		r->attention_why = "";
+		group_status_from_counts(&r->group, 0, 0, 0);
 		r->point_value_fen = db_column_int(s, 3);
 		imap_get(&ix, r->village_id)->v = ++n;
 	}
@@ -412,6 +428,9 @@ static int read_figures(db *d, arena *a, int year, int64_t eff, const struct ove
 	for (size_t i = 0; i < sizeof figure_queries / sizeof figure_queries[0]; i++)
 		if (run_figure_query(d, &figure_queries[i], &f, &ix, rows))
 			goto out;
+	gf.rows = rows; /* settled: arena_grow() moved it while villages were read */
+	if (group_status_all(d, group_fill_row, &gf))
+		goto out;
 	rc = 0;
 out:
 	db_rollback(d);
@@ -497,6 +516,10 @@ void oversight_judge(struct oversight_row *r, const struct oversight_settings *s
 	if (r->has_fund_coverage && r->fund_coverage_x100 < 100)
 		REASON("资金保障率 %lld.%02lld 低于 1", (long long)(r->fund_coverage_x100 / 100),
 		       (long long)(r->fund_coverage_x100 % 100));
+	/* plan 四(三): the group must include both (its months cannot be
+	** submitted until it does: scoring_group.h) */
+	if (!r->group.ok)
+		REASON("积分管理自治小组缺少%s", r->group.missing);
 #undef REASON
 	r->attention = k;
 	r->attention_why = arena_strdup(a, k ? buf_cstr(&why) : "");

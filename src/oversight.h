@@ -19,6 +19,9 @@
 **   redemptions     redemptions handed out (status handed_out) dated in Y,
 **                   points_redeemed their points
 **   fund_balance    the funds' total balance (income − spent, all sources)
+**   group           the scoring group today (scoring_group.h): its current
+**                   members, and whether a two-committee member and a
+**                   villager representative are among them
 ** docs/oversight.md says the same for the town admin.
 */
 #ifndef JIFEN_OVERSIGHT_H
@@ -29,6 +32,7 @@
 
 #include "audit.h"
 #include "db.h"
+#include "scoring_group.h"
 #include "util.h"
 
 /* ---- the town's oversight settings (table setting, keys town.*) ------- */
@@ -79,6 +83,7 @@ struct oversight_row {
 	int64_t objections_open;
 	int64_t redemptions, points_redeemed;
 	int64_t fund_balance_fen;
+	struct group_status group; /* the scoring group as it is today */
 	/* ---- the dashboard's details (oversight_dashboard() only) ---- */
 	int64_t first_month;     /* the first approved month of the year, 1–12; 0 none */
 	int64_t months_due;      /* months from first_month (January when none) whose

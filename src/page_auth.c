@@ -59,7 +59,8 @@ static void login_form(struct req *r, const char *login, const char *error)
 	html_raw(r, "<label>密码<input name=\"password\" type=\"password\" "
 		    "autocomplete=\"current-password\" required></label>"
 		    "<button type=\"submit\" class=\"primary\">登录</button></form>"
-		    "<p class=\"hint\">农户查积分请用 <a href=\"/passbook/login\">户编号登录</a>。</p>");
+		    "<p class=\"hint\">这里是村、镇工作人员登录。农户查积分请到"
+		    "<a href=\"/\">首页</a>：选本村，填户主姓名和 PIN（或扫积分卡上的二维码）。</p>");
 	html_page_end(r);
 }
 

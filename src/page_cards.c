@@ -48,12 +48,19 @@ void page_card_url_warning(struct req *r)
 	const char *url = town_public_url(r->db, r->a);
 	if (!url)
 		html_raw(r, "<p class=\"error noprint\" role=\"alert\">还没有设置公开网址：卡上印的是"
-			    "您这台电脑访问系统用的地址，村民的手机可能打不开。请镇管理员在服务器上运行 "
-			    "<code>jifen town-url https://村民能访问的网址</code> 后再打印。</p>");
+			    "您这台电脑访问系统用的地址，村民的手机可能打不开。");
 	else if (town_public_url_is_loopback(url))
 		html(r, "<p class=\"error noprint\" role=\"alert\">公开网址 %s 是服务器本机地址，"
-			"村民的手机打不开。请用 <code>jifen town-url</code> 改为村民能访问的网址。</p>",
+			"村民的手机打不开。",
 		     url);
+	else
+		return;
+	/* who can set it: the town admin, on the town's settings page */
+	if (r->user && r->user->role == ROLE_TOWN_ADMIN)
+		html_raw(r, "请在<a href=\"/town/settings#public-url\">镇设置</a>中填写村民能访问的网址后再打印。</p>");
+	else
+		html_raw(r, "请镇管理员在“镇设置”页面（或在服务器上用 <code>jifen town-url</code>）"
+			    "填写村民能访问的网址后再打印。</p>");
 }
 
 /* Is household code c (of village vcode) named in the list sel ("001

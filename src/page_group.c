@@ -20,6 +20,19 @@
 #include "req.h"
 #include "scoring_group.h"
 
+void group_status_td(struct req *r, const char *village_code, const struct group_status *st)
+{
+	const char *vc = url_encode(r->a, village_code);
+	/* words, not colour alone: 符合要求 / 缺少… */
+	if (st->ok)
+		html(r, "<td data-l=\"积分管理小组\"><a href=\"/v/%s/group\">%d 人，符合要求</a></td>",
+		     vc, st->members);
+	else
+		html(r, "<td class=\"warn\" data-l=\"积分管理小组\"><a href=\"/v/%s/group\">"
+			"%d 人，缺少%s</a></td>",
+		     vc, st->members, st->missing);
+}
+
 void group_status_cell(struct req *r, const struct village *v)
 {
 	struct group_status st;
@@ -27,12 +40,7 @@ void group_status_cell(struct req *r, const struct village *v)
 		html_raw(r, "<td>—</td>");
 		return;
 	}
-	if (st.ok)
-		html(r, "<td><a href=\"/v/%s/group\">%d 人，符合要求</a></td>", url_encode(r->a, v->code),
-		     st.members);
-	else
-		html(r, "<td class=\"warn\"><a href=\"/v/%s/group\">缺少%s</a></td>",
-		     url_encode(r->a, v->code), st.missing);
+	group_status_td(r, v->code, &st);
 }
 
 void group_status_line(struct req *r, const struct village *v)

@@ -15,6 +15,10 @@
 
 /* <td> with the group's size and "符合要求", or what is missing. */
 void group_status_cell(struct req *r, const struct village *v);
+/* The same cell from a status already read (the town dashboard reads every
+** village's at once: oversight.h), linking /v/village_code/group. */
+struct group_status;
+void group_status_td(struct req *r, const char *village_code, const struct group_status *st);
 /* A paragraph: the group's make-up, or the warning that months cannot be
 ** submitted until the missing role is in the group. */
 void group_status_line(struct req *r, const struct village *v);

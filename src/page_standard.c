@@ -101,11 +101,16 @@ static void render_items(struct req *r, const struct std_item *items, int n)
 			const struct std_item *it = &items[i];
 			if (strcmp(it->category, cats[c]))
 				continue;
-			html(r, "<tr><td>%s</td><td>%s</td><td class=\"num %s\">%+lld</td>"
-				"<td class=\"num\">%s</td><td class=\"num\">%s</td><td>%s</td>"
-				"<td>%s</td></tr>",
+			/* the classes give the phone its own layout (app.css): the
+			** item and its points side by side in large type, a cap
+			** that is not set and an empty flag left out */
+			html(r, "<tr><td class=\"code\">%s</td><td class=\"item\">%s</td>"
+				"<td class=\"num pts %s\">%+lld</td>"
+				"<td class=\"num cap%s\">%s</td><td class=\"num cap%s\">%s</td>"
+				"<td class=\"flag\">%s</td><td class=\"flag\">%s</td></tr>",
 			     it->code, it->name, it->points < 0 ? "neg" : "pos", (long long)it->points,
-			     cap_text(r->a, it->cap_month), cap_text(r->a, it->cap_year),
+			     it->cap_month > 0 ? "" : " none", cap_text(r->a, it->cap_month),
+			     it->cap_year > 0 ? "" : " none", cap_text(r->a, it->cap_year),
 			     it->veto ? "是" : "", it->evidence ? "需照片或说明" : "");
 		}
 		html_raw(r, "</tbody></table>");

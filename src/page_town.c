@@ -14,6 +14,7 @@
 #include "evaluation.h"
 #include "html.h"
 #include "oversight.h"
+#include "page_group.h"
 #include "req.h"
 #include "svg.h"
 #include "village.h"
@@ -79,7 +80,7 @@ static void dashboard_table(struct req *r, int year, const char *sort, int desc,
 	sort_th(r, year, sort, desc, "objections", "未答复异议", 1);
 	sort_th(r, year, sort, desc, "points", "兑换（次/分）", 1);
 	sort_th(r, year, sort, desc, "funds", "资金余额（元）", 1);
-	html_raw(r, "<th class=\"num\">保障率</th>");
+	html_raw(r, "<th class=\"num\">保障率</th><th>积分管理小组</th>");
 	sort_th(r, year, sort, desc, "attention", "需关注", 0);
 	html_raw(r, "</tr></thead><tbody>");
 	for (int i = 0; i < n; i++) {
@@ -111,6 +112,7 @@ static void dashboard_table(struct req *r, int year, const char *sort, int desc,
 		html(r, "<td class=\"num\" data-l=\"资金余额\">%s</td>",
 		     fen_format(fen, v->fund_balance_fen));
 		ratio_cell(r, "保障率", v->has_fund_coverage, v->fund_coverage_x100);
+		group_status_td(r, v->code, &v->group);
 		if (v->attention)
 			html(r, "<td data-l=\"需关注\"><strong>需关注</strong>：%s</td></tr>",
 			     v->attention_why);
@@ -188,7 +190,7 @@ static void page_town(struct req *r)
 	html_raw(r, "</section>");
 	html(r, "<p class=\"hint\">需关注：未经民主程序通过积分标准、覆盖率低于目标 %d%%、"
 		"开始积分后有月份未在月末 %d 天内集体审定、季度结束 %d 天内未公示、"
-		"异议超过 30 天未答复、资金保障率低于 1 —— 每一条算一项，项数多的排在前面。</p>",
+		"异议超过 30 天未答复、资金保障率低于 1、积分管理自治小组缺少村两委成员或村民代表 —— 每一条算一项，项数多的排在前面。</p>",
 	     set.goal_pct, set.approve_days, set.announce_days);
 	dashboard_table(r, year, sort, desc, rows, n);
 	stage_timeline(r, &set, rows, n);
@@ -334,6 +336,14 @@ static void page_town_village(struct req *r)
 	html(r, "<tr><th>资金</th><td>余额 %s 元，保障率 %s</td></tr>",
 	     fen_format(fen, o->fund_balance_fen),
 	     o->has_fund_coverage ? oversight_ratio_text(t, 1, o->fund_coverage_x100) : "—");
+	if (o->group.ok)
+		html(r, "<tr><th>积分管理自治小组</th><td><a href=\"/v/%s/group\">%d 人</a>（村两委成员 %d、"
+			"村民代表 %d），符合要求</td></tr>",
+		     vc, o->group.members, o->group.committee, o->group.representatives);
+	else
+		html(r, "<tr><th>积分管理自治小组</th><td><a href=\"/v/%s/group\">%d 人</a>，"
+			"<strong>缺少%s</strong>：补齐之前月度积分不能提交审定</td></tr>",
+		     vc, o->group.members, o->group.missing);
 	html(r, "<tr><th>实施阶段</th><td>%s</td></tr>",
 	     o->stage ? oversight_stage_names[o->stage - 1] : "尚未开始");
 	html_raw(r, "</tbody></table>");

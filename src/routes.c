@@ -51,6 +51,7 @@ extern const struct route consultation_routes[];
 extern const struct route consultation_api_routes[];
 extern const struct route export_routes[];
 extern const struct route town_routes[];
+extern const struct route town_settings_routes[];
 extern const struct route evaluation_routes[];
 extern const struct route oversight_api_routes[];
 extern const struct route health_routes[];
@@ -99,6 +100,7 @@ const struct route *const route_tables[] = {
 	consultation_api_routes,
 	export_routes,
 	town_routes,
+	town_settings_routes,
 	evaluation_routes,
 	oversight_api_routes,
 	health_routes,
@@ -120,12 +122,13 @@ extern const struct nav_link fund_nav[];
 extern const struct nav_link honour_nav[];
 extern const struct nav_link welfare_post_nav[];
 extern const struct nav_link town_nav[];
+extern const struct nav_link town_settings_nav[];
 
 /* Every area's navigation links; html.c shows them by rank. */
 const struct nav_link *const nav_tables[] = {
 	village_nav, audit_nav, account_nav, standard_nav, passbook_nav, household_nav,
 	ledger_nav,  sheet_nav,   auth_nav,     shop_nav,     fund_nav,
-	objection_nav, honour_nav, welfare_post_nav, town_nav, NULL,
+	objection_nav, honour_nav, welfare_post_nav, town_nav, town_settings_nav, NULL,
 };
 
 /* Match path against a route pattern, capturing '*' segments into arg. */

@@ -262,6 +262,16 @@ static const char *missing_words(int64_t committee, int64_t representatives)
 	return "";
 }
 
+void group_status_from_counts(struct group_status *st, int64_t members, int64_t committee,
+			      int64_t representatives)
+{
+	st->members = (int)members;
+	st->committee = (int)committee;
+	st->representatives = (int)representatives;
+	st->missing = missing_words(committee, representatives);
+	st->ok = !*st->missing;
+}
+
 int group_status_get(db *d, int64_t village_id, struct group_status *st)
 {
 	int64_t all = role_count(d, village_id, ""),
@@ -269,12 +279,29 @@ int group_status_get(db *d, int64_t village_id, struct group_status *st)
 		rep = role_count(d, village_id, "representative");
 	if (all < 0 || com < 0 || rep < 0)
 		return -1;
-	st->members = (int)all;
-	st->committee = (int)com;
-	st->representatives = (int)rep;
-	st->missing = missing_words(com, rep);
-	st->ok = !*st->missing;
+	group_status_from_counts(st, all, com, rep);
 	return 0;
+}
+
+int group_status_all(db *d, void (*fn)(void *ctx, int64_t village_id, const struct group_status *st),
+		     void *ctx)
+{
+	/* the same "current member" as role_count(): not left */
+	db_stmt *s = db_prepare(d, "SELECT village_id, COUNT(*),"
+				   " SUM(CASE WHEN role = 'committee' THEN 1 ELSE 0 END),"
+				   " SUM(CASE WHEN role = 'representative' THEN 1 ELSE 0 END)"
+				   " FROM group_member WHERE left_on IS NULL GROUP BY village_id");
+	if (!s)
+		return -1;
+	int st;
+	while ((st = db_step(s)) == DB_ROW) {
+		struct group_status gs;
+		group_status_from_counts(&gs, db_column_int(s, 1), db_column_int(s, 2),
+					 db_column_int(s, 3));
+		fn(ctx, db_column_int(s, 0), &gs);
+	}
+	db_reset(s);
+	return st == DB_DONE ? 0 : -1;
 }
 
 int group_check_submit(db *d, int64_t village_id, errlist *errs)

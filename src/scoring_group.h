@@ -89,6 +89,17 @@ struct group_status {
 	const char *missing;  /* "" when ok; else "村两委成员", "村民代表" or both joined by "和" */
 };
 int group_status_get(db *d, int64_t village_id, struct group_status *st);
+/* The status of a group of members current members, committee of them
+** two-committee members and representatives villager representatives:
+** the rule applied to counts (group_status_get, group_status_all). */
+void group_status_from_counts(struct group_status *st, int64_t members, int64_t committee,
+			      int64_t representatives);
+/* The status of every village's group in one grouped query (the town's
+** dashboard reads 30 villages at once): fn(ctx, village_id, &st) for each
+** village that has current members; a village it is not called for has
+** none (group_status_from_counts(st, 0, 0, 0)).  0 or -1. */
+int group_status_all(db *d, void (*fn)(void *ctx, int64_t village_id, const struct group_status *st),
+		     void *ctx);
 
 /* The submit check: 0 when the group meets the rule, 1 with the message
 ** "积分管理小组还缺少村民代表，不能提交审定" (naming what is missing) in

@@ -290,6 +290,9 @@ GET  /town                                        200  403 403  403 403  403 403
 GET  /town/report.csv                             200  403 403  403 403  403 403  403 403    L
 GET  /town/report.xlsx                            200  403 403  403 403  403 403  403 403    L
 GET  /town/v/*                                    200  403 403  403 403  403 403  403 403    L
+GET  /town/settings                             200  403 403  403 403  403 403  403 403    L
+POST /town/settings/public-url                    ok  403 403  403 403  403 403  403 403    L
+POST /town/settings/name                          ok  403 403  403 403  403 403  403 403    L
 GET  /town/v/*/evaluation                         200  403 403  403 403  403 403  403 403    L
 POST /town/v/*/evaluation                          ok  403 403  403 403  403 403  403 403    L
 GET  /town/v/*/evaluation/*                       200  403 403  403 403  403 403  403 403    L

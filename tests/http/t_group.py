@@ -12,7 +12,11 @@ public consultation on a draft standard (征求意见, plan 四(二)):
   village cannot comment; the adoption links to the consultation; a web
   adoption without one asks for the reason;
 - the town's village list shows each village's group status and its last
-  consultation.
+  consultation;
+- the town dashboard (/town, its JSON, the drill-down /town/v/CODE) and
+  the village overview show whether each demo village's group meets the
+  rule, as computed here from group_member; a group that does not is a
+  reason of "needs attention" (test_090).
 
 Run: JIFEN_BIN=build/jifen python3 tests/http/t_group.py [NAME...]
 """
@@ -346,6 +350,78 @@ def test_080_web_adoption_without_consultation_asks_why(db):
     cli_ok(db, "import", "standard", "--village", "V1", STANDARD, "--adopted", "2024-02-10",
            "--effective", "2024-03-01")
     eq(db.sql("SELECT COUNT(*) FROM standard_basis"), [["1"]])
+
+
+def expected_groups(db):
+    """Each village's group as the rule judges it, from the table here:
+    current members (not left), two-committee members, representatives."""
+    want = {}
+    for code, in db.sql("SELECT code FROM village ORDER BY code"):
+        want[code] = {"members": 0, "committee": 0, "representatives": 0}
+    for code, role, n in db.sql("SELECT v.code, g.role, COUNT(*) FROM group_member g"
+                                " JOIN village v ON v.id = g.village_id WHERE g.left_on IS NULL"
+                                " GROUP BY v.code, g.role"):
+        w = want[code]
+        w["members"] += int(n)
+        if role in ("committee", "representative"):
+            w[role if role == "committee" else "representatives"] += int(n)
+    for w in want.values():
+        lacks = [word for word, k in (("村两委成员", "committee"), ("村民代表", "representatives"))
+                 if not w[k]]
+        w["ok"] = not lacks
+        w["missing"] = "和".join(lacks)
+    return want
+
+
+def test_090_town_dashboard_group_status(db):
+    cli_ok(db, "init", "--demo")
+    want = expected_groups(db)
+    check(any(w["ok"] for w in want.values()) and any(not w["ok"] for w in want.values()),
+          f"the demo shows both states: {want}")
+    with serve(db) as s:
+        t = s.client()
+        t.login("admin", "jifen2024!")
+        d = t.get("/api/v1/town/dashboard?sort=code").json()
+        eq(sorted(v["village"] for v in d["villages"]), sorted(want))
+        page = t.get("/town").text
+        for v in d["villages"]:
+            code, w = v["village"], want[v["village"]]
+            eq(v["group"], w, code)
+            reason = f"积分管理自治小组缺少{w['missing']}"
+            eq(reason in v["attention_why"], not w["ok"], f"{code}: {v['attention_why']}")
+            cell = (f'<a href="/v/{code}/group">{w["members"]} 人，符合要求</a>' if w["ok"] else
+                    f'<a href="/v/{code}/group">{w["members"]} 人，缺少{w["missing"]}</a>')
+            check(cell in page, f"/town cell of {code}: {cell}")
+            drill = t.get(f"/town/v/{code}").text
+            check(("符合要求" if w["ok"] else f"<strong>缺少{w['missing']}</strong>") in drill,
+                  f"/town/v/{code}")
+            check(w["ok"] or "需关注：" in drill and reason in drill, f"drill-down reason {code}")
+            staff = s.client()
+            staff.login(f"{code}-admin", "jifen2024!")
+            overview = staff.get(f"/v/{code}").text
+            line = (f"积分管理自治小组 {w['members']} 人（村两委成员 {w['committee']}、村民代表 "
+                    f"{w['representatives']}），符合" if w["ok"] else
+                    f"积分管理自治小组还缺少{w['missing']}：补齐之前月度积分不能提交审定")
+            check(line in overview, f"overview of {code}: {line}")
+        check("<th>积分管理小组</th>" in page and "积分管理自治小组缺少村两委成员或村民代表" in page,
+              "the column and the rule in the hint")
+        # the lacking village appoints a representative: the reason goes
+        bad = next(c for c, w in want.items() if not w["ok"])
+        before = next(v for v in d["villages"] if v["village"] == bad)["attention"]
+        a = s.client()
+        a.login(f"{bad}-admin", "jifen2024!")
+        r = a.post(f"/v/{bad}/group", {"name": "新代表", "role": "representative", "account": "",
+                                       "joined_on": TODAY.isoformat(),
+                                       "meeting_date": TODAY.isoformat(),
+                                       "attendees": "村党总支委员 5 人", "appointed_by": "村党组织"})
+        eq(r.status, 303, r.text[:500])
+        d = t.get("/api/v1/town/dashboard").json()
+        v = next(v for v in d["villages"] if v["village"] == bad)
+        eq(v["group"], expected_groups(db)[bad])
+        check(v["group"]["ok"] or "村两委成员" in v["group"]["missing"], v["group"])
+        if v["group"]["ok"]:
+            eq(v["attention"], before - 1, v["attention_why"])
+            check("积分管理自治小组" not in v["attention_why"], v["attention_why"])
 
 
 if __name__ == "__main__":

@@ -17,7 +17,20 @@
        its filters by person, household and kind
   070  长辈模式: /mode sets and clears the cookie and goes back only to a
        local page; the page carries class="elder"
+  080  the 长辈模式 switch keeps the page's query: a list's search, a year
+       and its sort come back as they were, Chinese and '&' included
+  090  the demo's login hints name the front door as it is: `init --demo`
+       prints /, the village's name, the head's name and the card's short
+       code with the PIN, and logging in with exactly those works; the staff
+       login page sends villagers to /; scripts/demo.sh and the README say
+       the same (no /passbook/login, no 户编号登录)
+  100  the town's settings page (/town/settings): the public URL set,
+       refused (nothing saved, the value kept, the message of the CLI),
+       warned about when loopback, removed; CSRF required; audited as the
+       town admin; the town's name; the card pages link it; village
+       accounts get 403
 """
+import os
 import re
 
 import jifentest as J
@@ -188,6 +201,113 @@ def test_070_elder_mode(db):
         eq(c.get("/mode?elder=0&back=/v/V1/catalog").status, 303)
         p = c.get("/v/V1/catalog")
         check('<html lang="zh-CN">' in p.text and "长辈模式" in p.text)
+    finally:
+        s.stop()
+
+
+def test_080_elder_switch_keeps_query(db):
+    s, a, _ = setup(db)
+    try:
+        t = s.client()
+        t.login("admin")
+        for c, path in ((a, "/v/V1/households?q=%E6%88%B7%E4%B8%BB1&page=1"),
+                        (t, "/town?year=2024&sort=code&desc=1"),
+                        (s.client(), "/v/V1/standard?x=a%26b%3Dc")):
+            page = c.get(path).text
+            m = re.search(r'<a class="mode" href="(/mode\?elder=1&amp;back=[^"]*)"', page)
+            check(m, f"the switch on {path}")
+            r = c.get(m.group(1).replace("&amp;", "&"))
+            eq(r.status, 303)
+            want = path
+            eq(r.header("Location"), want, f"back to {path}")
+            p = c.get(r.header("Location"))
+            check('class="elder"' in p.text, "large type on the same page")
+            m = re.search(r'<a class="mode" href="(/mode\?elder=0&amp;back=[^"]*)"', p.text)
+            eq(c.get(m.group(1).replace("&amp;", "&")).header("Location"), want, "and back")
+        # a page without a query keeps its bare path
+        page = s.client().get("/v/V1/catalog").text
+        check('href="/mode?elder=1&amp;back=%2Fv%2FV1%2Fcatalog"' in page, "bare path")
+    finally:
+        s.stop()
+
+
+def test_090_demo_login_hints(db):
+    out = cli_ok(db, "init", "--demo")
+    m = re.search(r"打开首页 /，村选 (\S+?)，户主姓名填 (\S+?)（或积分卡上的户编号 (\d+)），PIN (\d{6})",
+                  out)
+    check(m, out)
+    village, head, short, pin = m.groups()
+    check("/passbook/login" not in out and "工作人员登录: /login" in out, out)
+    eq(db.sql(f"SELECT h.head_name FROM household h JOIN village v ON v.id = h.village_id"
+              f" WHERE v.name = '{village}' AND h.code = v.code || '-{short}'"
+              f" AND h.pin_hash IS NOT NULL"), [[head]], "the printed household has the PIN")
+    s = J.Server(db)
+    try:
+        for who in (head, short):
+            c = s.client()
+            front = c.get("/")
+            check(f">{village}</option>" in front.text and "户主姓名" in front.text, "the door")
+            r = c.post("/passbook/login", {"village": village, "household": who, "pin": pin})
+            eq(r.status, 303, f"login as printed ({who}): {r.text[:300]}")
+            eq(r.header("Location"), "/passbook")
+        staff = s.client().get("/login").text
+        check('农户查积分请到<a href="/">首页</a>' in staff and "户编号登录" not in staff, "staff page")
+    finally:
+        s.stop()
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    for name in ("scripts/demo.sh", "README.md"):
+        with open(os.path.join(root, name), encoding="utf-8") as f:
+            text = f.read()
+        check("passbook/login" not in text and "户编号登录" not in text, name)
+        check("$LISTEN/ " in text or "home page `/`" in text, f"{name} names the front door")
+
+
+def test_100_town_settings_page(db):
+    s, a, _ = setup(db)
+    try:
+        t = s.client()
+        t.login("admin")
+        p = t.get("/town/settings")
+        eq(p.status, 200)
+        check("还没有设置公开网址" in p.text and 'name="csrf"' in p.text, "warns, carries CSRF")
+        check('href="/town/settings"' in p.text and "镇设置" in p.text, "in the town's menu")
+        check("town.approve_days" in p.text, "the oversight settings shown")
+        r = t.post("/town/settings/public-url", {"public_url": "ftp://x<y"})
+        eq(r.status, 400)
+        check("公开网址无效" in r.text and 'value="ftp://x&lt;y"' in r.text, "refused, kept, escaped")
+        eq(cli_ok(db, "town-url").strip(), "（未设置）", "nothing saved")
+        eq(t.post("/town/settings/public-url", {"public_url": "https://a.example"},
+                  csrf=False).status, 403, "no CSRF token")
+        eq(cli_ok(db, "town-url").strip(), "（未设置）")
+        hid = db.sql("SELECT id FROM household WHERE code='V1-002'")[0][0]
+        check('href="/town/settings#public-url"' in t.get(f"/v/V1/households/{hid}/card").text,
+              "the card page links the town's settings")
+        check("镇设置" in a.get("/v/V1/cards").text, "and tells a village admin who sets it")
+        r = t.post("/town/settings/public-url", {"public_url": "http://127.0.0.1:8080"})
+        eq(r.status, 303)
+        eq(r.header("Location"), "/town/settings?saved=url")
+        check("服务器本机地址" in t.get(r.header("Location")).text, "loopback warned")
+        r = t.post("/town/settings/public-url", {"public_url": " https://jifen.example.cn "})
+        eq(r.status, 303)
+        eq(cli_ok(db, "town-url").strip(), "https://jifen.example.cn")
+        p = t.get("/town/settings?saved=url").text
+        check("公开网址已改为 https://jifen.example.cn" in p and "服务器本机地址" not in p, "saved")
+        check("https://jifen.example.cn" in a.get("/v/V1/cards").text, "the cards carry it")
+        eq(db.sql("SELECT login, after_json FROM audit WHERE action='town.public_url'"
+                  " ORDER BY id"),
+           [["admin", '{"public_url":"http://127.0.0.1:8080"}'],
+            ["admin", '{"public_url":"https://jifen.example.cn"}']], "audited, by the town admin")
+        eq(t.post("/town/settings/public-url", {"public_url": ""}).status, 303)
+        eq(cli_ok(db, "town-url").strip(), "（未设置）", "empty removes it")
+        eq(t.post("/town/settings/name", {"name": ""}).status, 400)
+        eq(t.post("/town/settings/name", {"name": "朱家角镇试点"}).status, 303)
+        eq(cli_ok(db, "town").strip(), "朱家角镇试点")
+        check("朱家角镇试点" in t.get("/town/settings").text)
+        for c in (a, s.client()):
+            eq(c.get("/town/settings").status, 403 if c is a else 303)
+            eq(c.post("/town/settings/public-url", {"public_url": "https://x.example"}).status,
+               403 if c is a else 303)
+        eq(cli_ok(db, "town-url").strip(), "（未设置）", "a village admin cannot set it")
     finally:
         s.stop()
 

@@ -60,6 +60,7 @@ static void oversight_110_judge(void **state)
 				   .months_due = 3, .announcements = 1, .announcements_on_time = 1,
 				   .quarters_due = 1, .entitled = -1, .attendance = -1,
 				   .votes_for = -1, .votes_against = -1, .votes_abstain = -1};
+	group_status_from_counts(&ok.group, 5, 2, 1);
 	oversight_judge(&ok, &set, a);
 	assert_int_equal(ok.attention, 0);
 	assert_string_equal(ok.attention_why, "");
@@ -74,8 +75,10 @@ static void oversight_110_judge(void **state)
 	bad.objection_oldest_days = 31;
 	bad.has_fund_coverage = 1;
 	bad.fund_coverage_x100 = 99;
+	group_status_from_counts(&bad.group, 4, 2, 0);
 	oversight_judge(&bad, &set, a);
-	assert_int_equal(bad.attention, 6);
+	assert_int_equal(bad.attention, 7);
+	assert_non_null(strstr(bad.attention_why, "积分管理自治小组缺少村民代表"));
 	assert_non_null(strstr(bad.attention_why, "覆盖率 79% 低于目标 80%"));
 	assert_non_null(strstr(bad.attention_why, "2 个月未集体审定"));
 	assert_non_null(strstr(bad.attention_why, "1 个季度未按时公示"));

@@ -31,6 +31,22 @@ static void grp_100_roles_and_recorder(void **state)
 		{"s1", "2024-06-01", "乙"}, {"s1", "2030-01-01", "乙"}, {"s2", "2024-03-01", NULL},
 		{"", "2024-03-01", NULL},
 	};
+	/* the rule on counts (members, committee, representatives) */
+	static const struct {
+		int64_t members, committee, reps;
+		int ok;
+		const char *missing;
+	} rule[] = {
+		{0, 0, 0, 0, "村两委成员和村民代表"}, {3, 0, 2, 0, "村两委成员"},
+		{3, 2, 0, 0, "村民代表"}, {2, 1, 1, 1, ""}, {8, 2, 2, 1, ""},
+	};
+	for (size_t i = 0; i < sizeof rule / sizeof *rule; i++) {
+		struct group_status st;
+		group_status_from_counts(&st, rule[i].members, rule[i].committee, rule[i].reps);
+		assert_int_equal(st.members, rule[i].members);
+		assert_int_equal(st.ok, rule[i].ok);
+		assert_string_equal(st.missing, rule[i].missing);
+	}
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		const struct group_member *m = group_member_for(rows, 3, cases[i].login, cases[i].date);
 		if (cases[i].want)
@@ -38,6 +54,22 @@ static void grp_100_roles_and_recorder(void **state)
 		else
 			assert_null(m);
 	}
+}
+
+/* group_status_all()'s callback for grp-200: the statuses of V1 and V2. */
+struct all_status {
+	int64_t v_id, w_id;
+	struct group_status v, w;
+	int calls;
+};
+static void collect_status(void *ctx, int64_t village_id, const struct group_status *st)
+{
+	struct all_status *a = ctx;
+	a->calls++;
+	if (village_id == a->v_id)
+		a->v = *st;
+	else if (village_id == a->w_id)
+		a->w = *st;
 }
 
 /* grp-200: the fixture's group meets the rule; without its representative
@@ -56,6 +88,17 @@ static void grp_200_rule_at_submit(void **state)
 	assert_int_equal(sheet_submit(f->d, &f->who, f->v, "2024-05", &errs), 1);
 	assert_string_equal(errs.msg[0], "积分管理小组还缺少村民代表，不能提交审定");
 	errlist_free(&errs);
+	/* every village's status in one query says the same as each one's */
+	struct all_status got = {f->v->id, f->w->id, {0}, {0}, 0};
+	assert_int_equal(group_status_all(f->d, collect_status, &got), 0);
+	assert_int_equal(got.calls, 2);
+	assert_false(got.v.ok);
+	assert_string_equal(got.v.missing, "村民代表");
+	assert_true(got.w.ok);
+	struct group_status one;
+	assert_int_equal(group_status_get(f->d, f->v->id, &one), 0);
+	assert_int_equal(one.members, got.v.members);
+	assert_int_equal(one.committee, got.v.committee);
 	/* the row stays, dated */
 	assert_int_equal(query_int(f->d, "SELECT COUNT(*) FROM group_member WHERE left_on IS NOT NULL"),
 			 1);
