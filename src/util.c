@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <pthread.h>
 
 #include <openssl/rand.h>
 #include <sodium.h>
@@ -317,9 +318,21 @@ void date_add_days(const char *date, int days, char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+/* The test clock: JIFEN_CLOCK_OFFSET (seconds, may be negative) moves
+** date_today() and now_unix() so that a test can write as of yesterday or
+** last quarter without waiting (t_passbook_store 170).  Read once. */
+static pthread_once_t clock_once = PTHREAD_ONCE_INIT;
+static int64_t clock_offset;
+
+static void clock_offset_read(void)
+{
+	const char *s = getenv("JIFEN_CLOCK_OFFSET");
+	clock_offset = s && *s ? strtoll(s, NULL, 10) : 0;
+}
+
 void date_today(char out[11])
 {
-	time_t t = time(NULL);
+	time_t t = (time_t)now_unix();
 	struct tm tm;
 	localtime_r(&t, &tm);
 	strftime(out, 11, "%Y-%m-%d", &tm);
@@ -327,7 +340,16 @@ void date_today(char out[11])
 
 int64_t now_unix(void)
 {
-	return (int64_t)time(NULL);
+	pthread_once(&clock_once, clock_offset_read);
+	return (int64_t)time(NULL) + clock_offset;
+}
+
+int64_t date_next_quarter_start(const char *today)
+{
+	int y = atoi(today), m = atoi(today + 5);
+	struct tm tm = {.tm_year = y - 1900, .tm_mon = (m - 1) / 3 * 3 + 3, .tm_mday = 1,
+			.tm_isdst = -1};
+	return (int64_t)mktime(&tm); /* tm_mon 12: January of the next year */
 }
 
 int parse_yesno(const char *s)
