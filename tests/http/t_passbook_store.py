@@ -20,7 +20,8 @@ never stale.
        served, with today's date in it and in its ETag; one rendered last
        quarter (past its valid_until) is not
   180  announcing a quarter stores every household's page after the
-       announcement's commit (not inside it): current rows, equal to fresh
+       announcement's commit (not inside it): current rows, equal to fresh;
+       `jifen verify` finds a tampered or missing stored receipt
   190  a bulk approval through the web: serve's worker renders the
        tombstones after the commit
   200  长辈模式: the 304 varies with the cookie (Vary: Cookie; the normal
@@ -360,6 +361,16 @@ def test_180_announce_renders_after_commit(db):
         verify_ok(db, "announced")
     finally:
         s.stop()
+    # `jifen verify` checks the stored receipts against the announcement's lines
+    db.sql("UPDATE announcement_receipt SET receipt = replace(receipt, 'index ', 'index 1')"
+           " WHERE code = 'H02'")
+    rc, out, err = cli(db, "verify")
+    eq(rc, 1, "a tampered receipt is a finding")
+    check("H02" in err and "回执" in err, err)
+    db.sql("DELETE FROM announcement_receipt WHERE code = 'H02'")
+    rc, out, err = cli(db, "verify")
+    eq(rc, 1, "a missing receipt is a finding")
+    check("回执" in err, err)
 
 
 def test_190_web_bulk_background(db):
