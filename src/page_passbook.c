@@ -541,10 +541,13 @@ static void page_token(struct req *r)
 	int64_t vid, hid;
 	struct passbook pb;
 	/* the stored page is the normal type size: 长辈模式 renders its own */
-	if (!req_query(r, "page") && !html_elder_mode(r) &&
-	    passbook_answer_stored(r, r->arg[0], 0, NULL, NULL))
-		return;
-	if (token_or_404(r, &vid, &hid) || load_or_reply(r, vid, hid, &pb))
+	int looked = 0;
+	if (!req_query(r, "page") && !html_elder_mode(r)) {
+		if (passbook_answer_stored(r, r->arg[0], 0, &vid, &hid))
+			return;
+		looked = 1; /* the token resolved already: no second lookup */
+	}
+	if ((!looked && token_or_404(r, &vid, &hid)) || load_or_reply(r, vid, hid, &pb))
 		return;
 	token_page(r, &pb, arena_printf(r->a, "/p/%s", r->arg[0]));
 	passbook_conditional(r);

@@ -17,9 +17,7 @@ static passbook_render_fn renderer;
 
 void passbook_store_etag(const void *bytes, size_t n, char out[24])
 {
-	char hex[65];
-	sha256_hex(bytes, n, hex);
-	snprintf(out, 24, "\"d-%.16s\"", hex);
+	snprintf(out, 24, "\"d-%016llx\"", (unsigned long long)hash64(bytes, n));
 }
 
 /* ETag hex of a rendering: SHA-256 over both bodies, 16 hex digits. */

@@ -149,7 +149,8 @@ int passbook_store_render_village(db *d, int64_t village_id, int64_t *n);
 int passbook_store_verify(db *d, int64_t village_id, errlist *errs, int64_t *checked);
 
 /* The quoted ETag of bytes[0..n) for a passbook rendered on the fly
-** ("d-" and 16 hex of its SHA-256) into out[24]. */
+** ("d-" and 16 hex of hash64(): a SHA-256 of the page was a third of a
+** page rendered on the fly) into out[24]. */
 void passbook_store_etag(const void *bytes, size_t n, char out[24]);
 
 #endif

@@ -344,6 +344,36 @@ int64_t now_unix(void)
 	return (int64_t)time(NULL) + clock_offset;
 }
 
+uint64_t hash64(const void *p, size_t n)
+{
+	/* four independent lanes of multiply-rotate over 32-byte blocks (the
+	** shape of xxHash64's loop): ~0.5 instructions a byte, against ~25
+	** for SHA-256, which was a third of a passbook page rendered on the
+	** fly (callgrind, BENCHMARKS.md) */
+	static const uint64_t k1 = 0x9E3779B185EBCA87ULL, k2 = 0xC2B2AE3D27D4EB4FULL;
+	const unsigned char *b = p;
+	uint64_t l[4] = {k1 + k2, k2, 0, (uint64_t)0 - k1}, h;
+	size_t i = 0;
+	for (; i + 32 <= n; i += 32)
+		for (int j = 0; j < 4; j++) {
+			uint64_t w;
+			memcpy(&w, b + i + 8 * j, 8);
+			l[j] += w * k2;
+			l[j] = (l[j] << 31 | l[j] >> 33) * k1;
+		}
+	h = (l[0] << 1 | l[0] >> 63) + (l[1] << 7 | l[1] >> 57) + (l[2] << 12 | l[2] >> 52) +
+	    (l[3] << 18 | l[3] >> 46) + (uint64_t)n;
+	for (; i < n; i++) {
+		h ^= b[i] * k1;
+		h = (h << 11 | h >> 53) * k2;
+	}
+	h ^= h >> 33;
+	h *= k2;
+	h ^= h >> 29;
+	h *= k1;
+	return h ^ (h >> 32);
+}
+
 int64_t date_next_quarter_start(const char *today)
 {
 	int y = atoi(today), m = atoi(today + 5);
