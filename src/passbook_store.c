@@ -441,20 +441,28 @@ void passbook_store_worker_stop(void)
 ** overflow pages only when a column on them is asked for). */
 #define STORE_COLS "s.render_id, s.as_of, s.valid_until, s.etag"
 
-/* The next placeholder byte (PASSBOOK_STORE_BASE or _TODAY) in p[0..n),
-** or NULL; *b1, *b2 carry each byte's next place between calls (NULL:
-** none left; (char *)-1: not searched yet). */
-static const char *next_hole(const char *p, size_t n, int want_base, const char **b1,
-			     const char **b2)
+/* Where the next of each placeholder byte is, between calls of
+** next_hole(): searched again only once passed (a page holds a few). */
+struct holes {
+	const char *base, *today;
+	int base_left, today_left;
+};
+
+/* The next placeholder byte (PASSBOOK_STORE_BASE, when want_base, or
+** PASSBOOK_STORE_TODAY) in p[0..n), or NULL. */
+static const char *next_hole(const char *p, size_t n, int want_base, struct holes *h)
 {
-	const char *end = p + n;
-	if (want_base && *b1 && (*b1 == (const char *)-1 || *b1 < p))
-		*b1 = memchr(p, PASSBOOK_STORE_BASE, n);
-	if (*b2 && (*b2 == (const char *)-1 || *b2 < p))
-		*b2 = memchr(p, PASSBOOK_STORE_TODAY, n);
-	const char *q1 = want_base ? *b1 : NULL, *q2 = *b2;
-	const char *q = !q1 ? q2 : !q2 ? q1 : q1 < q2 ? q1 : q2;
-	return q && q < end ? q : NULL;
+	if (want_base && h->base_left && (!h->base || h->base < p)) {
+		h->base = memchr(p, PASSBOOK_STORE_BASE, n);
+		h->base_left = h->base != NULL;
+	}
+	if (h->today_left && (!h->today || h->today < p)) {
+		h->today = memchr(p, PASSBOOK_STORE_TODAY, n);
+		h->today_left = h->today != NULL;
+	}
+	const char *q1 = want_base && h->base_left ? h->base : NULL;
+	const char *q2 = h->today_left ? h->today : NULL;
+	return !q1 ? q2 : !q2 ? q1 : q1 < q2 ? q1 : q2;
 }
 
 /* Fill out from the current row of a lookup whose first two columns are
@@ -480,18 +488,18 @@ static int stored_from_row(db_stmt *s, int json, buf *into, const char *base,
 		/* straight from the row into the answer, room made once: one copy
 		** (growing the buffer as it filled copied a 40 kB page thrice) */
 		const char *p = db_column_text(s, 6), *q;
-		size_t n = strlen(p), nbase = base ? strlen(base) : 0;
-		size_t size = n;
-		const char *b1 = (const char *)-1, *b2 = (const char *)-1;
-		for (q = p; (q = next_hole(q, n - (size_t)(q - p), base != NULL, &b1, &b2)); q++)
+		const char *bs = base ? base : "";
+		size_t n = strlen(p), nbase = strlen(bs), size = n;
+		struct holes h = {NULL, NULL, 1, 1};
+		for (q = p; (q = next_hole(q, n - (size_t)(q - p), base != NULL, &h)); q++)
 			size += (*q == PASSBOOK_STORE_BASE ? nbase : 10) - 1;
 		char *dst = buf_space(into, size);
-		b1 = b2 = (const char *)-1;
-		while ((q = next_hole(p, n, base != NULL, &b1, &b2))) {
+		h = (struct holes){NULL, NULL, 1, 1};
+		while ((q = next_hole(p, n, base != NULL, &h))) {
 			size_t k = (size_t)(q - p);
 			memcpy(dst, p, k);
 			if (*q == PASSBOOK_STORE_BASE) {
-				memcpy(dst + k, base, nbase); /* NOLINT(bugprone-not-null-terminated-result): a splice inside the body; the answer's length is carried */
+				memcpy(dst + k, bs, nbase); /* NOLINT(bugprone-not-null-terminated-result): a splice inside the body; the answer's length is carried */
 				dst += k + nbase;
 			} else {
 				memcpy(dst + k, today, 10); /* NOLINT(bugprone-not-null-terminated-result): likewise */
