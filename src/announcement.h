@@ -89,6 +89,14 @@ int announcement_lines(db *d, arena *a, int64_t id, struct announcement_line **r
 /* root = the root of ann's tree recomputed from its stored lines (with
 ** the ledger origin of its checkpoint).  *n receives the lines' count.
 ** Returns 0 or -1. */
+/* announcement_verify_receipts(): every stored receipt of ann
+** (announcement_receipt, the cache a passbook reads) against the one its
+** lines give now; a row that differs, a row of no line, or a line without
+** its row (when the announcement has rows at all: those from before 021
+** have none) is a finding in errs naming the village (village_code) and
+** household.  *checked += rows compared.  Returns 0, 1 findings, -1. */
+int announcement_verify_receipts(db *d, arena *a, const struct announcement *ann,
+				 const char *village_code, errlist *errs, int64_t *checked);
 int announcement_root(db *d, arena *a, const struct announcement *ann, uint8_t root[32],
 		      int64_t *n);
 

@@ -141,9 +141,11 @@ static void api_passbook(struct req *r)
 static void api_token(struct req *r)
 {
 	int64_t vid, hid;
-	if (first_page(r) && passbook_answer_stored(r, r->arg[0], 1, NULL, NULL))
+	int first = first_page(r);
+	if (first && passbook_answer_stored(r, r->arg[0], 1, &vid, &hid))
 		return;
-	int rc = passbook_token_resolve(r->db, r->arg[0], &vid, &hid);
+	/* a store miss resolved the token already */
+	int rc = first ? 0 : passbook_token_resolve(r->db, r->arg[0], &vid, &hid);
 	if (rc > 0)
 		http_error(r, 404, "这张积分卡无效或已作废。");
 	else if (rc < 0)

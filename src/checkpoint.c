@@ -297,6 +297,11 @@ static int verify_village(db *d, arena *a, const struct note_verifier *key,
 			errlist_add(errs, "%s 的公示行与签名的默克尔根不符（公示被改过）", what);
 			return 1;
 		}
+		/* the receipts stored with it, which the passbooks show */
+		int64_t receipts = 0;
+		int rrc = announcement_verify_receipts(d, a, an, v->code, errs, &receipts);
+		if (rrc)
+			return rrc;
 		int found = 0;
 		for (int j = 0; j < lr->n; j++) {
 			struct logged *l = &lr->rows[j];

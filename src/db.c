@@ -65,6 +65,7 @@ void db_close(db *d)
 			d->ops->finalize(d->cache[i].stmt);
 	free(d->cache);
 	free(d->touched);
+	free(d->deferred);
 	d->ops->close(d);
 	free(d);
 }
@@ -342,6 +343,34 @@ int db_touch(db *d, int64_t key)
 	return 0;
 }
 
+/* The process's committed handler (db_set_committed_handler), likewise. */
+static db_touch_fn committed_handler;
+
+void db_set_committed_handler(db_touch_fn fn)
+{
+	committed_handler = fn;
+}
+
+int db_defer(db *d, int64_t key)
+{
+	if (!committed_handler || !key)
+		return 0;
+	if (!d->in_tx)
+		return committed_handler(d, &key, 1);
+	if (d->ndeferred == d->capdeferred) {
+		size_t cap = d->capdeferred ? 2 * d->capdeferred : 16;
+		int64_t *p = realloc(d->deferred, cap * sizeof *p);
+		if (!p) {
+			db_set_error(d, "内存不足");
+			return -1;
+		}
+		d->deferred = p;
+		d->capdeferred = cap;
+	}
+	d->deferred[d->ndeferred++] = key;
+	return 0;
+}
+
 /* Hand the touched keys to the handler (inside the transaction). */
 static int touch_run(db *d)
 {
@@ -363,6 +392,10 @@ int db_commit(db *d)
 	d->ntouched = 0;
 	if (rc == 0) {
 		d->in_tx = 0;
+		/* what waits for the commit: nothing it returns undoes the commit */
+		if (d->ndeferred && committed_handler)
+			committed_handler(d, d->deferred, d->ndeferred);
+		d->ndeferred = 0;
 		if (fn) {
 			d->commit_fn = NULL;
 			d->commit_ran = 1;
@@ -380,6 +413,7 @@ int db_rollback(db *d)
 	memcpy(d->err, saved, sizeof saved);
 	d->in_tx = 0;
 	d->ntouched = 0;
+	d->ndeferred = 0;
 	return rc;
 }
 

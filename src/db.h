@@ -156,6 +156,13 @@ int db_commit_hook_ran(db *d);
 int db_touch(db *d, int64_t key);
 typedef int (*db_touch_fn)(db *d, const int64_t *keys, size_t n);
 void db_set_touch_handler(db_touch_fn fn);
+/* db_defer(): key is for the process's committed handler
+** (db_set_committed_handler, set once at start-up) once this transaction
+** has committed — never if it rolls back; outside a transaction at once.
+** For work that must see the commit (rendering after a bulk write).
+** Returns 0, or -1 out of memory. */
+int db_defer(db *d, int64_t key);
+void db_set_committed_handler(db_touch_fn fn);
 
 /* Rows changed by the last INSERT/UPDATE/DELETE statement. */
 int64_t db_changes(db *d);

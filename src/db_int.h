@@ -84,6 +84,9 @@ struct db {
 	** before COMMIT; forgotten at COMMIT and ROLLBACK */
 	int64_t *touched;
 	size_t ntouched, captouched;
+	/* db_defer(): keys handed to the committed handler after COMMIT */
+	int64_t *deferred;
+	size_t ndeferred, capdeferred;
 	void *backend;          /* backend private state */
 };
 

@@ -45,6 +45,7 @@
 #include "metrics.h"
 #include "ratelimit.h"
 #include "page.h"
+#include "passbook_store.h"
 #include "village.h"
 
 /* libmicrohttpd is loaded with dlopen() by `serve`, not linked: linked, it
@@ -925,6 +926,10 @@ int http_serve(const struct server_config *cfg)
 		return 3;
 	}
 	ratelimit_start((unsigned)pol.requests_per_minute_per_address);
+	/* the passbooks bulk writes leave are rendered after their commits on a
+	** thread of their own (passbook_store.h) */
+	if (!server_read_only && passbook_store_worker_start(cfg->db_url))
+		fprintf(stderr, "警告: 积分存折的后台渲染没有启动，批量写入后的存折临时现算。\n");
 
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -980,6 +985,7 @@ int http_serve(const struct server_config *cfg)
 	/* stop accepting, let requests in flight finish, close connections */
 	mhd.MHD_quiesce_daemon(daemon);
 	mhd.MHD_stop_daemon(daemon);
+	passbook_store_worker_stop();
 	guard_stop();
 	printf("jifen 已停止。\n");
 	return 0;

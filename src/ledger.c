@@ -357,12 +357,16 @@ static int totals_bulk(struct ledger_batch *b)
 	if (!s || db_bind_int(s, "$v", b->village_id) || db_step(s) != DB_DONE)
 		return -1;
 	/* too many passbooks to render inside the posting (it must stay within
-	** half of raw inserts, BENCHMARKS.md): their stored rows go, set-wise,
-	** and they are rendered on the fly until stored again
-	** (passbook_store.h) */
-	if (db_exec(d, "DELETE FROM passbook_store WHERE household_id IN"
-		       " (SELECT household_id FROM ledger_delta WHERE year = 0)"))
+	** half of raw inserts, BENCHMARKS.md): their rows become tombstones,
+	** set-wise, and they are rendered after the commit (passbook_store.h) */
+	s = db_prepare(d, "INSERT INTO " PASSBOOK_STORE_COLUMNS " SELECT household_id,"
+			  " CAST($v AS BIGINT), " PASSBOOK_STORE_TOMBSTONE_VALUES " FROM ledger_delta"
+			  " WHERE year = 0" PASSBOOK_STORE_TOMBSTONE_CONFLICT);
+	if (!s || db_bind_int(s, "$v", b->village_id) || db_step(s) != DB_DONE)
 		return -1;
+	for (size_t i = 0; i < b->balance.cap; i++)
+		if (b->balance.s[i].key && passbook_store_defer(d, b->balance.s[i].key))
+			return -1;
 	return db_exec(d, "DELETE FROM ledger_delta");
 }
 
@@ -396,12 +400,12 @@ int ledger_batch_finish(struct ledger_batch *b, int64_t *first_seq, int64_t *las
 		if (!x->key)
 			continue;
 		/* its passbook is rendered again before the commit; past a few
-		** households (a village's sheet) the rows go instead: rendering
-		** 30 passbooks inside an approval made it 5-10 times as long on
-		** PostgreSQL (t_crash), and an approval is followed by more writes
-		** before anyone reads (passbook_store.h) */
-		if (b->balance.n <= PASSBOOK_STORE_EAGER_MAX ? passbook_store_touch(d, x->key)
-							     : passbook_store_forget(d, x->key))
+		** households (a village's sheet) they are rendered after it:
+		** rendering 30 passbooks inside an approval made it 5-10 times as
+		** long on PostgreSQL (t_crash) (passbook_store.h) */
+		if (b->balance.n <= PASSBOOK_STORE_EAGER_MAX
+			    ? passbook_store_touch(d, x->key)
+			    : passbook_store_forget(d, b->village_id, x->key))
 			goto out;
 		db_bind_int(s, "$h", x->key);
 		db_bind_int(s, "$v", b->village_id);

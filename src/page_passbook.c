@@ -417,19 +417,36 @@ int passbook_render(db *d, arena *a, int64_t village_id, int64_t household_id,
 	int rc = passbook_load(d, a, village_id, household_id, 1, PASSBOOK_PER_PAGE, &pb);
 	if (rc)
 		return rc;
+	memcpy(out->as_of, pb.today, sizeof out->as_of);
+	/* What of the page depends on the date: the day it is "截至" (and the
+	** JSON's as_of), put in when sent (PASSBOOK_STORE_TODAY); the year and
+	** quarter whose points it shows (and the veto's year), which hold
+	** until the next quarter; a live reservation's 已过期 in the shop
+	** section, from its expiry.  Nothing else: entries, meetings,
+	** declarations and the receipt change only by writes, which render
+	** again. */
+	pb.today[0] = PASSBOOK_STORE_TODAY;
+	pb.today[1] = 0;
 	token_page(&r, &pb, base);
 	out->html = r.out;
 	memset(&r.out, 0, sizeof r.out);
 	passbook_json(&r, &pb);
 	out->json = r.out;
-	memcpy(out->as_of, pb.today, sizeof out->as_of);
-	/* the shop section reads 已过期 once a live reservation's time is up:
-	** the stored bytes hold until the first of them */
+	/* the JSON writer escapes the byte: make it the byte again */
+	static const char esc[] = "\"as_of\":\"\\u0002\"";
+	char *at = out->json.p ? strstr(out->json.p, esc) : NULL;
+	if (at) {
+		size_t off = (size_t)(at - out->json.p) + 9, tail = out->json.len - off - 6;
+		out->json.p[off] = PASSBOOK_STORE_TODAY;
+		memmove(out->json.p + off + 1, out->json.p + off + 6, tail);
+		out->json.len -= 5;
+		out->json.p[out->json.len] = 0;
+	}
 	struct redemption *list;
 	int n;
 	if (redemption_list(d, a, village_id, household_id, NULL, 10, &list, &n))
 		return -1;
-	out->valid_until = INT64_MAX;
+	out->valid_until = date_next_quarter_start(out->as_of);
 	for (int i = 0; i < n; i++)
 		if (!strcmp(list[i].status, "reserved") && list[i].expires_at < out->valid_until)
 			out->valid_until = list[i].expires_at;
@@ -444,11 +461,14 @@ static int etag_matches(struct req *r, const char *etag)
 }
 
 /* The headers of a passbook answer: revalidated each time (no-cache), in
-** the browser only (private). */
+** the browser only (private); the page's type size follows the 长辈模式
+** cookie, so a cache must not answer one mode with the other's copy (the
+** ETags differ too: the bytes do). */
 static void passbook_headers(struct req *r, const char *etag)
 {
 	http_header(r, "ETag", etag);
 	http_header(r, "Cache-Control", "private, no-cache");
+	http_header(r, "Vary", "Cookie");
 }
 
 int passbook_answer_stored(struct req *r, const char *token, int json, int64_t *vid,
@@ -505,7 +525,7 @@ void passbook_conditional(struct req *r)
 {
 	if (r->status != 200)
 		return;
-	char etag[24];
+	char etag[40];
 	passbook_store_etag(r->out.p ? r->out.p : "", r->out.len, etag);
 	passbook_headers(r, etag);
 	if (etag_matches(r, etag)) {
@@ -521,10 +541,13 @@ static void page_token(struct req *r)
 	int64_t vid, hid;
 	struct passbook pb;
 	/* the stored page is the normal type size: 长辈模式 renders its own */
-	if (!req_query(r, "page") && !html_elder_mode(r) &&
-	    passbook_answer_stored(r, r->arg[0], 0, NULL, NULL))
-		return;
-	if (token_or_404(r, &vid, &hid) || load_or_reply(r, vid, hid, &pb))
+	int looked = 0;
+	if (!req_query(r, "page") && !html_elder_mode(r)) {
+		if (passbook_answer_stored(r, r->arg[0], 0, &vid, &hid))
+			return;
+		looked = 1; /* the token resolved already: no second lookup */
+	}
+	if ((!looked && token_or_404(r, &vid, &hid)) || load_or_reply(r, vid, hid, &pb))
 		return;
 	token_page(r, &pb, arena_printf(r->a, "/p/%s", r->arg[0]));
 	passbook_conditional(r);

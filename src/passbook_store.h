@@ -12,16 +12,25 @@
 **     writers call passbook_store_touch() (or _touch_village()) and the
 **     touch handler (db_touch) renders the touched passbooks just before
 **     COMMIT, so a reader sees old bytes with old data or new with new;
-**   - a posting that touches more than PASSBOOK_STORE_EAGER_MAX households
-**     (a village's monthly sheet, a bulk load, the 10,000 households of
-**     one 100,000-entry sheet; set-wise from 64 on, ledger.c)
-**     deletes their rows set-wise instead (ledger.c), so that posting stays
-**     within half of raw inserts; those passbooks are rendered on the fly
-**     until the next announcement or `jifen passbook-render` stores them;
+**   - a write that touches more households than it can render inside its
+**     transaction — a posting of more than PASSBOOK_STORE_EAGER_MAX (a
+**     village's monthly sheet, a bulk load), an announcement, a renamed
+**     shop item (a whole village) — leaves tombstones instead (never
+**     served: the page is rendered on the fly, never stale), and queues the
+**     households (passbook_store_defer); after the commit they are
+**     rendered again in short transactions of PASSBOOK_STORE_BATCH, each
+**     stored only if the household's row generation is still the one it
+**     read (no newer write): by the CLI before it exits
+**     (passbook_store_settle, up to PASSBOOK_STORE_SETTLE_MAX households),
+**     by serve's worker thread as they come (passbook_store_worker_start);
 **   - a row is served only when its renderer id is this build's (markup
-**     changed: rendered again), it was computed today (the figures and
-**     "截至" are of a day) and no live reservation of it has expired since
-**     (valid_until);
+**     changed: rendered again) and now is before its valid_until: the
+**     first moment its rendering would differ — the next quarter (the
+**     year's and quarter's points, the veto's year) or a live
+**     reservation's expiry (已过期), whichever comes first.  The day it
+**     shows ("截至", the JSON's as_of) is not in the bytes: the byte
+**     PASSBOOK_STORE_TODAY stands there and today's date is put in when
+**     sent, and the ETag names the day;
 **   - `jifen verify` renders every row that would be served and compares.
 **
 ** The page's bytes hold U+0001 where the card's own URL (/p/TOKEN) goes:
@@ -43,10 +52,17 @@ extern const char passbook_render_id[];
 
 enum {
 	/* households a posting renders inside its transaction; more: their
-	** rows are deleted (ledger.c) */
+	** rows become tombstones, rendered after the commit (ledger.c) */
 	PASSBOOK_STORE_EAGER_MAX = 8,
+	/* households rendered again per transaction after a bulk write */
+	PASSBOOK_STORE_BATCH = 32,
+	/* households a CLI command renders before it exits (one village's
+	** announcement: ~500); more are left to `jifen passbook-render` */
+	PASSBOOK_STORE_SETTLE_MAX = 2000,
 	/* the byte standing for the card's URL in a stored page */
 	PASSBOOK_STORE_BASE = 0x01,
+	/* the byte standing for today's date (YYYY-MM-DD) in both bodies */
+	PASSBOOK_STORE_TODAY = 0x02,
 };
 
 /* What a renderer gives back: both bodies (malloc'd bufs the store frees),
@@ -70,14 +86,43 @@ void passbook_store_init(passbook_render_fn fn);
 ** before this transaction commits.  Returns 0 or -1. */
 int passbook_store_touch(db *d, int64_t household_id);
 int passbook_store_touch_village(db *d, int64_t village_id);
-/* Delete the household's stored passbook (rendered on the fly until it is
-** stored again), inside the caller's transaction.  Returns 0 or -1. */
-int passbook_store_forget(db *d, int64_t household_id);
+/* passbook_store_forget(): leave a tombstone for the household (its page
+** rendered on the fly) inside the caller's transaction and queue it to be
+** rendered after the commit (for writes of too many households to render
+** inside them).  Returns 0 or -1. */
+int passbook_store_forget(db *d, int64_t village_id, int64_t household_id);
+/* Delete the household's row inside the caller's transaction.  0 or -1. */
+int passbook_store_delete(db *d, int64_t household_id);
+/* The tombstone row's columns after household_id and village_id, and its
+** upsert, for a set-wise INSERT … SELECT of a bulk writer (ledger.c); the
+** writer queues the households with passbook_store_defer(). */
+#define PASSBOOK_STORE_TOMBSTONE_VALUES "'', '', 0, '', '', '', 0"
+#define PASSBOOK_STORE_TOMBSTONE_CONFLICT                                                       \
+	" ON CONFLICT (household_id) DO UPDATE SET render_id = '', etag = '', html = '',"      \
+	" json = '', gen = passbook_store.gen + 1"
+#define PASSBOOK_STORE_COLUMNS                                                                  \
+	"passbook_store(household_id, village_id, render_id, as_of, valid_until, etag, html,"  \
+	" json, gen)"
+
+/* passbook_store_defer(): a household (> 0) or village (< 0, negated) to
+** be rendered once d's transaction has committed (db_defer).  0 or -1. */
+int passbook_store_defer(db *d, int64_t key);
+/* passbook_store_settle(): render what is queued, in transactions of
+** PASSBOOK_STORE_BATCH on d (no transaction open), each household stored
+** only when no newer write changed it; max >= 0: when more households
+** than max are queued, render none (their tombstones stay).  *rendered
+** (may be NULL): how many.  Returns 0 or -1 (the rest stays tombstones). */
+int passbook_store_settle(db *d, int64_t max, int64_t *rendered);
+/* serve's worker thread that settles the queue on its own connection to
+** db_url as writes fill it; start once after the signal mask is set,
+** stop at shutdown (what is still queued stays tombstones).  0 or -1. */
+int passbook_store_worker_start(const char *db_url);
+void passbook_store_worker_stop(void);
 
 /* A stored passbook found. */
 struct passbook_stored {
 	int64_t village_id, household_id;
-	char etag[24];           /* quoted: "h-…" or "j-…" */
+	char etag[40];           /* quoted: "h-HEX-YYYYMMDD" or "j-…" */
 };
 /* passbook_store_by_token(): the passbook card token (64 hex) opens, in one
 ** read: 0 a servable row (out filled; when into is not NULL the body is
@@ -104,7 +149,8 @@ int passbook_store_render_village(db *d, int64_t village_id, int64_t *n);
 int passbook_store_verify(db *d, int64_t village_id, errlist *errs, int64_t *checked);
 
 /* The quoted ETag of bytes[0..n) for a passbook rendered on the fly
-** ("d-" and 16 hex of its SHA-256) into out[24]. */
+** ("d-" and 16 hex of hash64(): a SHA-256 of the page was a third of a
+** page rendered on the fly) into out[24]. */
 void passbook_store_etag(const void *bytes, size_t n, char out[24]);
 
 #endif

@@ -79,6 +79,13 @@ void date_add_days(const char *date, int days, char out[11]);
 /* Today's local date / this month / this year into out (>= 11 bytes). */
 void date_today(char out[11]);
 int64_t now_unix(void);
+/* A fast 64-bit hash of p[0..n), not cryptographic: for ETags of bytes
+** made on the fly, where a collision costs at most one stale
+** revalidation of a browser's own copy. */
+uint64_t hash64(const void *p, size_t n);
+/* The unix time of local midnight on the first day of the quarter after
+** the one today (YYYY-MM-DD) is in. */
+int64_t date_next_quarter_start(const char *today);
 /* Parse a yes/no value: 是/否, Y/N, 1/0, yes/no (any case). 1 yes, 0 no,
 ** -1 not a yes/no value. */
 int parse_yesno(const char *s);

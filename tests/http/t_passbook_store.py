@@ -12,9 +12,20 @@ never stale.
        stored bytes equal a fresh rendering, and `jifen verify` agrees
   130  an upheld objection (posted by its decision) likewise
   140  `jifen verify` finds a tampered stored passbook
-  150  a bulk posting (64+ households) drops the rows, the pages stay
-       right (rendered on the fly), `jifen passbook-render` stores them
-  160  an unknown or revoked token is 404 on the stored path too"""
+  150  a bulk posting (64+ households) leaves tombstones (never served:
+       rendered on the fly) and the CLI renders them after the commit,
+       before it exits; `jifen passbook-render` renders them too
+  160  an unknown or revoked token is 404 on the stored path too
+  170  a row rendered yesterday (the test clock JIFEN_CLOCK_OFFSET) is still
+       served, with today's date in it and in its ETag; one rendered last
+       quarter (past its valid_until) is not
+  180  announcing a quarter stores every household's page after the
+       announcement's commit (not inside it): current rows, equal to fresh;
+       `jifen verify` finds a tampered or missing stored receipt
+  190  a bulk approval through the web: serve's worker renders the
+       tombstones after the commit
+  200  长辈模式: the 304 varies with the cookie (Vary: Cookie; the normal
+       page's ETag does not revalidate the large-type page)"""
 import os
 import sys
 
@@ -237,6 +248,11 @@ def test_140_verify_finds_tampering(db):
     eq(rc, 1, "stale JSON is a finding")
 
 
+def live_rows(db):
+    """Stored rows that may be served (not tombstones)."""
+    return int(db.sql("SELECT COUNT(*) FROM passbook_store WHERE render_id <> ''")[0][0])
+
+
 def test_150_bulk_posting(db):
     codes = [f"B{i:03d}" for i in range(1, 71)]
     J.town(db)
@@ -247,14 +263,21 @@ def test_150_bulk_posting(db):
         for code in ("B001", "B070"):
             tokens[code] = token_of(s, "V1", code, db)
         shoptest.score(db, "V1", "2024-06", {c: 10 for c in codes})
-        eq(db.sql("SELECT COUNT(*) FROM passbook_store")[0][0], "0",
-           "a bulk posting drops the rows instead of rendering 70 pages")
+        eq(live_rows(db), 70, "the CLI rendered the 70 tombstones before it exited")
+        same_as_fresh(s, tokens["B070"], "after the bulk posting")
+        eq(s.client().get(f"/api/v1/p/{tokens['B070']}").json()["balance"], 10)
+        # a tombstone is never served: the page is rendered on the fly
+        hid = P.hid(db, "V1", "B070")
+        db.sql("UPDATE passbook_store SET render_id = '', html = '', json = '', gen = gen + 1"
+               f" WHERE household_id = {hid}")
         c = s.client()
         r = c.get(f"/api/v1/p/{tokens['B070']}")
-        check(not stored(r), "rendered on the fly")
+        check(not stored(r), "a tombstone: rendered on the fly")
         eq(r.json()["balance"], 10)
+        check("积分余额" in c.get(f"/p/{tokens['B070']}").text, "the page on the fly")
         out = cli_ok(db, "passbook-render")
         check("70" in out, out)
+        same_as_fresh(s, tokens["B070"], "after passbook-render")
         same_as_fresh(s, tokens["B001"], "after passbook-render")
         verify_ok(db, "bulk")
     finally:
@@ -274,6 +297,129 @@ def test_160_unknown_token(db):
         eq(a.post(f"/v/V1/households/{P.hid(db, 'V1', 'H1')}/card-token/revoke", {}).status, 303)
         eq(c.get(f"/p/{tok}").status, 404, "revoked: 404 though the row is stored")
         eq(c.get(f"/api/v1/p/{tok}").status, 404)
+    finally:
+        s.stop()
+
+
+def test_170_rendered_yesterday(db):
+    import datetime
+    shoptest.shop_village(db)
+    s = J.Server(db)
+    try:
+        tok = token_of(s, "V1", "H1", db)
+        today = datetime.date.today()
+        yesterday = today - datetime.timedelta(days=1)
+        same_quarter = (yesterday.year, (yesterday.month - 1) // 3) == \
+            (today.year, (today.month - 1) // 3)
+        rc, out, err = cli(db, "passbook-render", env={"JIFEN_CLOCK_OFFSET": "-86400"})
+        eq(rc, 0, err)
+        eq(db.sql("SELECT MIN(as_of) FROM passbook_store")[0][0], yesterday.isoformat(),
+           "rendered as of yesterday")
+        c = s.client()
+        for path in (f"/p/{tok}", f"/api/v1/p/{tok}"):
+            r = c.get(path)
+            eq(r.status, 200)
+            eq(stored(r), same_quarter, f"{path}: a row of yesterday is served (same quarter)")
+            if same_quarter:
+                check(r.header("ETag").endswith(today.strftime('-%Y%m%d"')),
+                      f"the ETag names today: {r.header('ETag')}")
+                eq(r.body, c.get(path + "?page=1").body, f"{path}: equal to a fresh rendering")
+                check(today.isoformat() in r.text and yesterday.isoformat() not in r.text,
+                      "today's date in the page")
+        verify_ok(db, "a row of yesterday")
+        # rendered in the last quarter: past its validity (the quarter's points)
+        q_start = datetime.date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+        back = (today - q_start).days + 1
+        rc, out, err = cli(db, "passbook-render", env={"JIFEN_CLOCK_OFFSET": str(-back * 86400)})
+        eq(rc, 0, err)
+        for path in (f"/p/{tok}", f"/api/v1/p/{tok}"):
+            r = c.get(path)
+            eq(r.status, 200)
+            check(not stored(r), f"{path}: a row of last quarter is not served")
+            eq(r.body, c.get(path + "?page=1").body, f"{path}: rendered on the fly")
+        # and a live reservation's expiry ends a row's validity too
+        cli_ok(db, "passbook-render")
+        hid = P.hid(db, "V1", "H1")
+        db.sql(f"UPDATE passbook_store SET valid_until = 1 WHERE household_id = {hid}")
+        check(not stored(c.get(f"/p/{tok}")), "past valid_until: not served")
+    finally:
+        s.stop()
+
+
+def test_180_announce_renders_after_commit(db):
+    import t_objection as O
+    O.setup(db)  # announces 2024-Q2 of V1
+    n = int(db.sql("SELECT COUNT(*) FROM household WHERE village_id ="
+                   " (SELECT id FROM village WHERE code = 'V1') AND left_on IS NULL")[0][0])
+    eq(live_rows(db), n, "every household's page stored after announcing")
+    s = J.Server(db)
+    try:
+        tok = token_of(s, "V1", "H02", db)
+        j = same_as_fresh(s, tok, "after the announcement")
+        check(j["balance"] is not None, "JSON")
+        check("公示回执" in s.client().get(f"/p/{tok}").text, "the receipt on the stored page")
+        verify_ok(db, "announced")
+    finally:
+        s.stop()
+    # `jifen verify` checks the stored receipts against the announcement's lines
+    db.sql("UPDATE announcement_receipt SET receipt = replace(receipt, 'index ', 'index 1')"
+           " WHERE code = 'H02'")
+    rc, out, err = cli(db, "verify")
+    eq(rc, 1, "a tampered receipt is a finding")
+    check("H02" in err and "回执" in err, err)
+    db.sql("DELETE FROM announcement_receipt WHERE code = 'H02'")
+    rc, out, err = cli(db, "verify")
+    eq(rc, 1, "a missing receipt is a finding")
+    check("回执" in err, err)
+
+
+def test_190_web_bulk_background(db):
+    import time
+    codes = [f"B{i:03d}" for i in range(1, 71)]
+    J.town(db)
+    J.standard_and_households(db, "V1", codes)
+    s = J.Server(db)
+    try:
+        tok = token_of(s, "V1", "B070", db)
+        cli_ok(db, "passbook-render")
+        path = shoptest.write(db, "bulk.csv", "household,item,quantity,date,note\n" +
+                              "".join(f"{c},HJ05,1,2024-09-10,\n" for c in codes))
+        cli_ok(db, "import", "entries", "--village", "V1", "--month", "2024-09", path)
+        approve_web(s, "V1", "2024-09")
+        # never stale: right at once (stored or on the fly) …
+        eq(s.client().get(f"/api/v1/p/{tok}").json()["balance"], 10, "fresh after the approval")
+        # … and stored again by the worker soon after
+        deadline = time.time() + 20
+        while time.time() < deadline and live_rows(db) < 70:
+            time.sleep(0.2)
+        eq(live_rows(db), 70, "serve's worker rendered the tombstones")
+        j = same_as_fresh(s, tok, "after the worker")
+        eq(j["balance"], 10)
+        verify_ok(db, "web bulk")
+    finally:
+        s.stop()
+
+
+def test_200_elder_vary(db):
+    shoptest.shop_village(db)
+    s = J.Server(db)
+    try:
+        tok = token_of(s, "V1", "H1", db)
+        c = s.client()
+        r = c.get(f"/p/{tok}")
+        check(stored(r), "normal page stored")
+        eq(r.header("Vary"), "Cookie")
+        etag = r.header("ETag")
+        eq(c.get(f"/p/{tok}", headers={"If-None-Match": etag}).status, 304)
+        big = c.get(f"/p/{tok}", headers={"If-None-Match": etag, "Cookie": "jifen_elder=1"})
+        eq(big.status, 200, "the normal page's ETag does not revalidate 长辈模式")
+        check('class="elder"' in big.text, "large type")
+        eq(big.header("Vary"), "Cookie")
+        check(big.header("ETag") != etag, "its own ETag")
+        eq(c.get(f"/p/{tok}", headers={"If-None-Match": big.header("ETag"),
+                                       "Cookie": "jifen_elder=1"}).status, 304)
+        eq(c.get(f"/p/{tok}", headers={"If-None-Match": big.header("ETag")}).status, 200,
+           "and the other way round")
     finally:
         s.stop()
 
