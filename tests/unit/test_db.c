@@ -542,9 +542,29 @@ static void db_280_backup(void **state)
 		return;
 	}
 	/* pg_dump -Fc run by jifen, checked with pg_restore --list: a custom
-	** format file ("PGDMP"), whole, at path */
-	exec_ok(f->d, "CREATE TABLE IF NOT EXISTS t280(v INTEGER)");
-	if (db_backup(f->d, path, err, sizeof err))
+	** format file ("PGDMP"), whole, at path.  In a database of its own: a
+	** dump of the shared test database reads every schema, and the unit
+	** tests running beside this one drop theirs while it does ("schema
+	** jifen_unit_… does not exist"). */
+	const char *base = getenv("JIFEN_TEST_PG");
+	const char *slash = strrchr(base, '/');
+	assert_non_null(slash);
+	char name[40], rnd[17], url[1024];
+	random_hex(rnd, 8);
+	snprintf(name, sizeof name, "jifen_backup_%s", rnd);
+	snprintf(url, sizeof url, "%.*s/%s", (int)(slash - base), base, name);
+	char sql[80];
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+	exec_ok(f->d, sql);
+	db *own = NULL;
+	if (db_open(url, &own, err, sizeof err))
+		fail_msg("open %s: %s", url, err);
+	exec_ok(own, "CREATE TABLE t280(v INTEGER)");
+	int rc = db_backup(own, path, err, sizeof err);
+	db_close(own);
+	snprintf(sql, sizeof sql, "DROP DATABASE %s", name);
+	exec_ok(f->d, sql);
+	if (rc)
 		fail_msg("backup failed: %s", err);
 	FILE *dump = fopen(path, "rb");
 	assert_non_null(dump);

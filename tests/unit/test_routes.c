@@ -65,7 +65,7 @@ static void routes_100_tables(void **state)
 				fail_msg("%s %s is shadowed by %s %s", rt->method, rt->pattern,
 					 got ? got->method : "-", got ? got->pattern : "-");
 			for (int i = 0; i < stars; i++) {
-				char want[8];
+				char want[16];
 				snprintf(want, sizeof want, "q%dz", i + 1);
 				assert_string_equal(r.arg[i], want);
 			}
