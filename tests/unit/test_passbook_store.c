@@ -115,7 +115,7 @@ static void passbook_store_110_touch(void **state)
 	assert_int_equal(got.household_id, h1);
 	assert_int_equal(got.village_id, f->v->id);
 	assert_int_equal(strncmp(got.etag, "\"h-", 3), 0);
-	char html_etag[24];
+	char html_etag[sizeof got.etag];
 	strcpy(html_etag, got.etag);
 	assert_int_equal(passbook_store_by_household(f->d, f->v->id, h1, 1, &js, NULL, &got), 0);
 	snprintf(want, sizeof want, "{\"household\":%lld,\"g\":0}", (long long)h1);
