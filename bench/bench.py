@@ -866,7 +866,16 @@ def cmd_report(results_path, out):
     w("| data set | jifen | reference | target |")
     w("|---|---|---|---|")
     for d in datasets:
-        if f"{d}.rss_peak_kb" in R:
+        if f"{d}.anon_peak_kb" in R:
+            # the target is on private memory: VmHWM also counts the
+            # database pages read through SQLite's mapping (page cache)
+            v = num(f"{d}.anon_peak_kb") / 1024
+            w(f"| {d} | peak private memory (RssAnon) of `jifen serve` during workload 1: "
+              f"{fmt_num(v, 1)} MB; VmHWM {fmt_num(num(d + '.rss_peak_kb') / 1024, 1)} MB, "
+              f"the mapped database pages included | nginx, master + 2 workers "
+              f"(VmHWM summed): {fmt_num(num(d + '.nginx_rss_kb') / 1024, 1)} MB | ≤ 64 MB: "
+              f"{'met' if v <= 64 else 'not met'} |")
+        elif f"{d}.rss_peak_kb" in R:
             v = num(f"{d}.rss_peak_kb") / 1024
             w(f"| {d} | peak RSS of `jifen serve` during workload 1 (VmHWM): "
               f"{fmt_num(v, 1)} MB | nginx, master + 2 workers (VmHWM summed): "

@@ -165,6 +165,25 @@ wrk_run() {
 # vmhwm PID: peak resident set in kB
 vmhwm() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 
+# anon_peak_start PID FILE / anon_peak_stop: the peak of PID's private
+# memory (RssAnon, kB) in between, sampled every 50 ms into FILE.  VmHWM
+# also counts the database file's pages that SQLite reads through its
+# mapping: the kernel's page cache, shared, given back under pressure
+# (as nginx's sendfile uses it without counting it in nginx's RSS).
+anon_peak_start() {
+	(while [ -r "/proc/$1/status" ]; do
+		awk '/^RssAnon:/ { print $2 }' "/proc/$1/status"
+		sleep 0.05
+	done) >"$2" 2>/dev/null &
+	ANON_SAMPLER=$!
+	ANON_FILE=$2
+}
+anon_peak_stop() {
+	kill "$ANON_SAMPLER" 2>/dev/null || true
+	wait "$ANON_SAMPLER" 2>/dev/null || true
+	sort -n "$ANON_FILE" | tail -n 1
+}
+
 # ---- set up -------------------------------------------------------------------------
 
 mkdir -p "$WORK"
@@ -312,6 +331,7 @@ passbook_set() {
 
 	# interleaved, so that drift on the shared machine hits both alike
 	say "$1: wrk on the passbook page, jifen then nginx"
+	anon_peak_start "$SERVER_PID" "$WORK/$1.anon"
 	wrk_run "$1.pb_page" "$url" /p/ "积分余额" "$tokens" "$SERVER_PID"
 	wrk_run "$1.pb_page.nginx" "http://127.0.0.1:$nport" /p/ "积分余额" "$tokens" "$NGINX_PID"
 	say "$1: wrk on the passbook JSON, jifen then nginx"
@@ -325,6 +345,7 @@ passbook_set() {
 		done
 	done
 	put "$1.rss_peak_kb" "$(vmhwm "$SERVER_PID")"
+	put "$1.anon_peak_kb" "$(anon_peak_stop)"
 	put "$1.rss_now_kb" "$(awk '/^VmRSS:/ { print $2 }' "/proc/$SERVER_PID/status")"
 	nrss=$(vmhwm "$NGINX_PID")
 	for c in $(pgrep -P "$NGINX_PID"); do

@@ -111,11 +111,16 @@ static int sqlite_open(db *d, const char *path)
 	sqlite3_extended_result_codes(c, 0);
 	/* WAL: readers never block the writer; synchronous=NORMAL is durable
 	** across process crashes in WAL mode (only power loss can lose the last
-	** commits, never corrupt). */
+	** commits, never corrupt).  mmap_size: the database file is read
+	** through a mapping of the kernel's page cache, not pread() into each
+	** connection's own cache — a stored passbook page of a random card
+	** cost 13 % less server CPU (median of 6 interleaved wrk pairs), and
+	** the pages are shared by every thread, not copied into each; 2 GB is
+	** SQLite's limit (SQLITE_MAX_MMAP_SIZE), past it reads are pread()s. */
 	if (sqlite3_exec(c,
 			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 			 "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-			 "PRAGMA cache_size=-16000;",
+			 "PRAGMA cache_size=-16000; PRAGMA mmap_size=2147418112;",
 			 NULL, NULL, NULL) != SQLITE_OK) {
 		db_set_error(d, "无法打开数据库 %s: %s", path, sqlite3_errmsg(c));
 		/* an existing database on a read-only file system: served
