@@ -132,20 +132,21 @@ static void passbook_reply(struct req *r, int64_t village_id, int64_t household_
 /* GET /api/v1/passbook: the logged-in household's own passbook. */
 static void api_passbook(struct req *r)
 {
-	if (first_page(r) && passbook_answer_stored(r, NULL, 1, NULL, NULL))
-		return;
-	passbook_reply(r, r->user->village_id, r->user->id);
+	if (first_page(r))
+		passbook_answer_stored(r, NULL, 1);
+	else
+		passbook_reply(r, r->user->village_id, r->user->id);
 }
 
 /* GET /api/v1/p/TOKEN: the passbook a card token opens. */
 static void api_token(struct req *r)
 {
 	int64_t vid, hid;
-	int first = first_page(r);
-	if (first && passbook_answer_stored(r, r->arg[0], 1, &vid, &hid))
+	if (first_page(r)) {
+		passbook_answer_stored(r, r->arg[0], 1);
 		return;
-	/* a store miss resolved the token already */
-	int rc = first ? 0 : passbook_token_resolve(r->db, r->arg[0], &vid, &hid);
+	}
+	int rc = passbook_token_resolve(r->db, r->arg[0], &vid, &hid);
 	if (rc > 0)
 		http_error(r, 404, "这张积分卡无效或已作废。");
 	else if (rc < 0)

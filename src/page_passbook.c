@@ -471,8 +471,18 @@ static void passbook_headers(struct req *r, const char *etag)
 	http_header(r, "Vary", "Cookie");
 }
 
-int passbook_answer_stored(struct req *r, const char *token, int json, int64_t *vid,
-			   int64_t *hid)
+/* Answer 304 for etag (the request's If-None-Match named it). */
+static void not_modified(struct req *r, const char *etag, int token)
+{
+	r->out.len = 0;
+	passbook_headers(r, etag);
+	if (token)
+		http_header(r, "X-Robots-Tag", "noindex, nofollow");
+	r->status = 304;
+	r->answered = 1;
+}
+
+void passbook_answer_stored(struct req *r, const char *token, int json)
 {
 	struct passbook_stored st;
 	const char *base = token ? arena_printf(r->a, "/p/%s", token) : NULL;
@@ -484,33 +494,33 @@ int passbook_answer_stored(struct req *r, const char *token, int json, int64_t *
 						     json, into, base, &st);
 	if (rc == 0 && cond) {
 		if (etag_matches(r, st.etag)) {
-			passbook_headers(r, st.etag);
-			if (token)
-				http_header(r, "X-Robots-Tag", "noindex, nofollow");
-			r->status = 304;
-			r->answered = 1;
-			return 1;
+			not_modified(r, st.etag, token != NULL);
+			return;
 		}
 		rc = token ? passbook_store_by_token(r->db, token, json, &r->out, base, &st)
 			   : passbook_store_by_household(r->db, r->user->village_id, r->user->id,
 							 json, &r->out, base, &st);
 	}
+	if (rc == 2) {
+		/* no row to serve yet (a write's pages render after its commit):
+		** rendered now as the store renders it, so that its ETag is the
+		** one the row will carry */
+		r->out.len = 0;
+		rc = passbook_store_render_answer(r->db, st.village_id, st.household_id, json,
+						  &r->out, base, &st);
+		if (rc == 0 && cond && etag_matches(r, st.etag)) {
+			not_modified(r, st.etag, token != NULL);
+			return;
+		}
+	}
 	if (rc == 1) {
 		http_error(r, 404, json ? "这张积分卡无效或已作废。"
 					: "这张积分卡无效或已作废，请找村委会重新领取。");
-		return 1;
+		return;
 	}
 	if (rc < 0) {
 		http_error(r, 500, "读取积分存折时出错，请稍后再试。");
-		return 1;
-	}
-	if (vid)
-		*vid = st.village_id;
-	if (hid)
-		*hid = st.household_id;
-	if (rc == 2) {
-		r->out.len = 0;
-		return 0;
+		return;
 	}
 	passbook_headers(r, st.etag);
 	if (token)
@@ -518,7 +528,6 @@ int passbook_answer_stored(struct req *r, const char *token, int json, int64_t *
 	r->ctype = json ? "application/json; charset=utf-8" : "text/html; charset=utf-8";
 	r->status = 200;
 	r->answered = 1;
-	return 1;
 }
 
 void passbook_conditional(struct req *r)
@@ -535,19 +544,17 @@ void passbook_conditional(struct req *r)
 }
 
 /* GET /p/TOKEN[?page=N]: the passbook read-only, without login; the first
-** page from its stored bytes when they may be served. */
+** page as the passbook store holds it (normal type size: 长辈模式 renders
+** its own). */
 static void page_token(struct req *r)
 {
 	int64_t vid, hid;
 	struct passbook pb;
-	/* the stored page is the normal type size: 长辈模式 renders its own */
-	int looked = 0;
 	if (!req_query(r, "page") && !html_elder_mode(r)) {
-		if (passbook_answer_stored(r, r->arg[0], 0, &vid, &hid))
-			return;
-		looked = 1; /* the token resolved already: no second lookup */
+		passbook_answer_stored(r, r->arg[0], 0);
+		return;
 	}
-	if ((!looked && token_or_404(r, &vid, &hid)) || load_or_reply(r, vid, hid, &pb))
+	if (token_or_404(r, &vid, &hid) || load_or_reply(r, vid, hid, &pb))
 		return;
 	token_page(r, &pb, arena_printf(r->a, "/p/%s", r->arg[0]));
 	passbook_conditional(r);

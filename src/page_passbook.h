@@ -19,14 +19,12 @@ void passbook_json(struct req *r, const struct passbook *pb);
 int passbook_render(db *d, arena *a, int64_t village_id, int64_t household_id,
 		    struct passbook_rendered *out);
 
-/* Answer from the stored passbook when one may be served: the card
-** token's (token not NULL; base "/p/TOKEN") or the household's
-** (village_id, household_id), the page or the JSON; a 304 when the
-** request's If-None-Match names it, a 404 for an unknown token.  Returns
-** 1 answered, 0 when the caller renders on the fly (*vid, *hid receive
-** the token's household, may be NULL for a household's own). */
-int passbook_answer_stored(struct req *r, const char *token, int json, int64_t *vid,
-			   int64_t *hid);
+/* Answer what the passbook store holds: the card token's first page
+** (token not NULL; base "/p/TOKEN") or the logged-in household's, the
+** page or the JSON — from its stored row, or, when none may be served
+** yet, rendered as the store renders it, with the same ETag; a 304 when
+** the request's If-None-Match names it, a 404 for an unknown token. */
+void passbook_answer_stored(struct req *r, const char *token, int json);
 
 /* After a passbook rendered on the fly into r->out: its ETag and
 ** Cache-Control, and a 304 without the body when If-None-Match names it. */

@@ -465,6 +465,43 @@ static const char *next_hole(const char *p, size_t n, int want_base, struct hole
 	return !q1 ? q2 : !q2 ? q1 : q1 < q2 ? q1 : q2;
 }
 
+/* Append body p[0..n) to into with its placeholder bytes filled: base
+** (when not NULL) for each PASSBOOK_STORE_BASE, today for each
+** PASSBOOK_STORE_TODAY.  Straight into the answer, room made once: one
+** copy (growing the buffer as it filled copied a 40 kB page thrice). */
+static void fill_holes(const char *p, size_t n, const char *base, const char today[11], buf *into)
+{
+	const char *bs = base ? base : "", *q;
+	size_t nbase = strlen(bs), size = n;
+	struct holes h = {NULL, NULL, 1, 1};
+	for (q = p; (q = next_hole(q, n - (size_t)(q - p), base != NULL, &h)); q++)
+		size += (*q == PASSBOOK_STORE_BASE ? nbase : 10) - 1;
+	char *dst = buf_space(into, size);
+	h = (struct holes){NULL, NULL, 1, 1};
+	while ((q = next_hole(p, n, base != NULL, &h))) {
+		size_t k = (size_t)(q - p);
+		memcpy(dst, p, k);
+		if (*q == PASSBOOK_STORE_BASE) {
+			memcpy(dst + k, bs, nbase); /* NOLINT(bugprone-not-null-terminated-result): a splice inside the body; the answer's length is carried */
+			dst += k + nbase;
+		} else {
+			memcpy(dst + k, today, 10); /* NOLINT(bugprone-not-null-terminated-result): likewise */
+			dst += k + 10;
+		}
+		n -= k + 1;
+		p = q + 1;
+	}
+	memcpy(dst, p, n);
+}
+
+/* The ETag of a rendering whose etag column is hex, sent today: it names
+** the day, as the page says "截至" it. */
+static void etag_of(int json, const char *hex, const char today[11], char out[40])
+{
+	snprintf(out, 40, "\"%c-%.16s-%.4s%.2s%.2s\"", json ? 'j' : 'h', hex, today, today + 5,
+		 today + 8);
+}
+
 /* Fill out from the current row of a lookup whose first two columns are
 ** village and household id, then STORE_COLS, then the body.  Returns 0
 ** servable, 2 not. */
@@ -481,36 +518,45 @@ static int stored_from_row(db_stmt *s, int json, buf *into, const char *base,
 	if (strcmp(db_column_text(s, 2), passbook_render_id) || db_column_int(s, 4) <= now_unix())
 		return 2;
 	date_today(today);
-	/* the ETag names the day: the page says "截至" it */
-	snprintf(out->etag, sizeof out->etag, "\"%c-%s-%.4s%.2s%.2s\"", json ? 'j' : 'h',
-		 db_column_text(s, 5), today, today + 5, today + 8);
+	etag_of(json, db_column_text(s, 5), today, out->etag);
 	if (into) {
-		/* straight from the row into the answer, room made once: one copy
-		** (growing the buffer as it filled copied a 40 kB page thrice) */
-		const char *p = db_column_text(s, 6), *q;
-		const char *bs = base ? base : "";
-		size_t n = strlen(p), nbase = strlen(bs), size = n;
-		struct holes h = {NULL, NULL, 1, 1};
-		for (q = p; (q = next_hole(q, n - (size_t)(q - p), base != NULL, &h)); q++)
-			size += (*q == PASSBOOK_STORE_BASE ? nbase : 10) - 1;
-		char *dst = buf_space(into, size);
-		h = (struct holes){NULL, NULL, 1, 1};
-		while ((q = next_hole(p, n, base != NULL, &h))) {
-			size_t k = (size_t)(q - p);
-			memcpy(dst, p, k);
-			if (*q == PASSBOOK_STORE_BASE) {
-				memcpy(dst + k, bs, nbase); /* NOLINT(bugprone-not-null-terminated-result): a splice inside the body; the answer's length is carried */
-				dst += k + nbase;
-			} else {
-				memcpy(dst + k, today, 10); /* NOLINT(bugprone-not-null-terminated-result): likewise */
-				dst += k + 10;
-			}
-			n -= k + 1;
-			p = q + 1;
-		}
-		memcpy(dst, p, n);
+		const char *p = db_column_text(s, 6);
+		fill_holes(p, strlen(p), base, today, into);
 	}
 	return 0;
+}
+
+int passbook_store_render_answer(db *d, int64_t village_id, int64_t household_id, int json,
+				 buf *into, const char *base, struct passbook_stored *out)
+{
+	struct passbook_rendered r;
+	memset(&r, 0, sizeof r);
+	memset(out, 0, sizeof *out);
+	out->village_id = village_id;
+	out->household_id = household_id;
+	arena *a = arena_new();
+	/* one snapshot for the page and the JSON, as the stored row has */
+	int own = !db_in_transaction(d), rc = -1;
+	if (!own || !db_begin_snapshot(d)) {
+		rc = renderer(d, a, village_id, household_id, &r);
+		if (own && rc < 0)
+			db_rollback(d);
+		else if (own && db_commit(d))
+			rc = -1;
+	}
+	if (rc == 0) {
+		char hex[65], today[11];
+		rendered_hex(&r, hex);
+		date_today(today);
+		etag_of(json, hex, today, out->etag);
+		const buf *body = json ? &r.json : &r.html;
+		if (into)
+			fill_holes(body->p ? body->p : "", body->len, base, today, into);
+	}
+	buf_free(&r.html);
+	buf_free(&r.json);
+	arena_free(a);
+	return rc;
 }
 
 int passbook_store_by_token(db *d, const char *token, int json, buf *into, const char *base,

@@ -137,6 +137,15 @@ int passbook_store_by_token(db *d, const char *token, int json, buf *into, const
 int passbook_store_by_household(db *d, int64_t village_id, int64_t household_id, int json,
 				buf *into, const char *base, struct passbook_stored *out);
 
+/* passbook_store_render_answer(): the answer a stored row of the household
+** would give, rendered now, with the ETag that row will carry (a miss, a
+** row not yet rendered after a write: the phone that revalidates once the
+** row is stored gets its 304, not a second download).  Inside the
+** caller's read.  0 (out and into filled as by passbook_store_by_token), 1
+** not a household of the village, -1 database error. */
+int passbook_store_render_answer(db *d, int64_t village_id, int64_t household_id, int json,
+				 buf *into, const char *base, struct passbook_stored *out);
+
 /* passbook_store_render_village(): render and store every participating
 ** household of village_id (own write transaction); *n receives how many.
 ** For `jifen passbook-render` (after an upgrade, a bulk load).  0 or -1. */
