@@ -554,6 +554,12 @@ announceday_set() {
 	run_ok "$J" migrate-db --from "$db" --to "$pgdb"
 	put "$1.ad_pg_migrate_s" "$(secs "$t0" "$(ns)")"
 	run_ok psql -X "$pgdb" -qc "VACUUM ANALYZE"
+	# every phone of the county is 127.0.0.1 here, and the load balancer
+	# opens up to 64 kept-alive connections a worker to each instance: the
+	# hostile-client cap of 64 connections an address (issue 11) reset
+	# nginx's connections past it, which then marked both instances down
+	# and answered 502 (a smoke run: 11,752 of 34,927)
+	run_ok "$J" --db "$pgdb" config set connections_per_address 1000
 	p1=$($PY port)
 	start_jifen "$pgdb" "$p1"
 	s1=$SERVER_PID
