@@ -1,6 +1,7 @@
 # Writes OUT, a C file holding every file of SRC/src/schema/*.sql and
 # SRC/static/* as a byte array, with two tables sorted by name:
-# embedded_schema and embedded_static.
+# embedded_schema and embedded_static; each file's ETag (its SHA-256's first
+# 16 hex digits, quoted) hashed here, not at every request.
 file(GLOB SCHEMA ${SRC}/src/schema/*.sql)
 file(GLOB STATIC ${SRC}/static/*)
 list(SORT SCHEMA)
@@ -14,11 +15,13 @@ foreach(kind SCHEMA STATIC)
     file(SIZE ${f} size)
     string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
     get_filename_component(name ${f} NAME)
+    file(SHA256 ${f} sum)
+    string(SUBSTRING ${sum} 0 16 etag)
     string(APPEND code "static const unsigned char ${kind}_${i}[] = {${bytes}0};\n")
-    string(APPEND table "  {\"${name}\", ${kind}_${i}, ${size}},\n")
+    string(APPEND table "  {\"${name}\", ${kind}_${i}, ${size}, \"\\\"${etag}\\\"\"},\n")
     math(EXPR i "${i}+1")
   endforeach()
   string(TOLOWER ${kind} lower)
-  string(APPEND code "const struct embedded_file embedded_${lower}[] = {\n${table}  {0, 0, 0}\n};\n")
+  string(APPEND code "const struct embedded_file embedded_${lower}[] = {\n${table}  {0, 0, 0, 0}\n};\n")
 endforeach()
 file(WRITE ${OUT} "${code}")

@@ -298,11 +298,8 @@ static void page_static(struct req *r)
 	for (const struct embedded_file *f = embedded_static; f->name; f++) {
 		if (strcmp(f->name, r->arg[0]))
 			continue;
-		char etag[72], hash[65];
-		sha256_hex(f->data, f->len, hash);
-		snprintf(etag, sizeof etag, "\"%.16s\"", hash);
 		const char *inm = http_request_header(r, "If-None-Match");
-		http_header(r, "ETag", etag);
+		http_header(r, "ETag", f->etag);
 		http_header(r, "Cache-Control", "public, max-age=86400");
 		const char *dot = strrchr(f->name, '.');
 		const char *ct = !dot ? "application/octet-stream"
@@ -312,7 +309,7 @@ static void page_static(struct req *r)
 				 : !strcmp(dot, ".png") ? "image/png"
 				 : !strcmp(dot, ".jpg") ? "image/jpeg"
 							: "application/octet-stream";
-		if (inm && !strcmp(inm, etag))
+		if (inm && !strcmp(inm, f->etag))
 			http_send(r, 304, ct, "", 0);
 		else
 			http_send(r, 200, ct, f->data, f->len);

@@ -1,6 +1,7 @@
 """Accounts and access through the real binary: login, logout, CSRF,
 throttling, session expiry, village scoping, security headers, the CLI's
 exit codes for accounts and villages, and keep-alive."""
+import hashlib
 import os
 import socket
 
@@ -203,6 +204,7 @@ def test_180_security_headers_and_static(db):
         eq(r.status, 200)
         check("max-age" in r.header("Cache-Control"))
         etag = r.header("ETag")
+        eq(etag, '"' + hashlib.sha256(r.body).hexdigest()[:16] + '"', "the ETag names these bytes")
         eq(c.get("/static/app.css", headers={"If-None-Match": etag}).status, 304)
         eq(c.get("/static/nope.css").status, 404)
         eq(c.get("/no/such/page").status, 404)

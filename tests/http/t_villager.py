@@ -51,13 +51,17 @@ def setup(db):
     a.login("V1-admin")
     pins = {}
     for code in ("V1-001", "V1-002", "V1-003"):
-        hid = db.sql(f"SELECT h.id FROM household h JOIN village v ON v.id=h.village_id "
-                     f"WHERE v.code='V1' AND h.code='{code}'")[0][0]
+        hid = hid_of(db, code)
         a.get(f"/v/V1/households/{hid}/card")
         r = a.post(f"/v/V1/households/{hid}/card-token", {"pin": "1"})
         eq(r.status, 200, "card with PIN")
         pins[code] = re.search(r'登录 PIN</p><div class="big">(\d{6})</div>', r.text).group(1)
     return s, a, pins
+
+
+def hid_of(db, code):
+    return db.sql(f"SELECT h.id FROM household h JOIN village v ON v.id=h.village_id "
+                  f"WHERE v.code='V1' AND h.code='{code}'")[0][0]
 
 
 def door(s, village, who, pin):
@@ -224,6 +228,19 @@ def test_080_elder_switch_keeps_query(db):
             check('class="elder"' in p.text, "large type on the same page")
             m = re.search(r'<a class="mode" href="(/mode\?elder=0&amp;back=[^"]*)"', p.text)
             eq(c.get(m.group(1).replace("&amp;", "&")).header("Location"), want, "and back")
+        # the card's read-only pages too: a later page of its entries
+        tok = re.search(r"/p/([0-9a-f]{64})",
+                        a.post(f"/v/V1/households/{hid_of(db, 'V1-010')}/card-token", {}).text)
+        check(tok, "a card token")
+        c = s.client()
+        for path in (f"/p/{tok.group(1)}?page=1", f"/p/{tok.group(1)}"):
+            m = re.search(r'<a class="mode" href="(/mode\?elder=1&amp;back=[^"]*)"', c.get(path).text)
+            check(m, f"the switch on {path}")
+            eq(c.get(m.group(1).replace("&amp;", "&")).header("Location"), path, f"back to {path}")
+            p = c.get(path)
+            check('class="elder"' in p.text, f"large type on {path}")
+            m = re.search(r'<a class="mode" href="(/mode\?elder=0&amp;back=[^"]*)"', p.text)
+            eq(c.get(m.group(1).replace("&amp;", "&")).header("Location"), path, "and back")
         # a page without a query keeps its bare path
         page = s.client().get("/v/V1/catalog").text
         check('href="/mode?elder=1&amp;back=%2Fv%2FV1%2Fcatalog"' in page, "bare path")
