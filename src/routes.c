@@ -52,6 +52,7 @@ extern const struct route consultation_api_routes[];
 extern const struct route export_routes[];
 extern const struct route town_routes[];
 extern const struct route town_settings_routes[];
+extern const struct route town_settings_api_routes[];
 extern const struct route evaluation_routes[];
 extern const struct route oversight_api_routes[];
 extern const struct route health_routes[];
@@ -101,6 +102,7 @@ const struct route *const route_tables[] = {
 	export_routes,
 	town_routes,
 	town_settings_routes,
+	town_settings_api_routes,
 	evaluation_routes,
 	oversight_api_routes,
 	health_routes,

@@ -293,6 +293,9 @@ GET  /town/v/*                                    200  403 403  403 403  403 403
 GET  /town/settings                             200  403 403  403 403  403 403  403 403    L
 POST /town/settings/public-url                    ok  403 403  403 403  403 403  403 403    L
 POST /town/settings/name                          ok  403 403  403 403  403 403  403 403    L
+GET  /api/v1/town/settings                        200  403 403  403 403  403 403  403 403  401
+POST /api/v1/town/settings/name                    ok  403 403  403 403  403 403  403 403  401
+POST /api/v1/town/settings/public-url              ok  403 403  403 403  403 403  403 403  401
 GET  /town/v/*/evaluation                         200  403 403  403 403  403 403  403 403    L
 POST /town/v/*/evaluation                          ok  403 403  403 403  403 403  403 403    L
 GET  /town/v/*/evaluation/*                       200  403 403  403 403  403 403  403 403    L

@@ -29,7 +29,11 @@
        warned about when loopback, removed; CSRF required; audited as the
        town admin; the town's name; the card pages link it; village
        accounts get 403
+  110  the same settings through the API (GET /api/v1/town/settings, a POST
+       a setting): refused with 400 and nothing written, CSRF required,
+       null removes the address, each write audited, 403/401 for others
 """
+import json
 import os
 import re
 
@@ -325,6 +329,54 @@ def test_100_town_settings_page(db):
             eq(c.post("/town/settings/public-url", {"public_url": "https://x.example"}).status,
                403 if c is a else 303)
         eq(cli_ok(db, "town-url").strip(), "（未设置）", "a village admin cannot set it")
+    finally:
+        s.stop()
+
+
+def test_110_town_settings_api(db):
+    s, a, _ = setup(db)
+    try:
+        t = s.client()
+        t.login("admin")
+
+        def post(c, path, obj, csrf=True):
+            h = {"Content-Type": "application/json"}
+            if csrf:
+                h["X-CSRF-Token"] = c.csrf
+            return c.request("POST", path, body=json.dumps(obj), headers=h)
+
+        r = t.get("/api/v1/town/settings")
+        eq(r.status, 200)
+        eq(r.json(), {"name": cli_ok(db, "town").strip(), "public_url": None})
+        r = post(t, "/api/v1/town/settings/public-url", {"public_url": "ftp://x"})
+        eq(r.status, 400)
+        check(any("公开网址无效" in e for e in r.json()["errors"]), r.text)
+        eq(cli_ok(db, "town-url").strip(), "（未设置）", "nothing saved")
+        eq(post(t, "/api/v1/town/settings/public-url", {"public_url": "https://a.example"},
+                csrf=False).status, 403, "no CSRF token")
+        r = post(t, "/api/v1/town/settings/public-url", {"public_url": "https://jifen.example.cn"})
+        eq(r.status, 200, r.text)
+        eq(r.json()["public_url"], "https://jifen.example.cn")
+        eq(cli_ok(db, "town-url").strip(), "https://jifen.example.cn", "the CLI sees it")
+        eq(t.get("/api/v1/town/settings").json()["public_url"], "https://jifen.example.cn")
+        r = post(t, "/api/v1/town/settings/name", {"name": ""})
+        eq(r.status, 400, "a name is required")
+        eq(post(t, "/api/v1/town/settings/name", {"name": 5}).status, 400, "a string")
+        r = post(t, "/api/v1/town/settings/name", {"name": "朱家角镇试点"})
+        eq(r.status, 200, r.text)
+        eq(r.json(), {"name": "朱家角镇试点", "public_url": "https://jifen.example.cn"})
+        eq(cli_ok(db, "town").strip(), "朱家角镇试点")
+        eq(post(t, "/api/v1/town/settings/public-url", {"public_url": None}).status, 200)
+        eq(cli_ok(db, "town-url").strip(), "（未设置）", "null removes it")
+        eq(db.sql("SELECT login, action FROM audit WHERE action IN ('town.public_url', 'town.name')"
+                  " ORDER BY id"),
+           [["admin", "town.public_url"], ["admin", "town.name"], ["admin", "town.public_url"]],
+           "each write audited, the refused ones not")
+        for c in (a, s.client()):
+            eq(c.get("/api/v1/town/settings").status, 403 if c is a else 401)
+            eq(post(c, "/api/v1/town/settings/name", {"name": "x"}, csrf=c is a).status,
+               403 if c is a else 401)
+        eq(cli_ok(db, "town").strip(), "朱家角镇试点", "a village admin cannot set it")
     finally:
         s.stop()
 
