@@ -82,20 +82,6 @@ static void row_json(struct req *r, const struct oversight_row *o)
 	json_end_obj(r);
 }
 
-/* The figures of year as of today, or answers 500 and -1. */
-static int rows_or_500(struct req *r, int year, struct oversight_settings *set,
-		       struct oversight_row **rows, int *n)
-{
-	char today[11];
-	date_today(today);
-	if (oversight_settings_load(r->db, set) ||
-	    oversight_dashboard(r->db, r->a, year, today, set, rows, n)) {
-		http_error(r, 500, "读取各村数据时出错。");
-		return -1;
-	}
-	return 0;
-}
-
 /* GET /api/v1/town/dashboard?year=&sort=&desc=1 */
 static void api_town_dashboard(struct req *r)
 {
@@ -105,7 +91,7 @@ static void api_town_dashboard(struct req *r)
 	struct oversight_settings set;
 	struct oversight_row *rows;
 	int n;
-	if (rows_or_500(r, year, &set, &rows, &n))
+	if (req_oversight_rows_or_500(r, year, &set, &rows, &n))
 		return;
 	const char *d = req_query(r, "desc");
 	const char *sort = oversight_sort(rows, n, req_query(r, "sort"), d && !strcmp(d, "1"));
@@ -136,7 +122,7 @@ static struct oversight_row *village_row(struct req *r, struct village **v, int 
 	struct oversight_settings set;
 	struct oversight_row *rows;
 	int n;
-	if (rows_or_500(r, *year, &set, &rows, &n))
+	if (req_oversight_rows_or_500(r, *year, &set, &rows, &n))
 		return NULL;
 	for (int i = 0; i < n; i++)
 		if (rows[i].village_id == (*v)->id)
@@ -334,15 +320,9 @@ out:
 static void api_evaluation_get(struct req *r)
 {
 	struct village *v;
-	int64_t id;
-	if (req_village_id_or_404(r, &v, &id, "没有这份评估。"))
-		return;
 	struct evaluation e;
-	int rc = evaluation_get(r->db, r->a, v->id, id, &e);
-	if (rc) {
-		http_error(r, rc > 0 ? 404 : 500, rc > 0 ? "没有这份评估。" : "读取评估时出错。");
+	if (req_village_evaluation_or_404(r, &v, &e))
 		return;
-	}
 	json_begin(r);
 	evaluation_json(r, NULL, &e, 1);
 	json_send(r, 200);

@@ -170,15 +170,9 @@ static void page_evaluation_post(struct req *r)
 static void page_evaluation_report(struct req *r)
 {
 	struct village *v;
-	int64_t id;
-	if (req_village_id_or_404(r, &v, &id, "没有这份评估。"))
-		return;
 	struct evaluation e;
-	int rc = evaluation_get(r->db, r->a, v->id, id, &e);
-	if (rc) {
-		http_error(r, rc > 0 ? 404 : 500, rc > 0 ? "没有这份评估。" : "读取评估时出错。");
+	if (req_village_evaluation_or_404(r, &v, &e))
 		return;
-	}
 	html_page_begin(r, arena_printf(r->a, "%s %s %d 年度乡村治理积分制实施评估",
 					town_name(r->db, r->a), v->name, e.year));
 	if (req_query(r, "saved"))

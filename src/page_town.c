@@ -30,19 +30,32 @@ static int page_year_or_400(struct req *r)
 	return y < 0 ? 0 : (int)y;
 }
 
-/* The figures of year as of today, sorted by ?sort / ?desc, or answers 500
-** and returns -1. */
-static int dashboard_rows(struct req *r, int year, struct oversight_settings *set,
-			  struct oversight_row **rows, int *n)
+/* The column labels of the monthly charts. */
+static const char *const month_labels[12] = {"1月", "2月", "3月", "4月", "5月", "6月",
+					     "7月", "8月", "9月", "10月", "11月", "12月"};
+
+/* The chart of year's redemptions month by month, and its table: of the
+** village village_id, 0 the whole town, under the heading; id
+** names the chart's elements, title its accessible title.  Nothing when
+** the figures cannot be read (the page goes on without them). */
+static void redemptions_chart(struct req *r, int64_t village_id, int year, const char *heading,
+			      const char *id, const char *title)
 {
-	char today[11];
-	date_today(today);
-	if (oversight_settings_load(r->db, set) ||
-	    oversight_dashboard(r->db, r->a, year, today, set, rows, n)) {
-		http_error(r, 500, "读取各村数据时出错。");
-		return -1;
-	}
-	return 0;
+	int64_t cnt[12], pts[12];
+	if (oversight_redemptions_by_month(r->db, village_id, year, cnt, pts))
+		return;
+	static const char *const series[1] = {"兑换积分"};
+	html(r, "<h2>%s</h2><div class=\"chartbox\">", heading);
+	struct svg_columns col = {.id = id, .title = title, .unit = "分", .cols = month_labels,
+				  .series = series, .values = pts, .ncols = 12, .nseries = 1};
+	svg_stacked_columns(r, &col);
+	html_raw(r, "<details><summary>数据表</summary><table class=\"list\"><thead><tr>"
+		    "<th>月份</th><th class=\"num\">兑换次数</th><th class=\"num\">兑换积分</th>"
+		    "</tr></thead><tbody>");
+	for (int m = 0; m < 12; m++)
+		html(r, "<tr><td>%s</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>",
+		     month_labels[m], (long long)cnt[m], (long long)pts[m]);
+	html_raw(r, "</tbody></table></details></div>");
 }
 
 /* One sortable column header: a link that sorts by key (toggling the
@@ -164,7 +177,7 @@ static void page_town(struct req *r)
 	struct oversight_settings set;
 	struct oversight_row *rows;
 	int n;
-	if (dashboard_rows(r, year, &set, &rows, &n))
+	if (req_oversight_rows_or_500(r, year, &set, &rows, &n))
 		return;
 	int desc = req_query(r, "desc") && !strcmp(req_query(r, "desc"), "1");
 	const char *sort = oversight_sort(rows, n, req_query(r, "sort"), desc);
@@ -222,24 +235,7 @@ static void page_town(struct req *r)
 	}
 	html_raw(r, "</tbody></table></details></div>");
 
-	int64_t cnt[12], pts[12];
-	if (oversight_redemptions_by_month(r->db, 0, year, cnt, pts) == 0) {
-		static const char *const months[12] = {"1月", "2月", "3月", "4月", "5月", "6月",
-						       "7月", "8月", "9月", "10月", "11月", "12月"};
-		static const char *const series[1] = {"兑换积分"};
-		html_raw(r, "<h2>全镇每月积分兑换</h2><div class=\"chartbox\">");
-		struct svg_columns col = {.id = "red", .title = "全镇每月兑换的积分", .unit = "分",
-					  .cols = months, .series = series, .values = pts,
-					  .ncols = 12, .nseries = 1};
-		svg_stacked_columns(r, &col);
-		html_raw(r, "<details><summary>数据表</summary><table class=\"list\"><thead><tr>"
-			    "<th>月份</th><th class=\"num\">兑换次数</th><th class=\"num\">兑换积分</th>"
-			    "</tr></thead><tbody>");
-		for (int m = 0; m < 12; m++)
-			html(r, "<tr><td>%s</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>",
-			     months[m], (long long)cnt[m], (long long)pts[m]);
-		html_raw(r, "</tbody></table></details></div>");
-	}
+	redemptions_chart(r, 0, year, "全镇每月积分兑换", "red", "全镇每月兑换的积分");
 	html_raw(r, "<p class=\"hint\">阶段日期和按时标准由镇设置（<code>jifen town show</code> / "
 		    "<code>jifen town set</code>）。</p>");
 	html_page_end(r);
@@ -274,7 +270,7 @@ static struct oversight_row *village_row_or_404(struct req *r, const struct vill
 {
 	struct oversight_row *rows;
 	int n;
-	if (dashboard_rows(r, year, set, &rows, &n))
+	if (req_oversight_rows_or_500(r, year, set, &rows, &n))
 		return NULL;
 	for (int i = 0; i < n; i++)
 		if (rows[i].village_id == v->id)
@@ -348,8 +344,7 @@ static void page_town_village(struct req *r)
 	     o->stage ? oversight_stage_names[o->stage - 1] : "尚未开始");
 	html_raw(r, "</tbody></table>");
 
-	static const char *const months[12] = {"1月", "2月", "3月", "4月", "5月", "6月",
-					       "7月", "8月", "9月", "10月", "11月", "12月"};
+	const char *const *months = month_labels;
 	const char **cats;
 	int64_t *pts;
 	int nc;
@@ -372,22 +367,7 @@ static void page_town_village(struct req *r)
 		}
 		html_raw(r, "</tbody></table></details></div>");
 	}
-	int64_t cnt[12], rp[12];
-	if (oversight_redemptions_by_month(r->db, v->id, year, cnt, rp) == 0) {
-		static const char *const series[1] = {"兑换积分"};
-		html_raw(r, "<h2>每月积分兑换</h2><div class=\"chartbox\">");
-		struct svg_columns col = {.id = "vred", .title = "每月兑换的积分", .unit = "分",
-					  .cols = months, .series = series, .values = rp,
-					  .ncols = 12, .nseries = 1};
-		svg_stacked_columns(r, &col);
-		html_raw(r, "<details><summary>数据表</summary><table class=\"list\"><thead><tr>"
-			    "<th>月份</th><th class=\"num\">兑换次数</th><th class=\"num\">兑换积分</th>"
-			    "</tr></thead><tbody>");
-		for (int m = 0; m < 12; m++)
-			html(r, "<tr><td>%s</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>",
-			     months[m], (long long)cnt[m], (long long)rp[m]);
-		html_raw(r, "</tbody></table></details></div>");
-	}
+	redemptions_chart(r, v->id, year, "每月积分兑换", "vred", "每月兑换的积分");
 	html_page_end(r);
 }
 

@@ -5,7 +5,9 @@
 
 #include <string.h>
 
+#include "evaluation.h"
 #include "ledger.h"
+#include "oversight.h"
 #include "village.h"
 
 struct actor req_actor(struct req *r)
@@ -62,6 +64,38 @@ struct ledger_entry *req_ledger_entry_or_404(struct req *r, const struct village
 		return NULL;
 	}
 	return e;
+}
+
+struct ledger_entry *req_village_ledger_entry_or_404(struct req *r, struct village **v)
+{
+	*v = req_village_or_404(r, r->arg[0]);
+	return *v ? req_ledger_entry_or_404(r, *v, r->arg[1]) : NULL;
+}
+
+int req_oversight_rows_or_500(struct req *r, int year, struct oversight_settings *set,
+			      struct oversight_row **rows, int *n)
+{
+	char today[11];
+	date_today(today);
+	if (oversight_settings_load(r->db, set) ||
+	    oversight_dashboard(r->db, r->a, year, today, set, rows, n)) {
+		http_error(r, 500, "读取各村数据时出错。");
+		return -1;
+	}
+	return 0;
+}
+
+int req_village_evaluation_or_404(struct req *r, struct village **v, struct evaluation *e)
+{
+	int64_t id;
+	if (req_village_id_or_404(r, v, &id, "没有这份评估。"))
+		return -1;
+	int rc = evaluation_get(r->db, r->a, (*v)->id, id, e);
+	if (rc) {
+		http_error(r, rc > 0 ? 404 : 500, rc > 0 ? "没有这份评估。" : "读取评估时出错。");
+		return -1;
+	}
+	return 0;
 }
 
 struct village *req_public_village_or_404(struct req *r, const char *code)

@@ -35,6 +35,21 @@ int req_village_id_or_404(struct req *r, struct village **v, int64_t *id, const 
 struct ledger_entry;
 struct ledger_entry *req_ledger_entry_or_404(struct req *r, const struct village *v,
 					     const char *s);
+/* The opener of /v/CODE/ledger/ID/...: the village r->arg[0] as
+** req_village_or_404() gives it into *v, then its entry r->arg[1] as
+** above; NULL when r is answered. */
+struct ledger_entry *req_village_ledger_entry_or_404(struct req *r, struct village **v);
+
+/* The openers that a page and its JSON twin share: the town dashboard's
+** figures of year as of today (oversight.h) with the settings they were
+** judged by; the evaluation /town/v/CODE/evaluation/ID into *v and *e.
+** 0, or -1 when r is answered (500; 404 for another village's). */
+struct oversight_settings;
+struct oversight_row;
+struct evaluation;
+int req_oversight_rows_or_500(struct req *r, int year, struct oversight_settings *set,
+			      struct oversight_row **rows, int *n);
+int req_village_evaluation_or_404(struct req *r, struct village **v, struct evaluation *e);
 
 /* A query parameter trimmed of surrounding spaces ("" when absent). */
 const char *req_query_trim(struct req *r, const char *name);
