@@ -253,20 +253,11 @@ int cmd_balances(struct cli *c)
 ** balance) that is not; 3 on a database failure. */
 int cmd_verify(struct cli *c)
 {
-	static const char *const known[] = {"--village=", NULL};
-	int rc = cli_options_or_usage(c, known);
+	struct village *v;
+	int rc = cli_optional_village(c, &v);
 	if (rc)
 		return rc;
-	if (cli_npos(c))
-		return cli_usage(c);
-	const char *vcode = cli_opt(c, "--village");
-	int64_t vid = 0;
-	if (vcode) {
-		struct village *v = cli_village_or_reject(c, vcode);
-		if (!v)
-			return EXIT_REJECTED;
-		vid = v->id;
-	}
+	int64_t vid = v ? v->id : 0;
 	errlist errs = {0};
 	int64_t checked = 0;
 	int vrc = ledger_verify(c->db, c->a, vid, &errs, &checked);
@@ -341,20 +332,12 @@ out:
 ** (passbook_store.h).  Exit 0, 1 unknown village, 3 database failure. */
 int cmd_passbook_render(struct cli *c)
 {
-	static const char *const known[] = {"--village=", NULL};
-	int rc = cli_options_or_usage(c, known);
-	if (rc)
-		return rc;
-	if (cli_npos(c))
-		return cli_usage(c);
-	const char *vcode = cli_opt(c, "--village");
 	struct village *vs;
 	int nv = 1;
-	if (vcode) {
-		vs = cli_village_or_reject(c, vcode);
-		if (!vs)
-			return EXIT_REJECTED;
-	} else if (!(vs = village_list(c->db, c->a, &nv))) {
+	int rc = cli_optional_village(c, &vs);
+	if (rc)
+		return rc;
+	if (!vs && !(vs = village_list(c->db, c->a, &nv))) {
 		if (db_failed(c->db))
 			return cli_db_failure(c);
 		nv = 0; /* no village yet */
