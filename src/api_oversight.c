@@ -15,15 +15,6 @@
 #include "req.h"
 #include "village.h"
 
-static int api_year_or_400(struct req *r)
-{
-	char today[11];
-	date_today(today);
-	int64_t y = req_query_int_or_400(r, "year", atoi(today), 1900, 2199,
-					 "year 应为 1900–2199 的年份");
-	return y < 0 ? 0 : (int)y;
-}
-
 static void ratio(struct req *r, const char *key, int has, int64_t x100)
 {
 	char t[32];
@@ -85,16 +76,12 @@ static void row_json(struct req *r, const struct oversight_row *o)
 /* GET /api/v1/town/dashboard?year=&sort=&desc=1 */
 static void api_town_dashboard(struct req *r)
 {
-	int year = api_year_or_400(r);
-	if (!year)
-		return;
+	int year, n, desc;
 	struct oversight_settings set;
 	struct oversight_row *rows;
-	int n;
-	if (req_oversight_rows_or_500(r, year, &set, &rows, &n))
+	const char *sort = req_town_dashboard_or_reply(r, &year, &set, &rows, &n, &desc);
+	if (!sort)
 		return;
-	const char *d = req_query(r, "desc");
-	const char *sort = oversight_sort(rows, n, req_query(r, "sort"), d && !strcmp(d, "1"));
 	json_begin(r);
 	json_obj(r, NULL);
 	json_int(r, "year", year);
@@ -113,31 +100,14 @@ static void api_town_dashboard(struct req *r)
 	json_send(r, 200);
 }
 
-/* The village of the path, with its figures of ?year=, or answers. */
-static struct oversight_row *village_row(struct req *r, struct village **v, int *year)
-{
-	*v = req_village_or_404(r, r->arg[0]);
-	if (!*v || !(*year = api_year_or_400(r)))
-		return NULL;
-	struct oversight_settings set;
-	struct oversight_row *rows;
-	int n;
-	if (req_oversight_rows_or_500(r, *year, &set, &rows, &n))
-		return NULL;
-	for (int i = 0; i < n; i++)
-		if (rows[i].village_id == (*v)->id)
-			return &rows[i];
-	http_error(r, 404, "没有这个村。");
-	return NULL;
-}
-
 /* GET /api/v1/villages/CODE/oversight?year=: the figures, points per category and
 ** month, redemptions per month. */
 static void api_town_village(struct req *r)
 {
 	struct village *v;
 	int year;
-	struct oversight_row *o = village_row(r, &v, &year);
+	struct oversight_settings set;
+	struct oversight_row *o = req_town_village_row_or_404(r, &v, &year, &set);
 	if (!o)
 		return;
 	const char **cats;
@@ -228,7 +198,7 @@ static void api_evaluations(struct req *r)
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
-	int year = api_year_or_400(r);
+	int year = req_town_year_or_400(r);
 	if (!year)
 		return;
 	struct evaluation *list, latest;

@@ -19,17 +19,6 @@
 #include "svg.h"
 #include "village.h"
 
-/* The ?year= of a town page (this year when absent), or answers 400 and
-** returns 0. */
-static int page_year_or_400(struct req *r)
-{
-	char today[11];
-	date_today(today);
-	int64_t y = req_query_int_or_400(r, "year", atoi(today), 1900, 2199,
-					 "year 应为 1900–2199 的年份");
-	return y < 0 ? 0 : (int)y;
-}
-
 /* The column labels of the monthly charts. */
 static const char *const month_labels[12] = {"1月", "2月", "3月", "4月", "5月", "6月",
 					     "7月", "8月", "9月", "10月", "11月", "12月"};
@@ -171,16 +160,12 @@ static void stage_timeline(struct req *r, const struct oversight_settings *set,
 /* GET /town?year=&sort=&desc=: the dashboard. */
 static void page_town(struct req *r)
 {
-	int year = page_year_or_400(r);
-	if (!year)
-		return;
+	int year, n, desc;
 	struct oversight_settings set;
 	struct oversight_row *rows;
-	int n;
-	if (req_oversight_rows_or_500(r, year, &set, &rows, &n))
+	const char *sort = req_town_dashboard_or_reply(r, &year, &set, &rows, &n, &desc);
+	if (!sort)
 		return;
-	int desc = req_query(r, "desc") && !strcmp(req_query(r, "desc"), "1");
-	const char *sort = oversight_sort(rows, n, req_query(r, "sort"), desc);
 	html_page_begin(r, arena_printf(r->a, "%d 年各村积分制实施总览", year));
 	int attn = 0;
 	int64_t elig = 0, part = 0;
@@ -244,7 +229,7 @@ static void page_town(struct req *r)
 /* GET /town/report.csv?year=: `jifen report`'s CSV as a download. */
 static void page_town_report_csv(struct req *r)
 {
-	int year = page_year_or_400(r);
+	int year = req_town_year_or_400(r);
 	if (!year)
 		return;
 	struct oversight_row *rows;
@@ -264,33 +249,14 @@ static void page_town_report_csv(struct req *r)
 	http_security_event(r, "security.export", arena_printf(r->a, "report:%d", year), 0, NULL);
 }
 
-/* The village's row of year (dashboard figures), or answers and NULL. */
-static struct oversight_row *village_row_or_404(struct req *r, const struct village *v, int year,
-						struct oversight_settings *set)
-{
-	struct oversight_row *rows;
-	int n;
-	if (req_oversight_rows_or_500(r, year, set, &rows, &n))
-		return NULL;
-	for (int i = 0; i < n; i++)
-		if (rows[i].village_id == v->id)
-			return &rows[i];
-	http_error(r, 404, "没有这个村。");
-	return NULL;
-}
-
 /* GET /town/v/CODE?year=: one village's figures, its points by category
 ** per month and its redemptions per month, its evaluations. */
 static void page_town_village(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	int year = page_year_or_400(r);
-	if (!year)
-		return;
+	struct village *v;
+	int year;
 	struct oversight_settings set;
-	struct oversight_row *o = village_row_or_404(r, v, year, &set);
+	struct oversight_row *o = req_town_village_row_or_404(r, &v, &year, &set);
 	if (!o)
 		return;
 	const char *vc = url_encode(r->a, v->code);

@@ -3,6 +3,7 @@
 */
 #include "req.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "evaluation.h"
@@ -72,8 +73,18 @@ struct ledger_entry *req_village_ledger_entry_or_404(struct req *r, struct villa
 	return *v ? req_ledger_entry_or_404(r, *v, r->arg[1]) : NULL;
 }
 
-int req_oversight_rows_or_500(struct req *r, int year, struct oversight_settings *set,
-			      struct oversight_row **rows, int *n)
+int req_town_year_or_400(struct req *r)
+{
+	char today[11];
+	date_today(today);
+	int64_t y = req_query_int_or_400(r, "year", atoi(today), 1900, 2199,
+					 "year 应为 1900–2199 的年份");
+	return y < 0 ? 0 : (int)y;
+}
+
+/* The figures of year as of today, or answers 500 and returns -1. */
+static int oversight_rows_or_500(struct req *r, int year, struct oversight_settings *set,
+				 struct oversight_row **rows, int *n)
 {
 	char today[11];
 	date_today(today);
@@ -83,6 +94,33 @@ int req_oversight_rows_or_500(struct req *r, int year, struct oversight_settings
 		return -1;
 	}
 	return 0;
+}
+
+const char *req_town_dashboard_or_reply(struct req *r, int *year, struct oversight_settings *set,
+					struct oversight_row **rows, int *n, int *desc)
+{
+	if (!(*year = req_town_year_or_400(r)) || oversight_rows_or_500(r, *year, set, rows, n))
+		return NULL;
+	const char *d = req_query(r, "desc");
+	*desc = d && !strcmp(d, "1");
+	return oversight_sort(*rows, *n, req_query(r, "sort"), *desc);
+}
+
+struct oversight_row *req_town_village_row_or_404(struct req *r, struct village **v, int *year,
+						  struct oversight_settings *set)
+{
+	*v = req_village_or_404(r, r->arg[0]);
+	if (!*v || !(*year = req_town_year_or_400(r)))
+		return NULL;
+	struct oversight_row *rows;
+	int n;
+	if (oversight_rows_or_500(r, *year, set, &rows, &n))
+		return NULL;
+	for (int i = 0; i < n; i++)
+		if (rows[i].village_id == (*v)->id)
+			return &rows[i];
+	http_error(r, 404, "没有这个村。");
+	return NULL;
 }
 
 int req_village_evaluation_or_404(struct req *r, struct village **v, struct evaluation *e)

@@ -40,15 +40,25 @@ struct ledger_entry *req_ledger_entry_or_404(struct req *r, const struct village
 ** above; NULL when r is answered. */
 struct ledger_entry *req_village_ledger_entry_or_404(struct req *r, struct village **v);
 
-/* The openers that a page and its JSON twin share: the town dashboard's
-** figures of year as of today (oversight.h) with the settings they were
-** judged by; the evaluation /town/v/CODE/evaluation/ID into *v and *e.
-** 0, or -1 when r is answered (500; 404 for another village's). */
+/* The openers that the town's pages and their JSON twins share. */
 struct oversight_settings;
 struct oversight_row;
 struct evaluation;
-int req_oversight_rows_or_500(struct req *r, int year, struct oversight_settings *set,
-			      struct oversight_row **rows, int *n);
+/* The ?year= of a town page or endpoint, this year when absent; 0 and a
+** 400 answer when it is not a year 1900–2199. */
+int req_town_year_or_400(struct req *r);
+/* The town dashboard of ?year=: every village's figures as of today
+** (oversight.h), sorted by ?sort (descending with ?desc=1), with the
+** settings they were judged by.  The sort key in force, or NULL when r is
+** answered (400, 500). */
+const char *req_town_dashboard_or_reply(struct req *r, int *year, struct oversight_settings *set,
+					struct oversight_row **rows, int *n, int *desc);
+/* The village of the path (r->arg[0]) and its dashboard row of ?year=, or
+** NULL when r is answered (404, 400, 500). */
+struct oversight_row *req_town_village_row_or_404(struct req *r, struct village **v, int *year,
+						  struct oversight_settings *set);
+/* The evaluation /town/v/CODE/evaluation/ID into *v and *e: 0, or -1 when r
+** is answered (404, another village's too; 500). */
 int req_village_evaluation_or_404(struct req *r, struct village **v, struct evaluation *e);
 
 /* A query parameter trimmed of surrounding spaces ("" when absent). */
