@@ -191,3 +191,16 @@ void page_village_signer(struct req *r, const char *village_name, const char *da
 	html(r, "<p class=\"signer\">%s%s委员会</p><p class=\"signer\">%s</p>", village_name,
 	     ends_village ? "民" : "村民", date);
 }
+
+struct household *page_own_household_or_500(struct req *r, struct village **v,
+					    struct actor *who)
+{
+	*v = village_by_id(r->db, r->a, r->user->village_id);
+	struct household *h = NULL;
+	if (!*v || household_get(r->db, r->a, (*v)->id, r->user->id, &h)) {
+		page_error(r, 500, "读取农户信息时出错。");
+		return NULL;
+	}
+	*who = (struct actor){0, arena_printf(r->a, "household:%s", h->code), r->ip};
+	return h;
+}

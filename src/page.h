@@ -129,4 +129,12 @@ void page_village_signer(struct req *r, const char *village_name, const char *da
 ** when they cannot be read. */
 void page_objection_passbook(struct req *r, int64_t village_id, int64_t household_id);
 
+/* The household logged in on its passbook (r->user, ROLE_HOUSEHOLD), its
+** village into *v, and into *who the actor of what it does there
+** ("household:CODE" from r's address): the opener of the passbook's POSTs.
+** NULL after a 500 page. */
+struct actor;
+struct household *page_own_household_or_500(struct req *r, struct village **v,
+					    struct actor *who);
+
 #endif
