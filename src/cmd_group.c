@@ -23,11 +23,10 @@ int cmd_group_add(struct cli *c)
 	static const char *const known[] = {"--village=", "--name=", "--role=", "--account=",
 					    "--joined=", "--meeting-date=", "--attendees=",
 					    "--appointed-by=", NULL};
-	if (cli_check_options(c, known) || cli_npos(c) || !cli_opt(c, "--village"))
-		return cli_usage(c);
-	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
-	if (!v)
-		return EXIT_REJECTED;
+	struct village *v;
+	int rc = cli_village_words(c, known, &v);
+	if (rc)
+		return rc;
 	struct group_member_input in = {
 		.name = cli_opt(c, "--name"), .role = cli_opt(c, "--role"),
 		.account_login = cli_opt(c, "--account"), .joined_on = cli_opt(c, "--joined"),
@@ -35,7 +34,7 @@ int cmd_group_add(struct cli *c)
 		.appointed_by = cli_opt(c, "--appointed-by")};
 	errlist errs = {0};
 	int64_t id = 0;
-	int rc = group_member_add(c->db, &c->actor, v, &in, &errs, &id);
+	rc = group_member_add(c->db, &c->actor, v, &in, &errs, &id);
 	return cli_added(c, rc, &errs, id);
 }
 
@@ -69,11 +68,10 @@ int cmd_group_leave(struct cli *c)
 int cmd_group(struct cli *c)
 {
 	static const char *const known[] = {"--village=", NULL};
-	if (cli_check_options(c, known) || cli_npos(c) || !cli_opt(c, "--village"))
-		return cli_usage(c);
-	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
-	if (!v)
-		return EXIT_REJECTED;
+	struct village *v;
+	int rc = cli_village_words(c, known, &v);
+	if (rc)
+		return rc;
 	struct group_member *rows;
 	int n;
 	struct group_status st;

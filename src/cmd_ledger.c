@@ -39,6 +39,16 @@ static char *read_csv(const char *path, size_t *len)
 	return data;
 }
 
+/* The village of vcode (into *v) and the CSV file at path that an import
+** into it reads, or NULL after printing why not (the caller exits 1).
+** Caller frees. */
+static char *village_csv_or_reject(struct cli *c, const char *vcode, const char *path,
+				   struct village **v, size_t *len)
+{
+	*v = cli_village_or_reject(c, vcode);
+	return *v ? read_csv(path, len) : NULL;
+}
+
 /* jifen import standard --village CODE FILE --adopted YYYY-MM-DD
 **                       --effective YYYY-MM-DD [--meeting TEXT]
 ** Adopt a new version of the village's standard from a CSV file (columns of
@@ -57,11 +67,9 @@ int cmd_import_standard(struct cli *c)
 	const char *adopted = cli_opt(c, "--adopted"), *effective = cli_opt(c, "--effective");
 	if (!vcode || !*vcode || !path || cli_npos(c) != 1 || !adopted || !effective)
 		return cli_usage(c);
-	struct village *v = cli_village_or_reject(c, vcode);
-	if (!v)
-		return EXIT_REJECTED;
+	struct village *v;
 	size_t len;
-	char *data = read_csv(path, &len);
+	char *data = village_csv_or_reject(c, vcode, path, &v, &len);
 	if (!data)
 		return EXIT_REJECTED;
 	struct std_adoption ad = STD_ADOPTION_INIT;
@@ -116,11 +124,9 @@ int cmd_import_entries(struct cli *c)
 		fprintf(stderr, "--month: 月份应为 YYYY-MM，不是“%s”\n", month);
 		return EXIT_REJECTED;
 	}
-	struct village *v = cli_village_or_reject(c, vcode);
-	if (!v)
-		return EXIT_REJECTED;
+	struct village *v;
 	size_t len;
-	char *data = read_csv(path, &len);
+	char *data = village_csv_or_reject(c, vcode, path, &v, &len);
 	if (!data)
 		return EXIT_REJECTED;
 	int dry_run = cli_flag(c, "--dry-run");

@@ -109,14 +109,10 @@ int cmd_objection_decide(struct cli *c)
 int cmd_objections(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--quarter=", NULL};
-	int rc = cli_options_or_usage(c, known);
+	struct village *v;
+	int rc = cli_village_words(c, known, &v);
 	if (rc)
 		return rc;
-	if (!cli_opt(c, "--village") || cli_npos(c))
-		return cli_usage(c);
-	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
-	if (!v)
-		return EXIT_REJECTED;
 	struct objection *rows;
 	int n;
 	if (objection_list(c->db, c->a, v->id, cli_opt(c, "--quarter"), 0, 0, &rows, &n))
