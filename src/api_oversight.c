@@ -76,25 +76,22 @@ static void row_json(struct req *r, const struct oversight_row *o)
 /* GET /api/v1/town/dashboard?year=&sort=&desc=1 */
 static void api_town_dashboard(struct req *r)
 {
-	int year, n, desc;
-	struct oversight_settings set;
-	struct oversight_row *rows;
-	const char *sort = req_town_dashboard_or_reply(r, &year, &set, &rows, &n, &desc);
-	if (!sort)
+	struct town_dashboard *d = req_town_dashboard_or_reply(r);
+	if (!d)
 		return;
 	json_begin(r);
 	json_obj(r, NULL);
-	json_int(r, "year", year);
-	json_str(r, "sort", sort);
+	json_int(r, "year", d->year);
+	json_str(r, "sort", d->sort);
 	json_obj(r, "settings");
 	char value[16];
 	const char *key, *label;
-	for (int i = 0; (key = oversight_setting_field(&set, i, value, &label)); i++)
+	for (int i = 0; (key = oversight_setting_field(d->set, i, value, &label)); i++)
 		json_str(r, key, value);
 	json_end_obj(r);
 	json_arr(r, "villages");
-	for (int i = 0; i < n; i++)
-		row_json(r, &rows[i]);
+	for (int i = 0; i < d->n; i++)
+		row_json(r, &d->rows[i]);
 	json_end_arr(r);
 	json_end_obj(r);
 	json_send(r, 200);

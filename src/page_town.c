@@ -160,28 +160,25 @@ static void stage_timeline(struct req *r, const struct oversight_settings *set,
 /* GET /town?year=&sort=&desc=: the dashboard. */
 static void page_town(struct req *r)
 {
-	int year, n, desc;
-	struct oversight_settings set;
-	struct oversight_row *rows;
-	const char *sort = req_town_dashboard_or_reply(r, &year, &set, &rows, &n, &desc);
-	if (!sort)
+	struct town_dashboard *d = req_town_dashboard_or_reply(r);
+	if (!d)
 		return;
-	html_page_begin(r, arena_printf(r->a, "%d 年各村积分制实施总览", year));
+	html_page_begin(r, arena_printf(r->a, "%d 年各村积分制实施总览", d->year));
 	int attn = 0;
 	int64_t elig = 0, part = 0;
-	for (int i = 0; i < n; i++) {
-		attn += rows[i].attention > 0;
-		elig += rows[i].eligible;
-		part += rows[i].participating;
+	for (int i = 0; i < d->n; i++) {
+		attn += d->rows[i].attention > 0;
+		elig += d->rows[i].eligible;
+		part += d->rows[i].participating;
 	}
 	html(r, "<form method=\"get\" action=\"/town\" class=\"inline noprint\"><label>年份"
 		"<input name=\"year\" value=\"%d\" inputmode=\"numeric\" size=\"6\"></label>"
 		"<button type=\"submit\">查看</button> 下载报表："
 		"<a href=\"/town/report.xlsx?year=%d\">Excel（.xlsx）</a> · "
 		"<a href=\"/town/report.csv?year=%d\">CSV</a></form>",
-	     year, year, year);
+	     d->year, d->year, d->year);
 	html_raw(r, "<section class=\"cards\">");
-	html(r, "<div class=\"card\"><div class=\"big\">%d</div>个村</div>", n);
+	html(r, "<div class=\"card\"><div class=\"big\">%d</div>个村</div>", d->n);
 	html(r, "<div class=\"card\"><div class=\"big\">%d</div>个村需关注</div>", attn);
 	html(r, "<div class=\"card\"><div class=\"big\">%lld / %lld</div>参与 / 符合条件户</div>",
 	     (long long)part, (long long)elig);
@@ -189,29 +186,30 @@ static void page_town(struct req *r)
 	html(r, "<p class=\"hint\">需关注：未经民主程序通过积分标准、覆盖率低于目标 %d%%、"
 		"开始积分后有月份未在月末 %d 天内集体审定、季度结束 %d 天内未公示、"
 		"异议超过 30 天未答复、资金保障率低于 1、积分管理自治小组缺少村两委成员或村民代表 —— 每一条算一项，项数多的排在前面。</p>",
-	     set.goal_pct, set.approve_days, set.announce_days);
-	dashboard_table(r, year, sort, desc, rows, n);
-	stage_timeline(r, &set, rows, n);
+	     d->set->goal_pct, d->set->approve_days, d->set->announce_days);
+	dashboard_table(r, d->year, d->sort, d->desc, d->rows, d->n);
+	stage_timeline(r, d->set, d->rows, d->n);
 
 	/* coverage by village, in code order */
-	const char **labels = arena_alloc(r->a, (size_t)(n ? n : 1) * sizeof *labels);
-	int64_t *vals = arena_alloc(r->a, (size_t)(n ? n : 1) * sizeof *vals);
-	struct oversight_row *by_code = arena_alloc(r->a, (size_t)(n ? n : 1) * sizeof *by_code);
-	memcpy(by_code, rows, (size_t)n * sizeof *rows);
-	oversight_sort(by_code, n, "code", 0);
-	for (int i = 0; i < n; i++) {
+	const char **labels = arena_alloc(r->a, (size_t)(d->n ? d->n : 1) * sizeof *labels);
+	int64_t *vals = arena_alloc(r->a, (size_t)(d->n ? d->n : 1) * sizeof *vals);
+	struct oversight_row *by_code =
+		arena_alloc(r->a, (size_t)(d->n ? d->n : 1) * sizeof *by_code);
+	memcpy(by_code, d->rows, (size_t)d->n * sizeof *d->rows);
+	oversight_sort(by_code, d->n, "code", 0);
+	for (int i = 0; i < d->n; i++) {
 		labels[i] = by_code[i].name;
 		vals[i] = by_code[i].has_coverage ? by_code[i].coverage_x100 : -1;
 	}
 	html_raw(r, "<h2>各村覆盖率</h2><div class=\"chartbox\">");
 	struct svg_bars bars = {.id = "cov", .title = "各村参与覆盖率（参与户 / 符合条件户）",
-				.labels = labels, .values = vals, .n = n, .decimals = 2,
-				.max = 100, .goal = set.goal_pct};
+				.labels = labels, .values = vals, .n = d->n, .decimals = 2,
+				.max = 100, .goal = d->set->goal_pct};
 	svg_hbars(r, &bars);
 	html_raw(r, "<details open><summary>数据表</summary><table class=\"list\"><thead><tr>"
 		    "<th>村</th><th class=\"num\">参与户</th><th class=\"num\">符合条件户</th>"
 		    "<th class=\"num\">覆盖率</th></tr></thead><tbody>");
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < d->n; i++) {
 		html(r, "<tr><td>%s</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td>",
 		     by_code[i].name, (long long)by_code[i].participating,
 		     (long long)by_code[i].eligible);
@@ -220,7 +218,7 @@ static void page_town(struct req *r)
 	}
 	html_raw(r, "</tbody></table></details></div>");
 
-	redemptions_chart(r, 0, year, "全镇每月积分兑换", "red", "全镇每月兑换的积分");
+	redemptions_chart(r, 0, d->year, "全镇每月积分兑换", "red", "全镇每月兑换的积分");
 	html_raw(r, "<p class=\"hint\">阶段日期和按时标准由镇设置（<code>jifen town show</code> / "
 		    "<code>jifen town set</code>）。</p>");
 	html_page_end(r);

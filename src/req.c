@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "consultation.h"
 #include "evaluation.h"
 #include "ledger.h"
 #include "oversight.h"
@@ -96,14 +97,17 @@ static int oversight_rows_or_500(struct req *r, int year, struct oversight_setti
 	return 0;
 }
 
-const char *req_town_dashboard_or_reply(struct req *r, int *year, struct oversight_settings *set,
-					struct oversight_row **rows, int *n, int *desc)
+struct town_dashboard *req_town_dashboard_or_reply(struct req *r)
 {
-	if (!(*year = req_town_year_or_400(r)) || oversight_rows_or_500(r, *year, set, rows, n))
+	struct town_dashboard *d = arena_alloc(r->a, sizeof *d);
+	d->set = arena_alloc(r->a, sizeof *d->set);
+	if (!(d->year = req_town_year_or_400(r)) ||
+	    oversight_rows_or_500(r, d->year, d->set, &d->rows, &d->n))
 		return NULL;
-	const char *d = req_query(r, "desc");
-	*desc = d && !strcmp(d, "1");
-	return oversight_sort(*rows, *n, req_query(r, "sort"), *desc);
+	const char *desc = req_query(r, "desc");
+	d->desc = desc && !strcmp(desc, "1");
+	d->sort = oversight_sort(d->rows, d->n, req_query(r, "sort"), d->desc);
+	return d;
 }
 
 struct oversight_row *req_town_village_row_or_404(struct req *r, struct village **v, int *year,
@@ -121,6 +125,16 @@ struct oversight_row *req_town_village_row_or_404(struct req *r, struct village 
 			return &rows[i];
 	http_error(r, 404, "没有这个村。");
 	return NULL;
+}
+
+int req_consultations_or_500(struct req *r, int64_t village_id, struct consultation **rows,
+			     int *n)
+{
+	if (consultation_list(r->db, r->a, village_id, rows, n)) {
+		http_error(r, 500, "读取征求意见时出错。");
+		return -1;
+	}
+	return 0;
 }
 
 int req_village_evaluation_or_404(struct req *r, struct village **v, struct evaluation *e)

@@ -49,14 +49,26 @@ struct evaluation;
 int req_town_year_or_400(struct req *r);
 /* The town dashboard of ?year=: every village's figures as of today
 ** (oversight.h), sorted by ?sort (descending with ?desc=1), with the
-** settings they were judged by.  The sort key in force, or NULL when r is
-** answered (400, 500). */
-const char *req_town_dashboard_or_reply(struct req *r, int *year, struct oversight_settings *set,
-					struct oversight_row **rows, int *n, int *desc);
+** settings they were judged by; arena memory, or NULL when r is answered
+** (400, 500). */
+struct town_dashboard {
+	int year;
+	struct oversight_settings *set;
+	struct oversight_row *rows;
+	int n;
+	const char *sort; /* the sort key in force */
+	int desc;
+};
+struct town_dashboard *req_town_dashboard_or_reply(struct req *r);
 /* The village of the path (r->arg[0]) and its dashboard row of ?year=, or
 ** NULL when r is answered (404, 400, 500). */
 struct oversight_row *req_town_village_row_or_404(struct req *r, struct village **v, int *year,
 						  struct oversight_settings *set);
+/* The consultations of a village (consultation.h), newest first, or a 500
+** answer and -1. */
+struct consultation;
+int req_consultations_or_500(struct req *r, int64_t village_id, struct consultation **rows,
+			     int *n);
 /* The evaluation /town/v/CODE/evaluation/ID into *v and *e: 0, or -1 when r
 ** is answered (404, another village's too; 500). */
 int req_village_evaluation_or_404(struct req *r, struct village **v, struct evaluation *e);
