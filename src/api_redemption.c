@@ -144,6 +144,20 @@ static int order_fields(struct req *r, json_t *o, const struct village *v, int64
 	return 0;
 }
 
+/* Reserve qty of item for household hid of v as who (the office, or the
+** household itself on its passbook) and answer 201 with the reservation,
+** or the refusal; b's messages are the caller's to free. */
+static void reserve_answer(struct req *r, const struct actor *who, const struct village *v,
+			   int64_t hid, const char *item, int64_t qty, struct api_body *b)
+{
+	struct redemption *x = NULL;
+	int rc = redemption_reserve(r->db, r->a, who, v, hid, item, qty, &b->errs, &x);
+	if (rc)
+		api_refused(r, rc, 0, &b->errs, "预约时出错，没有保存。");
+	else
+		send_redemption(r, 201, x, 0, 0);
+}
+
 /* POST /api/v1/villages/CODE/redemptions: reserve. */
 static void api_reserve(struct req *r)
 {
@@ -155,12 +169,7 @@ static void api_reserve(struct req *r)
 	const char *item;
 	if (!order_fields(r, b.o, v, &hid, &item, &qty, &b.errs)) {
 		struct actor who = req_actor(r);
-		struct redemption *x = NULL;
-		int rc = redemption_reserve(r->db, r->a, &who, v, hid, item, qty, &b.errs, &x);
-		if (rc)
-			api_refused(r, rc, 0, &b.errs, "预约时出错，没有保存。");
-		else
-			send_redemption(r, 201, x, 0, 0);
+		reserve_answer(r, &who, v, hid, item, qty, &b);
 	}
 	api_body_free(&b);
 }
@@ -335,12 +344,7 @@ static void api_own_reserve(struct req *r)
 	const char *item;
 	if (!order_fields(r, b.o, NULL, &hid, &item, &qty, &b.errs)) {
 		struct actor who = {0, arena_printf(r->a, "household:%s", r->user->login), r->ip ? r->ip : ""};
-		struct redemption *x = NULL;
-		int rc = redemption_reserve(r->db, r->a, &who, v, r->user->id, item, qty, &b.errs, &x);
-		if (rc)
-			api_refused(r, rc, 0, &b.errs, "预约时出错，没有保存。");
-		else
-			send_redemption(r, 201, x, 0, 0);
+		reserve_answer(r, &who, v, r->user->id, item, qty, &b);
 	}
 	api_body_free(&b);
 }

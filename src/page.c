@@ -204,3 +204,13 @@ struct household *page_own_household_or_500(struct req *r, struct village **v,
 	*who = (struct actor){0, arena_printf(r->a, "household:%s", h->code), r->ip};
 	return h;
 }
+
+void page_csv_columns(struct req *r, const struct csv_col *spec, int n)
+{
+	html_raw(r, "<h2>文件格式</h2><table class=\"list\"><thead><tr><th>列名</th><th>中文列名</th>"
+		    "<th>必填</th></tr></thead><tbody>");
+	for (int f = 0; f < n; f++)
+		html(r, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>", spec[f].name, spec[f].alias,
+		     spec[f].required ? "是" : "否");
+	html_raw(r, "</tbody></table>");
+}

@@ -68,6 +68,11 @@ int render_diff(struct req *r, const struct std_version *a, const struct std_ver
 ** "entries", "catalog", "standard") and what files an import reads
 ** (page_export.c); for every import page. */
 void page_template_links(struct req *r, const char *name);
+
+/* The "文件格式" table of an import page: each of the n columns of spec
+** (csvfile.h) with its Chinese header and whether it must be there. */
+struct csv_col;
+void page_csv_columns(struct req *r, const struct csv_col *spec, int n);
 /* "读取为：…" — the format and encoding an uploaded file is read as, for
 ** an import's preview (csvfile_format_name). */
 void page_upload_format(struct req *r, const char *data, size_t len);

@@ -156,16 +156,27 @@ static void summary(struct req *r, const struct village *v, const struct honour_
 	html_raw(r, "</tbody></table>");
 }
 
+/* The ranking of year in v: the confirmed one (0, *c its confirmation), or
+** as the ledger gives it now when not confirmed yet (1); -1 after a 500
+** page. */
+static int ranking_or_500(struct req *r, const struct village *v, int year,
+			  struct honour_confirmation **c, struct honour_row **rows, int *n)
+{
+	int got = honour_confirmed(r->db, r->a, v->id, year, c, rows, n);
+	if (got < 0 || (got && honour_list(r->db, r->a, v, year, rows, n))) {
+		page_error(r, 500, "读取积分排名时出错。");
+		return -1;
+	}
+	return got;
+}
+
 static void honours_page(struct req *r, const struct village *v, int year, const errlist *errs)
 {
 	struct honour_confirmation *c;
 	struct honour_row *rows;
-	int n;
-	int got = honour_confirmed(r->db, r->a, v->id, year, &c, &rows, &n);
-	if (got < 0 || (got && honour_list(r->db, r->a, v, year, &rows, &n))) {
-		page_error(r, 500, "读取积分排名时出错。");
+	int n, got = ranking_or_500(r, v, year, &c, &rows, &n);
+	if (got < 0)
 		return;
-	}
 	const char *vc = url_encode(r->a, v->code);
 	html_page_begin(r, arena_printf(r->a, "%s · %d 年度荣誉", v->name, year));
 	if (req_query(r, "saved"))
@@ -231,12 +242,9 @@ static void page_honours_csv(struct req *r)
 		return;
 	struct honour_confirmation *c;
 	struct honour_row *rows;
-	int n;
-	int got = honour_confirmed(r->db, r->a, v->id, year, &c, &rows, &n);
-	if (got < 0 || (got && honour_list(r->db, r->a, v, year, &rows, &n))) {
-		page_error(r, 500, "读取积分排名时出错。");
+	int n, got = ranking_or_500(r, v, year, &c, &rows, &n);
+	if (got < 0)
 		return;
-	}
 	struct csv_out w;
 	csv_begin(&w, "\r\n");
 	csv_literal(&w, "\xEF\xBB\xBF" HONOUR_CSV_HEADER);
