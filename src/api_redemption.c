@@ -199,21 +199,22 @@ static void api_redeem(struct req *r)
 	api_body_free(&b);
 }
 
+/* The 404 of a redemption id that is not one. */
+static const char NO_REDEMPTION[] = "没有这张兑换单。";
+
 /* The redemption id of a path segment, or answers 404 (0). */
 static int64_t id_or_404(struct req *r, const char *arg)
 {
-	return req_id_or_404(r, arg, "没有这张兑换单。");
+	return req_id_or_404(r, arg, NO_REDEMPTION);
 }
 
 /* POST /api/v1/villages/CODE/redemptions/ID/handout */
 static void api_handout(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	int64_t id = v ? id_or_404(r, r->arg[1]) : 0;
-	if (!id)
-		return;
+	struct village *v;
+	int64_t id;
 	struct api_body b;
-	if (api_body_read(r, &b))
+	if (api_village_id_body(r, &v, &id, NO_REDEMPTION, &b))
 		return;
 	const char *date, *by;
 	member_str(b.o, "date", &date, &b.errs);
@@ -260,12 +261,10 @@ static void api_cancel(struct req *r)
 /* POST /api/v1/villages/CODE/redemptions/ID/reverse {reason} */
 static void api_reverse(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	int64_t id = v ? id_or_404(r, r->arg[1]) : 0;
-	if (!id)
-		return;
+	struct village *v;
+	int64_t id;
 	struct api_body b;
-	if (api_body_read(r, &b))
+	if (api_village_id_body(r, &v, &id, NO_REDEMPTION, &b))
 		return;
 	const char *reason;
 	member_str(b.o, "reason", &reason, &b.errs);
@@ -359,7 +358,7 @@ static void api_own_cancel(struct req *r)
 	if (rc == 0 && x->household_id != r->user->id)
 		rc = 1;
 	if (rc > 0 && id)
-		http_error(r, 404, "没有这张兑换单。");
+		http_error(r, 404, NO_REDEMPTION);
 	else if (rc < 0)
 		http_error(r, 500, "读取兑换单时出错。");
 	else if (id)
