@@ -58,8 +58,7 @@ int page_unbase64(struct req *r, const char *name, const char **data, size_t *le
 	return 0;
 }
 
-int page_upload_or_reply(struct req *r, size_t max, struct upload *u, const char *title,
-			 void (*form)(struct req *r, const void *ctx), const void *ctx)
+int page_upload_read(struct req *r, size_t max, const char *too_big, struct upload *u)
 {
 	memset(u, 0, sizeof *u);
 	u->confirm = req_form(r, "confirm") != NULL;
@@ -72,7 +71,23 @@ int page_upload_or_reply(struct req *r, size_t max, struct upload *u, const char
 		return 0;
 	}
 	const struct param *file = req_file(r, "file");
-	if (!file) {
+	if (!file)
+		return 1;
+	if (file->len > max) {
+		http_error(r, 413, too_big);
+		return -1;
+	}
+	u->fname = upload_name(r->a, file->filename);
+	u->data = file->value;
+	u->len = file->len;
+	return 0;
+}
+
+int page_upload_or_reply(struct req *r, size_t max, struct upload *u, const char *title,
+			 void (*form)(struct req *r, const void *ctx), const void *ctx)
+{
+	int rc = page_upload_read(r, max, "文件太大：网页导入最多 8 MB，更大的文件请用命令行导入。", u);
+	if (rc > 0) {
 		r->status = 400;
 		html_page_begin(r, title);
 		html_error_box(r, "请选择要上传的 CSV 文件。");
@@ -80,14 +95,7 @@ int page_upload_or_reply(struct req *r, size_t max, struct upload *u, const char
 		html_page_end(r);
 		return -1;
 	}
-	if (file->len > max) {
-		http_error(r, 413, "文件太大：网页导入最多 8 MB，更大的文件请用命令行导入。");
-		return -1;
-	}
-	u->fname = upload_name(r->a, file->filename);
-	u->data = file->value;
-	u->len = file->len;
-	return 0;
+	return rc;
 }
 
 void page_confirm_fields(struct req *r, const char *fname, const char *data, size_t len)

@@ -48,6 +48,13 @@ struct upload {
 int page_upload_or_reply(struct req *r, size_t max, struct upload *u, const char *title,
 			 void (*form)(struct req *r, const void *ctx), const void *ctx);
 
+/* The same read for a page that answers a missing file itself (the
+** standard's adoption and the town template keep their form's other
+** fields): 0 ok; 1 when no file came (nothing answered); -1 answered,
+** 400 with a garbled confirm or 413 with too_big when the file is over
+** max bytes. */
+int page_upload_read(struct req *r, size_t max, const char *too_big, struct upload *u);
+
 /* data as URL-safe base64 without padding (arena), for a confirm form. */
 const char *page_base64(arena *a, const char *data, size_t len);
 
