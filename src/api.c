@@ -3,6 +3,7 @@
 ** endpoints themselves are in api_<area>.c.
 */
 #include "api.h"
+#include "req.h"
 
 #include <string.h>
 
@@ -94,6 +95,22 @@ struct village *api_village_body(struct req *r, struct api_body *b)
 	b->errs = (errlist){0};
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	return v && !api_body_read(r, b) ? v : NULL;
+}
+
+int api_village_month_body(struct req *r, struct village **v, const char **month,
+			   struct api_body *b)
+{
+	b->o = NULL;
+	b->errs = (errlist){0};
+	return req_village_month_or_404(r, v, month) || api_body_read(r, b) ? -1 : 0;
+}
+
+int api_village_id_body(struct req *r, struct village **v, int64_t *id, const char *msg,
+			struct api_body *b)
+{
+	b->o = NULL;
+	b->errs = (errlist){0};
+	return req_village_id_or_404(r, v, id, msg) || api_body_read(r, b) ? -1 : 0;
 }
 
 void api_body_free(struct api_body *b)

@@ -77,6 +77,15 @@ struct api_body {
 ** api_body_free(b). */
 struct village *api_village_body(struct req *r, struct api_body *b);
 
+/* The same after req_village_month_or_404() / req_village_id_or_404():
+** the POSTs under /api/v1/villages/CODE/sheets/YYYY-MM/ and …/ID/.  0
+** with *v, *month or *id and the body read; -1 when 404 or 400 was
+** answered (b holds nothing then). */
+int api_village_month_body(struct req *r, struct village **v, const char **month,
+			   struct api_body *b);
+int api_village_id_body(struct req *r, struct village **v, int64_t *id, const char *msg,
+			struct api_body *b);
+
 /* The body alone: 0, or -1 when 400 was answered (b holds nothing then). */
 int api_body_read(struct req *r, struct api_body *b);
 

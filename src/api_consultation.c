@@ -43,10 +43,8 @@ static void api_consultations(struct req *r)
 		return;
 	struct consultation *rows;
 	int n;
-	if (consultation_list(r->db, r->a, v->id, &rows, &n)) {
-		http_error(r, 500, "读取征求意见时出错。");
+	if (req_consultations_or_500(r, v->id, &rows, &n))
 		return;
-	}
 	char today[11];
 	date_today(today);
 	json_begin(r);

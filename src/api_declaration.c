@@ -92,10 +92,8 @@ static void api_declaration_accept(struct req *r)
 {
 	struct village *v;
 	int64_t id;
-	if (req_village_id_or_404(r, &v, &id, "没有这条申报。"))
-		return;
 	struct api_body b;
-	if (api_body_read(r, &b))
+	if (api_village_id_body(r, &v, &id, "没有这条申报。", &b))
 		return;
 	const char *item;
 	member_str(b.o, "item", &item, &b.errs);
@@ -122,10 +120,8 @@ static void api_declaration_decline(struct req *r)
 {
 	struct village *v;
 	int64_t id;
-	if (req_village_id_or_404(r, &v, &id, "没有这条申报。"))
-		return;
 	struct api_body b;
-	if (api_body_read(r, &b))
+	if (api_village_id_body(r, &v, &id, "没有这条申报。", &b))
 		return;
 	const char *reason;
 	member_str(b.o, "reason", &reason, &b.errs);

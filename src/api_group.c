@@ -94,10 +94,8 @@ static void api_group_leave(struct req *r)
 {
 	struct village *v;
 	int64_t id;
-	if (req_village_id_or_404(r, &v, &id, "小组里没有这名成员。"))
-		return;
 	struct api_body b;
-	if (api_body_read(r, &b))
+	if (api_village_id_body(r, &v, &id, "小组里没有这名成员。", &b))
 		return;
 	const char *left_on, *reason;
 	member_str(b.o, "left_on", &left_on, &b.errs);

@@ -15,15 +15,6 @@
 #include "req.h"
 #include "village.h"
 
-static int api_year_or_400(struct req *r)
-{
-	char today[11];
-	date_today(today);
-	int64_t y = req_query_int_or_400(r, "year", atoi(today), 1900, 2199,
-					 "year 应为 1900–2199 的年份");
-	return y < 0 ? 0 : (int)y;
-}
-
 static void ratio(struct req *r, const char *key, int has, int64_t x100)
 {
 	char t[32];
@@ -82,67 +73,28 @@ static void row_json(struct req *r, const struct oversight_row *o)
 	json_end_obj(r);
 }
 
-/* The figures of year as of today, or answers 500 and -1. */
-static int rows_or_500(struct req *r, int year, struct oversight_settings *set,
-		       struct oversight_row **rows, int *n)
-{
-	char today[11];
-	date_today(today);
-	if (oversight_settings_load(r->db, set) ||
-	    oversight_dashboard(r->db, r->a, year, today, set, rows, n)) {
-		http_error(r, 500, "读取各村数据时出错。");
-		return -1;
-	}
-	return 0;
-}
-
 /* GET /api/v1/town/dashboard?year=&sort=&desc=1 */
 static void api_town_dashboard(struct req *r)
 {
-	int year = api_year_or_400(r);
-	if (!year)
+	struct town_dashboard *d = req_town_dashboard_or_reply(r);
+	if (!d)
 		return;
-	struct oversight_settings set;
-	struct oversight_row *rows;
-	int n;
-	if (rows_or_500(r, year, &set, &rows, &n))
-		return;
-	const char *d = req_query(r, "desc");
-	const char *sort = oversight_sort(rows, n, req_query(r, "sort"), d && !strcmp(d, "1"));
 	json_begin(r);
 	json_obj(r, NULL);
-	json_int(r, "year", year);
-	json_str(r, "sort", sort);
+	json_int(r, "year", d->year);
+	json_str(r, "sort", d->sort);
 	json_obj(r, "settings");
 	char value[16];
 	const char *key, *label;
-	for (int i = 0; (key = oversight_setting_field(&set, i, value, &label)); i++)
+	for (int i = 0; (key = oversight_setting_field(d->set, i, value, &label)); i++)
 		json_str(r, key, value);
 	json_end_obj(r);
 	json_arr(r, "villages");
-	for (int i = 0; i < n; i++)
-		row_json(r, &rows[i]);
+	for (int i = 0; i < d->n; i++)
+		row_json(r, &d->rows[i]);
 	json_end_arr(r);
 	json_end_obj(r);
 	json_send(r, 200);
-}
-
-/* The village of the path, with its figures of ?year=, or answers. */
-static struct oversight_row *village_row(struct req *r, struct village **v, int *year)
-{
-	*v = req_village_or_404(r, r->arg[0]);
-	if (!*v || !(*year = api_year_or_400(r)))
-		return NULL;
-	struct oversight_settings set;
-	struct oversight_row *rows;
-	int n;
-	if (rows_or_500(r, *year, &set, &rows, &n))
-		return NULL;
-	for (int i = 0; i < n; i++)
-		if (rows[i].village_id == (*v)->id)
-			return &rows[i];
-	http_error(r, 404, "没有这个村。");
-	return NULL;
 }
 
 /* GET /api/v1/villages/CODE/oversight?year=: the figures, points per category and
@@ -151,7 +103,8 @@ static void api_town_village(struct req *r)
 {
 	struct village *v;
 	int year;
-	struct oversight_row *o = village_row(r, &v, &year);
+	struct oversight_settings set;
+	struct oversight_row *o = req_town_village_row_or_404(r, &v, &year, &set);
 	if (!o)
 		return;
 	const char **cats;
@@ -242,7 +195,7 @@ static void api_evaluations(struct req *r)
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
-	int year = api_year_or_400(r);
+	int year = req_town_year_or_400(r);
 	if (!year)
 		return;
 	struct evaluation *list, latest;
@@ -334,15 +287,9 @@ out:
 static void api_evaluation_get(struct req *r)
 {
 	struct village *v;
-	int64_t id;
-	if (req_village_id_or_404(r, &v, &id, "没有这份评估。"))
-		return;
 	struct evaluation e;
-	int rc = evaluation_get(r->db, r->a, v->id, id, &e);
-	if (rc) {
-		http_error(r, rc > 0 ? 404 : 500, rc > 0 ? "没有这份评估。" : "读取评估时出错。");
+	if (req_village_evaluation_or_404(r, &v, &e))
 		return;
-	}
 	json_begin(r);
 	evaluation_json(r, NULL, &e, 1);
 	json_send(r, 200);

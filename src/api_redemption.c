@@ -144,6 +144,20 @@ static int order_fields(struct req *r, json_t *o, const struct village *v, int64
 	return 0;
 }
 
+/* Reserve qty of item for household hid of v as who (the office, or the
+** household itself on its passbook) and answer 201 with the reservation,
+** or the refusal; b's messages are the caller's to free. */
+static void reserve_answer(struct req *r, const struct actor *who, const struct village *v,
+			   int64_t hid, const char *item, int64_t qty, struct api_body *b)
+{
+	struct redemption *x = NULL;
+	int rc = redemption_reserve(r->db, r->a, who, v, hid, item, qty, &b->errs, &x);
+	if (rc)
+		api_refused(r, rc, 0, &b->errs, "预约时出错，没有保存。");
+	else
+		send_redemption(r, 201, x, 0, 0);
+}
+
 /* POST /api/v1/villages/CODE/redemptions: reserve. */
 static void api_reserve(struct req *r)
 {
@@ -155,12 +169,7 @@ static void api_reserve(struct req *r)
 	const char *item;
 	if (!order_fields(r, b.o, v, &hid, &item, &qty, &b.errs)) {
 		struct actor who = req_actor(r);
-		struct redemption *x = NULL;
-		int rc = redemption_reserve(r->db, r->a, &who, v, hid, item, qty, &b.errs, &x);
-		if (rc)
-			api_refused(r, rc, 0, &b.errs, "预约时出错，没有保存。");
-		else
-			send_redemption(r, 201, x, 0, 0);
+		reserve_answer(r, &who, v, hid, item, qty, &b);
 	}
 	api_body_free(&b);
 }
@@ -190,21 +199,22 @@ static void api_redeem(struct req *r)
 	api_body_free(&b);
 }
 
+/* The 404 of a redemption id that is not one. */
+static const char NO_REDEMPTION[] = "没有这张兑换单。";
+
 /* The redemption id of a path segment, or answers 404 (0). */
 static int64_t id_or_404(struct req *r, const char *arg)
 {
-	return req_id_or_404(r, arg, "没有这张兑换单。");
+	return req_id_or_404(r, arg, NO_REDEMPTION);
 }
 
 /* POST /api/v1/villages/CODE/redemptions/ID/handout */
 static void api_handout(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	int64_t id = v ? id_or_404(r, r->arg[1]) : 0;
-	if (!id)
-		return;
+	struct village *v;
+	int64_t id;
 	struct api_body b;
-	if (api_body_read(r, &b))
+	if (api_village_id_body(r, &v, &id, NO_REDEMPTION, &b))
 		return;
 	const char *date, *by;
 	member_str(b.o, "date", &date, &b.errs);
@@ -251,12 +261,10 @@ static void api_cancel(struct req *r)
 /* POST /api/v1/villages/CODE/redemptions/ID/reverse {reason} */
 static void api_reverse(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	int64_t id = v ? id_or_404(r, r->arg[1]) : 0;
-	if (!id)
-		return;
+	struct village *v;
+	int64_t id;
 	struct api_body b;
-	if (api_body_read(r, &b))
+	if (api_village_id_body(r, &v, &id, NO_REDEMPTION, &b))
 		return;
 	const char *reason;
 	member_str(b.o, "reason", &reason, &b.errs);
@@ -335,12 +343,7 @@ static void api_own_reserve(struct req *r)
 	const char *item;
 	if (!order_fields(r, b.o, NULL, &hid, &item, &qty, &b.errs)) {
 		struct actor who = {0, arena_printf(r->a, "household:%s", r->user->login), r->ip ? r->ip : ""};
-		struct redemption *x = NULL;
-		int rc = redemption_reserve(r->db, r->a, &who, v, r->user->id, item, qty, &b.errs, &x);
-		if (rc)
-			api_refused(r, rc, 0, &b.errs, "预约时出错，没有保存。");
-		else
-			send_redemption(r, 201, x, 0, 0);
+		reserve_answer(r, &who, v, r->user->id, item, qty, &b);
 	}
 	api_body_free(&b);
 }
@@ -355,7 +358,7 @@ static void api_own_cancel(struct req *r)
 	if (rc == 0 && x->household_id != r->user->id)
 		rc = 1;
 	if (rc > 0 && id)
-		http_error(r, 404, "没有这张兑换单。");
+		http_error(r, 404, NO_REDEMPTION);
 	else if (rc < 0)
 		http_error(r, 500, "读取兑换单时出错。");
 	else if (id)

@@ -194,10 +194,8 @@ static void api_entry_add(struct req *r)
 {
 	struct village *v;
 	const char *month;
-	if (req_village_month_or_404(r, &v, &month))
-		return;
 	struct api_body b;
-	if (api_body_read(r, &b))
+	if (api_village_month_body(r, &v, &month, &b))
 		return;
 	struct entry_input in = {0};
 	const char *photo;
@@ -276,10 +274,8 @@ static void api_return(struct req *r)
 {
 	struct village *v;
 	const char *month;
-	if (req_village_month_or_404(r, &v, &month))
-		return;
 	struct api_body b;
-	if (api_body_read(r, &b))
+	if (api_village_month_body(r, &v, &month, &b))
 		return;
 	const char *reason;
 	member_str(b.o, "reason", &reason, &b.errs);
@@ -300,10 +296,8 @@ static void api_approve(struct req *r)
 {
 	struct village *v;
 	const char *month;
-	if (req_village_month_or_404(r, &v, &month))
-		return;
 	struct api_body b;
-	if (api_body_read(r, &b))
+	if (api_village_month_body(r, &v, &month, &b))
 		return;
 	struct approval_input in;
 	member_str(b.o, "meeting_date", &in.meeting_date, &b.errs);

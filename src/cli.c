@@ -164,6 +164,28 @@ struct village *cli_village_or_reject(struct cli *c, const char *code)
 	return v;
 }
 
+int cli_village_words(struct cli *c, const char *const *known, struct village **v)
+{
+	*v = NULL;
+	if (cli_check_options(c, known) || cli_npos(c) || !cli_opt(c, "--village"))
+		return cli_usage(c);
+	*v = cli_village_or_reject(c, cli_opt(c, "--village"));
+	return *v ? 0 : EXIT_REJECTED;
+}
+
+int cli_optional_village(struct cli *c, struct village **v)
+{
+	static const char *const known[] = {"--village=", NULL};
+	*v = NULL;
+	int rc = cli_options_or_usage(c, known);
+	if (rc)
+		return rc;
+	if (cli_npos(c))
+		return cli_usage(c);
+	const char *code = cli_opt(c, "--village");
+	return code && !(*v = cli_village_or_reject(c, code)) ? EXIT_REJECTED : 0;
+}
+
 int cli_opt_year(struct cli *c, const char *name, int *year)
 {
 	const char *s = cli_opt(c, name);

@@ -61,6 +61,16 @@ int cli_options_or_usage(struct cli *c, const char *const *known);
 ** caller exits 1). */
 struct village;
 struct village *cli_village_or_reject(struct cli *c, const char *code);
+/* The words of a command of --village CODE and the other options known,
+** with no words (announcements, objections, group): 0 with *v the
+** village; else the exit code (the usage printed, or the unknown village
+** said). */
+int cli_village_words(struct cli *c, const char *const *known, struct village **v);
+/* The words of a command whose one option is [--village CODE] and that
+** takes no words (verify, passbook-render): 0 with *v the village, NULL
+** without --village; else the exit code (the usage printed, or the
+** unknown village said). */
+int cli_optional_village(struct cli *c, struct village **v);
 /* A year option (--year) as 2000–9999 into *year: 0, or -1 (usage). */
 int cli_opt_year(struct cli *c, const char *name, int *year);
 

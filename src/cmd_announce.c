@@ -174,14 +174,10 @@ int cmd_announcement(struct cli *c)
 int cmd_announcements(struct cli *c)
 {
 	static const char *const known[] = {"--village=", NULL};
-	int rc = cli_options_or_usage(c, known);
+	struct village *v;
+	int rc = cli_village_words(c, known, &v);
 	if (rc)
 		return rc;
-	if (!cli_opt(c, "--village") || cli_npos(c))
-		return cli_usage(c);
-	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
-	if (!v)
-		return EXIT_REJECTED;
 	struct announcement *rows;
 	int n;
 	if (announcement_list(c->db, c->a, v->id, &rows, &n))

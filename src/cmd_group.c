@@ -10,16 +10,6 @@
 #include "csvout.h"
 #include "scoring_group.h"
 
-/* The village of --village, or NULL after printing why. */
-static struct village *group_village(struct cli *c)
-{
-	const char *code = cli_opt(c, "--village");
-	struct village *v = code ? village_by_code(c->db, c->a, code) : NULL;
-	if (!v)
-		fprintf(stderr, "没有编号为“%s”的村\n", code ? code : "");
-	return v;
-}
-
 /* jifen group add --village CODE --name NAME --role ROLE [--account LOGIN]
 **                 --joined YYYY-MM-DD --meeting-date YYYY-MM-DD --attendees TEXT
 **                 [--appointed-by TEXT]
@@ -33,11 +23,10 @@ int cmd_group_add(struct cli *c)
 	static const char *const known[] = {"--village=", "--name=", "--role=", "--account=",
 					    "--joined=", "--meeting-date=", "--attendees=",
 					    "--appointed-by=", NULL};
-	if (cli_check_options(c, known) || cli_npos(c) || !cli_opt(c, "--village"))
-		return cli_usage(c);
-	struct village *v = group_village(c);
-	if (!v)
-		return EXIT_REJECTED;
+	struct village *v;
+	int rc = cli_village_words(c, known, &v);
+	if (rc)
+		return rc;
 	struct group_member_input in = {
 		.name = cli_opt(c, "--name"), .role = cli_opt(c, "--role"),
 		.account_login = cli_opt(c, "--account"), .joined_on = cli_opt(c, "--joined"),
@@ -45,7 +34,7 @@ int cmd_group_add(struct cli *c)
 		.appointed_by = cli_opt(c, "--appointed-by")};
 	errlist errs = {0};
 	int64_t id = 0;
-	int rc = group_member_add(c->db, &c->actor, v, &in, &errs, &id);
+	rc = group_member_add(c->db, &c->actor, v, &in, &errs, &id);
 	return cli_added(c, rc, &errs, id);
 }
 
@@ -59,7 +48,7 @@ int cmd_group_leave(struct cli *c)
 	if (cli_check_options(c, known) || cli_npos(c) || !cli_opt(c, "--village") || !ids ||
 	    parse_int64(ids, &id) || id < 1 || !cli_opt(c, "--date"))
 		return cli_usage(c);
-	struct village *v = group_village(c);
+	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
 	if (!v)
 		return EXIT_REJECTED;
 	errlist errs = {0};
@@ -79,11 +68,10 @@ int cmd_group_leave(struct cli *c)
 int cmd_group(struct cli *c)
 {
 	static const char *const known[] = {"--village=", NULL};
-	if (cli_check_options(c, known) || cli_npos(c) || !cli_opt(c, "--village"))
-		return cli_usage(c);
-	struct village *v = group_village(c);
-	if (!v)
-		return EXIT_REJECTED;
+	struct village *v;
+	int rc = cli_village_words(c, known, &v);
+	if (rc)
+		return rc;
 	struct group_member *rows;
 	int n;
 	struct group_status st;

@@ -39,6 +39,16 @@ static char *read_csv(const char *path, size_t *len)
 	return data;
 }
 
+/* The village of vcode (into *v) and the CSV file at path that an import
+** into it reads, or NULL after printing why not (the caller exits 1).
+** Caller frees. */
+static char *village_csv_or_reject(struct cli *c, const char *vcode, const char *path,
+				   struct village **v, size_t *len)
+{
+	*v = cli_village_or_reject(c, vcode);
+	return *v ? read_csv(path, len) : NULL;
+}
+
 /* jifen import standard --village CODE FILE --adopted YYYY-MM-DD
 **                       --effective YYYY-MM-DD [--meeting TEXT]
 ** Adopt a new version of the village's standard from a CSV file (columns of
@@ -57,11 +67,9 @@ int cmd_import_standard(struct cli *c)
 	const char *adopted = cli_opt(c, "--adopted"), *effective = cli_opt(c, "--effective");
 	if (!vcode || !*vcode || !path || cli_npos(c) != 1 || !adopted || !effective)
 		return cli_usage(c);
-	struct village *v = cli_village_or_reject(c, vcode);
-	if (!v)
-		return EXIT_REJECTED;
+	struct village *v;
 	size_t len;
-	char *data = read_csv(path, &len);
+	char *data = village_csv_or_reject(c, vcode, path, &v, &len);
 	if (!data)
 		return EXIT_REJECTED;
 	struct std_adoption ad = STD_ADOPTION_INIT;
@@ -116,11 +124,9 @@ int cmd_import_entries(struct cli *c)
 		fprintf(stderr, "--month: 月份应为 YYYY-MM，不是“%s”\n", month);
 		return EXIT_REJECTED;
 	}
-	struct village *v = cli_village_or_reject(c, vcode);
-	if (!v)
-		return EXIT_REJECTED;
+	struct village *v;
 	size_t len;
-	char *data = read_csv(path, &len);
+	char *data = village_csv_or_reject(c, vcode, path, &v, &len);
 	if (!data)
 		return EXIT_REJECTED;
 	int dry_run = cli_flag(c, "--dry-run");
@@ -253,20 +259,11 @@ int cmd_balances(struct cli *c)
 ** balance) that is not; 3 on a database failure. */
 int cmd_verify(struct cli *c)
 {
-	static const char *const known[] = {"--village=", NULL};
-	int rc = cli_options_or_usage(c, known);
+	struct village *v;
+	int rc = cli_optional_village(c, &v);
 	if (rc)
 		return rc;
-	if (cli_npos(c))
-		return cli_usage(c);
-	const char *vcode = cli_opt(c, "--village");
-	int64_t vid = 0;
-	if (vcode) {
-		struct village *v = cli_village_or_reject(c, vcode);
-		if (!v)
-			return EXIT_REJECTED;
-		vid = v->id;
-	}
+	int64_t vid = v ? v->id : 0;
 	errlist errs = {0};
 	int64_t checked = 0;
 	int vrc = ledger_verify(c->db, c->a, vid, &errs, &checked);
@@ -341,20 +338,12 @@ out:
 ** (passbook_store.h).  Exit 0, 1 unknown village, 3 database failure. */
 int cmd_passbook_render(struct cli *c)
 {
-	static const char *const known[] = {"--village=", NULL};
-	int rc = cli_options_or_usage(c, known);
-	if (rc)
-		return rc;
-	if (cli_npos(c))
-		return cli_usage(c);
-	const char *vcode = cli_opt(c, "--village");
 	struct village *vs;
 	int nv = 1;
-	if (vcode) {
-		vs = cli_village_or_reject(c, vcode);
-		if (!vs)
-			return EXIT_REJECTED;
-	} else if (!(vs = village_list(c->db, c->a, &nv))) {
+	int rc = cli_optional_village(c, &vs);
+	if (rc)
+		return rc;
+	if (!vs && !(vs = village_list(c->db, c->a, &nv))) {
 		if (db_failed(c->db))
 			return cli_db_failure(c);
 		nv = 0; /* no village yet */

@@ -10,16 +10,6 @@
 #include "csvout.h"
 #include "objection.h"
 
-/* The village of --village, or NULL after printing why. */
-static struct village *village_of(struct cli *c)
-{
-	const char *code = cli_opt(c, "--village");
-	struct village *v = village_by_code(c->db, c->a, code);
-	if (!v)
-		fprintf(stderr, "没有编号为“%s”的村\n", code);
-	return v;
-}
-
 /* The positive integer of option name into *out: 0, or -1 (usage). */
 static int opt_positive(struct cli *c, const char *name, int64_t *out)
 {
@@ -46,7 +36,7 @@ int cmd_objection_add(struct cli *c)
 	if (!cli_opt(c, "--village") || !cli_opt(c, "--quarter") || !cli_opt(c, "--household") ||
 	    !cli_opt(c, "--reason") || cli_npos(c) || opt_positive(c, "--entry", &seq))
 		return cli_usage(c);
-	struct village *v = village_of(c);
+	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
 	if (!v)
 		return EXIT_REJECTED;
 	char today[11];
@@ -88,7 +78,7 @@ int cmd_objection_decide(struct cli *c)
 	    (uphold && (by_entry == by_item || (by_entry && (!seq || !points)) ||
 			(by_item && (!cli_opt(c, "--item") || !cli_opt(c, "--date"))))))
 		return cli_usage(c);
-	struct village *v = village_of(c);
+	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
 	if (!v)
 		return EXIT_REJECTED;
 	struct objection_decision dec = {.uphold = uphold, .reason = cli_opt(c, "--reason"),
@@ -119,14 +109,10 @@ int cmd_objection_decide(struct cli *c)
 int cmd_objections(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--quarter=", NULL};
-	int rc = cli_options_or_usage(c, known);
+	struct village *v;
+	int rc = cli_village_words(c, known, &v);
 	if (rc)
 		return rc;
-	if (!cli_opt(c, "--village") || cli_npos(c))
-		return cli_usage(c);
-	struct village *v = village_of(c);
-	if (!v)
-		return EXIT_REJECTED;
 	struct objection *rows;
 	int n;
 	if (objection_list(c->db, c->a, v->id, cli_opt(c, "--quarter"), 0, 0, &rows, &n))

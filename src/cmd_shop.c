@@ -30,13 +30,17 @@ static int usage_check(struct cli *c, const char *const *known, int npos)
 	return rc ? cli_usage(c) : 0;
 }
 
-/* The village of code, or NULL after printing why. */
-static struct village *village_arg(struct cli *c, const char *code)
+/* The words of `village show CODE` and `village set CODE KEY VALUE`: no
+** options, npos words, the first a village's code.  0 with *v set, else
+** the exit code (the usage, or the unknown village, printed). */
+static int village_words(struct cli *c, int npos, struct village **v)
 {
-	struct village *v = code ? village_by_code(c->db, c->a, code) : NULL;
-	if (!v)
-		fprintf(stderr, "没有编号为“%s”的村\n", code ? code : "");
-	return v;
+	static const char *const known[] = {NULL};
+	int rc = usage_check(c, known, npos);
+	if (rc)
+		return rc;
+	*v = cli_village_or_reject(c, cli_pos(c, 0));
+	return *v ? 0 : EXIT_REJECTED;
 }
 
 /* Print errs and return 1, or the database failure (3), for rc. */
@@ -52,13 +56,10 @@ static int failed(struct cli *c, int rc, errlist *errs)
 ** key,value row per setting (INTERFACES.md "Village settings"). */
 int cmd_village_show(struct cli *c)
 {
-	static const char *const known[] = {NULL};
-	int rc = usage_check(c, known, 1);
+	struct village *v;
+	int rc = village_words(c, 1, &v);
 	if (rc)
 		return rc;
-	struct village *v = village_arg(c, cli_pos(c, 0));
-	if (!v)
-		return EXIT_REJECTED;
 	printf("key,value\n");
 	for (int i = 0; i < VILLAGE_SETTING_COUNT; i++) {
 		const char *val = village_setting_value(c->a, v, i);
@@ -73,13 +74,10 @@ int cmd_village_show(struct cli *c)
 ** may not have is refused with what it may be (exit 1).  Audited. */
 int cmd_village_set(struct cli *c)
 {
-	static const char *const known[] = {NULL};
-	int rc = usage_check(c, known, 3);
+	struct village *v;
+	int rc = village_words(c, 3, &v);
 	if (rc)
 		return rc;
-	struct village *v = village_arg(c, cli_pos(c, 0));
-	if (!v)
-		return EXIT_REJECTED;
 	errlist errs = {0};
 	const char *key = cli_pos(c, 1), *value = cli_pos(c, 2);
 	rc = village_setting_set(c->db, c->a, &c->actor, v, key, value, &errs);
@@ -102,7 +100,7 @@ int cmd_import_catalog(struct cli *c)
 		return rc;
 	if (!cli_opt(c, "--village"))
 		return cli_usage(c);
-	struct village *v = village_arg(c, cli_opt(c, "--village"));
+	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
 	if (!v)
 		return EXIT_REJECTED;
 	const char *path = cli_pos(c, 0);
@@ -170,7 +168,7 @@ int cmd_redeem(struct cli *c)
 	int64_t qty = int_opt(c, "--quantity", 1, 1, 10000);
 	if (qty < 0)
 		return EXIT_USAGE;
-	struct village *v = village_arg(c, cli_opt(c, "--village"));
+	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
 	if (!v)
 		return EXIT_REJECTED;
 	struct household *h = NULL;
@@ -203,7 +201,7 @@ static int reverse_args(struct cli *c, struct village **v, int64_t *id)
 	*id = int_opt(c, "--id", 0, 1, INT64_MAX / 2);
 	if (*id <= 0 || !cli_opt(c, "--village") || !cli_opt(c, "--reason"))
 		return cli_usage(c);
-	*v = village_arg(c, cli_opt(c, "--village"));
+	*v = cli_village_or_reject(c, cli_opt(c, "--village"));
 	return *v ? -1 : EXIT_REJECTED;
 }
 
@@ -256,7 +254,7 @@ static int fund_cmd(struct cli *c, int spend)
 	if (!cli_opt(c, "--village") || !cli_opt(c, "--source") || !cli_opt(c, "--amount") ||
 	    (spend && !cli_opt(c, "--note")))
 		return cli_usage(c);
-	struct village *v = village_arg(c, cli_opt(c, "--village"));
+	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
 	if (!v)
 		return EXIT_REJECTED;
 	int64_t fen = amount_opt(c);
@@ -324,7 +322,7 @@ int cmd_funds(struct cli *c)
 	const char *fmt = cli_opt(c, "--format") ? cli_opt(c, "--format") : "csv";
 	if (!cli_opt(c, "--village") || (strcmp(fmt, "csv") && strcmp(fmt, "json")))
 		return cli_usage(c);
-	struct village *v = village_arg(c, cli_opt(c, "--village"));
+	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
 	if (!v)
 		return EXIT_REJECTED;
 	struct fund_summary s;
@@ -372,7 +370,7 @@ int cmd_year_end(struct cli *c)
 	int64_t year = int_opt(c, "--year", 0, 1900, 2199);
 	if (year <= 0 || !cli_opt(c, "--village"))
 		return cli_usage(c);
-	struct village *v = village_arg(c, cli_opt(c, "--village"));
+	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
 	if (!v)
 		return EXIT_REJECTED;
 	errlist errs = {0};

@@ -76,6 +76,9 @@ int ledger_demo(struct cli *c);
 /* What failed while loading the demo (what), with errs (rc 1) or the
 ** database error (rc -1); frees errs and returns 3. */
 int demo_failed(struct cli *c, const char *what, int rc, errlist *errs);
+/* demo.c: a small deterministic generator (xorshift32) that the demo's
+** files draw from, each with its own seed *s: the demo is reproducible. */
+unsigned demo_rand(unsigned *s);
 /* demo_honour.c: the first demo village's confirmed honours of the year (stars,
 ** a veto household, party members, models) and a decided public-welfare
 ** post (called after ledger_demo).  Returns an exit code. */

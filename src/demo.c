@@ -37,8 +37,7 @@ static const char *const given[] = {
 	"永福", "文龙", "惠珍", "菊英", "耀祖", "家明", "慧敏", "红霞", "国良", "阿大",
 };
 
-/* A small deterministic generator (xorshift32): the demo is reproducible. */
-static unsigned next_rand(unsigned *s)
+unsigned demo_rand(unsigned *s)
 {
 	unsigned x = *s;
 	x ^= x << 13;
@@ -53,7 +52,7 @@ static void demo_csv(buf *b, int vi, unsigned *seed)
 	buf_puts(b, "户编号,户主姓名,地址,人口数,联系电话,本地户籍,宅基地房屋,常住,租赁户,参与日期\n");
 	int n = demo_villages[vi].households;
 	for (int i = 1; i <= n; i++) {
-		unsigned r = next_rand(seed);
+		unsigned r = demo_rand(seed);
 		const char *sn = surnames[r % (sizeof surnames / sizeof *surnames)];
 		const char *gn = given[(r >> 8) % (sizeof given / sizeof *given)];
 		int group = 1 + (int)((i - 1) / 20);

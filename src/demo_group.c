@@ -26,18 +26,6 @@ static const struct {
 	{"陈慧敏", "legal", NULL},         {"钱耀祖", "respected", NULL},
 };
 
-/* Print the failure of a demo step; returns 3. */
-static int group_demo_failed(struct cli *c, const char *what, int rc, errlist *errs)
-{
-	fprintf(stderr, "演示数据（%s）失败\n", what);
-	if (rc > 0)
-		cli_print_errors(errs);
-	else
-		fprintf(stderr, "数据库错误: %s\n", db_errmsg(c->db));
-	errlist_free(errs);
-	return EXIT_FAILURE_3;
-}
-
 int group_demo(struct cli *c)
 {
 	int nv = 0;
@@ -66,7 +54,7 @@ int group_demo(struct cli *c)
 			int64_t id;
 			int rc = group_member_add(c->db, &admin, &list[i], &in, &errs, &id);
 			if (rc)
-				return group_demo_failed(c, "积分管理小组", rc, &errs);
+				return demo_failed(c, "积分管理小组", rc, &errs);
 		}
 		if (last) { /* its one representative, who leaves in group_demo_finish() */
 			struct group_member_input in = {
@@ -75,10 +63,10 @@ int group_demo(struct cli *c)
 			int64_t id;
 			int rc = group_member_add(c->db, &admin, &list[i], &in, &errs, &id);
 			if (rc)
-				return group_demo_failed(c, "积分管理小组", rc, &errs);
+				return demo_failed(c, "积分管理小组", rc, &errs);
 		}
 	}
-	return list ? 0 : group_demo_failed(c, "村", -1, &errs);
+	return list ? 0 : demo_failed(c, "村", -1, &errs);
 }
 
 /* The draft of the demo consultation: the standard in force with the first
@@ -115,7 +103,7 @@ int group_demo_finish(struct cli *c)
 	errlist errs = {0};
 	struct village *list = village_list(c->db, c->a, &nv);
 	if (!list || nv < 1)
-		return group_demo_failed(c, "村", -1, &errs);
+		return demo_failed(c, "村", -1, &errs);
 	char today[11], opens[11], closes[11], next[24];
 	date_today(today);
 	struct village *lv = &list[nv - 1], *v = &list[0];
@@ -123,19 +111,19 @@ int group_demo_finish(struct cli *c)
 	struct group_member *rows;
 	int n, rc;
 	if (group_members(c->db, c->a, lv->id, 1, &rows, &n))
-		return group_demo_failed(c, "积分管理小组", -1, &errs);
+		return demo_failed(c, "积分管理小组", -1, &errs);
 	for (int k = 0; k < n; k++)
 		if (!strcmp(rows[k].role, "representative") &&
 		    (rc = group_member_leave(c->db, &admin, lv, rows[k].id, today, "外出务工，辞去小组职务",
 					     &errs)))
-			return group_demo_failed(c, "积分管理小组", rc, &errs);
+			return demo_failed(c, "积分管理小组", rc, &errs);
 
 	/* the consultation of the first village: 20 days of comments ending
 	** 5 days ago, every comment answered, adopted today, in force next month */
 	admin.login = arena_printf(c->a, "%s-admin", v->code);
 	buf draft = {0};
 	if (demo_draft(c, v, today, &draft))
-		return group_demo_failed(c, "征求意见草案", -1, &errs);
+		return demo_failed(c, "征求意见草案", -1, &errs);
 	date_add_days(today, -25, opens);
 	date_add_days(today, -5, closes);
 	int64_t cid, kid;
@@ -143,7 +131,7 @@ int group_demo_finish(struct cli *c)
 			       draft.p, draft.len, opens, today, &errs, &cid);
 	buf_free(&draft);
 	if (rc)
-		return group_demo_failed(c, "征求意见", rc, &errs);
+		return demo_failed(c, "征求意见", rc, &errs);
 	static const struct {
 		int household, days_ago;
 		const char *body, *text, *answer;
@@ -157,7 +145,7 @@ int group_demo_finish(struct cli *c)
 	int64_t nall = 0;
 	if (household_list(c->db, c->a, v->id, NULL, HH_PARTICIPATING, 1, 1, &hh, &nh, &nall) ||
 	    nh < 1)
-		return group_demo_failed(c, "征求意见", -1, &errs);
+		return demo_failed(c, "征求意见", -1, &errs);
 	for (size_t k = 0; k < sizeof said / sizeof *said; k++) {
 		char on[11];
 		date_add_days(today, -said[k].days_ago, on);
@@ -169,14 +157,14 @@ int group_demo_finish(struct cli *c)
 		if (!rc)
 			rc = consultation_answer(c->db, &admin, v, kid, said[k].answer, &errs);
 		if (rc)
-			return group_demo_failed(c, "征求意见", rc, &errs);
+			return demo_failed(c, "征求意见", rc, &errs);
 	}
 	/* the period as the demo's story has it: it ended five days ago */
 	db_stmt *s = db_prepare(c->db, "UPDATE consultation SET closes_on = $c WHERE id = $id");
 	if (db_begin_write(c->db) || !s || db_bind_text(s, "$c", closes) ||
 	    db_bind_int(s, "$id", cid) || db_step(s) != DB_DONE || db_commit(c->db)) {
 		db_rollback(c->db);
-		return group_demo_failed(c, "征求意见", -1, &errs);
+		return demo_failed(c, "征求意见", -1, &errs);
 	}
 	db_reset(s);
 	struct std_adoption ad = STD_ADOPTION_INIT;
@@ -193,5 +181,5 @@ int group_demo_finish(struct cli *c)
 	ad.votes_abstain = 1;
 	int64_t ver;
 	rc = consultation_adopt(c->db, &admin, v, cid, &ad, &errs, &ver);
-	return rc ? group_demo_failed(c, "征求意见后表决", rc, &errs) : 0;
+	return rc ? demo_failed(c, "征求意见后表决", rc, &errs) : 0;
 }

@@ -59,16 +59,6 @@ static void month_before(const char *today, int k, char out[16])
 	snprintf(out, 16, "%04d-%02d", y % 10000, m % 100);
 }
 
-/* The same xorshift32 as demo.c, with its own seed. */
-static unsigned demo_rand(unsigned *s)
-{
-	unsigned x = *s;
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return *s = x;
-}
-
 /* One item by weight. */
 static int pick_item(unsigned *seed)
 {

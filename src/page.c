@@ -58,8 +58,7 @@ int page_unbase64(struct req *r, const char *name, const char **data, size_t *le
 	return 0;
 }
 
-int page_upload_or_reply(struct req *r, size_t max, struct upload *u, const char *title,
-			 void (*form)(struct req *r, const void *ctx), const void *ctx)
+int page_upload_read(struct req *r, size_t max, const char *too_big, struct upload *u)
 {
 	memset(u, 0, sizeof *u);
 	u->confirm = req_form(r, "confirm") != NULL;
@@ -72,7 +71,23 @@ int page_upload_or_reply(struct req *r, size_t max, struct upload *u, const char
 		return 0;
 	}
 	const struct param *file = req_file(r, "file");
-	if (!file) {
+	if (!file)
+		return 1;
+	if (file->len > max) {
+		http_error(r, 413, too_big);
+		return -1;
+	}
+	u->fname = upload_name(r->a, file->filename);
+	u->data = file->value;
+	u->len = file->len;
+	return 0;
+}
+
+int page_upload_or_reply(struct req *r, size_t max, struct upload *u, const char *title,
+			 void (*form)(struct req *r, const void *ctx), const void *ctx)
+{
+	int rc = page_upload_read(r, max, "文件太大：网页导入最多 8 MB，更大的文件请用命令行导入。", u);
+	if (rc > 0) {
 		r->status = 400;
 		html_page_begin(r, title);
 		html_error_box(r, "请选择要上传的 CSV 文件。");
@@ -80,14 +95,7 @@ int page_upload_or_reply(struct req *r, size_t max, struct upload *u, const char
 		html_page_end(r);
 		return -1;
 	}
-	if (file->len > max) {
-		http_error(r, 413, "文件太大：网页导入最多 8 MB，更大的文件请用命令行导入。");
-		return -1;
-	}
-	u->fname = upload_name(r->a, file->filename);
-	u->data = file->value;
-	u->len = file->len;
-	return 0;
+	return rc;
 }
 
 void page_confirm_fields(struct req *r, const char *fname, const char *data, size_t len)
@@ -190,4 +198,27 @@ void page_village_signer(struct req *r, const char *village_name, const char *da
 	int ends_village = len >= 3 && !strcmp(village_name + len - 3, "村");
 	html(r, "<p class=\"signer\">%s%s委员会</p><p class=\"signer\">%s</p>", village_name,
 	     ends_village ? "民" : "村民", date);
+}
+
+struct household *page_own_household_or_500(struct req *r, struct village **v,
+					    struct actor *who)
+{
+	*v = village_by_id(r->db, r->a, r->user->village_id);
+	struct household *h = NULL;
+	if (!*v || household_get(r->db, r->a, (*v)->id, r->user->id, &h)) {
+		page_error(r, 500, "读取农户信息时出错。");
+		return NULL;
+	}
+	*who = (struct actor){0, arena_printf(r->a, "household:%s", h->code), r->ip};
+	return h;
+}
+
+void page_csv_columns(struct req *r, const struct csv_col *spec, int n)
+{
+	html_raw(r, "<h2>文件格式</h2><table class=\"list\"><thead><tr><th>列名</th><th>中文列名</th>"
+		    "<th>必填</th></tr></thead><tbody>");
+	for (int f = 0; f < n; f++)
+		html(r, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>", spec[f].name, spec[f].alias,
+		     spec[f].required ? "是" : "否");
+	html_raw(r, "</tbody></table>");
 }

@@ -48,6 +48,13 @@ struct upload {
 int page_upload_or_reply(struct req *r, size_t max, struct upload *u, const char *title,
 			 void (*form)(struct req *r, const void *ctx), const void *ctx);
 
+/* The same read for a page that answers a missing file itself (the
+** standard's adoption and the town template keep their form's other
+** fields): 0 ok; 1 when no file came (nothing answered); -1 answered,
+** 400 with a garbled confirm or 413 with too_big when the file is over
+** max bytes. */
+int page_upload_read(struct req *r, size_t max, const char *too_big, struct upload *u);
+
 /* data as URL-safe base64 without padding (arena), for a confirm form. */
 const char *page_base64(arena *a, const char *data, size_t len);
 
@@ -68,6 +75,11 @@ int render_diff(struct req *r, const struct std_version *a, const struct std_ver
 ** "entries", "catalog", "standard") and what files an import reads
 ** (page_export.c); for every import page. */
 void page_template_links(struct req *r, const char *name);
+
+/* The "文件格式" table of an import page: each of the n columns of spec
+** (csvfile.h) with its Chinese header and whether it must be there. */
+struct csv_col;
+void page_csv_columns(struct req *r, const struct csv_col *spec, int n);
 /* "读取为：…" — the format and encoding an uploaded file is read as, for
 ** an import's preview (csvfile_format_name). */
 void page_upload_format(struct req *r, const char *data, size_t len);
@@ -128,5 +140,13 @@ void page_village_signer(struct req *r, const char *village_name, const char *da
 ** decisions and the link to raise one (page_objection.c).  Writes nothing
 ** when they cannot be read. */
 void page_objection_passbook(struct req *r, int64_t village_id, int64_t household_id);
+
+/* The household logged in on its passbook (r->user, ROLE_HOUSEHOLD), its
+** village into *v, and into *who the actor of what it does there
+** ("household:CODE" from r's address): the opener of the passbook's POSTs.
+** NULL after a 500 page. */
+struct actor;
+struct household *page_own_household_or_500(struct req *r, struct village **v,
+					    struct actor *who);
 
 #endif

@@ -110,12 +110,15 @@ static void page_checkin_open(struct req *r)
 	errlist_free(&errs);
 }
 
-/* The check-in of r->arg[1] of v, or NULL with 404 sent. */
-static struct checkin *checkin_or_404(struct req *r, const struct village *v)
+/* The village of the path (into *v) and its check-in r->arg[1], or NULL
+** with 404 (another village's too) or 500 sent. */
+static struct checkin *village_checkin_or_404(struct req *r, struct village **v)
 {
+	if (!(*v = req_village_or_404(r, r->arg[0])))
+		return NULL;
 	int64_t id = parse_id(r->arg[1]);
 	struct checkin *c = NULL;
-	int rc = id ? checkin_get(r->db, r->a, v->id, id, &c) : 1;
+	int rc = id ? checkin_get(r->db, r->a, (*v)->id, id, &c) : 1;
 	if (rc < 0)
 		http_error(r, 500, "读取签到时出错。");
 	else if (rc > 0)
@@ -127,10 +130,8 @@ static struct checkin *checkin_or_404(struct req *r, const struct village *v)
 ** see the latest), the close button */
 static void page_checkin(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	struct checkin *c = checkin_or_404(r, v);
+	struct village *v;
+	struct checkin *c = village_checkin_or_404(r, &v);
 	if (!c)
 		return;
 	struct checkin_scan *rows;
@@ -174,10 +175,8 @@ static void page_checkin(struct req *r)
 /* POST /v/CODE/checkins/ID/close */
 static void page_checkin_close(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	struct checkin *c = checkin_or_404(r, v);
+	struct village *v;
+	struct checkin *c = village_checkin_or_404(r, &v);
 	if (!c)
 		return;
 	errlist errs = {0};

@@ -99,10 +99,8 @@ static void list_page(struct req *r, const struct village *v, const errlist *err
 {
 	struct consultation *rows;
 	int n;
-	if (consultation_list(r->db, r->a, v->id, &rows, &n)) {
-		http_error(r, 500, "读取征求意见时出错。");
+	if (req_consultations_or_500(r, v->id, &rows, &n))
 		return;
-	}
 	char today[11];
 	date_today(today);
 	html_page_begin(r, arena_printf(r->a, "%s · 积分标准征求意见", v->name));

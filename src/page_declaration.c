@@ -104,6 +104,25 @@ static void page_declarations(struct req *r)
 		declarations_page(r, v, NULL, 0, NULL);
 }
 
+/* The answer to an accept or decline of declaration id of v (rc its
+** outcome, errs its messages, then freed): 500 with failed, 404, the list
+** again with the messages (reason the form's, NULL for accept), or back to
+** the list with ?done=1. */
+static void decided(struct req *r, const struct village *v, int64_t id, int rc, errlist *errs,
+		    const char *failed, const char *reason, const char *done)
+{
+	if (rc < 0)
+		http_error(r, 500, failed);
+	else if (rc == SHEET_NOT_FOUND)
+		http_error(r, 404, errs->msg[0]);
+	else if (rc > 0)
+		declarations_page(r, v, errs, id, reason);
+	else
+		http_redirect(r, arena_printf(r->a, "/v/%s/declarations?%s=1",
+					      url_encode(r->a, v->code), done));
+	errlist_free(errs);
+}
+
 /* POST /v/CODE/declarations/ID/accept: item */
 static void page_declaration_accept(struct req *r)
 {
@@ -118,16 +137,7 @@ static void page_declaration_accept(struct req *r)
 		errlist_add(&errs, "本村没有这条申报");
 	else
 		rc = declaration_accept(r->db, &who, v, id, req_form_trim(r, "item"), &errs, &entry_id);
-	if (rc < 0)
-		http_error(r, 500, "采纳时出错，没有保存。");
-	else if (rc == SHEET_NOT_FOUND)
-		http_error(r, 404, errs.msg[0]);
-	else if (rc > 0)
-		declarations_page(r, v, &errs, id, NULL);
-	else
-		http_redirect(r, arena_printf(r->a, "/v/%s/declarations?accepted=1",
-					      url_encode(r->a, v->code)));
-	errlist_free(&errs);
+	decided(r, v, id, rc, &errs, "采纳时出错，没有保存。", NULL, "accepted");
 }
 
 /* POST /v/CODE/declarations/ID/decline: reason */
@@ -145,16 +155,7 @@ static void page_declaration_decline(struct req *r)
 		errlist_add(&errs, "本村没有这条申报");
 	else
 		rc = declaration_decline(r->db, &who, v, id, reason, &errs);
-	if (rc < 0)
-		http_error(r, 500, "保存时出错。");
-	else if (rc == SHEET_NOT_FOUND)
-		http_error(r, 404, errs.msg[0]);
-	else if (rc > 0)
-		declarations_page(r, v, &errs, id, reason);
-	else
-		http_redirect(r, arena_printf(r->a, "/v/%s/declarations?declined=1",
-					      url_encode(r->a, v->code)));
-	errlist_free(&errs);
+	decided(r, v, id, rc, &errs, "保存时出错。", reason, "declined");
 }
 
 const struct route declaration_routes[] = {

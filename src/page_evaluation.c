@@ -13,11 +13,12 @@
 #include "req.h"
 #include "village.h"
 
-/* The ?year= (or the form's year), this year when absent; 0 after a 400. */
-static int eval_year_or_400(struct req *r)
+/* The village of the path (into *v) and the ?year= (or the form's year),
+** this year when absent; 0 after a 404 or 400. */
+static int village_year_or_400(struct req *r, struct village **v)
 {
-	char today[11];
-	date_today(today);
+	if (!(*v = req_village_or_404(r, r->arg[0])))
+		return 0;
 	const char *f = req_form(r, "year");
 	int64_t y;
 	if (f && *f) {
@@ -27,8 +28,7 @@ static int eval_year_or_400(struct req *r)
 		}
 		return (int)y;
 	}
-	y = req_query_int_or_400(r, "year", atoi(today), 1900, 2199, "year 应为 1900–2199 的年份");
-	return y < 0 ? 0 : (int)y;
+	return req_town_year_or_400(r);
 }
 
 /* total_x100 as "87.50". */
@@ -94,10 +94,8 @@ static void eval_list(struct req *r, const struct village *v, const struct evalu
 ** ones, and the form of a new one. */
 static void page_evaluation(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	int year = eval_year_or_400(r);
+	struct village *v;
+	int year = village_year_or_400(r, &v);
 	if (!year)
 		return;
 	struct evaluation *list;
@@ -128,10 +126,8 @@ static void page_evaluation(struct req *r)
 ** taken again now, not from the form. */
 static void page_evaluation_post(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	int year = eval_year_or_400(r);
+	struct village *v;
+	int year = village_year_or_400(r, &v);
 	if (!year)
 		return;
 	struct eval_score *sc;
@@ -170,15 +166,9 @@ static void page_evaluation_post(struct req *r)
 static void page_evaluation_report(struct req *r)
 {
 	struct village *v;
-	int64_t id;
-	if (req_village_id_or_404(r, &v, &id, "没有这份评估。"))
-		return;
 	struct evaluation e;
-	int rc = evaluation_get(r->db, r->a, v->id, id, &e);
-	if (rc) {
-		http_error(r, rc > 0 ? 404 : 500, rc > 0 ? "没有这份评估。" : "读取评估时出错。");
+	if (req_village_evaluation_or_404(r, &v, &e))
 		return;
-	}
 	html_page_begin(r, arena_printf(r->a, "%s %s %d 年度乡村治理积分制实施评估",
 					town_name(r->db, r->a), v->name, e.year));
 	if (req_query(r, "saved"))

@@ -164,11 +164,8 @@ static void page_honours_xlsx(struct req *r)
 ** --format xlsx` as the town dashboard's download. */
 static void page_town_report_xlsx(struct req *r)
 {
-	char today[11];
-	date_today(today);
-	int64_t year = req_query_int_or_400(r, "year", atoi(today), 1900, 2199,
-					    "year 应为 1900–2199 的年份");
-	if (year < 0)
+	int year = req_town_year_or_400(r);
+	if (!year)
 		return;
 	struct oversight_row *rows;
 	int n;

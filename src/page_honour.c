@@ -156,16 +156,27 @@ static void summary(struct req *r, const struct village *v, const struct honour_
 	html_raw(r, "</tbody></table>");
 }
 
+/* The ranking of year in v: the confirmed one (0, *c its confirmation), or
+** as the ledger gives it now when not confirmed yet (1); -1 after a 500
+** page. */
+static int ranking_or_500(struct req *r, const struct village *v, int year,
+			  struct honour_confirmation **c, struct honour_row **rows, int *n)
+{
+	int got = honour_confirmed(r->db, r->a, v->id, year, c, rows, n);
+	if (got < 0 || (got && honour_list(r->db, r->a, v, year, rows, n))) {
+		page_error(r, 500, "读取积分排名时出错。");
+		return -1;
+	}
+	return got;
+}
+
 static void honours_page(struct req *r, const struct village *v, int year, const errlist *errs)
 {
 	struct honour_confirmation *c;
 	struct honour_row *rows;
-	int n;
-	int got = honour_confirmed(r->db, r->a, v->id, year, &c, &rows, &n);
-	if (got < 0 || (got && honour_list(r->db, r->a, v, year, &rows, &n))) {
-		page_error(r, 500, "读取积分排名时出错。");
+	int n, got = ranking_or_500(r, v, year, &c, &rows, &n);
+	if (got < 0)
 		return;
-	}
 	const char *vc = url_encode(r->a, v->code);
 	html_page_begin(r, arena_printf(r->a, "%s · %d 年度荣誉", v->name, year));
 	if (req_query(r, "saved"))
@@ -231,12 +242,9 @@ static void page_honours_csv(struct req *r)
 		return;
 	struct honour_confirmation *c;
 	struct honour_row *rows;
-	int n;
-	int got = honour_confirmed(r->db, r->a, v->id, year, &c, &rows, &n);
-	if (got < 0 || (got && honour_list(r->db, r->a, v, year, &rows, &n))) {
-		page_error(r, 500, "读取积分排名时出错。");
+	int n, got = ranking_or_500(r, v, year, &c, &rows, &n);
+	if (got < 0)
 		return;
-	}
 	struct csv_out w;
 	csv_begin(&w, "\r\n");
 	csv_literal(&w, "\xEF\xBB\xBF" HONOUR_CSV_HEADER);
@@ -283,20 +291,29 @@ static void page_confirm_post(struct req *r)
 	errlist_free(&errs);
 }
 
-/* The confirmed honours of arg[1]'s year of public village arg[0], or
-** answers 404/500 (0). */
-static int confirmed_or_404(struct req *r, struct village **v, struct honour_confirmation **c,
-			    struct honour_row **rows, int *n)
+/* The confirmed honours of one year of a public village: what its public
+** roll and the roll's print sheet show. */
+struct confirmed_roll {
+	struct village *v;
+	int year;
+	struct honour_confirmation *c;
+	struct honour_row *rows;
+	int n;
+};
+
+/* The confirmed honours of arg[1]'s year of public village arg[0] into *cr,
+** or answers 404/500 and returns -1. */
+static int confirmed_or_404(struct req *r, struct confirmed_roll *cr)
 {
-	*v = req_public_village_or_404(r, r->arg[0]);
-	int year = *v ? path_year(r, r->arg[1]) : 0;
-	if (!year)
-		return 0;
-	int got = honour_confirmed(r->db, r->a, (*v)->id, year, c, rows, n);
+	cr->v = req_public_village_or_404(r, r->arg[0]);
+	cr->year = cr->v ? path_year(r, r->arg[1]) : 0;
+	if (!cr->year)
+		return -1;
+	int got = honour_confirmed(r->db, r->a, cr->v->id, cr->year, &cr->c, &cr->rows, &cr->n);
 	if (got)
 		page_error(r, got < 0 ? 500 : 404,
 			   got < 0 ? "读取荣誉时出错。" : "这一年度的荣誉还没有经两委确认公布。");
-	return got ? 0 : year;
+	return got ? -1 : 0;
 }
 
 /* The honour roll: star households by stars, then the model households. */
@@ -325,18 +342,15 @@ static void honour_roll(struct req *r, const struct village *v, const struct hon
 /* GET /v/CODE/honours/YYYY */
 static void page_public(struct req *r)
 {
-	struct village *v;
-	struct honour_confirmation *c;
-	struct honour_row *rows;
-	int n, year = confirmed_or_404(r, &v, &c, &rows, &n);
-	if (!year)
+	struct confirmed_roll cr;
+	if (confirmed_or_404(r, &cr))
 		return;
-	html_page_begin(r, arena_printf(r->a, "%s · %d 年度荣誉榜", v->name, year));
-	html(r, "<p class=\"lead\">按本村积分标准，根据 %d 年度积分评定，经村“两委”%s 会议确认。</p>", year,
-	     c->meeting_date);
+	html_page_begin(r, arena_printf(r->a, "%s · %d 年度荣誉榜", cr.v->name, cr.year));
+	html(r, "<p class=\"lead\">按本村积分标准，根据 %d 年度积分评定，经村“两委”%s 会议确认。</p>", cr.year,
+	     cr.c->meeting_date);
 	html(r, "<p class=\"noprint\"><a href=\"/v/%s/honours/%d/print\">打印荣誉榜（A4）</a></p>",
-	     url_encode(r->a, v->code), year);
-	honour_roll(r, v, rows, n);
+	     url_encode(r->a, cr.v->code), cr.year);
+	honour_roll(r, cr.v, cr.rows, cr.n);
 	html_page_end(r);
 }
 
@@ -355,19 +369,16 @@ static void print_head(struct req *r, const char *title)
 /* GET /v/CODE/honours/YYYY/print */
 static void page_print(struct req *r)
 {
-	struct village *v;
-	struct honour_confirmation *c;
-	struct honour_row *rows;
-	int n, year = confirmed_or_404(r, &v, &c, &rows, &n);
-	if (!year)
+	struct confirmed_roll cr;
+	if (confirmed_or_404(r, &cr))
 		return;
-	const char *title = arena_printf(r->a, "%s%d年度荣誉榜", v->name, year);
+	const char *title = arena_printf(r->a, "%s%d年度荣誉榜", cr.v->name, cr.year);
 	print_head(r, title);
 	html(r, "<body class=\"bulletin a4\"><main><h1>%s</h1>", title);
-	html(r, "<p class=\"period\">经村“两委”%s 会议确认</p>", c->meeting_date);
-	honour_roll(r, v, rows, n);
+	html(r, "<p class=\"period\">经村“两委”%s 会议确认</p>", cr.c->meeting_date);
+	honour_roll(r, cr.v, cr.rows, cr.n);
 	html_raw(r, "<div class=\"sign\">");
-	page_village_signer(r, v->name, c->meeting_date);
+	page_village_signer(r, cr.v->name, cr.c->meeting_date);
 	html_raw(r, "</div></main></body></html>\n");
 	r->answered = 1;
 }

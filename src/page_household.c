@@ -733,13 +733,15 @@ static void page_member_add(struct req *r)
 	errlist_free(&errs);
 }
 
-/* The member of r->arg[2] of household h, or answers 404 and NULL. */
-static struct member *member_or_404(struct req *r, const struct village *v,
-				    const struct household *h)
+/* The village and household of the path (into *v, *h) and the member
+** r->arg[2] of the household, or answers 404 (500) and NULL. */
+static struct member *member_or_404(struct req *r, struct village **v, struct household **h)
 {
+	if (!(*h = village_household_or_404(r, v)))
+		return NULL;
 	struct member *m = NULL;
 	int64_t id = parse_id(r->arg[2]);
-	int rc = id ? member_get(r->db, r->a, v->id, h->id, id, &m) : 1;
+	int rc = id ? member_get(r->db, r->a, (*v)->id, (*h)->id, id, &m) : 1;
 	if (rc < 0)
 		http_error(r, 500, "读取成员信息时出错。");
 	else if (rc > 0 || m->removed_on) {
@@ -776,10 +778,8 @@ static void member_form(struct req *r, const struct village *v, const struct hou
 static void page_member_edit(struct req *r)
 {
 	struct village *v;
-	struct household *h = village_household_or_404(r, &v);
-	if (!h)
-		return;
-	struct member *m = member_or_404(r, v, h);
+	struct household *h;
+	struct member *m = member_or_404(r, &v, &h);
 	if (!m)
 		return;
 	const char *vals[MF_COUNT] = {m->name, m->relation, yesno(m->party_member), m->phone};
@@ -790,10 +790,8 @@ static void page_member_edit(struct req *r)
 static void page_member_edit_post(struct req *r)
 {
 	struct village *v;
-	struct household *h = village_household_or_404(r, &v);
-	if (!h)
-		return;
-	struct member *m = member_or_404(r, v, h);
+	struct household *h;
+	struct member *m = member_or_404(r, &v, &h);
 	if (!m)
 		return;
 	const char *vals[MF_COUNT], *msgs[MF_COUNT];
@@ -819,10 +817,8 @@ static void page_member_edit_post(struct req *r)
 static void page_member_remove(struct req *r)
 {
 	struct village *v;
-	struct household *h = village_household_or_404(r, &v);
-	if (!h)
-		return;
-	struct member *m = member_or_404(r, v, h);
+	struct household *h;
+	struct member *m = member_or_404(r, &v, &h);
 	if (!m)
 		return;
 	errlist errs = {0};

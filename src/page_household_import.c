@@ -30,12 +30,8 @@ static void import_upload_form(struct req *r, const struct village *v)
 		    "<p class=\"hint\">上传后先显示预览：将新增、更新哪些户，以及每一处错误。"
 		    "确认之后才会写入；文件中只要有一处错误，就不会导入任何数据。</p>");
 	page_template_links(r, "households");
-	html_raw(r, "<h2>文件格式</h2><table class=\"list\"><thead><tr><th>列名</th><th>中文列名</th>"
-		    "<th>必填</th></tr></thead><tbody>");
-	for (int f = 0; f < HF_COUNT; f++)
-		html(r, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>", household_csv_spec[f].name,
-		     household_csv_spec[f].alias, household_csv_spec[f].required ? "是" : "否");
-	html_raw(r, "</tbody></table><p class=\"hint\">是/否 列可填 是/否、Y/N、1/0、yes/no；"
+	page_csv_columns(r, household_csv_spec, HF_COUNT);
+	html_raw(r, "<p class=\"hint\">是/否 列可填 是/否、Y/N、1/0、yes/no；"
 		    "参与日期格式 YYYY-MM-DD，留空表示尚未参与。文件中没有的户保持不变。</p>");
 }
 

@@ -239,10 +239,8 @@ static void page_ledger(struct req *r)
 /* POST /v/CODE/ledger/ID/correct: amount, reason (village admins). */
 static void page_correct(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	struct ledger_entry *e = req_ledger_entry_or_404(r, v, r->arg[1]);
+	struct village *v;
+	struct ledger_entry *e = req_village_ledger_entry_or_404(r, &v);
 	if (!e)
 		return;
 	int64_t id = e->id;

@@ -143,13 +143,11 @@ static void page_passbook_objection(struct req *r)
 /* POST /passbook/objection (multipart): quarter, entry, reason, photo. */
 static void page_passbook_objection_post(struct req *r)
 {
-	struct village *v = village_by_id(r->db, r->a, r->user->village_id);
-	struct household *h = NULL;
-	if (!v || household_get(r->db, r->a, v->id, r->user->id, &h)) {
-		page_error(r, 500, "读取农户信息时出错。");
+	struct village *v;
+	struct actor who;
+	struct household *h = page_own_household_or_500(r, &v, &who);
+	if (!h)
 		return;
-	}
-	struct actor who = {0, arena_printf(r->a, "household:%s", h->code), r->ip};
 	errlist errs = {0};
 	char today[11], hash[65] = "";
 	date_today(today);

@@ -759,12 +759,7 @@ static void import_form(struct req *r, const struct village *v, const char *mont
 		    "<p class=\"hint\">先预览：检查每一行（参与户、积分项目、日期、上限等）；"
 		    "文件中只要有一处错误，就不会导入任何记录。</p>");
 	page_template_links(r, "entries");
-	html_raw(r, "<h2>文件格式</h2><table class=\"list\"><thead><tr><th>列名</th><th>中文列名</th>"
-		    "<th>必填</th></tr></thead><tbody>");
-	for (int f = 0; f < EF_COUNT; f++)
-		html(r, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>", entry_csv_spec[f].name,
-		     entry_csv_spec[f].alias, entry_csv_spec[f].required ? "是" : "否");
-	html_raw(r, "</tbody></table>");
+	page_csv_columns(r, entry_csv_spec, EF_COUNT);
 }
 
 /* GET /v/CODE/sheets/YYYY-MM/import */

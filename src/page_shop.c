@@ -488,12 +488,15 @@ static void page_counter_redeem(struct req *r)
 	handout_outcome(r, v, rc, &errs, x, hcode);
 }
 
-/* The redemption of r->arg[1] of v, or answers 404 (NULL). */
-static struct redemption *redemption_or_404(struct req *r, const struct village *v)
+/* The village of the path (into *v) and its redemption r->arg[1], or
+** answers 404 (another village's too) or 500 and returns NULL. */
+static struct redemption *village_redemption_or_404(struct req *r, struct village **v)
 {
+	if (!(*v = req_village_or_404(r, r->arg[0])))
+		return NULL;
 	struct redemption *x = NULL;
 	int64_t id = parse_id(r->arg[1]);
-	int rc = id ? redemption_get(r->db, r->a, v->id, id, &x) : 1;
+	int rc = id ? redemption_get(r->db, r->a, (*v)->id, id, &x) : 1;
 	if (rc)
 		http_error(r, rc < 0 ? 500 : 404, rc < 0 ? "读取兑换单时出错。" : "本村没有这张兑换单。");
 	return rc ? NULL : x;
@@ -502,8 +505,8 @@ static struct redemption *redemption_or_404(struct req *r, const struct village 
 /* POST /v/CODE/redemptions/ID/handout: delivered_by */
 static void page_handout_post(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	struct redemption *x = v ? redemption_or_404(r, v) : NULL;
+	struct village *v;
+	struct redemption *x = village_redemption_or_404(r, &v);
 	if (!x)
 		return;
 	errlist errs = {0};
@@ -518,8 +521,8 @@ static void page_handout_post(struct req *r)
 /* POST /v/CODE/redemptions/ID/cancel */
 static void page_cancel_post(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	struct redemption *x = v ? redemption_or_404(r, v) : NULL;
+	struct village *v;
+	struct redemption *x = village_redemption_or_404(r, &v);
 	if (!x)
 		return;
 	errlist errs = {0};
@@ -536,8 +539,8 @@ static void page_cancel_post(struct req *r)
 /* POST /v/CODE/redemptions/ID/reverse: reason (admins) */
 static void page_reverse_post(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	struct redemption *x = v ? redemption_or_404(r, v) : NULL;
+	struct village *v;
+	struct redemption *x = village_redemption_or_404(r, &v);
 	if (!x)
 		return;
 	errlist errs = {0};
@@ -611,8 +614,8 @@ static void receipt(struct req *r, const struct village *v, const struct redempt
 /* GET /v/CODE/redemptions/ID */
 static void page_receipt(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	struct redemption *x = v ? redemption_or_404(r, v) : NULL;
+	struct village *v;
+	struct redemption *x = village_redemption_or_404(r, &v);
 	if (x)
 		receipt(r, v, x, 1);
 }

@@ -34,6 +34,7 @@
 #include "village.h"
 
 enum { WEB_STANDARD_MAX = 1024 * 1024 }; /* a standard CSV is a few KB */
+static const char STANDARD_TOO_BIG[] = "文件太大：标准 CSV 最多 1 MB。";
 
 /* ---- small helpers ---------------------------------------------------------- */
 
@@ -694,28 +695,19 @@ static void page_adopt_post(struct req *r)
 	if (!*f.without_consultation)
 		errlist_add(&errs, "未征求意见的原因: 不经征求意见直接通过的，请写明原因");
 	if (!strcmp(f.source, "csv")) {
-		if (confirm) {
-			fname = upload_name(r->a, req_form(r, "fname"));
-			if (page_unbase64(r, "data", &data, &len)) {
-				http_error(r, 400, "确认的内容不完整，请重新上传文件。");
-				return;
-			}
-		} else {
-			const struct param *file = req_file(r, "file");
-			if (!file) {
+		struct upload up;
+		int got = page_upload_read(r, WEB_STANDARD_MAX, STANDARD_TOO_BIG, &up);
+		if (got) {
+			if (got > 0) {
 				errlist_add(&errs, "请选择要上传的标准 CSV 文件，或选择采用镇推荐模板。");
 				adopt_page(r, v, &f, &errs);
-				errlist_free(&errs);
-				return;
 			}
-			if (file->len > WEB_STANDARD_MAX) {
-				http_error(r, 413, "文件太大：标准 CSV 最多 1 MB。");
-				return;
-			}
-			fname = upload_name(r->a, file->filename);
-			data = file->value;
-			len = file->len;
+			errlist_free(&errs);
+			return;
 		}
+		fname = up.fname;
+		data = up.data;
+		len = up.len;
 		rc = standard_adopt_csv(r->db, &who, v, &ad, fname, data, len, !confirm, &errs, &id);
 	} else if (confirm) {
 		rc = standard_adopt_template(r->db, &who, v, &ad, &errs, &id);
@@ -859,32 +851,20 @@ static void page_publish(struct req *r)
 static void page_publish_post(struct req *r)
 {
 	const char *eff = req_form_trim(r, "effective_on");
-	const char *fname, *data;
-	size_t len;
 	errlist errs = {0};
-	int confirm = req_form(r, "confirm") != NULL;
-	if (confirm) {
-		fname = upload_name(r->a, req_form(r, "fname"));
-		if (page_unbase64(r, "data", &data, &len)) {
-			http_error(r, 400, "确认的内容不完整，请重新上传文件。");
-			return;
-		}
-	} else {
-		const struct param *file = req_file(r, "file");
-		if (!file) {
+	struct upload up;
+	int got = page_upload_read(r, WEB_STANDARD_MAX, STANDARD_TOO_BIG, &up);
+	if (got) {
+		if (got > 0) {
 			errlist_add(&errs, "请选择模板 CSV 文件。");
 			publish_page(r, eff, &errs);
-			errlist_free(&errs);
-			return;
 		}
-		if (file->len > WEB_STANDARD_MAX) {
-			http_error(r, 413, "文件太大：标准 CSV 最多 1 MB。");
-			return;
-		}
-		fname = upload_name(r->a, file->filename);
-		data = file->value;
-		len = file->len;
+		errlist_free(&errs);
+		return;
 	}
+	int confirm = up.confirm;
+	const char *fname = up.fname, *data = up.data;
+	size_t len = up.len;
 	if (confirm) {
 		struct actor who = req_actor(r);
 		int64_t id = 0;

@@ -19,30 +19,32 @@
 #include "svg.h"
 #include "village.h"
 
-/* The ?year= of a town page (this year when absent), or answers 400 and
-** returns 0. */
-static int page_year_or_400(struct req *r)
-{
-	char today[11];
-	date_today(today);
-	int64_t y = req_query_int_or_400(r, "year", atoi(today), 1900, 2199,
-					 "year 应为 1900–2199 的年份");
-	return y < 0 ? 0 : (int)y;
-}
+/* The column labels of the monthly charts. */
+static const char *const month_labels[12] = {"1月", "2月", "3月", "4月", "5月", "6月",
+					     "7月", "8月", "9月", "10月", "11月", "12月"};
 
-/* The figures of year as of today, sorted by ?sort / ?desc, or answers 500
-** and returns -1. */
-static int dashboard_rows(struct req *r, int year, struct oversight_settings *set,
-			  struct oversight_row **rows, int *n)
+/* The chart of year's redemptions month by month, and its table: of the
+** village village_id, 0 the whole town, under the heading; id
+** names the chart's elements, title its accessible title.  Nothing when
+** the figures cannot be read (the page goes on without them). */
+static void redemptions_chart(struct req *r, int64_t village_id, int year, const char *heading,
+			      const char *id, const char *title)
 {
-	char today[11];
-	date_today(today);
-	if (oversight_settings_load(r->db, set) ||
-	    oversight_dashboard(r->db, r->a, year, today, set, rows, n)) {
-		http_error(r, 500, "读取各村数据时出错。");
-		return -1;
-	}
-	return 0;
+	int64_t cnt[12], pts[12];
+	if (oversight_redemptions_by_month(r->db, village_id, year, cnt, pts))
+		return;
+	static const char *const series[1] = {"兑换积分"};
+	html(r, "<h2>%s</h2><div class=\"chartbox\">", heading);
+	struct svg_columns col = {.id = id, .title = title, .unit = "分", .cols = month_labels,
+				  .series = series, .values = pts, .ncols = 12, .nseries = 1};
+	svg_stacked_columns(r, &col);
+	html_raw(r, "<details><summary>数据表</summary><table class=\"list\"><thead><tr>"
+		    "<th>月份</th><th class=\"num\">兑换次数</th><th class=\"num\">兑换积分</th>"
+		    "</tr></thead><tbody>");
+	for (int m = 0; m < 12; m++)
+		html(r, "<tr><td>%s</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>",
+		     month_labels[m], (long long)cnt[m], (long long)pts[m]);
+	html_raw(r, "</tbody></table></details></div>");
 }
 
 /* One sortable column header: a link that sorts by key (toggling the
@@ -158,32 +160,25 @@ static void stage_timeline(struct req *r, const struct oversight_settings *set,
 /* GET /town?year=&sort=&desc=: the dashboard. */
 static void page_town(struct req *r)
 {
-	int year = page_year_or_400(r);
-	if (!year)
+	struct town_dashboard *d = req_town_dashboard_or_reply(r);
+	if (!d)
 		return;
-	struct oversight_settings set;
-	struct oversight_row *rows;
-	int n;
-	if (dashboard_rows(r, year, &set, &rows, &n))
-		return;
-	int desc = req_query(r, "desc") && !strcmp(req_query(r, "desc"), "1");
-	const char *sort = oversight_sort(rows, n, req_query(r, "sort"), desc);
-	html_page_begin(r, arena_printf(r->a, "%d 年各村积分制实施总览", year));
+	html_page_begin(r, arena_printf(r->a, "%d 年各村积分制实施总览", d->year));
 	int attn = 0;
 	int64_t elig = 0, part = 0;
-	for (int i = 0; i < n; i++) {
-		attn += rows[i].attention > 0;
-		elig += rows[i].eligible;
-		part += rows[i].participating;
+	for (int i = 0; i < d->n; i++) {
+		attn += d->rows[i].attention > 0;
+		elig += d->rows[i].eligible;
+		part += d->rows[i].participating;
 	}
 	html(r, "<form method=\"get\" action=\"/town\" class=\"inline noprint\"><label>年份"
 		"<input name=\"year\" value=\"%d\" inputmode=\"numeric\" size=\"6\"></label>"
 		"<button type=\"submit\">查看</button> 下载报表："
 		"<a href=\"/town/report.xlsx?year=%d\">Excel（.xlsx）</a> · "
 		"<a href=\"/town/report.csv?year=%d\">CSV</a></form>",
-	     year, year, year);
+	     d->year, d->year, d->year);
 	html_raw(r, "<section class=\"cards\">");
-	html(r, "<div class=\"card\"><div class=\"big\">%d</div>个村</div>", n);
+	html(r, "<div class=\"card\"><div class=\"big\">%d</div>个村</div>", d->n);
 	html(r, "<div class=\"card\"><div class=\"big\">%d</div>个村需关注</div>", attn);
 	html(r, "<div class=\"card\"><div class=\"big\">%lld / %lld</div>参与 / 符合条件户</div>",
 	     (long long)part, (long long)elig);
@@ -191,29 +186,30 @@ static void page_town(struct req *r)
 	html(r, "<p class=\"hint\">需关注：未经民主程序通过积分标准、覆盖率低于目标 %d%%、"
 		"开始积分后有月份未在月末 %d 天内集体审定、季度结束 %d 天内未公示、"
 		"异议超过 30 天未答复、资金保障率低于 1、积分管理自治小组缺少村两委成员或村民代表 —— 每一条算一项，项数多的排在前面。</p>",
-	     set.goal_pct, set.approve_days, set.announce_days);
-	dashboard_table(r, year, sort, desc, rows, n);
-	stage_timeline(r, &set, rows, n);
+	     d->set->goal_pct, d->set->approve_days, d->set->announce_days);
+	dashboard_table(r, d->year, d->sort, d->desc, d->rows, d->n);
+	stage_timeline(r, d->set, d->rows, d->n);
 
 	/* coverage by village, in code order */
-	const char **labels = arena_alloc(r->a, (size_t)(n ? n : 1) * sizeof *labels);
-	int64_t *vals = arena_alloc(r->a, (size_t)(n ? n : 1) * sizeof *vals);
-	struct oversight_row *by_code = arena_alloc(r->a, (size_t)(n ? n : 1) * sizeof *by_code);
-	memcpy(by_code, rows, (size_t)n * sizeof *rows);
-	oversight_sort(by_code, n, "code", 0);
-	for (int i = 0; i < n; i++) {
+	const char **labels = arena_alloc(r->a, (size_t)(d->n ? d->n : 1) * sizeof *labels);
+	int64_t *vals = arena_alloc(r->a, (size_t)(d->n ? d->n : 1) * sizeof *vals);
+	struct oversight_row *by_code =
+		arena_alloc(r->a, (size_t)(d->n ? d->n : 1) * sizeof *by_code);
+	memcpy(by_code, d->rows, (size_t)d->n * sizeof *d->rows);
+	oversight_sort(by_code, d->n, "code", 0);
+	for (int i = 0; i < d->n; i++) {
 		labels[i] = by_code[i].name;
 		vals[i] = by_code[i].has_coverage ? by_code[i].coverage_x100 : -1;
 	}
 	html_raw(r, "<h2>各村覆盖率</h2><div class=\"chartbox\">");
 	struct svg_bars bars = {.id = "cov", .title = "各村参与覆盖率（参与户 / 符合条件户）",
-				.labels = labels, .values = vals, .n = n, .decimals = 2,
-				.max = 100, .goal = set.goal_pct};
+				.labels = labels, .values = vals, .n = d->n, .decimals = 2,
+				.max = 100, .goal = d->set->goal_pct};
 	svg_hbars(r, &bars);
 	html_raw(r, "<details open><summary>数据表</summary><table class=\"list\"><thead><tr>"
 		    "<th>村</th><th class=\"num\">参与户</th><th class=\"num\">符合条件户</th>"
 		    "<th class=\"num\">覆盖率</th></tr></thead><tbody>");
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < d->n; i++) {
 		html(r, "<tr><td>%s</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td>",
 		     by_code[i].name, (long long)by_code[i].participating,
 		     (long long)by_code[i].eligible);
@@ -222,24 +218,7 @@ static void page_town(struct req *r)
 	}
 	html_raw(r, "</tbody></table></details></div>");
 
-	int64_t cnt[12], pts[12];
-	if (oversight_redemptions_by_month(r->db, 0, year, cnt, pts) == 0) {
-		static const char *const months[12] = {"1月", "2月", "3月", "4月", "5月", "6月",
-						       "7月", "8月", "9月", "10月", "11月", "12月"};
-		static const char *const series[1] = {"兑换积分"};
-		html_raw(r, "<h2>全镇每月积分兑换</h2><div class=\"chartbox\">");
-		struct svg_columns col = {.id = "red", .title = "全镇每月兑换的积分", .unit = "分",
-					  .cols = months, .series = series, .values = pts,
-					  .ncols = 12, .nseries = 1};
-		svg_stacked_columns(r, &col);
-		html_raw(r, "<details><summary>数据表</summary><table class=\"list\"><thead><tr>"
-			    "<th>月份</th><th class=\"num\">兑换次数</th><th class=\"num\">兑换积分</th>"
-			    "</tr></thead><tbody>");
-		for (int m = 0; m < 12; m++)
-			html(r, "<tr><td>%s</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>",
-			     months[m], (long long)cnt[m], (long long)pts[m]);
-		html_raw(r, "</tbody></table></details></div>");
-	}
+	redemptions_chart(r, 0, d->year, "全镇每月积分兑换", "red", "全镇每月兑换的积分");
 	html_raw(r, "<p class=\"hint\">阶段日期和按时标准由镇设置（<code>jifen town show</code> / "
 		    "<code>jifen town set</code>）。</p>");
 	html_page_end(r);
@@ -248,7 +227,7 @@ static void page_town(struct req *r)
 /* GET /town/report.csv?year=: `jifen report`'s CSV as a download. */
 static void page_town_report_csv(struct req *r)
 {
-	int year = page_year_or_400(r);
+	int year = req_town_year_or_400(r);
 	if (!year)
 		return;
 	struct oversight_row *rows;
@@ -268,33 +247,14 @@ static void page_town_report_csv(struct req *r)
 	http_security_event(r, "security.export", arena_printf(r->a, "report:%d", year), 0, NULL);
 }
 
-/* The village's row of year (dashboard figures), or answers and NULL. */
-static struct oversight_row *village_row_or_404(struct req *r, const struct village *v, int year,
-						struct oversight_settings *set)
-{
-	struct oversight_row *rows;
-	int n;
-	if (dashboard_rows(r, year, set, &rows, &n))
-		return NULL;
-	for (int i = 0; i < n; i++)
-		if (rows[i].village_id == v->id)
-			return &rows[i];
-	http_error(r, 404, "没有这个村。");
-	return NULL;
-}
-
 /* GET /town/v/CODE?year=: one village's figures, its points by category
 ** per month and its redemptions per month, its evaluations. */
 static void page_town_village(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	int year = page_year_or_400(r);
-	if (!year)
-		return;
+	struct village *v;
+	int year;
 	struct oversight_settings set;
-	struct oversight_row *o = village_row_or_404(r, v, year, &set);
+	struct oversight_row *o = req_town_village_row_or_404(r, &v, &year, &set);
 	if (!o)
 		return;
 	const char *vc = url_encode(r->a, v->code);
@@ -348,8 +308,7 @@ static void page_town_village(struct req *r)
 	     o->stage ? oversight_stage_names[o->stage - 1] : "尚未开始");
 	html_raw(r, "</tbody></table>");
 
-	static const char *const months[12] = {"1月", "2月", "3月", "4月", "5月", "6月",
-					       "7月", "8月", "9月", "10月", "11月", "12月"};
+	const char *const *months = month_labels;
 	const char **cats;
 	int64_t *pts;
 	int nc;
@@ -372,22 +331,7 @@ static void page_town_village(struct req *r)
 		}
 		html_raw(r, "</tbody></table></details></div>");
 	}
-	int64_t cnt[12], rp[12];
-	if (oversight_redemptions_by_month(r->db, v->id, year, cnt, rp) == 0) {
-		static const char *const series[1] = {"兑换积分"};
-		html_raw(r, "<h2>每月积分兑换</h2><div class=\"chartbox\">");
-		struct svg_columns col = {.id = "vred", .title = "每月兑换的积分", .unit = "分",
-					  .cols = months, .series = series, .values = rp,
-					  .ncols = 12, .nseries = 1};
-		svg_stacked_columns(r, &col);
-		html_raw(r, "<details><summary>数据表</summary><table class=\"list\"><thead><tr>"
-			    "<th>月份</th><th class=\"num\">兑换次数</th><th class=\"num\">兑换积分</th>"
-			    "</tr></thead><tbody>");
-		for (int m = 0; m < 12; m++)
-			html(r, "<tr><td>%s</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>",
-			     months[m], (long long)cnt[m], (long long)rp[m]);
-		html_raw(r, "</tbody></table></details></div>");
-	}
+	redemptions_chart(r, v->id, year, "每月积分兑换", "vred", "每月兑换的积分");
 	html_page_end(r);
 }
 

@@ -3,9 +3,13 @@
 */
 #include "req.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "consultation.h"
+#include "evaluation.h"
 #include "ledger.h"
+#include "oversight.h"
 #include "village.h"
 
 struct actor req_actor(struct req *r)
@@ -62,6 +66,88 @@ struct ledger_entry *req_ledger_entry_or_404(struct req *r, const struct village
 		return NULL;
 	}
 	return e;
+}
+
+struct ledger_entry *req_village_ledger_entry_or_404(struct req *r, struct village **v)
+{
+	*v = req_village_or_404(r, r->arg[0]);
+	return *v ? req_ledger_entry_or_404(r, *v, r->arg[1]) : NULL;
+}
+
+int req_town_year_or_400(struct req *r)
+{
+	char today[11];
+	date_today(today);
+	int64_t y = req_query_int_or_400(r, "year", atoi(today), 1900, 2199,
+					 "year 应为 1900–2199 的年份");
+	return y < 0 ? 0 : (int)y;
+}
+
+/* The figures of year as of today, or answers 500 and returns -1. */
+static int oversight_rows_or_500(struct req *r, int year, struct oversight_settings *set,
+				 struct oversight_row **rows, int *n)
+{
+	char today[11];
+	date_today(today);
+	if (oversight_settings_load(r->db, set) ||
+	    oversight_dashboard(r->db, r->a, year, today, set, rows, n)) {
+		http_error(r, 500, "读取各村数据时出错。");
+		return -1;
+	}
+	return 0;
+}
+
+struct town_dashboard *req_town_dashboard_or_reply(struct req *r)
+{
+	struct town_dashboard *d = arena_alloc(r->a, sizeof *d);
+	d->set = arena_alloc(r->a, sizeof *d->set);
+	if (!(d->year = req_town_year_or_400(r)) ||
+	    oversight_rows_or_500(r, d->year, d->set, &d->rows, &d->n))
+		return NULL;
+	const char *desc = req_query(r, "desc");
+	d->desc = desc && !strcmp(desc, "1");
+	d->sort = oversight_sort(d->rows, d->n, req_query(r, "sort"), d->desc);
+	return d;
+}
+
+struct oversight_row *req_town_village_row_or_404(struct req *r, struct village **v, int *year,
+						  struct oversight_settings *set)
+{
+	*v = req_village_or_404(r, r->arg[0]);
+	if (!*v || !(*year = req_town_year_or_400(r)))
+		return NULL;
+	struct oversight_row *rows;
+	int n;
+	if (oversight_rows_or_500(r, *year, set, &rows, &n))
+		return NULL;
+	for (int i = 0; i < n; i++)
+		if (rows[i].village_id == (*v)->id)
+			return &rows[i];
+	http_error(r, 404, "没有这个村。");
+	return NULL;
+}
+
+int req_consultations_or_500(struct req *r, int64_t village_id, struct consultation **rows,
+			     int *n)
+{
+	if (consultation_list(r->db, r->a, village_id, rows, n)) {
+		http_error(r, 500, "读取征求意见时出错。");
+		return -1;
+	}
+	return 0;
+}
+
+int req_village_evaluation_or_404(struct req *r, struct village **v, struct evaluation *e)
+{
+	int64_t id;
+	if (req_village_id_or_404(r, v, &id, "没有这份评估。"))
+		return -1;
+	int rc = evaluation_get(r->db, r->a, (*v)->id, id, e);
+	if (rc) {
+		http_error(r, rc > 0 ? 404 : 500, rc > 0 ? "没有这份评估。" : "读取评估时出错。");
+		return -1;
+	}
+	return 0;
 }
 
 struct village *req_public_village_or_404(struct req *r, const char *code)

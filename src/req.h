@@ -35,6 +35,43 @@ int req_village_id_or_404(struct req *r, struct village **v, int64_t *id, const 
 struct ledger_entry;
 struct ledger_entry *req_ledger_entry_or_404(struct req *r, const struct village *v,
 					     const char *s);
+/* The opener of /v/CODE/ledger/ID/...: the village r->arg[0] as
+** req_village_or_404() gives it into *v, then its entry r->arg[1] as
+** above; NULL when r is answered. */
+struct ledger_entry *req_village_ledger_entry_or_404(struct req *r, struct village **v);
+
+/* The openers that the town's pages and their JSON twins share. */
+struct oversight_settings;
+struct oversight_row;
+struct evaluation;
+/* The ?year= of a town page or endpoint, this year when absent; 0 and a
+** 400 answer when it is not a year 1900–2199. */
+int req_town_year_or_400(struct req *r);
+/* The town dashboard of ?year=: every village's figures as of today
+** (oversight.h), sorted by ?sort (descending with ?desc=1), with the
+** settings they were judged by; arena memory, or NULL when r is answered
+** (400, 500). */
+struct town_dashboard {
+	int year;
+	struct oversight_settings *set;
+	struct oversight_row *rows;
+	int n;
+	const char *sort; /* the sort key in force */
+	int desc;
+};
+struct town_dashboard *req_town_dashboard_or_reply(struct req *r);
+/* The village of the path (r->arg[0]) and its dashboard row of ?year=, or
+** NULL when r is answered (404, 400, 500). */
+struct oversight_row *req_town_village_row_or_404(struct req *r, struct village **v, int *year,
+						  struct oversight_settings *set);
+/* The consultations of a village (consultation.h), newest first, or a 500
+** answer and -1. */
+struct consultation;
+int req_consultations_or_500(struct req *r, int64_t village_id, struct consultation **rows,
+			     int *n);
+/* The evaluation /town/v/CODE/evaluation/ID into *v and *e: 0, or -1 when r
+** is answered (404, another village's too; 500). */
+int req_village_evaluation_or_404(struct req *r, struct village **v, struct evaluation *e);
 
 /* A query parameter trimmed of surrounding spaces ("" when absent). */
 const char *req_query_trim(struct req *r, const char *name);

@@ -4,7 +4,8 @@
 ** 400/404 answer each helper gives itself (status and message checked),
 ** the village-scoped ledger entry (another village's is 404), parameter
 ** lookups that never take an uploaded file for a field, and the name of
-** an upload as error lines show it.  On both backends where it reads the
+** an upload as error lines show it; the openers of a village's ledger
+** entry and of the town's ?year=.  On both backends where it reads the
 ** database.
 */
 #include <setjmp.h>
@@ -101,17 +102,24 @@ static void req_120_id(void **state)
 	answered(r, 404, "没有这一户。");
 }
 
-/* req-130: a ledger entry by path segment, only the village's own. */
-static void req_130_ledger_entry(void **state)
+/* One approved ledger entry in V1 (*mine) and one in V2 (*theirs). */
+static void one_entry_each(struct fixture *f, int64_t *mine, int64_t *theirs)
 {
-	struct fixture *f = F(state);
 	adopt_template(f);
 	add_ok(f, f->v, "H1", "HJ01", "2024-05-03", 1, NULL);
 	add_ok(f, f->w, "H1", "HJ01", "2024-05-03", 1, NULL);
 	approve_ok(f, f->v, "2024-05");
 	approve_ok(f, f->w, "2024-05");
-	int64_t mine = query_int(f->d, "SELECT MIN(id) FROM ledger_entry");
-	int64_t theirs = query_int(f->d, "SELECT MAX(id) FROM ledger_entry");
+	*mine = query_int(f->d, "SELECT MIN(id) FROM ledger_entry");
+	*theirs = query_int(f->d, "SELECT MAX(id) FROM ledger_entry");
+}
+
+/* req-130: a ledger entry by path segment, only the village's own. */
+static void req_130_ledger_entry(void **state)
+{
+	struct fixture *f = F(state);
+	int64_t mine, theirs;
+	one_entry_each(f, &mine, &theirs);
 	struct req *r = reqfix_new(f->a, f->d, "GET", 1);
 	char s[32];
 	snprintf(s, sizeof s, "%lld", (long long)mine);
@@ -230,6 +238,61 @@ static void req_170_upload_name(void **state)
 	assert_string_equal(upload_name(f->a, name), "upload.csv");
 }
 
+/* req-180: the opener of /v/CODE/ledger/ID: the village of the path,
+** then only its own entry; an unknown village 404s before any entry is
+** read. */
+static void req_180_village_ledger_entry(void **state)
+{
+	struct fixture *f = F(state);
+	int64_t mine, theirs;
+	one_entry_each(f, &mine, &theirs);
+	struct req *r = reqfix_new(f->a, f->d, "POST", 1);
+	struct user u = {.id = 42, .login = "v1admin", .role = ROLE_VILLAGE_ADMIN,
+			 .village_id = f->v->id};
+	r->user = &u;
+	r->arg[0] = "V1";
+	r->arg[1] = arena_printf(f->a, "%lld", (long long)mine);
+	struct village *v = NULL;
+	struct ledger_entry *e = req_village_ledger_entry_or_404(r, &v);
+	assert_non_null(e);
+	assert_int_equal(e->id, mine);
+	assert_non_null(v);
+	assert_int_equal(v->id, f->v->id);
+	not_answered(r);
+	r->arg[1] = arena_printf(f->a, "%lld", (long long)theirs);
+	assert_null(req_village_ledger_entry_or_404(r, &v));
+	answered(r, 404, "本村台账没有这一条。");
+	r->arg[0] = "V9";
+	r->arg[1] = arena_printf(f->a, "%lld", (long long)mine);
+	assert_null(req_village_ledger_entry_or_404(r, &v));
+	assert_null(v);
+	answered(r, 404, "找不到这个村。");
+}
+
+/* req-190: the ?year= of the town's pages: this year when absent or
+** empty, 1900–2199, else 0 and one 400 for page and API alike. */
+static void req_190_town_year(void **state)
+{
+	struct fixture *f = F(state);
+	struct req *r = reqfix_new(f->a, f->d, "GET", 1);
+	char today[11];
+	date_today(today);
+	assert_int_equal(req_town_year_or_400(r), atoi(today));
+	add_query(r, "year", "1900");
+	assert_int_equal(req_town_year_or_400(r), 1900);
+	not_answered(r);
+	static const char *const bad[] = {"1899", "2200", "20x5", "-2024", " 2024"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		r->query = NULL;
+		add_query(r, "year", bad[i]);
+		assert_int_equal(req_town_year_or_400(r), 0);
+		answered(r, 400, "year 应为 1900–2199 的年份");
+	}
+	r->query = NULL;
+	add_query(r, "year", "2199");
+	assert_int_equal(req_town_year_or_400(r), 2199);
+}
+
 #define DBCASES(setup)                                                                   \
 	cmocka_unit_test_setup_teardown(req_100_actor, setup, teardown),                 \
 	cmocka_unit_test_setup_teardown(req_110_month, setup, teardown),                 \
@@ -238,7 +301,9 @@ static void req_170_upload_name(void **state)
 	cmocka_unit_test_setup_teardown(req_140_public_village, setup, teardown),        \
 	cmocka_unit_test_setup_teardown(req_150_query_int, setup, teardown),             \
 	cmocka_unit_test_setup_teardown(req_160_params, setup, teardown),                \
-	cmocka_unit_test_setup_teardown(req_170_upload_name, setup, teardown)
+	cmocka_unit_test_setup_teardown(req_170_upload_name, setup, teardown),          \
+	cmocka_unit_test_setup_teardown(req_180_village_ledger_entry, setup, teardown),  \
+	cmocka_unit_test_setup_teardown(req_190_town_year, setup, teardown)
 
 int main(void)
 {
