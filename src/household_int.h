@@ -37,11 +37,14 @@ const char *household_check_phone(arena *a, const char *label, const char *s);
 const char *household_check_yesno(arena *a, const char *label, const char *s, int def,
 				  int *out);
 
-/* Record a change on household:household_id's audit object: before and
-** after (either NULL) are rows that to_json writes as a JSON object (a
-** household through household_json(), a member).  audit_record()'s 0/-1. */
-int household_audit(db *d, const struct actor *who, int64_t village_id, const char *action,
-		    int64_t household_id, void (*to_json)(buf *b, const void *row),
-		    const void *before, const void *after);
+/* Record a change on household:household_id's audit object and commit the
+** caller's write transaction: every household and member write ends so,
+** the audit row in the same transaction as the change.  before and after
+** (either NULL) are rows that to_json writes as a JSON object (a household
+** through household_json(), a member).  0, or -1 (the caller rolls back). */
+int household_audit_commit(db *d, const struct actor *who, int64_t village_id,
+			   const char *action, int64_t household_id,
+			   void (*to_json)(buf *b, const void *row), const void *before,
+			   const void *after);
 
 #endif
