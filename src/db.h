@@ -84,6 +84,12 @@ int db_step_one(db_stmt *s);
 struct arena;
 typedef void (*db_row_fn)(db_stmt *s, struct arena *a, void *row);
 int db_read_rows(db_stmt *s, struct arena *a, size_t size, db_row_fn read, void *rows_out, int *n);
+/* db_read_page(): db_read_rows() of a keyset page, s asked for limit + 1
+** rows: at most limit of them into the array, and *more 1 when the extra
+** row came (there is a next page; its cursor is the last row's key), else
+** 0.  limit -1: no limit.  0, or -1 after a failed step. */
+int db_read_page(db_stmt *s, struct arena *a, size_t size, db_row_fn read, int limit,
+		 void *rows_out, int *n, int *more);
 
 /* Columns of the current row, numbered from 0.  Text stays valid until the
 ** next step/reset of the statement. NULL reads as 0 / NULL. */

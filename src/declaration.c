@@ -163,8 +163,10 @@ out:
 		 " COALESCE(dl.entry_id, 0), dl.decided_by, COALESCE(dl.decided_at, 0)," \
 		 " dl.created_at FROM declaration dl JOIN household h ON h.id = dl.household_id"
 
-static void declaration_from_row(db_stmt *s, arena *a, struct declaration *x)
+/* A row of DECL_SEL (a db_row_fn). */
+static void declaration_from_row(db_stmt *s, arena *a, void *row)
 {
+	struct declaration *x = row;
 	x->id = db_column_int(s, 0);
 	x->village_id = db_column_int(s, 1);
 	x->household_id = db_column_int(s, 2);
@@ -204,20 +206,12 @@ int declaration_list_page(db *d, arena *a, int64_t village_id, int64_t household
 	    db_bind_text(s, "$st", status >= 0 && status <= DECL_DECLINED ? names[status] : "") ||
 	    db_bind_int(s, "$before", before) || db_bind_int(s, "$lim", (int64_t)limit + 1))
 		return -1;
-	int cap = 32, st;
-	struct declaration *list = arena_alloc(a, (size_t)cap * sizeof *list);
-	while ((st = db_step(s)) == DB_ROW) {
-		if (*n == limit) { /* one more than asked: there is a next page */
-			*next = list[*n - 1].id;
-			db_reset(s);
-			st = DB_DONE;
-			break;
-		}
-		list = arena_grow(a, list, &cap, *n, sizeof *list);
-		declaration_from_row(s, a, &list[(*n)++]);
-	}
-	*rows = list;
-	return st == DB_DONE ? 0 : -1;
+	int more;
+	if (db_read_page(s, a, sizeof **rows, declaration_from_row, limit, rows, n, &more))
+		return -1;
+	if (more)
+		*next = (*rows)[*n - 1].id;
+	return 0;
 }
 
 int declaration_list(db *d, arena *a, int64_t village_id, int64_t household_id, int status,

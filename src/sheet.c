@@ -201,8 +201,9 @@ static void closed_message(errlist *errs, const struct sheet *sh)
 
 /* ---- entries: reading ------------------------------------------------------- */
 
-void sheet_entry_from_row(db_stmt *s, arena *a, struct entry *e)
+void sheet_entry_from_row(db_stmt *s, arena *a, void *row)
 {
+	struct entry *e = row;
 	e->id = db_column_int(s, 0);
 	e->sheet_id = db_column_int(s, 1);
 	e->village_id = db_column_int(s, 2);
@@ -238,33 +239,18 @@ int sheet_entries(db *d, arena *a, int64_t village_id, int64_t sheet_id, int64_t
 	if (!s || db_bind_int(s, "$s", sheet_id) || db_bind_int(s, "$v", village_id) ||
 	    db_bind_int(s, "$h", household_id))
 		return -1;
-	int cap = 64, st;
-	struct entry *list = arena_alloc(a, (size_t)cap * sizeof *list);
-	while ((st = db_step(s)) == DB_ROW) {
-		list = arena_grow(a, list, &cap, *n, sizeof *list);
-		sheet_entry_from_row(s, a, &list[(*n)++]);
-	}
-	*rows = list;
-	return st == DB_DONE ? 0 : -1;
+	return db_read_rows(s, a, sizeof **rows, sheet_entry_from_row, rows, n);
 }
 
 int sheet_entries_read_page(db_stmt *s, arena *a, int limit, struct entry **rows, int *n,
 			    int64_t *next)
 {
-	int cap = 64, st;
-	struct entry *list = arena_alloc(a, (size_t)cap * sizeof *list);
-	while ((st = db_step(s)) == DB_ROW) {
-		if (*n == limit) { /* one more than asked: there is a next page */
-			*next = list[*n - 1].id;
-			db_reset(s);
-			st = DB_DONE;
-			break;
-		}
-		list = arena_grow(a, list, &cap, *n, sizeof *list);
-		sheet_entry_from_row(s, a, &list[(*n)++]);
-	}
-	*rows = list;
-	return st == DB_DONE ? 0 : -1;
+	int more;
+	if (db_read_page(s, a, sizeof **rows, sheet_entry_from_row, limit, rows, n, &more))
+		return -1;
+	if (more)
+		*next = (*rows)[*n - 1].id;
+	return 0;
 }
 
 int sheet_entries_page(db *d, arena *a, int64_t village_id, int64_t sheet_id, int64_t after,
