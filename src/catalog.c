@@ -45,8 +45,9 @@ const char *catalog_kind_label(const char *kind)
 		  " (SELECT COALESCE(SUM(r.quantity), 0) FROM redemption r WHERE r.item_id = i.id" \
 		  "  AND r.status = 'reserved' AND r.expires_at > $now)"
 
-static void item_from_row(db_stmt *s, arena *a, struct shop_item *it)
+static void item_from_row(db_stmt *s, arena *a, void *row)
 {
+	struct shop_item *it = row;
 	it->id = db_column_int(s, 0);
 	it->village_id = db_column_int(s, 1);
 	it->code = db_column_dup(s, 2, a);
@@ -72,14 +73,7 @@ int catalog_list(db *d, arena *a, int64_t village_id, int active_only, struct sh
 	if (!s || db_bind_int(s, "$v", village_id) || db_bind_int(s, "$all", !active_only) ||
 	    db_bind_int(s, "$now", now_unix()))
 		return -1;
-	int cap = 32, st;
-	struct shop_item *list = arena_alloc(a, (size_t)cap * sizeof *list);
-	while ((st = db_step(s)) == DB_ROW) {
-		list = arena_grow(a, list, &cap, *n, sizeof *list);
-		item_from_row(s, a, &list[(*n)++]);
-	}
-	*out = list;
-	return st == DB_DONE ? 0 : -1;
+	return db_read_rows(s, a, sizeof **out, item_from_row, out, n);
 }
 
 /* The one row of s (its $v and $now bound here) into *out: 0, 1 none, -1. */

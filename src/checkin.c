@@ -17,8 +17,9 @@
 		    " (SELECT COUNT(*) FROM checkin_scan s WHERE s.checkin_id = c.id)" \
 		    " FROM checkin c"
 
-static void checkin_from_row(db_stmt *s, arena *a, struct checkin *c)
+static void checkin_from_row(db_stmt *s, arena *a, void *row)
 {
+	struct checkin *c = row;
 	c->id = db_column_int(s, 0);
 	c->village_id = db_column_int(s, 1);
 	c->token = arena_strdup(a, db_column_text(s, 2));
@@ -80,12 +81,7 @@ int checkin_list(db *d, arena *a, int64_t village_id, struct checkin **rows, int
 	db_stmt *s = db_prepare(d, CHECKIN_SEL " WHERE c.village_id = $v ORDER BY c.id DESC LIMIT 20");
 	if (!s || db_bind_int(s, "$v", village_id))
 		return -1;
-	int cap = 0, st;
-	while ((st = db_step(s)) == DB_ROW) {
-		*rows = arena_grow(a, *rows, &cap, *n, sizeof **rows);
-		checkin_from_row(s, a, &(*rows)[(*n)++]);
-	}
-	return st == DB_DONE ? 0 : -1;
+	return db_read_rows(s, a, sizeof **rows, checkin_from_row, rows, n);
 }
 
 int checkin_scans(db *d, arena *a, const struct checkin *c, struct checkin_scan **rows, int *n)

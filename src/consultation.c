@@ -133,8 +133,9 @@ out:
 	" FROM consultation c LEFT JOIN standard_version sv ON sv.id = c.version_id"
 
 /* The current row of a CONSULTATION_COLS statement into c (arena). */
-static void consultation_row(db_stmt *s, arena *a, struct consultation *c)
+static void consultation_row(db_stmt *s, arena *a, void *row)
 {
+	struct consultation *c = row;
 	c->id = db_column_int(s, 0);
 	c->village_id = db_column_int(s, 1);
 	c->title = db_column_dup(s, 2, a);
@@ -172,13 +173,7 @@ int consultation_list(db *d, arena *a, int64_t village_id, struct consultation *
 				   " WHERE c.village_id = $v ORDER BY c.id DESC");
 	if (!s || db_bind_int(s, "$v", village_id))
 		return -1;
-	int cap = 0, st;
-	while ((st = db_step(s)) == DB_ROW) {
-		*rows = arena_grow(a, *rows, &cap, *n, sizeof **rows);
-		consultation_row(s, a, &(*rows)[(*n)++]);
-	}
-	db_reset(s);
-	return st == DB_DONE ? 0 : -1;
+	return db_read_rows(s, a, sizeof **rows, consultation_row, rows, n);
 }
 
 int consultation_last(db *d, arena *a, int64_t village_id, struct consultation **out)

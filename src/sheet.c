@@ -50,8 +50,9 @@ int sheet_is_open(const struct sheet *s)
 		   " returned_by, COALESCE(returned_at, 0), return_reason," \
 		   " COALESCE(approval_id, 0), created_at, updated_at"
 
-static void sheet_from_row(db_stmt *s, arena *a, struct sheet *sh)
+static void sheet_from_row(db_stmt *s, arena *a, void *row)
 {
+	struct sheet *sh = row;
 	memset(sh, 0, sizeof *sh);
 	sh->id = db_column_int(s, 0);
 	sh->village_id = db_column_int(s, 1);
@@ -158,13 +159,8 @@ int sheet_list(db *d, arena *a, int64_t village_id, struct sheet **rows, int *n)
 				   " ORDER BY month DESC");
 	if (!s || db_bind_int(s, "$v", village_id))
 		return -1;
-	int cap = 16, st;
-	struct sheet *list = arena_alloc(a, (size_t)cap * sizeof *list);
-	while ((st = db_step(s)) == DB_ROW) {
-		list = arena_grow(a, list, &cap, *n, sizeof *list);
-		sheet_from_row(s, a, &list[(*n)++]);
-	}
-	if (st != DB_DONE)
+	struct sheet *list;
+	if (db_read_rows(s, a, sizeof *list, sheet_from_row, &list, n))
 		return -1;
 	for (int i = 0; i < *n; i++)
 		if (sheet_counts(d, &list[i]))

@@ -247,8 +247,9 @@ static int64_t col_opt(db_stmt *s, int c)
 }
 
 /* Fill v from the current row of s (columns of VERSION_COLS). */
-static void version_from_row(db_stmt *s, arena *a, struct std_version *v)
+static void version_from_row(db_stmt *s, arena *a, void *row)
 {
+	struct std_version *v = row;
 	memset(v, 0, sizeof *v);
 	v->id = db_column_int(s, 0);
 	v->village_id = db_column_int(s, 1);
@@ -365,14 +366,7 @@ int standard_list(db *d, arena *a, int64_t village_id, struct std_version **rows
 		if (!s)
 			return -1;
 	}
-	int cap = 16, st;
-	struct std_version *list = arena_alloc(a, (size_t)cap * sizeof *list);
-	while ((st = db_step(s)) == DB_ROW) {
-		list = arena_grow(a, list, &cap, *n, sizeof *list);
-		version_from_row(s, a, &list[(*n)++]);
-	}
-	*rows = list;
-	return st == DB_DONE ? 0 : -1;
+	return db_read_rows(s, a, sizeof **rows, version_from_row, rows, n);
 }
 
 const struct std_item *standard_item_by_code(const struct std_version *v, const char *code)

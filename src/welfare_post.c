@@ -91,8 +91,9 @@ fail:
 	" COALESCE(p.decided_by, ''), p.created_by," \
 	" (SELECT COUNT(*) FROM welfare_application w WHERE w.post_id = p.id)"
 
-static void post_row(db_stmt *s, arena *a, struct welfare_post *p)
+static void post_row(db_stmt *s, arena *a, void *row)
 {
+	struct welfare_post *p = row;
 	p->id = db_column_int(s, 0);
 	p->village_id = db_column_int(s, 1);
 	p->title = db_column_dup(s, 2, a);
@@ -134,12 +135,7 @@ int welfare_post_list(db *d, arena *a, int64_t village_id, struct welfare_post *
 				   " WHERE p.village_id = $v ORDER BY p.id DESC");
 	if (!s || db_bind_int(s, "$v", village_id))
 		return -1;
-	int cap = 0, st;
-	while ((st = db_step(s)) == DB_ROW) {
-		*rows = arena_grow(a, *rows, &cap, *n, sizeof **rows);
-		post_row(s, a, &(*rows)[(*n)++]);
-	}
-	return st == DB_DONE ? 0 : -1;
+	return db_read_rows(s, a, sizeof **rows, post_row, rows, n);
 }
 
 /* Begin the write transaction of a change to open post post_id of v and
