@@ -88,12 +88,8 @@ static int sheet_transition(db *d, const struct actor *who, const struct village
 		json_quote(&js, reason);
 	}
 	buf_puts(&js, "}");
-	char obj[48];
-	snprintf(obj, sizeof obj, "sheet:%lld", (long long)sh->id);
-	int ar = audit_record(d, who, v->id, to == SHEET_SUBMITTED ? "sheet.submit" : "sheet.return",
-			      obj, NULL, buf_cstr(&js));
-	buf_free(&js);
-	if (ar || db_commit(d))
+	if (audit_commit_json(d, who, v->id, to == SHEET_SUBMITTED ? "sheet.submit" : "sheet.return",
+			      "sheet", sh->id, &js))
 		goto out;
 	in_tx = 0;
 	rc = 0;
@@ -306,11 +302,7 @@ int sheet_approve(db *d, arena *a, const struct actor *who, const struct village
 	buf_puts(&js, ",\"resolution\":");
 	json_quote(&js, in->resolution);
 	buf_puts(&js, "}");
-	char obj[48];
-	snprintf(obj, sizeof obj, "sheet:%lld", (long long)sh->id);
-	int ar = audit_record(d, who, v->id, "sheet.approve", obj, NULL, buf_cstr(&js));
-	buf_free(&js);
-	if (ar || db_commit(d))
+	if (audit_commit_json(d, who, v->id, "sheet.approve", "sheet", sh->id, &js))
 		goto out;
 	in_tx = 0;
 	if (out && approval_get(d, a, v->id, approval_id, out) < 0)

@@ -158,15 +158,11 @@ int checkin_open(db *d, const struct actor *who, const struct village *v, const 
 		goto out;
 	*id = db_column_int(s, 0);
 	db_reset(s);
-	char obj[48];
-	snprintf(obj, sizeof obj, "checkin:%lld", (long long)*id);
 	buf js = {0};
 	buf_puts(&js, "{\"item\":");
 	json_quote(&js, item_code);
 	buf_printf(&js, ",\"date\":\"%s\"}", date);
-	int ar = audit_record(d, who, v->id, "checkin.open", obj, NULL, buf_cstr(&js));
-	buf_free(&js);
-	if (ar || db_commit(d))
+	if (audit_commit_json(d, who, v->id, "checkin.open", "checkin", *id, &js))
 		goto out;
 	in_tx = 0;
 	rc = 0;
@@ -255,10 +251,8 @@ int checkin_close(db *d, const struct actor *who, const struct village *v, int64
 		rc = 1;
 		goto out;
 	}
-	char obj[48];
-	snprintf(obj, sizeof obj, "checkin:%lld", (long long)id);
-	if (audit_record(d, who, v->id, "checkin.close", obj, NULL, "{\"closed\":true}") ||
-	    db_commit(d))
+	if (audit_commit_change(d, who, v->id, "checkin.close", "checkin", id, NULL,
+				"{\"closed\":true}"))
 		goto out;
 	return 0;
 out:

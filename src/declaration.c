@@ -136,16 +136,12 @@ int declaration_create(db *d, const struct actor *who, const struct village *v,
 	/* the passbook lists its declarations */
 	if (passbook_store_touch(d, household_id))
 		goto out;
-	char obj[48];
-	snprintf(obj, sizeof obj, "declaration:%lld", (long long)new_id);
 	buf js = {0};
 	buf_printf(&js, "{\"household\":%lld,\"date\":\"%s\",\"note\":", (long long)household_id,
 		   date);
 	json_quote(&js, note);
 	buf_puts(&js, "}");
-	int ar = audit_record(d, who, v->id, "declaration.create", obj, NULL, buf_cstr(&js));
-	buf_free(&js);
-	if (ar || db_commit(d))
+	if (audit_commit_json(d, who, v->id, "declaration.create", "declaration", new_id, &js))
 		goto out;
 	in_tx = 0;
 	if (id)
@@ -317,10 +313,8 @@ int declaration_accept(db *d, const struct actor *who, const struct village *v, 
 	    db_bind_int(s, "$now", now_unix()) || db_bind_int(s, "$id", id) ||
 	    db_step(s) != DB_DONE)
 		goto out;
-	char obj[48];
-	snprintf(obj, sizeof obj, "declaration:%lld", (long long)id);
 	char *after = arena_printf(a, "{\"status\":\"accepted\",\"entry\":%lld}", (long long)eid);
-	if (audit_record(d, who, v->id, "declaration.accept", obj, NULL, after) || db_commit(d))
+	if (audit_commit_change(d, who, v->id, "declaration.accept", "declaration", id, NULL, after))
 		goto out;
 	in_tx = 0;
 	if (entry_id)
@@ -363,15 +357,11 @@ int declaration_decline(db *d, const struct actor *who, const struct village *v,
 	    db_bind_int(s, "$now", now_unix()) || db_bind_int(s, "$id", id) ||
 	    db_step(s) != DB_DONE)
 		goto out;
-	char obj[48];
-	snprintf(obj, sizeof obj, "declaration:%lld", (long long)id);
 	buf js = {0};
 	buf_puts(&js, "{\"status\":\"declined\",\"reason\":");
 	json_quote(&js, reason);
 	buf_puts(&js, "}");
-	int ar = audit_record(d, who, v->id, "declaration.decline", obj, NULL, buf_cstr(&js));
-	buf_free(&js);
-	if (ar || db_commit(d))
+	if (audit_commit_json(d, who, v->id, "declaration.decline", "declaration", id, &js))
 		goto out;
 	in_tx = 0;
 	rc = 0;

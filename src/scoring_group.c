@@ -53,18 +53,6 @@ static void text_check(errlist *errs, const char *field, const char *text, int r
 	}
 }
 
-/* Record action on member id with the JSON after in js (freed here), then
-** commit.  Returns 0 or -1 (the caller rolls back). */
-static int audit_commit(db *d, const struct actor *who, int64_t village_id, const char *action,
-			int64_t id, buf *js)
-{
-	char obj[48];
-	snprintf(obj, sizeof obj, "group_member:%lld", (long long)id);
-	int rc = audit_record(d, who, village_id, action, obj, NULL, buf_cstr(js));
-	buf_free(js);
-	return rc || db_commit(d) ? -1 : 0;
-}
-
 /* The account checks of group_member_add inside its transaction: login is
 ** an enabled account of the village and no current member is linked to
 ** it.  Returns 0, 1 (errs), -1. */
@@ -145,7 +133,7 @@ int group_member_add(db *d, const struct actor *who, const struct village *v,
 		   in->joined_on, in->meeting_date);
 	json_quote(&js, in->attendees);
 	buf_puts(&js, "}");
-	rc = audit_commit(d, who, v->id, "group.add", *id, &js);
+	rc = audit_commit_json(d, who, v->id, "group.add", "group_member", *id, &js);
 out:
 	if (rc)
 		db_rollback(d);
@@ -196,7 +184,7 @@ int group_member_leave(db *d, const struct actor *who, const struct village *v, 
 	buf_printf(&js, "{\"left_on\":\"%s\",\"reason\":", left_on);
 	json_quote(&js, reason ? reason : "");
 	buf_puts(&js, "}");
-	rc = audit_commit(d, who, v->id, "group.leave", id, &js);
+	rc = audit_commit_json(d, who, v->id, "group.leave", "group_member", id, &js);
 out:
 	if (rc)
 		db_rollback(d);

@@ -673,21 +673,31 @@ int entry_check_missed(db *d, arena *a, const struct village *v, const struct en
 	return bad < 0 ? -1 : bad ? 1 : 0;
 }
 
+/* The sheet of month in village_id (made when there is none) into *out,
+** locked open for adding entries, inside the caller's write transaction:
+** 0; 1 with the reason in errs (closed_message() when it is submitted or
+** approved); -1. */
+static int sheet_open_for_entries(db *d, arena *a, int64_t village_id, const char *month,
+				  struct sheet **out, errlist *errs)
+{
+	int rc = sheet_get_or_create(d, a, village_id, month, out, errs);
+	if (rc)
+		return rc;
+	rc = sheet_lock_open(d, (*out)->id);
+	if (rc > 0)
+		closed_message(errs, *out);
+	return rc;
+}
+
 /* entry_add inside the caller's write transaction.  Returns 0, 1, -1. */
 int entry_add_tx(db *d, arena *a, const struct actor *who, const struct village *v,
 			const char *month, const struct entry_input *in, errlist *errs,
 			int64_t *entry_id, struct checked_entry *ce)
 {
 	struct sheet *sh;
-	int rc = sheet_get_or_create(d, a, v->id, month, &sh, errs);
+	int rc = sheet_open_for_entries(d, a, v->id, month, &sh, errs);
 	if (rc)
 		return rc;
-	rc = sheet_lock_open(d, sh->id);
-	if (rc) {
-		if (rc > 0)
-			closed_message(errs, sh);
-		return rc;
-	}
 	struct entry_ctx c;
 	if (ctx_init(&c, d, a, v, month))
 		return -1;
@@ -784,11 +794,10 @@ int entry_remove(db *d, const struct actor *who, const struct village *v, int64_
 	buf_puts(&js, ",\"item\":");
 	json_quote(&js, e.item_code);
 	buf_printf(&js, ",\"date\":\"%s\",\"points\":%lld}", e.date, (long long)e.points);
-	char obj[48];
-	snprintf(obj, sizeof obj, "entry:%lld", (long long)entry_id);
-	int ar = audit_record(d, who, v->id, "entry.remove", obj, buf_cstr(&js), NULL);
+	int ar = audit_commit_change(d, who, v->id, "entry.remove", "entry", entry_id,
+				     buf_cstr(&js), NULL);
 	buf_free(&js);
-	if (ar || db_commit(d))
+	if (ar)
 		goto out;
 	in_tx = 0;
 	rc = 0;
@@ -908,15 +917,9 @@ int sheet_import_entries(db *d, const struct actor *who, const struct village *v
 		goto out;
 	in_tx = 1;
 	struct sheet *sh;
-	rc = sheet_get_or_create(d, a, v->id, month, &sh, errs);
+	rc = sheet_open_for_entries(d, a, v->id, month, &sh, errs);
 	if (rc)
 		goto out;
-	rc = sheet_lock_open(d, sh->id);
-	if (rc) {
-		if (rc > 0)
-			closed_message(errs, sh);
-		goto out;
-	}
 	rc = -1;
 	struct entry_ctx c;
 	if (ctx_init(&c, d, a, v, month) || ctx_load_households(&c))
@@ -948,11 +951,7 @@ int sheet_import_entries(db *d, const struct actor *who, const struct village *v
 		   (long long)sh->id, month, ic.n, (long long)ic.points);
 	json_quote(&js, fname);
 	buf_puts(&js, "}");
-	char obj[48];
-	snprintf(obj, sizeof obj, "sheet:%lld", (long long)sh->id);
-	int ar = audit_record(d, who, v->id, "entry.import", obj, NULL, buf_cstr(&js));
-	buf_free(&js);
-	if (ar || db_commit(d))
+	if (audit_commit_json(d, who, v->id, "entry.import", "sheet", sh->id, &js))
 		goto out;
 	in_tx = 0;
 	rc = 0;

@@ -727,10 +727,8 @@ static int adopt(db *d, const struct actor *who, const struct village *v,
 	if (standard_content_hash(d, *version_id, content))
 		goto out;
 	version_json(&js, version, &ad, n, source, content);
-	char obj[48];
-	snprintf(obj, sizeof obj, "standard:%lld", (long long)*version_id);
-	if (audit_record(d, who, v->id, "standard.adopt", obj, NULL, buf_cstr(&js)) ||
-	    db_commit(d))
+	if (audit_commit_change(d, who, v->id, "standard.adopt", "standard", *version_id, NULL,
+				buf_cstr(&js)))
 		goto out;
 	in_tx = 0;
 	rc = 0;
@@ -867,10 +865,8 @@ int standard_template_publish(db *d, const struct actor *who, const char *effect
 	if (standard_content_hash(d, *version_id, content))
 		goto out;
 	version_json(&js, version, &ad, n, "csv", content);
-	char obj[48];
-	snprintf(obj, sizeof obj, "standard:%lld", (long long)*version_id);
-	if (audit_record(d, who, 0, "standard.template", obj, NULL, buf_cstr(&js)) ||
-	    db_commit(d))
+	if (audit_commit_change(d, who, 0, "standard.template", "standard", *version_id, NULL,
+				buf_cstr(&js)))
 		goto out;
 	in_tx = 0;
 	rc = 0;
