@@ -219,6 +219,18 @@ int db_read_page(db_stmt *s, arena *a, size_t size, db_row_fn read, int limit, v
 	return st == DB_DONE ? 0 : -1;
 }
 
+int db_read_one(db_stmt *s, arena *a, size_t size, db_row_fn read, void *out)
+{
+	int st = db_step_one(s);
+	if (st)
+		return st;
+	void *row = arena_alloc(a, size); /* zeroed */
+	read(s, a, row);
+	db_reset(s);
+	memcpy(out, &row, sizeof row);
+	return 0;
+}
+
 int db_read_rows(db_stmt *s, arena *a, size_t size, db_row_fn read, void *rows_out, int *n)
 {
 	int more;

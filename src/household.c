@@ -75,8 +75,9 @@ const char *household_status_label(const struct household *h)
 /* ---- reading rows -------------------------------------------------------- */
 
 /* Fill h from a row of "SELECT " HH_COLS. */
-void household_read_row(db_stmt *s, arena *a, struct household *h)
+void household_read_row(db_stmt *s, arena *a, void *row)
 {
+	struct household *h = row;
 	memset(h, 0, sizeof *h);
 	h->id = db_column_int(s, 0);
 	h->village_id = db_column_int(s, 1);
@@ -106,14 +107,7 @@ void household_read_row(db_stmt *s, arena *a, struct household *h)
 static int get_one(db_stmt *s, arena *a, struct household **out)
 {
 	*out = NULL;
-	int st = db_step_one(s);
-	if (st)
-		return st;
-	struct household *h = arena_alloc(a, sizeof *h);
-	household_read_row(s, a, h);
-	db_reset(s);
-	*out = h;
-	return 0;
+	return db_read_one(s, a, sizeof **out, household_read_row, out);
 }
 
 int household_get(db *d, arena *a, int64_t village_id, int64_t id, struct household **out)

@@ -15,8 +15,8 @@
 	"homestead, resident, tenant, joined, left_on, left_reason, eligible, "  \
 	"participating, created_at, updated_at"
 
-/* Fill h from a row of "SELECT " HH_COLS. */
-void household_read_row(db_stmt *s, arena *a, struct household *h);
+/* Fill a struct household from a row of "SELECT " HH_COLS (a db_row_fn). */
+void household_read_row(db_stmt *s, arena *a, void *row);
 
 /* The audit object of a household: "household:ID" into out. */
 void household_object_name(char out[40], int64_t id);

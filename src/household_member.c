@@ -105,14 +105,7 @@ int member_get(db *d, arena *a, int64_t village_id, int64_t household_id, int64_
 	if (!s || db_bind_int(s, "$v", village_id) || db_bind_int(s, "$h", household_id) ||
 	    db_bind_int(s, "$m", member_id))
 		return -1;
-	int st = db_step_one(s);
-	if (st)
-		return st;
-	struct member *m = arena_alloc(a, sizeof *m);
-	read_member(s, a, m);
-	db_reset(s);
-	*out = m;
-	return 0;
+	return db_read_one(s, a, sizeof **out, read_member, out);
 }
 
 /* The member member_id of household_id in village_id that is not removed,

@@ -88,12 +88,10 @@ static int sheet_counts(db *d, struct sheet *sh)
 /* Run s (bound, one sheet row at most): 0 found with counts, 1 none, -1. */
 static int one_sheet(db *d, db_stmt *s, arena *a, struct sheet **out)
 {
-	int st = db_step_one(s);
+	struct sheet *sh;
+	int st = db_read_one(s, a, sizeof *sh, sheet_from_row, &sh);
 	if (st)
 		return st;
-	struct sheet *sh = arena_alloc(a, sizeof *sh);
-	sheet_from_row(s, a, sh);
-	db_reset(s);
 	if (sheet_counts(d, sh))
 		return -1;
 	*out = sh;
@@ -311,8 +309,9 @@ static int ctx_init(struct entry_ctx *c, db *d, arena *a, const struct village *
 
 #define HH_SEL "SELECT id, code, head_name, participating, eligible, joined, left_on FROM household"
 
-static void hh_from_row(db_stmt *s, arena *a, struct hh_info *h)
+static void hh_from_row(db_stmt *s, arena *a, void *row)
 {
+	struct hh_info *h = row;
 	h->id = db_column_int(s, 0);
 	h->code = arena_strdup(a, db_column_text(s, 1));
 	h->name = arena_strdup(a, db_column_text(s, 2));
@@ -358,14 +357,7 @@ int hh_lookup(struct entry_ctx *c, int64_t id, const char *code, struct hh_info 
 	}
 	if (db_bind_int(s, "$v", c->v->id))
 		return -1;
-	int st = db_step_one(s);
-	if (st)
-		return st;
-	struct hh_info *h = arena_alloc(c->a, sizeof *h);
-	hh_from_row(s, c->a, h);
-	db_reset(s);
-	*out = h;
-	return 0;
+	return db_read_one(s, c->a, sizeof **out, hh_from_row, out);
 }
 
 /* Make sure the tallies of household hid in year are loaded: the points per

@@ -273,8 +273,9 @@ static void version_from_row(db_stmt *s, arena *a, void *row)
 #define ITEM_COLS "id, version_id, seq, category, code, name, points, cap_month, cap_year," \
 		  " veto, evidence"
 
-static void item_from_row(db_stmt *s, arena *a, struct std_item *it)
+static void item_from_row(db_stmt *s, arena *a, void *row)
 {
+	struct std_item *it = row;
 	it->id = db_column_int(s, 0);
 	it->version_id = db_column_int(s, 1);
 	it->seq = (int)db_column_int(s, 2);
@@ -308,12 +309,10 @@ static int load_items(db *d, arena *a, struct std_version *v)
 /* Run s (bound) expecting at most one version row: 0 found, 1 none, -1. */
 static int one_version(db *d, db_stmt *s, arena *a, int with_items, struct std_version **out)
 {
-	int st = db_step_one(s);
+	struct std_version *v;
+	int st = db_read_one(s, a, sizeof *v, version_from_row, &v);
 	if (st)
 		return st;
-	struct std_version *v = arena_alloc(a, sizeof *v);
-	version_from_row(s, a, v);
-	db_reset(s);
 	if (with_items && load_items(d, a, v))
 		return -1;
 	*out = v;
@@ -387,14 +386,7 @@ int standard_item_get(db *d, arena *a, int64_t village_id, int64_t item_id,
 				   " WHERE i.id = $id AND v.village_id = $v");
 	if (!s || db_bind_int(s, "$id", item_id) || db_bind_int(s, "$v", village_id))
 		return -1;
-	int st = db_step_one(s);
-	if (st)
-		return st;
-	struct std_item *it = arena_alloc(a, sizeof *it);
-	item_from_row(s, a, it);
-	db_reset(s);
-	*out = it;
-	return 0;
+	return db_read_one(s, a, sizeof **out, item_from_row, out);
 }
 
 int standard_book_load(db *d, arena *a, int64_t village_id, struct std_book *book)

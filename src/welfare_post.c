@@ -117,14 +117,7 @@ int welfare_post_get(db *d, arena *a, int64_t village_id, int64_t id, struct wel
 				   " WHERE p.id = $id AND p.village_id = $v");
 	if (!s || db_bind_int(s, "$id", id) || db_bind_int(s, "$v", village_id))
 		return -1;
-	int st = db_step_one(s);
-	if (st)
-		return st;
-	struct welfare_post *p = arena_alloc(a, sizeof *p);
-	post_row(s, a, p);
-	db_reset(s);
-	*out = p;
-	return 0;
+	return db_read_one(s, a, sizeof **out, post_row, out);
 }
 
 int welfare_post_list(db *d, arena *a, int64_t village_id, struct welfare_post **rows, int *n)
