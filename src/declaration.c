@@ -245,6 +245,18 @@ static int pending_declaration(db *d, arena *a, const struct village *v, int64_t
 	return passbook_store_touch(d, x->household_id) ? -1 : 0;
 }
 
+/* Begin the write transaction of a decision on declaration id of v (*in_tx
+** set once it is open) and load it pending: pending_declaration()'s
+** answers, -1 when the transaction does not begin. */
+static int begin_decision(db *d, arena *a, const struct village *v, int64_t id,
+			  struct declaration **out, errlist *errs, int *in_tx)
+{
+	if (db_begin_write(d))
+		return -1;
+	*in_tx = 1;
+	return pending_declaration(d, a, v, id, out, errs);
+}
+
 /* The month a declaration of month goes into: its own, unless that sheet
 ** is approved already (the committees approved it while the declaration
 ** waited); then the newest open sheet after it, else the current month's
@@ -277,12 +289,9 @@ int declaration_accept(db *d, const struct actor *who, const struct village *v, 
 		       const char *item_code, errlist *errs, int64_t *entry_id)
 {
 	arena *a = arena_new();
-	int rc = -1, in_tx = 0;
-	if (db_begin_write(d))
-		goto out;
-	in_tx = 1;
+	int in_tx = 0;
 	struct declaration *x;
-	rc = pending_declaration(d, a, v, id, &x, errs);
+	int rc = begin_decision(d, a, v, id, &x, errs, &in_tx);
 	if (rc)
 		goto out;
 	char month[8];
@@ -331,14 +340,11 @@ int declaration_decline(db *d, const struct actor *who, const struct village *v,
 			const char *reason, errlist *errs)
 {
 	arena *a = arena_new();
-	int rc = -1, in_tx = 0;
-	if (db_begin_write(d))
-		goto out;
-	in_tx = 1;
+	int in_tx = 0;
 	struct declaration *x;
 	/* the declaration first: an id of another village is "not found"
 	** whatever else the request holds */
-	rc = pending_declaration(d, a, v, id, &x, errs);
+	int rc = begin_decision(d, a, v, id, &x, errs, &in_tx);
 	if (rc)
 		goto out;
 	rc = 1;
