@@ -257,6 +257,24 @@ static int begin_decision(db *d, arena *a, const struct village *v, int64_t id,
 	return pending_declaration(d, a, v, id, out, errs);
 }
 
+/* Mark the pending declaration id decided by who now: status "accepted"
+** with the entry entry_id it became, or "declined" for reason (the other
+** of the two stays NULL, as it was while pending).  0 or -1. */
+static int record_decision(db *d, const struct actor *who, int64_t id, const char *status,
+			   int64_t entry_id, const char *reason)
+{
+	db_stmt *s = db_prepare(d, "UPDATE declaration SET status = $st, entry_id = $e,"
+				   " decline_reason = $r, decided_by = $by, decided_at = $now"
+				   " WHERE id = $id");
+	if (!s || db_bind_text(s, "$st", status) ||
+	    (entry_id ? db_bind_int(s, "$e", entry_id) : db_bind_null(s, "$e")) ||
+	    (reason ? db_bind_text(s, "$r", reason) : db_bind_null(s, "$r")) ||
+	    db_bind_text(s, "$by", who->login) || db_bind_int(s, "$now", now_unix()) ||
+	    db_bind_int(s, "$id", id) || db_step(s) != DB_DONE)
+		return -1;
+	return 0;
+}
+
 /* The month a declaration of month goes into: its own, unless that sheet
 ** is approved already (the committees approved it while the declaration
 ** waited); then the newest open sheet after it, else the current month's
@@ -316,11 +334,7 @@ int declaration_accept(db *d, const struct actor *who, const struct village *v, 
 	if (rc)
 		goto out;
 	rc = -1;
-	db_stmt *s = db_prepare(d, "UPDATE declaration SET status = 'accepted', entry_id = $e,"
-				   " decided_by = $by, decided_at = $now WHERE id = $id");
-	if (!s || db_bind_int(s, "$e", eid) || db_bind_text(s, "$by", who->login) ||
-	    db_bind_int(s, "$now", now_unix()) || db_bind_int(s, "$id", id) ||
-	    db_step(s) != DB_DONE)
+	if (record_decision(d, who, id, "accepted", eid, NULL))
 		goto out;
 	char *after = arena_printf(a, "{\"status\":\"accepted\",\"entry\":%lld}", (long long)eid);
 	if (audit_commit_change(d, who, v->id, "declaration.accept", "declaration", id, NULL, after))
@@ -357,11 +371,7 @@ int declaration_decline(db *d, const struct actor *who, const struct village *v,
 		goto out;
 	}
 	rc = -1;
-	db_stmt *s = db_prepare(d, "UPDATE declaration SET status = 'declined', decline_reason = $r,"
-				   " decided_by = $by, decided_at = $now WHERE id = $id");
-	if (!s || db_bind_text(s, "$r", reason) || db_bind_text(s, "$by", who->login) ||
-	    db_bind_int(s, "$now", now_unix()) || db_bind_int(s, "$id", id) ||
-	    db_step(s) != DB_DONE)
+	if (record_decision(d, who, id, "declined", 0, reason))
 		goto out;
 	buf js = {0};
 	buf_puts(&js, "{\"status\":\"declined\",\"reason\":");
