@@ -669,6 +669,21 @@ static void version_json(buf *b, int version, const struct std_adoption *ad, int
 	buf_puts(b, "}");
 }
 
+/* The audit row of new version version_id (its JSON with the content hash
+** of the rows just written) on "standard:ID", then commit: the last step
+** of adopting a village's standard and of the town's template.  0 or -1. */
+static int audit_version_commit(db *d, const struct actor *who, int64_t village_id,
+				const char *action, int64_t version_id, int version,
+				const struct std_adoption *ad, int nitems, const char *source)
+{
+	char content[65];
+	if (standard_content_hash(d, version_id, content))
+		return -1;
+	buf js = {0};
+	version_json(&js, version, ad, nitems, source, content);
+	return audit_commit_json(d, who, village_id, action, "standard", version_id, &js);
+}
+
 /* Adopt with the checks of standard_adopt; dry_run stops before writing. */
 static int adopt(db *d, const struct actor *who, const struct village *v,
 		 const struct std_adoption *ad_in, const struct std_item *items, int n,
@@ -677,7 +692,6 @@ static int adopt(db *d, const struct actor *who, const struct village *v,
 {
 	int rc = -1, in_tx = 0;
 	char today[11];
-	buf js = {0};
 	struct std_adoption ad = *ad_in;
 	date_today(today);
 	standard_check_adoption(&ad, today, errs);
@@ -715,19 +729,14 @@ static int adopt(db *d, const struct actor *who, const struct village *v,
 			goto out;
 		}
 	}
-	char content[65];
-	if (standard_content_hash(d, *version_id, content))
-		goto out;
-	version_json(&js, version, &ad, n, source, content);
-	if (audit_commit_change(d, who, v->id, "standard.adopt", "standard", *version_id, NULL,
-				buf_cstr(&js)))
+	if (audit_version_commit(d, who, v->id, "standard.adopt", *version_id, version, &ad, n,
+				 source))
 		goto out;
 	in_tx = 0;
 	rc = 0;
 out:
 	if (in_tx)
 		db_rollback(d);
-	buf_free(&js);
 	return rc;
 }
 
@@ -834,7 +843,6 @@ int standard_template_publish(db *d, const struct actor *who, const char *effect
 	arena *a = arena_new();
 	struct std_item *items = NULL;
 	int n = 0, rc = -1, in_tx = 0, version;
-	buf js = {0};
 	standard_parse_csv(a, fname, data, len, &items, &n, errs);
 	if (!effective_on || !date_valid(effective_on))
 		errlist_add(errs, "生效日期应为有效日期，格式 YYYY-MM-DD");
@@ -853,19 +861,14 @@ int standard_template_publish(db *d, const struct actor *who, const char *effect
 	if (standard_template_ensure(d) ||
 	    insert_version(d, 0, &ad, items, n, "csv", 0, who->login, &version, version_id))
 		goto out;
-	char content[65];
-	if (standard_content_hash(d, *version_id, content))
-		goto out;
-	version_json(&js, version, &ad, n, "csv", content);
-	if (audit_commit_change(d, who, 0, "standard.template", "standard", *version_id, NULL,
-				buf_cstr(&js)))
+	if (audit_version_commit(d, who, 0, "standard.template", *version_id, version, &ad, n,
+				 "csv"))
 		goto out;
 	in_tx = 0;
 	rc = 0;
 out:
 	if (in_tx)
 		db_rollback(d);
-	buf_free(&js);
 	arena_free(a);
 	return rc;
 }
