@@ -219,6 +219,15 @@ int db_read_page(db_stmt *s, arena *a, size_t size, db_row_fn read, int limit, v
 	return st == DB_DONE ? 0 : -1;
 }
 
+int db_read_int(db_stmt *s, int64_t *out)
+{
+	int st = db_step(s);
+	if (st == DB_ROW)
+		*out = db_column_int(s, 0);
+	db_reset(s);
+	return st == DB_ROW ? 0 : -1;
+}
+
 int db_read_one(db_stmt *s, arena *a, size_t size, db_row_fn read, void *out)
 {
 	int st = db_step_one(s);

@@ -84,6 +84,10 @@ int db_step_one(db_stmt *s);
 struct arena;
 typedef void (*db_row_fn)(db_stmt *s, struct arena *a, void *row);
 int db_read_rows(db_stmt *s, struct arena *a, size_t size, db_row_fn read, void *rows_out, int *n);
+/* db_read_int(): the first column of the one row of s (prepared and
+** bound; a COUNT(*), a MAX()) as an integer into *out, s reset.  0, or -1
+** when there was no row or the step failed. */
+int db_read_int(db_stmt *s, int64_t *out);
 /* db_read_one(): the lookup of at most one row of db_read_rows(): a new
 ** zeroed element of size bytes in arena a, filled by read(s, a, row), its
 ** address to *(T **)out (left alone when there is no row); s is reset.

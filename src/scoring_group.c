@@ -60,11 +60,10 @@ static int account_check(db *d, int64_t village_id, const char *login, errlist *
 {
 	db_stmt *s = db_prepare(d, "SELECT COUNT(*) FROM account WHERE login = $l"
 				   " AND village_id = $v AND disabled = 0");
+	int64_t have;
 	if (!s || db_bind_text(s, "$l", login) || db_bind_int(s, "$v", village_id) ||
-	    db_step(s) != DB_ROW)
+	    db_read_int(s, &have))
 		return -1;
-	int64_t have = db_column_int(s, 0);
-	db_reset(s);
 	if (!have) {
 		errlist_add(errs, "账号: 本村没有账号“%s”", login);
 		return 1;
@@ -72,10 +71,8 @@ static int account_check(db *d, int64_t village_id, const char *login, errlist *
 	s = db_prepare(d, "SELECT COUNT(*) FROM group_member WHERE village_id = $v"
 			  " AND account_login = $l AND left_on IS NULL");
 	if (!s || db_bind_text(s, "$l", login) || db_bind_int(s, "$v", village_id) ||
-	    db_step(s) != DB_ROW)
+	    db_read_int(s, &have))
 		return -1;
-	have = db_column_int(s, 0);
-	db_reset(s);
 	if (have) {
 		errlist_add(errs, "账号: “%s”已关联到小组的另一名成员", login);
 		return 1;
@@ -230,11 +227,10 @@ static int64_t role_count(db *d, int64_t village_id, const char *role)
 {
 	db_stmt *s = db_prepare(d, "SELECT COUNT(*) FROM group_member WHERE village_id = $v"
 				   " AND left_on IS NULL AND ($role = '' OR role = $role)");
+	int64_t c;
 	if (!s || db_bind_int(s, "$v", village_id) || db_bind_text(s, "$role", role) ||
-	    db_step(s) != DB_ROW)
+	    db_read_int(s, &c))
 		return -1;
-	int64_t c = db_column_int(s, 0);
-	db_reset(s);
 	return c;
 }
 

@@ -193,11 +193,10 @@ int welfare_apply(db *d, arena *a, const struct actor *who, const struct village
 	}
 	db_stmt *s = db_prepare(d, "SELECT COUNT(*) FROM welfare_application"
 				   " WHERE post_id = $p AND household_id = $h");
+	int64_t had;
 	if (!s || db_bind_int(s, "$p", post_id) || db_bind_int(s, "$h", h->id) ||
-	    db_step(s) != DB_ROW)
+	    db_read_int(s, &had))
 		goto out;
-	int64_t had = db_column_int(s, 0);
-	db_reset(s);
 	if (had) {
 		errlist_add(errs, "户 %s 已经报名过这个岗位", household_code);
 		rc = 1;
