@@ -50,19 +50,8 @@ int quarter_parse(const char *quarter, int *year, int *q, char first_month[8],
 	return 0;
 }
 
-/* Days since 1970-01-01 of the valid date YYYY-MM-DD (H. Hinnant's
-** days_from_civil), and back. */
-static int64_t date_days(const char *date)
-{
-	int y = atoi(date), m = atoi(date + 5), d = atoi(date + 8);
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
+/* The valid date of day number z (days since 1970-01-01; H. Hinnant's
+** civil_from_days, the way back of date_day_number()). */
 static void days_date(int64_t z, char out[11])
 {
 	z += 719468;
@@ -405,7 +394,7 @@ int announcement_announce(db *d, arena *a, const struct actor *who, const struct
 	ann->quarter = arena_strdup(a, quarter);
 	ann->announced_on = arena_strdup(a, date);
 	char until[11];
-	days_date(date_days(date) + v->objection_days - 1, until);
+	days_date(date_day_number(date) + v->objection_days - 1, until);
 	ann->objection_until = arena_strdup(a, until);
 	ann->checkpoint_id = cp->id;
 	ann->checkpoint = cp->note;

@@ -88,12 +88,8 @@ static int sheet_transition(db *d, const struct actor *who, const struct village
 		json_quote(&js, reason);
 	}
 	buf_puts(&js, "}");
-	char obj[48];
-	snprintf(obj, sizeof obj, "sheet:%lld", (long long)sh->id);
-	int ar = audit_record(d, who, v->id, to == SHEET_SUBMITTED ? "sheet.submit" : "sheet.return",
-			      obj, NULL, buf_cstr(&js));
-	buf_free(&js);
-	if (ar || db_commit(d))
+	if (audit_commit_json(d, who, v->id, to == SHEET_SUBMITTED ? "sheet.submit" : "sheet.return",
+			      "sheet", sh->id, &js))
 		goto out;
 	in_tx = 0;
 	rc = 0;
@@ -128,18 +124,10 @@ int sheet_return(db *d, const struct actor *who, const struct village *v, const 
 		      " approved_by, approved_at, entry_count, points_total," \
 		      " COALESCE(seq_first, 0), COALESCE(seq_last, 0), head_hash"
 
-int approval_get(db *d, arena *a, int64_t village_id, int64_t approval_id,
-		 struct approval **out)
+/* A row of "SELECT " APPROVAL_COLS (a db_row_fn). */
+static void approval_from_row(db_stmt *s, arena *a, void *row)
 {
-	*out = NULL;
-	db_stmt *s = db_prepare(d, "SELECT " APPROVAL_COLS " FROM approval"
-				   " WHERE id = $id AND village_id = $v");
-	if (!s || db_bind_int(s, "$id", approval_id) || db_bind_int(s, "$v", village_id))
-		return -1;
-	int st = db_step_one(s);
-	if (st)
-		return st;
-	struct approval *ap = arena_alloc(a, sizeof *ap);
+	struct approval *ap = row;
 	ap->id = db_column_int(s, 0);
 	ap->village_id = db_column_int(s, 1);
 	ap->sheet_id = db_column_int(s, 2);
@@ -154,9 +142,17 @@ int approval_get(db *d, arena *a, int64_t village_id, int64_t approval_id,
 	ap->seq_first = db_column_int(s, 11);
 	ap->seq_last = db_column_int(s, 12);
 	ap->head_hash = db_column_dup(s, 13, a);
-	db_reset(s);
-	*out = ap;
-	return 0;
+}
+
+int approval_get(db *d, arena *a, int64_t village_id, int64_t approval_id,
+		 struct approval **out)
+{
+	*out = NULL;
+	db_stmt *s = db_prepare(d, "SELECT " APPROVAL_COLS " FROM approval"
+				   " WHERE id = $id AND village_id = $v");
+	if (!s || db_bind_int(s, "$id", approval_id) || db_bind_int(s, "$v", village_id))
+		return -1;
+	return db_read_one(s, a, sizeof **out, approval_from_row, out);
 }
 
 int approval_meeting_get(db *d, arena *a, int64_t village_id, int64_t approval_id,
@@ -306,11 +302,7 @@ int sheet_approve(db *d, arena *a, const struct actor *who, const struct village
 	buf_puts(&js, ",\"resolution\":");
 	json_quote(&js, in->resolution);
 	buf_puts(&js, "}");
-	char obj[48];
-	snprintf(obj, sizeof obj, "sheet:%lld", (long long)sh->id);
-	int ar = audit_record(d, who, v->id, "sheet.approve", obj, NULL, buf_cstr(&js));
-	buf_free(&js);
-	if (ar || db_commit(d))
+	if (audit_commit_json(d, who, v->id, "sheet.approve", "sheet", sh->id, &js))
 		goto out;
 	in_tx = 0;
 	if (out && approval_get(d, a, v->id, approval_id, out) < 0)

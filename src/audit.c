@@ -166,14 +166,22 @@ static const char *bounded(char out[AUDIT_TEXT_MAX + 1], const char *s)
 	return out;
 }
 
-int audit_commit_json(db *d, const struct actor *who, int64_t village_id, const char *action,
-		 const char *kind, int64_t id, buf *js)
+int audit_commit_change(db *d, const struct actor *who, int64_t village_id, const char *action,
+			const char *kind, int64_t id, const char *before, const char *after)
 {
 	char obj[96];
 	snprintf(obj, sizeof obj, "%.60s:%lld", kind, (long long)id);
-	int rc = audit_record(d, who, village_id, action, obj, NULL, buf_cstr(js));
+	if (audit_record(d, who, village_id, action, obj, before, after) || db_commit(d))
+		return -1;
+	return 0;
+}
+
+int audit_commit_json(db *d, const struct actor *who, int64_t village_id, const char *action,
+		 const char *kind, int64_t id, buf *js)
+{
+	int rc = audit_commit_change(d, who, village_id, action, kind, id, NULL, buf_cstr(js));
 	buf_free(js);
-	return rc || db_commit(d) ? -1 : 0;
+	return rc;
 }
 
 int audit_record(db *d, const struct actor *who, int64_t village_id, const char *action,

@@ -35,6 +35,10 @@ int audit_record(db *d, const struct actor *who, int64_t village_id, const char 
 ** or -1 (the caller rolls back). */
 int audit_commit_json(db *d, const struct actor *who, int64_t village_id, const char *action,
 		 const char *kind, int64_t id, buf *js);
+/* The same with before and after images as JSON text (either NULL), the
+** caller's to free.  0, or -1 (the caller rolls back). */
+int audit_commit_change(db *d, const struct actor *who, int64_t village_id, const char *action,
+			const char *kind, int64_t id, const char *before, const char *after);
 
 /* A security event (login, denial, CSRF failure, export…): as
 ** audit_record() — login, address and object bounded to 256 bytes as

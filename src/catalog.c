@@ -45,8 +45,9 @@ const char *catalog_kind_label(const char *kind)
 		  " (SELECT COALESCE(SUM(r.quantity), 0) FROM redemption r WHERE r.item_id = i.id" \
 		  "  AND r.status = 'reserved' AND r.expires_at > $now)"
 
-static void item_from_row(db_stmt *s, arena *a, struct shop_item *it)
+static void item_from_row(db_stmt *s, arena *a, void *row)
 {
+	struct shop_item *it = row;
 	it->id = db_column_int(s, 0);
 	it->village_id = db_column_int(s, 1);
 	it->code = db_column_dup(s, 2, a);
@@ -72,14 +73,7 @@ int catalog_list(db *d, arena *a, int64_t village_id, int active_only, struct sh
 	if (!s || db_bind_int(s, "$v", village_id) || db_bind_int(s, "$all", !active_only) ||
 	    db_bind_int(s, "$now", now_unix()))
 		return -1;
-	int cap = 32, st;
-	struct shop_item *list = arena_alloc(a, (size_t)cap * sizeof *list);
-	while ((st = db_step(s)) == DB_ROW) {
-		list = arena_grow(a, list, &cap, *n, sizeof *list);
-		item_from_row(s, a, &list[(*n)++]);
-	}
-	*out = list;
-	return st == DB_DONE ? 0 : -1;
+	return db_read_rows(s, a, sizeof **out, item_from_row, out, n);
 }
 
 /* The one row of s (its $v and $now bound here) into *out: 0, 1 none, -1. */
@@ -416,12 +410,11 @@ int catalog_restock(db *d, const struct actor *who, const struct village *v, con
 		rc = 1;
 	}
 	if (rc == 0) {
-		char obj[48], after[64];
-		snprintf(obj, sizeof obj, "shop_item:%lld", (long long)it->id);
+		char after[64];
 		snprintf(after, sizeof after, "{\"restock\":%lld}", (long long)quantity);
 		rc = catalog_move_stock(d, who, it, quantity, "import", 0, note && *note ? note : "入库") ||
-				     audit_record(d, who, v->id, "catalog.restock", obj, NULL, after) ||
-				     db_commit(d)
+				     audit_commit_change(d, who, v->id, "catalog.restock", "shop_item",
+							 it->id, NULL, after)
 			     ? -1
 			     : 0;
 	}
@@ -440,8 +433,7 @@ static int set_item_field(db *d, const struct actor *who, const struct village *
 	struct shop_item *it = NULL;
 	int rc = db_begin_write(d) ? -1 : locked_by_code(d, a, v, code, &it, errs);
 	if (rc == 0) {
-		char obj[48], after[64];
-		snprintf(obj, sizeof obj, "shop_item:%lld", (long long)it->id);
+		char after[64];
 		snprintf(after, sizeof after, "{\"%s\":%lld}", column ? "low_stock" : "active",
 			 (long long)value);
 		db_stmt *s = db_prepare(d, column ? "UPDATE shop_item SET low_stock = $x, updated_at = $now"
@@ -450,11 +442,10 @@ static int set_item_field(db *d, const struct actor *who, const struct village *
 						    " WHERE id = $id");
 		rc = !s || db_bind_int(s, "$x", value) || db_bind_int(s, "$now", now_unix()) ||
 				     db_bind_int(s, "$id", it->id) || db_step(s) != DB_DONE ||
-				     audit_record(d, who, v->id,
-						  column ? "catalog.low_stock"
-						  : value ? "catalog.on" : "catalog.off",
-						  obj, NULL, after) ||
-				     db_commit(d)
+				     audit_commit_change(d, who, v->id,
+							 column ? "catalog.low_stock"
+							 : value ? "catalog.on" : "catalog.off",
+							 "shop_item", it->id, NULL, after)
 			     ? -1
 			     : 0;
 	}
@@ -490,15 +481,14 @@ int catalog_set_photo(db *d, const struct actor *who, const struct village *v, c
 	if (rc == 0)
 		rc = evidence_store(d, v->id, who->login, data, len, hash, errs);
 	if (rc == 0) {
-		char obj[48], after[96];
-		snprintf(obj, sizeof obj, "shop_item:%lld", (long long)it->id);
+		char after[96];
 		snprintf(after, sizeof after, "{\"photo\":\"%s\"}", hash);
 		db_stmt *s = db_prepare(d, "UPDATE shop_item SET photo = $p, updated_at = $now"
 					   " WHERE id = $id");
 		rc = !s || db_bind_text(s, "$p", hash) || db_bind_int(s, "$now", now_unix()) ||
 				     db_bind_int(s, "$id", it->id) || db_step(s) != DB_DONE ||
-				     audit_record(d, who, v->id, "catalog.photo", obj, NULL, after) ||
-				     db_commit(d)
+				     audit_commit_change(d, who, v->id, "catalog.photo", "shop_item",
+							 it->id, NULL, after)
 			     ? -1
 			     : 0;
 	}

@@ -17,8 +17,9 @@
 		    " (SELECT COUNT(*) FROM checkin_scan s WHERE s.checkin_id = c.id)" \
 		    " FROM checkin c"
 
-static void checkin_from_row(db_stmt *s, arena *a, struct checkin *c)
+static void checkin_from_row(db_stmt *s, arena *a, void *row)
 {
+	struct checkin *c = row;
 	c->id = db_column_int(s, 0);
 	c->village_id = db_column_int(s, 1);
 	c->token = arena_strdup(a, db_column_text(s, 2));
@@ -80,12 +81,7 @@ int checkin_list(db *d, arena *a, int64_t village_id, struct checkin **rows, int
 	db_stmt *s = db_prepare(d, CHECKIN_SEL " WHERE c.village_id = $v ORDER BY c.id DESC LIMIT 20");
 	if (!s || db_bind_int(s, "$v", village_id))
 		return -1;
-	int cap = 0, st;
-	while ((st = db_step(s)) == DB_ROW) {
-		*rows = arena_grow(a, *rows, &cap, *n, sizeof **rows);
-		checkin_from_row(s, a, &(*rows)[(*n)++]);
-	}
-	return st == DB_DONE ? 0 : -1;
+	return db_read_rows(s, a, sizeof **rows, checkin_from_row, rows, n);
 }
 
 int checkin_scans(db *d, arena *a, const struct checkin *c, struct checkin_scan **rows, int *n)
@@ -162,15 +158,11 @@ int checkin_open(db *d, const struct actor *who, const struct village *v, const 
 		goto out;
 	*id = db_column_int(s, 0);
 	db_reset(s);
-	char obj[48];
-	snprintf(obj, sizeof obj, "checkin:%lld", (long long)*id);
 	buf js = {0};
 	buf_puts(&js, "{\"item\":");
 	json_quote(&js, item_code);
 	buf_printf(&js, ",\"date\":\"%s\"}", date);
-	int ar = audit_record(d, who, v->id, "checkin.open", obj, NULL, buf_cstr(&js));
-	buf_free(&js);
-	if (ar || db_commit(d))
+	if (audit_commit_json(d, who, v->id, "checkin.open", "checkin", *id, &js))
 		goto out;
 	in_tx = 0;
 	rc = 0;
@@ -259,10 +251,8 @@ int checkin_close(db *d, const struct actor *who, const struct village *v, int64
 		rc = 1;
 		goto out;
 	}
-	char obj[48];
-	snprintf(obj, sizeof obj, "checkin:%lld", (long long)id);
-	if (audit_record(d, who, v->id, "checkin.close", obj, NULL, "{\"closed\":true}") ||
-	    db_commit(d))
+	if (audit_commit_change(d, who, v->id, "checkin.close", "checkin", id, NULL,
+				"{\"closed\":true}"))
 		goto out;
 	return 0;
 out:

@@ -23,8 +23,9 @@ static void b64(const uint8_t h[32], char out[45])
 
 #define CP_COLS "id, village_id, size, root, note, signed_at"
 
-static void cp_from_row(db_stmt *s, arena *a, struct ledger_checkpoint *c)
+static void cp_from_row(db_stmt *s, arena *a, void *row)
 {
+	struct ledger_checkpoint *c = row;
 	c->id = db_column_int(s, 0);
 	c->village_id = db_column_int(s, 1);
 	c->size = db_column_int(s, 2);
@@ -92,16 +93,7 @@ int checkpoint_list(db *d, arena *a, int64_t village_id, struct ledger_checkpoin
 				   " WHERE village_id = $v ORDER BY size");
 	if (!s || db_bind_int(s, "$v", village_id))
 		return -1;
-	int cap = 16, st;
-	struct ledger_checkpoint *list = arena_alloc(a, (size_t)cap * sizeof *list);
-	while ((st = db_step(s)) == DB_ROW) {
-		list = arena_grow(a, list, &cap, *n, sizeof *list);
-		cp_from_row(s, a, &list[(*n)++]);
-	}
-	if (st != DB_DONE)
-		return -1;
-	*rows = list;
-	return 0;
+	return db_read_rows(s, a, sizeof **rows, cp_from_row, rows, n);
 }
 
 /* Append the cosignature lines of c to its note.  0 or -1. */

@@ -51,18 +51,6 @@ static void text_check(errlist *errs, const char *field, const char *text, int m
 		errlist_add(errs, "%s最长 %d 个字，不能含控制字符", field, max);
 }
 
-/* Record action on object obj:id with the JSON js (freed here), then commit.
-** Returns 0 or -1 (the caller rolls back). */
-static int audit_commit(db *d, const struct actor *who, int64_t village_id, const char *action,
-			const char *kind, int64_t id, buf *js)
-{
-	char obj[64];
-	snprintf(obj, sizeof obj, "%s:%lld", kind, (long long)id);
-	int rc = audit_record(d, who, village_id, action, obj, NULL, buf_cstr(js));
-	buf_free(js);
-	return rc || db_commit(d) ? -1 : 0;
-}
-
 int consultation_open(db *d, const struct actor *who, const struct village *v,
 		      const char *title, const char *fname, const char *data, size_t len,
 		      const char *opens_on, const char *closes_on, errlist *errs, int64_t *id)
@@ -117,7 +105,7 @@ int consultation_open(db *d, const struct actor *who, const struct village *v,
 	json_quote(&js, title);
 	buf_printf(&js, ",\"opens_on\":\"%s\",\"closes_on\":\"%s\",\"items\":%d}", opens_on,
 		   closes_on, n);
-	rc = audit_commit(d, who, v->id, "consultation.open", "consultation", *id, &js);
+	rc = audit_commit_json(d, who, v->id, "consultation.open", "consultation", *id, &js);
 out:
 	if (rc)
 		db_rollback(d);
@@ -133,8 +121,9 @@ out:
 	" FROM consultation c LEFT JOIN standard_version sv ON sv.id = c.version_id"
 
 /* The current row of a CONSULTATION_COLS statement into c (arena). */
-static void consultation_row(db_stmt *s, arena *a, struct consultation *c)
+static void consultation_row(db_stmt *s, arena *a, void *row)
 {
+	struct consultation *c = row;
 	c->id = db_column_int(s, 0);
 	c->village_id = db_column_int(s, 1);
 	c->title = db_column_dup(s, 2, a);
@@ -172,13 +161,7 @@ int consultation_list(db *d, arena *a, int64_t village_id, struct consultation *
 				   " WHERE c.village_id = $v ORDER BY c.id DESC");
 	if (!s || db_bind_int(s, "$v", village_id))
 		return -1;
-	int cap = 0, st;
-	while ((st = db_step(s)) == DB_ROW) {
-		*rows = arena_grow(a, *rows, &cap, *n, sizeof **rows);
-		consultation_row(s, a, &(*rows)[(*n)++]);
-	}
-	db_reset(s);
-	return st == DB_DONE ? 0 : -1;
+	return db_read_rows(s, a, sizeof **rows, consultation_row, rows, n);
 }
 
 int consultation_last(db *d, arena *a, int64_t village_id, struct consultation **out)
@@ -311,7 +294,7 @@ int consultation_comment_add(db *d, const struct actor *who, const struct villag
 		   (long long)consultation_id, (long long)household_id, body, date);
 	json_quote(&js, text);
 	buf_puts(&js, "}");
-	rc = audit_commit(d, who, v->id, "consultation.comment", "consultation_comment", *id, &js);
+	rc = audit_commit_json(d, who, v->id, "consultation.comment", "consultation_comment", *id, &js);
 out:
 	if (rc)
 		db_rollback(d);
@@ -350,7 +333,7 @@ int consultation_answer(db *d, const struct actor *who, const struct village *v,
 	buf_puts(&js, "{\"answer\":");
 	json_quote(&js, answer);
 	buf_puts(&js, "}");
-	rc = audit_commit(d, who, v->id, "consultation.answer", "consultation_comment", comment_id,
+	rc = audit_commit_json(d, who, v->id, "consultation.answer", "consultation_comment", comment_id,
 			  &js);
 out:
 	if (rc)

@@ -198,18 +198,52 @@ int db_step_one(db_stmt *s)
 	return st == DB_ROW ? 0 : st == DB_DONE ? 1 : -1;
 }
 
-int db_read_rows(db_stmt *s, arena *a, size_t size, db_row_fn read, void *rows_out, int *n)
+int db_read_page(db_stmt *s, arena *a, size_t size, db_row_fn read, int limit, void *rows_out,
+		 int *n, int *more)
 {
 	char *rows = NULL;
 	int cap = 0, st;
 	*n = 0;
+	*more = 0;
 	while ((st = db_step(s)) == DB_ROW) {
+		if (*n == limit) { /* one more than asked: there is a next page */
+			*more = 1;
+			st = DB_DONE;
+			break;
+		}
 		rows = arena_grow(a, rows, &cap, *n, size);
 		read(s, a, rows + (size_t)(*n)++ * size); /* arena memory: zeroed */
 	}
 	db_reset(s);
 	memcpy(rows_out, &rows, sizeof rows);
 	return st == DB_DONE ? 0 : -1;
+}
+
+int db_read_int(db_stmt *s, int64_t *out)
+{
+	int st = db_step(s);
+	if (st == DB_ROW)
+		*out = db_column_int(s, 0);
+	db_reset(s);
+	return st == DB_ROW ? 0 : -1;
+}
+
+int db_read_one(db_stmt *s, arena *a, size_t size, db_row_fn read, void *out)
+{
+	int st = db_step_one(s);
+	if (st)
+		return st;
+	void *row = arena_alloc(a, size); /* zeroed */
+	read(s, a, row);
+	db_reset(s);
+	memcpy(out, &row, sizeof row);
+	return 0;
+}
+
+int db_read_rows(db_stmt *s, arena *a, size_t size, db_row_fn read, void *rows_out, int *n)
+{
+	int more;
+	return db_read_page(s, a, size, read, -1, rows_out, n, &more); /* no limit */
 }
 
 const char *db_column_text(db_stmt *s, int col)

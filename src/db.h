@@ -84,6 +84,21 @@ int db_step_one(db_stmt *s);
 struct arena;
 typedef void (*db_row_fn)(db_stmt *s, struct arena *a, void *row);
 int db_read_rows(db_stmt *s, struct arena *a, size_t size, db_row_fn read, void *rows_out, int *n);
+/* db_read_int(): the first column of the one row of s (prepared and
+** bound; a COUNT(*), a MAX()) as an integer into *out, s reset.  0, or -1
+** when there was no row or the step failed. */
+int db_read_int(db_stmt *s, int64_t *out);
+/* db_read_one(): the lookup of at most one row of db_read_rows(): a new
+** zeroed element of size bytes in arena a, filled by read(s, a, row), its
+** address to *(T **)out (left alone when there is no row); s is reset.
+** 0 a row, 1 none, -1 an error. */
+int db_read_one(db_stmt *s, struct arena *a, size_t size, db_row_fn read, void *out);
+/* db_read_page(): db_read_rows() of a keyset page, s asked for limit + 1
+** rows: at most limit of them into the array, and *more 1 when the extra
+** row came (there is a next page; its cursor is the last row's key), else
+** 0.  limit -1: no limit.  0, or -1 after a failed step. */
+int db_read_page(db_stmt *s, struct arena *a, size_t size, db_row_fn read, int limit,
+		 void *rows_out, int *n, int *more);
 
 /* Columns of the current row, numbered from 0.  Text stays valid until the
 ** next step/reset of the statement. NULL reads as 0 / NULL. */

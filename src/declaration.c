@@ -136,16 +136,12 @@ int declaration_create(db *d, const struct actor *who, const struct village *v,
 	/* the passbook lists its declarations */
 	if (passbook_store_touch(d, household_id))
 		goto out;
-	char obj[48];
-	snprintf(obj, sizeof obj, "declaration:%lld", (long long)new_id);
 	buf js = {0};
 	buf_printf(&js, "{\"household\":%lld,\"date\":\"%s\",\"note\":", (long long)household_id,
 		   date);
 	json_quote(&js, note);
 	buf_puts(&js, "}");
-	int ar = audit_record(d, who, v->id, "declaration.create", obj, NULL, buf_cstr(&js));
-	buf_free(&js);
-	if (ar || db_commit(d))
+	if (audit_commit_json(d, who, v->id, "declaration.create", "declaration", new_id, &js))
 		goto out;
 	in_tx = 0;
 	if (id)
@@ -163,8 +159,10 @@ out:
 		 " COALESCE(dl.entry_id, 0), dl.decided_by, COALESCE(dl.decided_at, 0)," \
 		 " dl.created_at FROM declaration dl JOIN household h ON h.id = dl.household_id"
 
-static void declaration_from_row(db_stmt *s, arena *a, struct declaration *x)
+/* A row of DECL_SEL (a db_row_fn). */
+static void declaration_from_row(db_stmt *s, arena *a, void *row)
 {
+	struct declaration *x = row;
 	x->id = db_column_int(s, 0);
 	x->village_id = db_column_int(s, 1);
 	x->household_id = db_column_int(s, 2);
@@ -204,20 +202,12 @@ int declaration_list_page(db *d, arena *a, int64_t village_id, int64_t household
 	    db_bind_text(s, "$st", status >= 0 && status <= DECL_DECLINED ? names[status] : "") ||
 	    db_bind_int(s, "$before", before) || db_bind_int(s, "$lim", (int64_t)limit + 1))
 		return -1;
-	int cap = 32, st;
-	struct declaration *list = arena_alloc(a, (size_t)cap * sizeof *list);
-	while ((st = db_step(s)) == DB_ROW) {
-		if (*n == limit) { /* one more than asked: there is a next page */
-			*next = list[*n - 1].id;
-			db_reset(s);
-			st = DB_DONE;
-			break;
-		}
-		list = arena_grow(a, list, &cap, *n, sizeof *list);
-		declaration_from_row(s, a, &list[(*n)++]);
-	}
-	*rows = list;
-	return st == DB_DONE ? 0 : -1;
+	int more;
+	if (db_read_page(s, a, sizeof **rows, declaration_from_row, limit, rows, n, &more))
+		return -1;
+	if (more)
+		*next = (*rows)[*n - 1].id;
+	return 0;
 }
 
 int declaration_list(db *d, arena *a, int64_t village_id, int64_t household_id, int status,
@@ -255,6 +245,36 @@ static int pending_declaration(db *d, arena *a, const struct village *v, int64_t
 	return passbook_store_touch(d, x->household_id) ? -1 : 0;
 }
 
+/* Begin the write transaction of a decision on declaration id of v (*in_tx
+** set once it is open) and load it pending: pending_declaration()'s
+** answers, -1 when the transaction does not begin. */
+static int begin_decision(db *d, arena *a, const struct village *v, int64_t id,
+			  struct declaration **out, errlist *errs, int *in_tx)
+{
+	if (db_begin_write(d))
+		return -1;
+	*in_tx = 1;
+	return pending_declaration(d, a, v, id, out, errs);
+}
+
+/* Mark the pending declaration id decided by who now: status "accepted"
+** with the entry entry_id it became, or "declined" for reason (the other
+** of the two stays NULL, as it was while pending).  0 or -1. */
+static int record_decision(db *d, const struct actor *who, int64_t id, const char *status,
+			   int64_t entry_id, const char *reason)
+{
+	db_stmt *s = db_prepare(d, "UPDATE declaration SET status = $st, entry_id = $e,"
+				   " decline_reason = $r, decided_by = $by, decided_at = $now"
+				   " WHERE id = $id");
+	if (!s || db_bind_text(s, "$st", status) ||
+	    (entry_id ? db_bind_int(s, "$e", entry_id) : db_bind_null(s, "$e")) ||
+	    (reason ? db_bind_text(s, "$r", reason) : db_bind_null(s, "$r")) ||
+	    db_bind_text(s, "$by", who->login) || db_bind_int(s, "$now", now_unix()) ||
+	    db_bind_int(s, "$id", id) || db_step(s) != DB_DONE)
+		return -1;
+	return 0;
+}
+
 /* The month a declaration of month goes into: its own, unless that sheet
 ** is approved already (the committees approved it while the declaration
 ** waited); then the newest open sheet after it, else the current month's
@@ -287,12 +307,9 @@ int declaration_accept(db *d, const struct actor *who, const struct village *v, 
 		       const char *item_code, errlist *errs, int64_t *entry_id)
 {
 	arena *a = arena_new();
-	int rc = -1, in_tx = 0;
-	if (db_begin_write(d))
-		goto out;
-	in_tx = 1;
+	int in_tx = 0;
 	struct declaration *x;
-	rc = pending_declaration(d, a, v, id, &x, errs);
+	int rc = begin_decision(d, a, v, id, &x, errs, &in_tx);
 	if (rc)
 		goto out;
 	char month[8];
@@ -317,16 +334,10 @@ int declaration_accept(db *d, const struct actor *who, const struct village *v, 
 	if (rc)
 		goto out;
 	rc = -1;
-	db_stmt *s = db_prepare(d, "UPDATE declaration SET status = 'accepted', entry_id = $e,"
-				   " decided_by = $by, decided_at = $now WHERE id = $id");
-	if (!s || db_bind_int(s, "$e", eid) || db_bind_text(s, "$by", who->login) ||
-	    db_bind_int(s, "$now", now_unix()) || db_bind_int(s, "$id", id) ||
-	    db_step(s) != DB_DONE)
+	if (record_decision(d, who, id, "accepted", eid, NULL))
 		goto out;
-	char obj[48];
-	snprintf(obj, sizeof obj, "declaration:%lld", (long long)id);
 	char *after = arena_printf(a, "{\"status\":\"accepted\",\"entry\":%lld}", (long long)eid);
-	if (audit_record(d, who, v->id, "declaration.accept", obj, NULL, after) || db_commit(d))
+	if (audit_commit_change(d, who, v->id, "declaration.accept", "declaration", id, NULL, after))
 		goto out;
 	in_tx = 0;
 	if (entry_id)
@@ -343,14 +354,11 @@ int declaration_decline(db *d, const struct actor *who, const struct village *v,
 			const char *reason, errlist *errs)
 {
 	arena *a = arena_new();
-	int rc = -1, in_tx = 0;
-	if (db_begin_write(d))
-		goto out;
-	in_tx = 1;
+	int in_tx = 0;
 	struct declaration *x;
 	/* the declaration first: an id of another village is "not found"
 	** whatever else the request holds */
-	rc = pending_declaration(d, a, v, id, &x, errs);
+	int rc = begin_decision(d, a, v, id, &x, errs, &in_tx);
 	if (rc)
 		goto out;
 	rc = 1;
@@ -363,21 +371,13 @@ int declaration_decline(db *d, const struct actor *who, const struct village *v,
 		goto out;
 	}
 	rc = -1;
-	db_stmt *s = db_prepare(d, "UPDATE declaration SET status = 'declined', decline_reason = $r,"
-				   " decided_by = $by, decided_at = $now WHERE id = $id");
-	if (!s || db_bind_text(s, "$r", reason) || db_bind_text(s, "$by", who->login) ||
-	    db_bind_int(s, "$now", now_unix()) || db_bind_int(s, "$id", id) ||
-	    db_step(s) != DB_DONE)
+	if (record_decision(d, who, id, "declined", 0, reason))
 		goto out;
-	char obj[48];
-	snprintf(obj, sizeof obj, "declaration:%lld", (long long)id);
 	buf js = {0};
 	buf_puts(&js, "{\"status\":\"declined\",\"reason\":");
 	json_quote(&js, reason);
 	buf_puts(&js, "}");
-	int ar = audit_record(d, who, v->id, "declaration.decline", obj, NULL, buf_cstr(&js));
-	buf_free(&js);
-	if (ar || db_commit(d))
+	if (audit_commit_json(d, who, v->id, "declaration.decline", "declaration", id, &js))
 		goto out;
 	in_tx = 0;
 	rc = 0;

@@ -284,11 +284,7 @@ int evaluation_add(db *d, const struct actor *who, const struct village *v, int 
 	jw_str(&w, "evaluator", evaluator);
 	jw_int(&w, "total_x100", total);
 	jw_end_obj(&w);
-	char obj[48];
-	snprintf(obj, sizeof obj, "evaluation:%lld", (long long)*id);
-	int rc = audit_record(d, who, v->id, "evaluation.add", obj, NULL, buf_cstr(&after));
-	buf_free(&after);
-	if (rc || db_commit(d))
+	if (audit_commit_json(d, who, v->id, "evaluation.add", "evaluation", *id, &after))
 		goto fail;
 	return 0;
 fail:

@@ -285,11 +285,10 @@ int honour_confirm(db *d, arena *a, const struct actor *who, const struct villag
 	int rc = -1;
 	db_stmt *s = db_prepare(d, "SELECT COUNT(*) FROM honour_confirmation"
 				   " WHERE village_id = $v AND year = $y");
+	int64_t had;
 	if (!s || db_bind_int(s, "$v", v->id) || db_bind_int(s, "$y", year) ||
-	    db_step(s) != DB_ROW)
+	    db_read_int(s, &had))
 		goto out;
-	int64_t had = db_column_int(s, 0);
-	db_reset(s);
 	if (had) {
 		errlist_add(errs, "%d 年度的荣誉已经确认过了，确认记录不能更改", year);
 		rc = 1;

@@ -75,8 +75,9 @@ const char *household_status_label(const struct household *h)
 /* ---- reading rows -------------------------------------------------------- */
 
 /* Fill h from a row of "SELECT " HH_COLS. */
-void household_read_row(db_stmt *s, arena *a, struct household *h)
+void household_read_row(db_stmt *s, arena *a, void *row)
 {
+	struct household *h = row;
 	memset(h, 0, sizeof *h);
 	h->id = db_column_int(s, 0);
 	h->village_id = db_column_int(s, 1);
@@ -106,14 +107,7 @@ void household_read_row(db_stmt *s, arena *a, struct household *h)
 static int get_one(db_stmt *s, arena *a, struct household **out)
 {
 	*out = NULL;
-	int st = db_step_one(s);
-	if (st)
-		return st;
-	struct household *h = arena_alloc(a, sizeof *h);
-	household_read_row(s, a, h);
-	db_reset(s);
-	*out = h;
-	return 0;
+	return db_read_one(s, a, sizeof **out, household_read_row, out);
 }
 
 int household_get(db *d, arena *a, int64_t village_id, int64_t id, struct household **out)
@@ -434,15 +428,16 @@ void household_object_name(char out[40], int64_t id)
 	snprintf(out, 40, "household:%" PRId64, id);
 }
 
-/* household_json() for household_audit(). */
+/* household_json() for household_audit_commit(). */
 static void household_row_json(buf *b, const void *row)
 {
 	household_json(b, row);
 }
 
-int household_audit(db *d, const struct actor *who, int64_t village_id, const char *action,
-		    int64_t household_id, void (*to_json)(buf *b, const void *row),
-		    const void *before, const void *after)
+int household_audit_commit(db *d, const struct actor *who, int64_t village_id,
+			   const char *action, int64_t household_id,
+			   void (*to_json)(buf *b, const void *row), const void *before,
+			   const void *after)
 {
 	buf b1 = {0}, b2 = {0};
 	char obj[40];
@@ -455,7 +450,7 @@ int household_audit(db *d, const struct actor *who, int64_t village_id, const ch
 			      after ? buf_cstr(&b2) : NULL);
 	buf_free(&b1);
 	buf_free(&b2);
-	return rc;
+	return rc || db_commit(d) ? -1 : 0;
 }
 
 /* Bind the entry and computed fields of h to an INSERT or UPDATE. */
@@ -574,10 +569,8 @@ int household_save(db *d, const struct actor *who, const struct village *v,
 	}
 	if (st)
 		goto out;
-	if (household_audit(d, who, v->id, before ? "household.update" : "household.add", h->id,
-			    household_row_json, before, h))
-		goto out;
-	if (db_commit(d))
+	if (household_audit_commit(d, who, v->id, before ? "household.update" : "household.add",
+				   h->id, household_row_json, before, h))
 		goto out;
 	in_tx = 0;
 	rc = 0;
@@ -644,10 +637,8 @@ int household_leave(db *d, const struct actor *who, const struct village *v, int
 	household_compute(&after, v);
 	if (household_update_row(d, v->id, &after))
 		goto out;
-	if (household_audit(d, who, v->id, "household.leave", id, household_row_json, before,
-			    &after))
-		goto out;
-	if (db_commit(d))
+	if (household_audit_commit(d, who, v->id, "household.leave", id, household_row_json,
+				   before, &after))
 		goto out;
 	in_tx = 0;
 	rc = 0;

@@ -60,14 +60,7 @@ static int import_row_cb(void *ctx, const struct csv_row *r)
 		ir->bad_rows++;
 		return 0;
 	}
-	if (ir->n == ir->cap) {
-		int ncap = ir->cap ? ir->cap * 2 : 256;
-		struct pending *grown = arena_alloc(ir->a, sizeof *grown * (size_t)ncap);
-		if (ir->n)
-			memcpy(grown, ir->rows, sizeof *grown * (size_t)ir->n);
-		ir->rows = grown;
-		ir->cap = ncap;
-	}
+	ir->rows = arena_grow(ir->a, ir->rows, &ir->cap, ir->n, sizeof *ir->rows);
 	struct pending *p = &ir->rows[ir->n];
 	p->row = r->row;
 	p->h = h;
@@ -145,14 +138,7 @@ static int load_village_households(db *d, arena *a, int64_t village_id,
 static void report_add(struct import_report *rep, const struct pending *p,
 		       enum import_action act, unsigned changed)
 {
-	if (rep->n == rep->cap) {
-		int ncap = rep->cap ? rep->cap * 2 : 256;
-		struct import_row *grown = arena_alloc(rep->a, sizeof *grown * (size_t)ncap);
-		if (rep->n)
-			memcpy(grown, rep->rows, sizeof *grown * (size_t)rep->n);
-		rep->rows = grown;
-		rep->cap = ncap;
-	}
+	rep->rows = arena_grow(rep->a, rep->rows, &rep->cap, rep->n, sizeof *rep->rows);
 	struct import_row *r = &rep->rows[rep->n++];
 	r->row = p->row;
 	r->code = p->h.code;

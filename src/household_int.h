@@ -15,8 +15,8 @@
 	"homestead, resident, tenant, joined, left_on, left_reason, eligible, "  \
 	"participating, created_at, updated_at"
 
-/* Fill h from a row of "SELECT " HH_COLS. */
-void household_read_row(db_stmt *s, arena *a, struct household *h);
+/* Fill a struct household from a row of "SELECT " HH_COLS (a db_row_fn). */
+void household_read_row(db_stmt *s, arena *a, void *row);
 
 /* The audit object of a household: "household:ID" into out. */
 void household_object_name(char out[40], int64_t id);
@@ -37,11 +37,14 @@ const char *household_check_phone(arena *a, const char *label, const char *s);
 const char *household_check_yesno(arena *a, const char *label, const char *s, int def,
 				  int *out);
 
-/* Record a change on household:household_id's audit object: before and
-** after (either NULL) are rows that to_json writes as a JSON object (a
-** household through household_json(), a member).  audit_record()'s 0/-1. */
-int household_audit(db *d, const struct actor *who, int64_t village_id, const char *action,
-		    int64_t household_id, void (*to_json)(buf *b, const void *row),
-		    const void *before, const void *after);
+/* Record a change on household:household_id's audit object and commit the
+** caller's write transaction: every household and member write ends so,
+** the audit row in the same transaction as the change.  before and after
+** (either NULL) are rows that to_json writes as a JSON object (a household
+** through household_json(), a member).  0, or -1 (the caller rolls back). */
+int household_audit_commit(db *d, const struct actor *who, int64_t village_id,
+			   const char *action, int64_t household_id,
+			   void (*to_json)(buf *b, const void *row), const void *before,
+			   const void *after);
 
 #endif

@@ -105,13 +105,22 @@ int member_get(db *d, arena *a, int64_t village_id, int64_t household_id, int64_
 	if (!s || db_bind_int(s, "$v", village_id) || db_bind_int(s, "$h", household_id) ||
 	    db_bind_int(s, "$m", member_id))
 		return -1;
-	int st = db_step_one(s);
-	if (st)
-		return st;
-	struct member *m = arena_alloc(a, sizeof *m);
-	read_member(s, a, m);
-	db_reset(s);
-	*out = m;
+	return db_read_one(s, a, sizeof **out, read_member, out);
+}
+
+/* The member member_id of household_id in village_id that is not removed,
+** into *out (arena a), for a change to it: 0; 1 with "这一户没有这位成员"
+** added to errs when there is no such member or it was removed; -1. */
+static int live_member(db *d, arena *a, int64_t village_id, int64_t household_id,
+		       int64_t member_id, struct member **out, errlist *errs)
+{
+	int got = member_get(d, a, village_id, household_id, member_id, out);
+	if (got < 0)
+		return -1;
+	if (got || (*out)->removed_on) {
+		errlist_add(errs, "这一户没有这位成员");
+		return 1;
+	}
 	return 0;
 }
 
@@ -133,11 +142,8 @@ int member_save(db *d, const struct actor *who, const struct village *v, int64_t
 	}
 	struct member *before = NULL;
 	if (m->id) {
-		if ((got = member_get(d, a, v->id, household_id, m->id, &before)) < 0)
-			goto out;
-		if (got || before->removed_on) {
-			errlist_add(errs, "这一户没有这位成员");
-			rc = 1;
+		if ((got = live_member(d, a, v->id, household_id, m->id, &before, errs))) {
+			rc = got;
 			goto out;
 		}
 		db_stmt *s = db_prepare(d, "UPDATE member SET name = $name, relation = $rel,"
@@ -167,10 +173,8 @@ int member_save(db *d, const struct actor *who, const struct village *v, int64_t
 	}
 	m->household_id = household_id;
 	m->removed_on = NULL;
-	if (household_audit(d, who, v->id, before ? "member.update" : "member.add", household_id,
-			    member_json, before, m))
-		goto out;
-	if (db_commit(d))
+	if (household_audit_commit(d, who, v->id, before ? "member.update" : "member.add",
+				   household_id, member_json, before, m))
 		goto out;
 	in_tx = 0;
 	rc = 0;
@@ -192,11 +196,8 @@ int member_remove(db *d, const struct actor *who, const struct village *v,
 		goto out;
 	in_tx = 1;
 	struct member *before;
-	if ((got = member_get(d, a, v->id, household_id, member_id, &before)) < 0)
-		goto out;
-	if (got || before->removed_on) {
-		errlist_add(errs, "这一户没有这位成员");
-		rc = 1;
+	if ((got = live_member(d, a, v->id, household_id, member_id, &before, errs))) {
+		rc = got;
 		goto out;
 	}
 	db_stmt *s = db_prepare(d, "UPDATE member SET removed_on = $day"
@@ -206,10 +207,8 @@ int member_remove(db *d, const struct actor *who, const struct village *v,
 		goto out;
 	struct member after = *before;
 	after.removed_on = today;
-	if (household_audit(d, who, v->id, "member.remove", household_id, member_json, before,
-			    &after))
-		goto out;
-	if (db_commit(d))
+	if (household_audit_commit(d, who, v->id, "member.remove", household_id, member_json,
+				   before, &after))
 		goto out;
 	in_tx = 0;
 	rc = 0;

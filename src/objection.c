@@ -96,18 +96,6 @@ static void reason_check(errlist *errs, const char *field, const char *text)
 		errlist_add(errs, "%s最长 %d 个字，不能含控制字符", field, OBJECTION_TEXT_MAX);
 }
 
-/* Record action on objection id with the JSON after in js (freed here),
-** then commit.  Returns 0 or -1 (the caller rolls back). */
-static int audit_commit(db *d, const struct actor *who, int64_t village_id, const char *action,
-			int64_t id, const char *before, buf *js)
-{
-	char obj[48];
-	snprintf(obj, sizeof obj, "objection:%lld", (long long)id);
-	int rc = audit_record(d, who, village_id, action, obj, before, buf_cstr(js));
-	buf_free(js);
-	return rc || db_commit(d) ? -1 : 0;
-}
-
 /* The checks of objection_add that read the database, inside its
 ** transaction: *hid receives the household, *ann_id the announcement.
 ** Returns 0, 1 (errs), -1. */
@@ -217,7 +205,7 @@ int objection_add(db *d, arena *a, const struct actor *who, const struct village
 		   in->channel, (long long)in->entry_seq, in->received_on, reply_by);
 	json_quote(&js, in->reason);
 	buf_puts(&js, "}");
-	rc = audit_commit(d, who, v->id, "objection.add", *id, NULL, &js);
+	rc = audit_commit_json(d, who, v->id, "objection.add", "objection", *id, &js);
 out:
 	if (rc)
 		db_rollback(d);
@@ -380,7 +368,9 @@ int objection_decide(db *d, arena *a, const struct actor *who, const struct vill
 		   stname, today, (long long)seq, (long long)points);
 	json_quote(&js, dec->reason);
 	buf_puts(&js, "}");
-	rc = audit_commit(d, who, v->id, "objection.decide", id, "{\"status\":\"open\"}", &js);
+	rc = audit_commit_change(d, who, v->id, "objection.decide", "objection", id,
+				 "{\"status\":\"open\"}", buf_cstr(&js));
+	buf_free(&js);
 out:
 	if (rc)
 		db_rollback(d);

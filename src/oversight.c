@@ -174,19 +174,6 @@ int oversight_setting_set(db *d, const struct actor *who, const char *key, const
 
 /* ---- dates ------------------------------------------------------------- */
 
-/* The day number of "YYYY-MM-DD" (days since 1970-01-01, proleptic
-** Gregorian; H. Hinnant's days_from_civil). */
-static int64_t day_number(const char *date)
-{
-	int y = atoi(date), m = atoi(date + 5), dd = atoi(date + 8);
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static int month_days(int y, int m)
 {
 	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -199,7 +186,7 @@ static int64_t month_end(int y, int m)
 {
 	char d[32];
 	snprintf(d, sizeof d, "%04d-%02d-%02d", y, m, month_days(y, m));
-	return day_number(d);
+	return date_day_number(d);
 }
 
 /* ---- the figures ---------------------------------------------------------- */
@@ -258,7 +245,7 @@ static void fill_approval(const struct figures *f, struct oversight_row *r, db_s
 		r->first_month = mn;
 	if (!f->eff || !month || !met || !date_valid(met))
 		return;
-	int64_t late = day_number(met) - month_end(f->year, atoi(month + 5));
+	int64_t late = date_day_number(met) - month_end(f->year, atoi(month + 5));
 	if (late > r->late_days_max)
 		r->late_days_max = late;
 	if (late > f->set->approve_days)
@@ -278,7 +265,7 @@ static void fill_announcement(const struct figures *f, struct oversight_row *r, 
 	if (!f->eff || !q || !on || !date_valid(on))
 		return;
 	int qn = q[6] - '0';
-	if (qn >= 1 && qn <= 4 && day_number(on) - month_end(f->year, qn * 3) <= f->set->announce_days)
+	if (qn >= 1 && qn <= 4 && date_day_number(on) - month_end(f->year, qn * 3) <= f->set->announce_days)
 		r->announcements_on_time++;
 }
 
@@ -287,7 +274,7 @@ static void fill_objection(const struct figures *f, struct oversight_row *r, db_
 	r->objections_open++;
 	const char *rec = db_column_text(s, 1);
 	if (f->eff && rec && date_valid(rec)) {
-		int64_t age = f->eff - day_number(rec);
+		int64_t age = f->eff - date_day_number(rec);
 		if (age > r->objection_oldest_days)
 			r->objection_oldest_days = age;
 	}
@@ -459,7 +446,7 @@ int oversight_report(db *d, arena *a, int year, struct oversight_row **rows, int
 int oversight_dashboard(db *d, arena *a, int year, const char *today,
 			const struct oversight_settings *set, struct oversight_row **rows, int *n)
 {
-	int64_t t = day_number(today);
+	int64_t t = date_day_number(today);
 	int this_year = atoi(today);
 	if (read_figures(d, a, year, t, set, rows, n))
 		return -1;

@@ -220,7 +220,7 @@ out:
 int passbook_token_revoke(db *d, const struct actor *who, const struct village *v,
 			  int64_t household_id, int64_t *revoked, errlist *errs)
 {
-	char object[40], after[64];
+	char after[64];
 	int left = 0;
 	int64_t n = 0;
 	if (db_begin_write(d))
@@ -233,10 +233,9 @@ int passbook_token_revoke(db *d, const struct actor *who, const struct village *
 	rc = -1;
 	if (tokens_revoke(d, household_id, now_unix(), &n))
 		goto out;
-	snprintf(object, sizeof object, "household:%lld", (long long)household_id);
 	snprintf(after, sizeof after, "{\"revoked\":%lld}", (long long)n);
-	if (audit_record(d, who, v->id, "passbook.token_revoke", object, NULL, after) ||
-	    db_commit(d))
+	if (audit_commit_change(d, who, v->id, "passbook.token_revoke", "household", household_id,
+				NULL, after))
 		goto out;
 	rc = 0;
 	if (revoked)

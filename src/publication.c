@@ -56,12 +56,10 @@ int publication_consent_set(db *d, const struct actor *who, const struct village
 	    db_bind_text(s, "$by", given ? who->login : NULL) || db_bind_int(s, "$h", household_id) ||
 	    db_step(s) != DB_DONE)
 		goto out;
-	char obj[48];
-	snprintf(obj, sizeof obj, "household:%lld", (long long)household_id);
 	const char *before = arena_printf(a, "{\"name_consent_on\":\"%s\"}", old.on);
 	const char *after = arena_printf(a, "{\"name_consent_on\":\"%s\"}", given ? today : "");
-	if (audit_record(d, who, v->id, "household.name_consent", obj, before, after) ||
-	    db_commit(d))
+	if (audit_commit_change(d, who, v->id, "household.name_consent", "household", household_id,
+				before, after))
 		goto out;
 	rc = 0;
 out:

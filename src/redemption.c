@@ -502,6 +502,19 @@ static int lock_existing(struct rctx *c, int64_t id, struct redemption **x, stru
 	return 0;
 }
 
+/* lock_existing() inside the caller's write transaction, then a ledger
+** batch begun for what the change posts (*b; NULL when rc is not 0):
+** handing out and reversing post to the ledger, cancelling does not. */
+static int lock_for_posting(struct rctx *c, int64_t id, struct redemption **x,
+			    struct household **h, struct shop_item **it, struct ledger_batch **b)
+{
+	*b = NULL;
+	int rc = lock_existing(c, id, x, h, it);
+	if (rc == 0 && !(*b = ledger_batch_begin(c->d, c->a, c->v->id)))
+		rc = -1;
+	return rc;
+}
+
 /* 1 with a message when x is not a live reservation. */
 static int not_live(struct rctx *c, const struct redemption *x)
 {
@@ -523,12 +536,10 @@ int redemption_handout(db *d, arena *a, const struct actor *who, const struct vi
 	struct redemption *x;
 	struct household *h;
 	struct shop_item *it;
-	struct ledger_batch *b = NULL;
+	struct ledger_batch *b;
 	if (db_begin_write(d))
 		return -1;
-	int rc = lock_existing(&c, id, &x, &h, &it);
-	if (rc == 0 && !(b = ledger_batch_begin(d, a, v->id)))
-		rc = -1;
+	int rc = lock_for_posting(&c, id, &x, &h, &it, &b);
 	if (rc == 0)
 		rc = not_live(&c, x);
 	if (rc == 0)
@@ -579,12 +590,10 @@ int redemption_reverse(db *d, arena *a, const struct actor *who, const struct vi
 	struct redemption *x;
 	struct household *h;
 	struct shop_item *it;
-	struct ledger_batch *b = NULL;
+	struct ledger_batch *b;
 	if (db_begin_write(d))
 		return -1;
-	int rc = lock_existing(&c, id, &x, &h, &it);
-	if (rc == 0 && !(b = ledger_batch_begin(d, a, v->id)))
-		rc = -1;
+	int rc = lock_for_posting(&c, id, &x, &h, &it, &b);
 	if (rc == 0 && strcmp(x->status, "handed_out")) {
 		errlist_add(errs, "第 %lld 号兑换单%s，只有已兑换的才能冲回", (long long)id,
 			    redemption_status_label(x, c.now));

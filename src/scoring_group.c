@@ -53,18 +53,6 @@ static void text_check(errlist *errs, const char *field, const char *text, int r
 	}
 }
 
-/* Record action on member id with the JSON after in js (freed here), then
-** commit.  Returns 0 or -1 (the caller rolls back). */
-static int audit_commit(db *d, const struct actor *who, int64_t village_id, const char *action,
-			int64_t id, buf *js)
-{
-	char obj[48];
-	snprintf(obj, sizeof obj, "group_member:%lld", (long long)id);
-	int rc = audit_record(d, who, village_id, action, obj, NULL, buf_cstr(js));
-	buf_free(js);
-	return rc || db_commit(d) ? -1 : 0;
-}
-
 /* The account checks of group_member_add inside its transaction: login is
 ** an enabled account of the village and no current member is linked to
 ** it.  Returns 0, 1 (errs), -1. */
@@ -72,11 +60,10 @@ static int account_check(db *d, int64_t village_id, const char *login, errlist *
 {
 	db_stmt *s = db_prepare(d, "SELECT COUNT(*) FROM account WHERE login = $l"
 				   " AND village_id = $v AND disabled = 0");
+	int64_t have;
 	if (!s || db_bind_text(s, "$l", login) || db_bind_int(s, "$v", village_id) ||
-	    db_step(s) != DB_ROW)
+	    db_read_int(s, &have))
 		return -1;
-	int64_t have = db_column_int(s, 0);
-	db_reset(s);
 	if (!have) {
 		errlist_add(errs, "账号: 本村没有账号“%s”", login);
 		return 1;
@@ -84,10 +71,8 @@ static int account_check(db *d, int64_t village_id, const char *login, errlist *
 	s = db_prepare(d, "SELECT COUNT(*) FROM group_member WHERE village_id = $v"
 			  " AND account_login = $l AND left_on IS NULL");
 	if (!s || db_bind_text(s, "$l", login) || db_bind_int(s, "$v", village_id) ||
-	    db_step(s) != DB_ROW)
+	    db_read_int(s, &have))
 		return -1;
-	have = db_column_int(s, 0);
-	db_reset(s);
 	if (have) {
 		errlist_add(errs, "账号: “%s”已关联到小组的另一名成员", login);
 		return 1;
@@ -145,7 +130,7 @@ int group_member_add(db *d, const struct actor *who, const struct village *v,
 		   in->joined_on, in->meeting_date);
 	json_quote(&js, in->attendees);
 	buf_puts(&js, "}");
-	rc = audit_commit(d, who, v->id, "group.add", *id, &js);
+	rc = audit_commit_json(d, who, v->id, "group.add", "group_member", *id, &js);
 out:
 	if (rc)
 		db_rollback(d);
@@ -196,7 +181,7 @@ int group_member_leave(db *d, const struct actor *who, const struct village *v, 
 	buf_printf(&js, "{\"left_on\":\"%s\",\"reason\":", left_on);
 	json_quote(&js, reason ? reason : "");
 	buf_puts(&js, "}");
-	rc = audit_commit(d, who, v->id, "group.leave", id, &js);
+	rc = audit_commit_json(d, who, v->id, "group.leave", "group_member", id, &js);
 out:
 	if (rc)
 		db_rollback(d);
@@ -242,11 +227,10 @@ static int64_t role_count(db *d, int64_t village_id, const char *role)
 {
 	db_stmt *s = db_prepare(d, "SELECT COUNT(*) FROM group_member WHERE village_id = $v"
 				   " AND left_on IS NULL AND ($role = '' OR role = $role)");
+	int64_t c;
 	if (!s || db_bind_int(s, "$v", village_id) || db_bind_text(s, "$role", role) ||
-	    db_step(s) != DB_ROW)
+	    db_read_int(s, &c))
 		return -1;
-	int64_t c = db_column_int(s, 0);
-	db_reset(s);
 	return c;
 }
 

@@ -50,8 +50,9 @@ int sheet_is_open(const struct sheet *s)
 		   " returned_by, COALESCE(returned_at, 0), return_reason," \
 		   " COALESCE(approval_id, 0), created_at, updated_at"
 
-static void sheet_from_row(db_stmt *s, arena *a, struct sheet *sh)
+static void sheet_from_row(db_stmt *s, arena *a, void *row)
 {
+	struct sheet *sh = row;
 	memset(sh, 0, sizeof *sh);
 	sh->id = db_column_int(s, 0);
 	sh->village_id = db_column_int(s, 1);
@@ -87,12 +88,10 @@ static int sheet_counts(db *d, struct sheet *sh)
 /* Run s (bound, one sheet row at most): 0 found with counts, 1 none, -1. */
 static int one_sheet(db *d, db_stmt *s, arena *a, struct sheet **out)
 {
-	int st = db_step_one(s);
+	struct sheet *sh;
+	int st = db_read_one(s, a, sizeof *sh, sheet_from_row, &sh);
 	if (st)
 		return st;
-	struct sheet *sh = arena_alloc(a, sizeof *sh);
-	sheet_from_row(s, a, sh);
-	db_reset(s);
 	if (sheet_counts(d, sh))
 		return -1;
 	*out = sh;
@@ -158,13 +157,8 @@ int sheet_list(db *d, arena *a, int64_t village_id, struct sheet **rows, int *n)
 				   " ORDER BY month DESC");
 	if (!s || db_bind_int(s, "$v", village_id))
 		return -1;
-	int cap = 16, st;
-	struct sheet *list = arena_alloc(a, (size_t)cap * sizeof *list);
-	while ((st = db_step(s)) == DB_ROW) {
-		list = arena_grow(a, list, &cap, *n, sizeof *list);
-		sheet_from_row(s, a, &list[(*n)++]);
-	}
-	if (st != DB_DONE)
+	struct sheet *list;
+	if (db_read_rows(s, a, sizeof *list, sheet_from_row, &list, n))
 		return -1;
 	for (int i = 0; i < *n; i++)
 		if (sheet_counts(d, &list[i]))
@@ -201,8 +195,9 @@ static void closed_message(errlist *errs, const struct sheet *sh)
 
 /* ---- entries: reading ------------------------------------------------------- */
 
-void sheet_entry_from_row(db_stmt *s, arena *a, struct entry *e)
+void sheet_entry_from_row(db_stmt *s, arena *a, void *row)
 {
+	struct entry *e = row;
 	e->id = db_column_int(s, 0);
 	e->sheet_id = db_column_int(s, 1);
 	e->village_id = db_column_int(s, 2);
@@ -238,33 +233,18 @@ int sheet_entries(db *d, arena *a, int64_t village_id, int64_t sheet_id, int64_t
 	if (!s || db_bind_int(s, "$s", sheet_id) || db_bind_int(s, "$v", village_id) ||
 	    db_bind_int(s, "$h", household_id))
 		return -1;
-	int cap = 64, st;
-	struct entry *list = arena_alloc(a, (size_t)cap * sizeof *list);
-	while ((st = db_step(s)) == DB_ROW) {
-		list = arena_grow(a, list, &cap, *n, sizeof *list);
-		sheet_entry_from_row(s, a, &list[(*n)++]);
-	}
-	*rows = list;
-	return st == DB_DONE ? 0 : -1;
+	return db_read_rows(s, a, sizeof **rows, sheet_entry_from_row, rows, n);
 }
 
 int sheet_entries_read_page(db_stmt *s, arena *a, int limit, struct entry **rows, int *n,
 			    int64_t *next)
 {
-	int cap = 64, st;
-	struct entry *list = arena_alloc(a, (size_t)cap * sizeof *list);
-	while ((st = db_step(s)) == DB_ROW) {
-		if (*n == limit) { /* one more than asked: there is a next page */
-			*next = list[*n - 1].id;
-			db_reset(s);
-			st = DB_DONE;
-			break;
-		}
-		list = arena_grow(a, list, &cap, *n, sizeof *list);
-		sheet_entry_from_row(s, a, &list[(*n)++]);
-	}
-	*rows = list;
-	return st == DB_DONE ? 0 : -1;
+	int more;
+	if (db_read_page(s, a, sizeof **rows, sheet_entry_from_row, limit, rows, n, &more))
+		return -1;
+	if (more)
+		*next = (*rows)[*n - 1].id;
+	return 0;
 }
 
 int sheet_entries_page(db *d, arena *a, int64_t village_id, int64_t sheet_id, int64_t after,
@@ -329,8 +309,9 @@ static int ctx_init(struct entry_ctx *c, db *d, arena *a, const struct village *
 
 #define HH_SEL "SELECT id, code, head_name, participating, eligible, joined, left_on FROM household"
 
-static void hh_from_row(db_stmt *s, arena *a, struct hh_info *h)
+static void hh_from_row(db_stmt *s, arena *a, void *row)
 {
+	struct hh_info *h = row;
 	h->id = db_column_int(s, 0);
 	h->code = arena_strdup(a, db_column_text(s, 1));
 	h->name = arena_strdup(a, db_column_text(s, 2));
@@ -376,14 +357,7 @@ int hh_lookup(struct entry_ctx *c, int64_t id, const char *code, struct hh_info 
 	}
 	if (db_bind_int(s, "$v", c->v->id))
 		return -1;
-	int st = db_step_one(s);
-	if (st)
-		return st;
-	struct hh_info *h = arena_alloc(c->a, sizeof *h);
-	hh_from_row(s, c->a, h);
-	db_reset(s);
-	*out = h;
-	return 0;
+	return db_read_one(s, c->a, sizeof **out, hh_from_row, out);
 }
 
 /* Make sure the tallies of household hid in year are loaded: the points per
@@ -691,21 +665,31 @@ int entry_check_missed(db *d, arena *a, const struct village *v, const struct en
 	return bad < 0 ? -1 : bad ? 1 : 0;
 }
 
+/* The sheet of month in village_id (made when there is none) into *out,
+** locked open for adding entries, inside the caller's write transaction:
+** 0; 1 with the reason in errs (closed_message() when it is submitted or
+** approved); -1. */
+static int sheet_open_for_entries(db *d, arena *a, int64_t village_id, const char *month,
+				  struct sheet **out, errlist *errs)
+{
+	int rc = sheet_get_or_create(d, a, village_id, month, out, errs);
+	if (rc)
+		return rc;
+	rc = sheet_lock_open(d, (*out)->id);
+	if (rc > 0)
+		closed_message(errs, *out);
+	return rc;
+}
+
 /* entry_add inside the caller's write transaction.  Returns 0, 1, -1. */
 int entry_add_tx(db *d, arena *a, const struct actor *who, const struct village *v,
 			const char *month, const struct entry_input *in, errlist *errs,
 			int64_t *entry_id, struct checked_entry *ce)
 {
 	struct sheet *sh;
-	int rc = sheet_get_or_create(d, a, v->id, month, &sh, errs);
+	int rc = sheet_open_for_entries(d, a, v->id, month, &sh, errs);
 	if (rc)
 		return rc;
-	rc = sheet_lock_open(d, sh->id);
-	if (rc) {
-		if (rc > 0)
-			closed_message(errs, sh);
-		return rc;
-	}
 	struct entry_ctx c;
 	if (ctx_init(&c, d, a, v, month))
 		return -1;
@@ -802,11 +786,10 @@ int entry_remove(db *d, const struct actor *who, const struct village *v, int64_
 	buf_puts(&js, ",\"item\":");
 	json_quote(&js, e.item_code);
 	buf_printf(&js, ",\"date\":\"%s\",\"points\":%lld}", e.date, (long long)e.points);
-	char obj[48];
-	snprintf(obj, sizeof obj, "entry:%lld", (long long)entry_id);
-	int ar = audit_record(d, who, v->id, "entry.remove", obj, buf_cstr(&js), NULL);
+	int ar = audit_commit_change(d, who, v->id, "entry.remove", "entry", entry_id,
+				     buf_cstr(&js), NULL);
 	buf_free(&js);
-	if (ar || db_commit(d))
+	if (ar)
 		goto out;
 	in_tx = 0;
 	rc = 0;
@@ -926,15 +909,9 @@ int sheet_import_entries(db *d, const struct actor *who, const struct village *v
 		goto out;
 	in_tx = 1;
 	struct sheet *sh;
-	rc = sheet_get_or_create(d, a, v->id, month, &sh, errs);
+	rc = sheet_open_for_entries(d, a, v->id, month, &sh, errs);
 	if (rc)
 		goto out;
-	rc = sheet_lock_open(d, sh->id);
-	if (rc) {
-		if (rc > 0)
-			closed_message(errs, sh);
-		goto out;
-	}
 	rc = -1;
 	struct entry_ctx c;
 	if (ctx_init(&c, d, a, v, month) || ctx_load_households(&c))
@@ -966,11 +943,7 @@ int sheet_import_entries(db *d, const struct actor *who, const struct village *v
 		   (long long)sh->id, month, ic.n, (long long)ic.points);
 	json_quote(&js, fname);
 	buf_puts(&js, "}");
-	char obj[48];
-	snprintf(obj, sizeof obj, "sheet:%lld", (long long)sh->id);
-	int ar = audit_record(d, who, v->id, "entry.import", obj, NULL, buf_cstr(&js));
-	buf_free(&js);
-	if (ar || db_commit(d))
+	if (audit_commit_json(d, who, v->id, "entry.import", "sheet", sh->id, &js))
 		goto out;
 	in_tx = 0;
 	rc = 0;

@@ -20,8 +20,8 @@
 		  " FROM entry e JOIN household h ON h.id = e.household_id" \
 		  " JOIN standard_item i ON i.id = e.item_id"
 
-/* An entry from a row of ENTRY_SEL (strings in a). */
-void sheet_entry_from_row(db_stmt *s, arena *a, struct entry *e);
+/* A struct entry from a row of ENTRY_SEL (strings in a; a db_row_fn). */
+void sheet_entry_from_row(db_stmt *s, arena *a, void *row);
 /* Read a page of entries from s, a query of ENTRY_SEL asked for limit + 1
 ** rows: at most limit into *rows (arena), *n of them, and *next the last
 ** one's id when there is one more (else left as it is).  0 or -1. */

@@ -247,8 +247,9 @@ static int64_t col_opt(db_stmt *s, int c)
 }
 
 /* Fill v from the current row of s (columns of VERSION_COLS). */
-static void version_from_row(db_stmt *s, arena *a, struct std_version *v)
+static void version_from_row(db_stmt *s, arena *a, void *row)
 {
+	struct std_version *v = row;
 	memset(v, 0, sizeof *v);
 	v->id = db_column_int(s, 0);
 	v->village_id = db_column_int(s, 1);
@@ -272,8 +273,9 @@ static void version_from_row(db_stmt *s, arena *a, struct std_version *v)
 #define ITEM_COLS "id, version_id, seq, category, code, name, points, cap_month, cap_year," \
 		  " veto, evidence"
 
-static void item_from_row(db_stmt *s, arena *a, struct std_item *it)
+static void item_from_row(db_stmt *s, arena *a, void *row)
 {
+	struct std_item *it = row;
 	it->id = db_column_int(s, 0);
 	it->version_id = db_column_int(s, 1);
 	it->seq = (int)db_column_int(s, 2);
@@ -307,12 +309,10 @@ static int load_items(db *d, arena *a, struct std_version *v)
 /* Run s (bound) expecting at most one version row: 0 found, 1 none, -1. */
 static int one_version(db *d, db_stmt *s, arena *a, int with_items, struct std_version **out)
 {
-	int st = db_step_one(s);
+	struct std_version *v;
+	int st = db_read_one(s, a, sizeof *v, version_from_row, &v);
 	if (st)
 		return st;
-	struct std_version *v = arena_alloc(a, sizeof *v);
-	version_from_row(s, a, v);
-	db_reset(s);
 	if (with_items && load_items(d, a, v))
 		return -1;
 	*out = v;
@@ -365,14 +365,7 @@ int standard_list(db *d, arena *a, int64_t village_id, struct std_version **rows
 		if (!s)
 			return -1;
 	}
-	int cap = 16, st;
-	struct std_version *list = arena_alloc(a, (size_t)cap * sizeof *list);
-	while ((st = db_step(s)) == DB_ROW) {
-		list = arena_grow(a, list, &cap, *n, sizeof *list);
-		version_from_row(s, a, &list[(*n)++]);
-	}
-	*rows = list;
-	return st == DB_DONE ? 0 : -1;
+	return db_read_rows(s, a, sizeof **rows, version_from_row, rows, n);
 }
 
 const struct std_item *standard_item_by_code(const struct std_version *v, const char *code)
@@ -393,14 +386,7 @@ int standard_item_get(db *d, arena *a, int64_t village_id, int64_t item_id,
 				   " WHERE i.id = $id AND v.village_id = $v");
 	if (!s || db_bind_int(s, "$id", item_id) || db_bind_int(s, "$v", village_id))
 		return -1;
-	int st = db_step_one(s);
-	if (st)
-		return st;
-	struct std_item *it = arena_alloc(a, sizeof *it);
-	item_from_row(s, a, it);
-	db_reset(s);
-	*out = it;
-	return 0;
+	return db_read_one(s, a, sizeof **out, item_from_row, out);
 }
 
 int standard_book_load(db *d, arena *a, int64_t village_id, struct std_book *book)
@@ -683,6 +669,21 @@ static void version_json(buf *b, int version, const struct std_adoption *ad, int
 	buf_puts(b, "}");
 }
 
+/* The audit row of new version version_id (its JSON with the content hash
+** of the rows just written) on "standard:ID", then commit: the last step
+** of adopting a village's standard and of the town's template.  0 or -1. */
+static int audit_version_commit(db *d, const struct actor *who, int64_t village_id,
+				const char *action, int64_t version_id, int version,
+				const struct std_adoption *ad, int nitems, const char *source)
+{
+	char content[65];
+	if (standard_content_hash(d, version_id, content))
+		return -1;
+	buf js = {0};
+	version_json(&js, version, ad, nitems, source, content);
+	return audit_commit_json(d, who, village_id, action, "standard", version_id, &js);
+}
+
 /* Adopt with the checks of standard_adopt; dry_run stops before writing. */
 static int adopt(db *d, const struct actor *who, const struct village *v,
 		 const struct std_adoption *ad_in, const struct std_item *items, int n,
@@ -691,7 +692,6 @@ static int adopt(db *d, const struct actor *who, const struct village *v,
 {
 	int rc = -1, in_tx = 0;
 	char today[11];
-	buf js = {0};
 	struct std_adoption ad = *ad_in;
 	date_today(today);
 	standard_check_adoption(&ad, today, errs);
@@ -729,21 +729,14 @@ static int adopt(db *d, const struct actor *who, const struct village *v,
 			goto out;
 		}
 	}
-	char content[65];
-	if (standard_content_hash(d, *version_id, content))
-		goto out;
-	version_json(&js, version, &ad, n, source, content);
-	char obj[48];
-	snprintf(obj, sizeof obj, "standard:%lld", (long long)*version_id);
-	if (audit_record(d, who, v->id, "standard.adopt", obj, NULL, buf_cstr(&js)) ||
-	    db_commit(d))
+	if (audit_version_commit(d, who, v->id, "standard.adopt", *version_id, version, &ad, n,
+				 source))
 		goto out;
 	in_tx = 0;
 	rc = 0;
 out:
 	if (in_tx)
 		db_rollback(d);
-	buf_free(&js);
 	return rc;
 }
 
@@ -850,7 +843,6 @@ int standard_template_publish(db *d, const struct actor *who, const char *effect
 	arena *a = arena_new();
 	struct std_item *items = NULL;
 	int n = 0, rc = -1, in_tx = 0, version;
-	buf js = {0};
 	standard_parse_csv(a, fname, data, len, &items, &n, errs);
 	if (!effective_on || !date_valid(effective_on))
 		errlist_add(errs, "生效日期应为有效日期，格式 YYYY-MM-DD");
@@ -869,21 +861,14 @@ int standard_template_publish(db *d, const struct actor *who, const char *effect
 	if (standard_template_ensure(d) ||
 	    insert_version(d, 0, &ad, items, n, "csv", 0, who->login, &version, version_id))
 		goto out;
-	char content[65];
-	if (standard_content_hash(d, *version_id, content))
-		goto out;
-	version_json(&js, version, &ad, n, "csv", content);
-	char obj[48];
-	snprintf(obj, sizeof obj, "standard:%lld", (long long)*version_id);
-	if (audit_record(d, who, 0, "standard.template", obj, NULL, buf_cstr(&js)) ||
-	    db_commit(d))
+	if (audit_version_commit(d, who, 0, "standard.template", *version_id, version, &ad, n,
+				 "csv"))
 		goto out;
 	in_tx = 0;
 	rc = 0;
 out:
 	if (in_tx)
 		db_rollback(d);
-	buf_free(&js);
 	arena_free(a);
 	return rc;
 }

@@ -325,6 +325,17 @@ void date_add_days(const char *date, int days, char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+int64_t date_day_number(const char *date)
+{
+	int y = atoi(date), m = atoi(date + 5), d = atoi(date + 8);
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
 /* The test clock: JIFEN_CLOCK_OFFSET (seconds, may be negative) moves
 ** date_today() and now_unix() so that a test can write as of yesterday or
 ** last quarter without waiting (t_passbook_store 170).  Read once. */

@@ -76,6 +76,10 @@ int date_valid(const char *s);
 int month_valid(const char *s);
 /* out = the valid date (YYYY-MM-DD) days after date (negative: before). */
 void date_add_days(const char *date, int days, char out[11]);
+/* The day number of the valid date "YYYY-MM-DD": days since 1970-01-01,
+** proleptic Gregorian (H. Hinnant's days_from_civil), so that the days
+** between two dates are a subtraction. */
+int64_t date_day_number(const char *date);
 /* Today's local date / this month / this year into out (>= 11 bytes). */
 void date_today(char out[11]);
 int64_t now_unix(void);

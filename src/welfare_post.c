@@ -91,8 +91,9 @@ fail:
 	" COALESCE(p.decided_by, ''), p.created_by," \
 	" (SELECT COUNT(*) FROM welfare_application w WHERE w.post_id = p.id)"
 
-static void post_row(db_stmt *s, arena *a, struct welfare_post *p)
+static void post_row(db_stmt *s, arena *a, void *row)
 {
+	struct welfare_post *p = row;
 	p->id = db_column_int(s, 0);
 	p->village_id = db_column_int(s, 1);
 	p->title = db_column_dup(s, 2, a);
@@ -116,14 +117,7 @@ int welfare_post_get(db *d, arena *a, int64_t village_id, int64_t id, struct wel
 				   " WHERE p.id = $id AND p.village_id = $v");
 	if (!s || db_bind_int(s, "$id", id) || db_bind_int(s, "$v", village_id))
 		return -1;
-	int st = db_step_one(s);
-	if (st)
-		return st;
-	struct welfare_post *p = arena_alloc(a, sizeof *p);
-	post_row(s, a, p);
-	db_reset(s);
-	*out = p;
-	return 0;
+	return db_read_one(s, a, sizeof **out, post_row, out);
 }
 
 int welfare_post_list(db *d, arena *a, int64_t village_id, struct welfare_post **rows, int *n)
@@ -134,12 +128,7 @@ int welfare_post_list(db *d, arena *a, int64_t village_id, struct welfare_post *
 				   " WHERE p.village_id = $v ORDER BY p.id DESC");
 	if (!s || db_bind_int(s, "$v", village_id))
 		return -1;
-	int cap = 0, st;
-	while ((st = db_step(s)) == DB_ROW) {
-		*rows = arena_grow(a, *rows, &cap, *n, sizeof **rows);
-		post_row(s, a, &(*rows)[(*n)++]);
-	}
-	return st == DB_DONE ? 0 : -1;
+	return db_read_rows(s, a, sizeof **rows, post_row, rows, n);
 }
 
 /* Begin the write transaction of a change to open post post_id of v and
@@ -204,11 +193,10 @@ int welfare_apply(db *d, arena *a, const struct actor *who, const struct village
 	}
 	db_stmt *s = db_prepare(d, "SELECT COUNT(*) FROM welfare_application"
 				   " WHERE post_id = $p AND household_id = $h");
+	int64_t had;
 	if (!s || db_bind_int(s, "$p", post_id) || db_bind_int(s, "$h", h->id) ||
-	    db_step(s) != DB_ROW)
+	    db_read_int(s, &had))
 		goto out;
-	int64_t had = db_column_int(s, 0);
-	db_reset(s);
 	if (had) {
 		errlist_add(errs, "户 %s 已经报名过这个岗位", household_code);
 		rc = 1;

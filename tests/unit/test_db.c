@@ -524,6 +524,99 @@ static void db_270_interleaved(void **state)
 	assert_int_equal(query_int(d, "SELECT SUM(v) FROM t270b"), 60);
 }
 
+/* The row reader of db-275: v, and its text as the label (arena). */
+struct row275 {
+	int64_t v;
+	const char *label;
+};
+
+static void read_275(db_stmt *s, arena *a, void *row)
+{
+	struct row275 *r = row;
+	r->v = db_column_int(s, 0);
+	r->label = db_column_dup(s, 1, a);
+}
+
+/* db-275: the getters' readers: db_read_rows() every row in order (NULL
+** and 0 of none); db_read_page() at most limit with more set only when a
+** row beyond came, so that pages of limit over 1..25 meet end to end;
+** db_read_one() a new element or 1 (out left alone); db_read_int() the
+** first column, -1 without a row.  Each leaves its statement reset. */
+static void db_275_read_helpers(void **state)
+{
+	db *d = D(state);
+	exec_ok(d, "CREATE TABLE t275(v INTEGER, label TEXT)");
+	arena *a = arena_new();
+	struct row275 *rows = (void *)&rows, *one = NULL;
+	int n = -1, more = -1;
+	db_stmt *all = prepare_ok(d, "SELECT v, label FROM t275 WHERE v > $after ORDER BY v LIMIT $lim");
+	assert_int_equal(db_bind_int(all, "$after", 0) || db_bind_int(all, "$lim", 1000), 0);
+	assert_int_equal(db_read_rows(all, a, sizeof *rows, read_275, &rows, &n), 0);
+	assert_null(rows);
+	assert_int_equal(n, 0);
+	for (int i = 1; i <= 25; i++) {
+		db_stmt *w = prepare_ok(d, "INSERT INTO t275(v, label) VALUES ($v, $l)");
+		char l[16];
+		snprintf(l, sizeof l, "行%d", i);
+		assert_int_equal(db_bind_int(w, "$v", i) || db_bind_text(w, "$l", l), 0);
+		step_expect(w, DB_DONE);
+	}
+	assert_int_equal(db_read_rows(all, a, sizeof *rows, read_275, &rows, &n), 0);
+	assert_int_equal(n, 25);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(rows[i].v, i + 1);
+	assert_string_equal(rows[24].label, "行25");
+
+	static const int limits[] = {1, 4, 5, 24, 25, 26};
+	for (size_t k = 0; k < sizeof limits / sizeof *limits; k++) {
+		int64_t after = 0, seen = 0;
+		for (;;) {
+			assert_int_equal(db_bind_int(all, "$after", after) ||
+						 db_bind_int(all, "$lim", limits[k] + 1),
+					 0);
+			assert_int_equal(db_read_page(all, a, sizeof *rows, read_275, limits[k], &rows,
+						      &n, &more),
+					 0);
+			assert_true(n <= limits[k]);
+			for (int i = 0; i < n; i++)
+				assert_int_equal(rows[i].v, ++seen);
+			assert_int_equal(more, seen < 25);
+			if (!more)
+				break;
+			assert_int_equal(n, limits[k]);
+			after = rows[n - 1].v;
+		}
+		assert_int_equal(seen, 25);
+	}
+
+	db_stmt *get = prepare_ok(d, "SELECT v, label FROM t275 WHERE v = $v");
+	assert_int_equal(db_bind_int(get, "$v", 7), 0);
+	assert_int_equal(db_read_one(get, a, sizeof *one, read_275, &one), 0);
+	assert_int_equal(one->v, 7);
+	assert_string_equal(one->label, "行7");
+	struct row275 *kept = one;
+	assert_int_equal(db_bind_int(get, "$v", 99), 0);
+	assert_int_equal(db_read_one(get, a, sizeof *one, read_275, &one), 1);
+	assert_ptr_equal(one, kept);
+
+	int64_t count = -1;
+	db_stmt *c = prepare_ok(d, "SELECT COUNT(*), 0 FROM t275 WHERE v > $v");
+	assert_int_equal(db_bind_int(c, "$v", 20), 0);
+	assert_int_equal(db_read_int(c, &count), 0);
+	assert_int_equal(count, 5);
+	assert_int_equal(db_bind_int(c, "$v", 0), 0);
+	assert_int_equal(db_read_int(c, &count), 0);
+	assert_int_equal(count, 25);
+	db_stmt *none = prepare_ok(d, "SELECT v FROM t275 WHERE v < 0");
+	count = 42;
+	assert_int_equal(db_read_int(none, &count), -1);
+	assert_int_equal(count, 42);
+	/* reset: the statements run again at once */
+	assert_int_equal(db_read_int(c, &count), 0);
+	assert_int_equal(count, 25);
+	arena_free(a);
+}
+
 /* db-280: backup: a SQLite copy; on PostgreSQL a pg_dump custom-format file. */
 static void db_280_backup(void **state)
 {
@@ -781,6 +874,7 @@ static const struct CMUnitTest cases[] = {
 	CASE("db-250 syntax error", db_250_syntax_error),
 	CASE("db-260 column count", db_260_column_count),
 	CASE("db-270 interleaved statements", db_270_interleaved),
+	CASE("db-275 db_read_rows, db_read_page, db_read_one, db_read_int", db_275_read_helpers),
 	CASE("db-280 backup", db_280_backup),
 	CASE("db-290 bulk copy", db_290_copy),
 	CASE("db-300 reconnect: SELECT re-runs", db_300_reconnect_select),

@@ -2,7 +2,7 @@
 ** test_util.c — unit tests of the containers and formatters in src/util.c
 ** that the rest of the code leans on: the arena maps (smap, imap) across
 ** their growth, int_format() and buf_int() at the edges of int64_t, and
-** arena_printf() on both sides of its stack buffer.
+** arena_printf() on both sides of its stack buffer, date_day_number().
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -159,6 +159,27 @@ static void test_fen(void **state)
 	assert_string_equal(fen_format(out, INT64_MIN), "-92233720368547758.08");
 }
 
+/* date_day_number(): the epoch is day 0, a leap day counts, and walking
+** day by day with date_add_days() across leap years and centuries moves it
+** by exactly one each step. */
+static void test_date_day_number(void **state)
+{
+	(void)state;
+	assert_int_equal(date_day_number("1970-01-01"), 0);
+	assert_int_equal(date_day_number("1969-12-31"), -1);
+	assert_int_equal(date_day_number("2000-03-01") - date_day_number("2000-02-28"), 2);
+	assert_int_equal(date_day_number("2100-03-01") - date_day_number("2100-02-28"), 1);
+	assert_int_equal(date_day_number("2024-01-01"), 19723);
+	char d[11] = "1899-12-25", next[11];
+	int64_t n = date_day_number(d);
+	for (int i = 0; i < 800 * 366 / 7; i++) {
+		date_add_days(d, 7, next);
+		assert_int_equal(date_day_number(next), n + 7);
+		memcpy(d, next, sizeof d);
+		n += 7;
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -168,6 +189,7 @@ int main(void)
 		cmocka_unit_test(test_imap_growth),
 		cmocka_unit_test(test_int_format),
 		cmocka_unit_test(test_arena_printf),
+		cmocka_unit_test(test_date_day_number),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
