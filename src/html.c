@@ -236,7 +236,10 @@ static void who_line(struct req *r)
 	html_raw(r, "</span>");
 }
 
-const char *html_page_with_query(struct req *r)
+/* This page's path with its query as the browser sent it (the parameters
+** in their order, each re-encoded), so that the 长辈模式 switch comes
+** back to the same year, filter or page of a list (arena). */
+static const char *page_with_query(struct req *r)
 {
 	int n = 0;
 	for (const struct param *q = r->query; q; q = q->next)
@@ -263,7 +266,7 @@ const char *html_page_with_query(struct req *r)
 static void elder_switch(struct req *r, int elder)
 {
 	html(r, "<a class=\"mode\" href=\"/mode?elder=%d&amp;back=%s\">%s</a>", !elder,
-	     url_encode(r->a, html_page_with_query(r)), elder ? "标准字号" : "长辈模式（大字）");
+	     url_encode(r->a, page_with_query(r)), elder ? "标准字号" : "长辈模式（大字）");
 }
 
 void html_page_begin(struct req *r, const char *title)

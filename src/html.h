@@ -18,11 +18,6 @@ void html_raw(struct req *r, const char *literal);
 /* Escape s into arena memory (for building attribute values elsewhere). */
 char *html_escape(arena *a, const char *s);
 
-/* This page's path with its query as the browser sent it (the parameters
-** in their order, each re-encoded), so that the 长辈模式 switch comes
-** back to the same year, filter or page of a list (arena). */
-const char *html_page_with_query(struct req *r);
-
 /* Page frame: doctype, head with title and stylesheet, the top bar with the
 ** user's name, village and logout, and main.  html_page_end() closes it and
 ** answers 200 (or r->status when set). */

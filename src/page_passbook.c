@@ -403,10 +403,12 @@ static int token_or_404(struct req *r, int64_t *village_id, int64_t *household_i
 ** passbook_store.c stores (base PASSBOOK_STORE_BASE). */
 static void token_page(struct req *r, const struct passbook *pb, const char *base)
 {
-	/* the switch comes back to this page of the list; the stored page
-	** (base the placeholder) has no query */
-	int stored = base[0] == PASSBOOK_STORE_BASE;
-	readonly_begin(r, "积分存折", stored ? base : url_encode(r->a, html_page_with_query(r)));
+	/* the 长辈模式 switch comes back to this page of the entries; the
+	** first page's is the card's bare path, so that ?page=1 is the stored
+	** page byte for byte */
+	readonly_begin(r, "积分存折",
+		       pb->page > 1 ? url_encode(r->a, arena_printf(r->a, "%s?page=%d", base, pb->page))
+				    : base);
 	passbook_body(r, pb, base, 1);
 	html_page_end(r);
 }

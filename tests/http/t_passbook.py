@@ -367,6 +367,19 @@ def test_140_paging(db):
         j = c.get("/api/v1/passbook?page=2&per_page=20").json()
         eq((j["page"], j["pages"], j["total"], len(j["entries"])), (2, 3, 55, 20))
         eq(j["balance"], expected("004")[0])
+        # the card's page 2: its 长辈模式 switch comes back to page 2 (page 1's
+        # is the bare card path, as on the stored page)
+        tok = issue_token(admin(s), "V1", hid(db, "V1", "004"))[0]
+        for path, back in ((f"/p/{tok}?page=1", f"/p/{tok}"),
+                           (f"/p/{tok}?page=2", f"/p/{tok}?page=2")):
+            v = s.client()
+            m = re.search(r'<a class="mode" href="(/mode\?elder=1&amp;back=[^"]*)"', v.get(path).text)
+            check(m, f"the switch on {path}")
+            eq(v.get(m.group(1).replace("&amp;", "&")).header("Location"), back, f"back from {path}")
+        p2 = v.get(f"/p/{tok}?page=2")
+        check('class="elder"' in p2.text and p2.text.count('<tr id="e') == 5, "page 2, large type")
+        m = re.search(r'<a class="mode" href="(/mode\?elder=0&amp;back=[^"]*)"', p2.text)
+        eq(v.get(m.group(1).replace("&amp;", "&")).header("Location"), f"/p/{tok}?page=2", "and back")
     finally:
         s.stop()
 
