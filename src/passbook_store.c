@@ -437,9 +437,17 @@ void passbook_store_worker_stop(void)
 	worker_url = NULL;
 }
 
-/* The columns a lookup reads, the body last (SQLite reads a long row's
-** overflow pages only when a column on them is asked for). */
+/* The columns a lookup reads, the body last.  A revalidation (no body
+** wanted) selects no body at all: SQLite reads every column a statement
+** selects when it steps, overflow pages and all, and PostgreSQL sends
+** it — a 304 read the 55 kB page of an announced household. */
 #define STORE_COLS "s.render_id, s.as_of, s.valid_until, s.etag"
+#define TOKEN_FROM                                                                      \
+	" FROM passbook_token t"                                                        \
+	" JOIN household h ON h.id = t.household_id AND h.village_id = t.village_id"    \
+	" LEFT JOIN passbook_store s ON s.household_id = t.household_id"                \
+	" WHERE t.token_hash = $hash AND t.revoked_at IS NULL AND h.left_on IS NULL"
+#define HOUSEHOLD_FROM " FROM passbook_store s WHERE s.household_id = $h AND s.village_id = $v"
 
 /* Where the next of each placeholder byte is, between calls of
 ** next_hole(): searched again only once passed (a page holds a few). */
@@ -568,16 +576,9 @@ int passbook_store_by_token(db *d, const char *token, int json, buf *into, const
 	char hash[65];
 	sha256_hex(token, 2 * PASSBOOK_TOKEN_BYTES, hash);
 	/* the token's checks are passbook_token_resolve()'s */
-	db_stmt *s = db_prepare(d, json ? "SELECT t.village_id, t.household_id, " STORE_COLS ", s.json"
-					  " FROM passbook_token t"
-					  " JOIN household h ON h.id = t.household_id AND h.village_id = t.village_id"
-					  " LEFT JOIN passbook_store s ON s.household_id = t.household_id"
-					  " WHERE t.token_hash = $hash AND t.revoked_at IS NULL AND h.left_on IS NULL"
-					: "SELECT t.village_id, t.household_id, " STORE_COLS ", s.html"
-					  " FROM passbook_token t"
-					  " JOIN household h ON h.id = t.household_id AND h.village_id = t.village_id"
-					  " LEFT JOIN passbook_store s ON s.household_id = t.household_id"
-					  " WHERE t.token_hash = $hash AND t.revoked_at IS NULL AND h.left_on IS NULL");
+	db_stmt *s = db_prepare(d, !into ? "SELECT t.village_id, t.household_id, " STORE_COLS TOKEN_FROM
+				   : json ? "SELECT t.village_id, t.household_id, " STORE_COLS ", s.json" TOKEN_FROM
+					  : "SELECT t.village_id, t.household_id, " STORE_COLS ", s.html" TOKEN_FROM);
 	int st;
 	if (!s || db_bind_text(s, "$hash", hash) || (st = db_step(s)) == DB_ERROR)
 		return -1;
@@ -590,10 +591,9 @@ int passbook_store_by_household(db *d, int64_t village_id, int64_t household_id,
 				buf *into, const char *base, struct passbook_stored *out)
 {
 	memset(out, 0, sizeof *out);
-	db_stmt *s = db_prepare(d, json ? "SELECT s.village_id, s.household_id, " STORE_COLS ", s.json"
-					  " FROM passbook_store s WHERE s.household_id = $h AND s.village_id = $v"
-					: "SELECT s.village_id, s.household_id, " STORE_COLS ", s.html"
-					  " FROM passbook_store s WHERE s.household_id = $h AND s.village_id = $v");
+	db_stmt *s = db_prepare(d, !into ? "SELECT s.village_id, s.household_id, " STORE_COLS HOUSEHOLD_FROM
+				   : json ? "SELECT s.village_id, s.household_id, " STORE_COLS ", s.json" HOUSEHOLD_FROM
+					  : "SELECT s.village_id, s.household_id, " STORE_COLS ", s.html" HOUSEHOLD_FROM);
 	int st;
 	if (!s || db_bind_int(s, "$h", household_id) || db_bind_int(s, "$v", village_id) ||
 	    (st = db_step(s)) == DB_ERROR)
