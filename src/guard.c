@@ -344,6 +344,13 @@ struct guard_conn *guard_conn_open(const struct sockaddr *peer, int fd)
 		if (n) {
 			n->n++;
 			c->counted = 1;
+			/* guard_accept() only looked: the pool's threads accept
+			** side by side, and each may have seen the address one
+			** short of its cap.  The count taken here, under the lock,
+			** decides; one over is shut down at once, and closes as any
+			** connection (guard_conn_close() gives its count back). */
+			if (cfg.per_address && n->n > cfg.per_address && fd >= 0)
+				shutdown(fd, SHUT_RDWR);
 		}
 	}
 	c->next = conns;
