@@ -141,7 +141,7 @@ def test_030_standard_csv(db):
 
 
 def vm(pid, key):
-    """A /proc/PID/status figure in KiB (VmRSS, VmHWM)."""
+    """A /proc/PID/status figure in KiB (RssAnon, VmRSS, VmHWM …)."""
     with open(f"/proc/{pid}/status") as f:
         for line in f:
             if line.startswith(key + ":"):
