@@ -10,6 +10,7 @@
 
 #include "household.h"
 #include "passbook.h"
+#include "qr.h"
 #include "req.h"
 #include "standard.h"
 
@@ -179,7 +180,7 @@ void item_select(struct req *r, const char *name, const struct std_version *sv,
 void page_qr_svg(struct req *r, const char *text, int px, const char *label)
 {
 	int size = 0;
-	const char *path = passbook_qr_path(r->a, text, &size);
+	const char *path = qr_svg_path(r->a, text, &size);
 	if (!path)
 		return;
 	html(r, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" ", size, size);
@@ -190,6 +191,27 @@ void page_qr_svg(struct req *r, const char *text, int px, const char *label)
 	html(r, "role=\"img\" aria-label=\"%s\"><rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>"
 		"<path d=\"%s\" fill=\"#000\" shape-rendering=\"crispEdges\"/></svg>",
 	     label, size, size, path);
+}
+
+void page_qr_png(struct req *r, const char *text, int px, const char *label)
+{
+	int size = 0;
+	size_t len = 0;
+	const unsigned char *png = qr_png(r->a, text, &size, &len);
+	if (!png)
+		return;
+	/* a whole number of pixels a module, nearest px: every module the
+	** same size on a screen of one device pixel a CSS pixel too */
+	int scale = (px + size / 2) / size;
+	if (scale < 1)
+		scale = 1;
+	size_t b64_len = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
+	char *b64 = arena_alloc(r->a, b64_len);
+	sodium_bin2base64(b64, b64_len, png, len, sodium_base64_VARIANT_ORIGINAL);
+	html(r, "<img class=\"qr-px\" width=\"%d\" height=\"%d\" alt=\"%s\" src=\"data:image/png;base64,",
+	     size * scale, size * scale, label);
+	html_raw(r, b64); /* base64's alphabet needs no escaping in an attribute */
+	html_raw(r, "\">");
 }
 
 void page_village_signer(struct req *r, const char *village_name, const char *date)

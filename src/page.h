@@ -127,10 +127,15 @@ void item_select(struct req *r, const char *name, const struct std_version *sv,
 void page_name_consent_form(struct req *r, const char *url, int64_t village_id,
 			    int64_t household_id);
 
-/* text as a QR code drawn in inline SVG (libqrencode, passbook_qr_path):
-** px pixels square, or px 0 for class "qr" (sized by the stylesheet);
-** label is its aria-label.  Nothing when text cannot be encoded. */
+/* text as a QR code drawn in inline SVG (qr_svg_path): px pixels square,
+** or px 0 for class "qr" (sized by the stylesheet); label is its
+** aria-label.  Nothing when text cannot be encoded. */
 void page_qr_svg(struct req *r, const char *text, int px, const char *label);
+
+/* text as a QR code in an <img> of a PNG in a data: URL (qr_png), for a
+** long text whose SVG path would weigh tens of KB (qr.h): about px pixels
+** square, a whole number of pixels a module; label is its alt text. */
+void page_qr_png(struct req *r, const char *text, int px, const char *label);
 
 /* The 落款 of a village's printed sheet: "X村" signs as X村民委员会, "X" as
 ** X村民委员会, with the date below, both class "signer". */

@@ -252,7 +252,7 @@ static void receipt_qr(struct req *r, const struct village *v, const struct hous
 	if (announcement_latest_receipt(r->db, r->a, v, h->code, &ann, &text))
 		return;
 	html(r, "<section class=\"receipt\"><h2>%s 公示回执</h2>", ann->quarter);
-	page_qr_svg(r, text, 280, "公示回执二维码");
+	page_qr_png(r, text, 280, "公示回执二维码");
 	html(r, "<p class=\"hint\">公示期至 %s。扫码或复制下面的回执，用镇里公布的公钥核对："
 		"能证明这一行就是村里公示、镇里签名的那一行。</p><details><summary>回执原文</summary>"
 		"<pre>%s</pre></details></section>",

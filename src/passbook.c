@@ -1,7 +1,7 @@
 /*
 ** passbook.c — the household passbook (积分存折): PINs, card tokens, the
-** passbook view's data, households' declarations with a photo, and the QR
-** code of the card.  See passbook.h for the rules; no HTTP in here.
+** passbook view's data, households' declarations with a photo, and the
+** card's host check (its QR code is qr.c's).  See passbook.h for the rules; no HTTP in here.
 **
 ** Secrets are never stored in clear: the PIN as an argon2id hash
 ** (password_hash, the same as staff passwords), the card token as the
@@ -11,8 +11,6 @@
 */
 #include "passbook.h"
 
-#include <dlfcn.h>
-#include <qrencode.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -452,93 +450,4 @@ int passbook_host_valid(const char *host)
 		return 0;
 	return strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 			    "0123456789.-:[]") == n;
-}
-
-/* Append the decimal digits of v to b (the path is ~2,000 numbers: printf
-** was half of a page's instructions, BENCHMARKS.md). */
-static void put_uint(buf *b, unsigned v)
-{
-	char tmp[12];
-	int n = 0;
-	do
-		tmp[n++] = (char)('0' + v % 10);
-	while ((v /= 10) && n < (int)sizeof tmp);
-	char out[12];
-	for (int i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
-	buf_append(b, out, (size_t)n);
-}
-
-/* libqrencode's QRcode_encodeMask(), when the library exports it (Debian's
-** 4.1 does; it is not in qrencode.h): one fixed mask instead of trying all
-** eight and scoring each, which was ~80 % of the encoding (callgrind: the
-** Mask_calc* functions).  Any of the eight masks gives a valid code; the
-** scoring only avoids patterns that could slow a poor scanner, which a
-** code of random-looking base64 seldom has.  NULL: not exported. */
-typedef QRcode *(*encode_mask_fn)(QRinput *input, int mask);
-static encode_mask_fn encode_mask(void)
-{
-	static encode_mask_fn fn;
-	static int looked;
-	if (!__atomic_load_n(&looked, __ATOMIC_ACQUIRE)) {
-		void *p = dlsym(RTLD_DEFAULT, "QRcode_encodeMask");
-		encode_mask_fn f;
-		memcpy(&f, &p, sizeof f);
-		__atomic_store_n(&fn, f, __ATOMIC_RELAXED);
-		__atomic_store_n(&looked, 1, __ATOMIC_RELEASE);
-	}
-	return __atomic_load_n(&fn, __ATOMIC_RELAXED);
-}
-
-/* text as a QR code of level M, 8-bit mode, or NULL. */
-static QRcode *qr_encode(const char *text)
-{
-	encode_mask_fn fn = encode_mask();
-	if (!fn)
-		return QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-	QRinput *in = QRinput_new2(0, QR_ECLEVEL_M);
-	if (!in)
-		return NULL;
-	QRcode *q = QRinput_append(in, QR_MODE_8, (int)strlen(text), (const unsigned char *)text)
-			    ? NULL
-			    : fn(in, 2);
-	QRinput_free(in);
-	return q;
-}
-
-const char *passbook_qr_path(arena *a, const char *text, int *size)
-{
-	enum { QUIET = 4 };
-	QRcode *q = qr_encode(text);
-	if (!q)
-		return NULL;
-	int w = q->width;
-	buf b = {0};
-	for (int y = 0; y < w; y++) {
-		const unsigned char *row = q->data + (size_t)y * (size_t)w;
-		for (int x = 0; x < w;) {
-			if (!(row[x] & 1)) {
-				x++;
-				continue;
-			}
-			int start = x;
-			while (x < w && (row[x] & 1))
-				x++;
-			/* "M%d %dh%dv1h-%dz" */
-			buf_append(&b, "M", 1);
-			put_uint(&b, (unsigned)(start + QUIET));
-			buf_append(&b, " ", 1);
-			put_uint(&b, (unsigned)(y + QUIET));
-			buf_append(&b, "h", 1);
-			put_uint(&b, (unsigned)(x - start));
-			buf_append(&b, "v1h-", 4);
-			put_uint(&b, (unsigned)(x - start));
-			buf_append(&b, "z", 1);
-		}
-	}
-	QRcode_free(q);
-	*size = w + 2 * QUIET;
-	const char *path = arena_strndup(a, b.p ? b.p : "", b.len);
-	buf_free(&b);
-	return path;
 }

@@ -154,12 +154,4 @@ int passbook_declare(db *d, const struct actor *who, const struct village *v,
 ** and the brackets of an IPv6 address, not starting with '.' or '-'. */
 int passbook_host_valid(const char *host);
 
-/* passbook_qr_path(): encode text as a QR code (libqrencode, error
-** correction level M) and describe its dark modules as SVG path data in
-** module units: "M4 4h7v1h-7z…" — one rectangle per horizontal run, with a
-** 4-module quiet zone, so the path only holds digits, letters and
-** spaces.  *size receives the side of the whole square in modules.
-** Returns the path (arena) or NULL when text cannot be encoded. */
-const char *passbook_qr_path(arena *a, const char *text, int *size);
-
 #endif

@@ -5,6 +5,8 @@
 //   v-030  a tampered receipt (the line's points changed): 验证失败
 //   v-040  a tampered signature: 验证失败
 //   v-050  the valid receipt checked with another deployment's key: 验证失败
+//   v-060  the household card page's receipt QR code is a PNG the browser decodes, at a
+//          whole number of pixels a module, drawn pixelated (no blurred module edges)
 // Run: JIFEN_BIN=build/jifen node tests/e2e/verify.mjs  (ctest runs it when node is present)
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -41,6 +43,8 @@ jifen("sheet", "approve", "--village", "V1", "--month", "2024-06", "--meeting-da
 jifen("announce", "--village", "V1", "--quarter", "2024-Q2", "--date", "2024-07-05");
 const receipt = jifen("receipt", "--village", "V1", "--quarter", "2024-Q2", "--household", "H01");
 const key = jifen("key", "show").trim();
+execFileSync(bin, ["--db", db, "user", "add", "v1-admin", "--role", "village_admin", "--village", "V1",
+                   "--password-stdin"], { env, input: "jifen2024!\n" });
 // another deployment's key
 const other = path.join(dir, "other.db");
 const otherEnv = { ...process.env, JIFEN_KEY: other + ".key", JIFEN_ORIGIN: key.split("+")[0] };
@@ -98,6 +102,22 @@ try {
 
   got = await verify(receipt, otherKey);
   check("v-050 another key", got.startsWith("验证失败"), got);
+
+  await page.goto(`http://127.0.0.1:${port}/login`);
+  await page.fill("input[name=login]", "v1-admin");
+  await page.fill("input[name=password]", "jifen2024!");
+  await Promise.all([page.waitForNavigation(), page.click("button[type=submit].primary")]);
+  await page.goto(`http://127.0.0.1:${port}/v/V1/households`);
+  await Promise.all([page.waitForNavigation(), page.click("a:text-is('H01')")]);
+  await page.goto(page.url().replace(/\/?$/, "/card"));
+  const qr = await page.$eval("img.qr-px", (img) => ({
+    alt: img.alt, complete: img.complete, natural: img.naturalWidth, naturalH: img.naturalHeight,
+    width: img.width, rendering: getComputedStyle(img).imageRendering,
+  })).catch((e) => ({ error: String(e) }));
+  check("v-060 the receipt's QR code decodes", qr.complete && qr.natural > 100 &&
+        qr.natural === qr.naturalH && qr.alt === "公示回执二维码", JSON.stringify(qr));
+  check("v-060 whole pixels a module, pixelated", qr.width % qr.natural === 0 &&
+        qr.width >= 2 * qr.natural && qr.rendering === "pixelated", JSON.stringify(qr));
 } finally {
   await browser.close();
   server.kill("SIGTERM");

@@ -25,9 +25,9 @@
   080  the JSON API: the key, announcements and lines, receipts, checkpoints and
        proofs (checked here), announcing and attaching a cosignature as an admin
   090  the household card page and the passbook show the newest receipt as a QR
-       code with its text
+       code with its text; the code, read by zbarimg, is the receipt to the byte
   100  the receipt of a 2,000-household village fits one QR code: its size is
-       printed and must stay under 1,200 bytes (the card page encodes it)
+       printed and must stay under 1,200 bytes, and the card page's code scans
 """
 import base64
 import hashlib
@@ -249,6 +249,55 @@ def score_month(db, month, rows, approve=True, village="V1"):
     if approve:
         cli_ok(db, "sheet", "approve", "--village", village, "--month", month,
                "--meeting-date", f"{month}-28", "--attendees", "两委", "--resolution", "同意")
+
+
+def scan_qr(db, page_text, label):
+    """The text of the QR image labelled label on a page, as a phone's
+    scanner reads it: the PNG is read here with zlib (not by jifen's code),
+    drawn 4 pixels a module and handed to zbarimg (zbar-tools)."""
+    import re
+    import struct
+    import subprocess
+    import zlib
+    m = re.search(r'<img class="qr-px" width="(\d+)" height="(\d+)" alt="' + re.escape(label)
+                  + r'" src="data:image/png;base64,([A-Za-z0-9+/=]+)">', page_text)
+    check(m, f"an <img> of {label}")
+    png = base64.b64decode(m.group(3))
+    check(png[:8] == b"\x89PNG\r\n\x1a\n", "a PNG")
+    pos, chunks, idat = 8, [], b""
+    while pos < len(png):
+        n, kind = struct.unpack(">I4s", png[pos:pos + 8])
+        data = png[pos + 8:pos + 8 + n]
+        eq(struct.unpack(">I", png[pos + 8 + n:pos + 12 + n])[0], zlib.crc32(kind + data),
+           f"{kind} CRC")
+        chunks.append(kind)
+        if kind == b"IHDR":
+            side, side2, depth, colour = struct.unpack(">IIBB", data[:10])
+            eq((side2, depth, colour), (side, 1, 0), "1-bit grayscale, square")
+        idat += data if kind == b"IDAT" else b""
+        pos += 12 + n
+    eq(chunks, [b"IHDR", b"IDAT", b"IEND"])
+    eq(int(m.group(1)) % side, 0, "a whole number of pixels a module")
+    raw, stride = zlib.decompress(idat), 1 + (side + 7) // 8
+    eq(len(raw), stride * side)
+    k, rows = 4, []
+    for y in range(side):
+        row = raw[y * stride:(y + 1) * stride]
+        eq(row[0], 0, "filter None")
+        px = bytes(0 if row[1 + x // 8] & (0x80 >> x % 8) else 1 for x in range(side))
+        big = b"\x00" + bytes(255 - 255 * p for p in px for _ in range(k))
+        rows += [big] * k
+    big_side = side * k
+    out = b"\x89PNG\r\n\x1a\n"
+    for kind, data in ((b"IHDR", struct.pack(">IIBBBBB", big_side, big_side, 8, 0, 0, 0, 0)),
+                       (b"IDAT", zlib.compress(b"".join(rows))), (b"IEND", b"")):
+        out += struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    path = os.path.join(db.dir, "qr-scan.png")
+    with open(path, "wb") as f:
+        f.write(out)
+    r = subprocess.run(["zbarimg", "--raw", "-q", "-Sbinary", path], capture_output=True)
+    eq(r.returncode, 0, f"zbarimg reads the code: {r.stderr!r}")
+    return r.stdout.decode()  # -Sbinary: the bytes as they are, no newline added
 
 
 def setup(db):
@@ -762,7 +811,7 @@ def test_090_card_and_passbook_show_the_receipt(db):
         for path in (f"/v/V1/households/{hid}/card",):
             page = admin.get(path)
             eq(page.status, 200)
-            check('aria-label="公示回执二维码"' in page.text, "the QR code")
+            eq(scan_qr(db, page.text, "公示回执二维码"), want, "the QR code scans to the receipt")
             m = re.search(r"<pre>(.*?)</pre>", page.text, re.S)
             check(m, "the receipt's text")
             eq(htmlmod.unescape(m.group(1)), want)
@@ -777,6 +826,7 @@ def test_090_card_and_passbook_show_the_receipt(db):
         eq(page.status, 200)
         m = re.search(r"<pre>(.*?)</pre>", page.text, re.S)
         check(m and htmlmod.unescape(m.group(1)) == want, "the passbook shows the receipt")
+        eq(scan_qr(db, page.text, "公示回执二维码"), want, "the passbook's QR code scans to it")
     finally:
         s.stop()
 
@@ -813,7 +863,9 @@ def test_100_receipt_size_of_a_large_village(db):
         admin.login("zhangma-admin")
         hid = db.sql("SELECT id FROM household WHERE code = 'zhangma-2000'")[0][0]
         page = admin.get(f"/v/zhangma/households/{hid}/card")
-        check('aria-label="公示回执二维码"' in page.text, "the receipt fits a QR code")
+        want = cli_ok(db, "receipt", "--village", "zhangma", "--quarter", "2024-Q2",
+                      "--household", "zhangma-2000")
+        eq(scan_qr(db, page.text, "公示回执二维码"), want, "the receipt fits a QR code that scans")
     finally:
         s.stop()
 
