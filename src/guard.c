@@ -194,10 +194,22 @@ static void addr_key(const unsigned char b[16], struct guard_addr *out)
 static void bytes_text(const unsigned char b[16], char *text)
 {
 	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-	if (!memcmp(b, mapped, 12))
-		inet_ntop(AF_INET, b + 12, text, INET6_ADDRSTRLEN);
-	else
+	if (memcmp(b, mapped, 12)) {
 		inet_ntop(AF_INET6, b, text, INET6_ADDRSTRLEN);
+		return;
+	}
+	/* dotted quad by hand: glibc's inet_ntop() formats IPv4 with
+	** sprintf, and every request names its address twice */
+	char *o = text;
+	for (int i = 12; i < 16; i++) {
+		unsigned v = b[i];
+		if (v >= 100)
+			*o++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*o++ = (char)('0' + v / 10 % 10);
+		*o++ = (char)('0' + v % 10);
+		*o++ = i < 15 ? '.' : 0;
+	}
 }
 
 void guard_addr_text(const struct guard_addr *a, char *text)

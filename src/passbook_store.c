@@ -17,7 +17,11 @@ static passbook_render_fn renderer;
 
 void passbook_store_etag(const void *bytes, size_t n, char out[24])
 {
-	snprintf(out, 24, "\"d-%016llx\"", (unsigned long long)hash64(bytes, n));
+	uint64_t h = hash64(bytes, n);
+	out[0] = '"', out[1] = 'd', out[2] = '-';
+	for (int i = 0; i < 16; i++)
+		out[3 + i] = "0123456789abcdef"[(h >> (60 - 4 * i)) & 15];
+	out[19] = '"', out[20] = 0;
 }
 
 /* ETag hex of a rendering: SHA-256 over both bodies, 16 hex digits. */
@@ -506,8 +510,22 @@ static void fill_holes(const char *p, size_t n, const char *base, const char tod
 ** the day, as the page says "截至" it. */
 static void etag_of(int json, const char *hex, const char today[11], char out[40])
 {
-	snprintf(out, 40, "\"%c-%.16s-%.4s%.2s%.2s\"", json ? 'j' : 'h', hex, today, today + 5,
-		 today + 8);
+	/* "\"h-HEX16-YYYYMMDD\"" by hand: snprintf was a tenth of a 304's
+	** instructions (callgrind) */
+	char *o = out;
+	*o++ = '"';
+	*o++ = json ? 'j' : 'h';
+	*o++ = '-';
+	size_t n = strnlen(hex, 16);
+	memcpy(o, hex, n);
+	o += n;
+	*o++ = '-';
+	memcpy(o, today, 4);
+	memcpy(o + 4, today + 5, 2);
+	memcpy(o + 6, today + 8, 2);
+	o += 8;
+	*o++ = '"';
+	*o = 0;
 }
 
 /* Fill out from the current row of a lookup whose first two columns are

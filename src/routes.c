@@ -133,27 +133,34 @@ const struct nav_link *const nav_tables[] = {
 	objection_nav, honour_nav, welfare_post_nav, town_nav, town_settings_nav, NULL,
 };
 
-/* Match path against a route pattern, capturing '*' segments into arg. */
+/* Match path against a route pattern, capturing '*' segments into arg.
+** One pass over both strings: every request tries the patterns in table
+** order, ~80 of them before /p/TOKEN, and a strchr() and strlen() of each
+** segment of each was 3 % of a stored passbook's instructions. */
 static int route_match(const char *pattern, const char *path, struct req *r)
 {
 	const char *pp = pattern, *sp = path;
 	int nargs = 0;
-	while (*pp && *sp) {
-		if (*pp != '/' || *sp != '/')
-			return 0;
+	while (*pp == '/' && *sp == '/') {
 		pp++;
 		sp++;
-		const char *pe = strchr(pp, '/'), *se = strchr(sp, '/');
-		size_t pl = pe ? (size_t)(pe - pp) : strlen(pp);
-		size_t sl = se ? (size_t)(se - sp) : strlen(sp);
-		if (pl == 1 && *pp == '*') {
-			if (sl == 0 || nargs == (int)(sizeof r->arg / sizeof r->arg[0]))
+		if (*pp == '*' && (pp[1] == '/' || !pp[1])) {
+			const char *se = sp;
+			while (*se && *se != '/')
+				se++;
+			if (se == sp || nargs == (int)(sizeof r->arg / sizeof r->arg[0]))
 				return 0;
-			r->arg[nargs++] = arena_strndup(r->a, sp, sl);
-		} else if (pl != sl || memcmp(pp, sp, pl))
-			return 0;
-		pp += pl;
-		sp += sl;
+			r->arg[nargs++] = arena_strndup(r->a, sp, (size_t)(se - sp));
+			pp++;
+			sp = se;
+			continue;
+		}
+		while (*pp && *pp != '/' && *pp == *sp) {
+			pp++;
+			sp++;
+		}
+		if ((*pp && *pp != '/') || (*sp && *sp != '/'))
+			return 0; /* the segments differ */
 	}
 	return !*pp && !*sp;
 }

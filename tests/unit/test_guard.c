@@ -114,6 +114,17 @@ static void guard_110_untrusted(void **state)
 	assert_memory_not_equal(a.b, b.b, 16);
 	guard_addr_text(&a, text);
 	assert_string_equal(text, "198.51.100.9");
+	/* the dotted quad is written by hand: every width of a part */
+	static const char *const quads[] = {"0.0.0.0", "255.255.255.255", "10.0.100.1",
+					    "1.20.199.9", "127.0.0.1"};
+	for (size_t i = 0; i < sizeof quads / sizeof *quads; i++) {
+		memset(text, 'x', sizeof text);
+		guard_client_address(peer(quads[i]), NULL, &a, text);
+		assert_string_equal(text, quads[i]);
+		memset(t2, 'x', sizeof t2);
+		guard_addr_text(&a, t2);
+		assert_string_equal(t2, quads[i]);
+	}
 	guard_stop();
 }
 

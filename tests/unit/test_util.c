@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -180,6 +182,44 @@ static void test_date_day_number(void **state)
 	}
 }
 
+/* sha256_hex: FIPS 180-2's vectors, and libsodium's digest for every length
+** 0..300 (block and padding edges), from two threads at once (each keeps
+** its own OpenSSL context). */
+static void *sha256_lengths(void *arg)
+{
+	unsigned char in[300], md[32];
+	char got[65], want[65];
+	for (size_t i = 0; i < sizeof in; i++)
+		in[i] = (unsigned char)(i * 131 + 7);
+	for (size_t n = 0; n <= sizeof in; n++) {
+		sha256_hex(in, n, got);
+		crypto_hash_sha256(md, in, n);
+		hex_encode(md, 32, want);
+		if (strcmp(got, want))
+			return arg;
+	}
+	return NULL;
+}
+
+static void test_sha256_hex(void **state)
+{
+	(void)state;
+	char out[65];
+	sha256_hex("abc", 3, out);
+	assert_string_equal(out, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	sha256_hex("", 0, out);
+	assert_string_equal(out, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	sha256_hex(two, strlen(two), out);
+	assert_string_equal(out, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, sha256_lengths, (void *)1), 0);
+	assert_null(sha256_lengths((void *)2));
+	void *rc = (void *)3;
+	assert_int_equal(pthread_join(t, &rc), 0);
+	assert_null(rc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +230,7 @@ int main(void)
 		cmocka_unit_test(test_int_format),
 		cmocka_unit_test(test_arena_printf),
 		cmocka_unit_test(test_date_day_number),
+		cmocka_unit_test(test_sha256_hex),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
