@@ -745,6 +745,34 @@ def cmd_report(results_path, out):
       "server.  The database file is read into the page cache first.")
     w("")
 
+    if any(f"{d}.pb_page.floor_rps" in R for d in datasets):
+        w("### Where the distance to nginx lies: the libmicrohttpd floor")
+        w("")
+        w("| data set | what | bare libmicrohttpd req/s | its CPU per request | ratio req/s "
+          "(floor ÷ nginx) | ratio CPU (nginx ÷ floor) | jifen's own CPU per request "
+          "(jifen − floor) |")
+        w("|---|---|---:|---:|---:|---:|---:|")
+        for d in datasets:
+            for what, label in (("page", "page"), ("json", "JSON")):
+                k = f"{d}.pb_{what}"
+                if k + ".floor_rps" not in R:
+                    continue
+                own = None
+                if num(k + ".cpu_us") is not None and num(k + ".floor_cpu_us") is not None:
+                    own = num(k + ".cpu_us") - num(k + ".floor_cpu_us")
+                w(f"| {d} | {label} | {fmt_num(num(k + '.floor_rps'))} | "
+                  f"{R.get(k + '.floor_cpu_us', '–')} µs | "
+                  f"{fmt_num(ratio(num(k + '.floor_rps'), num(k + '.nginx_rps')), 2)}× | "
+                  f"{fmt_ratio(ratio(num(k + '.nginx_cpu_us'), num(k + '.floor_cpu_us')))}× | "
+                  f"{fmt_num(own, 1) if own is not None else '–'} µs |")
+        w("")
+        w("bench/mhd_floor.c starts libmicrohttpd as `jifen serve` does (epoll, one thread a "
+          "core, the same connection limits and pool size) and answers every request of the "
+          "same wrk script with the same file nginx serves, from memory, with the headers of "
+          "jifen's stored answer: no database, no lookup, no rendering.  What it costs is the "
+          "HTTP stack's and the kernel's; what jifen costs beyond it is jifen's own.")
+        w("")
+
     w("## 2. Ledger posting: `jifen sheet approve` of one sheet of "
       f"{fmt_num(num('post.entries'))} entries")
     w("")

@@ -332,19 +332,35 @@ passbook_set() {
 	PIDS="$PIDS $NGINX_PID"
 	put "$1.nginx_coldstart_ms" "$(field coldstart_ms "$cs")"
 
-	# interleaved, so that drift on the shared machine hits both alike
-	say "$1: wrk on the passbook page, jifen then nginx"
+	# the floor of jifen's HTTP stack (bench/mhd_floor.c): libmicrohttpd
+	# started as serve starts it, answering the same two files from
+	# memory, so that the distance to nginx splits into the stack's and
+	# jifen's own
+	fport=$($PY port)
+	cs=$($PY coldstart "$BUILD/mhd_floor" "$ng/html" "$fport" -- \
+		"http://127.0.0.1:$fport/api/v1/p/ready") || fail "mhd_floor did not start"
+	FLOOR_PID=$(field pid "$cs")
+	PIDS="$PIDS $FLOOR_PID"
+
+	# interleaved, so that drift on the shared machine hits all alike
+	say "$1: wrk on the passbook page, jifen, nginx, the libmicrohttpd floor"
 	anon_peak_start "$SERVER_PID" "$WORK/$1.anon"
 	wrk_run "$1.pb_page" "$url" /p/ "积分余额" "$tokens" "$SERVER_PID"
 	wrk_run "$1.pb_page.nginx" "http://127.0.0.1:$nport" /p/ "积分余额" "$tokens" "$NGINX_PID"
-	say "$1: wrk on the passbook JSON, jifen then nginx"
+	wrk_run "$1.pb_page.floor" "http://127.0.0.1:$fport" /p/ "积分余额" "$tokens" "$FLOOR_PID"
+	say "$1: wrk on the passbook JSON, jifen, nginx, the libmicrohttpd floor"
 	wrk_run "$1.pb_json" "$url" /api/v1/p/ '"balance":' "$tokens" "$SERVER_PID"
 	wrk_run "$1.pb_json.nginx" "http://127.0.0.1:$nport" /api/v1/p/ '"balance":' "$tokens" \
 		"$NGINX_PID"
+	wrk_run "$1.pb_json.floor" "http://127.0.0.1:$fport" /api/v1/p/ '"balance":' "$tokens" \
+		"$FLOOR_PID"
+	stop_pid "$FLOOR_PID"
 	for w in page json; do
-		for k in rps p50_ms p99_ms cpu_us; do
-			v=$(sed -n "s/^$1\.pb_$w\.nginx\.$k=//p" "$RESULTS")
-			put "$1.pb_$w.nginx_$k" "$v"
+		for ref in nginx floor; do
+			for k in rps p50_ms p99_ms cpu_us; do
+				v=$(sed -n "s/^$1\.pb_$w\.$ref\.$k=//p" "$RESULTS")
+				put "$1.pb_$w.${ref}_$k" "$v"
+			done
 		done
 	done
 	put "$1.rss_peak_kb" "$(vmhwm "$SERVER_PID")"
