@@ -2,8 +2,9 @@
 --version and the man page from the command table; the configuration file
 and its precedence; backup and restore round trips on both backends;
 /healthz and /metrics (parsed with Debian's python3-prometheus-client);
-the per-address request budget; the village's household PIN budget; and
-that the error lines on stderr carry no password, PIN, token or phone.
+the per-address request budget; the village's household PIN budget; that
+the error lines on stderr carry no password, PIN, token or phone; and that
+SIGTERM lets the answers in flight finish (test_090).
 
 Run: JIFEN_BIN=build/jifen python3 tests/http/t_deploy.py [NAME...]
 """
@@ -346,6 +347,52 @@ def test_080_error_lines_carry_no_secrets(db):
     for secret in (pin, token, sid, J.PASSWORD, PHONE, "张三"):
         check(secret not in s.stderr, f"{secret} in the server's stderr")
     check(any('route="/p/*"' in line for line in lines), lines)
+
+
+def test_090_stop_lets_answers_in_flight_finish(db):
+    """SIGTERM while a request is in flight (its body not yet all sent):
+    serve refuses new connections, waits, answers that request whole with
+    Connection: close, and exits 0.  It used MHD_quiesce_daemon(), which
+    races a pool thread in libmicrohttpd 0.9.75 and now and then aborted
+    the process at its stop (src/http.c, drain)."""
+    import socket
+    import time
+    J.town(db)
+    s = J.Server(db)
+    body = b"login=admin&password=x"
+    c = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+    c.sendall(b"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+              b"Content-Type: application/x-www-form-urlencoded\r\n"
+              + f"Content-Length: {len(body)}\r\n\r\n".encode() + body[:5])
+    time.sleep(0.3)  # the headers are read: the request is in flight
+    s.proc.terminate()
+    time.sleep(0.5)
+    check(s.proc.poll() is None, "serve waits for the request in flight")
+    late = None
+    try:
+        late = socket.create_connection(("127.0.0.1", s.port), timeout=5)
+        late.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        got = late.recv(4096)
+    except OSError:
+        got = b""
+    finally:
+        if late:
+            late.close()
+    check(not got.startswith(b"HTTP/1.1 2"), f"a new connection is not served while draining: {got[:80]!r}")
+    c.sendall(body[5:])
+    answer = b""
+    while True:
+        chunk = c.recv(65536)
+        if not chunk:
+            break
+        answer += chunk
+    c.close()
+    head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+    check(head.startswith("HTTP/1.1 "), f"the request in flight is answered: {answer[:200]!r}")
+    check("connection: close" in head.lower(), f"and its connection closed after it: {head}")
+    s.proc.wait(timeout=20)
+    eq(s.proc.returncode, 0, "serve exits 0 after the drain")
+    s.stop()
 
 
 if __name__ == "__main__":
