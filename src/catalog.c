@@ -133,7 +133,7 @@ int catalog_move_stock(db *d, const struct actor *who, struct shop_item *it, int
 				   " VALUES($v, $i, $q, $k, $r, $n, $by, $now)");
 	if (!s || db_bind_int(s, "$v", it->village_id) || db_bind_int(s, "$i", it->id) ||
 	    db_bind_int(s, "$q", quantity) || db_bind_text(s, "$k", kind) ||
-	    (redemption_id ? db_bind_int(s, "$r", redemption_id) : db_bind_null(s, "$r")) ||
+	    db_bind_int_or_null(s, "$r", redemption_id) ||
 	    db_bind_text(s, "$n", note ? note : "") || db_bind_text(s, "$by", who->login) ||
 	    db_bind_int(s, "$now", now_unix()) || db_step(s) != DB_DONE)
 		return -1;

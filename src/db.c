@@ -174,6 +174,11 @@ int db_bind_null(db_stmt *s, const char *name)
 	return s->d->ops->bind_null(s, name);
 }
 
+int db_bind_int_or_null(db_stmt *s, const char *name, int64_t v)
+{
+	return v ? db_bind_int(s, name, v) : db_bind_null(s, name);
+}
+
 int db_step(db_stmt *s)
 {
 	int st = s->d->ops->step(s);

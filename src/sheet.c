@@ -622,10 +622,7 @@ static int insert_entry(db *d, int64_t village_id, int64_t sheet_id, const char 
 	db_bind_int(s, "$points", ce->points);
 	db_bind_text(s, "$note", ce->note);
 	db_bind_text(s, "$photo", ce->photo);
-	if (ce->declaration_id)
-		db_bind_int(s, "$decl", ce->declaration_id);
-	else
-		db_bind_null(s, "$decl");
+	db_bind_int_or_null(s, "$decl", ce->declaration_id);
 	db_bind_text(s, "$by", login);
 	db_bind_int(s, "$now", now);
 	if (db_step(s) != DB_ROW)
