@@ -838,17 +838,11 @@ int ledger_head(db *d, int64_t village_id, int64_t *seq, char hash[65])
 ** not reversed in full): *standing 0/1.  Returns 0 or -1. */
 static int veto_standing(db *d, int64_t household_id, int year, int *standing)
 {
-	char from[32], to[32];
-	snprintf(from, sizeof from, "%04d-01", year);
-	snprintf(to, sizeof to, "%04d-12", year);
 	db_stmt *s = db_prepare(d,
 		"SELECT COUNT(*) FROM ledger_entry le JOIN standard_item i ON i.id = le.item_id"
-		" WHERE le.household_id = $h AND le.kind = 'score' AND i.veto = 1"
-		" AND le.month >= $from AND le.month <= $to AND le.points +"
-		" (SELECT COALESCE(SUM(c.points), 0) FROM ledger_entry c WHERE c.correction_of = le.id)"
-		" <> 0");
-	if (!s || db_bind_int(s, "$h", household_id) || db_bind_text(s, "$from", from) ||
-	    db_bind_text(s, "$to", to) || db_step(s) != DB_ROW)
+		" WHERE le.household_id = $h AND" LEDGER_VETO_STANDING);
+	if (!s || db_bind_int(s, "$h", household_id) || db_bind_year_months(s, year) ||
+	    db_step(s) != DB_ROW)
 		return -1;
 	*standing = db_column_int(s, 0) > 0;
 	db_reset(s);
