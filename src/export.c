@@ -211,6 +211,15 @@ static int standard_sheet(db *d, arena *a, struct xlsx_book *b, const struct vil
 	return 0;
 }
 
+/* The workbook at path, created; NULL with the message when it cannot be. */
+static struct xlsx_book *book_open(const char *path, errlist *errs)
+{
+	struct xlsx_book *b = xlsx_open(path);
+	if (!b)
+		errlist_add(errs, "无法创建 Excel 文件 %s", path);
+	return b;
+}
+
 /* Close the book and say why it failed in errs.  0 or -1. */
 static int finish(struct xlsx_book *b, int rc, const char *path, errlist *errs)
 {
@@ -224,11 +233,9 @@ static int finish(struct xlsx_book *b, int rc, const char *path, errlist *errs)
 int export_ledger_xlsx(db *d, arena *a, const struct village *v, int year, const char *path,
 		       errlist *errs)
 {
-	struct xlsx_book *b = xlsx_open(path);
-	if (!b) {
-		errlist_add(errs, "无法创建 Excel 文件 %s", path);
+	struct xlsx_book *b = book_open(path, errs);
+	if (!b)
 		return -1;
-	}
 	int64_t sum, count;
 	int rc = entries_sheet(d, b, v, year, &sum, &count);
 	if (!rc)
@@ -258,11 +265,9 @@ int export_funds_xlsx(db *d, arena *a, const struct village *v, int year, const 
 		errlist_add(errs, "读取数据失败");
 		return -1;
 	}
-	struct xlsx_book *b = xlsx_open(path);
-	if (!b) {
-		errlist_add(errs, "无法创建 Excel 文件 %s", path);
+	struct xlsx_book *b = book_open(path, errs);
+	if (!b)
 		return -1;
-	}
 	char title[256], from[11], to[11];
 	snprintf(from, sizeof from, "%04d-01-01", year);
 	snprintf(to, sizeof to, "%04d-12-31", year);
@@ -353,11 +358,9 @@ int export_honours_xlsx(db *d, arena *a, const struct village *v, int year, cons
 		errlist_add(errs, "读取数据失败");
 		return -1;
 	}
-	struct xlsx_book *b = xlsx_open(path);
-	if (!b) {
-		errlist_add(errs, "无法创建 Excel 文件 %s", path);
+	struct xlsx_book *b = book_open(path, errs);
+	if (!b)
 		return -1;
-	}
 	char title[256];
 	snprintf(title, sizeof title, "%s %d 年度星级户评定%s", v->name, year,
 		 got ? "（尚未经村两委确认）" : "");
