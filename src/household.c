@@ -609,16 +609,10 @@ int household_leave(db *d, const struct actor *who, const struct village *v, int
 		goto out;
 	}
 
-	if (db_begin_write(d))
-		goto out;
-	in_tx = 1;
 	struct household *before;
-	int got = household_get(d, a, v->id, id, &before);
-	if (got < 0)
-		goto out;
+	int got = household_begin_change(d, a, v, id, &before, errs, &in_tx);
 	if (got) {
-		errlist_add(errs, "本村没有这一户");
-		rc = 1;
+		rc = got;
 		goto out;
 	}
 	if (before->left_on) {
@@ -647,6 +641,18 @@ out:
 		db_rollback(d);
 	arena_free(a);
 	return rc;
+}
+
+int household_begin_change(db *d, arena *a, const struct village *v, int64_t id,
+			   struct household **out, errlist *errs, int *in_tx)
+{
+	if (db_begin_write(d))
+		return -1;
+	*in_tx = 1;
+	int got = household_get(d, a, v->id, id, out);
+	if (got > 0)
+		errlist_add(errs, "本村没有这一户");
+	return got;
 }
 
 int household_recompute_village(db *d, const struct village *v)

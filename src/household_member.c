@@ -129,15 +129,9 @@ int member_save(db *d, const struct actor *who, const struct village *v, int64_t
 {
 	int rc = -1, in_tx = 0, got;
 	arena *a = arena_new();
-	if (db_begin_write(d))
-		goto out;
-	in_tx = 1;
 	struct household *h;
-	if ((got = household_get(d, a, v->id, household_id, &h)) < 0)
-		goto out;
-	if (got) {
-		errlist_add(errs, "本村没有这一户");
-		rc = 1;
+	if ((got = household_begin_change(d, a, v, household_id, &h, errs, &in_tx))) {
+		rc = got;
 		goto out;
 	}
 	struct member *before = NULL;
