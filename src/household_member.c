@@ -8,8 +8,6 @@
 #include "household.h"
 #include "household_int.h"
 
-#include <string.h>
-
 #include "json.h"
 #include "village.h"
 
@@ -65,7 +63,6 @@ int member_check(arena *a, const char *const vals[MF_COUNT], struct member *m,
 static void read_member(db_stmt *s, arena *a, void *row)
 {
 	struct member *m = row;
-	memset(m, 0, sizeof *m);
 	m->id = db_column_int(s, 0);
 	m->household_id = db_column_int(s, 1);
 	m->name = db_column_dup(s, 2, a);

@@ -54,7 +54,6 @@ int sheet_is_open(const struct sheet *s)
 static void sheet_from_row(db_stmt *s, arena *a, void *row)
 {
 	struct sheet *sh = row;
-	memset(sh, 0, sizeof *sh);
 	sh->id = db_column_int(s, 0);
 	sh->village_id = db_column_int(s, 1);
 	sh->month = arena_strdup(a, db_column_text(s, 2));
