@@ -97,16 +97,10 @@ static int insert_row(db *d, const struct audit_fields *f, const char *hash)
 	if (!s)
 		return -1;
 	db_bind_int(s, "$at", f->at);
-	if (f->account_id)
-		db_bind_int(s, "$acc", f->account_id);
-	else
-		db_bind_null(s, "$acc");
+	db_bind_int_or_null(s, "$acc", f->account_id);
 	db_bind_text(s, "$login", f->login);
 	db_bind_text(s, "$ip", f->ip);
-	if (f->village_id)
-		db_bind_int(s, "$village", f->village_id);
-	else
-		db_bind_null(s, "$village");
+	db_bind_int_or_null(s, "$village", f->village_id);
 	db_bind_text(s, "$action", f->action);
 	db_bind_text(s, "$object", f->object);
 	db_bind_text(s, "$before", f->before);

@@ -357,10 +357,7 @@ int account_insert(db *d, const char *login, int role, const char *village_code,
 	int64_t now = now_unix();
 	db_bind_text(s, "$login", login);
 	db_bind_text(s, "$role", role_name(role));
-	if (village_id)
-		db_bind_int(s, "$village", village_id);
-	else
-		db_bind_null(s, "$village");
+	db_bind_int_or_null(s, "$village", village_id);
 	db_bind_text(s, "$hash", hash);
 	db_bind_int(s, "$now", now);
 	db_bind_int(s, "$must", must_change ? 1 : 0);
@@ -778,14 +775,8 @@ int session_create(db *d, int64_t account_id, int64_t household_id, const char *
 		return -1;
 	int64_t now = now_unix();
 	db_bind_text(s, "$id", id);
-	if (account_id)
-		db_bind_int(s, "$acc", account_id);
-	else
-		db_bind_null(s, "$acc");
-	if (household_id)
-		db_bind_int(s, "$hh", household_id);
-	else
-		db_bind_null(s, "$hh");
+	db_bind_int_or_null(s, "$acc", account_id);
+	db_bind_int_or_null(s, "$hh", household_id);
 	db_bind_text(s, "$csrf", csrf);
 	db_bind_text(s, "$ip", ip ? ip : "");
 	db_bind_int(s, "$now", now);

@@ -133,7 +133,7 @@ int catalog_move_stock(db *d, const struct actor *who, struct shop_item *it, int
 				   " VALUES($v, $i, $q, $k, $r, $n, $by, $now)");
 	if (!s || db_bind_int(s, "$v", it->village_id) || db_bind_int(s, "$i", it->id) ||
 	    db_bind_int(s, "$q", quantity) || db_bind_text(s, "$k", kind) ||
-	    (redemption_id ? db_bind_int(s, "$r", redemption_id) : db_bind_null(s, "$r")) ||
+	    db_bind_int_or_null(s, "$r", redemption_id) ||
 	    db_bind_text(s, "$n", note ? note : "") || db_bind_text(s, "$by", who->login) ||
 	    db_bind_int(s, "$now", now_unix()) || db_step(s) != DB_DONE)
 		return -1;
@@ -391,6 +391,22 @@ static int locked_by_code(db *d, arena *a, const struct village *v, const char *
 	return catalog_lock(d, a, v->id, (*it)->id, it) ? -1 : 0;
 }
 
+/* The end of every write to one item (opened by db_begin_write and
+** locked_by_code): on rc 0 the audit row of action on "shop_item:ID" with
+** after and the commit, otherwise the rollback; frees a.  Returns rc, or
+** -1 when the audit row or the commit failed. */
+static int item_write_end(db *d, const struct actor *who, const struct village *v,
+			  const struct shop_item *it, const char *action, const char *after,
+			  arena *a, int rc)
+{
+	if (rc == 0 && audit_commit_change(d, who, v->id, action, "shop_item", it->id, NULL, after))
+		rc = -1;
+	if (rc)
+		db_rollback(d);
+	arena_free(a);
+	return rc;
+}
+
 int catalog_restock(db *d, const struct actor *who, const struct village *v, const char *code,
 		    int64_t quantity, const char *note, errlist *errs)
 {
@@ -404,24 +420,19 @@ int catalog_restock(db *d, const struct actor *who, const struct village *v, con
 	}
 	arena *a = arena_new();
 	struct shop_item *it = NULL;
+	char after[64] = "";
 	int rc = db_begin_write(d) ? -1 : locked_by_code(d, a, v, code, &it, errs);
 	if (rc == 0 && it->unlimited) {
 		errlist_add(errs, "商品“%s”不限量，不记库存", it->code);
 		rc = 1;
 	}
 	if (rc == 0) {
-		char after[64];
 		snprintf(after, sizeof after, "{\"restock\":%lld}", (long long)quantity);
-		rc = catalog_move_stock(d, who, it, quantity, "import", 0, note && *note ? note : "入库") ||
-				     audit_commit_change(d, who, v->id, "catalog.restock", "shop_item",
-							 it->id, NULL, after)
+		rc = catalog_move_stock(d, who, it, quantity, "import", 0, note && *note ? note : "入库")
 			     ? -1
 			     : 0;
 	}
-	if (rc)
-		db_rollback(d);
-	arena_free(a);
-	return rc;
+	return item_write_end(d, who, v, it, "catalog.restock", after, a, rc);
 }
 
 /* Set one integer column of item code (locked) with its audit record:
@@ -431,9 +442,9 @@ static int set_item_field(db *d, const struct actor *who, const struct village *
 {
 	arena *a = arena_new();
 	struct shop_item *it = NULL;
+	char after[64] = "";
 	int rc = db_begin_write(d) ? -1 : locked_by_code(d, a, v, code, &it, errs);
 	if (rc == 0) {
-		char after[64];
 		snprintf(after, sizeof after, "{\"%s\":%lld}", column ? "low_stock" : "active",
 			 (long long)value);
 		db_stmt *s = db_prepare(d, column ? "UPDATE shop_item SET low_stock = $x, updated_at = $now"
@@ -441,18 +452,13 @@ static int set_item_field(db *d, const struct actor *who, const struct village *
 						  : "UPDATE shop_item SET active = $x, updated_at = $now"
 						    " WHERE id = $id");
 		rc = !s || db_bind_int(s, "$x", value) || db_bind_int(s, "$now", now_unix()) ||
-				     db_bind_int(s, "$id", it->id) || db_step(s) != DB_DONE ||
-				     audit_commit_change(d, who, v->id,
-							 column ? "catalog.low_stock"
-							 : value ? "catalog.on" : "catalog.off",
-							 "shop_item", it->id, NULL, after)
+				     db_bind_int(s, "$id", it->id) || db_step(s) != DB_DONE
 			     ? -1
 			     : 0;
 	}
-	if (rc)
-		db_rollback(d);
-	arena_free(a);
-	return rc;
+	return item_write_end(d, who, v, it,
+			      column ? "catalog.low_stock" : value ? "catalog.on" : "catalog.off",
+			      after, a, rc);
 }
 
 int catalog_set_active(db *d, const struct actor *who, const struct village *v, const char *code,
@@ -476,26 +482,20 @@ int catalog_set_photo(db *d, const struct actor *who, const struct village *v, c
 {
 	arena *a = arena_new();
 	struct shop_item *it = NULL;
-	char hash[65];
+	char hash[65], after[96] = "";
 	int rc = db_begin_write(d) ? -1 : locked_by_code(d, a, v, code, &it, errs);
 	if (rc == 0)
 		rc = evidence_store(d, v->id, who->login, data, len, hash, errs);
 	if (rc == 0) {
-		char after[96];
 		snprintf(after, sizeof after, "{\"photo\":\"%s\"}", hash);
 		db_stmt *s = db_prepare(d, "UPDATE shop_item SET photo = $p, updated_at = $now"
 					   " WHERE id = $id");
 		rc = !s || db_bind_text(s, "$p", hash) || db_bind_int(s, "$now", now_unix()) ||
-				     db_bind_int(s, "$id", it->id) || db_step(s) != DB_DONE ||
-				     audit_commit_change(d, who, v->id, "catalog.photo", "shop_item",
-							 it->id, NULL, after)
+				     db_bind_int(s, "$id", it->id) || db_step(s) != DB_DONE
 			     ? -1
 			     : 0;
 	}
-	if (rc)
-		db_rollback(d);
-	arena_free(a);
-	return rc;
+	return item_write_end(d, who, v, it, "catalog.photo", after, a, rc);
 }
 
 /* ---- the town's recommended catalog ----------------------------------------- */

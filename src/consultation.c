@@ -281,7 +281,7 @@ int consultation_comment_add(db *d, const struct actor *who, const struct villag
 		" text, commented_on, recorded_by, created_at)"
 		" VALUES($c, $v, $h, $body, $text, $on, $by, $now) RETURNING id");
 	if (!s || db_bind_int(s, "$c", consultation_id) || db_bind_int(s, "$v", v->id) ||
-	    (household_id ? db_bind_int(s, "$h", household_id) : db_bind_null(s, "$h")) ||
+	    db_bind_int_or_null(s, "$h", household_id) ||
 	    db_bind_text(s, "$body", body) || db_bind_text(s, "$text", text) ||
 	    db_bind_text(s, "$on", date) || db_bind_text(s, "$by", who->login) ||
 	    db_bind_int(s, "$now", now_unix()) || db_step(s) != DB_ROW)
@@ -399,7 +399,7 @@ int consultation_link(db *d, int64_t village_id, int64_t version_id, int64_t con
 	db_stmt *s = db_prepare(d, "INSERT INTO standard_basis(version_id, village_id,"
 				   " consultation_id, reason) VALUES($ver, $v, $c, $why)");
 	if (!s || db_bind_int(s, "$ver", version_id) || db_bind_int(s, "$v", village_id) ||
-	    (consultation_id ? db_bind_int(s, "$c", consultation_id) : db_bind_null(s, "$c")) ||
+	    db_bind_int_or_null(s, "$c", consultation_id) ||
 	    db_bind_text(s, "$why", reason ? reason : "") || db_step(s) != DB_DONE)
 		return -1;
 	db_reset(s);

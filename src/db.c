@@ -174,6 +174,19 @@ int db_bind_null(db_stmt *s, const char *name)
 	return s->d->ops->bind_null(s, name);
 }
 
+int db_bind_int_or_null(db_stmt *s, const char *name, int64_t v)
+{
+	return v ? db_bind_int(s, name, v) : db_bind_null(s, name);
+}
+
+int db_bind_year_months(db_stmt *s, int year)
+{
+	char from[16], to[16];
+	snprintf(from, sizeof from, "%04d-01", year);
+	snprintf(to, sizeof to, "%04d-12", year);
+	return db_bind_text(s, "$from", from) || db_bind_text(s, "$to", to) ? -1 : 0;
+}
+
 int db_step(db_stmt *s)
 {
 	int st = s->d->ops->step(s);

@@ -68,6 +68,13 @@ int db_bind_int(db_stmt *s, const char *name, int64_t v);
 int db_bind_text(db_stmt *s, const char *name, const char *v);
 int db_bind_textn(db_stmt *s, const char *name, const char *v, size_t n);
 int db_bind_null(db_stmt *s, const char *name);
+/* v, or SQL NULL when v is 0: an optional reference (an id that 0 says is
+** absent) or an optional limit, whose column holds NULL for "none". */
+int db_bind_int_or_null(db_stmt *s, const char *name, int64_t v);
+/* $from and $to as the first and last month of year ("YYYY-01",
+** "YYYY-12"), the bounds of a query of a year's months as the month
+** columns hold them (ledger_entry, sheet).  0 or -1. */
+int db_bind_year_months(db_stmt *s, int year);
 
 /* db_step(): DB_ROW while rows come, then DB_DONE; DB_CONSTRAINT when a
 ** UNIQUE/CHECK/foreign key/trigger constraint refused the statement;

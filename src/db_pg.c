@@ -193,6 +193,30 @@ static void url_redacted(const char *url, char *out, size_t outlen)
 		snprintf(out, outlen, "%s", url);
 }
 
+/* The triggers of table t (a plain identifier) that refuse the row events
+** events ("UPDATE OR DELETE") as trigger t_name, and TRUNCATE as
+** t_no_truncate, both by calling fn, created or replaced here as the one
+** function shared by every such table: it raises "<table> message".  The
+** errcode is class 23 so db_step() reports DB_CONSTRAINT like SQLite's
+** RAISE(ABORT) in a trigger. */
+static void pg_refuse(buf *b, const char *t, const char *name, const char *events,
+		      const char *fn, const char *message)
+{
+	buf_printf(b,
+		   "CREATE OR REPLACE FUNCTION %s() RETURNS trigger "
+		   "LANGUAGE plpgsql AS $$BEGIN "
+		   "RAISE EXCEPTION '%% %s', TG_TABLE_NAME "
+		   "USING ERRCODE = 'integrity_constraint_violation'; "
+		   "END$$;\n",
+		   fn, message);
+	buf_printf(b,
+		   "CREATE TRIGGER %s_%s BEFORE %s ON %s "
+		   "FOR EACH ROW EXECUTE FUNCTION %s();\n"
+		   "CREATE TRIGGER %s_no_truncate BEFORE TRUNCATE ON %s "
+		   "FOR EACH STATEMENT EXECUTE FUNCTION %s();\n",
+		   t, name, events, t, fn, t, t, fn);
+}
+
 static void pg_append_only(buf *b, const char *t)
 {
 	/* The table name comes from our own migration files; refuse anything
@@ -205,36 +229,15 @@ static void pg_append_only(buf *b, const char *t)
 		buf_puts(b, "DO $$BEGIN RAISE EXCEPTION '--@append_only: invalid table name'; END$$;\n");
 		return;
 	}
-	/* One shared trigger function; the errcode is class 23 so db_step()
-	** reports DB_CONSTRAINT like SQLite's RAISE(ABORT) in a trigger. */
-	buf_puts(b, "CREATE OR REPLACE FUNCTION jifen_append_only() RETURNS trigger "
-		    "LANGUAGE plpgsql AS $$BEGIN "
-		    "RAISE EXCEPTION '% is append-only', TG_TABLE_NAME "
-		    "USING ERRCODE = 'integrity_constraint_violation'; "
-		    "END$$;\n");
-	buf_printf(b,
-		   "CREATE TRIGGER %s_no_update_delete BEFORE UPDATE OR DELETE ON %s "
-		   "FOR EACH ROW EXECUTE FUNCTION jifen_append_only();\n"
-		   "CREATE TRIGGER %s_no_truncate BEFORE TRUNCATE ON %s "
-		   "FOR EACH STATEMENT EXECUTE FUNCTION jifen_append_only();\n",
-		   t, t, t, t);
+	pg_refuse(b, t, "no_update_delete", "UPDATE OR DELETE", "jifen_append_only",
+		  "is append-only");
 }
 
 /* Like pg_append_only for DELETE (and TRUNCATE, which would empty the table
 ** without a DELETE trigger firing) only; t is checked by db.c. */
 static void pg_no_delete(buf *b, const char *t)
 {
-	buf_puts(b, "CREATE OR REPLACE FUNCTION jifen_no_delete() RETURNS trigger "
-		    "LANGUAGE plpgsql AS $$BEGIN "
-		    "RAISE EXCEPTION '% rows are never deleted', TG_TABLE_NAME "
-		    "USING ERRCODE = 'integrity_constraint_violation'; "
-		    "END$$;\n");
-	buf_printf(b,
-		   "CREATE TRIGGER %s_no_delete BEFORE DELETE ON %s "
-		   "FOR EACH ROW EXECUTE FUNCTION jifen_no_delete();\n"
-		   "CREATE TRIGGER %s_no_truncate BEFORE TRUNCATE ON %s "
-		   "FOR EACH STATEMENT EXECUTE FUNCTION jifen_no_delete();\n",
-		   t, t, t, t);
+	pg_refuse(b, t, "no_delete", "DELETE", "jifen_no_delete", "rows are never deleted");
 }
 
 /* Server notices ("relation already exists, skipping") would go to stderr

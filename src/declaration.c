@@ -267,7 +267,7 @@ static int record_decision(db *d, const struct actor *who, int64_t id, const cha
 				   " decline_reason = $r, decided_by = $by, decided_at = $now"
 				   " WHERE id = $id");
 	if (!s || db_bind_text(s, "$st", status) ||
-	    (entry_id ? db_bind_int(s, "$e", entry_id) : db_bind_null(s, "$e")) ||
+	    db_bind_int_or_null(s, "$e", entry_id) ||
 	    (reason ? db_bind_text(s, "$r", reason) : db_bind_null(s, "$r")) ||
 	    db_bind_text(s, "$by", who->login) || db_bind_int(s, "$now", now_unix()) ||
 	    db_bind_int(s, "$id", id) || db_step(s) != DB_DONE)

@@ -49,10 +49,8 @@ enum { ENTRY_NCOLS = sizeof entry_cols / sizeof entry_cols[0] };
 static int entries_sheet(db *d, struct xlsx_book *b, const struct village *v, int year,
 			 int64_t *sum, int64_t *count)
 {
-	char title[256], from[8], to[8];
+	char title[256];
 	snprintf(title, sizeof title, "%s %d 年积分台账：积分记录", v->name, year);
-	snprintf(from, sizeof from, "%04d-01", year);
-	snprintf(to, sizeof to, "%04d-12", year);
 	struct xlsx_sheet *s = xlsx_sheet(b, "积分记录", title, entry_cols, ENTRY_NCOLS);
 	db_stmt *st = db_prepare(
 		d, "SELECT le.seq, le.date, le.month, h.code, h.head_name, le.kind,"
@@ -67,15 +65,14 @@ static int entries_sheet(db *d, struct xlsx_book *b, const struct village *v, in
 		   " LEFT JOIN ledger_entry o ON o.id = le.correction_of"
 		   " WHERE le.village_id = $v AND le.month >= $from AND le.month <= $to"
 		   " ORDER BY le.seq");
-	if (!st || db_bind_int(st, "$v", v->id) || db_bind_text(st, "$from", from) ||
-	    db_bind_text(st, "$to", to))
+	if (!st || db_bind_int(st, "$v", v->id) || db_bind_year_months(st, year))
 		return -1;
 	int rc;
 	*sum = *count = 0;
 	db_stmt *cnt = db_prepare(d, "SELECT COUNT(*) FROM ledger_entry WHERE village_id = $v"
 				     " AND month >= $from AND month <= $to");
-	if (!cnt || db_bind_int(cnt, "$v", v->id) || db_bind_text(cnt, "$from", from) ||
-	    db_bind_text(cnt, "$to", to) || db_step(cnt) != DB_ROW)
+	if (!cnt || db_bind_int(cnt, "$v", v->id) || db_bind_year_months(cnt, year) ||
+	    db_step(cnt) != DB_ROW)
 		return -1;
 	xlsx_expect_rows(s, db_column_int(cnt, 0));
 	db_reset(cnt);
@@ -214,6 +211,15 @@ static int standard_sheet(db *d, arena *a, struct xlsx_book *b, const struct vil
 	return 0;
 }
 
+/* The workbook at path, created; NULL with the message when it cannot be. */
+static struct xlsx_book *book_open(const char *path, errlist *errs)
+{
+	struct xlsx_book *b = xlsx_open(path);
+	if (!b)
+		errlist_add(errs, "无法创建 Excel 文件 %s", path);
+	return b;
+}
+
 /* Close the book and say why it failed in errs.  0 or -1. */
 static int finish(struct xlsx_book *b, int rc, const char *path, errlist *errs)
 {
@@ -227,11 +233,9 @@ static int finish(struct xlsx_book *b, int rc, const char *path, errlist *errs)
 int export_ledger_xlsx(db *d, arena *a, const struct village *v, int year, const char *path,
 		       errlist *errs)
 {
-	struct xlsx_book *b = xlsx_open(path);
-	if (!b) {
-		errlist_add(errs, "无法创建 Excel 文件 %s", path);
+	struct xlsx_book *b = book_open(path, errs);
+	if (!b)
 		return -1;
-	}
 	int64_t sum, count;
 	int rc = entries_sheet(d, b, v, year, &sum, &count);
 	if (!rc)
@@ -261,11 +265,9 @@ int export_funds_xlsx(db *d, arena *a, const struct village *v, int year, const 
 		errlist_add(errs, "读取数据失败");
 		return -1;
 	}
-	struct xlsx_book *b = xlsx_open(path);
-	if (!b) {
-		errlist_add(errs, "无法创建 Excel 文件 %s", path);
+	struct xlsx_book *b = book_open(path, errs);
+	if (!b)
 		return -1;
-	}
 	char title[256], from[11], to[11];
 	snprintf(from, sizeof from, "%04d-01-01", year);
 	snprintf(to, sizeof to, "%04d-12-31", year);
@@ -356,11 +358,9 @@ int export_honours_xlsx(db *d, arena *a, const struct village *v, int year, cons
 		errlist_add(errs, "读取数据失败");
 		return -1;
 	}
-	struct xlsx_book *b = xlsx_open(path);
-	if (!b) {
-		errlist_add(errs, "无法创建 Excel 文件 %s", path);
+	struct xlsx_book *b = book_open(path, errs);
+	if (!b)
 		return -1;
-	}
 	char title[256];
 	snprintf(title, sizeof title, "%s %d 年度星级户评定%s", v->name, year,
 		 got ? "（尚未经村两委确认）" : "");

@@ -61,7 +61,7 @@ static int append_move(db *d, const struct actor *who, const struct village *v,
 	    db_bind_text(s, "$f", m->flow) || db_bind_int(s, "$amt", m->amount_fen) ||
 	    db_bind_text(s, "$d", m->date) || db_bind_text(s, "$donor", m->donor ? m->donor : "") ||
 	    db_bind_text(s, "$note", m->note ? m->note : "") ||
-	    (m->reversal_of ? db_bind_int(s, "$rev", m->reversal_of) : db_bind_null(s, "$rev")) ||
+	    db_bind_int_or_null(s, "$rev", m->reversal_of) ||
 	    db_bind_text(s, "$by", who->login) || db_bind_int(s, "$now", now_unix()) ||
 	    db_step(s) != DB_ROW)
 		return -1;

@@ -73,18 +73,11 @@ static int honour_details(db *d, arena *a, int64_t village_id, int year,
 	struct imap ix = {.a = a};
 	for (int i = 0; i < n; i++)
 		imap_get(&ix, rows[i].household_id)->v = i + 1;
-	char from[16], to[16];
-	snprintf(from, sizeof from, "%04d-01", year);
-	snprintf(to, sizeof to, "%04d-12", year);
-	db_stmt *s = db_prepare(d,
-		"SELECT le.household_id, i.code, i.name, le.date FROM ledger_entry le"
-		" JOIN standard_item i ON i.id = le.item_id"
-		" WHERE le.village_id = $v AND le.kind = 'score' AND i.veto = 1"
-		" AND le.month >= $from AND le.month <= $to AND le.points +"
-		" (SELECT COALESCE(SUM(c.points), 0) FROM ledger_entry c WHERE c.correction_of = le.id)"
-		" <> 0 ORDER BY le.household_id, le.date, le.seq");
-	if (!s || db_bind_int(s, "$v", village_id) || db_bind_text(s, "$from", from) ||
-	    db_bind_text(s, "$to", to))
+	db_stmt *s = db_prepare(d, "SELECT le.household_id, i.code, i.name, le.date FROM ledger_entry le"
+				   " JOIN standard_item i ON i.id = le.item_id"
+				   " WHERE le.village_id = $v AND" LEDGER_VETO_STANDING
+				   " ORDER BY le.household_id, le.date, le.seq");
+	if (!s || db_bind_int(s, "$v", village_id) || db_bind_year_months(s, year))
 		return -1;
 	int st;
 	while ((st = db_step(s)) == DB_ROW) {

@@ -103,46 +103,44 @@ void household_read_row(db_stmt *s, arena *a, void *row)
 	h->updated_at = db_column_int(s, 17);
 }
 
-/* Run a statement expected to give at most one household row. */
-static int get_one(db_stmt *s, arena *a, struct household **out)
+/* The household of village_id that s (prepared from a literal of "SELECT "
+** HH_COLS, NULL when that failed) looks up by $v and either $code (code,
+** when by_code) or $id: 0 (*out, arena a), 1 none, -1.  The three lookups
+** keep their own literal and cached statement. */
+static int get_one(db_stmt *s, arena *a, int64_t village_id, int by_code, const char *code,
+		   int64_t id, struct household **out)
 {
 	*out = NULL;
+	if (!s || db_bind_int(s, "$v", village_id) ||
+	    (by_code ? db_bind_text(s, "$code", code) : db_bind_int(s, "$id", id)))
+		return -1;
 	return db_read_one(s, a, sizeof **out, household_read_row, out);
 }
 
 int household_get(db *d, arena *a, int64_t village_id, int64_t id, struct household **out)
 {
-	*out = NULL;
 	db_stmt *s = db_prepare(d, "SELECT " HH_COLS " FROM household"
 				   " WHERE village_id = $v AND id = $id");
-	if (!s || db_bind_int(s, "$v", village_id) || db_bind_int(s, "$id", id))
-		return -1;
-	return get_one(s, a, out);
+	return get_one(s, a, village_id, 0, NULL, id, out);
 }
 
 int household_get_by_code(db *d, arena *a, int64_t village_id, const char *code,
 			  struct household **out)
 {
-	*out = NULL;
 	db_stmt *s = db_prepare(d, "SELECT " HH_COLS " FROM household"
 				   " WHERE village_id = $v AND code = $code");
-	if (!s || db_bind_int(s, "$v", village_id) || db_bind_text(s, "$code", code))
-		return -1;
-	return get_one(s, a, out);
+	return get_one(s, a, village_id, 1, code, 0, out);
 }
 
 int household_find_typed(db *d, arena *a, int64_t village_id, const char *typed,
 			 struct household **out)
 {
-	*out = NULL;
 	db_stmt *s = db_prepare(d, "SELECT " HH_COLS " FROM household"
 				   " WHERE village_id = $v AND (lower(code) = lower($code)"
 				   "   OR lower(code) = lower((SELECT code FROM village WHERE id = $v)"
 				   "                          || '-' || $code))"
 				   " ORDER BY length(code), code LIMIT 1");
-	if (!s || db_bind_int(s, "$v", village_id) || db_bind_text(s, "$code", typed))
-		return -1;
-	return get_one(s, a, out);
+	return get_one(s, a, village_id, 1, typed, 0, out);
 }
 
 /* ---- validation ------------------------------------------------------------ */
@@ -609,16 +607,10 @@ int household_leave(db *d, const struct actor *who, const struct village *v, int
 		goto out;
 	}
 
-	if (db_begin_write(d))
-		goto out;
-	in_tx = 1;
 	struct household *before;
-	int got = household_get(d, a, v->id, id, &before);
-	if (got < 0)
-		goto out;
+	int got = household_begin_change(d, a, v, id, &before, errs, &in_tx);
 	if (got) {
-		errlist_add(errs, "本村没有这一户");
-		rc = 1;
+		rc = got;
 		goto out;
 	}
 	if (before->left_on) {
@@ -647,6 +639,18 @@ out:
 		db_rollback(d);
 	arena_free(a);
 	return rc;
+}
+
+int household_begin_change(db *d, arena *a, const struct village *v, int64_t id,
+			   struct household **out, errlist *errs, int *in_tx)
+{
+	if (db_begin_write(d))
+		return -1;
+	*in_tx = 1;
+	int got = household_get(d, a, v->id, id, out);
+	if (got > 0)
+		errlist_add(errs, "本村没有这一户");
+	return got;
 }
 
 int household_recompute_village(db *d, const struct village *v)

@@ -47,4 +47,11 @@ int household_audit_commit(db *d, const struct actor *who, int64_t village_id,
 			   void (*to_json)(buf *b, const void *row), const void *before,
 			   const void *after);
 
+/* Begin the write transaction of a change to household id of v (*in_tx
+** set once it is open) and read the household into *out (arena a): 0; 1
+** with "本村没有这一户" in errs when v has no such household; -1.  The
+** opening of a household's and a member's changes. */
+int household_begin_change(db *d, arena *a, const struct village *v, int64_t id,
+			   struct household **out, errlist *errs, int *in_tx);
+
 #endif

@@ -8,8 +8,6 @@
 #include "household.h"
 #include "household_int.h"
 
-#include <string.h>
-
 #include "json.h"
 #include "village.h"
 
@@ -65,7 +63,6 @@ int member_check(arena *a, const char *const vals[MF_COUNT], struct member *m,
 static void read_member(db_stmt *s, arena *a, void *row)
 {
 	struct member *m = row;
-	memset(m, 0, sizeof *m);
 	m->id = db_column_int(s, 0);
 	m->household_id = db_column_int(s, 1);
 	m->name = db_column_dup(s, 2, a);
@@ -129,15 +126,9 @@ int member_save(db *d, const struct actor *who, const struct village *v, int64_t
 {
 	int rc = -1, in_tx = 0, got;
 	arena *a = arena_new();
-	if (db_begin_write(d))
-		goto out;
-	in_tx = 1;
 	struct household *h;
-	if ((got = household_get(d, a, v->id, household_id, &h)) < 0)
-		goto out;
-	if (got) {
-		errlist_add(errs, "本村没有这一户");
-		rc = 1;
+	if ((got = household_begin_change(d, a, v, household_id, &h, errs, &in_tx))) {
+		rc = got;
 		goto out;
 	}
 	struct member *before = NULL;

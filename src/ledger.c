@@ -542,6 +542,21 @@ void entry_from_row(db_stmt *s, arena *a, struct ledger_entry *e, int display)
 	e->corrected = db_column_int(s, c + 6);
 }
 
+/* Up to limit (≥ 1) rows of s, a query of ENTRY_COLS DISPLAY_COLS bound and
+** limited, into *rows (arena, room for limit) and *n; s is reset.  0 or
+** -1. */
+static int read_display_entries(db_stmt *s, arena *a, int limit, struct ledger_entry **rows,
+				int *n)
+{
+	struct ledger_entry *list = arena_alloc(a, (size_t)limit * sizeof *list);
+	int st;
+	while ((st = db_step(s)) == DB_ROW && *n < limit)
+		entry_from_row(s, a, &list[(*n)++], 1);
+	db_reset(s);
+	*rows = list;
+	return st == DB_ROW || st == DB_DONE ? 0 : -1;
+}
+
 int ledger_entry_get(db *d, arena *a, int64_t village_id, int64_t id, struct ledger_entry **out)
 {
 	*out = NULL;
@@ -585,13 +600,7 @@ int ledger_household_entries(db *d, arena *a, int64_t village_id, int64_t househ
 	if (!s || db_bind_int(s, "$h", household_id) || db_bind_int(s, "$v", village_id) ||
 	    db_bind_int(s, "$lim", limit) || db_bind_int(s, "$off", offset < 0 ? 0 : offset))
 		return -1;
-	struct ledger_entry *list = arena_alloc(a, (size_t)limit * sizeof *list);
-	int st;
-	while ((st = db_step(s)) == DB_ROW && *n < limit)
-		entry_from_row(s, a, &list[(*n)++], 1);
-	db_reset(s);
-	*rows = list;
-	return st == DB_ROW || st == DB_DONE ? 0 : -1;
+	return read_display_entries(s, a, limit, rows, n);
 }
 
 int ledger_village_recent(db *d, arena *a, int64_t village_id, int offset, int limit,
@@ -607,13 +616,7 @@ int ledger_village_recent(db *d, arena *a, int64_t village_id, int offset, int l
 	if (!s || db_bind_int(s, "$v", village_id) || db_bind_int(s, "$lim", limit) ||
 	    db_bind_int(s, "$off", offset < 0 ? 0 : offset))
 		return -1;
-	struct ledger_entry *list = arena_alloc(a, (size_t)limit * sizeof *list);
-	int st;
-	while ((st = db_step(s)) == DB_ROW && *n < limit)
-		entry_from_row(s, a, &list[(*n)++], 1);
-	db_reset(s);
-	*rows = list;
-	return st == DB_ROW || st == DB_DONE ? 0 : -1;
+	return read_display_entries(s, a, limit, rows, n);
 }
 
 /* The passbook's columns: what the page and its JSON show, all held by the
@@ -838,17 +841,11 @@ int ledger_head(db *d, int64_t village_id, int64_t *seq, char hash[65])
 ** not reversed in full): *standing 0/1.  Returns 0 or -1. */
 static int veto_standing(db *d, int64_t household_id, int year, int *standing)
 {
-	char from[32], to[32];
-	snprintf(from, sizeof from, "%04d-01", year);
-	snprintf(to, sizeof to, "%04d-12", year);
 	db_stmt *s = db_prepare(d,
 		"SELECT COUNT(*) FROM ledger_entry le JOIN standard_item i ON i.id = le.item_id"
-		" WHERE le.household_id = $h AND le.kind = 'score' AND i.veto = 1"
-		" AND le.month >= $from AND le.month <= $to AND le.points +"
-		" (SELECT COALESCE(SUM(c.points), 0) FROM ledger_entry c WHERE c.correction_of = le.id)"
-		" <> 0");
-	if (!s || db_bind_int(s, "$h", household_id) || db_bind_text(s, "$from", from) ||
-	    db_bind_text(s, "$to", to) || db_step(s) != DB_ROW)
+		" WHERE le.household_id = $h AND" LEDGER_VETO_STANDING);
+	if (!s || db_bind_int(s, "$h", household_id) || db_bind_year_months(s, year) ||
+	    db_step(s) != DB_ROW)
 		return -1;
 	*standing = db_column_int(s, 0) > 0;
 	db_reset(s);

@@ -168,6 +168,18 @@ int ledger_correct_tx(db *d, arena *a, const struct actor *who, const struct vil
 		      int64_t entry_id, int64_t amount, const char *reason, errlist *errs,
 		      struct ledger_entry **out);
 
+/* The condition of a standing veto entry, for a query FROM ledger_entry le
+** JOIN standard_item i ON i.id = le.item_id: a score entry of a veto item,
+** of a month in $from..$to (db_bind_year_months() binds a year), whose
+** points its corrections have not reversed in full.  The one text of that
+** rule for its three readers: whether a household's veto still stands
+** (ledger.c), why a household cannot redeem (redemption.c) and why it
+** cannot be rated (honour.c). */
+#define LEDGER_VETO_STANDING " le.kind = 'score' AND i.veto = 1" \
+	" AND le.month >= $from AND le.month <= $to AND le.points +" \
+	" (SELECT COALESCE(SUM(c.points), 0) FROM ledger_entry c WHERE c.correction_of = le.id)" \
+	" <> 0"
+
 /* ---- reading ------------------------------------------------------------------- */
 
 /* ledger_entry_get(): entry id of village_id with display fields.

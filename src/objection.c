@@ -186,7 +186,7 @@ int objection_add(db *d, arena *a, const struct actor *who, const struct village
 		" RETURNING id");
 	if (!s || db_bind_int(s, "$v", v->id) || db_bind_int(s, "$ann", ann_id) ||
 	    db_bind_int(s, "$h", hid) || db_bind_text(s, "$ch", in->channel) ||
-	    (in->entry_seq ? db_bind_int(s, "$seq", in->entry_seq) : db_bind_null(s, "$seq")) ||
+	    db_bind_int_or_null(s, "$seq", in->entry_seq) ||
 	    db_bind_text(s, "$reason", in->reason) ||
 	    db_bind_text(s, "$photo", in->photo && *in->photo ? in->photo : NULL) ||
 	    db_bind_text(s, "$recv", in->received_on) || db_bind_text(s, "$reply", reply_by) ||
@@ -358,7 +358,7 @@ int objection_decide(db *d, arena *a, const struct actor *who, const struct vill
 			  " ledger_seq = $seq, decided_by = $by, decided_at = $now WHERE id = $id");
 	if (!s || db_bind_text(s, "$st", stname) || db_bind_text(s, "$on", today) ||
 	    db_bind_text(s, "$why", dec->reason) ||
-	    (seq ? db_bind_int(s, "$seq", seq) : db_bind_null(s, "$seq")) ||
+	    db_bind_int_or_null(s, "$seq", seq) ||
 	    db_bind_text(s, "$by", who->login) || db_bind_int(s, "$now", now_unix()) ||
 	    db_bind_int(s, "$id", id) || db_step(s) != DB_DONE)
 		goto out;

@@ -604,18 +604,14 @@ const char *oversight_sort(struct oversight_row *rows, int n, const char *key, i
 int oversight_points_by_category(db *d, arena *a, int64_t village_id, int year,
 				 const char ***cats_out, int64_t **pts_out, int *ncat)
 {
-	char m0[16], m1[16];
-	snprintf(m0, sizeof m0, "%04d-01", year % 10000);
-	snprintf(m1, sizeof m1, "%04d-12", year % 10000);
 	/* corrections carry the item of the entry they correct; an entry
 	** without an item (an adjustment) counts under 其他 */
 	db_stmt *s = db_prepare(d, "SELECT COALESCE(i.category, '其他'), l.month, SUM(l.points)"
 				   " FROM ledger_entry l LEFT JOIN standard_item i ON i.id = l.item_id"
 				   " WHERE l.village_id = $v AND l.kind IN ('score', 'correction')"
-				   " AND l.month >= $m0 AND l.month <= $m1"
+				   " AND l.month >= $from AND l.month <= $to"
 				   " GROUP BY COALESCE(i.category, '其他'), l.month");
-	if (!s || db_bind_int(s, "$v", village_id) || db_bind_text(s, "$m0", m0) ||
-	    db_bind_text(s, "$m1", m1))
+	if (!s || db_bind_int(s, "$v", village_id) || db_bind_year_months(s, year))
 		return -1;
 	const char **cats = NULL;
 	int64_t *pts = NULL, *tot = NULL;

@@ -25,18 +25,16 @@ static int household_state(db *d, int64_t village_id, int64_t household_id, int 
 {
 	db_stmt *s = db_prepare(d, "SELECT left_on, pin_set_at FROM household"
 				   " WHERE id=$id AND village_id=$v");
-	if (!s)
+	if (!s || db_bind_int(s, "$id", household_id) || db_bind_int(s, "$v", village_id))
 		return -1;
-	db_bind_int(s, "$id", household_id);
-	db_bind_int(s, "$v", village_id);
-	int st = db_step(s);
-	if (st == DB_ROW) {
+	int rc = db_step_one(s);
+	if (rc == 0) {
 		*left = !db_column_is_null(s, 0);
 		if (pin_set_at)
 			*pin_set_at = db_column_int(s, 1);
 	}
 	db_reset(s);
-	return st == DB_ROW ? 0 : st == DB_DONE ? 1 : -1;
+	return rc;
 }
 
 /* Check that household_id is a household of v that has not left (errs
@@ -85,20 +83,13 @@ static int pin_store(db *d, const struct actor *who, const struct village *v,
 		return rc;
 	db_stmt *s = db_prepare(d, "UPDATE household SET pin_hash=$h, pin_set_at=$now"
 				   " WHERE id=$id AND village_id=$v");
-	if (!s)
-		return -1;
-	db_bind_text(s, "$h", hash);
-	db_bind_int(s, "$now", now);
-	db_bind_int(s, "$id", household_id);
-	db_bind_int(s, "$v", v->id);
-	if (db_step(s) != DB_DONE)
+	if (!s || db_bind_text(s, "$h", hash) || db_bind_int(s, "$now", now) ||
+	    db_bind_int(s, "$id", household_id) || db_bind_int(s, "$v", v->id) ||
+	    db_step(s) != DB_DONE)
 		return -1;
 	/* whoever knew the old PIN is logged out */
 	s = db_prepare(d, "DELETE FROM session WHERE household_id=$id");
-	if (!s)
-		return -1;
-	db_bind_int(s, "$id", household_id);
-	if (db_step(s) != DB_DONE)
+	if (!s || db_bind_int(s, "$id", household_id) || db_step(s) != DB_DONE)
 		return -1;
 	snprintf(object, sizeof object, "household:%lld", (long long)household_id);
 	if (old)
@@ -149,11 +140,8 @@ static int tokens_revoke(db *d, int64_t household_id, int64_t now, int64_t *n)
 {
 	db_stmt *s = db_prepare(d, "UPDATE passbook_token SET revoked_at=$now"
 				   " WHERE household_id=$h AND revoked_at IS NULL");
-	if (!s)
-		return -1;
-	db_bind_int(s, "$now", now);
-	db_bind_int(s, "$h", household_id);
-	if (db_step(s) != DB_DONE)
+	if (!s || db_bind_int(s, "$now", now) || db_bind_int(s, "$h", household_id) ||
+	    db_step(s) != DB_DONE)
 		return -1;
 	*n = db_changes(d);
 	return 0;
@@ -186,14 +174,9 @@ int passbook_token_issue(db *d, const struct actor *who, const struct village *v
 	db_stmt *s = db_prepare(d,
 		"INSERT INTO passbook_token(token_hash, household_id, village_id, created_by,"
 		" created_at) VALUES($hash, $h, $v, $by, $now)");
-	if (!s)
-		goto out;
-	db_bind_text(s, "$hash", hash);
-	db_bind_int(s, "$h", household_id);
-	db_bind_int(s, "$v", v->id);
-	db_bind_text(s, "$by", who->login);
-	db_bind_int(s, "$now", now);
-	if (db_step(s) != DB_DONE)
+	if (!s || db_bind_text(s, "$hash", hash) || db_bind_int(s, "$h", household_id) ||
+	    db_bind_int(s, "$v", v->id) || db_bind_text(s, "$by", who->login) ||
+	    db_bind_int(s, "$now", now) || db_step(s) != DB_DONE)
 		goto out;
 	snprintf(object, sizeof object, "household:%lld", (long long)household_id);
 	snprintf(after, sizeof after, "{\"token_hash\":\"%.16s\",\"created_at\":%lld,\"revoked\":%lld}",
@@ -255,16 +238,15 @@ int passbook_token_resolve(db *d, const char *token, int64_t *village_id,
 		"SELECT t.village_id, t.household_id FROM passbook_token t"
 		"  JOIN household h ON h.id = t.household_id AND h.village_id = t.village_id"
 		" WHERE t.token_hash=$hash AND t.revoked_at IS NULL AND h.left_on IS NULL");
-	if (!s)
+	if (!s || db_bind_text(s, "$hash", hash))
 		return -1;
-	db_bind_text(s, "$hash", hash);
-	int st = db_step(s);
-	if (st == DB_ROW) {
+	int rc = db_step_one(s);
+	if (rc == 0) {
 		*village_id = db_column_int(s, 0);
 		*household_id = db_column_int(s, 1);
 	}
 	db_reset(s);
-	return st == DB_ROW ? 0 : st == DB_DONE ? 1 : -1;
+	return rc;
 }
 
 int passbook_access_get(db *d, int64_t village_id, int64_t household_id,
@@ -277,17 +259,15 @@ int passbook_access_get(db *d, int64_t village_id, int64_t household_id,
 		return rc;
 	db_stmt *s = db_prepare(d, "SELECT COUNT(*), MAX(created_at) FROM passbook_token"
 				   " WHERE household_id=$h AND village_id=$v AND revoked_at IS NULL");
-	if (!s)
+	if (!s || db_bind_int(s, "$h", household_id) || db_bind_int(s, "$v", village_id))
 		return -1;
-	db_bind_int(s, "$h", household_id);
-	db_bind_int(s, "$v", village_id);
-	int st = db_step(s);
-	if (st == DB_ROW) {
+	rc = db_step_one(s);
+	if (rc == 0) {
 		out->live_tokens = db_column_int(s, 0);
 		out->token_created_at = db_column_int(s, 1);
 	}
 	db_reset(s);
-	return st == DB_ROW ? 0 : -1;
+	return rc ? -1 : 0;
 }
 
 /* The approval id among pb's meetings, or NULL. */
@@ -405,15 +385,11 @@ int passbook_evidence_allowed(db *d, int64_t village_id, int64_t household_id,
 		"         WHERE household_id=$h AND village_id=$v AND photo=$p)"
 		"     + (SELECT COUNT(*) FROM declaration"
 		"         WHERE household_id=$h AND village_id=$v AND photo=$p)");
-	if (!s)
+	int64_t n;
+	if (!s || db_bind_int(s, "$h", household_id) || db_bind_int(s, "$v", village_id) ||
+	    db_bind_text(s, "$p", hash) || db_read_int(s, &n))
 		return -1;
-	db_bind_int(s, "$h", household_id);
-	db_bind_int(s, "$v", village_id);
-	db_bind_text(s, "$p", hash);
-	int st = db_step(s);
-	int64_t n = st == DB_ROW ? db_column_int(s, 0) : 0;
-	db_reset(s);
-	return st == DB_ROW ? n > 0 : -1;
+	return n > 0;
 }
 
 int passbook_declare(db *d, const struct actor *who, const struct village *v,

@@ -108,18 +108,11 @@ int redemption_account(db *d, int64_t village_id, int64_t household_id, struct s
 ** of its first standing veto entry, into errs.  0 or -1. */
 static int veto_refusal(struct rctx *c, const struct household *h, int year)
 {
-	char from[8], to[8];
-	snprintf(from, sizeof from, "%04d-01", year);
-	snprintf(to, sizeof to, "%04d-12", year);
-	db_stmt *s = db_prepare(c->d,
-		"SELECT le.month, i.code, i.name FROM ledger_entry le"
-		" JOIN standard_item i ON i.id = le.item_id"
-		" WHERE le.household_id = $h AND le.kind = 'score' AND i.veto = 1"
-		" AND le.month >= $from AND le.month <= $to AND le.points +"
-		" (SELECT COALESCE(SUM(c.points), 0) FROM ledger_entry c WHERE c.correction_of = le.id)"
-		" <> 0 ORDER BY le.month, le.seq");
-	if (!s || db_bind_int(s, "$h", h->id) || db_bind_text(s, "$from", from) ||
-	    db_bind_text(s, "$to", to))
+	db_stmt *s = db_prepare(c->d, "SELECT le.month, i.code, i.name FROM ledger_entry le"
+				      " JOIN standard_item i ON i.id = le.item_id"
+				      " WHERE le.household_id = $h AND" LEDGER_VETO_STANDING
+				      " ORDER BY le.month, le.seq");
+	if (!s || db_bind_int(s, "$h", h->id) || db_bind_year_months(s, year))
 		return -1;
 	int st = db_step(s);
 	if (st == DB_ROW) {

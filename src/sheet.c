@@ -7,6 +7,7 @@
 */
 #include "sheet.h"
 #include "sheet_int.h"
+#include "sheet_review.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -53,7 +54,6 @@ int sheet_is_open(const struct sheet *s)
 static void sheet_from_row(db_stmt *s, arena *a, void *row)
 {
 	struct sheet *sh = row;
-	memset(sh, 0, sizeof *sh);
 	sh->id = db_column_int(s, 0);
 	sh->village_id = db_column_int(s, 1);
 	sh->month = arena_strdup(a, db_column_text(s, 2));
@@ -256,40 +256,29 @@ int sheet_entries_page(db *d, arena *a, int64_t village_id, int64_t sheet_id, in
 	/* keyset paging in the order of sheet_entries(): the rows after the
 	** cursor entry's (household code, date, id) */
 	db_stmt *s = db_prepare(d, ENTRY_SEL " WHERE e.sheet_id = $s AND e.village_id = $v"
-				   " AND ($after = 0 OR (length(h.code), h.code, e.date, e.id) >"
-				   " (SELECT length(h2.code), h2.code, e2.date, e2.id FROM entry e2"
-				   " JOIN household h2 ON h2.id = e2.household_id"
-				   " WHERE e2.id = $after AND e2.sheet_id = $s))"
-				   " ORDER BY length(h.code), h.code, e.date, e.id LIMIT $lim");
+				   ENTRY_PAGE_AFTER);
 	if (!s || db_bind_int(s, "$s", sheet_id) || db_bind_int(s, "$v", village_id) ||
 	    db_bind_int(s, "$after", after) || db_bind_int(s, "$lim", (int64_t)limit + 1))
 		return -1;
 	return sheet_entries_read_page(s, a, limit, rows, n, next);
 }
 
-/* A row of sheet_totals()'s SELECT. */
-static void read_total(db_stmt *s, arena *a, void *row)
-{
-	struct sheet_total *t = row;
-	t->household_id = db_column_int(s, 0);
-	t->household_code = arena_strdup(a, db_column_text(s, 1));
-	t->household_name = arena_strdup(a, db_column_text(s, 2));
-	t->entries = db_column_int(s, 3);
-	t->points = db_column_int(s, 4);
-}
-
+/* The household totals without their split: points is plus + minus (the
+** same sum of the entries' points). */
 int sheet_totals(db *d, arena *a, int64_t village_id, int64_t sheet_id,
 		 struct sheet_total **rows, int *n)
 {
+	struct sheet_household_total *hh;
 	*rows = NULL;
-	*n = 0;
-	db_stmt *s = db_prepare(d, "SELECT h.id, h.code, h.head_name, COUNT(*), SUM(e.points)"
-				   " FROM entry e JOIN household h ON h.id = e.household_id"
-				   " WHERE e.sheet_id = $s AND e.village_id = $v"
-				   " GROUP BY h.id, h.code, h.head_name ORDER BY length(h.code), h.code");
-	if (!s || db_bind_int(s, "$s", sheet_id) || db_bind_int(s, "$v", village_id))
+	if (sheet_household_totals(d, a, village_id, sheet_id, &hh, n))
 		return -1;
-	return db_read_rows(s, a, sizeof **rows, read_total, rows, n);
+	if (*n)
+		*rows = arena_alloc(a, (size_t)*n * sizeof **rows);
+	for (int i = 0; i < *n; i++)
+		(*rows)[i] = (struct sheet_total){hh[i].household_id, hh[i].household_code,
+						  hh[i].household_name, hh[i].entries,
+						  hh[i].plus + hh[i].minus};
+	return 0;
 }
 
 /* ---- entries: the checks ------------------------------------------------------ */
@@ -622,10 +611,7 @@ static int insert_entry(db *d, int64_t village_id, int64_t sheet_id, const char 
 	db_bind_int(s, "$points", ce->points);
 	db_bind_text(s, "$note", ce->note);
 	db_bind_text(s, "$photo", ce->photo);
-	if (ce->declaration_id)
-		db_bind_int(s, "$decl", ce->declaration_id);
-	else
-		db_bind_null(s, "$decl");
+	db_bind_int_or_null(s, "$decl", ce->declaration_id);
 	db_bind_text(s, "$by", login);
 	db_bind_int(s, "$now", now);
 	if (db_step(s) != DB_ROW)

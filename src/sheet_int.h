@@ -20,6 +20,16 @@
 		  " FROM entry e JOIN household h ON h.id = e.household_id" \
 		  " JOIN standard_item i ON i.id = e.item_id"
 
+/* The end of a page of ENTRY_SEL ... WHERE e.sheet_id = $s ...: the rows
+** after entry $after (0: from the start) in the sheet's order (household
+** code, date, id), $lim of them.  One text for every page of entries, so
+** that a cursor taken from one reads on in the same order. */
+#define ENTRY_PAGE_AFTER " AND ($after = 0 OR (length(h.code), h.code, e.date, e.id) >" \
+			 " (SELECT length(h2.code), h2.code, e2.date, e2.id FROM entry e2" \
+			 " JOIN household h2 ON h2.id = e2.household_id" \
+			 " WHERE e2.id = $after AND e2.sheet_id = $s))" \
+			 " ORDER BY length(h.code), h.code, e.date, e.id LIMIT $lim"
+
 /* A struct entry from a row of ENTRY_SEL (strings in a; a db_row_fn). */
 void sheet_entry_from_row(db_stmt *s, arena *a, void *row);
 /* Read a page of entries from s, a query of ENTRY_SEL asked for limit + 1

@@ -45,11 +45,7 @@ int sheet_entries_find(db *d, arena *a, int64_t village_id, int64_t sheet_id,
 				   " AND ($item = '' OR e.item_code = $item)"
 				   " AND ($by = '' OR e.recorded_by = $by)"
 				   " AND ($neg = 0 OR e.points < 0)"
-				   " AND ($after = 0 OR (length(h.code), h.code, e.date, e.id) >"
-				   " (SELECT length(h2.code), h2.code, e2.date, e2.id FROM entry e2"
-				   " JOIN household h2 ON h2.id = e2.household_id"
-				   " WHERE e2.id = $after AND e2.sheet_id = $s))"
-				   " ORDER BY length(h.code), h.code, e.date, e.id LIMIT $lim");
+				   ENTRY_PAGE_AFTER);
 	if (!s || db_bind_int(s, "$s", sheet_id) || db_bind_int(s, "$v", village_id) ||
 	    db_bind_int(s, "$hh", f->household_id) ||
 	    db_bind_text(s, "$item", f->item_code ? f->item_code : "") ||
@@ -58,6 +54,22 @@ int sheet_entries_find(db *d, arena *a, int64_t village_id, int64_t sheet_id,
 	    db_bind_int(s, "$lim", (int64_t)limit + 1))
 		return -1;
 	return sheet_entries_read_page(s, a, limit, rows, n, next);
+}
+
+/* Read every row of s, a summary of one sheet's entries (per household or
+** per category) whose WHERE names the sheet $s and its village $v: bound
+** here, then read with db_read_rows() into *(T **)rows_out (arena; NULL
+** and *n 0 when there is none, or when s is NULL).  0 or -1.  The SQL
+** stays the caller's literal: each summary is its own cached statement. */
+static int read_summary(db_stmt *s, arena *a, int64_t village_id, int64_t sheet_id, size_t size,
+			db_row_fn read, void *rows_out, int *n)
+{
+	void *none = NULL;
+	memcpy(rows_out, &none, sizeof none);
+	*n = 0;
+	if (!s || db_bind_int(s, "$s", sheet_id) || db_bind_int(s, "$v", village_id))
+		return -1;
+	return db_read_rows(s, a, size, read, rows_out, n);
 }
 
 /* A row of sheet_category_totals()'s SELECT. */
@@ -74,46 +86,39 @@ static void read_category_total(db_stmt *s, arena *a, void *row)
 int sheet_category_totals(db *d, arena *a, int64_t village_id, int64_t sheet_id,
 			  struct sheet_category_total **rows, int *n)
 {
-	*rows = NULL;
-	*n = 0;
 	db_stmt *s = db_prepare(d, "SELECT i.category, COUNT(*), COUNT(DISTINCT e.household_id),"
 				   " SUM(CASE WHEN e.points > 0 THEN e.points ELSE 0 END),"
 				   " SUM(CASE WHEN e.points < 0 THEN e.points ELSE 0 END)"
 				   " FROM entry e JOIN standard_item i ON i.id = e.item_id"
 				   " WHERE e.sheet_id = $s AND e.village_id = $v"
 				   " GROUP BY i.category ORDER BY MIN(e.item_code)");
-	if (!s || db_bind_int(s, "$s", sheet_id) || db_bind_int(s, "$v", village_id))
-		return -1;
-	return db_read_rows(s, a, sizeof **rows, read_category_total, rows, n);
+	return read_summary(s, a, village_id, sheet_id, sizeof **rows, read_category_total, rows,
+			    n);
+}
+
+/* A row of sheet_household_totals()'s SELECT. */
+static void read_household_total(db_stmt *s, arena *a, void *row)
+{
+	struct sheet_household_total *t = row;
+	t->household_id = db_column_int(s, 0);
+	t->household_code = arena_strdup(a, db_column_text(s, 1));
+	t->household_name = arena_strdup(a, db_column_text(s, 2));
+	t->entries = db_column_int(s, 3);
+	t->plus = db_column_int(s, 4);
+	t->minus = db_column_int(s, 5);
 }
 
 int sheet_household_totals(db *d, arena *a, int64_t village_id, int64_t sheet_id,
 			   struct sheet_household_total **rows, int *n)
 {
-	*rows = NULL;
-	*n = 0;
 	db_stmt *s = db_prepare(d, "SELECT h.id, h.code, h.head_name, COUNT(*),"
 				   " SUM(CASE WHEN e.points > 0 THEN e.points ELSE 0 END),"
 				   " SUM(CASE WHEN e.points < 0 THEN e.points ELSE 0 END)"
 				   " FROM entry e JOIN household h ON h.id = e.household_id"
 				   " WHERE e.sheet_id = $s AND e.village_id = $v"
 				   " GROUP BY h.id, h.code, h.head_name ORDER BY length(h.code), h.code");
-	if (!s || db_bind_int(s, "$s", sheet_id) || db_bind_int(s, "$v", village_id))
-		return -1;
-	int cap = 64, st;
-	struct sheet_household_total *list = arena_alloc(a, (size_t)cap * sizeof *list);
-	while ((st = db_step(s)) == DB_ROW) {
-		list = arena_grow(a, list, &cap, *n, sizeof *list);
-		struct sheet_household_total *t = &list[(*n)++];
-		t->household_id = db_column_int(s, 0);
-		t->household_code = arena_strdup(a, db_column_text(s, 1));
-		t->household_name = arena_strdup(a, db_column_text(s, 2));
-		t->entries = db_column_int(s, 3);
-		t->plus = db_column_int(s, 4);
-		t->minus = db_column_int(s, 5);
-	}
-	*rows = list;
-	return st == DB_DONE ? 0 : -1;
+	return read_summary(s, a, village_id, sheet_id, sizeof **rows, read_household_total, rows,
+			    n);
 }
 
 /* Append a change to *rows. */

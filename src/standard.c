@@ -594,10 +594,7 @@ static int insert_version(db *d, int64_t village_id, const struct std_adoption *
 		" $for, $against, $abstain, $source, $based, $by, $now) RETURNING id");
 	if (!s)
 		return -1;
-	if (village_id)
-		db_bind_int(s, "$village", village_id);
-	else
-		db_bind_null(s, "$village");
+	db_bind_int_or_null(s, "$village", village_id);
 	db_bind_int(s, "$version", *version);
 	db_bind_text(s, "$eff", ad->effective_on);
 	db_bind_text(s, "$adopted", ad->adopted_on);
@@ -609,10 +606,7 @@ static int insert_version(db *d, int64_t village_id, const struct std_adoption *
 	bind_opt(s, "$against", ad->votes_against);
 	bind_opt(s, "$abstain", ad->votes_abstain);
 	db_bind_text(s, "$source", source);
-	if (based_on)
-		db_bind_int(s, "$based", based_on);
-	else
-		db_bind_null(s, "$based");
+	db_bind_int_or_null(s, "$based", based_on);
 	db_bind_text(s, "$by", login);
 	db_bind_int(s, "$now", now_unix());
 	if (db_step(s) != DB_ROW)
@@ -632,14 +626,8 @@ static int insert_version(db *d, int64_t village_id, const struct std_adoption *
 		db_bind_text(s, "$code", it->code);
 		db_bind_text(s, "$name", it->name);
 		db_bind_int(s, "$points", it->points);
-		if (it->cap_month)
-			db_bind_int(s, "$cm", it->cap_month);
-		else
-			db_bind_null(s, "$cm");
-		if (it->cap_year)
-			db_bind_int(s, "$cy", it->cap_year);
-		else
-			db_bind_null(s, "$cy");
+		db_bind_int_or_null(s, "$cm", it->cap_month);
+		db_bind_int_or_null(s, "$cy", it->cap_year);
 		db_bind_int(s, "$veto", it->veto ? 1 : 0);
 		db_bind_int(s, "$ev", it->evidence ? 1 : 0);
 		if (db_step(s) != DB_DONE)

@@ -559,19 +559,29 @@ static size_t str_hash(const char *s)
 
 /* ---- maps in an arena ------------------------------------------------ */
 
+/* The growth of both maps: before a map of n keys in *cap slots takes one
+** more, a new zeroed array of slot_size slots in a, twice as many (256 at
+** first) once the map would be over half full, its size in *cap; NULL
+** while it has room.  The caller moves the old slots' keys over. */
+static void *map_grow(arena *a, size_t n, size_t *cap, size_t slot_size)
+{
+	if ((n + 1) * 2 <= *cap)
+		return NULL;
+	*cap = *cap ? *cap * 2 : 256;
+	return arena_alloc(a, *cap * slot_size);
+}
+
 struct smap_slot *smap_get(struct smap *m, const char *key)
 {
-	if ((m->n + 1) * 2 > m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 256;
-		struct smap_slot *old = m->s;
-		size_t oldcap = m->cap;
-		m->s = arena_alloc(m->a, cap * sizeof *m->s);
-		m->cap = cap;
+	size_t oldcap = m->cap;
+	struct smap_slot *old = m->s, *grown = map_grow(m->a, m->n, &m->cap, sizeof *m->s);
+	if (grown) {
+		m->s = grown;
 		for (size_t i = 0; i < oldcap; i++)
 			if (old[i].key) {
-				size_t j = str_hash(old[i].key) & (cap - 1);
+				size_t j = str_hash(old[i].key) & (m->cap - 1);
 				while (m->s[j].key)
-					j = (j + 1) & (cap - 1);
+					j = (j + 1) & (m->cap - 1);
 				m->s[j] = old[i];
 			}
 	}
@@ -606,12 +616,10 @@ static size_t imap_hash(int64_t k)
 
 struct imap_slot *imap_get(struct imap *m, int64_t key)
 {
-	if ((m->n + 1) * 2 > m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 256;
-		struct imap_slot *old = m->s;
-		size_t oldcap = m->cap;
-		m->s = arena_alloc(m->a, cap * sizeof *m->s);
-		m->cap = cap;
+	size_t oldcap = m->cap;
+	struct imap_slot *old = m->s, *grown = map_grow(m->a, m->n, &m->cap, sizeof *m->s);
+	if (grown) {
+		m->s = grown;
 		m->n = 0;
 		for (size_t i = 0; i < oldcap; i++)
 			if (old[i].key) {

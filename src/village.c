@@ -91,11 +91,9 @@ int village_insert(db *d, const char *code, const char *name, errlist *errs, int
 		return 1;
 	db_stmt *s = db_prepare(d, "INSERT INTO village(code, name, created_at)"
 				   " VALUES($code, $name, $now) RETURNING id");
-	if (!s)
+	if (!s || db_bind_text(s, "$code", code) || db_bind_text(s, "$name", name) ||
+	    db_bind_int(s, "$now", now_unix()))
 		return -1;
-	db_bind_text(s, "$code", code);
-	db_bind_text(s, "$name", name);
-	db_bind_int(s, "$now", now_unix());
 	int st = db_step(s);
 	if (st == DB_CONSTRAINT) {
 		errlist_add(errs, "村编号 %s 已经存在", code);

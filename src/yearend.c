@@ -24,15 +24,11 @@ static int64_t target_of(const struct village *v, int64_t balance)
 ** 0, 1, -1. */
 static int unapproved_sheets(db *d, const struct village *v, int year, errlist *errs)
 {
-	char from[8], to[8];
-	snprintf(from, sizeof from, "%04d-01", year);
-	snprintf(to, sizeof to, "%04d-12", year);
 	db_stmt *s = db_prepare(d, "SELECT s.month, COUNT(e.id) FROM sheet s"
 				   " JOIN entry e ON e.sheet_id = s.id WHERE s.village_id = $v"
 				   " AND s.month >= $from AND s.month <= $to AND s.status <> 'approved'"
 				   " GROUP BY s.month ORDER BY s.month");
-	if (!s || db_bind_int(s, "$v", v->id) || db_bind_text(s, "$from", from) ||
-	    db_bind_text(s, "$to", to))
+	if (!s || db_bind_int(s, "$v", v->id) || db_bind_year_months(s, year))
 		return -1;
 	int st, rc = 0;
 	while ((st = db_step(s)) == DB_ROW) {

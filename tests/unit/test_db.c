@@ -417,6 +417,32 @@ static void db_200_null(void **state)
 	assert_int_equal(query_int(d, "SELECT COUNT(*) FROM t200 WHERE a IS NULL"), 1);
 }
 
+/* db-205: db_bind_int_or_null binds a non-zero value as it is (negative
+** too) and 0 as SQL NULL. */
+static void db_205_int_or_null(void **state)
+{
+	db *d = D(state);
+	exec_ok(d, "CREATE TABLE t205(k INTEGER, b BIGINT)");
+	static const int64_t v[] = {0, 7, -3, 5000000000LL};
+	for (int k = 0; k < 4; k++) {
+		db_stmt *s = prepare_ok(d, "INSERT INTO t205(k, b) VALUES ($k, $b)");
+		assert_int_equal(db_bind_int(s, "$k", k), 0);
+		assert_int_equal(db_bind_int_or_null(s, "$b", v[k]), 0);
+		step_expect(s, DB_DONE);
+	}
+	db_stmt *s = prepare_ok(d, "SELECT b FROM t205 ORDER BY k");
+	step_expect(s, DB_ROW);
+	assert_true(db_column_is_null(s, 0));
+	for (int k = 1; k < 4; k++) {
+		step_expect(s, DB_ROW);
+		assert_false(db_column_is_null(s, 0));
+		assert_int_equal(db_column_int(s, 0), v[k]);
+	}
+	step_expect(s, DB_DONE);
+	s = prepare_ok(d, "SELECT b FROM t205 WHERE k = $k");
+	assert_int_equal(db_bind_int_or_null(s, "$nope", 1), -1);
+}
+
 /* db-210: UTF-8 text round-trips; db_bind_textn takes only n bytes. */
 static void db_210_text(void **state)
 {
@@ -867,6 +893,7 @@ static const struct CMUnitTest cases[] = {
 	CASE("db-180 statement cache", db_180_statement_cache),
 	CASE("db-190 SUM over BIGINT", db_190_sum_bigint),
 	CASE("db-200 NULL handling", db_200_null),
+	CASE("db-205 int or NULL", db_205_int_or_null),
 	CASE("db-210 UTF-8 text and textn", db_210_text),
 	CASE("db-220 placeholders in literals", db_220_placeholder_in_literal),
 	CASE("db-230 changes", db_230_changes),
