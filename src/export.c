@@ -383,5 +383,5 @@ int export_honours_xlsx(db *d, arena *a, const struct village *v, int year, cons
 	if (!got)
 		xlsx_note(s, arena_printf(a, "村两委于 %s 确认（%s）：%s", c->meeting_date, c->attendees,
 					  c->resolution));
-	return xlsx_close(b);
+	return finish(b, 0, path, errs);
 }
