@@ -210,10 +210,8 @@ static void api_entry_add(struct req *r)
 	in.photo = *photo ? photo : NULL;
 	int64_t id = 0;
 	int rc = b.errs.n ? 1 : 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = entry_add(r->db, &who, v, month, &in, &b.errs, &id);
-	}
+	if (!rc)
+		rc = entry_add(r->db, &b.who, v, month, &in, &b.errs, &id);
 	if (!sheet_refused(r, rc, 0, &b.errs, month, "不能再记入", "记入时出错，没有保存。")) {
 		json_begin(r);
 		json_obj(r, NULL);
@@ -280,10 +278,8 @@ static void api_return(struct req *r)
 	const char *reason;
 	member_str(b.o, "reason", &reason, &b.errs);
 	int rc = b.errs.n ? 1 : 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = sheet_return(r->db, &who, v, month, reason, &b.errs);
-	}
+	if (!rc)
+		rc = sheet_return(r->db, &b.who, v, month, reason, &b.errs);
 	if (!sheet_refused(r, rc, 0, &b.errs, month, "只有已提交的积分表可以退回",
 			   "退回时出错。"))
 		send_sheet(r, v, month, 200);
@@ -305,10 +301,8 @@ static void api_approve(struct req *r)
 	member_str(b.o, "resolution", &in.resolution, &b.errs);
 	struct approval *ap = NULL;
 	int rc = b.errs.n ? 1 : 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = sheet_approve(r->db, r->a, &who, v, month, &in, 0, &b.errs, &ap);
-	}
+	if (!rc)
+		rc = sheet_approve(r->db, r->a, &b.who, v, month, &in, 0, &b.errs, &ap);
 	if (!sheet_refused(r, rc, 0, &b.errs, month, "只有已提交的积分表可以审定",
 			   "审定时出错，没有记入台账。")) {
 		json_begin(r);

@@ -136,10 +136,8 @@ static void api_post_add(struct req *r)
 	member_int(b.o, "points_weight", -1, &in.points_weight, &b.errs);
 	int64_t id = 0;
 	int rc = b.errs.n ? 1 : 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = welfare_post_add(r->db, r->a, &who, v, &in, &b.errs, &id);
-	}
+	if (!rc)
+		rc = welfare_post_add(r->db, r->a, &b.who, v, &in, &b.errs, &id);
 	if (!api_refused(r, rc, 0, &b.errs, "发布公益岗位时出错。"))
 		post_answer(r, v, id, 201, 0);
 	api_body_free(&b);
@@ -170,11 +168,9 @@ static void api_application_add(struct req *r)
 	date_today(today);
 	int64_t app = 0;
 	int rc = b.errs.n ? 1 : 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = welfare_apply(r->db, r->a, &who, v, id, household, "office", note,
+	if (!rc)
+		rc = welfare_apply(r->db, r->a, &b.who, v, id, household, "office", note,
 				   *date ? date : today, &b.errs, &app);
-	}
 	if (!api_refused(r, rc, 0, &b.errs, "登记报名时出错。"))
 		post_answer(r, v, id, 201, 0);
 	api_body_free(&b);
@@ -194,10 +190,8 @@ static void api_post_decide(struct req *r)
 	member_str(b.o, "reason", &reason, &b.errs);
 	member_str_array(b.o, "selected", r->a, &codes, &nc, &b.errs);
 	int rc = b.errs.n ? 1 : 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = welfare_decide(r->db, r->a, &who, v, id, codes, nc, reason, &b.errs);
-	}
+	if (!rc)
+		rc = welfare_decide(r->db, r->a, &b.who, v, id, codes, nc, reason, &b.errs);
 	if (!api_refused(r, rc, 0, &b.errs, "确定人选时出错。"))
 		post_answer(r, v, id, 200, 0);
 	api_body_free(&b);
