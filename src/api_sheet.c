@@ -231,17 +231,14 @@ static void api_entry_add(struct req *r)
 /* POST /api/v1/villages/CODE/sheets/YYYY-MM/entries/ID/remove */
 static void api_entry_remove(struct req *r)
 {
-	struct village *v;
-	const char *month;
-	if (req_village_month_or_404(r, &v, &month))
+	struct month_action a;
+	if (req_month_action_or_404(r, &a))
 		return;
 	int64_t id = req_id_or_404(r, r->arg[2], "没有这条积分记录。");
 	if (!id)
 		return;
-	errlist errs = {0};
-	struct actor who = req_actor(r);
-	int rc = entry_remove(r->db, &who, v, id, &errs);
-	if (!sheet_refused(r, rc, SHEET_NOT_FOUND, &errs, month, "不能删除记录",
+	int rc = entry_remove(r->db, &a.who, a.v, id, &a.errs);
+	if (!sheet_refused(r, rc, SHEET_NOT_FOUND, &a.errs, a.month, "不能删除记录",
 			   "删除时出错，没有删除。")) {
 		json_begin(r);
 		json_obj(r, NULL);
@@ -249,22 +246,19 @@ static void api_entry_remove(struct req *r)
 		json_end_obj(r);
 		json_send(r, 200);
 	}
-	errlist_free(&errs);
+	errlist_free(&a.errs);
 }
 
 /* POST /api/v1/villages/CODE/sheets/YYYY-MM/submit -> the sheet */
 static void api_submit(struct req *r)
 {
-	struct village *v;
-	const char *month;
-	if (req_village_month_or_404(r, &v, &month))
+	struct month_action a;
+	if (req_month_action_or_404(r, &a))
 		return;
-	errlist errs = {0};
-	struct actor who = req_actor(r);
-	int rc = sheet_submit(r->db, &who, v, month, &errs);
-	if (!sheet_refused(r, rc, 0, &errs, month, "不能再提交", "提交时出错。"))
-		send_sheet(r, v, month, 200);
-	errlist_free(&errs);
+	int rc = sheet_submit(r->db, &a.who, a.v, a.month, &a.errs);
+	if (!sheet_refused(r, rc, 0, &a.errs, a.month, "不能再提交", "提交时出错。"))
+		send_sheet(r, a.v, a.month, 200);
+	errlist_free(&a.errs);
 }
 
 /* POST /api/v1/villages/CODE/sheets/YYYY-MM/return: {reason} -> the sheet */
