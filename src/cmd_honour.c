@@ -30,17 +30,17 @@ static int to_stdout(void *arg, const char *p, size_t n)
 int cmd_honours(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--year=", "--format=", NULL};
-	int rc = cli_options_or_usage(c, known);
-	if (rc)
-		return rc;
 	const char *format = cli_opt(c, "--format") ? cli_opt(c, "--format") : "csv";
 	int year;
-	if (!cli_opt(c, "--village") || cli_opt_year(c, "--year", &year) || cli_npos(c) ||
-	    (strcmp(format, "csv") && strcmp(format, "json")))
-		return cli_usage(c);
-	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
-	if (!v)
-		return EXIT_REJECTED;
+	struct village *v;
+	int rc = cli_options_or_usage(c, known);
+	if (!rc)
+		rc = cli_village_or_usage(c,
+					  cli_opt_year(c, "--year", &year) || cli_npos(c) ||
+						  (strcmp(format, "csv") && strcmp(format, "json")),
+					  &v);
+	if (rc)
+		return rc;
 	struct honour_row *rows;
 	int n;
 	if (honour_list(c->db, c->a, v, year, &rows, &n))
@@ -73,17 +73,18 @@ int cmd_honours_confirm(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--year=", "--meeting-date=",
 					    "--attendees=", "--resolution=", "--models=", NULL};
+	int year;
+	struct village *v;
 	int rc = cli_options_or_usage(c, known);
+	if (!rc)
+		rc = cli_village_or_usage(c,
+					  cli_opt_year(c, "--year", &year) || cli_npos(c) ||
+						  !cli_opt(c, "--meeting-date") ||
+						  !cli_opt(c, "--attendees") ||
+						  !cli_opt(c, "--resolution"),
+					  &v);
 	if (rc)
 		return rc;
-	int year;
-	if (!cli_opt(c, "--village") || cli_opt_year(c, "--year", &year) || cli_npos(c) ||
-	    !cli_opt(c, "--meeting-date") || !cli_opt(c, "--attendees") ||
-	    !cli_opt(c, "--resolution"))
-		return cli_usage(c);
-	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
-	if (!v)
-		return EXIT_REJECTED;
 	struct honour_confirm_input in = {.meeting_date = cli_opt(c, "--meeting-date"),
 					  .attendees = cli_opt(c, "--attendees"),
 					  .resolution = cli_opt(c, "--resolution")};
