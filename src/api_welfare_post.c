@@ -89,6 +89,16 @@ static int64_t post_id_or_404(struct req *r, const struct village *v, const char
 	return got ? 0 : id;
 }
 
+/* The POSTs on one post, /api/v1/villages/CODE/posts/ID/…: the village
+** and its post of the path (404 unless the village has it) and the body.
+** 0, or -1 when r is answered (404, 500, 400; b holds nothing then). */
+static int village_post_body(struct req *r, struct village **v, int64_t *id, struct api_body *b)
+{
+	*v = req_village_or_404(r, r->arg[0]);
+	*id = *v ? post_id_or_404(r, *v, r->arg[1]) : 0;
+	return *id && !api_body_read(r, b) ? 0 : -1;
+}
+
 /* The openings of v. */
 static void list_answer(struct req *r, const struct village *v)
 {
@@ -155,10 +165,10 @@ static void api_post(struct req *r)
 /* POST /api/v1/villages/CODE/posts/ID/applications */
 static void api_application_add(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	int64_t id = v ? post_id_or_404(r, v, r->arg[1]) : 0;
+	struct village *v;
+	int64_t id;
 	struct api_body b;
-	if (!id || api_body_read(r, &b))
+	if (village_post_body(r, &v, &id, &b))
 		return;
 	const char *household, *note, *date;
 	member_str(b.o, "household", &household, &b.errs);
@@ -179,10 +189,10 @@ static void api_application_add(struct req *r)
 /* POST /api/v1/villages/CODE/posts/ID/decide */
 static void api_post_decide(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	int64_t id = v ? post_id_or_404(r, v, r->arg[1]) : 0;
+	struct village *v;
+	int64_t id;
 	struct api_body b;
-	if (!id || api_body_read(r, &b))
+	if (village_post_body(r, &v, &id, &b))
 		return;
 	const char *reason;
 	const char **codes;
