@@ -85,6 +85,7 @@ json_t *body_or_400(struct req *r)
 int api_body_read(struct req *r, struct api_body *b)
 {
 	b->errs = (errlist){0};
+	b->who = r->user ? req_actor(r) : (struct actor){0};
 	b->o = body_or_400(r);
 	return b->o ? 0 : -1;
 }

@@ -20,6 +20,7 @@
 #include <jansson.h>
 #undef json_null
 
+#include "audit.h"
 #include "http.h"
 #include "json.h"
 
@@ -64,10 +65,14 @@ void json_send(struct req *r, int status);
 ** since no field of it can be read to be named. */
 json_t *body_or_400(struct req *r);
 
-/* A POST's JSON body and the messages its members give. */
+/* A POST's JSON body, the messages its members give, and who sends it:
+** the actor of the audit rows that the area call writes (zero when no one
+** is logged in).  Every API POST reads these three, so the readers below
+** fill them together. */
 struct api_body {
 	json_t *o;
 	errlist errs;
+	struct actor who;
 };
 
 /* The village of the path (arg[0], checked as req_village_or_404 does) and

@@ -144,11 +144,9 @@ static void api_announce(struct req *r)
 	date_today(today);
 	struct announcement *ann = NULL;
 	int rc = b.errs.n ? 1 : 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = announcement_announce(r->db, r->a, &who, v, quarter, *date ? date : today, &b.errs,
-					   &ann);
-	}
+	if (!rc)
+		rc = announcement_announce(r->db, r->a, &b.who, v, quarter, *date ? date : today,
+					   &b.errs, &ann);
 	if (!api_refused(r, rc, 0, &b.errs, "公示时出错，什么都没有写入。")) {
 		json_begin(r);
 		if (announcement_json(r->db, r->a, &r->jw, v->code, ann, NULL, 0))
@@ -174,10 +172,8 @@ static void api_cosign(struct req *r)
 	member_str(b.o, "witness_key", &wkey, &b.errs);
 	member_str(b.o, "cosignature", &line, &b.errs);
 	int added = 0, rc = b.errs.n ? 1 : 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = announcement_cosign(r->db, r->a, &who, v, ann, wkey, line, &b.errs, &added);
-	}
+	if (!rc)
+		rc = announcement_cosign(r->db, r->a, &b.who, v, ann, wkey, line, &b.errs, &added);
 	if (!api_refused(r, rc, 0, &b.errs, "附上联署签名时出错。")) {
 		json_begin(r);
 		json_obj(r, NULL);

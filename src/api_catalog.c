@@ -89,10 +89,8 @@ static void api_restock(struct req *r)
 	member_int(b.o, "quantity", 0, &qty, &b.errs);
 	member_str(b.o, "note", &note, &b.errs);
 	int rc = b.errs.n ? 1 : 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = catalog_restock(r->db, &who, v, r->arg[1], qty, note, &b.errs);
-	}
+	if (!rc)
+		rc = catalog_restock(r->db, &b.who, v, r->arg[1], qty, note, &b.errs);
 	if (rc)
 		api_refused(r, rc, 0, &b.errs, "入库时出错。");
 	else
@@ -113,8 +111,7 @@ static void api_offer(struct req *r)
 		errlist_add(&b.errs, "字段 active 应为 true 或 false");
 		rc = 1;
 	} else {
-		struct actor who = req_actor(r);
-		rc = catalog_set_active(r->db, &who, v, r->arg[1], json_is_true(m), &b.errs);
+		rc = catalog_set_active(r->db, &b.who, v, r->arg[1], json_is_true(m), &b.errs);
 	}
 	if (rc)
 		api_refused(r, rc, 0, &b.errs, "保存时出错。");
@@ -133,10 +130,8 @@ static void api_low_stock(struct req *r)
 	int64_t level;
 	member_int(b.o, "level", -1, &level, &b.errs);
 	int rc = b.errs.n ? 1 : 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = catalog_set_low_stock(r->db, &who, v, r->arg[1], level, &b.errs);
-	}
+	if (!rc)
+		rc = catalog_set_low_stock(r->db, &b.who, v, r->arg[1], level, &b.errs);
 	if (rc)
 		api_refused(r, rc, 0, &b.errs, "保存时出错。");
 	else
@@ -202,10 +197,8 @@ static void api_town_catalog_save(struct req *r)
 	member_int(b.o, "points", 0, &t.points, &b.errs);
 	member_int(b.o, "unit_cost_fen", 0, &t.unit_cost_fen, &b.errs);
 	int rc = b.errs.n ? 1 : 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = town_catalog_save(r->db, &who, &t, &b.errs);
-	}
+	if (!rc)
+		rc = town_catalog_save(r->db, &b.who, &t, &b.errs);
 	if (rc)
 		api_refused(r, rc, 0, &b.errs, "保存镇推荐目录时出错。");
 	else
@@ -251,8 +244,9 @@ static void api_settings_post(struct req *r)
 	}
 	int rc = b.errs.n ? 1 : 0;
 	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = db_begin_write(r->db) ? -1 : village_settings_save(r->db, r->a, &who, v, &nv, &b.errs);
+		rc = db_begin_write(r->db)
+			     ? -1
+			     : village_settings_save(r->db, r->a, &b.who, v, &nv, &b.errs);
 		if (rc == 0 && db_commit(r->db))
 			rc = -1;
 		if (rc)

@@ -119,11 +119,9 @@ static void api_consultation_open(struct req *r)
 	member_str(b.o, "draft_csv", &csv, &b.errs);
 	int64_t id = 0;
 	int rc = 1;
-	if (!b.errs.n) {
-		struct actor who = req_actor(r);
-		rc = consultation_open(r->db, &who, v, title, "draft_csv", csv, strlen(csv), opens,
-				       closes, &b.errs, &id);
-	}
+	if (!b.errs.n)
+		rc = consultation_open(r->db, &b.who, v, title, "draft_csv", csv, strlen(csv),
+				       opens, closes, &b.errs, &id);
 	if (!api_refused(r, rc, 0, &b.errs, "发布草案时出错。"))
 		one_answer(r, v, id, 201);
 	api_body_free(&b);
@@ -165,9 +163,9 @@ static void api_answer(struct req *r)
 		return;
 	const char *answer;
 	member_str(b.o, "answer", &answer, &b.errs);
-	struct actor who = req_actor(r);
 	int rc = b.errs.n ? 1
-			: consultation_answer(r->db, &who, v, parse_id(r->arg[2]), answer, &b.errs);
+			  : consultation_answer(r->db, &b.who, v, parse_id(r->arg[2]), answer,
+						&b.errs);
 	if (!api_refused(r, rc, 0, &b.errs, "保存答复时出错。"))
 		one_answer(r, v, parse_id(r->arg[1]), 200);
 	api_body_free(&b);
@@ -190,9 +188,8 @@ static void api_adopt(struct req *r)
 	member_int(b.o, "votes_for", -1, &ad.votes_for, &b.errs);
 	member_int(b.o, "votes_against", -1, &ad.votes_against, &b.errs);
 	member_int(b.o, "votes_abstain", -1, &ad.votes_abstain, &b.errs);
-	struct actor who = req_actor(r);
 	int64_t id = parse_id(r->arg[1]), ver = 0;
-	int rc = b.errs.n ? 1 : consultation_adopt(r->db, &who, v, id, &ad, &b.errs, &ver);
+	int rc = b.errs.n ? 1 : consultation_adopt(r->db, &b.who, v, id, &ad, &b.errs, &ver);
 	if (!api_refused(r, rc, 0, &b.errs, "保存表决结果时出错。"))
 		one_answer(r, v, id, 201);
 	api_body_free(&b);

@@ -99,10 +99,8 @@ static void api_declaration_accept(struct req *r)
 	member_str(b.o, "item", &item, &b.errs);
 	int64_t entry_id = 0;
 	int rc = b.errs.n ? 1 : 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = declaration_accept(r->db, &who, v, id, item, &b.errs, &entry_id);
-	}
+	if (!rc)
+		rc = declaration_accept(r->db, &b.who, v, id, item, &b.errs, &entry_id);
 	if (!api_refused(r, rc, SHEET_NOT_FOUND, &b.errs, "采纳时出错，没有保存。")) {
 		json_begin(r);
 		json_obj(r, NULL);
@@ -126,10 +124,8 @@ static void api_declaration_decline(struct req *r)
 	const char *reason;
 	member_str(b.o, "reason", &reason, &b.errs);
 	int rc = b.errs.n ? 1 : 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = declaration_decline(r->db, &who, v, id, reason, &b.errs);
-	}
+	if (!rc)
+		rc = declaration_decline(r->db, &b.who, v, id, reason, &b.errs);
 	if (!api_refused(r, rc, SHEET_NOT_FOUND, &b.errs, "保存时出错。")) {
 		json_begin(r);
 		json_obj(r, NULL);

@@ -135,12 +135,11 @@ static void api_fund_post(struct req *r)
 		errlist_add(&b.errs, "flow 应为 income（收入）或 spent（支出）");
 	int rc = b.errs.n ? 1 : 0;
 	int64_t id = 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
+	if (!rc)
 		rc = !strcmp(flow, "income")
-			     ? fund_add(r->db, &who, v, source, fen, date, *from ? from : NULL, note, &b.errs, &id)
-			     : fund_spend(r->db, &who, v, source, fen, date, note, &b.errs, &id);
-	}
+			     ? fund_add(r->db, &b.who, v, source, fen, date, *from ? from : NULL,
+					note, &b.errs, &id)
+			     : fund_spend(r->db, &b.who, v, source, fen, date, note, &b.errs, &id);
 	if (rc)
 		api_refused(r, rc, 0, &b.errs, "记账时出错，没有保存。");
 	else
@@ -159,10 +158,8 @@ static void api_fund_reverse(struct req *r)
 	member_str(b.o, "reason", &reason, &b.errs);
 	int64_t move = parse_id(r->arg[1]), id = 0;
 	int rc = b.errs.n ? 1 : 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = fund_reverse(r->db, &who, v, move, reason, &b.errs, &id);
-	}
+	if (!rc)
+		rc = fund_reverse(r->db, &b.who, v, move, reason, &b.errs, &id);
 	if (rc)
 		api_refused(r, rc, 0, &b.errs, "冲回时出错，没有保存。");
 	else
@@ -181,10 +178,8 @@ static void api_year_end(struct req *r)
 	member_int(b.o, "year", 0, &year, &b.errs);
 	int rc = b.errs.n ? 1 : 0;
 	struct yearend_result res = {0};
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = yearend_run(r->db, r->a, &who, v, (int)year, &b.errs, &res);
-	}
+	if (!rc)
+		rc = yearend_run(r->db, r->a, &b.who, v, (int)year, &b.errs, &res);
 	if (rc)
 		api_refused(r, rc, 0, &b.errs, "年终处理时出错，没有记入台账。");
 	else {

@@ -80,10 +80,8 @@ static void api_group_add(struct req *r)
 	member_str(b.o, "appointed_by", &in.appointed_by, &b.errs);
 	int64_t id = 0;
 	int rc = 1;
-	if (!b.errs.n) {
-		struct actor who = req_actor(r);
-		rc = group_member_add(r->db, &who, v, &in, &b.errs, &id);
-	}
+	if (!b.errs.n)
+		rc = group_member_add(r->db, &b.who, v, &in, &b.errs, &id);
 	if (!api_refused(r, rc, 0, &b.errs, "保存小组成员时出错。"))
 		roster_answer(r, v, 201);
 	api_body_free(&b);
@@ -101,10 +99,8 @@ static void api_group_leave(struct req *r)
 	member_str(b.o, "left_on", &left_on, &b.errs);
 	member_str(b.o, "reason", &reason, &b.errs);
 	int rc = 1;
-	if (!b.errs.n) {
-		struct actor who = req_actor(r);
-		rc = group_member_leave(r->db, &who, v, id, left_on, reason, &b.errs);
-	}
+	if (!b.errs.n)
+		rc = group_member_leave(r->db, &b.who, v, id, left_on, reason, &b.errs);
 	if (!api_refused(r, rc, 0, &b.errs, "保存时出错。"))
 		roster_answer(r, v, 200);
 	api_body_free(&b);

@@ -99,10 +99,8 @@ static void api_honours_confirm(struct req *r)
 	in.models = models;
 	int64_t id = 0;
 	int rc = b.errs.n ? 1 : 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = honour_confirm(r->db, r->a, &who, v, (int)year, &in, &b.errs, &id);
-	}
+	if (!rc)
+		rc = honour_confirm(r->db, r->a, &b.who, v, (int)year, &in, &b.errs, &id);
 	if (!api_refused(r, rc, 0, &b.errs, "确认荣誉时出错。"))
 		honours_answer(r, v, (int)year, 201);
 	api_body_free(&b);

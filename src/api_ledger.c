@@ -188,10 +188,8 @@ static void api_correct(struct req *r)
 	member_str(b.o, "reason", &reason, &b.errs);
 	struct ledger_entry *out = NULL;
 	int rc = b.errs.n ? 1 : 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = ledger_correct(r->db, r->a, &who, v, id, amount, reason, &b.errs, &out);
-	}
+	if (!rc)
+		rc = ledger_correct(r->db, r->a, &b.who, v, id, amount, reason, &b.errs, &out);
 	if (!api_refused(r, rc, 0, &b.errs, "更正时出错，没有记入台账。")) {
 		json_begin(r);
 		json_obj(r, NULL);

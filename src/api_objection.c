@@ -114,10 +114,8 @@ static void api_objection_add(struct req *r)
 		errlist_add(&b.errs, "channel: 网上异议由农户在积分存折中提出");
 	int64_t id = 0;
 	int rc = b.errs.n ? 1 : 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = objection_add(r->db, r->a, &who, v, &in, &b.errs, &id);
-	}
+	if (!rc)
+		rc = objection_add(r->db, r->a, &b.who, v, &in, &b.errs, &id);
 	if (!api_refused(r, rc, 0, &b.errs, "登记异议时出错。"))
 		one_answer(r, v, id, 201);
 	api_body_free(&b);
@@ -153,10 +151,8 @@ static void api_objection_decide(struct req *r)
 	else if (!b.errs.n && !dec.uphold && (dec.entry_seq || dec.points || *dec.item_code))
 		errlist_add(&b.errs, "decision: 不予支持时不能给出更正或补记");
 	int rc = b.errs.n ? 1 : 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = objection_decide(r->db, r->a, &who, v, id, &dec, &b.errs);
-	}
+	if (!rc)
+		rc = objection_decide(r->db, r->a, &b.who, v, id, &dec, &b.errs);
 	if (!api_refused(r, rc, 0, &b.errs, "答复异议时出错，没有记入台账。"))
 		one_answer(r, v, id, 200);
 	api_body_free(&b);

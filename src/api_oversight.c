@@ -266,9 +266,8 @@ static void api_evaluation_post(struct req *r)
 	}
 	if (b.errs.n)
 		goto out;
-	struct actor who = req_actor(r);
-	rc = evaluation_add(r->db, &who, v, (int)year, evaluator, date, conclusion, sc, nc, &b.errs,
-			    &id);
+	rc = evaluation_add(r->db, &b.who, v, (int)year, evaluator, date, conclusion, sc, nc,
+			    &b.errs, &id);
 out:
 	if (!api_refused(r, rc ? rc : b.errs.n ? 1 : 0, 0, &b.errs, "保存评估时出错。")) {
 		struct evaluation e;

@@ -167,10 +167,8 @@ static void api_reserve(struct req *r)
 		return;
 	int64_t hid = 0, qty;
 	const char *item;
-	if (!order_fields(r, b.o, v, &hid, &item, &qty, &b.errs)) {
-		struct actor who = req_actor(r);
-		reserve_answer(r, &who, v, hid, item, qty, &b);
-	}
+	if (!order_fields(r, b.o, v, &hid, &item, &qty, &b.errs))
+		reserve_answer(r, &b.who, v, hid, item, qty, &b);
 	api_body_free(&b);
 }
 
@@ -186,11 +184,10 @@ static void api_redeem(struct req *r)
 	member_str(b.o, "date", &date, &b.errs);
 	member_str(b.o, "delivered_by", &by, &b.errs);
 	if (!order_fields(r, b.o, v, &hid, &item, &qty, &b.errs)) {
-		struct actor who = req_actor(r);
 		struct redemption *x = NULL;
 		int64_t balance = 0;
-		int rc = redemption_redeem(r->db, r->a, &who, v, hid, item, qty, date, by, &b.errs, &x,
-					   &balance);
+		int rc = redemption_redeem(r->db, r->a, &b.who, v, hid, item, qty, date, by,
+					   &b.errs, &x, &balance);
 		if (rc)
 			api_refused(r, rc, 0, &b.errs, "兑换时出错，没有记入台账。");
 		else
@@ -222,10 +219,9 @@ static void api_handout(struct req *r)
 	int rc = b.errs.n ? 1 : 0;
 	struct redemption *x = NULL;
 	int64_t balance = 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = redemption_handout(r->db, r->a, &who, v, id, date, by, &b.errs, &x, &balance);
-	}
+	if (!rc)
+		rc = redemption_handout(r->db, r->a, &b.who, v, id, date, by, &b.errs, &x,
+					&balance);
 	if (rc)
 		api_refused(r, rc, 0, &b.errs, "兑换时出错，没有记入台账。");
 	else
@@ -270,10 +266,8 @@ static void api_reverse(struct req *r)
 	member_str(b.o, "reason", &reason, &b.errs);
 	int rc = b.errs.n ? 1 : 0;
 	struct redemption *x = NULL;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = redemption_reverse(r->db, r->a, &who, v, id, reason, &b.errs, &x);
-	}
+	if (!rc)
+		rc = redemption_reverse(r->db, r->a, &b.who, v, id, reason, &b.errs, &x);
 	if (rc)
 		api_refused(r, rc, 0, &b.errs, "冲回时出错，没有记入台账。");
 	else

@@ -210,10 +210,8 @@ static void api_entry_add(struct req *r)
 	in.photo = *photo ? photo : NULL;
 	int64_t id = 0;
 	int rc = b.errs.n ? 1 : 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = entry_add(r->db, &who, v, month, &in, &b.errs, &id);
-	}
+	if (!rc)
+		rc = entry_add(r->db, &b.who, v, month, &in, &b.errs, &id);
 	if (!sheet_refused(r, rc, 0, &b.errs, month, "不能再记入", "记入时出错，没有保存。")) {
 		json_begin(r);
 		json_obj(r, NULL);
@@ -233,17 +231,14 @@ static void api_entry_add(struct req *r)
 /* POST /api/v1/villages/CODE/sheets/YYYY-MM/entries/ID/remove */
 static void api_entry_remove(struct req *r)
 {
-	struct village *v;
-	const char *month;
-	if (req_village_month_or_404(r, &v, &month))
+	struct month_action a;
+	if (req_month_action_or_404(r, &a))
 		return;
 	int64_t id = req_id_or_404(r, r->arg[2], "没有这条积分记录。");
 	if (!id)
 		return;
-	errlist errs = {0};
-	struct actor who = req_actor(r);
-	int rc = entry_remove(r->db, &who, v, id, &errs);
-	if (!sheet_refused(r, rc, SHEET_NOT_FOUND, &errs, month, "不能删除记录",
+	int rc = entry_remove(r->db, &a.who, a.v, id, &a.errs);
+	if (!sheet_refused(r, rc, SHEET_NOT_FOUND, &a.errs, a.month, "不能删除记录",
 			   "删除时出错，没有删除。")) {
 		json_begin(r);
 		json_obj(r, NULL);
@@ -251,22 +246,19 @@ static void api_entry_remove(struct req *r)
 		json_end_obj(r);
 		json_send(r, 200);
 	}
-	errlist_free(&errs);
+	errlist_free(&a.errs);
 }
 
 /* POST /api/v1/villages/CODE/sheets/YYYY-MM/submit -> the sheet */
 static void api_submit(struct req *r)
 {
-	struct village *v;
-	const char *month;
-	if (req_village_month_or_404(r, &v, &month))
+	struct month_action a;
+	if (req_month_action_or_404(r, &a))
 		return;
-	errlist errs = {0};
-	struct actor who = req_actor(r);
-	int rc = sheet_submit(r->db, &who, v, month, &errs);
-	if (!sheet_refused(r, rc, 0, &errs, month, "不能再提交", "提交时出错。"))
-		send_sheet(r, v, month, 200);
-	errlist_free(&errs);
+	int rc = sheet_submit(r->db, &a.who, a.v, a.month, &a.errs);
+	if (!sheet_refused(r, rc, 0, &a.errs, a.month, "不能再提交", "提交时出错。"))
+		send_sheet(r, a.v, a.month, 200);
+	errlist_free(&a.errs);
 }
 
 /* POST /api/v1/villages/CODE/sheets/YYYY-MM/return: {reason} -> the sheet */
@@ -280,10 +272,8 @@ static void api_return(struct req *r)
 	const char *reason;
 	member_str(b.o, "reason", &reason, &b.errs);
 	int rc = b.errs.n ? 1 : 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = sheet_return(r->db, &who, v, month, reason, &b.errs);
-	}
+	if (!rc)
+		rc = sheet_return(r->db, &b.who, v, month, reason, &b.errs);
 	if (!sheet_refused(r, rc, 0, &b.errs, month, "只有已提交的积分表可以退回",
 			   "退回时出错。"))
 		send_sheet(r, v, month, 200);
@@ -305,10 +295,8 @@ static void api_approve(struct req *r)
 	member_str(b.o, "resolution", &in.resolution, &b.errs);
 	struct approval *ap = NULL;
 	int rc = b.errs.n ? 1 : 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = sheet_approve(r->db, r->a, &who, v, month, &in, 0, &b.errs, &ap);
-	}
+	if (!rc)
+		rc = sheet_approve(r->db, r->a, &b.who, v, month, &in, 0, &b.errs, &ap);
 	if (!sheet_refused(r, rc, 0, &b.errs, month, "只有已提交的积分表可以审定",
 			   "审定时出错，没有记入台账。")) {
 		json_begin(r);

@@ -52,10 +52,8 @@ static void settings_post(struct req *r, const char *member, const char *empty,
 	const char *value;
 	member_str(b.o, member, &value, &b.errs);
 	int rc = b.errs.n ? 1 : 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = set(r->db, &who, *value || !empty ? value : empty, &b.errs);
-	}
+	if (!rc)
+		rc = set(r->db, &b.who, *value || !empty ? value : empty, &b.errs);
 	if (!api_refused(r, rc, 0, &b.errs, "保存设置时出错，没有保存任何内容。"))
 		settings_json(r, 200);
 	api_body_free(&b);

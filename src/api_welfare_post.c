@@ -89,6 +89,16 @@ static int64_t post_id_or_404(struct req *r, const struct village *v, const char
 	return got ? 0 : id;
 }
 
+/* The POSTs on one post, /api/v1/villages/CODE/posts/ID/…: the village
+** and its post of the path (404 unless the village has it) and the body.
+** 0, or -1 when r is answered (404, 500, 400; b holds nothing then). */
+static int village_post_body(struct req *r, struct village **v, int64_t *id, struct api_body *b)
+{
+	*v = req_village_or_404(r, r->arg[0]);
+	*id = *v ? post_id_or_404(r, *v, r->arg[1]) : 0;
+	return *id && !api_body_read(r, b) ? 0 : -1;
+}
+
 /* The openings of v. */
 static void list_answer(struct req *r, const struct village *v)
 {
@@ -136,10 +146,8 @@ static void api_post_add(struct req *r)
 	member_int(b.o, "points_weight", -1, &in.points_weight, &b.errs);
 	int64_t id = 0;
 	int rc = b.errs.n ? 1 : 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = welfare_post_add(r->db, r->a, &who, v, &in, &b.errs, &id);
-	}
+	if (!rc)
+		rc = welfare_post_add(r->db, r->a, &b.who, v, &in, &b.errs, &id);
 	if (!api_refused(r, rc, 0, &b.errs, "发布公益岗位时出错。"))
 		post_answer(r, v, id, 201, 0);
 	api_body_free(&b);
@@ -157,10 +165,10 @@ static void api_post(struct req *r)
 /* POST /api/v1/villages/CODE/posts/ID/applications */
 static void api_application_add(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	int64_t id = v ? post_id_or_404(r, v, r->arg[1]) : 0;
+	struct village *v;
+	int64_t id;
 	struct api_body b;
-	if (!id || api_body_read(r, &b))
+	if (village_post_body(r, &v, &id, &b))
 		return;
 	const char *household, *note, *date;
 	member_str(b.o, "household", &household, &b.errs);
@@ -170,11 +178,9 @@ static void api_application_add(struct req *r)
 	date_today(today);
 	int64_t app = 0;
 	int rc = b.errs.n ? 1 : 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = welfare_apply(r->db, r->a, &who, v, id, household, "office", note,
+	if (!rc)
+		rc = welfare_apply(r->db, r->a, &b.who, v, id, household, "office", note,
 				   *date ? date : today, &b.errs, &app);
-	}
 	if (!api_refused(r, rc, 0, &b.errs, "登记报名时出错。"))
 		post_answer(r, v, id, 201, 0);
 	api_body_free(&b);
@@ -183,10 +189,10 @@ static void api_application_add(struct req *r)
 /* POST /api/v1/villages/CODE/posts/ID/decide */
 static void api_post_decide(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	int64_t id = v ? post_id_or_404(r, v, r->arg[1]) : 0;
+	struct village *v;
+	int64_t id;
 	struct api_body b;
-	if (!id || api_body_read(r, &b))
+	if (village_post_body(r, &v, &id, &b))
 		return;
 	const char *reason;
 	const char **codes;
@@ -194,10 +200,8 @@ static void api_post_decide(struct req *r)
 	member_str(b.o, "reason", &reason, &b.errs);
 	member_str_array(b.o, "selected", r->a, &codes, &nc, &b.errs);
 	int rc = b.errs.n ? 1 : 0;
-	if (!rc) {
-		struct actor who = req_actor(r);
-		rc = welfare_decide(r->db, r->a, &who, v, id, codes, nc, reason, &b.errs);
-	}
+	if (!rc)
+		rc = welfare_decide(r->db, r->a, &b.who, v, id, codes, nc, reason, &b.errs);
 	if (!api_refused(r, rc, 0, &b.errs, "确定人选时出错。"))
 		post_answer(r, v, id, 200, 0);
 	api_body_free(&b);

@@ -167,12 +167,17 @@ struct village *cli_village_or_reject(struct cli *c, const char *code)
 int cli_village_words(struct cli *c, const char *const *known, struct village **v)
 {
 	*v = NULL;
-	if (cli_check_options(c, known) || cli_npos(c) || !cli_opt(c, "--village"))
+	int rc = cli_options_or_usage(c, known);
+	return rc ? rc : cli_village_or_usage(c, cli_npos(c), v);
+}
+int cli_village_or_usage(struct cli *c, int wrong, struct village **v)
+{
+	*v = NULL;
+	if (wrong || !cli_opt(c, "--village"))
 		return cli_usage(c);
 	*v = cli_village_or_reject(c, cli_opt(c, "--village"));
 	return *v ? 0 : EXIT_REJECTED;
 }
-
 int cli_optional_village(struct cli *c, struct village **v)
 {
 	static const char *const known[] = {"--village=", NULL};

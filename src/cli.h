@@ -66,6 +66,12 @@ struct village *cli_village_or_reject(struct cli *c, const char *code);
 ** village; else the exit code (the usage printed, or the unknown village
 ** said). */
 int cli_village_words(struct cli *c, const char *const *known, struct village **v);
+/* The rest of the opener of a command on one village, after
+** cli_options_or_usage() (positional words are told apart from option
+** values only then): wrong (the command's own test of its other options
+** and words) or no --village: the usage printed and 2; else 0 with *v the
+** village of --village, or 1 when there is none (said). */
+int cli_village_or_usage(struct cli *c, int wrong, struct village **v);
 /* The words of a command whose one option is [--village CODE] and that
 ** takes no words (verify, passbook-render): 0 with *v the village, NULL
 ** without --village; else the exit code (the usage printed, or the

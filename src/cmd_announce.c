@@ -62,15 +62,13 @@ int cmd_key_show(struct cli *c)
 int cmd_announce(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--quarter=", "--date=", NULL};
+	const char *quarter = cli_opt(c, "--quarter");
+	struct village *v;
 	int rc = cli_options_or_usage(c, known);
+	if (!rc)
+		rc = cli_village_or_usage(c, !quarter || cli_npos(c), &v);
 	if (rc)
 		return rc;
-	const char *vcode = cli_opt(c, "--village"), *quarter = cli_opt(c, "--quarter");
-	if (!vcode || !quarter || cli_npos(c))
-		return cli_usage(c);
-	struct village *v = cli_village_or_reject(c, vcode);
-	if (!v)
-		return EXIT_REJECTED;
 	char today[11];
 	date_today(today);
 	const char *date = cli_opt(c, "--date") ? cli_opt(c, "--date") : today;
@@ -336,16 +334,18 @@ int cmd_proof(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--seq=", "--size=", "--from=", "--to=",
 					    NULL};
+	struct village *v;
+	const char *what = NULL;
 	int rc = cli_options_or_usage(c, known);
+	if (!rc) {
+		what = cli_pos(c, 0);
+		rc = cli_village_or_usage(c,
+					  cli_npos(c) != 1 || (strcmp(what, "inclusion") &&
+							       strcmp(what, "consistency")),
+					  &v);
+	}
 	if (rc)
 		return rc;
-	const char *what = cli_pos(c, 0);
-	if (!cli_opt(c, "--village") || cli_npos(c) != 1 ||
-	    (strcmp(what, "inclusion") && strcmp(what, "consistency")))
-		return cli_usage(c);
-	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
-	if (!v)
-		return EXIT_REJECTED;
 	int64_t size, a = 0, b = 0;
 	if (ledger_tree_size(c->db, v->id, &size))
 		return cli_db_failure(c);

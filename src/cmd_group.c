@@ -45,15 +45,18 @@ int cmd_group_leave(struct cli *c)
 	static const char *const known[] = {"--village=", "--id=", "--date=", "--reason=", NULL};
 	int64_t id = 0;
 	const char *ids = cli_opt(c, "--id");
-	if (cli_check_options(c, known) || cli_npos(c) || !cli_opt(c, "--village") || !ids ||
-	    parse_int64(ids, &id) || id < 1 || !cli_opt(c, "--date"))
-		return cli_usage(c);
-	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
-	if (!v)
-		return EXIT_REJECTED;
+	struct village *v;
+	int rc = cli_options_or_usage(c, known);
+	if (!rc)
+		rc = cli_village_or_usage(c,
+					  cli_npos(c) || !ids || parse_int64(ids, &id) || id < 1 ||
+						  !cli_opt(c, "--date"),
+					  &v);
+	if (rc)
+		return rc;
 	errlist errs = {0};
-	int rc = group_member_leave(c->db, &c->actor, v, id, cli_opt(c, "--date"),
-				    cli_opt(c, "--reason"), &errs);
+	rc = group_member_leave(c->db, &c->actor, v, id, cli_opt(c, "--date"),
+				cli_opt(c, "--reason"), &errs);
 	if (rc)
 		rc = cli_area_failure(c, rc, &errs);
 	errlist_free(&errs);

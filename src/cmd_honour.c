@@ -18,6 +18,21 @@ static int to_stdout(void *arg, const char *p, size_t n)
 	return fwrite(p, 1, n, stdout) == n ? 0 : -1;
 }
 
+/* The opener of both honours commands: the options known, no words,
+** --year (2000–9999) into *year and the village of --village into *v; 0,
+** else the usage printed (also when wrong, the command's own test of its
+** other options) or the unknown village said, and the exit code. */
+static int village_year_or_usage(struct cli *c, const char *const *known, int wrong,
+				 struct village **v, int *year)
+{
+	*year = 0;
+	int rc = cli_options_or_usage(c, known);
+	if (!rc)
+		rc = cli_village_or_usage(
+			c, wrong || cli_opt_year(c, "--year", year) || cli_npos(c), v);
+	return rc;
+}
+
 /* jifen honours --village CODE --year YYYY [--format csv|json]
 ** household,name,year_points,rank,stars,eligible for every participating
 ** household, highest year_points first (ties by code); rank is the
@@ -30,17 +45,13 @@ static int to_stdout(void *arg, const char *p, size_t n)
 int cmd_honours(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--year=", "--format=", NULL};
-	int rc = cli_options_or_usage(c, known);
-	if (rc)
-		return rc;
 	const char *format = cli_opt(c, "--format") ? cli_opt(c, "--format") : "csv";
 	int year;
-	if (!cli_opt(c, "--village") || cli_opt_year(c, "--year", &year) || cli_npos(c) ||
-	    (strcmp(format, "csv") && strcmp(format, "json")))
-		return cli_usage(c);
-	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
-	if (!v)
-		return EXIT_REJECTED;
+	struct village *v;
+	int rc = village_year_or_usage(c, known, strcmp(format, "csv") && strcmp(format, "json"),
+				       &v, &year);
+	if (rc)
+		return rc;
 	struct honour_row *rows;
 	int n;
 	if (honour_list(c->db, c->a, v, year, &rows, &n))
@@ -73,17 +84,15 @@ int cmd_honours_confirm(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--year=", "--meeting-date=",
 					    "--attendees=", "--resolution=", "--models=", NULL};
-	int rc = cli_options_or_usage(c, known);
+	int year;
+	struct village *v;
+	int rc =
+		village_year_or_usage(c, known,
+				      !cli_opt(c, "--meeting-date") || !cli_opt(c, "--attendees") ||
+					      !cli_opt(c, "--resolution"),
+				      &v, &year);
 	if (rc)
 		return rc;
-	int year;
-	if (!cli_opt(c, "--village") || cli_opt_year(c, "--year", &year) || cli_npos(c) ||
-	    !cli_opt(c, "--meeting-date") || !cli_opt(c, "--attendees") ||
-	    !cli_opt(c, "--resolution"))
-		return cli_usage(c);
-	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
-	if (!v)
-		return EXIT_REJECTED;
 	struct honour_confirm_input in = {.meeting_date = cli_opt(c, "--meeting-date"),
 					  .attendees = cli_opt(c, "--attendees"),
 					  .resolution = cli_opt(c, "--resolution")};

@@ -156,24 +156,23 @@ out:
 ** resolution.  Exit 0 done, 1 rejected (nothing written), 2, 3. */
 int cmd_sheet_approve(struct cli *c)
 {
-	static const char *const known[] = {"--village=", "--month=", "--meeting-date=",
-					    "--attendees=", "--resolution=", NULL};
-	int rc = cli_options_or_usage(c, known);
-	if (rc)
-		return rc;
+	static const char *const known[] = {
+		"--village=", "--month=", "--meeting-date=", "--attendees=", "--resolution=", NULL};
 	const char *vcode = cli_opt(c, "--village"), *month = cli_opt(c, "--month");
 	struct approval_input in = {
 		.meeting_date = cli_opt(c, "--meeting-date"),
 		.attendees = cli_opt(c, "--attendees"),
 		.resolution = cli_opt(c, "--resolution"),
 	};
-	if (!vcode || !*vcode || !month || !in.meeting_date || !in.attendees || !in.resolution ||
-	    cli_npos(c)) {
-		return cli_usage(c);
-	}
-	struct village *v = cli_village_or_reject(c, vcode);
-	if (!v)
-		return EXIT_REJECTED;
+	struct village *v;
+	int rc = cli_options_or_usage(c, known);
+	if (!rc)
+		rc = cli_village_or_usage(c,
+					  (vcode && !*vcode) || !month || !in.meeting_date ||
+						  !in.attendees || !in.resolution || cli_npos(c),
+					  &v);
+	if (rc)
+		return rc;
 	errlist errs = {0};
 	struct approval *ap = NULL;
 	int arc = sheet_approve(c->db, c->a, &c->actor, v, month, &in, 1, &errs, &ap);
@@ -208,16 +207,17 @@ static int csv_to_stdout(void *arg, const char *p, size_t n)
 int cmd_balances(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--format=", NULL};
-	int rc = cli_options_or_usage(c, known);
-	if (rc)
-		return rc;
 	const char *vcode = cli_opt(c, "--village");
 	const char *format = cli_opt(c, "--format") ? cli_opt(c, "--format") : "csv";
-	if (!vcode || !*vcode || cli_npos(c) || (strcmp(format, "csv") && strcmp(format, "json")))
-		return cli_usage(c);
-	struct village *v = cli_village_or_reject(c, vcode);
-	if (!v)
-		return EXIT_REJECTED;
+	struct village *v;
+	int rc = cli_options_or_usage(c, known);
+	if (!rc)
+		rc = cli_village_or_usage(c,
+					  (vcode && !*vcode) || cli_npos(c) ||
+						  (strcmp(format, "csv") && strcmp(format, "json")),
+					  &v);
+	if (rc)
+		return rc;
 	char today[11];
 	date_today(today);
 	struct ledger_balance *rows;
@@ -303,19 +303,20 @@ int cmd_ledger_correct(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--entry=", "--points=", "--reason=",
 					    NULL};
+	const char *vcode = cli_opt(c, "--village"), *reason = cli_opt(c, "--reason");
+	int64_t entry = 0, points = 0;
+	struct village *v;
 	int rc = cli_options_or_usage(c, known);
+	if (!rc)
+		rc = cli_village_or_usage(c,
+					  (vcode && !*vcode) || cli_npos(c) || !reason ||
+						  !cli_opt(c, "--entry") ||
+						  !cli_opt(c, "--points") ||
+						  parse_int64(cli_opt(c, "--entry"), &entry) ||
+						  parse_int64(cli_opt(c, "--points"), &points),
+					  &v);
 	if (rc)
 		return rc;
-	const char *vcode = cli_opt(c, "--village"), *reason = cli_opt(c, "--reason");
-	int64_t entry, points;
-	if (!vcode || !*vcode || cli_npos(c) || !reason || !cli_opt(c, "--entry") ||
-	    !cli_opt(c, "--points") || parse_int64(cli_opt(c, "--entry"), &entry) ||
-	    parse_int64(cli_opt(c, "--points"), &points)) {
-		return cli_usage(c);
-	}
-	struct village *v = cli_village_or_reject(c, vcode);
-	if (!v)
-		return EXIT_REJECTED;
 	errlist errs = {0};
 	struct ledger_entry *e = NULL;
 	int lrc = ledger_correct(c->db, c->a, &c->actor, v, entry, points, reason, &errs, &e);

@@ -29,16 +29,17 @@ int cmd_objection_add(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--quarter=", "--household=", "--reason=",
 					    "--entry=", "--date=", NULL};
+	int64_t seq;
+	struct village *v;
 	int rc = cli_options_or_usage(c, known);
+	if (!rc)
+		rc = cli_village_or_usage(c,
+					  !cli_opt(c, "--quarter") || !cli_opt(c, "--household") ||
+						  !cli_opt(c, "--reason") || cli_npos(c) ||
+						  opt_positive(c, "--entry", &seq),
+					  &v);
 	if (rc)
 		return rc;
-	int64_t seq;
-	if (!cli_opt(c, "--village") || !cli_opt(c, "--quarter") || !cli_opt(c, "--household") ||
-	    !cli_opt(c, "--reason") || cli_npos(c) || opt_positive(c, "--entry", &seq))
-		return cli_usage(c);
-	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
-	if (!v)
-		return EXIT_REJECTED;
 	char today[11];
 	date_today(today);
 	struct objection_input in = {
@@ -67,20 +68,19 @@ int cmd_objection_decide(struct cli *c)
 	int rc = cli_options_or_usage(c, known);
 	if (rc)
 		return rc;
-	int64_t id, seq, points;
+	int64_t id = 0, seq = 0, points = 0;
 	int reject = cli_flag(c, "--reject"), uphold = cli_flag(c, "--uphold");
 	int by_entry = cli_opt(c, "--entry") || cli_opt(c, "--points");
 	int by_item = cli_opt(c, "--item") || cli_opt(c, "--date");
-	if (!cli_opt(c, "--village") || !cli_opt(c, "--reason") || cli_npos(c) ||
-	    reject == uphold || opt_positive(c, "--id", &id) || !id ||
-	    opt_positive(c, "--entry", &seq) || opt_positive(c, "--points", &points) ||
-	    (reject && (by_entry || by_item)) ||
-	    (uphold && (by_entry == by_item || (by_entry && (!seq || !points)) ||
-			(by_item && (!cli_opt(c, "--item") || !cli_opt(c, "--date"))))))
-		return cli_usage(c);
-	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
-	if (!v)
-		return EXIT_REJECTED;
+	int wrong = !cli_opt(c, "--reason") || cli_npos(c) || reject == uphold ||
+		    opt_positive(c, "--id", &id) || !id || opt_positive(c, "--entry", &seq) ||
+		    opt_positive(c, "--points", &points) || (reject && (by_entry || by_item)) ||
+		    (uphold && (by_entry == by_item || (by_entry && (!seq || !points)) ||
+				(by_item && (!cli_opt(c, "--item") || !cli_opt(c, "--date")))));
+	struct village *v;
+	rc = cli_village_or_usage(c, wrong, &v);
+	if (rc)
+		return rc;
 	struct objection_decision dec = {.uphold = uphold, .reason = cli_opt(c, "--reason"),
 					 .entry_seq = seq, .points = points,
 					 .item_code = cli_opt(c, "--item"),

@@ -95,14 +95,12 @@ int cmd_village_set(struct cli *c)
 int cmd_import_catalog(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--dry-run", NULL};
-	int rc = usage_check(c, known, 1);
+	struct village *v;
+	int rc = cli_options_or_usage(c, known);
+	if (!rc)
+		rc = cli_village_or_usage(c, cli_npos(c) != 1, &v);
 	if (rc)
 		return rc;
-	if (!cli_opt(c, "--village"))
-		return cli_usage(c);
-	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
-	if (!v)
-		return EXIT_REJECTED;
 	const char *path = cli_pos(c, 0);
 	size_t len;
 	char *data = file_read_all(path, 16 * 1024 * 1024, &len);
@@ -248,15 +246,16 @@ static int fund_cmd(struct cli *c, int spend)
 						"--from=", "--note=", NULL};
 	static const char *const spend_known[] = {"--village=", "--source=", "--amount=",
 						  "--date=", "--note=", NULL};
-	int rc = usage_check(c, spend ? spend_known : add_known, 0);
+	struct village *v;
+	int rc = cli_options_or_usage(c, spend ? spend_known : add_known);
+	if (!rc)
+		rc = cli_village_or_usage(c,
+					  cli_npos(c) || !cli_opt(c, "--source") ||
+						  !cli_opt(c, "--amount") ||
+						  (spend && !cli_opt(c, "--note")),
+					  &v);
 	if (rc)
 		return rc;
-	if (!cli_opt(c, "--village") || !cli_opt(c, "--source") || !cli_opt(c, "--amount") ||
-	    (spend && !cli_opt(c, "--note")))
-		return cli_usage(c);
-	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
-	if (!v)
-		return EXIT_REJECTED;
 	int64_t fen = amount_opt(c);
 	if (fen < 0)
 		return EXIT_REJECTED;
@@ -316,15 +315,14 @@ int cmd_fund_reverse(struct cli *c)
 int cmd_funds(struct cli *c)
 {
 	static const char *const known[] = {"--village=", "--format=", NULL};
-	int rc = usage_check(c, known, 0);
+	const char *fmt = cli_opt(c, "--format") ? cli_opt(c, "--format") : "csv";
+	struct village *v;
+	int rc = cli_options_or_usage(c, known);
+	if (!rc)
+		rc = cli_village_or_usage(
+			c, cli_npos(c) || (strcmp(fmt, "csv") && strcmp(fmt, "json")), &v);
 	if (rc)
 		return rc;
-	const char *fmt = cli_opt(c, "--format") ? cli_opt(c, "--format") : "csv";
-	if (!cli_opt(c, "--village") || (strcmp(fmt, "csv") && strcmp(fmt, "json")))
-		return cli_usage(c);
-	struct village *v = cli_village_or_reject(c, cli_opt(c, "--village"));
-	if (!v)
-		return EXIT_REJECTED;
 	struct fund_summary s;
 	if (fund_summary(c->db, v, &s))
 		return cli_db_failure(c);

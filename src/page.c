@@ -37,6 +37,16 @@ void page_error_list(struct req *r, const errlist *errs, const char *headline)
 	html_raw(r, "</ul>");
 }
 
+void page_stat_card(struct req *r, const char *value, const char *label)
+{
+	html(r, "<div class=\"card\"><div class=\"big\">%s</div>%s</div>", value, label);
+}
+
+void page_stat_card_int(struct req *r, int64_t n, const char *label)
+{
+	html(r, "<div class=\"card\"><div class=\"big\">%lld</div>%s</div>", (long long)n, label);
+}
+
 const char *page_base64(arena *a, const char *data, size_t len)
 {
 	size_t n = sodium_base64_encoded_len(len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);

@@ -23,6 +23,12 @@ void page_error(struct req *r, int status, const char *msg);
 ** when errs is empty. */
 void page_error_list(struct req *r, const errlist *errs, const char *headline);
 
+/* One figure of a row of cards (inside <section class="cards">): value in
+** large type, then what it counts; both escaped.  page_stat_card_int() for a
+** count. */
+void page_stat_card(struct req *r, const char *value, const char *label);
+void page_stat_card_int(struct req *r, int64_t n, const char *label);
+
 /* The one headline of a refusal that wrote nothing (a form sent back with
 ** its messages): every page says it the same way. */
 #define PAGE_NOT_SAVED "没有保存，原因如下："

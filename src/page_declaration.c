@@ -104,58 +104,49 @@ static void page_declarations(struct req *r)
 		declarations_page(r, v, NULL, 0, NULL);
 }
 
-/* The answer to an accept or decline of declaration id of v (rc its
-** outcome, errs its messages, then freed): 500 with failed, 404, the list
-** again with the messages (reason the form's, NULL for accept), or back to
-** the list with ?done=1. */
-static void decided(struct req *r, const struct village *v, int64_t id, int rc, errlist *errs,
-		    const char *failed, const char *reason, const char *done)
-{
-	if (rc < 0)
-		http_error(r, 500, failed);
-	else if (rc == SHEET_NOT_FOUND)
-		http_error(r, 404, errs->msg[0]);
-	else if (rc > 0)
-		declarations_page(r, v, errs, id, reason);
-	else
-		http_redirect(r, arena_printf(r->a, "/v/%s/declarations?%s=1",
-					      url_encode(r->a, v->code), done));
-	errlist_free(errs);
-}
-
-/* POST /v/CODE/declarations/ID/accept: item */
-static void page_declaration_accept(struct req *r)
+/* POST /v/CODE/declarations/ID/accept (item) and …/decline (reason): the
+** office's decision on declaration ID of the village.  The answer: 500,
+** 404, the list again with the messages (and the reason as sent), or back
+** to the list with ?accepted=1 / ?declined=1. */
+static void declaration_decide(struct req *r, int accept)
 {
 	struct village *v = req_village_or_404(r, r->arg[0]);
 	if (!v)
 		return;
 	int64_t id = parse_id(r->arg[1]), entry_id = 0;
+	const char *reason = accept ? NULL : req_form_trim(r, "reason");
 	errlist errs = {0};
 	struct actor who = req_actor(r);
 	int rc = SHEET_NOT_FOUND;
 	if (!id)
 		errlist_add(&errs, "本村没有这条申报");
-	else
+	else if (accept)
 		rc = declaration_accept(r->db, &who, v, id, req_form_trim(r, "item"), &errs, &entry_id);
-	decided(r, v, id, rc, &errs, "采纳时出错，没有保存。", NULL, "accepted");
+	else
+		rc = declaration_decline(r->db, &who, v, id, reason, &errs);
+	if (rc < 0)
+		http_error(r, 500, accept ? "采纳时出错，没有保存。" : "保存时出错。");
+	else if (rc == SHEET_NOT_FOUND)
+		http_error(r, 404, errs.msg[0]);
+	else if (rc > 0)
+		declarations_page(r, v, &errs, id, reason);
+	else
+		http_redirect(r, arena_printf(r->a, "/v/%s/declarations?%s=1",
+					      url_encode(r->a, v->code),
+					      accept ? "accepted" : "declined"));
+	errlist_free(&errs);
+}
+
+/* POST /v/CODE/declarations/ID/accept: item */
+static void page_declaration_accept(struct req *r)
+{
+	declaration_decide(r, 1);
 }
 
 /* POST /v/CODE/declarations/ID/decline: reason */
 static void page_declaration_decline(struct req *r)
 {
-	struct village *v = req_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	int64_t id = parse_id(r->arg[1]);
-	const char *reason = req_form_trim(r, "reason");
-	errlist errs = {0};
-	struct actor who = req_actor(r);
-	int rc = SHEET_NOT_FOUND;
-	if (!id)
-		errlist_add(&errs, "本村没有这条申报");
-	else
-		rc = declaration_decline(r->db, &who, v, id, reason, &errs);
-	decided(r, v, id, rc, &errs, "保存时出错。", reason, "declined");
+	declaration_decide(r, 0);
 }
 
 const struct route declaration_routes[] = {

@@ -142,12 +142,9 @@ static void ledger_page(struct req *r, const struct village *v, const char *hcod
 		return;
 	}
 	html_raw(r, "<section class=\"cards\">");
-	html(r, "<div class=\"card\"><div class=\"big\">%lld</div>积分余额</div>",
-	     (long long)sum.balance);
-	html(r, "<div class=\"card\"><div class=\"big\">%lld</div>本年积分</div>",
-	     (long long)sum.year_points);
-	html(r, "<div class=\"card\"><div class=\"big\">%lld</div>本季度积分</div>",
-	     (long long)sum.quarter_points);
+	page_stat_card_int(r, sum.balance, "积分余额");
+	page_stat_card_int(r, sum.year_points, "本年积分");
+	page_stat_card_int(r, sum.quarter_points, "本季度积分");
 	html_raw(r, "</section>");
 	if (sum.veto)
 		html_raw(r, "<p class=\"error\">本年有一票否决项目：取消本年度评先评优和积分兑换资格。</p>");

@@ -590,21 +590,27 @@ static const char *resolve_household(struct req *r, const struct village *v, con
 	return found;
 }
 
+/* Back to the sheet of v's month after a POST, with the notice the query
+** names ("submitted=1", …). */
+static void sheet_redirect(struct req *r, const struct village *v, const char *month,
+			   const char *notice)
+{
+	http_redirect(r, arena_printf(r->a, "/v/%s/sheets/%s?%s", url_encode(r->a, v->code), month,
+				      notice));
+}
+
 /* POST /v/CODE/sheets/YYYY-MM/entries: household, item, quantity, date,
 ** note, photo (file).  Success: back to the entry block of the sheet with
 ** the confirmation, the household and date kept; rejection: the sheet
 ** with the messages and the form as sent. */
 static void page_entry_add(struct req *r)
 {
-	struct village *v;
-	const char *month;
-	if (req_village_month_or_404(r, &v, &month))
+	struct month_action a;
+	if (req_month_action_or_404(r, &a))
 		return;
 	struct entry_form f = {req_form_trim(r, "household"), req_form_trim(r, "item"),
 			       req_form_trim(r, "quantity"), req_form_trim(r, "date"),
 			       req_form_trim(r, "note")};
-	errlist errs = {0};
-	struct actor who = req_actor(r);
 	struct entry_input in = {0};
 	int64_t q = 1;
 	/* a typed 0 is refused as the CSV refuses it (entry_input's 0 means 1) */
@@ -617,106 +623,96 @@ static void page_entry_add(struct req *r)
 	int rc = 0;
 	int64_t id = 0;
 	if (!*f.household)
-		errlist_add(&errs, "农户: 请填写户编号或户主姓名");
-	else if (!(in.household_code = resolve_household(r, v, f.household, &errs)) && !errs.n)
+		errlist_add(&a.errs, "农户: 请填写户编号或户主姓名");
+	else if (!(in.household_code = resolve_household(r, a.v, f.household, &a.errs)) &&
+		 !a.errs.n)
 		rc = -1;
 	char hash[65];
 	const struct param *photo = req_file(r, "photo");
-	if (!rc && !errs.n && photo) {
-		rc = evidence_store(r->db, v->id, who.login, photo->value, photo->len, hash, &errs);
+	if (!rc && !a.errs.n && photo) {
+		rc = evidence_store(r->db, a.v->id, a.who.login, photo->value, photo->len, hash,
+				    &a.errs);
 		if (rc == 0)
 			in.photo = hash;
 	}
-	if (!rc && !errs.n)
-		rc = entry_add(r->db, &who, v, month, &in, &errs, &id);
+	if (!rc && !a.errs.n)
+		rc = entry_add(r->db, &a.who, a.v, a.month, &in, &a.errs, &id);
 	if (rc < 0)
 		http_error(r, 500, "记入时出错，没有保存。");
-	else if (rc > 0 || errs.n) {
-		struct sheet_state st = {.form = &f, .errs = &errs, .autofocus = 1};
-		sheet_page(r, v, month, &st);
+	else if (rc > 0 || a.errs.n) {
+		struct sheet_state st = {.form = &f, .errs = &a.errs, .autofocus = 1};
+		sheet_page(r, a.v, a.month, &st);
 	} else
-		http_redirect(r, arena_printf(r->a, "/v/%s/sheets/%s?added=%lld&hh=%s&date=%s#add",
-					      url_encode(r->a, v->code), month, (long long)id,
-					      url_encode(r->a, in.household_code),
-					      url_encode(r->a, f.date)));
-	errlist_free(&errs);
+		sheet_redirect(r, a.v, a.month,
+			       arena_printf(r->a, "added=%lld&hh=%s&date=%s#add", (long long)id,
+					    url_encode(r->a, in.household_code),
+					    url_encode(r->a, f.date)));
+	errlist_free(&a.errs);
 }
 
 /* POST /v/CODE/sheets/YYYY-MM/entries/ID/remove (undo=1: the undo of the
 ** confirmation, back to the entry form with that household kept) */
 static void page_entry_remove(struct req *r)
 {
-	struct village *v;
-	const char *month;
-	if (req_village_month_or_404(r, &v, &month))
+	struct month_action a;
+	if (req_month_action_or_404(r, &a))
 		return;
 	int64_t id = parse_id(r->arg[2]);
-	errlist errs = {0};
-	struct actor who = req_actor(r);
 	int rc = SHEET_NOT_FOUND;
 	struct entry *e = NULL;
-	if (!id || entry_get(r->db, r->a, v->id, id, &e) > 0)
-		errlist_add(&errs, "本村没有这条积分记录");
+	if (!id || entry_get(r->db, r->a, a.v->id, id, &e) > 0)
+		errlist_add(&a.errs, "本村没有这条积分记录");
 	else
-		rc = entry_remove(r->db, &who, v, id, &errs);
+		rc = entry_remove(r->db, &a.who, a.v, id, &a.errs);
 	if (rc < 0)
 		http_error(r, 500, "删除时出错，没有删除。");
 	else if (rc == SHEET_NOT_FOUND)
-		http_error(r, 404, errs.msg[0]);
+		http_error(r, 404, a.errs.msg[0]);
 	else if (rc > 0) {
-		struct sheet_state st = {.errs = &errs};
-		sheet_page(r, v, month, &st);
+		struct sheet_state st = {.errs = &a.errs};
+		sheet_page(r, a.v, a.month, &st);
 	} else if (req_form(r, "undo") && e)
-		http_redirect(r, arena_printf(r->a, "/v/%s/sheets/%s?undone=1&hh=%s&date=%s#add",
-					      url_encode(r->a, v->code), month,
-					      url_encode(r->a, e->household_code),
-					      url_encode(r->a, e->date)));
+		sheet_redirect(r, a.v, a.month,
+			       arena_printf(r->a, "undone=1&hh=%s&date=%s#add",
+					    url_encode(r->a, e->household_code),
+					    url_encode(r->a, e->date)));
 	else
-		http_redirect(r, arena_printf(r->a, "/v/%s/sheets/%s?removed=1",
-					      url_encode(r->a, v->code), month));
-	errlist_free(&errs);
+		sheet_redirect(r, a.v, a.month, "removed=1");
+	errlist_free(&a.errs);
 }
 
 /* POST /v/CODE/sheets/YYYY-MM/submit */
 static void page_submit(struct req *r)
 {
-	struct village *v;
-	const char *month;
-	if (req_village_month_or_404(r, &v, &month))
+	struct month_action a;
+	if (req_month_action_or_404(r, &a))
 		return;
-	errlist errs = {0};
-	struct actor who = req_actor(r);
-	int rc = sheet_submit(r->db, &who, v, month, &errs);
+	int rc = sheet_submit(r->db, &a.who, a.v, a.month, &a.errs);
 	if (rc < 0)
 		http_error(r, 500, "提交时出错。");
 	else if (rc > 0) {
-		struct sheet_state st = {.errs = &errs};
-		sheet_page(r, v, month, &st);
+		struct sheet_state st = {.errs = &a.errs};
+		sheet_page(r, a.v, a.month, &st);
 	} else
-		http_redirect(r, arena_printf(r->a, "/v/%s/sheets/%s?submitted=1",
-					      url_encode(r->a, v->code), month));
-	errlist_free(&errs);
+		sheet_redirect(r, a.v, a.month, "submitted=1");
+	errlist_free(&a.errs);
 }
 
 /* POST /v/CODE/sheets/YYYY-MM/return: reason; refused: the review page */
 static void page_return(struct req *r)
 {
-	struct village *v;
-	const char *month;
-	if (req_village_month_or_404(r, &v, &month))
+	struct month_action a;
+	if (req_month_action_or_404(r, &a))
 		return;
 	const char *reason = req_form_trim(r, "reason");
-	errlist errs = {0};
-	struct actor who = req_actor(r);
-	int rc = sheet_return(r->db, &who, v, month, reason, &errs);
+	int rc = sheet_return(r->db, &a.who, a.v, a.month, reason, &a.errs);
 	if (rc < 0)
 		http_error(r, 500, "退回时出错。");
 	else if (rc > 0)
-		sheet_review_page(r, v, month, &errs, NULL, NULL, NULL, reason);
+		sheet_review_page(r, a.v, a.month, &a.errs, NULL, NULL, NULL, reason);
 	else
-		http_redirect(r, arena_printf(r->a, "/v/%s/sheets/%s?returned=1",
-					      url_encode(r->a, v->code), month));
-	errlist_free(&errs);
+		sheet_redirect(r, a.v, a.month, "returned=1");
+	errlist_free(&a.errs);
 }
 
 /* POST /v/CODE/sheets/YYYY-MM/approve: meeting_date, attendees, resolution.
@@ -724,24 +720,20 @@ static void page_return(struct req *r)
 ** refused: the review page with the messages and the fields as sent. */
 static void page_approve(struct req *r)
 {
-	struct village *v;
-	const char *month;
-	if (req_village_month_or_404(r, &v, &month))
+	struct month_action a;
+	if (req_month_action_or_404(r, &a))
 		return;
 	struct approval_input in = {req_form_trim(r, "meeting_date"), req_form_trim(r, "attendees"),
 				    req_form_trim(r, "resolution")};
-	errlist errs = {0};
-	struct actor who = req_actor(r);
-	int rc = sheet_approve(r->db, r->a, &who, v, month, &in, 0, &errs, NULL);
+	int rc = sheet_approve(r->db, r->a, &a.who, a.v, a.month, &in, 0, &a.errs, NULL);
 	if (rc < 0)
 		http_error(r, 500, "审定时出错，没有记入台账。");
 	else if (rc > 0)
-		sheet_review_page(r, v, month, &errs, in.meeting_date, in.attendees, in.resolution,
-				  NULL);
+		sheet_review_page(r, a.v, a.month, &a.errs, in.meeting_date, in.attendees,
+				  in.resolution, NULL);
 	else
-		http_redirect(r, arena_printf(r->a, "/v/%s/sheets/%s?approved=1",
-					      url_encode(r->a, v->code), month));
-	errlist_free(&errs);
+		sheet_redirect(r, a.v, a.month, "approved=1");
+	errlist_free(&a.errs);
 }
 
 /* ---- entries CSV import ----------------------------------------------------------- */
@@ -821,7 +813,7 @@ static void page_import_post(struct req *r)
 		import_form(r, v, month);
 		html_page_end(r);
 	} else if (confirm) {
-		http_redirect(r, arena_printf(r->a, "/v/%s/sheets/%s?imported=%d", vc, month, rep.rows));
+		sheet_redirect(r, v, month, arena_printf(r->a, "imported=%d", rep.rows));
 	} else {
 		html_page_begin(r, arena_printf(r->a, "%s · 导入预览：%s", v->name, fname));
 		html(r, "<p class=\"lead\">检查通过：共 <strong>%d</strong> 条记录，涉及 <strong>%d"

@@ -502,57 +502,69 @@ static struct redemption *village_redemption_or_404(struct req *r, struct villag
 	return rc ? NULL : x;
 }
 
+/* What the counter's POSTs on one redemption open with: the village and
+** the redemption of the path, who acts, and the list that the area fills
+** with its refusals. */
+struct redemption_action {
+	struct village *v;
+	struct redemption *x;
+	struct actor who;
+	errlist errs;
+};
+
+/* The opener of those POSTs: 0 with *a filled, or -1 when r is answered
+** (as village_redemption_or_404() answers it). */
+static int redemption_action_or_404(struct req *r, struct redemption_action *a)
+{
+	a->errs = (errlist){0};
+	if (!(a->x = village_redemption_or_404(r, &a->v)))
+		return -1;
+	a->who = req_actor(r);
+	return 0;
+}
+
 /* POST /v/CODE/redemptions/ID/handout: delivered_by */
 static void page_handout_post(struct req *r)
 {
-	struct village *v;
-	struct redemption *x = village_redemption_or_404(r, &v);
-	if (!x)
+	struct redemption_action a;
+	if (redemption_action_or_404(r, &a))
 		return;
-	errlist errs = {0};
-	struct actor who = req_actor(r);
 	int64_t balance;
 	struct redemption *done = NULL;
-	int rc = redemption_handout(r->db, r->a, &who, v, x->id, NULL,
-				    req_form_trim(r, "delivered_by"), &errs, &done, &balance);
-	handout_outcome(r, v, rc, &errs, x, x->household_code);
+	int rc = redemption_handout(r->db, r->a, &a.who, a.v, a.x->id, NULL,
+				    req_form_trim(r, "delivered_by"), &a.errs, &done, &balance);
+	handout_outcome(r, a.v, rc, &a.errs, a.x, a.x->household_code);
 }
 
 /* POST /v/CODE/redemptions/ID/cancel */
 static void page_cancel_post(struct req *r)
 {
-	struct village *v;
-	struct redemption *x = village_redemption_or_404(r, &v);
-	if (!x)
+	struct redemption_action a;
+	if (redemption_action_or_404(r, &a))
 		return;
-	errlist errs = {0};
-	struct actor who = req_actor(r);
-	int rc = redemption_cancel(r->db, r->a, &who, v, x->id, 0, &errs);
+	int rc = redemption_cancel(r->db, r->a, &a.who, a.v, a.x->id, 0, &a.errs);
 	if (rc) {
-		shop_outcome(r, v, rc, &errs);
+		shop_outcome(r, a.v, rc, &a.errs);
 		return;
 	}
-	http_redirect(r, arena_printf(r->a, "/v/%s/counter?q=%s", url_encode(r->a, v->code),
-				      url_encode(r->a, x->household_code)));
+	http_redirect(r, arena_printf(r->a, "/v/%s/counter?q=%s", url_encode(r->a, a.v->code),
+				      url_encode(r->a, a.x->household_code)));
 }
 
 /* POST /v/CODE/redemptions/ID/reverse: reason (admins) */
 static void page_reverse_post(struct req *r)
 {
-	struct village *v;
-	struct redemption *x = village_redemption_or_404(r, &v);
-	if (!x)
+	struct redemption_action a;
+	if (redemption_action_or_404(r, &a))
 		return;
-	errlist errs = {0};
-	struct actor who = req_actor(r);
-	int rc = redemption_reverse(r->db, r->a, &who, v, x->id, req_form_trim(r, "reason"), &errs,
-				    NULL);
+	int rc = redemption_reverse(r->db, r->a, &a.who, a.v, a.x->id, req_form_trim(r, "reason"),
+				    &a.errs, NULL);
 	if (rc) {
-		shop_outcome(r, v, rc, &errs);
+		shop_outcome(r, a.v, rc, &a.errs);
 		return;
 	}
-	http_redirect(r, arena_printf(r->a, "/v/%s/redemptions/%lld", url_encode(r->a, v->code),
-				      (long long)x->id));
+	http_redirect(r, arena_printf(r->a, "/v/%s/redemptions/%lld", url_encode(r->a, a.v->code),
+				      (long long)a.x->id));
 }
 
 /* The household's balance right after ledger entry id (the sum of its

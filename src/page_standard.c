@@ -271,6 +271,14 @@ static struct std_version *version_or_404(struct req *r, int64_t village_id, con
 	return rc ? NULL : sv;
 }
 
+/* The public village of the path (into *v) and its version r->arg[1], or
+** NULL when r is answered (404, 500). */
+static struct std_version *village_version_or_404(struct req *r, struct village **v)
+{
+	*v = req_public_village_or_404(r, r->arg[0]);
+	return *v ? version_or_404(r, (*v)->id, r->arg[1]) : NULL;
+}
+
 /* One version page (village or template), with a notice line or NULL. */
 static void render_version_page(struct req *r, const char *title, const char *base,
 				const struct std_version *sv, const char *notice)
@@ -289,10 +297,8 @@ static void render_version_page(struct req *r, const char *title, const char *ba
 /* GET /v/CODE/standard/versions/ID */
 static void page_version(struct req *r)
 {
-	struct village *v = req_public_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	struct std_version *sv = version_or_404(r, v->id, r->arg[1]);
+	struct village *v;
+	struct std_version *sv = village_version_or_404(r, &v);
 	if (!sv)
 		return;
 	render_version_page(r, arena_printf(r->a, "%s · 积分标准第 %d 版", v->name, sv->version),
@@ -316,10 +322,8 @@ static void send_items_csv(struct req *r, const struct std_version *sv, const ch
 /* GET /v/CODE/standard/versions/ID/csv */
 static void page_version_csv(struct req *r)
 {
-	struct village *v = req_public_village_or_404(r, r->arg[0]);
-	if (!v)
-		return;
-	struct std_version *sv = version_or_404(r, v->id, r->arg[1]);
+	struct village *v;
+	struct std_version *sv = village_version_or_404(r, &v);
 	if (sv)
 		send_items_csv(r, sv, arena_printf(r->a, "standard-%s-v%d.csv", v->code, sv->version));
 }
@@ -517,14 +521,11 @@ static void adopt_page(struct req *r, const struct village *v, const struct adop
 		r->status = 400;
 	const char *vc = url_encode(r->a, v->code);
 	html_page_begin(r, arena_printf(r->a, "%s · 通过新版积分标准", v->name));
-	if (errs && errs->n) {
-		html_error_box(r, arena_printf(r->a, "有 %d 处问题，没有保存任何内容。请改正后重新提交。",
-					       errs->n));
-		html_raw(r, "<ul class=\"errors\">");
-		for (int i = 0; i < errs->n; i++)
-			html(r, "<li>%s</li>", errs->msg[i]);
-		html_raw(r, "</ul>");
-	}
+	if (errs && errs->n)
+		page_error_list(r, errs,
+				arena_printf(r->a,
+					     "有 %d 处问题，没有保存任何内容。请改正后重新提交。",
+					     errs->n));
 	html_raw(r, "<p class=\"hint\">一村一方案：积分标准须经村民会议或村民代表会议讨论通过。"
 		    "请如实填写会议记录。新版本从生效日期起施行，此前已记的积分仍按原版本计。</p>");
 	html(r, "<form method=\"post\" action=\"/v/%s/standard/adopt\" enctype=\"multipart/form-data\" "
@@ -820,13 +821,8 @@ static void publish_page(struct req *r, const char *effective_on, const errlist 
 	if (errs && errs->n)
 		r->status = 400;
 	html_page_begin(r, "发布新版推荐模板");
-	if (errs && errs->n) {
-		html_error_box(r, arena_printf(r->a, "有 %d 处问题，没有发布。", errs->n));
-		html_raw(r, "<ul class=\"errors\">");
-		for (int i = 0; i < errs->n; i++)
-			html(r, "<li>%s</li>", errs->msg[i]);
-		html_raw(r, "</ul>");
-	}
+	if (errs && errs->n)
+		page_error_list(r, errs, arena_printf(r->a, "有 %d 处问题，没有发布。", errs->n));
 	html_raw(r, "<form method=\"post\" action=\"/standard/template/publish\" "
 		    "enctype=\"multipart/form-data\" class=\"narrow\">");
 	html_csrf(r);

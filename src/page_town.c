@@ -14,6 +14,7 @@
 #include "evaluation.h"
 #include "html.h"
 #include "oversight.h"
+#include "page.h"
 #include "page_group.h"
 #include "req.h"
 #include "svg.h"
@@ -178,10 +179,10 @@ static void page_town(struct req *r)
 		"<a href=\"/town/report.csv?year=%d\">CSV</a></form>",
 	     d->year, d->year, d->year);
 	html_raw(r, "<section class=\"cards\">");
-	html(r, "<div class=\"card\"><div class=\"big\">%d</div>个村</div>", d->n);
-	html(r, "<div class=\"card\"><div class=\"big\">%d</div>个村需关注</div>", attn);
-	html(r, "<div class=\"card\"><div class=\"big\">%lld / %lld</div>参与 / 符合条件户</div>",
-	     (long long)part, (long long)elig);
+	page_stat_card_int(r, d->n, "个村");
+	page_stat_card_int(r, attn, "个村需关注");
+	page_stat_card(r, arena_printf(r->a, "%lld / %lld", (long long)part, (long long)elig),
+		       "参与 / 符合条件户");
 	html_raw(r, "</section>");
 	html(r, "<p class=\"hint\">需关注：未经民主程序通过积分标准、覆盖率低于目标 %d%%、"
 		"开始积分后有月份未在月末 %d 天内集体审定、季度结束 %d 天内未公示、"

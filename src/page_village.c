@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "household.h"
 #include "html.h"
+#include "page.h"
 #include "page_group.h"
 #include "page_shop.h"
 #include "req.h"
@@ -98,14 +99,10 @@ static void page_village(struct req *r)
 	const char *vc = url_encode(r->a, v->code);
 	html_page_begin(r, arena_printf(r->a, "%s（%s）", v->name, v->code));
 	html_raw(r, "<section class=\"cards\">");
-	html(r, "<div class=\"card\"><div class=\"big\">%lld</div>参与户数</div>",
-	     (long long)st.participating);
-	html(r, "<div class=\"card\"><div class=\"big\">%lld</div>符合条件户数</div>",
-	     (long long)st.eligible);
-	html(r, "<div class=\"card\"><div class=\"big\">%s</div>参与率</div>",
-	     rate(r->a, st.participating, st.eligible));
-	html(r, "<div class=\"card\"><div class=\"big\">%lld</div>登记户数</div>",
-	     (long long)st.households);
+	page_stat_card_int(r, st.participating, "参与户数");
+	page_stat_card_int(r, st.eligible, "符合条件户数");
+	page_stat_card(r, rate(r->a, st.participating, st.eligible), "参与率");
+	page_stat_card_int(r, st.households, "登记户数");
 	html_raw(r, "</section>");
 	html(r, "<p class=\"meter\"><meter min=\"0\" max=\"%lld\" value=\"%lld\"></meter></p>",
 	     (long long)(st.eligible ? st.eligible : 1), (long long)st.participating);

@@ -55,6 +55,15 @@ int req_village_id_or_404(struct req *r, struct village **v, int64_t *id, const 
 	return *id ? 0 : -1;
 }
 
+int req_month_action_or_404(struct req *r, struct month_action *a)
+{
+	a->errs = (errlist){0};
+	if (req_village_month_or_404(r, &a->v, &a->month))
+		return -1;
+	a->who = req_actor(r);
+	return 0;
+}
+
 struct ledger_entry *req_ledger_entry_or_404(struct req *r, const struct village *v,
 					     const char *s)
 {

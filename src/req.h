@@ -30,6 +30,21 @@ int64_t req_id_or_404(struct req *r, const char *s, const char *msg);
 int req_village_month_or_404(struct req *r, struct village **v, const char **month);
 int req_village_id_or_404(struct req *r, struct village **v, int64_t *id, const char *msg);
 
+/* What every POST on a village's month (/v/CODE/sheets/YYYY-MM/… and its
+** JSON twin /api/v1/villages/CODE/sheets/YYYY-MM/…) opens with: the village
+** and month of the path, who acts, and the list that the sheet area fills
+** with its refusals. */
+struct month_action {
+	struct village *v;
+	const char *month;
+	struct actor who;
+	errlist errs;
+};
+/* The opener of those POSTs: 0 with *a filled (the caller ends with
+** errlist_free(&a->errs)), or -1 when r is answered (404 as
+** req_village_month_or_404() answers it). */
+int req_month_action_or_404(struct req *r, struct month_action *a);
+
 /* The ledger entry of v whose id is the path segment s, or answers 404
 ** (unknown, not a number, or another village's) or 500 and returns NULL. */
 struct ledger_entry;

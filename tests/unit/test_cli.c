@@ -1,7 +1,8 @@
 /*
 ** test_cli.c — unit tests of cli.c: options with a value ("--x V" and
 ** "--x=V"), flags, positional words around them, unknown options and
-** missing values as usage errors (exit 2).
+** missing values as usage errors (exit 2), and the usage half of the
+** opener of a command on one village.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -83,6 +84,26 @@ static void cli_130_area_failure(void **state)
 	errlist_free(&errs);
 }
 
+/* cli-140: a command on one village: the usage (2) when its own test of
+** its words fails or --village is missing, before any village is looked up
+** (c has no database here), and *v NULL then. */
+static void cli_140_village_or_usage(void **state)
+{
+	(void)state;
+	char *argv[] = {"--village", "V1", "a.csv"};
+	struct cli c = words(argv, 3);
+	assert_int_equal(cli_options_or_usage(&c, known), 0);
+	struct village *v = (struct village *)&c;
+	assert_int_equal(cli_village_or_usage(&c, cli_npos(&c) != 2, &v), EXIT_USAGE);
+	assert_null(v);
+	char *argv2[] = {"a.csv"};
+	c = words(argv2, 1);
+	assert_int_equal(cli_options_or_usage(&c, known), 0);
+	v = (struct village *)&c;
+	assert_int_equal(cli_village_or_usage(&c, cli_npos(&c) != 1, &v), EXIT_USAGE);
+	assert_null(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -90,6 +111,7 @@ int main(void)
 		cmocka_unit_test(cli_110_usage_errors),
 		cmocka_unit_test(cli_120_double_dash),
 		cmocka_unit_test(cli_130_area_failure),
+		cmocka_unit_test(cli_140_village_or_usage),
 	};
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }

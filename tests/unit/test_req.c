@@ -5,8 +5,8 @@
 ** the village-scoped ledger entry (another village's is 404), parameter
 ** lookups that never take an uploaded file for a field, and the name of
 ** an upload as error lines show it; the openers of a village's ledger
-** entry and of the town's ?year=.  On both backends where it reads the
-** database.
+** entry, of the town's ?year= and of the POSTs on a village's month.  On
+** both backends where it reads the database.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -293,6 +293,39 @@ static void req_190_town_year(void **state)
 	assert_int_equal(req_town_year_or_400(r), 2199);
 }
 
+/* req-200: the opener of the POSTs on a village's month: the village and
+** month of the path, the actor, an empty errlist; an unknown village or a
+** bad month 404s with nothing else filled in but the empty list. */
+static void req_200_month_action(void **state)
+{
+	struct fixture *f = F(state);
+	struct req *r = reqfix_new(f->a, f->d, "POST", 1);
+	struct user u = {.id = 42, .login = "v1admin", .role = ROLE_VILLAGE_ADMIN,
+			 .village_id = f->v->id};
+	r->user = &u;
+	r->ip = "198.51.100.4";
+	r->arg[0] = "V1";
+	r->arg[1] = "2024-05";
+	struct month_action a;
+	assert_int_equal(req_month_action_or_404(r, &a), 0);
+	not_answered(r);
+	assert_int_equal(a.v->id, f->v->id);
+	assert_string_equal(a.month, "2024-05");
+	assert_int_equal(a.who.account_id, 42);
+	assert_string_equal(a.who.login, "v1admin");
+	assert_string_equal(a.who.ip, "198.51.100.4");
+	assert_int_equal(a.errs.n, 0);
+	r->arg[1] = "2999-01";
+	assert_int_equal(req_month_action_or_404(r, &a), -1);
+	answered(r, 404, "没有这个月份的积分表");
+	assert_int_equal(a.errs.n, 0);
+	r->arg[0] = "V9";
+	r->arg[1] = "2024-05";
+	assert_int_equal(req_month_action_or_404(r, &a), -1);
+	answered(r, 404, "找不到这个村。");
+	errlist_free(&a.errs);
+}
+
 #define DBCASES(setup)                                                                   \
 	cmocka_unit_test_setup_teardown(req_100_actor, setup, teardown),                 \
 	cmocka_unit_test_setup_teardown(req_110_month, setup, teardown),                 \
@@ -303,7 +336,8 @@ static void req_190_town_year(void **state)
 	cmocka_unit_test_setup_teardown(req_160_params, setup, teardown),                \
 	cmocka_unit_test_setup_teardown(req_170_upload_name, setup, teardown),          \
 	cmocka_unit_test_setup_teardown(req_180_village_ledger_entry, setup, teardown),  \
-	cmocka_unit_test_setup_teardown(req_190_town_year, setup, teardown)
+	cmocka_unit_test_setup_teardown(req_190_town_year, setup, teardown),             \
+	cmocka_unit_test_setup_teardown(req_200_month_action, setup, teardown)
 
 int main(void)
 {
