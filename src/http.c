@@ -870,47 +870,11 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 	return queue_reply(conn, r);
 }
 
-/* Split "HOST:PORT" (or "[v6]:PORT") into an address. */
-static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len)
-{
-	char host[128];
-	const char *colon = strrchr(listen, ':');
-	if (!colon || (size_t)(colon - listen) >= sizeof host)
-		return -1;
-	memcpy(host, listen, (size_t)(colon - listen));
-	host[colon - listen] = 0;
-	char *end;
-	long port = strtol(colon + 1, &end, 10);
-	if (*end || port < 0 || port > 65535)
-		return -1;
-	memset(ss, 0, sizeof *ss);
-	size_t hl = strlen(host);
-	if (hl > 2 && host[0] == '[' && host[hl - 1] == ']') {
-		host[hl - 1] = 0;
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((uint16_t)port);
-		if (inet_pton(AF_INET6, host + 1, &s6->sin6_addr) != 1)
-			return -1;
-		*len = sizeof *s6;
-		return 0;
-	}
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-	s4->sin_family = AF_INET;
-	s4->sin_port = htons((uint16_t)port);
-	if (!strcmp(host, "localhost"))
-		strcpy(host, "127.0.0.1");
-	if (inet_pton(AF_INET, host, &s4->sin_addr) != 1)
-		return -1;
-	*len = sizeof *s4;
-	return 0;
-}
-
 int http_serve(const struct server_config *cfg)
 {
 	struct sockaddr_storage ss;
 	socklen_t sslen;
-	if (parse_listen(cfg->listen, &ss, &sslen)) {
+	if (http_parse_listen(cfg->listen, &ss, &sslen)) {
 		fprintf(stderr, "监听地址无效: %s（应为 主机:端口）\n", cfg->listen);
 		return 2;
 	}

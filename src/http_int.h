@@ -1,13 +1,14 @@
 /*
 ** http_int.h — what http.c shares with the files split off it
 ** (http_csrf.c: the CSRF tokens; http_stream.c: this server thread's
-** database connection and the streamed answer's callbacks).  Not for
-** handlers, which see http.h only.
+** database connection and the streamed answer's callbacks; http_parse.c:
+** the listening address).  Not for handlers, which see http.h only.
 */
 #ifndef JIFEN_HTTP_INT_H
 #define JIFEN_HTTP_INT_H
 
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "db.h"
@@ -34,5 +35,10 @@ ssize_t http_stream_read(void *cls, uint64_t pos, char *out, size_t max);
 /* Free a stream (cls; NULL: nothing) and what its producer holds: the
 ** response's free callback, and http.c's for an answer never queued. */
 void http_stream_free(void *cls);
+
+/* Split serve's --listen "HOST:PORT" (or "[v6]:PORT"; "localhost" is
+** 127.0.0.1) into *ss of *len bytes; 0, or -1 when it is not one
+** (http_parse.c). */
+int http_parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len);
 
 #endif

@@ -1,13 +1,18 @@
 /*
 ** http_parse.c — the parsers of requests (http.h): URL encoding and
 ** decoding, urlencoded and multipart/form-data bodies, and the scrubbing
-** that makes every parameter text.  Pure functions over bytes (the fuzz
-** targets call them directly); the libmicrohttpd glue is in http.c.
+** that makes every parameter text, and serve's --listen address.  Pure
+** functions over bytes (the fuzz targets call them directly); the
+** libmicrohttpd glue is in http.c.
 */
 #include "http.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "http_int.h"
 
 /* What text_scrub() puts for a NUL or a byte that is not UTF-8: DEL, a
 ** control character every text check refuses. */
@@ -220,4 +225,44 @@ struct param *parse_multipart(arena *a, const char *ctype, const char *body, siz
 	}
 	*err = "上传格式错误: 内容不完整";
 	return NULL;
+}
+
+/* ---- the listening address --------------------------------------------------- */
+
+int http_parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char host[128];
+	const char *colon = strrchr(listen, ':');
+	if (!colon || (size_t)(colon - listen) >= sizeof host)
+		return -1;
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = 0;
+	/* digits only: strtol() alone took "HOST:" for port 0, " 80" and "+80" */
+	if (colon[1] < '0' || colon[1] > '9')
+		return -1;
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port > 65535)
+		return -1;
+	memset(ss, 0, sizeof *ss);
+	size_t hl = strlen(host);
+	if (hl > 2 && host[0] == '[' && host[hl - 1] == ']') {
+		host[hl - 1] = 0;
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, host + 1, &s6->sin6_addr) != 1)
+			return -1;
+		*len = sizeof *s6;
+		return 0;
+	}
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons((uint16_t)port);
+	if (!strcmp(host, "localhost"))
+		strcpy(host, "127.0.0.1");
+	if (inet_pton(AF_INET, host, &s4->sin_addr) != 1)
+		return -1;
+	*len = sizeof *s4;
+	return 0;
 }

@@ -14,7 +14,11 @@
 
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include "http.h"
+#include "http_int.h"
 
 /* http_parse-100: %XX in either case, '+' only when asked, bad escapes
 ** kept as they are, and the length returned (a %00 counts). */
@@ -244,6 +248,39 @@ static void http_parse_160_multipart_edges(void **state)
 	arena_free(a);
 }
 
+/* http-parse-170: serve's --listen address: IPv4, localhost, [IPv6], and
+** what is not one (no port, a port out of range or with trailing text, a
+** name other than localhost, a host too long). */
+static void http_parse_170_listen(void **state)
+{
+	(void)state;
+	struct sockaddr_storage ss;
+	socklen_t len = 0;
+	assert_int_equal(http_parse_listen("127.0.0.2:8080", &ss, &len), 0);
+	const struct sockaddr_in *s4 = (const struct sockaddr_in *)&ss;
+	assert_int_equal(len, sizeof *s4);
+	assert_int_equal(s4->sin_family, AF_INET);
+	assert_int_equal(ntohs(s4->sin_port), 8080);
+	assert_int_equal(ntohl(s4->sin_addr.s_addr), 0x7f000002);
+	assert_int_equal(http_parse_listen("localhost:0", &ss, &len), 0);
+	assert_int_equal(ntohl(s4->sin_addr.s_addr), 0x7f000001);
+	assert_int_equal(http_parse_listen("[::1]:443", &ss, &len), 0);
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)&ss;
+	assert_int_equal(len, sizeof *s6);
+	assert_int_equal(s6->sin6_family, AF_INET6);
+	assert_int_equal(ntohs(s6->sin6_port), 443);
+	assert_true(IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr));
+	static const char *const bad[] = {"127.0.0.1", "127.0.0.1:", "127.0.0.1:65536",
+					  "127.0.0.1:-1", "127.0.0.1:+80", "127.0.0.1: 80", "127.0.0.1:80x", "example.org:80",
+					  "[::1:80", "[]:80", "::1:80"};
+	for (size_t k = 0; k < sizeof bad / sizeof *bad; k++)
+		assert_int_equal(http_parse_listen(bad[k], &ss, &len), -1);
+	char longhost[200];
+	memset(longhost, '1', sizeof longhost - 4);
+	memcpy(longhost + sizeof longhost - 4, ":80", 4);
+	assert_int_equal(http_parse_listen(longhost, &ss, &len), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +291,7 @@ int main(void)
 		cmocka_unit_test(http_parse_140_multipart),
 		cmocka_unit_test(http_parse_150_multipart_errors),
 		cmocka_unit_test(http_parse_160_multipart_edges),
+		cmocka_unit_test(http_parse_170_listen),
 	};
 	return cmocka_run_group_tests_name("http_parse", tests, NULL, NULL);
 }
