@@ -249,16 +249,18 @@ def test_130_cap_behind_trusted_proxy(db):
         check(ans.startswith(b"HTTP/1.1 200"), f"another client: {ans[:100]}")
         held.append(sk)
         # not a trusted proxy: its own address counts, whatever it says
-        for i in range(5):
-            sk = connect(s.port, "127.0.0.6")
-            held.append(sk)
-        # refused when the server accepts it: within moments, later on a
-        # loaded machine (0.3 s was once not enough)
+        raw = [connect(s.port, "127.0.0.6") for _ in range(5)]
+        held += raw
+        # one of the five is refused when the server accepts it: within
+        # moments, later on a loaded machine (0.3 s was once not enough).
+        # Not always the last one: the pool's two threads accept side by
+        # side, and the one that counts its connection second refuses it.
         deadline = time.time() + 5
-        while not is_closed(held[-1]) and time.time() < deadline:
+        while not any(is_closed(sk) for sk in raw) and time.time() < deadline:
             time.sleep(0.05)
-        check(is_closed(held[-1]), "the 5th from 127.0.0.6 is refused")
-        check(not is_closed(held[-2]), "the 4th from 127.0.0.6 is kept")
+        time.sleep(0.2)  # a second refusal, if there were one, would show now
+        closed = sum(is_closed(sk) for sk in raw)
+        eq(closed, 1, "one of five connections from 127.0.0.6 is refused, four are kept")
     finally:
         for sk in held:
             sk.close()
