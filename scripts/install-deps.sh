@@ -8,7 +8,7 @@
 set -eu
 PKGS="build-essential cmake pkg-config git ca-certificates curl
 libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-client
-libssl-dev libsodium-dev libcsv-dev libjansson-dev libxlsxwriter-dev libqrencode-dev libzip-dev libexpat1-dev
+libssl-dev libsodium-dev libcsv-dev libjansson-dev libxlsxwriter-dev libqrencode-dev libzip-dev libexpat1-dev zlib1g-dev
 libcmocka-dev wrk python3 python3-cryptography python3-openpyxl python3-prometheus-client chromium fonts-wqy-microhei poppler-utils zbar-tools nodejs
 clang libclang-rt-14-dev llvm clang-tidy clang-format cppcheck
 debhelper fakeroot lintian systemd man-db $*"

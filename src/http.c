@@ -535,8 +535,8 @@ static void connection_notify(void *cls, struct MHD_Connection *conn, void **soc
 	}
 }
 
-/* Accept a connection only while its address holds fewer than its cap. */
-
+/* Accept a connection only while serve is not draining and its address
+** holds fewer than its cap. */
 static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t len)
 {
 	(void)cls;

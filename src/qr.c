@@ -7,6 +7,7 @@
 #include <qrencode.h>
 #include <stdint.h>
 #include <string.h>
+#include <zlib.h>
 
 enum { QUIET = 4 }; /* modules of white around the code (ISO/IEC 18004) */
 
@@ -94,35 +95,13 @@ static void put_be32(unsigned char *p, uint32_t v)
 	p[3] = (unsigned char)v;
 }
 
-/* CRC-32 of ISO 3309, as PNG's chunks carry it (the table of PNG's annex D). */
-static uint32_t crc32_of(const unsigned char *p, size_t n)
-{
-	static uint32_t table[256];
-	static int made;
-	if (!__atomic_load_n(&made, __ATOMIC_ACQUIRE)) {
-		for (uint32_t i = 0; i < 256; i++) {
-			uint32_t c = i;
-			for (int k = 0; k < 8; k++)
-				c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-			table[i] = c; /* threads racing here write the same values */
-		}
-		__atomic_store_n(&made, 1, __ATOMIC_RELEASE);
-	}
-	uint32_t c = 0xffffffffu;
-	for (size_t i = 0; i < n; i++)
-		c = table[(c ^ p[i]) & 0xff] ^ (c >> 8);
-	return c ^ 0xffffffffu;
-}
-
-/* A chunk of type and n bytes of data at *out: length, type, data, CRC. */
-static unsigned char *put_chunk(unsigned char *out, const char type[4], const unsigned char *data,
-				size_t n)
+/* Frame the chunk whose n bytes of data are already at out + 8: its
+** length, type and CRC-32 (zlib's, over type and data).  Returns its end. */
+static unsigned char *put_chunk(unsigned char *out, const char type[4], size_t n)
 {
 	put_be32(out, (uint32_t)n);
 	memcpy(out + 4, type, 4);
-	if (n)
-		memcpy(out + 8, data, n);
-	put_be32(out + 8 + n, crc32_of(out + 4, n + 4));
+	put_be32(out + 8 + n, (uint32_t)crc32(0, out + 4, (uInt)(n + 4)));
 	return out + 12 + n;
 }
 
@@ -135,11 +114,29 @@ const unsigned char *qr_png(arena *a, const char *text, int *size, size_t *len)
 	size_t stride = 1 + ((size_t)side + 7) / 8; /* filter byte "None", then the bits */
 	size_t raw_len = stride * (size_t)side;     /* ≤ 25 × 185 = 4,625 for version 40 */
 
-	/* the zlib stream (RFC 1950): header, one stored deflate block
+	/* the file: signature, IHDR (13 bytes), IDAT, IEND; each chunk's data
+	** is written in place, then put_chunk() frames it */
+	static const unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+	size_t z_len = 2 + 5 + raw_len + 4;
+	size_t n = sizeof signature + (12 + 13) + (12 + z_len) + 12;
+	unsigned char *png = arena_alloc(a, n), *p = png;
+	memcpy(p, signature, sizeof signature);
+	p += sizeof signature;
+
+	unsigned char *ihdr = p + 8;
+	put_be32(ihdr, (uint32_t)side);
+	put_be32(ihdr + 4, (uint32_t)side);
+	ihdr[8] = 1;  /* bit depth */
+	ihdr[9] = 0;  /* grayscale */
+	ihdr[10] = 0; /* deflate */
+	ihdr[11] = 0; /* adaptive filtering, every row "None" */
+	ihdr[12] = 0; /* not interlaced */
+	p = put_chunk(p, "IHDR", 13);
+
+	/* IDAT, the zlib stream (RFC 1950): header, one stored deflate block
 	** (RFC 1951; a block holds 65,535 bytes, more than version 40's
 	** 4,625), Adler-32 of the raw rows */
-	size_t z_len = 2 + 5 + raw_len + 4;
-	unsigned char *z = arena_alloc(a, z_len);
+	unsigned char *z = p + 8;
 	z[0] = 0x78, z[1] = 0x01;
 	z[2] = 1; /* BFINAL, BTYPE 00 */
 	z[3] = (unsigned char)raw_len, z[4] = (unsigned char)(raw_len >> 8);
@@ -157,28 +154,10 @@ const unsigned char *qr_png(arena *a, const char *text, int *size, size_t *len)
 					(unsigned char)~(0x80u >> ((x + QUIET) % 8));
 	}
 	QRcode_free(q);
-	uint32_t s1 = 1, s2 = 0;
-	for (size_t i = 0; i < raw_len; i++) {
-		s1 = (s1 + raw[i]) % 65521;
-		s2 = (s2 + s1) % 65521;
-	}
-	put_be32(raw + raw_len, s2 << 16 | s1);
+	put_be32(raw + raw_len, (uint32_t)adler32(1, raw, (uInt)raw_len));
+	p = put_chunk(p, "IDAT", z_len);
 
-	unsigned char ihdr[13];
-	put_be32(ihdr, (uint32_t)side);
-	put_be32(ihdr + 4, (uint32_t)side);
-	ihdr[8] = 1;  /* bit depth */
-	ihdr[9] = 0;  /* grayscale */
-	ihdr[10] = 0; /* deflate */
-	ihdr[11] = 0; /* adaptive filtering, every row "None" */
-	ihdr[12] = 0; /* not interlaced */
-	static const unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-	size_t n = sizeof signature + (12 + sizeof ihdr) + (12 + z_len) + 12;
-	unsigned char *png = arena_alloc(a, n), *p = png;
-	memcpy(p, signature, sizeof signature);
-	p = put_chunk(p + sizeof signature, "IHDR", ihdr, sizeof ihdr);
-	p = put_chunk(p, "IDAT", z, z_len);
-	put_chunk(p, "IEND", NULL, 0);
+	put_chunk(p, "IEND", 0);
 	*size = side;
 	*len = n;
 	return png;
