@@ -13,4 +13,9 @@
 DROP TABLE passbook_store;
 --@sqlite CREATE TABLE passbook_store(household_id INTEGER PRIMARY KEY REFERENCES household(id), village_id BIGINT NOT NULL REFERENCES village(id), render_id TEXT NOT NULL, as_of TEXT NOT NULL, valid_until BIGINT NOT NULL, etag TEXT NOT NULL, gen BIGINT NOT NULL DEFAULT 0, json_z BLOB NOT NULL, html_z BLOB NOT NULL);
 --@postgresql CREATE TABLE passbook_store(household_id BIGINT PRIMARY KEY REFERENCES household(id), village_id BIGINT NOT NULL REFERENCES village(id), render_id TEXT NOT NULL, as_of TEXT NOT NULL, valid_until BIGINT NOT NULL, etag TEXT NOT NULL, gen BIGINT NOT NULL DEFAULT 0, json_z BYTEA NOT NULL, html_z BYTEA NOT NULL);
+-- PostgreSQL keeps the packed bodies in the row (MAIN: no out-of-line
+-- TOAST unless the row outgrows its 8 kB page), so that a lookup reads
+-- one heap page, not the TOAST table's index and chunks as well.
+--@postgresql ALTER TABLE passbook_store ALTER COLUMN json_z SET STORAGE MAIN;
+--@postgresql ALTER TABLE passbook_store ALTER COLUMN html_z SET STORAGE MAIN;
 CREATE INDEX passbook_store_village ON passbook_store(village_id);
