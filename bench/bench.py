@@ -356,7 +356,8 @@ def cmd_check_passbook(url, tokens_path, expected_path, outdir, most=None):
 
 def cmd_etags(url, tokens_path, prefix, out):
     """The ETag of every card's answer at PREFIX (what a phone keeps after
-    its first look), as "TOKEN<TAB>ETAG" lines for announce_day.lua."""
+    its first look: of the gzip answer, as a phone asks), as
+    "TOKEN<TAB>ETAG" lines for announce_day.lua."""
     c = Client(url)
     t0 = time.time()
     n = 0
@@ -365,10 +366,11 @@ def cmd_etags(url, tokens_path, prefix, out):
             tok = line.split("\t")[0].strip()
             if not tok:
                 continue
-            st, headers, _ = c.request("GET", f"{prefix}{tok}")
-            etag = headers.get("etag") or headers.get("ETag")
-            if st != 200 or not etag:
-                die(f"{prefix}{tok[:8]}…: HTTP {st}, ETag {etag!r}")
+            st, headers, _ = c.request("GET", f"{prefix}{tok}", headers=PHONE)
+            etag = headers.get("etag")
+            if st != 200 or not etag or headers.get("content-encoding") != "gzip":
+                die(f"{prefix}{tok[:8]}…: HTTP {st}, ETag {etag!r}, Content-Encoding "
+                    f"{headers.get('content-encoding')!r}")
             o.write(f"{tok}\t{etag}\n")
             n += 1
     print(f"etags={n} seconds={time.time() - t0:.3f}")
