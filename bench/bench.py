@@ -806,6 +806,15 @@ def cmd_report(results_path, out):
           "static file on SQLite's row.  Behind the load balancer the gzip answers are "
           "jifen's, passed through (nginx-lb.conf.in: `gzip off`), checked the same way.")
         w("")
+        client = [f"{d} cold: jifen {R[d + '.ad.cold.client_cpu_us']} µs, nginx "
+                  f"{R.get(d + '.ad.nginx.client_cpu_us', '–')} µs"
+                  + (f", behind the load balancer {R[d + '.ad_pg.cold.client_cpu_us']} µs"
+                     if d + '.ad_pg.cold.client_cpu_us' in R else "")
+                  for d in ad if d + ".ad.cold.client_cpu_us" in R]
+        if client:
+            w("wrk's own CPU per request (inflating every answer; see table 1): "
+              + "; ".join(client) + ".")
+            w("")
 
     w(f"## 1. Passbook under load (wrk -t2 -c64 -d{R.get('wrk_duration', '10s')}, keep-alive, "
       "random households)")
@@ -854,6 +863,20 @@ def cmd_report(results_path, out):
       "the other work on the machine than req/s.  wrk runs on the same 2 cores as the "
       "server.  The database file is read into the page cache first.")
     w("")
+    client = []
+    for d in datasets:
+        for what, label in (("page", "page"), ("json", "JSON")):
+            k = f"{d}.pb_{what}"
+            if k + ".client_cpu_us" in R:
+                client.append(f"{d} {label}: jifen {R[k + '.client_cpu_us']} µs, nginx "
+                              f"{R.get(k + '.nginx_client_cpu_us', '–')} µs, floor "
+                              f"{R.get(k + '.floor_client_cpu_us', '–')} µs")
+    if client:
+        w("wrk's own CPU per request (user + system of the wrk process over the run: it "
+          "inflates and checks every answer, on the same 2 cores as the server, so a heavier "
+          "client lowers every server's req/s and moves the req/s ratios toward 1; the "
+          "servers' CPU per request much less so): " + "; ".join(client) + ".")
+        w("")
 
     if any(f"{d}.pb_page.floor_rps" in R for d in datasets):
         w("### Where the distance to nginx lies: the libmicrohttpd floor")
