@@ -20,6 +20,18 @@ static int table_skipped(const char *t)
 	       !strcmp(t, "login_attempt") || !strcmp(t, "login_failure");
 }
 
+/* A BLOB column's bytes in BYTEA's text form ("\\x" and hex, arena a):
+** what COPY reads (the stored passbooks' packed bodies). */
+static const char *bytea_text(db_stmt *s, int col, arena *a)
+{
+	size_t n;
+	const unsigned char *p = db_column_blob(s, col, &n);
+	char *t = arena_alloc(a, 2 * n + 3);
+	t[0] = '\\', t[1] = 'x';
+	hex_encode(p ? p : (const unsigned char *)"", n, t + 2);
+	return t;
+}
+
 /* Copy every row of table from src to dst (inside dst's transaction).
 ** Returns the number of rows, or -1 with the error printed. */
 static int64_t copy_table(db *src, db *dst, arena *a, const char *table)
@@ -50,7 +62,9 @@ static int64_t copy_table(db *src, db *dst, arena *a, const char *table)
 				break;
 		}
 		for (int i = 0; i < ncols; i++)
-			vals[i] = db_column_is_null(s, i) ? NULL : db_column_text(s, i);
+			vals[i] = db_column_is_null(s, i) ? NULL
+				  : db_column_is_blob(s, i) ? bytea_text(s, i, a)
+							    : db_column_text(s, i);
 		if (db_copy_row(c, vals))
 			break;
 		rows++;

@@ -169,6 +169,11 @@ int db_bind_text(db_stmt *s, const char *name, const char *v)
 	return db_bind_textn(s, name, v, v ? strlen(v) : 0);
 }
 
+int db_bind_blob(db_stmt *s, const char *name, const void *v, size_t n)
+{
+	return s->d->ops->bind_blob(s, name, v ? v : "", n);
+}
+
 int db_bind_null(db_stmt *s, const char *name)
 {
 	return s->d->ops->bind_null(s, name);
@@ -262,6 +267,17 @@ int db_read_rows(db_stmt *s, arena *a, size_t size, db_row_fn read, void *rows_o
 const char *db_column_text(db_stmt *s, int col)
 {
 	return s->d->ops->column_text(s, col);
+}
+
+const void *db_column_blob(db_stmt *s, int col, size_t *n)
+{
+	*n = 0;
+	return s->d->ops->column_blob(s, col, n);
+}
+
+int db_column_is_blob(db_stmt *s, int col)
+{
+	return s->d->ops->column_is_blob(s, col);
 }
 
 int db_column_is_null(db_stmt *s, int col)

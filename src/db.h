@@ -68,6 +68,8 @@ int db_bind_int(db_stmt *s, const char *name, int64_t v);
 int db_bind_text(db_stmt *s, const char *name, const char *v);
 int db_bind_textn(db_stmt *s, const char *name, const char *v, size_t n);
 int db_bind_null(db_stmt *s, const char *name);
+/* Bytes v[0..n) as a BLOB (PostgreSQL: BYTEA), copied; never NULL. */
+int db_bind_blob(db_stmt *s, const char *name, const void *v, size_t n);
 /* v, or SQL NULL when v is 0: an optional reference (an id that 0 says is
 ** absent) or an optional limit, whose column holds NULL for "none". */
 int db_bind_int_or_null(db_stmt *s, const char *name, int64_t v);
@@ -112,6 +114,11 @@ int db_read_page(db_stmt *s, struct arena *a, size_t size, db_row_fn read, int l
 int64_t db_column_int(db_stmt *s, int col);
 const char *db_column_text(db_stmt *s, int col);
 int db_column_is_null(db_stmt *s, int col);
+/* A BLOB (BYTEA) column's bytes and *n their length, valid until the next
+** step/reset or db_column_blob of the statement; NULL for SQL NULL. */
+const void *db_column_blob(db_stmt *s, int col, size_t *n);
+/* 1 when the current row's column holds bytes (BLOB, BYTEA), not text. */
+int db_column_is_blob(db_stmt *s, int col);
 /* The column's text copied into arena a (util.h), NULL for SQL NULL. */
 struct arena;
 char *db_column_dup(db_stmt *s, int col, struct arena *a);

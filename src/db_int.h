@@ -29,9 +29,14 @@ struct db_ops {
 	int (*bind_int)(db_stmt *s, const char *name, int64_t v);
 	int (*bind_text)(db_stmt *s, const char *name, const char *v, size_t n);
 	int (*bind_null)(db_stmt *s, const char *name);
+	int (*bind_blob)(db_stmt *s, const char *name, const void *v, size_t n);
 	int (*step)(db_stmt *s);
 	int64_t (*column_int)(db_stmt *s, int col);
 	const char *(*column_text)(db_stmt *s, int col);
+	/* the bytes of a BLOB (BYTEA) column, *n their length; NULL for SQL
+	** NULL; valid until the next step, reset or column_blob */
+	const void *(*column_blob)(db_stmt *s, int col, size_t *n);
+	int (*column_is_blob)(db_stmt *s, int col);
 	int (*column_is_null)(db_stmt *s, int col);
 	int (*column_count)(db_stmt *s);
 	void (*reset)(db_stmt *s);

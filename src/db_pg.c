@@ -46,7 +46,7 @@
 	X(PQclear) X(PQcmdStatus) X(PQcmdTuples) X(PQconnectdbParams) X(PQconninfo)     \
 	X(PQconninfoFree)                                                               \
 	X(PQdescribePrepared) X(PQerrorMessage) X(PQexec) X(PQexecPrepared)             \
-	X(PQfinish) X(PQfname) X(PQgetResult) X(PQgetisnull) X(PQgetvalue)              \
+	X(PQfinish) X(PQfname) X(PQftype) X(PQgetResult) X(PQgetisnull) X(PQgetlength) X(PQgetvalue) \
 	X(PQnfields) X(PQntuples) X(PQprepare) X(PQputCopyData) X(PQputCopyEnd)         \
 	X(PQreset) X(PQresultErrorField) X(PQresultStatus) X(PQsetNoticeProcessor)      \
 	X(PQstatus)
@@ -105,6 +105,7 @@ struct pg_stmt {
 	int read_only;           /* starts with SELECT: safe to re-run */
 	PGresult *res;           /* the current execution's rows, or NULL */
 	int row;                 /* current row of res, -1 before the first */
+	buf blob;                /* the last column_blob's bytes */
 };
 
 #define CONN(d) ((PGconn *)(d)->conn)
@@ -412,6 +413,7 @@ static void stmt_free(struct pg_stmt *s)
 	free(s->values);
 	free(s->text);
 	pq.PQclear(s->res);
+	buf_free(&s->blob);
 	free(s);
 }
 
@@ -501,6 +503,22 @@ static int pg_bind_text(db_stmt *st, const char *name, const char *v, size_t n)
 	if (i < 0)
 		return -1;
 	set_value(PS(st), i, xstrndup(v, n));
+	return 0;
+}
+
+/* bind_blob: as BYTEA's text form, "\\x" and two hex digits a byte
+** (the parameters travel as text, see the top of this file). */
+static int pg_bind_blob(db_stmt *st, const char *name, const void *v, size_t n)
+{
+	int i = param_index(st, name);
+	if (i < 0)
+		return -1;
+	char *t = malloc(2 * n + 3);
+	if (!t)
+		abort();
+	t[0] = '\\', t[1] = 'x';
+	hex_encode(v, n, t + 2);
+	set_value(PS(st), i, t);
 	return 0;
 }
 
@@ -623,6 +641,46 @@ static const char *pg_column_text(db_stmt *st, int col)
 	if (pg_column_is_null(st, col))
 		return NULL;
 	return pq.PQgetvalue(s->res, s->row, col);
+}
+
+static int hex_nibble(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+					     : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* column_blob: BYTEA comes in its text form (bytea_output 'hex', the
+** server's default: "\\x" and hex); decoded into the statement's buffer. */
+static const void *pg_column_blob(db_stmt *st, int col, size_t *n)
+{
+	struct pg_stmt *s = PS(st);
+	if (pg_column_is_null(st, col))
+		return NULL;
+	const char *v = pq.PQgetvalue(s->res, s->row, col);
+	size_t len = (size_t)pq.PQgetlength(s->res, s->row, col);
+	if (len < 2 || v[0] != '\\' || v[1] != 'x' || len % 2) {
+		db_set_error(st->d, "BYTEA 列 %d 不是十六进制形式", col);
+		return NULL;
+	}
+	s->blob.len = 0;
+	unsigned char *o = (unsigned char *)buf_space(&s->blob, (len - 2) / 2);
+	for (size_t k = 2; k < len; k += 2) {
+		int hi = hex_nibble(v[k]), lo = hex_nibble(v[k + 1]);
+		if (hi < 0 || lo < 0) {
+			db_set_error(st->d, "BYTEA 列 %d 不是十六进制形式", col);
+			return NULL;
+		}
+		*o++ = (unsigned char)(hi << 4 | lo);
+	}
+	*n = s->blob.len;
+	return s->blob.p ? s->blob.p : "";
+}
+
+/* column_is_blob: the column's type is BYTEA (pg_type's oid 17). */
+static int pg_column_is_blob(db_stmt *st, int col)
+{
+	struct pg_stmt *s = PS(st);
+	return row_valid(s, col) && pq.PQftype(s->res, col) == 17;
 }
 
 /* column_count: known from a result; before the first step ask the server
@@ -901,9 +959,12 @@ const struct db_ops db_pg_ops = {
 	.bind_int = pg_bind_int,
 	.bind_text = pg_bind_text,
 	.bind_null = pg_bind_null,
+	.bind_blob = pg_bind_blob,
 	.step = pg_step,
 	.column_int = pg_column_int,
 	.column_text = pg_column_text,
+	.column_blob = pg_column_blob,
+	.column_is_blob = pg_column_is_blob,
 	.column_is_null = pg_column_is_null,
 	.column_count = pg_column_count,
 	.reset = pg_reset,

@@ -184,6 +184,12 @@ static int sqlite_bind_text(db_stmt *s, const char *name, const char *v, size_t 
 											 : -1;
 }
 
+static int sqlite_bind_blob(db_stmt *s, const char *name, const void *v, size_t n)
+{
+	int i = param_index(s, name);
+	return i && sqlite3_bind_blob(ST(s), i, v, (int)n, SQLITE_TRANSIENT) == SQLITE_OK ? 0 : -1;
+}
+
 static int sqlite_bind_null(db_stmt *s, const char *name)
 {
 	int i = param_index(s, name);
@@ -223,6 +229,19 @@ static int64_t sqlite_column_int(db_stmt *s, int col)
 static const char *sqlite_column_text(db_stmt *s, int col)
 {
 	return (const char *)sqlite3_column_text(ST(s), col);
+}
+
+static const void *sqlite_column_blob(db_stmt *s, int col, size_t *n)
+{
+	/* the pointer first, then the size: the order SQLite documents */
+	const void *p = sqlite3_column_blob(ST(s), col);
+	*n = (size_t)sqlite3_column_bytes(ST(s), col);
+	return p ? p : sqlite3_column_type(ST(s), col) == SQLITE_NULL ? NULL : "";
+}
+
+static int sqlite_column_is_blob(db_stmt *s, int col)
+{
+	return sqlite3_column_type(ST(s), col) == SQLITE_BLOB;
 }
 
 static int sqlite_column_is_null(db_stmt *s, int col)
@@ -414,9 +433,12 @@ const struct db_ops db_sqlite_ops = {
 	.bind_int = sqlite_bind_int,
 	.bind_text = sqlite_bind_text,
 	.bind_null = sqlite_bind_null,
+	.bind_blob = sqlite_bind_blob,
 	.step = sqlite_step,
 	.column_int = sqlite_column_int,
 	.column_text = sqlite_column_text,
+	.column_blob = sqlite_column_blob,
+	.column_is_blob = sqlite_column_is_blob,
 	.column_is_null = sqlite_column_is_null,
 	.column_count = sqlite_column_count,
 	.reset = sqlite_reset,

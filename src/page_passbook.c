@@ -23,6 +23,7 @@
 
 #include "announcement.h"
 #include "auth.h"
+#include "gzip.h"
 #include "household.h"
 #include "html.h"
 #include "page.h"
@@ -468,19 +469,21 @@ static int etag_matches(struct req *r, const char *etag)
 /* The headers of a passbook answer: revalidated each time (no-cache), in
 ** the browser only (private); the page's type size follows the 长辈模式
 ** cookie, so a cache must not answer one mode with the other's copy (the
-** ETags differ too: the bytes do). */
-static void passbook_headers(struct req *r, const char *etag)
+** ETags differ too: the bytes do); a stored answer's coding follows
+** Accept-Encoding (vary_coding). */
+static void passbook_headers(struct req *r, const char *etag, int vary_coding)
 {
 	http_header(r, "ETag", etag);
 	http_header(r, "Cache-Control", "private, no-cache");
-	http_header(r, "Vary", "Cookie");
+	http_header(r, "Vary", vary_coding ? "Cookie, Accept-Encoding" : "Cookie");
 }
 
-/* Answer 304 for etag (the request's If-None-Match named it). */
+/* Answer 304 for a stored answer's etag (the request's If-None-Match
+** named it). */
 static void not_modified(struct req *r, const char *etag, int token)
 {
 	r->out.len = 0;
-	passbook_headers(r, etag);
+	passbook_headers(r, etag, 1);
 	if (token)
 		http_header(r, "X-Robots-Tag", "noindex, nofollow");
 	r->status = 304;
@@ -490,29 +493,31 @@ static void not_modified(struct req *r, const char *etag, int token)
 void passbook_answer_stored(struct req *r, const char *token, int json)
 {
 	struct passbook_stored st;
-	const char *base = token ? arena_printf(r->a, "/p/%s", token) : NULL;
+	/* a phone takes gzip: the stored bytes go as they are (gzip.h) */
+	struct passbook_want w = {json, gzip_accepted(http_request_header(r, "Accept-Encoding")),
+				  token ? arena_printf(r->a, "/p/%s", token) : NULL};
 	int cond = http_request_header(r, "If-None-Match") != NULL;
 	/* a revalidation reads the ETag only; the body when it changed */
 	buf *into = cond ? NULL : &r->out;
-	int rc = token ? passbook_store_by_token(r->db, token, json, into, base, &st)
-		       : passbook_store_by_household(r->db, r->user->village_id, r->user->id,
-						     json, into, base, &st);
+	int rc = token ? passbook_store_by_token(r->db, token, &w, into, &st)
+		       : passbook_store_by_household(r->db, r->user->village_id, r->user->id, &w,
+						     into, &st);
 	if (rc == 0 && cond) {
 		if (etag_matches(r, st.etag)) {
 			not_modified(r, st.etag, token != NULL);
 			return;
 		}
-		rc = token ? passbook_store_by_token(r->db, token, json, &r->out, base, &st)
+		rc = token ? passbook_store_by_token(r->db, token, &w, &r->out, &st)
 			   : passbook_store_by_household(r->db, r->user->village_id, r->user->id,
-							 json, &r->out, base, &st);
+							 &w, &r->out, &st);
 	}
 	if (rc == 2) {
 		/* no row to serve yet (a write's pages render after its commit):
 		** rendered now as the store renders it, so that its ETag is the
 		** one the row will carry */
 		r->out.len = 0;
-		rc = passbook_store_render_answer(r->db, st.village_id, st.household_id, json,
-						  &r->out, base, &st);
+		rc = passbook_store_render_answer(r->db, st.village_id, st.household_id, &w,
+						  &r->out, &st);
 		if (rc == 0 && cond && etag_matches(r, st.etag)) {
 			not_modified(r, st.etag, token != NULL);
 			return;
@@ -527,7 +532,9 @@ void passbook_answer_stored(struct req *r, const char *token, int json)
 		http_error(r, 500, "读取积分存折时出错，请稍后再试。");
 		return;
 	}
-	passbook_headers(r, st.etag);
+	passbook_headers(r, st.etag, 1);
+	if (w.gz)
+		http_header(r, "Content-Encoding", "gzip");
 	if (token)
 		http_header(r, "X-Robots-Tag", "noindex, nofollow");
 	r->ctype = json ? "application/json; charset=utf-8" : "text/html; charset=utf-8";
@@ -541,7 +548,7 @@ void passbook_conditional(struct req *r)
 		return;
 	char etag[40];
 	passbook_store_etag(r->out.p ? r->out.p : "", r->out.len, etag);
-	passbook_headers(r, etag);
+	passbook_headers(r, etag, 0);
 	if (etag_matches(r, etag)) {
 		r->status = 304;
 		r->out.len = 0;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <pthread.h>
 
+#include "gzip.h"
 #include "passbook.h"
 
 /* The renderer (page_passbook.c's), set once at start-up. */
@@ -35,19 +36,30 @@ static void rendered_hex(const struct passbook_rendered *out, char hex[65])
 	hex[16] = 0;
 }
 
-/* Bind a rendering's columns ($r $as_of $until $etag $html $json) to s.
-** Returns 0 or -1. */
-static int bind_rendered(db_stmt *s, const struct passbook_rendered *out)
+/* The placeholder bytes, the holes of a packed body (gzip.h). */
+static const char holes[] = {PASSBOOK_STORE_BASE, PASSBOOK_STORE_TODAY, 0};
+
+/* Bind a rendering's columns ($r $as_of $until $etag $json_z $html_z) to
+** s, the bodies packed.  Returns 0 or -1. */
+static int bind_rendered(db *d, db_stmt *s, const struct passbook_rendered *out)
 {
 	char hex[65];
+	buf html = {0}, json = {0};
 	rendered_hex(out, hex);
-	return db_bind_text(s, "$r", passbook_render_id) || db_bind_text(s, "$as_of", out->as_of) ||
-			       db_bind_int(s, "$until", out->valid_until) ||
-			       db_bind_text(s, "$etag", hex) ||
-			       db_bind_textn(s, "$html", out->html.p ? out->html.p : "", out->html.len) ||
-			       db_bind_textn(s, "$json", out->json.p ? out->json.p : "", out->json.len)
-		       ? -1
-		       : 0;
+	int rc = gzip_pack(out->html.p ? out->html.p : "", out->html.len, holes, &html) ||
+				 gzip_pack(out->json.p ? out->json.p : "", out->json.len, holes, &json)
+			 ? (db_set_error(d, "压缩积分存折失败"), -1)
+		 : db_bind_text(s, "$r", passbook_render_id) ||
+				 db_bind_text(s, "$as_of", out->as_of) ||
+				 db_bind_int(s, "$until", out->valid_until) ||
+				 db_bind_text(s, "$etag", hex) ||
+				 db_bind_blob(s, "$json_z", json.p, json.len) ||
+				 db_bind_blob(s, "$html_z", html.p, html.len)
+			 ? -1
+			 : 0;
+	buf_free(&html);
+	buf_free(&json);
+	return rc;
 }
 
 /* Render household_id of village_id and upsert (or, when it is no longer
@@ -71,13 +83,13 @@ static int store_one(db *d, int64_t village_id, int64_t household_id)
 	}
 	s = db_prepare(d,
 		"INSERT INTO passbook_store(household_id, village_id, render_id, as_of, valid_until,"
-		" etag, html, json, gen) VALUES($h, $v, $r, $as_of, $until, $etag, $html, $json, 0)"
-		" ON CONFLICT (household_id) DO UPDATE SET village_id = excluded.village_id,"
+		" etag, json_z, html_z, gen) VALUES($h, $v, $r, $as_of, $until, $etag, $json_z,"
+		" $html_z, 0) ON CONFLICT (household_id) DO UPDATE SET village_id = excluded.village_id,"
 		" render_id = excluded.render_id, as_of = excluded.as_of,"
-		" valid_until = excluded.valid_until, etag = excluded.etag, html = excluded.html,"
-		" json = excluded.json, gen = passbook_store.gen + 1");
+		" valid_until = excluded.valid_until, etag = excluded.etag,"
+		" json_z = excluded.json_z, html_z = excluded.html_z, gen = passbook_store.gen + 1");
 	rc = !s || db_bind_int(s, "$h", household_id) || db_bind_int(s, "$v", village_id) ||
-			     bind_rendered(s, &out) || db_step(s) != DB_DONE
+			     bind_rendered(d, s, &out) || db_step(s) != DB_DONE
 		     ? -1
 		     : 0;
 done:
@@ -121,13 +133,13 @@ static int refill_one(db *d, int64_t household_id, int force)
 	if (rc == 0) {
 		s = db_prepare(d, missing
 			? "INSERT INTO passbook_store(household_id, village_id, render_id, as_of,"
-			  " valid_until, etag, html, json, gen) VALUES($h, $v, $r, $as_of, $until,"
-			  " $etag, $html, $json, 0) ON CONFLICT (household_id) DO NOTHING"
+			  " valid_until, etag, json_z, html_z, gen) VALUES($h, $v, $r, $as_of, $until,"
+			  " $etag, $json_z, $html_z, 0) ON CONFLICT (household_id) DO NOTHING"
 			: "UPDATE passbook_store SET render_id = $r, as_of = $as_of,"
-			  " valid_until = $until, etag = $etag, html = $html, json = $json,"
+			  " valid_until = $until, etag = $etag, json_z = $json_z, html_z = $html_z,"
 			  " gen = gen + 1 WHERE household_id = $h AND gen = $g AND village_id = $v");
 		rc = !s || db_bind_int(s, "$h", household_id) || db_bind_int(s, "$v", vid) ||
-				     (!missing && db_bind_int(s, "$g", gen)) || bind_rendered(s, &out) ||
+				     (!missing && db_bind_int(s, "$g", gen)) || bind_rendered(d, s, &out) ||
 				     db_step(s) != DB_DONE
 			     ? -1
 			     : 0;
@@ -152,8 +164,7 @@ static int invalidate_village(db *d, int64_t village_id)
 	if (!s || db_bind_int(s, "$v", village_id) || db_step(s) != DB_DONE)
 		return -1;
 	/* (SQLite wants a WHERE before ON CONFLICT in INSERT … SELECT) */
-	s = db_prepare(d, "INSERT INTO passbook_store(household_id, village_id, render_id, as_of,"
-			  " valid_until, etag, html, json, gen) SELECT id, village_id, " TOMBSTONE_VALUES
+	s = db_prepare(d, "INSERT INTO " PASSBOOK_STORE_COLUMNS " SELECT id, village_id, " TOMBSTONE_VALUES
 			  " FROM household WHERE village_id = $v AND left_on IS NULL" TOMBSTONE_CONFLICT);
 	if (!s || db_bind_int(s, "$v", village_id) || db_step(s) != DB_DONE)
 		return -1;
@@ -209,8 +220,7 @@ int passbook_store_forget(db *d, int64_t village_id, int64_t household_id)
 {
 	if (!renderer)
 		return 0;
-	db_stmt *s = db_prepare(d, "INSERT INTO passbook_store(household_id, village_id, render_id,"
-				   " as_of, valid_until, etag, html, json, gen)"
+	db_stmt *s = db_prepare(d, "INSERT INTO " PASSBOOK_STORE_COLUMNS
 				   " VALUES($h, $v, " TOMBSTONE_VALUES ")" TOMBSTONE_CONFLICT);
 	if (!s || db_bind_int(s, "$h", household_id) || db_bind_int(s, "$v", village_id) ||
 	    db_step(s) != DB_DONE)
@@ -507,9 +517,12 @@ static void fill_holes(const char *p, size_t n, const char *base, const char tod
 }
 
 /* The ETag of a rendering whose etag column is hex, sent today: it names
-** the day, as the page says "截至" it. */
-static void etag_of(int json, const char *hex, const char today[11], char out[40])
+** the day, as the page says "截至" it, and the coding (a strong validator
+** differs between codings, RFC 9110 8.8.3.3). */
+static void etag_of(const struct passbook_want *w, const char *hex, const char today[11],
+		    char out[40])
 {
+	int json = w->json;
 	/* "\"h-HEX16-YYYYMMDD\"" by hand: snprintf was a tenth of a 304's
 	** instructions (callgrind) */
 	char *o = out;
@@ -524,14 +537,29 @@ static void etag_of(int json, const char *hex, const char today[11], char out[40
 	memcpy(o + 4, today + 5, 2);
 	memcpy(o + 6, today + 8, 2);
 	o += 8;
+	if (w->gz)
+		memcpy(o, "-gz", 3), o += 3;
 	*o++ = '"';
 	*o = 0;
 }
 
+/* Append the packed body p[0..n) to into as w wants it: as gzip, or
+** inflated, the holes filled with w->base and today.  Returns 0, or -1
+** when the bytes are not a packed body (into as it was). */
+static int send_packed(const void *p, size_t n, const struct passbook_want *w,
+		       const char today[11], buf *into)
+{
+	struct gzip_fill fill[GZIP_HOLES] = {{0}};
+	fill[PASSBOOK_STORE_BASE] = (struct gzip_fill){w->base ? w->base : "",
+						       w->base ? strlen(w->base) : 0};
+	fill[PASSBOOK_STORE_TODAY] = (struct gzip_fill){today, 10};
+	return w->gz ? gzip_send(p, n, fill, into) : gzip_inflate(p, n, fill, into);
+}
+
 /* Fill out from the current row of a lookup whose first two columns are
 ** village and household id, then STORE_COLS, then the body.  Returns 0
-** servable, 2 not. */
-static int stored_from_row(db_stmt *s, int json, buf *into, const char *base,
+** servable, 2 not (a row whose bytes do not unpack is rendered afresh). */
+static int stored_from_row(db_stmt *s, const struct passbook_want *w, buf *into,
 			   struct passbook_stored *out)
 {
 	char today[11];
@@ -544,16 +572,19 @@ static int stored_from_row(db_stmt *s, int json, buf *into, const char *base,
 	if (strcmp(db_column_text(s, 2), passbook_render_id) || db_column_int(s, 4) <= now_unix())
 		return 2;
 	date_today(today);
-	etag_of(json, db_column_text(s, 5), today, out->etag);
+	etag_of(w, db_column_text(s, 5), today, out->etag);
 	if (into) {
-		const char *p = db_column_text(s, 6);
-		fill_holes(p, strlen(p), base, today, into);
+		size_t n;
+		const void *p = db_column_blob(s, 6, &n);
+		if (!p || send_packed(p, n, w, today, into))
+			return 2;
 	}
 	return 0;
 }
 
-int passbook_store_render_answer(db *d, int64_t village_id, int64_t household_id, int json,
-				 buf *into, const char *base, struct passbook_stored *out)
+int passbook_store_render_answer(db *d, int64_t village_id, int64_t household_id,
+				 const struct passbook_want *w, buf *into,
+				 struct passbook_stored *out)
 {
 	struct passbook_rendered r;
 	memset(&r, 0, sizeof r);
@@ -574,10 +605,18 @@ int passbook_store_render_answer(db *d, int64_t village_id, int64_t household_id
 		char hex[65], today[11];
 		rendered_hex(&r, hex);
 		date_today(today);
-		etag_of(json, hex, today, out->etag);
-		const buf *body = json ? &r.json : &r.html;
-		if (into)
-			fill_holes(body->p ? body->p : "", body->len, base, today, into);
+		etag_of(w, hex, today, out->etag);
+		const buf *body = w->json ? &r.json : &r.html;
+		buf packed = {0};
+		/* gzip as the row will send it: packed and sent as stored */
+		if (into && !w->gz)
+			fill_holes(body->p ? body->p : "", body->len, w->base, today, into);
+		else if (into && (gzip_pack(body->p ? body->p : "", body->len, holes, &packed) ||
+				  send_packed(packed.p, packed.len, w, today, into))) {
+			db_set_error(d, "压缩积分存折失败");
+			rc = -1;
+		}
+		buf_free(&packed);
 	}
 	buf_free(&r.html);
 	buf_free(&r.json);
@@ -585,7 +624,7 @@ int passbook_store_render_answer(db *d, int64_t village_id, int64_t household_id
 	return rc;
 }
 
-int passbook_store_by_token(db *d, const char *token, int json, buf *into, const char *base,
+int passbook_store_by_token(db *d, const char *token, const struct passbook_want *w, buf *into,
 			    struct passbook_stored *out)
 {
 	memset(out, 0, sizeof *out);
@@ -595,28 +634,29 @@ int passbook_store_by_token(db *d, const char *token, int json, buf *into, const
 	sha256_hex(token, 2 * PASSBOOK_TOKEN_BYTES, hash);
 	/* the token's checks are passbook_token_resolve()'s */
 	db_stmt *s = db_prepare(d, !into ? "SELECT t.village_id, t.household_id, " STORE_COLS TOKEN_FROM
-				   : json ? "SELECT t.village_id, t.household_id, " STORE_COLS ", s.json" TOKEN_FROM
-					  : "SELECT t.village_id, t.household_id, " STORE_COLS ", s.html" TOKEN_FROM);
+				   : w->json ? "SELECT t.village_id, t.household_id, " STORE_COLS ", s.json_z" TOKEN_FROM
+					     : "SELECT t.village_id, t.household_id, " STORE_COLS ", s.html_z" TOKEN_FROM);
 	int st;
 	if (!s || db_bind_text(s, "$hash", hash) || (st = db_step(s)) == DB_ERROR)
 		return -1;
-	int rc = st == DB_ROW ? stored_from_row(s, json, into, base, out) : 1;
+	int rc = st == DB_ROW ? stored_from_row(s, w, into, out) : 1;
 	db_reset(s);
 	return rc;
 }
 
-int passbook_store_by_household(db *d, int64_t village_id, int64_t household_id, int json,
-				buf *into, const char *base, struct passbook_stored *out)
+int passbook_store_by_household(db *d, int64_t village_id, int64_t household_id,
+				const struct passbook_want *w, buf *into,
+				struct passbook_stored *out)
 {
 	memset(out, 0, sizeof *out);
 	db_stmt *s = db_prepare(d, !into ? "SELECT s.village_id, s.household_id, " STORE_COLS HOUSEHOLD_FROM
-				   : json ? "SELECT s.village_id, s.household_id, " STORE_COLS ", s.json" HOUSEHOLD_FROM
-					  : "SELECT s.village_id, s.household_id, " STORE_COLS ", s.html" HOUSEHOLD_FROM);
+				   : w->json ? "SELECT s.village_id, s.household_id, " STORE_COLS ", s.json_z" HOUSEHOLD_FROM
+					     : "SELECT s.village_id, s.household_id, " STORE_COLS ", s.html_z" HOUSEHOLD_FROM);
 	int st;
 	if (!s || db_bind_int(s, "$h", household_id) || db_bind_int(s, "$v", village_id) ||
 	    (st = db_step(s)) == DB_ERROR)
 		return -1;
-	int rc = st == DB_ROW ? stored_from_row(s, json, into, base, out) : 2;
+	int rc = st == DB_ROW ? stored_from_row(s, w, into, out) : 2;
 	db_reset(s);
 	out->village_id = village_id;
 	out->household_id = household_id;
@@ -660,7 +700,7 @@ int passbook_store_verify(db *d, int64_t village_id, errlist *errs, int64_t *che
 		return -1;
 	int rc = -1, st;
 	arena *a = arena_new();
-	db_stmt *s = db_prepare(d, "SELECT s.village_id, s.household_id, s.html, s.json, h.code"
+	db_stmt *s = db_prepare(d, "SELECT s.village_id, s.household_id, s.html_z, s.json_z, h.code"
 				   " FROM passbook_store s JOIN household h ON h.id = s.household_id"
 				   " WHERE s.render_id = $r AND s.valid_until > $now"
 				   " AND ($v = 0 OR s.village_id = $v) ORDER BY s.household_id");
@@ -670,7 +710,9 @@ int passbook_store_verify(db *d, int64_t village_id, errlist *errs, int64_t *che
 	/* rows first, rendering after: the renderer runs statements of its own */
 	struct row {
 		int64_t vid, hid;
-		char *html, *json, *code;
+		void *z[2]; /* the packed page and JSON (a quarter of their size) */
+		size_t zn[2];
+		char *code;
 	} *rows = NULL;
 	size_t n = 0, cap = 0;
 	while ((st = db_step(s)) == DB_ROW) {
@@ -681,12 +723,17 @@ int passbook_store_verify(db *d, int64_t village_id, errlist *errs, int64_t *che
 				memcpy(p, rows, n * sizeof *p);
 			rows = p;
 		}
-		rows[n].vid = db_column_int(s, 0);
-		rows[n].hid = db_column_int(s, 1);
-		rows[n].html = db_column_dup(s, 2, a);
-		rows[n].json = db_column_dup(s, 3, a);
-		rows[n].code = db_column_dup(s, 4, a);
-		n++;
+		struct row *w = &rows[n++];
+		w->vid = db_column_int(s, 0);
+		w->hid = db_column_int(s, 1);
+		w->code = db_column_dup(s, 4, a);
+		/* one column's bytes copied before the next is read: a
+		** PostgreSQL statement keeps the last BYTEA column's only */
+		for (int k = 0; k < 2; k++) {
+			const void *z = db_column_blob(s, 2 + k, &w->zn[k]);
+			w->z[k] = arena_alloc(a, w->zn[k] + 1);
+			memcpy(w->z[k], z ? z : "", w->zn[k]);
+		}
 	}
 	db_reset(s);
 	if (st != DB_DONE)
@@ -696,10 +743,14 @@ int passbook_store_verify(db *d, int64_t village_id, errlist *errs, int64_t *che
 		memset(&now, 0, sizeof now);
 		arena *ra = arena_new();
 		int r = renderer(d, ra, rows[i].vid, rows[i].hid, &now);
-		int same = r == 0 && now.html.len == strlen(rows[i].html) &&
-			   !memcmp(now.html.p, rows[i].html, now.html.len) &&
-			   now.json.len == strlen(rows[i].json) &&
-			   !memcmp(now.json.p, rows[i].json, now.json.len);
+		/* inflated with the holes as their own bytes: the rendering */
+		buf html = {0}, json = {0};
+		int same = r == 0 && !gzip_inflate(rows[i].z[0], rows[i].zn[0], NULL, &html) &&
+			   !gzip_inflate(rows[i].z[1], rows[i].zn[1], NULL, &json) &&
+			   now.html.len == html.len && !memcmp(now.html.p, html.p, html.len) &&
+			   now.json.len == json.len && !memcmp(now.json.p, json.p, json.len);
+		buf_free(&html);
+		buf_free(&json);
 		buf_free(&now.html);
 		buf_free(&now.json);
 		arena_free(ra);

@@ -35,7 +35,9 @@
 **
 ** The page's bytes hold U+0001 where the card's own URL (/p/TOKEN) goes:
 ** the token is a secret whose hash only is stored, so it is put in at
-** sending time.  No HTTP in here: the renderer is page_passbook.c's,
+** sending time.  Both bodies are stored deflated with those bytes as holes
+** (gzip.h): sent to a phone as they are, as gzip, with the holes filled;
+** inflated for a client without gzip.  No HTTP in here: the renderer is page_passbook.c's,
 ** registered once at start-up (passbook_store_init).
 */
 #ifndef JIFEN_PASSBOOK_STORE_H
@@ -98,11 +100,11 @@ int passbook_store_delete(db *d, int64_t household_id);
 ** writer queues the households with passbook_store_defer(). */
 #define PASSBOOK_STORE_TOMBSTONE_VALUES "'', '', 0, '', '', '', 0"
 #define PASSBOOK_STORE_TOMBSTONE_CONFLICT                                                       \
-	" ON CONFLICT (household_id) DO UPDATE SET render_id = '', etag = '', html = '',"      \
-	" json = '', gen = passbook_store.gen + 1"
+	" ON CONFLICT (household_id) DO UPDATE SET render_id = '', etag = '', json_z = '',"    \
+	" html_z = '', gen = passbook_store.gen + 1"
 #define PASSBOOK_STORE_COLUMNS                                                                  \
-	"passbook_store(household_id, village_id, render_id, as_of, valid_until, etag, html,"  \
-	" json, gen)"
+	"passbook_store(household_id, village_id, render_id, as_of, valid_until, etag,"        \
+	" json_z, html_z, gen)"
 
 /* passbook_store_defer(): a household (> 0) or village (< 0, negated) to
 ** be rendered once d's transaction has committed (db_defer).  0 or -1. */
@@ -119,23 +121,30 @@ int passbook_store_settle(db *d, int64_t max, int64_t *rendered);
 int passbook_store_worker_start(const char *db_url);
 void passbook_store_worker_stop(void);
 
+/* Which answer is wanted: the JSON body (else the page), gzip-coded (the
+** client takes gzip: the stored bytes are sent as they are, gzip.h) or
+** not (inflated), and the card's URL for each PASSBOOK_STORE_BASE byte. */
+struct passbook_want {
+	int json, gz;
+	const char *base;
+};
 /* A stored passbook found. */
 struct passbook_stored {
 	int64_t village_id, household_id;
-	char etag[40];           /* quoted: "h-HEX-YYYYMMDD" or "j-…" */
+	char etag[40];           /* quoted: "h-HEX-YYYYMMDD", "j-…"; gzip: "…-gz" */
 };
 /* passbook_store_by_token(): the passbook card token (64 hex) opens, in one
 ** read: 0 a servable row (out filled; when into is not NULL the body is
-** appended to it, with base in place of each PASSBOOK_STORE_BASE byte), 2
-** the token is good but no row may be served (out's ids filled: render
-** it), 1 no such live token, -1 database error.  json: the JSON body,
-** else the page. */
-int passbook_store_by_token(db *d, const char *token, int json, buf *into, const char *base,
+** appended to it, coded and filled in as w says), 2 the token is good but
+** no row may be served (out's ids filled: render it), 1 no such live
+** token, -1 database error. */
+int passbook_store_by_token(db *d, const char *token, const struct passbook_want *w, buf *into,
 			    struct passbook_stored *out);
 /* The same for a household known already (a household's session):
 ** 0 or 2 or -1. */
-int passbook_store_by_household(db *d, int64_t village_id, int64_t household_id, int json,
-				buf *into, const char *base, struct passbook_stored *out);
+int passbook_store_by_household(db *d, int64_t village_id, int64_t household_id,
+				const struct passbook_want *w, buf *into,
+				struct passbook_stored *out);
 
 /* passbook_store_render_answer(): the answer a stored row of the household
 ** would give, rendered now, with the ETag that row will carry (a miss, a
@@ -143,8 +152,9 @@ int passbook_store_by_household(db *d, int64_t village_id, int64_t household_id,
 ** row is stored gets its 304, not a second download).  Inside the
 ** caller's read.  0 (out and into filled as by passbook_store_by_token), 1
 ** not a household of the village, -1 database error. */
-int passbook_store_render_answer(db *d, int64_t village_id, int64_t household_id, int json,
-				 buf *into, const char *base, struct passbook_stored *out);
+int passbook_store_render_answer(db *d, int64_t village_id, int64_t household_id,
+				 const struct passbook_want *w, buf *into,
+				 struct passbook_stored *out);
 
 /* passbook_store_render_village(): render and store every participating
 ** household of village_id (own write transaction); *n receives how many.

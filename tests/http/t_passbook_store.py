@@ -25,7 +25,13 @@ never stale.
   190  a bulk approval through the web: serve's worker renders the
        tombstones after the commit
   200  长辈模式: the 304 varies with the cookie (Vary: Cookie; the normal
-       page's ETag does not revalidate the large-type page)"""
+       page's ETag does not revalidate the large-type page)
+  210  gzip: a client that takes gzip gets the stored bytes as gzip
+       (Content-Encoding, Vary: Accept-Encoding, an ETag of its own, its
+       304), which inflate to the identity answer byte for byte, the card's
+       URL and today's date filled in; q=0 or no gzip: identity; a row not
+       servable (rendered on the fly) and the household's own JSON alike"""
+import gzip
 import os
 import sys
 
@@ -49,25 +55,26 @@ def stored(r):
     return etag.startswith('"h-') or etag.startswith('"j-')
 
 
-ROW_MARK = "<!--row-->"
+ROW_MARK = "feedfacefeedface"
+marked = {}
 
 
 def mark_row(db, hid, valid_until=None):
-    """Mark the household's stored bodies (a comment after the page, a
-    space after the JSON) without touching what makes the row servable,
-    so that an answer shows whether it came from the row (from_row)."""
+    """Mark the household's stored row (its ETag column, which the answer's
+    ETag is made of; the bodies are packed) without touching what makes the
+    row servable, so that an answer shows whether it came from the row
+    (from_row)."""
+    marked[hid] = db.sql(f"SELECT etag FROM passbook_store WHERE household_id = {hid}")[0][0]
     until = "" if valid_until is None else f", valid_until = {valid_until}"
-    db.sql(f"UPDATE passbook_store SET html = html || '{ROW_MARK}', json = json || ' '{until}"
-           f" WHERE household_id = {hid}")
+    db.sql(f"UPDATE passbook_store SET etag = '{ROW_MARK}'{until} WHERE household_id = {hid}")
 
 
 def unmark_row(db, hid):
-    db.sql(f"UPDATE passbook_store SET html = replace(html, '{ROW_MARK}', ''),"
-           f" json = rtrim(json) WHERE household_id = {hid}")
+    db.sql(f"UPDATE passbook_store SET etag = '{marked.pop(hid)}' WHERE household_id = {hid}")
 
 
 def from_row(r):
-    return r.body.endswith(ROW_MARK.encode()) or r.body.endswith(b" ")
+    return ROW_MARK in (r.header("ETag") or "")
 
 
 def same_as_fresh(s, tok, what):
@@ -255,8 +262,8 @@ def test_140_verify_finds_tampering(db):
     shoptest.shop_village(db)
     verify_ok(db, "untouched")
     hid = P.hid(db, "V1", "H2")
-    db.sql("UPDATE passbook_store SET html = replace(html, '积分余额', '积分余额 9999')"
-           f" WHERE household_id = {hid}")
+    # bytes that unpack, to another page: the household's JSON
+    db.sql(f"UPDATE passbook_store SET html_z = json_z WHERE household_id = {hid}")
     rc, out, err = cli(db, "verify")
     eq(rc, 1, "a tampered stored passbook is a finding")
     check("H2" in err and "积分存折" in err, err)
@@ -264,8 +271,9 @@ def test_140_verify_finds_tampering(db):
     cli_ok(db, "passbook-render", "--village", "V1")
     verify_ok(db, "re-rendered")
     db.sql(f"UPDATE household_balance SET balance = balance WHERE household_id = {hid}")
-    db.sql(f"UPDATE passbook_store SET json = replace(json, '\"balance\":100',"
-           f" '\"balance\":101') WHERE household_id = {hid}")
+    db.sql("UPDATE passbook_store SET json_z = (SELECT json_z FROM passbook_store"
+           f" WHERE household_id <> {hid} ORDER BY household_id LIMIT 1)"
+           f" WHERE household_id = {hid}")
     rc, out, err = cli(db, "verify")
     eq(rc, 1, "stale JSON is a finding")
 
@@ -290,7 +298,7 @@ def test_150_bulk_posting(db):
         eq(s.client().get(f"/api/v1/p/{tokens['B070']}").json()["balance"], 10)
         # a tombstone is never served: the page is rendered on the fly
         hid = P.hid(db, "V1", "B070")
-        db.sql("UPDATE passbook_store SET render_id = '', html = '', json = '', gen = gen + 1"
+        db.sql("UPDATE passbook_store SET render_id = '', json_z = '', html_z = '', gen = gen + 1"
                f" WHERE household_id = {hid}")
         c = s.client()
         r = c.get(f"/api/v1/p/{tokens['B070']}")
@@ -440,7 +448,7 @@ def test_200_elder_vary(db):
         c = s.client()
         r = c.get(f"/p/{tok}")
         check(stored(r), "normal page stored")
-        eq(r.header("Vary"), "Cookie")
+        eq(r.header("Vary"), "Cookie, Accept-Encoding")
         etag = r.header("ETag")
         eq(c.get(f"/p/{tok}", headers={"If-None-Match": etag}).status, 304)
         big = c.get(f"/p/{tok}", headers={"If-None-Match": etag, "Cookie": "jifen_elder=1"})
@@ -452,6 +460,62 @@ def test_200_elder_vary(db):
                                        "Cookie": "jifen_elder=1"}).status, 304)
         eq(c.get(f"/p/{tok}", headers={"If-None-Match": big.header("ETag")}).status, 200,
            "and the other way round")
+    finally:
+        s.stop()
+
+
+def test_210_gzip(db):
+    shoptest.shop_village(db)
+    s = J.Server(db)
+    try:
+        tok = token_of(s, "V1", "H1", db)
+        hid = P.hid(db, "V1", "H1")
+        c = s.client()
+        gz = {"Accept-Encoding": "gzip, deflate, br"}
+
+        def both(path, what, **extra):
+            plain = c.get(path, headers=dict(extra))
+            z = c.get(path, headers=dict(gz, **extra))
+            eq((plain.status, z.status), (200, 200), what)
+            eq(plain.header("Content-Encoding"), None, f"{what}: identity without gzip")
+            eq(z.header("Content-Encoding"), "gzip", f"{what}: gzip")
+            eq(z.header("Vary"), "Cookie, Accept-Encoding", what)
+            eq(z.body[:2], b"\x1f\x8b", f"{what}: a gzip stream")
+            eq(gzip.decompress(z.body), plain.body, f"{what}: inflates to the identity bytes")
+            eq(z.header("ETag"), plain.header("ETag")[:-1] + '-gz"', f"{what}: its own ETag")
+            check(len(z.body) < len(plain.body), f"{what}: {len(z.body)} of {len(plain.body)}")
+            return plain, z
+
+        for path in (f"/p/{tok}", f"/api/v1/p/{tok}"):
+            plain, z = both(path, path)
+            check(stored(z) and not from_row(z), path)
+            if path.startswith("/p/"):
+                text = gzip.decompress(z.body).decode()
+                check(f"/p/{tok}" in text and "\x01" not in text and "\x02" not in text,
+                      "the card's URL and the date filled in")
+            eq(c.get(path, headers=dict(gz, **{"If-None-Match": z.header("ETag")})).status, 304,
+               f"{path}: the gzip ETag revalidates")
+            eq(c.get(path, headers={"If-None-Match": z.header("ETag")}).status, 200,
+               f"{path}: but not the identity answer")
+            r = c.get(path, headers={"Accept-Encoding": "gzip;q=0, identity"})
+            eq((r.header("Content-Encoding"), r.body), (None, plain.body), "q=0: identity")
+            # from the row itself
+            mark_row(db, hid)
+            check(from_row(c.get(path, headers=gz)), f"{path}: the row's bytes")
+            unmark_row(db, hid)
+            # a row that may not be served: rendered now, gzip-coded the same
+            mark_row(db, hid, valid_until=1)
+            plain2, z2 = both(path, f"{path} on the fly")
+            check(not from_row(z2), "rendered on the fly")
+            eq((plain2.body, z2.header("ETag")), (plain.body, z.header("ETag")),
+               "the same answer and ETag as the row's")
+            unmark_row(db, hid)
+            cli_ok(db, "passbook-render")
+        pin = P.set_pin(P.admin(s), "V1", hid)
+        hc, _ = P.household_login(s, "V1", "H1", pin)
+        own = hc.get("/api/v1/passbook", headers=gz)
+        eq(own.header("Content-Encoding"), "gzip")
+        eq(gzip.decompress(own.body), c.get(f"/api/v1/p/{tok}").body, "own JSON = card JSON")
     finally:
         s.stop()
 

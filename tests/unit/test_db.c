@@ -443,6 +443,52 @@ static void db_205_int_or_null(void **state)
 	assert_int_equal(db_bind_int_or_null(s, "$nope", 1), -1);
 }
 
+/* db-215: bytes round-trip as a BLOB (BYTEA): every byte value, NUL
+** included, an empty one (not NULL), SQL NULL as NULL; a second column's
+** bytes read after the first's were used; db_column_is_blob tells bytes
+** from text and numbers. */
+static void db_215_blob(void **state)
+{
+	db *d = D(state);
+	exec_ok(d, strcmp(db_backend(d), "postgresql") ? "CREATE TABLE t215(k INTEGER, b BLOB, c BLOB)"
+						       : "CREATE TABLE t215(k INTEGER, b BYTEA, c BYTEA)");
+	unsigned char all[512];
+	for (int i = 0; i < 512; i++)
+		all[i] = (unsigned char)(i * 7);
+	db_stmt *s = prepare_ok(d, "INSERT INTO t215(k, b, c) VALUES ($k, $b, $c)");
+	assert_int_equal(db_bind_int(s, "$k", 1), 0);
+	assert_int_equal(db_bind_blob(s, "$b", all, sizeof all), 0);
+	assert_int_equal(db_bind_blob(s, "$c", "\0x", 2), 0);
+	step_expect(s, DB_DONE);
+	s = prepare_ok(d, "INSERT INTO t215(k, b, c) VALUES ($k, $b, NULL)");
+	assert_int_equal(db_bind_int(s, "$k", 2), 0);
+	assert_int_equal(db_bind_blob(s, "$b", NULL, 0), 0);
+	step_expect(s, DB_DONE);
+	s = prepare_ok(d, "SELECT b, c FROM t215 ORDER BY k");
+	step_expect(s, DB_ROW);
+	size_t n = 1;
+	assert_true(db_column_is_blob(s, 0));
+	const void *p = db_column_blob(s, 0, &n);
+	assert_int_equal(n, sizeof all);
+	assert_memory_equal(p, all, sizeof all);
+	p = db_column_blob(s, 1, &n);
+	assert_int_equal(n, 2);
+	assert_memory_equal(p, "\0x", 2);
+	step_expect(s, DB_ROW);
+	p = db_column_blob(s, 0, &n);
+	assert_non_null(p);
+	assert_int_equal(n, 0);
+	assert_null(db_column_blob(s, 1, &n));
+	assert_int_equal(n, 0);
+	step_expect(s, DB_DONE);
+	s = prepare_ok(d, "SELECT 'text', 7");
+	step_expect(s, DB_ROW);
+	assert_false(db_column_is_blob(s, 0));
+	assert_false(db_column_is_blob(s, 1));
+	step_expect(s, DB_DONE);
+	assert_int_equal(db_bind_blob(prepare_ok(d, "SELECT $b"), "$nope", "x", 1), -1);
+}
+
 /* db-210: UTF-8 text round-trips; db_bind_textn takes only n bytes. */
 static void db_210_text(void **state)
 {
@@ -895,6 +941,7 @@ static const struct CMUnitTest cases[] = {
 	CASE("db-200 NULL handling", db_200_null),
 	CASE("db-205 int or NULL", db_205_int_or_null),
 	CASE("db-210 UTF-8 text and textn", db_210_text),
+	CASE("db-215 blobs", db_215_blob),
 	CASE("db-220 placeholders in literals", db_220_placeholder_in_literal),
 	CASE("db-230 changes", db_230_changes),
 	CASE("db-240 release", db_240_release),

@@ -17,8 +17,33 @@
 
 #include "ledgerfix.h"
 
+#include <zlib.h>
+
 #include "passbook.h"
 #include "passbook_store.h"
+
+/* What a lookup wants: the JSON or the page, identity, base for the URL. */
+#define WANT(json, base) (&(struct passbook_want){(json), 0, (base)})
+
+/* The gzip stream g inflated by zlib's own reader (trailer checked). */
+static void gunzip_into(const buf *g, buf *out)
+{
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	assert_int_equal(inflateInit2(&z, 16 + 15), Z_OK);
+	z.next_in = (Bytef *)g->p;
+	z.avail_in = (uInt)g->len;
+	int rc;
+	do {
+		z.next_out = (Bytef *)buf_space(out, 1024);
+		z.avail_out = 1024;
+		rc = inflate(&z, Z_NO_FLUSH);
+		out->len -= z.avail_out;
+	} while (rc == Z_OK);
+	assert_int_equal(rc, Z_STREAM_END);
+	assert_int_equal(z.avail_in, 0);
+	inflateEnd(&z);
+}
 
 static int generation;        /* part of every rendering: bumped, old rows are stale */
 static int64_t valid_seconds = 3600;
@@ -107,7 +132,7 @@ static void passbook_store_110_touch(void **state)
 
 	buf page = {0}, js = {0};
 	struct passbook_stored got;
-	assert_int_equal(passbook_store_by_household(f->d, f->v->id, h1, 0, &page, "/p/TOKEN", &got), 0);
+	assert_int_equal(passbook_store_by_household(f->d, f->v->id, h1, WANT(0, "/p/TOKEN"), &page, &got), 0);
 	char want[200];
 	snprintf(want, sizeof want, "<p>户 %lld 村 %lld 第 0 次 <a href=\"/p/TOKEN\">卡</a> /p/TOKEN</p>",
 		 (long long)h1, (long long)f->v->id);
@@ -117,15 +142,31 @@ static void passbook_store_110_touch(void **state)
 	assert_int_equal(strncmp(got.etag, "\"h-", 3), 0);
 	char html_etag[sizeof got.etag];
 	strcpy(html_etag, got.etag);
-	assert_int_equal(passbook_store_by_household(f->d, f->v->id, h1, 1, &js, NULL, &got), 0);
+	assert_int_equal(passbook_store_by_household(f->d, f->v->id, h1, WANT(1, NULL), &js, &got), 0);
 	snprintf(want, sizeof want, "{\"household\":%lld,\"g\":0}", (long long)h1);
 	assert_string_equal(buf_cstr(&js), want);
 	assert_int_equal(strncmp(got.etag, "\"j-", 3), 0);
 	assert_string_equal(got.etag + 3, html_etag + 3); /* one hash, two letters */
+	/* gzip-coded: the stored bytes as they are, the URL filled in; the
+	** same page, and an ETag of its own */
+	buf gz = {0}, un = {0};
+	assert_int_equal(passbook_store_by_household(f->d, f->v->id, h1,
+						     &(struct passbook_want){0, 1, "/p/TOKEN"},
+						     &gz, &got), 0);
+	assert_int_equal((unsigned char)gz.p[0], 0x1f);
+	gunzip_into(&gz, &un);
+	snprintf(want, sizeof want, "<p>户 %lld 村 %lld 第 0 次 <a href=\"/p/TOKEN\">卡</a> /p/TOKEN</p>",
+		 (long long)h1, (long long)f->v->id);
+	assert_string_equal(buf_cstr(&un), want);
+	assert_int_equal(strlen(got.etag), strlen(html_etag) + 3);
+	assert_memory_equal(got.etag, html_etag, strlen(html_etag) - 1);
+	assert_string_equal(got.etag + strlen(html_etag) - 1, "-gz\"");
+	buf_free(&gz);
+	buf_free(&un);
 	/* not through another village */
-	assert_int_equal(passbook_store_by_household(f->d, f->w->id, h1, 0, NULL, NULL, &got), 2);
+	assert_int_equal(passbook_store_by_household(f->d, f->w->id, h1, WANT(0, NULL), NULL, &got), 2);
 	/* without a buffer: found, nothing copied */
-	assert_int_equal(passbook_store_by_household(f->d, f->v->id, h1, 0, NULL, NULL, &got), 0);
+	assert_int_equal(passbook_store_by_household(f->d, f->v->id, h1, WANT(0, NULL), NULL, &got), 0);
 	buf_free(&page);
 	buf_free(&js);
 }
@@ -150,35 +191,35 @@ static void passbook_store_120_unservable(void **state)
 	int64_t unservable[] = {h1, h3};
 	for (size_t i = 0; i < 2; i++) {
 		buf b = {0};
-		assert_int_equal(passbook_store_by_household(f->d, f->v->id, unservable[i], 0, &b, "/p/x",
+		assert_int_equal(passbook_store_by_household(f->d, f->v->id, unservable[i], WANT(0, "/p/x"), &b,
 							     &got), 2);
 		assert_int_equal(b.len, 0);
 		assert_int_equal(got.household_id, unservable[i]); /* render this one */
 	}
 	/* the day it was rendered on is no reason: valid_until is */
-	assert_int_equal(passbook_store_by_household(f->d, f->v->id, h2, 0, NULL, NULL, &got), 0);
-	assert_int_equal(passbook_store_by_household(f->d, f->v->id, h4, 0, NULL, NULL, &got), 0);
+	assert_int_equal(passbook_store_by_household(f->d, f->v->id, h2, WANT(0, NULL), NULL, &got), 0);
+	assert_int_equal(passbook_store_by_household(f->d, f->v->id, h4, WANT(0, NULL), NULL, &got), 0);
 	assert_int_equal(db_begin_write(f->d), 0);
 	assert_int_equal(passbook_store_forget(f->d, f->v->id, h4), 0);
 	assert_int_equal(db_commit(f->d), 0);
-	assert_int_equal(passbook_store_by_household(f->d, f->v->id, h4, 0, NULL, NULL, &got), 2);
+	assert_int_equal(passbook_store_by_household(f->d, f->v->id, h4, WANT(0, NULL), NULL, &got), 2);
 	assert_int_equal(stored_rows(f), 8); /* a tombstone, rendered after the commit */
 	assert_int_equal(query_int(f->d, "SELECT COUNT(*) FROM passbook_store WHERE render_id = ''"), 1);
 	int64_t rendered = 0;
 	assert_int_equal(passbook_store_settle(f->d, -1, &rendered), 0);
 	assert_true(rendered >= 1);
-	assert_int_equal(passbook_store_by_household(f->d, f->v->id, h4, 0, NULL, NULL, &got), 0);
+	assert_int_equal(passbook_store_by_household(f->d, f->v->id, h4, WANT(0, NULL), NULL, &got), 0);
 	/* a village touch leaves tombstones at once and stores them all again,
 	** fresh, once settled after the commit */
 	assert_int_equal(db_begin_write(f->d), 0);
 	assert_int_equal(passbook_store_touch_village(f->d, f->v->id), 0);
 	assert_int_equal(db_commit(f->d), 0);
 	for (int64_t h = h1; h <= h4; h++)
-		assert_int_equal(passbook_store_by_household(f->d, f->v->id, h, 0, NULL, NULL, &got), 2);
+		assert_int_equal(passbook_store_by_household(f->d, f->v->id, h, WANT(0, NULL), NULL, &got), 2);
 	assert_int_equal(passbook_store_settle(f->d, -1, &rendered), 0);
 	assert_int_equal(rendered, 8);
 	for (int64_t h = h1; h <= h4; h++)
-		assert_int_equal(passbook_store_by_household(f->d, f->v->id, h, 0, NULL, NULL, &got), 0);
+		assert_int_equal(passbook_store_by_household(f->d, f->v->id, h, WANT(0, NULL), NULL, &got), 0);
 	assert_int_equal(stored_rows(f), 8);
 }
 
@@ -219,27 +260,27 @@ static void passbook_store_140_token(void **state)
 	assert_int_equal(passbook_token_issue(f->d, &f->who, f->v, h1, token, NULL, &errs), 0);
 	struct passbook_stored got;
 	/* good token, nothing stored yet: render it */
-	assert_int_equal(passbook_store_by_token(f->d, token, 0, NULL, NULL, &got), 2);
+	assert_int_equal(passbook_store_by_token(f->d, token, WANT(0, NULL), NULL, &got), 2);
 	assert_int_equal(got.household_id, h1);
 	assert_int_equal(got.village_id, f->v->id);
 	passbook_store_init(fake_render);
 	int64_t n;
 	assert_int_equal(passbook_store_render_village(f->d, f->v->id, &n), 0);
 	buf b = {0};
-	assert_int_equal(passbook_store_by_token(f->d, token, 1, &b, "", &got), 0);
+	assert_int_equal(passbook_store_by_token(f->d, token, WANT(1, ""), &b, &got), 0);
 	assert_non_null(strstr(buf_cstr(&b), "\"g\":0"));
 	buf_free(&b);
-	assert_int_equal(passbook_store_by_token(f->d, token, 0, &b, "", &got), 0);
+	assert_int_equal(passbook_store_by_token(f->d, token, WANT(0, ""), &b, &got), 0);
 	assert_null(strchr(buf_cstr(&b), '\x01')); /* base "" removes the marks */
 	buf_free(&b);
 	char other[2 * PASSBOOK_TOKEN_BYTES + 1];
 	memset(other, 'a', sizeof other - 1);
 	other[sizeof other - 1] = 0;
-	assert_int_equal(passbook_store_by_token(f->d, other, 0, NULL, NULL, &got), 1);
-	assert_int_equal(passbook_store_by_token(f->d, "ABC", 0, NULL, NULL, &got), 1);
+	assert_int_equal(passbook_store_by_token(f->d, other, WANT(0, NULL), NULL, &got), 1);
+	assert_int_equal(passbook_store_by_token(f->d, "ABC", WANT(0, NULL), NULL, &got), 1);
 	int64_t revoked;
 	assert_int_equal(passbook_token_revoke(f->d, &f->who, f->v, h1, &revoked, &errs), 0);
-	assert_int_equal(passbook_store_by_token(f->d, token, 0, NULL, NULL, &got), 1);
+	assert_int_equal(passbook_store_by_token(f->d, token, WANT(0, NULL), NULL, &got), 1);
 }
 
 /* passbook_store-150: verify renders every servable row again: none
@@ -261,7 +302,8 @@ static void passbook_store_150_verify(void **state)
 	assert_int_equal(checked, 16);
 	assert_int_equal(passbook_store_verify(f->d, f->w->id, &errs, &checked), 0);
 	assert_int_equal(checked, 8);
-	step_x(f, "UPDATE passbook_store SET html = html || ' ' WHERE household_id = $x",
+	/* bytes that unpack, but not to the page: the JSON's */
+	step_x(f, "UPDATE passbook_store SET html_z = json_z WHERE household_id = $x",
 	       hid(f, f->v, "H2"), DB_DONE);
 	step_x(f, "UPDATE passbook_store SET valid_until = 1 WHERE household_id = $x",
 	       hid(f, f->v, "H3"), DB_DONE);
