@@ -13,11 +13,15 @@ wrk, the shell and C programs; this file only prepares and checks.
       "token TAB village TAB household" lines to OUT
   bench.py check-passbook URL TOKENS EXPECTED OUTDIR [MAX]
       fetch /p/TOKEN and /api/v1/p/TOKEN of every token (the first MAX when
-      given: the file is in random order), check status 200
-      and the balance, year points and entry count against EXPECTED (the
-      generator's own figures); write OUTDIR/passbook.html and
-      OUTDIR/passbook.json: a real answer padded to the mean size of the
-      answers, for nginx to serve; print "page_bytes=N json_bytes=N"
+      given: the file is in random order) twice, as a phone asks (gzip) and
+      without Accept-Encoding; check status 200, that the gzip answer says
+      so and inflates to exactly the other's bytes, and the balance, year
+      points and entry count against EXPECTED (the generator's own
+      figures); write OUTDIR/passbook.html and OUTDIR/passbook.json, a real
+      answer padded to the mean size of the answers, and its gzip answer
+      beside each (.gz, padded to the mean gzip size), for nginx and the
+      floor to serve; print "page_bytes=N json_bytes=N" (the gzip means:
+      what is sent) and "page_bytes_identity=N json_bytes_identity=N"
   bench.py coldstart CMD... -- URL
       start CMD, poll URL every millisecond until it answers 200; print
       "coldstart_ms=T pid=PID" and leave the process running
@@ -62,6 +66,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import zlib
 
 
 def die(msg):
@@ -223,6 +228,98 @@ def pad_to(body, size, kind):
     return body + b" " * (size - len(body))
 
 
+# A phone's browser always asks for gzip; http.client sends
+# "Accept-Encoding: identity" unless told otherwise.
+PHONE = {"Accept-Encoding": "gzip, deflate, br"}
+
+
+def gunzip_member(data):
+    """The inflated bytes of data when it is exactly one complete gzip
+    member (nothing after it), else None."""
+    d = zlib.decompressobj(31)
+    try:
+        out = d.decompress(data) + d.flush()
+    except zlib.error:
+        return None
+    return out if d.eof and not d.unused_data else None
+
+
+def gzip_body(gz):
+    """The deflate data and trailer of gzip member gz: what follows its
+    header (RFC 1952 2.3: 10 bytes, then the optional fields FLG names)."""
+    flg, pos = gz[3], 10
+    if flg & 4:  # FEXTRA
+        pos += 2 + (gz[pos] | gz[pos + 1] << 8)
+    for bit in (8, 16):  # FNAME, FCOMMENT: zero-terminated
+        if flg & bit:
+            pos = gz.index(b"\0", pos) + 1
+    if flg & 2:  # FHCRC
+        pos += 2
+    return gz[pos:]
+
+
+def gzip_padded(gz, size):
+    """gzip member gz made size bytes long by the comment field of its
+    header (FCOMMENT), which every inflater skips: the same deflate bytes,
+    inflating to the same text.  size must be at least 10 + the length of
+    gzip_body(gz)."""
+    body = gzip_body(gz)
+    pad = size - 10 - len(body)
+    if pad < 0:
+        raise ValueError("gzip member longer than the size wanted")
+    flg = 0x10 if pad else 0
+    comment = b"x" * (pad - 1) + b"\0" if pad else b""
+    return gz[:3] + bytes([flg]) + gz[4:10] + comment + body
+
+
+def fetch_both(c, path, what):
+    """GET path as a phone asks (gzip) and without Accept-Encoding; dies
+    unless both are 200, the first carries Content-Encoding: gzip, Vary
+    naming Accept-Encoding and an ETag other than the second's, and inflates
+    to exactly the second's bytes.  Returns (identity bytes, gzip bytes)."""
+    st, hz, gz = c.request("GET", path, headers=PHONE)
+    if st != 200:
+        die(f"{what}: HTTP {st} (gzip)")
+    st, hi, body = c.request("GET", path)
+    if st != 200:
+        die(f"{what}: HTTP {st}")
+    if hz.get("content-encoding") != "gzip":
+        die(f"{what}: asked for gzip, Content-Encoding {hz.get('content-encoding')!r}")
+    if "content-encoding" in hi:
+        die(f"{what}: not asked for gzip, Content-Encoding {hi['content-encoding']!r}")
+    if "accept-encoding" not in hz.get("vary", "").lower():
+        die(f"{what}: gzip answer with Vary {hz.get('vary')!r}")
+    if hz.get("etag") and hz.get("etag") == hi.get("etag"):
+        die(f"{what}: the gzip and identity answers share the ETag {hz['etag']}")
+    if gunzip_member(gz) != body:
+        die(f"{what}: the gzip answer ({len(gz)} B) does not inflate to the identity "
+            f"answer ({len(body)} B)")
+    return body, gz
+
+
+def write_reference(outdir, name, answers, kind):
+    """OUTDIR/NAME and NAME.gz for nginx (gzip_static) and the floor: one
+    real answer of answers ((identity, gzip) pairs), the one nearest to both
+    mean sizes whose gzip fits in its mean; the identity bytes padded to
+    the mean identity size (pad_to), jifen's own gzip bytes to the mean
+    gzip size (gzip_padded).  Returns the two means (gzip, identity)."""
+    mean_id = round(sum(len(i) for i, _ in answers) / len(answers))
+    mean_gz = round(sum(len(g) for _, g in answers) / len(answers))
+    fits = [a for a in answers if 10 + len(gzip_body(a[1])) <= mean_gz]
+    # one that need not be cut to the mean identity size, when there is one
+    fits = [a for a in fits if len(a[0]) <= mean_id] or fits
+    ident, gz = min(fits, key=lambda a: abs(len(a[0]) - mean_id) / mean_id +
+                    (mean_gz - len(a[1])) / mean_gz)
+    padded = gzip_padded(gz, mean_gz)
+    if gunzip_member(padded) != ident:
+        die(f"{name}.gz: the padded gzip does not inflate to its answer")
+    with open(os.path.join(outdir, name), "wb") as f:
+        f.write(pad_to(ident, mean_id, kind))
+    with open(os.path.join(outdir, name + ".gz"), "wb") as f:
+        f.write(padded)
+    return mean_gz, mean_id
+
+
 def cmd_check_passbook(url, tokens_path, expected_path, outdir, most=None):
     exp = read_expected(expected_path)
     c = Client(url)
@@ -234,9 +331,7 @@ def cmd_check_passbook(url, tokens_path, expected_path, outdir, most=None):
         toks = toks[:int(most)]
     for tok, v, h in toks:
         want_bal, want_year, want_n = exp[(v, h)]
-        st, _, body = c.request("GET", f"/api/v1/p/{tok}")
-        if st != 200:
-            die(f"/api/v1/p/ of {v}/{h}: HTTP {st}")
+        body, gz = fetch_both(c, f"/api/v1/p/{tok}", f"/api/v1/p/ of {v}/{h}")
         j = json.loads(body)
         got = (j["village"]["code"], j["household"]["code"], j["balance"], j["year_points"],
                j["total"])
@@ -244,29 +339,25 @@ def cmd_check_passbook(url, tokens_path, expected_path, outdir, most=None):
             print(f"passbook JSON of {v}/{h}: got {got}, want "
                   f"{(v, h, want_bal, want_year, want_n)}", file=sys.stderr)
             bad += 1
-        jsons.append(body)
-        st, _, page = c.request("GET", f"/p/{tok}")
-        if st != 200:
-            die(f"/p/ of {v}/{h}: HTTP {st}")
+        jsons.append((body, gz))
+        page, gz = fetch_both(c, f"/p/{tok}", f"/p/ of {v}/{h}")
         if f'<div class="big">{want_bal}</div>'.encode() not in page:
             print(f"passbook page of {v}/{h} does not show the balance {want_bal}",
                   file=sys.stderr)
             bad += 1
-        pages.append(page)
+        pages.append((page, gz))
     if bad:
         die(f"{bad} passbook answers differ from the generator's figures")
-    for name, bodies, kind in (("passbook.html", pages, "html"), ("passbook.json", jsons, "json")):
-        mean = round(sum(map(len, bodies)) / len(bodies))
-        sample = min(bodies, key=lambda b: abs(len(b) - mean))
-        with open(os.path.join(outdir, name), "wb") as f:
-            f.write(pad_to(sample, mean, kind))
-    print(f"checked={len(toks)} page_bytes={round(sum(map(len, pages)) / len(pages))} "
-          f"json_bytes={round(sum(map(len, jsons)) / len(jsons))}")
+    page_gz, page_id = write_reference(outdir, "passbook.html", pages, "html")
+    json_gz, json_id = write_reference(outdir, "passbook.json", jsons, "json")
+    print(f"checked={len(toks)} page_bytes={page_gz} json_bytes={json_gz} "
+          f"page_bytes_identity={page_id} json_bytes_identity={json_id}")
 
 
 def cmd_etags(url, tokens_path, prefix, out):
     """The ETag of every card's answer at PREFIX (what a phone keeps after
-    its first look), as "TOKEN<TAB>ETAG" lines for announce_day.lua."""
+    its first look: of the gzip answer, as a phone asks), as
+    "TOKEN<TAB>ETAG" lines for announce_day.lua."""
     c = Client(url)
     t0 = time.time()
     n = 0
@@ -275,10 +366,11 @@ def cmd_etags(url, tokens_path, prefix, out):
             tok = line.split("\t")[0].strip()
             if not tok:
                 continue
-            st, headers, _ = c.request("GET", f"{prefix}{tok}")
-            etag = headers.get("etag") or headers.get("ETag")
-            if st != 200 or not etag:
-                die(f"{prefix}{tok[:8]}…: HTTP {st}, ETag {etag!r}")
+            st, headers, _ = c.request("GET", f"{prefix}{tok}", headers=PHONE)
+            etag = headers.get("etag")
+            if st != 200 or not etag or headers.get("content-encoding") != "gzip":
+                die(f"{prefix}{tok[:8]}…: HTTP {st}, ETag {etag!r}, Content-Encoding "
+                    f"{headers.get('content-encoding')!r}")
             o.write(f"{tok}\t{etag}\n")
             n += 1
     print(f"etags={n} seconds={time.time() - t0:.3f}")
@@ -613,6 +705,15 @@ def cmd_report(results_path, out):
     def ratio(a, b):
         return a / b if a is not None and b else None
 
+    def coding(k):
+        """The size of the answers at key k (K.bytes): what is sent, and
+        inflated when they were gzip-coded (K.bytes_identity; results of
+        runs before gzip-coded passbooks have only the one size)."""
+        if num(k + ".bytes_identity") is None:
+            return f"{fmt_num(num(k + '.bytes'))} B"
+        return (f"gzip, {fmt_num(num(k + '.bytes'))} B; "
+                f"{fmt_num(num(k + '.bytes_identity'))} B inflated")
+
     L = []
     w = L.append
     w("# jifen benchmarks")
@@ -657,7 +758,7 @@ def cmd_report(results_path, out):
           f"-d{R.get('wrk_duration', '10s')}, cards drawn uniformly from all)")
         w("")
         w("| data set | backend | pass | jifen req/s | p50 | p99 | server CPU per request | "
-          "nginx static (same size, same script) req/s | CPU per request | ratio req/s | "
+          "nginx static (same size and coding, same script) req/s | CPU per request | ratio req/s | "
           "ratio CPU | target |")
         w("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
         for d in ad:
@@ -682,7 +783,7 @@ def cmd_report(results_path, out):
                   f"≥ 1.0× req/s, CPU ≤ 2×, p99 ≤ 10 ms: {ok} |")
         w("")
         for d in ad:
-            w(f"{d}: page {fmt_num(num(d + '.ad.bytes'))} B with the receipt's QR code; "
+            w(f"{d}: page ({coding(d + '.ad')}) with the receipt's QR code; "
               f"{fmt_num(num(d + '.ad_stored'))} passbooks stored"
               + (f" by announcing every village ({R[d + '.ad_announce_s']} s)"
                  if d + '.ad_announce_s' in R else "")
@@ -699,16 +800,27 @@ def cmd_report(results_path, out):
           "stored page; passbook_store.h).  The warm pass sends the ETag the phone kept "
           "(bench.py etags fetched them) and counts only 304s without a body.  The first "
           "cards' pages and JSON are checked against the generator before the load; every "
-          "answer during it is checked by the wrk script.  On PostgreSQL the server CPU is "
+          "answer during it is checked by the wrk script (Content-Encoding: gzip, and the "
+          "marker in the body inflated).  On PostgreSQL the server CPU is "
           "the two jifen instances' (nginx's own is not counted); the nginx column is the "
-          "static file on SQLite's row.")
+          "static file on SQLite's row.  Behind the load balancer the gzip answers are "
+          "jifen's, passed through (nginx-lb.conf.in: `gzip off`), checked the same way.")
         w("")
+        client = [f"{d} cold: jifen {R[d + '.ad.cold.client_cpu_us']} µs, nginx "
+                  f"{R.get(d + '.ad.nginx.client_cpu_us', '–')} µs"
+                  + (f", behind the load balancer {R[d + '.ad_pg.cold.client_cpu_us']} µs"
+                     if d + '.ad_pg.cold.client_cpu_us' in R else "")
+                  for d in ad if d + ".ad.cold.client_cpu_us" in R]
+        if client:
+            w("wrk's own CPU per request (inflating every answer; see table 1): "
+              + "; ".join(client) + ".")
+            w("")
 
     w(f"## 1. Passbook under load (wrk -t2 -c64 -d{R.get('wrk_duration', '10s')}, keep-alive, "
       "random households)")
     w("")
     w("| data set | what | jifen req/s | p50 | p99 | server CPU per request | "
-      "nginx req/s (static file, same size) | p50 | p99 | nginx CPU per request | "
+      "nginx req/s (static file, same size and coding) | p50 | p99 | nginx CPU per request | "
       "ratio req/s | ratio CPU | target |")
     w("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for d in datasets:
@@ -719,7 +831,7 @@ def cmd_report(results_path, out):
             r = ratio(num(k + ".rps"), num(k + ".nginx_rps"))
             p99 = num(k + ".p99_ms")
             ok = "met" if r and r >= 1.0 and p99 is not None and p99 <= 10 else "not met"
-            w(f"| {d} | {label} ({fmt_num(num(k + '.bytes'))} B) | "
+            w(f"| {d} | {label} ({coding(k)}) | "
               f"{fmt_num(num(k + '.rps'))} | {R.get(k + '.p50_ms')} ms | {R.get(k + '.p99_ms')} ms"
               f" | {R.get(k + '.cpu_us', '–')} µs"
               f" | {fmt_num(num(k + '.nginx_rps'))} | {R.get(k + '.nginx_p50_ms')} ms | "
@@ -734,16 +846,37 @@ def cmd_report(results_path, out):
                   for k in ("town", "county", "smoke") if (k + ".tokens") in R)
       + "); the wrk script "
       "(bench/wrk/passbook.lua) picks a random one per request, so most pages are read cold "
-      "as on an announcement day, and counts every answer that "
-      "is not 200 or lacks the page's marker; any such answer fails the run.  Before the "
+      "as on an announcement day, asks as a phone's browser asks (`Accept-Encoding: gzip, "
+      "deflate, br`), and counts every answer that is not 200, not gzip-coded, does not "
+      "inflate (zlib through LuaJIT's FFI, in the script) or lacks the page's marker once "
+      "inflated; any such answer fails the run.  Before the "
       "load, the page and JSON of the first " + R.get("check_max", "?") + " tokens (a random sample) are checked "
-      "against the generator's balance, year points and entry count.  nginx: 2 workers, access log off, sendfile, one static file "
-      "of the mean size of jifen's answers behind the same URLs and the same wrk script.  "
+      "against the generator's balance, year points and entry count, each fetched twice, "
+      "with and without gzip: the gzip answer must inflate to exactly the other's bytes.  "
+      "nginx: 2 workers, access log off, sendfile, one static file "
+      "of the mean size of jifen's answers behind the same URLs and the same wrk script, "
+      "and beside it that answer's gzip bytes as jifen sent them, padded to the mean gzip "
+      "size in the gzip header's comment field, served by `gzip_static` (checked: the very "
+      ".gz bytes, no compression per request).  "
       "CPU per request is the server's user + system time over the run divided by the "
       "requests answered (all threads; nginx: master and workers): less disturbed by "
       "the other work on the machine than req/s.  wrk runs on the same 2 cores as the "
       "server.  The database file is read into the page cache first.")
     w("")
+    client = []
+    for d in datasets:
+        for what, label in (("page", "page"), ("json", "JSON")):
+            k = f"{d}.pb_{what}"
+            if k + ".client_cpu_us" in R:
+                client.append(f"{d} {label}: jifen {R[k + '.client_cpu_us']} µs, nginx "
+                              f"{R.get(k + '.nginx_client_cpu_us', '–')} µs, floor "
+                              f"{R.get(k + '.floor_client_cpu_us', '–')} µs")
+    if client:
+        w("wrk's own CPU per request (user + system of the wrk process over the run: it "
+          "inflates and checks every answer, on the same 2 cores as the server, so a heavier "
+          "client lowers every server's req/s and moves the req/s ratios toward 1; the "
+          "servers' CPU per request much less so): " + "; ".join(client) + ".")
+        w("")
 
     if any(f"{d}.pb_page.floor_rps" in R for d in datasets):
         w("### Where the distance to nginx lies: the libmicrohttpd floor")
@@ -768,7 +901,8 @@ def cmd_report(results_path, out):
         w("")
         w("bench/mhd_floor.c starts libmicrohttpd as `jifen serve` does (epoll, one thread a "
           "core, the same connection limits and pool size) and answers every request of the "
-          "same wrk script with the same file nginx serves, from memory, with the headers of "
+          "same wrk script with the same file nginx serves (its .gz, with Content-Encoding: "
+          "gzip, to a request whose Accept-Encoding names gzip), from memory, with the headers of "
           "jifen's stored answer: no database, no lookup, no rendering.  What it costs is the "
           "HTTP stack's and the kernel's; what jifen costs beyond it is jifen's own.")
         w("")

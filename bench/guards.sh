@@ -111,8 +111,10 @@ field() { printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 # wrk_pb WHICH PREFIX: rps and CPU µs per request of one wrk run
 wrk_pb() {
 	c0=$(ticks)
+	# identity: the base is older than gzip-coded passbooks, and both
+	# binaries must be asked alike
 	line=$(wrk -t2 -c64 -d"$WRK_D" --latency -s "$ROOT/bench/wrk/passbook.lua" "$URL" \
-		-- "$WORK/$1.tokens" "$2" "$3" | grep '^RESULT ') || fail "wrk $1 $2"
+		-- "$WORK/$1.tokens" "$2" "$3" identity | grep '^RESULT ') || fail "wrk $1 $2"
 	c1=$(ticks)
 	for k in non200 badbody sockerr; do
 		[ "$(field $k "$line")" = 0 ] || fail "wrk $1 $2: $k=$(field $k "$line")"

@@ -148,8 +148,9 @@ cpu_ticks() {
 wrk_run() {
 	# shellcheck disable=SC2086 # $6: the server PIDs, a list
 	c0=$(cpu_ticks $6)
-	out=$(wrk -t2 -c64 -d"$WRK_D" --latency -s "${WRK_SCRIPT:-$ROOT/bench/wrk/passbook.lua}" \
-		"$2" -- "$5" "$3" "$4" ${WRK_MODE:-}) || fail "wrk $2$3"
+	out=$(/usr/bin/time -f '%U %S' -o "$WORK/wrk-time.txt" wrk -t2 -c64 -d"$WRK_D" --latency \
+		-s "${WRK_SCRIPT:-$ROOT/bench/wrk/passbook.lua}" "$2" -- "$5" "$3" "$4" \
+		${WRK_MODE:-}) || fail "wrk $2$3"
 	# shellcheck disable=SC2086
 	c1=$(cpu_ticks $6)
 	printf '%s\n' "$out" >"$WORK/wrk-$1.txt"
@@ -163,6 +164,35 @@ wrk_run() {
 	put "$1.p99_ms" "$(field p99_ms "$line")"
 	put "$1.cpu_us" "$(awk -v t=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" \
 		-v n="$(field requests "$line")" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')"
+	# wrk's own CPU per request (inflating and checking every answer): it
+	# shares the 2 cores with the server, so where it grows, every
+	# server's req/s falls and their ratios move toward 1
+	put "$1.client_cpu_us" "$(awk -v n="$(field requests "$line")" \
+		'{ printf "%.1f", ($1 + $2) * 1e6 / n }' "$WORK/wrk-time.txt")"
+}
+
+# same_bytes URL FILE [gzip]: the body at URL (asked for as a phone asks
+# with gzip) is FILE byte for byte, or the run fails: nginx's gzip_static
+# must send the .gz beside the file try_files chose, not the file itself
+# nor a copy it compresses per request, and the floor the same bytes
+same_bytes() {
+	if [ "${3:-}" = gzip ]; then
+		curl -fsS -H 'Accept-Encoding: gzip, deflate, br' -o "$WORK/same.body" "$1"
+	else
+		curl -fsS -o "$WORK/same.body" "$1"
+	fi || fail "GET $1"
+	cmp -s "$WORK/same.body" "$2" ||
+		fail "$1 ${3:-identity}: $(wc -c <"$WORK/same.body") B, not the $(wc -c <"$2") B of $2"
+}
+
+# ref_same PORT DIR TOKEN: the reference on PORT (nginx, the floor) sends
+# TOKEN's page and JSON as DIR's files (bench.py check-passbook wrote
+# them), the .gz to a phone, the file itself to a client not asking for gzip
+ref_same() {
+	same_bytes "http://127.0.0.1:$1/p/$3" "$2/passbook.html.gz" gzip
+	same_bytes "http://127.0.0.1:$1/p/$3" "$2/passbook.html"
+	same_bytes "http://127.0.0.1:$1/api/v1/p/$3" "$2/passbook.json.gz" gzip
+	same_bytes "http://127.0.0.1:$1/api/v1/p/$3" "$2/passbook.json"
 }
 
 # vmhwm PID: peak resident set in kB
@@ -319,8 +349,11 @@ passbook_set() {
 	run_ok $PY check-passbook "$url" "$tokens" "$d/expected.tsv" "$ng/html" "$CHECK_MAX"
 	put check_max "$CHECK_MAX"
 	sizes=$(cat "$WORK/last.log")
+	# the gzip answers' mean sizes (what a phone is sent), and inflated
 	put "$1.pb_page.bytes" "$(field page_bytes "$sizes")"
 	put "$1.pb_json.bytes" "$(field json_bytes "$sizes")"
+	put "$1.pb_page.bytes_identity" "$(field page_bytes_identity "$sizes")"
+	put "$1.pb_json.bytes_identity" "$(field json_bytes_identity "$sizes")"
 
 	nport=$($PY port)
 	sed -e "s|@PREFIX@|$ng|g" -e "s|@PORT@|$nport|g" "$ROOT/bench/nginx.conf.in" >"$ng/nginx.conf"
@@ -331,6 +364,7 @@ passbook_set() {
 	NGINX_PID=$(field pid "$cs")
 	PIDS="$PIDS $NGINX_PID"
 	put "$1.nginx_coldstart_ms" "$(field coldstart_ms "$cs")"
+	ref_same "$nport" "$ng/html" "$tok1"
 
 	# the floor of jifen's HTTP stack (bench/mhd_floor.c): libmicrohttpd
 	# started as serve starts it, answering the same two files from
@@ -341,6 +375,7 @@ passbook_set() {
 		"http://127.0.0.1:$fport/api/v1/p/ready") || fail "mhd_floor did not start"
 	FLOOR_PID=$(field pid "$cs")
 	PIDS="$PIDS $FLOOR_PID"
+	ref_same "$fport" "$ng/html" "$tok1"
 
 	# interleaved, so that drift on the shared machine hits all alike
 	say "$1: wrk on the passbook page, jifen, nginx, the libmicrohttpd floor"
@@ -357,7 +392,7 @@ passbook_set() {
 	stop_pid "$FLOOR_PID"
 	for w in page json; do
 		for ref in nginx floor; do
-			for k in rps p50_ms p99_ms cpu_us; do
+			for k in rps p50_ms p99_ms cpu_us client_cpu_us; do
 				v=$(sed -n "s/^$1\.pb_$w\.$ref\.$k=//p" "$RESULTS")
 				put "$1.pb_$w.${ref}_$k" "$v"
 			done
@@ -537,6 +572,7 @@ announceday_set() {
 	chmod -R 755 "$ng"
 	run_ok $PY check-passbook "$url" "$WORK/$1.tokens" "$d/expected.tsv" "$ng/html" "$CHECK_MAX"
 	put "$1.ad.bytes" "$(field page_bytes "$(cat "$WORK/last.log")")"
+	put "$1.ad.bytes_identity" "$(field page_bytes_identity "$(cat "$WORK/last.log")")"
 	ad_passes "$1.ad" "$url" "$SERVER_PID"
 	# instructions per stored page, where perf has the counter (not on
 	# every VM: then "–")
@@ -552,6 +588,7 @@ announceday_set() {
 	fi
 	stop_pid "$SERVER_PID"
 	nginx_static "$1" "$ng"
+	ref_same "$NGINX_PORT" "$ng/html" "$(head -n 1 "$WORK/$1.tokens" | cut -f 1)"
 	WRK_SCRIPT=$ROOT/bench/wrk/announce_day.lua WRK_MODE=cold \
 		wrk_run "$1.ad.nginx" "http://127.0.0.1:$NGINX_PORT" /p/ "积分余额" \
 		"$WORK/$1.etags" "$NGINX_PID"
