@@ -1,0 +1,14 @@
+-- 026-passbook-token-lookup: on SQLite the card tokens become a WITHOUT
+-- ROWID table, so that the card's lookup (/p/TOKEN) reads the token's row
+-- from its primary key's B-tree itself instead of the key's index and then
+-- the table.  On the county the token table and its index lay past the
+-- 2 GB of the file that SQLite maps, each a 4 kB pread per request
+-- (BENCHMARKS.md, session 8); a covering index would not have been used:
+-- SQLite's planner takes the unique key.  PostgreSQL keeps its heap and
+-- index.  Same subset and conventions as 001-base.sql.
+
+--@sqlite CREATE TABLE passbook_token_by_hash(token_hash TEXT PRIMARY KEY, household_id BIGINT NOT NULL REFERENCES household(id), village_id BIGINT NOT NULL REFERENCES village(id), created_by TEXT NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT) WITHOUT ROWID;
+--@sqlite INSERT INTO passbook_token_by_hash(token_hash, household_id, village_id, created_by, created_at, revoked_at) SELECT token_hash, household_id, village_id, created_by, created_at, revoked_at FROM passbook_token;
+--@sqlite DROP TABLE passbook_token;
+--@sqlite ALTER TABLE passbook_token_by_hash RENAME TO passbook_token;
+--@sqlite CREATE INDEX passbook_token_household ON passbook_token(household_id, revoked_at);
