@@ -99,9 +99,10 @@ static int deflate_run(z_stream *z, const unsigned char *p, size_t n, int flush,
 int gzip_pack(const void *body, size_t n, const char *holes, buf *out)
 {
 	const unsigned char *p = body, *end = p + n;
-	size_t nholes = strlen(holes), nruns = 1, start = out->len;
+	size_t nruns = 1, start = out->len;
+	/* (strchr would find a NUL byte of the body in holes' terminator) */
 	for (const unsigned char *q = p; q < end; q++)
-		nruns += *q && memchr(holes, *q, nholes) != NULL;
+		nruns += *q && strchr(holes, *q) != NULL;
 	if (nruns > 0xffff || n > UINT_MAX)
 		return -1;
 	unsigned char *h = (unsigned char *)buf_space(out, HEAD + nruns * RUN);
@@ -117,7 +118,7 @@ int gzip_pack(const void *body, size_t n, const char *holes, buf *out)
 	const unsigned char *run = p;
 	for (size_t i = 0; i < nruns; i++) {
 		const unsigned char *e = run;
-		while (e < end && !(*e && memchr(holes, *e, nholes)))
+		while (e < end && !(*e && strchr(holes, *e)))
 			e++;
 		size_t before = out->len, ulen = (size_t)(e - run);
 		int last = i + 1 == nruns;
@@ -252,7 +253,9 @@ static int q_zero(const char *v, size_t n)
 int gzip_accepted(const char *ae)
 {
 	int gzip = -1, star = -1; /* -1 not named, 0 refused, 1 taken */
-	for (const char *p = ae; p && *p;) {
+	if (!ae)
+		return 0;
+	for (const char *p = ae; *p;) {
 		while (*p == ' ' || *p == '\t' || *p == ',')
 			p++;
 		size_t n = strcspn(p, " \t;,");
