@@ -643,12 +643,6 @@ static const char *pg_column_text(db_stmt *st, int col)
 	return pq.PQgetvalue(s->res, s->row, col);
 }
 
-static int hex_nibble(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-					     : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 /* column_blob: BYTEA comes in its text form (bytea_output 'hex', the
 ** server's default: "\\x" and hex); decoded into the statement's buffer. */
 static const void *pg_column_blob(db_stmt *st, int col, size_t *n)
@@ -664,13 +658,9 @@ static const void *pg_column_blob(db_stmt *st, int col, size_t *n)
 	}
 	s->blob.len = 0;
 	unsigned char *o = (unsigned char *)buf_space(&s->blob, (len - 2) / 2);
-	for (size_t k = 2; k < len; k += 2) {
-		int hi = hex_nibble(v[k]), lo = hex_nibble(v[k + 1]);
-		if (hi < 0 || lo < 0) {
-			db_set_error(st->d, "BYTEA 列 %d 不是十六进制形式", col);
-			return NULL;
-		}
-		*o++ = (unsigned char)(hi << 4 | lo);
+	if (hex_decode(v + 2, (len - 2) / 2, o)) {
+		db_set_error(st->d, "BYTEA 列 %d 不是十六进制形式", col);
+		return NULL;
 	}
 	*n = s->blob.len;
 	return s->blob.p ? s->blob.p : "";

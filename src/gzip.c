@@ -36,9 +36,9 @@ struct run {
 	unsigned char hole; /* the hole after it, 0 after the last */
 };
 
-/* The packed body's runs: *nruns and the header's start, or -1 when
-** p[0..n) is not a packed body (lengths that do not add up to n, a hole
-** byte out of range, a last run followed by a hole). */
+/* The packed body's number of runs into *nruns: 0, or -1 when p[0..n) is
+** not a packed body (lengths that do not add up to n, a hole byte out of
+** range, a last run followed by a hole). */
 static int runs_of(const unsigned char *p, size_t n, size_t *nruns)
 {
 	if (n < HEAD || p[0] != 'Z')

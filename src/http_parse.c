@@ -18,16 +18,6 @@
 ** control character every text check refuses. */
 #define NOT_TEXT '\x7f'
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 size_t url_decode(char *s, int plus_is_space)
 {
@@ -35,8 +25,8 @@ size_t url_decode(char *s, int plus_is_space)
 	for (char *p = s; *p; p++) {
 		if (*p == '+' && plus_is_space)
 			*w++ = ' ';
-		else if (*p == '%' && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
-			*w++ = (char)(hexval(p[1]) * 16 + hexval(p[2]));
+		else if (*p == '%' && hex_value(p[1]) >= 0 && hex_value(p[2]) >= 0) {
+			*w++ = (char)(hex_value(p[1]) * 16 + hex_value(p[2]));
 			p += 2;
 		} else
 			*w++ = *p;

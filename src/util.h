@@ -154,6 +154,11 @@ struct imap_slot *imap_find(const struct imap *m, int64_t key);
 /* ---- bytes ----------------------------------------------------------- */
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void hex_encode(const unsigned char *p, size_t n, char *out);
+/* The value of hex digit c (either case), or -1. */
+int hex_value(int c);
+/* Bytes of the hex text s[0..2n) into out[0..n); 0, or -1 at a byte that
+** is not two hex digits. */
+int hex_decode(const char *s, size_t n, unsigned char *out);
 /* n random bytes from the OS CSPRNG (OpenSSL RAND_bytes); 0 ok. */
 int random_bytes(unsigned char *p, size_t n);
 /* A random token of nbytes bytes as hex in a (2*nbytes+1) buffer. */

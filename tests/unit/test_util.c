@@ -182,6 +182,31 @@ static void test_date_day_number(void **state)
 	}
 }
 
+/* hex_decode: hex_encode's text back, either case; a byte that is not two
+** hex digits refused.  hex_value: every byte value. */
+static void test_hex_decode(void **state)
+{
+	(void)state;
+	unsigned char all[256], back[256];
+	char text[513];
+	for (int i = 0; i < 256; i++)
+		all[i] = (unsigned char)i;
+	hex_encode(all, 256, text);
+	assert_int_equal(hex_decode(text, 256, back), 0);
+	assert_memory_equal(back, all, 256);
+	assert_int_equal(hex_decode("DeadBEEF", 4, back), 0);
+	assert_memory_equal(back, "\xde\xad\xbe\xef", 4);
+	assert_int_equal(hex_decode("0g", 1, back), -1);
+	assert_int_equal(hex_decode("a ", 1, back), -1);
+	int digits = 0;
+	for (int c = 0; c < 256; c++)
+		digits += hex_value(c) >= 0;
+	assert_int_equal(digits, 22);
+	assert_int_equal(hex_value('f'), 15);
+	assert_int_equal(hex_value('F'), 15);
+	assert_int_equal(hex_value('9'), 9);
+}
+
 /* sha256_hex: FIPS 180-2's vectors, and libsodium's digest for every length
 ** 0..300 (block and padding edges), from two threads at once (each keeps
 ** its own OpenSSL context). */
@@ -231,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_arena_printf),
 		cmocka_unit_test(test_date_day_number),
 		cmocka_unit_test(test_sha256_hex),
+		cmocka_unit_test(test_hex_decode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
